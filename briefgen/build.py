@@ -1,0 +1,131 @@
+"""The build, as a story: load → clean → link → model → render → emit.
+
+Every stage reads what the previous one produced; nothing is written until all content has been read
+and checked, and the site is swapped in only when MkDocs succeeded. Problems are collected in one
+:class:`~briefgen.diagnostics.Diagnostics` and reported together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from briefgen.clean import clean_capture
+from briefgen.clean.types import CleanedText
+from briefgen.diagnostics import Diagnostics, Span
+from briefgen.link import Mention, build_matcher, link_paragraphs
+from briefgen.load import load_content
+from briefgen.model import build_model, check_aliases, check_entities
+from briefgen.model.types import Model
+from briefgen.render.pages import Page, render_pages
+
+Progress = Callable[[str, int, int], None]
+"""Called as (stage, done, total) during long stages."""
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each stage of one run."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Everything known about a briefing before anything is written."""
+
+    model: Model | None
+    """The model, or None when the content could not be read."""
+    pages: tuple[Page, ...]
+    """Rendered Markdown pages (empty when the model failed)."""
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = None,
+                     progress: Progress = _noop) -> Compiled:
+    """load → clean → link → model → render, in memory. Problems go to ``diags``."""
+    timings = timings or Timings()
+    t = time.perf_counter()
+    content = load_content(root, diags)
+    timings.add("load", time.perf_counter() - t)
+    if content is None:
+        return Compiled(None, ())
+
+    t = time.perf_counter()
+    cleaned: dict[str, CleanedText] = {}
+    total = len(content.articles)
+    for i, spec in enumerate(content.articles, 1):
+        cleaned[spec.slug] = clean_capture(spec.text, spec.fmt, spec.path, spec.overrides, diags,
+                                           first_line=spec.body_line)
+        if i % 100 == 0 or i == total:
+            progress("clean", i, total)
+    timings.add("clean", time.perf_counter() - t)
+
+    t = time.perf_counter()
+    entities = check_entities(content, diags)
+    unlinked = check_aliases(entities, diags)
+    matcher = build_matcher(tuple(e.spec for e in entities.values()), unlinked)
+    mentions: dict[str, tuple[Mention, ...]] = {}
+    for i, spec in enumerate(content.articles, 1):
+        mentions[spec.slug] = link_paragraphs(spec.slug, cleaned[spec.slug].paragraphs, matcher)
+        if i % 100 == 0 or i == total:
+            progress("link", i, total)
+    timings.add("link", time.perf_counter() - t)
+
+    t = time.perf_counter()
+    model = build_model(content, entities, cleaned, mentions, diags)
+    timings.add("model", time.perf_counter() - t)
+
+    t = time.perf_counter()
+    pages = render_pages(model, root, diags)
+    timings.add("render", time.perf_counter() - t)
+    return Compiled(model, tuple(pages))
+
+
+def epoch_of(model: Model) -> int:
+    """The build date every output carries: noon UTC of the briefing's as-of date (deterministic)."""
+    d = dt.date.fromisoformat(model.config.as_of)
+    return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
+
+
+def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,
+              site_dir: Path | None = None) -> bool:
+    """Write the MkDocs project to build/ and build it into site/ (atomically). True on success."""
+    from briefgen.emit.mkdocs import build_site
+    from briefgen.emit.project import BUILD_DIR, project_files, write_project
+    from briefgen.emit.site import discard, staging_dir, swap_in
+
+    timings = timings or Timings()
+    assert compiled.model is not None
+    t = time.perf_counter()
+    tdir = root / "templates"
+    write_project(root, project_files(compiled.model, list(compiled.pages)), tdir if tdir.is_dir() else None)
+    timings.add("write", time.perf_counter() - t)
+
+    t = time.perf_counter()
+    site = site_dir or (root / "site")
+    staged = staging_dir(site)
+    try:
+        result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch_of(compiled.model))
+        if not result.ok:
+            for msg in result.messages:
+                diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs: {msg}",
+                            "this is a briefgen bug if your content passed 'briefgen check'; please report it")
+            discard(staged)
+            return False
+        swap_in(staged, site)
+    except BaseException:
+        discard(staged)
+        raise
+    finally:
+        timings.add("mkdocs", time.perf_counter() - t)
+    return True

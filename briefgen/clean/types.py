@@ -1,0 +1,74 @@
+"""Data of the clean stage: a capture's text split into story paragraphs and what was removed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from briefgen.diagnostics import Span
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of the cleaned story text."""
+
+    number: int
+    """1-based position among the kept paragraphs; the page anchor is ``p{number}``."""
+    text: str
+    """The paragraph's text as captured, with internal line breaks and runs of spaces folded to one space."""
+    span: Span
+    """Where the paragraph starts in the capture file (for HTML captures: the best line found, else line 1)."""
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A piece of the capture that cleaning left out of the story, with the reason."""
+
+    text: str
+    """The removed text, as captured (whitespace folded)."""
+    span: Span
+    """Where it was in the capture file."""
+    reason: str
+    """Human-readable reason, e.g. ``subscription offer``, ``duplicate of paragraph 14``, ``photo caption``."""
+    category: Literal["boilerplate", "duplicate", "caption", "metadata", "override"]
+    """Coarse class of the removal, for counting and styling."""
+
+
+@dataclass(frozen=True)
+class DetectedMeta:
+    """Metadata that cleaning found in the capture itself (all optional; annotations take precedence)."""
+
+    title: str | None = None
+    """Headline, e.g. the first line of a text capture with a trailing `` | Site Name`` removed."""
+    date: str | None = None
+    """Publication date as ISO ``YYYY-MM-DD`` when a dateline or 'First Published' line gives it."""
+    byline: str | None = None
+    """Author names when a byline line is present."""
+    outlet: str | None = None
+    """Publication or agency name when the capture shows it (site suffix, masthead line, og:site_name)."""
+    url: str | None = None
+    """Canonical http(s) URL when the capture gives it (HTML canonical link / og:url)."""
+    date_evidence: str | None = None
+    """The captured text the date was read from, e.g. ``First Published: Fri, May 10 2019. 19:26 IST``."""
+
+
+@dataclass(frozen=True)
+class CleaningOverrides:
+    """An author's corrections to automatic cleaning, from the article annotation's ``cleaning:`` key."""
+
+    keep: tuple[tuple[str, Span], ...] = ()
+    """Paragraph starts (prefix text) that must be kept, each with the place it was written."""
+    remove: tuple[tuple[str, Span], ...] = ()
+    """Paragraph starts (prefix text) that must be removed, each with the place it was written."""
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    """The result of cleaning one capture."""
+
+    paragraphs: tuple[Paragraph, ...]
+    """The story, in order."""
+    removed: tuple[Removal, ...]
+    """Everything left out, in capture order."""
+    detected: DetectedMeta
+    """Metadata found in the capture."""

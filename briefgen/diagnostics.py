@@ -1,0 +1,102 @@
+"""Located diagnostics: every problem names the file, line and column it comes from.
+
+Stages never raise on bad content: they add :class:`Diagnostic` objects to a :class:`Diagnostics`
+collector and carry on, so that one run reports every problem together (as MkDocs' config
+validation does). The CLI prints them and decides the exit code.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Where a datum came from."""
+
+    path: str
+    """File path, relative to the briefing folder when inside it, in POSIX form."""
+    line: int = 1
+    """1-based line number."""
+    col: int = 1
+    """1-based column number."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class Severity(str, Enum):
+    """How bad a diagnostic is. ``--strict`` promotes warnings to errors."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in the content, with its place and a hint to fix it."""
+
+    span: Span
+    """Where the problem is."""
+    severity: Severity
+    """Error (the build fails) or warning (reported; fails only with ``--strict``)."""
+    code: str
+    """Stable short identifier, e.g. ``yaml-duplicate-key``; tests and docs refer to it."""
+    message: str
+    """What is wrong, in one sentence."""
+    hint: str = ""
+    """How to fix it (may be empty)."""
+
+    def format(self, strict: bool = False) -> str:
+        sev = Severity.ERROR if strict else self.severity
+        text = f"{self.span}: {sev.value}[{self.code}]: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    def sort_key(self) -> tuple:
+        return (self.span.path, self.span.line, self.span.col, self.code, self.message)
+
+
+@dataclass
+class Diagnostics:
+    """A collector of diagnostics shared by the stages of one run."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, span: Span, code: str, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(span, Severity.ERROR, code, message, hint))
+
+    def warning(self, span: Span, code: str, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(span, Severity.WARNING, code, message, hint))
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    def has_errors(self, strict: bool = False) -> bool:
+        return any(d.severity is Severity.ERROR or strict for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        seen: set[Diagnostic] = set()
+        out = []
+        for d in sorted(self.items, key=Diagnostic.sort_key):
+            if d not in seen:
+                seen.add(d)
+                out.append(d)
+        return out
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A hint naming the closest candidate, or listing a few when none is close."""
+    candidates = sorted(set(candidates))
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if not candidates:
+        return ""
+    shown = ", ".join(f"'{c}'" for c in candidates[:8])
+    more = f" (and {len(candidates) - 8} more)" if len(candidates) > 8 else ""
+    return f"expected one of {shown}{more}"

@@ -1,0 +1,52 @@
+"""The link stage: find every entity mention in every cleaned article, in one pass per paragraph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefgen.clean.types import Paragraph
+from briefgen.link.matcher import AliasTarget, Hit, Matcher, sentence_bounds
+from briefgen.load.types import EntitySpec
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of an entity in an article paragraph."""
+
+    entity: str
+    """Entity id."""
+    article: str
+    """Article slug."""
+    paragraph: int
+    """Paragraph number (anchor ``p{n}``)."""
+    start: int
+    """Offset of the mention in the paragraph text."""
+    end: int
+    """Offset after the mention."""
+    alias: str
+    """The alias that matched."""
+    sentence: tuple[int, int]
+    """Offsets of the sentence containing the mention, in the paragraph text."""
+
+
+def build_matcher(entities: tuple[EntitySpec, ...], unlinked: frozenset[str] = frozenset()) -> Matcher:
+    """One automaton over every alias of every entity. Aliases declared ``ambiguous`` are left out."""
+    targets = [AliasTarget(e.id, a.text, a.case) for e in entities for a in e.aliases
+               if not a.ambiguous and a.text not in unlinked]
+    return Matcher(targets)
+
+
+def link_paragraphs(slug: str, paragraphs: tuple[Paragraph, ...], matcher: Matcher) -> tuple[Mention, ...]:
+    """Mentions in an article's paragraphs, in reading order."""
+    out: list[Mention] = []
+    for p in paragraphs:
+        hits: list[Hit] = matcher.find(p.text)
+        if not hits:
+            continue
+        sentences = sentence_bounds(p.text)
+        si = 0
+        for h in hits:
+            while si < len(sentences) - 1 and sentences[si][1] <= h.start:
+                si += 1
+            out.append(Mention(h.entity, slug, p.number, h.start, h.end, h.alias, sentences[si]))
+    return tuple(out)

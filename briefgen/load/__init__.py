@@ -1,0 +1,146 @@
+"""The load stage: read ``content/`` into typed annotation data (:class:`~briefgen.load.types.Content`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from briefgen.diagnostics import Diagnostics, Span
+from briefgen.load import tables
+from briefgen.load.annotations import read_briefing, read_entities, read_fact, read_overrides, read_quote
+from briefgen.load.files import CAPTURE_SUFFIXES, MAX_CAPTURE_BYTES, MAX_YAML_BYTES, find_files, read_text, rel
+from briefgen.load.read import Reader
+from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec
+from briefgen.load.yamlsafe import YMap, parse_yaml
+from briefgen.slug import is_valid_id, slugify
+
+FRONT_MATTER_RE = re.compile(r"\A---\n(.*?\n)---[ \t]*\n", re.DOTALL)
+
+
+def load_yaml_file(path: Path, root: Path, diags: Diagnostics):
+    shown = rel(path, root)
+    text = read_text(path, shown, diags, allow_cp1252=False, limit=MAX_YAML_BYTES)
+    if text is None:
+        return None
+    return parse_yaml(text, shown, diags)
+
+
+def load_content(root: Path, diags: Diagnostics) -> Content | None:
+    """Read the briefing folder ``root``. Returns None when the configuration itself is unusable."""
+    content = root / "content"
+    briefing_path = content / "briefing.yml"
+    if not briefing_path.is_file():
+        diags.error(Span(rel(briefing_path, root)), "no-briefing", "content/briefing.yml not found",
+                    "run briefgen in a briefing folder (or pass -C DIR); see docs/content-format.md")
+        return None
+    config = read_briefing(load_yaml_file(briefing_path, root, diags), rel(briefing_path, root), diags)
+
+    entities: list[EntitySpec] = []
+    for path in find_files(content / "entities", (".yml", ".yaml")):
+        entities.extend(read_entities(load_yaml_file(path, root, diags), rel(path, root), config, diags))
+    entities.sort(key=lambda e: e.id)
+
+    articles = load_articles(root, diags)
+
+    overview_path = content / "overview.md"
+    overview = ""
+    if overview_path.is_file():
+        overview = read_text(overview_path, rel(overview_path, root), diags, allow_cp1252=False, limit=MAX_YAML_BYTES) or ""
+    else:
+        diags.warning(Span(rel(overview_path, root)), "no-overview", "content/overview.md not found: the home page only lists contents",
+                      "write the briefing's front page in content/overview.md")
+    if config is None:
+        return None
+    return Content(config, overview, rel(overview_path, root), tuple(entities), tuple(articles))
+
+
+def load_articles(root: Path, diags: Diagnostics) -> list[ArticleSpec]:
+    folder = root / "content" / "articles"
+    captures = find_files(folder, CAPTURE_SUFFIXES)
+    annotations = {p.with_suffix("").as_posix(): p for p in find_files(folder, (".yml", ".yaml"))}
+    by_slug: dict[str, Path] = {}
+    out = []
+    for path in captures:
+        shown = rel(path, root)
+        slug = path.stem
+        if not is_valid_id(slug):
+            diags.error(Span(shown), "bad-slug", f"capture file name '{path.name}' is not a valid slug",
+                        f"rename it to '{slugify(slug)}{path.suffix.lower()}' (a-z, 0-9 and dashes)")
+            continue
+        if slug in by_slug:
+            diags.error(Span(shown), "duplicate-slug", f"two captures are named '{slug}' ({rel(by_slug[slug], root)} and this one)",
+                        "rename one of them")
+            continue
+        by_slug[slug] = path
+        ann_path = annotations.pop(path.with_suffix("").as_posix(), None)
+        spec = load_article(path, shown, slug, ann_path, root, diags)
+        if spec is not None:
+            out.append(spec)
+    for orphan in annotations.values():
+        diags.error(Span(rel(orphan, root)), "orphan-annotation", "annotation file has no capture beside it",
+                    f"add the capture (e.g. {orphan.stem}.txt) or rename the annotation to match one")
+    return sorted(out, key=lambda a: a.slug)
+
+
+def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root: Path, diags: Diagnostics) -> ArticleSpec | None:
+    suffix = path.suffix.lower()
+    fmt = {".txt": "txt", ".html": "html", ".htm": "html", ".md": "md"}[suffix]
+    text = read_text(path, shown, diags, allow_cp1252=(fmt != "md"), limit=MAX_CAPTURE_BYTES)
+    if text is None:
+        return None
+    if not text.strip():
+        diags.warning(Span(shown), "capture-empty", "capture is empty: the article has no text", "add the article text or remove the file")
+    r = Reader(diags)
+    meta: dict = {}
+    notes = notes_span = None
+    body_line = 1
+    if fmt == "md":
+        m = FRONT_MATTER_RE.match(text)
+        if m:
+            body_line = m.group(0).count("\n") + 1
+            fm = parse_yaml(m.group(1), shown, diags, line_offset=1)
+            fmap = r.mapping(fm, tables.FRONT_MATTER)
+            if fmap:
+                meta.update(_meta(r, fmap))
+                if "notes" in fmap:
+                    notes, notes_span = r.text(fmap["notes"], "notes", multiline=True), fmap["notes"].span
+            text = text[m.end():]
+    facts, quotes, overrides = (), (), None
+    if ann_path is not None:
+        node = load_yaml_file(ann_path, root, diags)
+        amap = r.mapping(node, tables.ARTICLE) if node is not None else None
+        if amap:
+            ann_meta = _meta(r, amap)
+            meta.update(ann_meta)
+            if "notes" in amap:
+                notes, notes_span = r.text(amap["notes"], "notes", multiline=True), amap["notes"].span
+            overrides = read_overrides(r, amap.get("cleaning"))
+            facts = tuple(f for n in r.seq(amap.get("facts"), "facts", single_ok=False)
+                          if (f := read_fact(r, n, subject=None, source=slug)))
+            quotes = tuple(q for n in r.seq(amap.get("quotes"), "quotes", single_ok=False)
+                           if (q := read_quote(r, n, speaker=None, source=slug)))
+    spec = ArticleSpec(slug=slug, path=shown, fmt=fmt, text=text, body_line=body_line, meta=meta,
+                       notes=notes, notes_span=notes_span, facts=facts, quotes=quotes, span=Span(shown))
+    if overrides is not None:
+        spec = ArticleSpec(**{**spec.__dict__, "overrides": overrides})
+    return spec
+
+
+def _meta(r: Reader, m: dict) -> dict:
+    out = {}
+    for key in tables.ARTICLE_META_KEYS:
+        node = m.get(key)
+        if node is None:
+            continue
+        if key == "date":
+            value = r.date(node, key)
+        elif key == "url":
+            value = r.url(node, key)
+        else:
+            value = r.text(node, key)
+        if value is not None:
+            out[key] = (value, node.span)
+    return out
+
+
+__all__ = ["load_content", "Content", "BriefingConfig"]

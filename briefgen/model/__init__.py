@@ -1,0 +1,219 @@
+"""The model stage: cross-check the annotations and cleaned articles and resolve every relation once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from types import MappingProxyType
+
+from briefgen.clean.types import CleanedText
+from briefgen.diagnostics import Diagnostics, Span, did_you_mean
+from briefgen.link import Mention
+from briefgen.load.types import Content, EntitySpec
+from briefgen.model.locate import locate, normalize
+from briefgen.model.types import Article, Citation, Entity, Fact, Link, Model, Quote, TimelineEntry
+
+
+def check_entities(content: Content, diags: Diagnostics) -> dict[str, Entity]:
+    """Entities by id with their kind; duplicate ids and unknown kinds are reported."""
+    out: dict[str, Entity] = {}
+    first: dict[str, EntitySpec] = {}
+    for spec in content.entities:
+        kind = content.config.kind(spec.kind)
+        if kind is None:
+            continue  # reported by the loader
+        if spec.id in first:
+            diags.error(spec.span, "duplicate-id", f"entity id '{spec.id}' is already used at {first[spec.id].span}",
+                        "give each entity its own id")
+            continue
+        first[spec.id] = spec
+        out[spec.id] = Entity(spec, kind, f"{kind.slug}/{spec.id}.md")
+    return dict(sorted(out.items()))
+
+
+def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[str]:
+    """Report aliases claimed by two entities; return the alias texts that must not be linked."""
+    claims: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    for e in entities.values():
+        for a in e.spec.aliases:
+            claims[a.text.casefold()].append((e.spec.id, a))
+    unlinked = set()
+    for key, owners in claims.items():
+        ids = {i for i, _ in owners}
+        if len(ids) < 2:
+            continue
+        exact = defaultdict(set)
+        for i, a in owners:
+            exact[a.text].add(i)
+        clash = any(len(v) > 1 for v in exact.values()) or any(a.case == "ignore" for _, a in owners)
+        if not clash:
+            continue
+        if all(a.ambiguous for _, a in owners):
+            continue
+        for i, a in owners:
+            if not a.ambiguous:
+                others = ", ".join(sorted(ids - {i}))
+                diags.error(a.span, "alias-collision", f"alias '{a.text}' of '{i}' is also an alias of {others}",
+                            "remove it from one entity, or mark it '{text: ..., ambiguous: true}' on both (it is then not linked)")
+        unlinked.update(a.text for _, a in owners)
+    return frozenset(unlinked)
+
+
+def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str, CleanedText],
+                mentions: dict[str, tuple[Mention, ...]], diags: Diagnostics) -> Model:
+    config = content.config
+    ids = list(entities)
+
+    def check_ref(target: str, span: Span, kind: str | None, what: str) -> bool:
+        e = entities.get(target)
+        if e is None:
+            diags.error(span, "unknown-entity", f"{what} refers to unknown entity '{target}'", did_you_mean(target, ids))
+            return False
+        if kind is not None and e.kind.id != kind:
+            diags.error(span, "wrong-kind", f"{what} must refer to a {kind}, but '{target}' is a {e.kind.id}",
+                        did_you_mean(target, [i for i, x in entities.items() if x.kind.id == kind]))
+            return False
+        return True
+
+    # articles ------------------------------------------------------------------------------------
+    articles: dict[str, Article] = {}
+    for spec in content.articles:
+        ct = cleaned[spec.slug]
+        det = ct.detected
+        meta = {k: v for k, (v, _) in spec.meta.items()}
+        date = meta.get("date") or det.date
+        date_note = meta.get("date_note") or (f"Read from the capture: \u201c{det.date_evidence}\u201d" if not meta.get("date") and det.date_evidence else None)
+        if date is None:
+            diags.warning(spec.span, "article-no-date", f"the date of article '{spec.slug}' is known nowhere",
+                          f"add 'date: YYYY-MM-DD' (and 'date_note:' saying how you established it) to {spec.slug}.yml")
+        articles[spec.slug] = Article(
+            slug=spec.slug, page=f"articles/{spec.slug}.md",
+            title=meta.get("title") or det.title or spec.slug, outlet=meta.get("outlet") or det.outlet,
+            date=date, date_note=date_note, byline=meta.get("byline") or det.byline,
+            url=meta.get("url") or det.url, origin=meta.get("origin"), language=meta.get("language"),
+            notes=spec.notes, notes_span=spec.notes_span, fmt=spec.fmt, path=spec.path,
+            paragraphs=ct.paragraphs, removed=ct.removed, detected=det, mentions=mentions.get(spec.slug, ()),
+            meta_spans=MappingProxyType({k: s for k, (_, s) in spec.meta.items()}), span=spec.span,
+        )
+        if not ct.paragraphs and spec.text.strip():
+            diags.warning(spec.span, "article-no-text", f"cleaning left no story text in '{spec.slug}'",
+                          "check the capture, or keep paragraphs with 'cleaning: {keep: [...]}' in its annotation")
+    articles = dict(sorted(articles.items(), key=lambda kv: (kv[1].date or "9999", kv[0])))
+    slugs = list(articles)
+
+    def cite(source: str, words: str | None, span: Span, what: str) -> Citation | None:
+        art = articles.get(source)
+        if art is None:
+            diags.error(span, "unknown-article", f"{what} cites unknown article '{source}'", did_you_mean(source, slugs))
+            return None
+        if words is None:
+            return Citation(source, None, None)
+        number = locate(art.paragraphs, words)
+        if number is None:
+            removed = any(normalize(words.strip('"\u201c\u201d')) in normalize(r.text) for r in art.removed)
+            hint = ("these words are in a part cleaning removed; keep that paragraph with 'cleaning: {keep: [...]}'"
+                    if removed else "copy the words exactly from the article text (typographic quotes, dashes, spaces and a final punctuation mark may differ)")
+            diags.error(span, "quote-not-found", f"{what} not found in article '{source}': \u201c{_short(words)}\u201d", hint)
+            return None
+        return Citation(source, number, words)
+
+    # entity fields → relations --------------------------------------------------------------------
+    links: list[Link] = []
+    for e in entities.values():
+        for fv in e.spec.fields:
+            fd = e.kind.field(fv.key)
+            if fd is None:
+                continue
+            if fd.type in ("ref", "refs"):
+                targets = (fv.value,) if fd.type == "ref" else fv.value
+                for target, span in zip(targets, fv.item_spans or (fv.span,) * len(targets)):
+                    if check_ref(target, span, fd.to, f"'{fv.key}' of '{e.spec.id}'"):
+                        links.append(Link(e.spec.id, target, fv.key, fd.label, fd.reverse or f"{e.kind.plural} ({fd.label.lower()})"))
+            elif fd.type == "roles":
+                for role in fv.value:
+                    if role.org and check_ref(role.org, role.span, fd.to, f"role '{role.title}' of '{e.spec.id}'"):
+                        links.append(Link(e.spec.id, role.org, fv.key, fd.label, fd.reverse or "People with roles here"))
+    links_out: dict[str, list[Link]] = defaultdict(list)
+    links_in: dict[str, list[Link]] = defaultdict(list)
+    for link in links:
+        if link.source == link.target:
+            continue
+        links_out[link.source].append(link)
+        links_in[link.target].append(link)
+
+    # facts and quotes ------------------------------------------------------------------------------
+    facts: dict[str, list[Fact]] = defaultdict(list)
+    quotes: dict[str, list[Quote]] = defaultdict(list)
+    cited_by: dict[str, set[str]] = defaultdict(set)
+    all_fact_specs = [f for e in entities.values() for f in e.spec.facts] + [f for a in content.articles for f in a.facts]
+    for f in all_fact_specs:
+        if not check_ref(f.subject, f.subject_span, None, "fact"):
+            continue
+        citation = None
+        if f.source is not None:
+            citation = cite(f.source, f.quote, f.span, "the fact's quote")
+            if citation is None:
+                continue
+            if f.quote is None:
+                diags.warning(f.span, "fact-no-quote", f"fact '{f.property}' of '{f.subject}' does not quote its source",
+                              "add 'quote:' with the supporting words, so readers reach the exact paragraph")
+            cited_by[f.source].add(f.subject)
+        date = f.as_of or (articles[f.source].date if f.source else None)
+        facts[f.subject].append(Fact(f, citation, date))
+    all_quote_specs = [q for e in entities.values() for q in e.spec.quotes] + [q for a in content.articles for q in a.quotes]
+    for q in all_quote_specs:
+        if not check_ref(q.speaker, q.speaker_span, None, "quote"):
+            continue
+        citation = cite(q.source, q.text, q.span, "quote")
+        if citation is None:
+            continue
+        cited_by[q.source].add(q.speaker)
+        quotes[q.speaker].append(Quote(q, citation, q.date or articles[q.source].date))
+
+    # packs -------------------------------------------------------------------------------------
+    for pack in config.packs:
+        for eid, span in pack.entities:
+            check_ref(eid, span, None, f"pack '{pack.id}'")
+
+    # mentions by entity (built once: the "Mentioned in" of every page reads this) ------------------
+    by_entity: dict[str, list[Mention]] = defaultdict(list)
+    for art in articles.values():
+        for m in art.mentions:
+            by_entity[m.entity].append(m)
+
+    timeline = build_timeline(entities, facts)
+    freeze = lambda d: MappingProxyType({k: tuple(v) for k, v in sorted(d.items())})  # noqa: E731
+    return Model(
+        config=config, overview=content.overview, overview_path=content.overview_path,
+        entities=MappingProxyType(entities), articles=MappingProxyType(articles),
+        facts=freeze({k: sorted(v, key=lambda f: (f.spec.property.casefold(), f.date or "", f.spec.span)) for k, v in facts.items()}),
+        quotes=freeze({k: sorted(v, key=lambda q: (q.date or "", q.spec.span)) for k, v in quotes.items()}),
+        links_out=freeze(links_out), links_in=freeze(links_in), mentions=freeze(by_entity),
+        cited_by=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(cited_by.items())}),
+        timeline=timeline,
+    )
+
+
+def build_timeline(entities: dict[str, Entity], facts: dict[str, list[Fact]]) -> tuple[TimelineEntry, ...]:
+    entries = []
+    for e in entities.values():
+        key = e.kind.timeline
+        if not key:
+            continue
+        fv = e.spec.field(key)
+        if fv is None:
+            continue
+        dates = (fv.value,) if isinstance(fv.value, str) else tuple(fv.value)
+        if dates:
+            end = dates[-1] if len(dates) > 1 else None
+            entries.append(TimelineEntry(dates[0], end, e.spec.id, e.spec.name, "entity", None))
+    for subject, fs in facts.items():
+        for f in fs:
+            if f.date and (f.spec.as_of or f.citation):
+                entries.append(TimelineEntry(f.date, None, subject, f"{f.spec.property}: {f.spec.value}", "fact", f.citation))
+    entries.sort(key=lambda t: (t.date, t.kind != "entity", t.label.casefold(), t.entity or ""))
+    return tuple(entries)
+
+
+def _short(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "\u2026"

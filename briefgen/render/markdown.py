@@ -1,0 +1,228 @@
+"""Rendering author-written Markdown (overview, summaries, notes) to HTML with markdown-it-py.
+
+Beyond CommonMark: mentions of entities are linked (never inside headings, links or code),
+``[text](entity:ID)`` / ``[text](article:SLUG)`` links are resolved, and ``[@SLUG "words"]``
+citations are checked against the source text and numbered per page. Raw HTML is shown as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from briefgen.diagnostics import Diagnostics, Span, did_you_mean
+from briefgen.link.matcher import Matcher
+from briefgen.model.locate import locate
+from briefgen.model.types import Citation, Model
+from briefgen.render.format import fmt_date, md_inline
+from briefgen.render.urls import relurl
+
+CITE_RE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)(?:\s+(?:\"([^\"\]]*)\"|\u201c([^\u201d\]]*)\u201d))?\]")
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+
+
+@dataclass
+class PageCitations:
+    """Citations collected while rendering one page, numbered in order of first use."""
+
+    items: list[Citation] = field(default_factory=list)
+    """Distinct citations in order of first use; the number of a citation is its index + 1."""
+
+    def number(self, c: Citation) -> int:
+        if c not in self.items:
+            self.items.append(c)
+        return self.items.index(c) + 1
+
+
+@dataclass
+class MarkdownContext:
+    """What rendering one Markdown text needs to know."""
+
+    model: Model
+    """The briefing."""
+    page: str
+    """Path of the page being rendered (for relative links)."""
+    matcher: Matcher
+    """Alias matcher for mention linking."""
+    citations: PageCitations
+    """The page's citation register."""
+    diags: Diagnostics
+    """Where problems go."""
+    self_entity: str | None = None
+    """Entity whose own page this is (never linked to itself)."""
+    linked: set[str] = field(default_factory=set)
+    """Entities already linked in this text (only the first mention is linked)."""
+
+
+def render_markdown(text: str, span: Span, ctx: MarkdownContext, first_line_offset: int = 0,
+                    headings_as_markdown: bool = False) -> str:
+    """HTML for ``text``; ``span`` is where the text starts (for located diagnostics).
+
+    With ``headings_as_markdown``, top-level headings come out as Markdown headings (level 2 at least)
+    between HTML blocks, so that MkDocs puts them in the page's table of contents.
+    """
+    tokens = _md.parse(text)
+    block_line = 0
+    in_heading = False
+    for tok in tokens:
+        if tok.map:
+            block_line = tok.map[0]
+        if tok.type == "heading_open":
+            in_heading = True
+        elif tok.type == "heading_close":
+            in_heading = False
+        elif tok.type == "inline" and tok.children is not None:
+            line = span.line + first_line_offset + block_line
+            tok.children = _process_inline(tok.children, Span(span.path, line, 1), ctx, in_heading)
+    if not headings_as_markdown:
+        return _md.renderer.render(tokens, _md.options, {}).strip()
+    chunks: list[str] = []
+    start = 0
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open" and tok.level == 0:
+            if start < i:
+                chunks.append(_md.renderer.render(tokens[start:i], _md.options, {}).strip())
+            inline = tokens[i + 1]
+            plain = "".join(c.content for c in (inline.children or []) if c.type in ("text", "code_inline"))
+            level = max(2, int(tok.tag[1]))
+            chunks.append("#" * level + " " + md_inline(plain))
+            i += 3
+            start = i
+            continue
+        i += 1
+    if start < len(tokens):
+        chunks.append(_md.renderer.render(tokens[start:], _md.options, {}).strip())
+    return "\n\n".join(c for c in chunks if c)
+
+
+def _process_inline(children: list[Token], span: Span, ctx: MarkdownContext, in_heading: bool) -> list[Token]:
+    out: list[Token] = []
+    link_depth = 0
+    line = span.line
+    for tok in children:
+        if tok.type == "link_open":
+            link_depth += 1
+            _resolve_link(tok, Span(span.path, line, 1), ctx)
+        elif tok.type == "link_close":
+            link_depth -= 1
+        elif tok.type in ("softbreak", "hardbreak"):
+            line += 1
+        if tok.type == "text":
+            out.extend(_process_text(tok.content, Span(span.path, line, 1), ctx, link_depth > 0 or in_heading))
+            line += tok.content.count("\n")
+            continue
+        out.append(tok)
+    return out
+
+
+def _html_token(content: str) -> Token:
+    return Token("html_inline", "", 0, content=content)
+
+
+def _text_token(content: str) -> Token:
+    return Token("text", "", 0, content=content)
+
+
+def _process_text(text: str, span: Span, ctx: MarkdownContext, no_links: bool) -> list[Token]:
+    out: list[Token] = []
+    pos = 0
+    for m in CITE_RE.finditer(text):
+        out.extend(_mentions(text[pos:m.start()], ctx, no_links))
+        out.append(_html_token(_citation_html(m.group(1), m.group(2) or m.group(3), span, ctx)))
+        pos = m.end()
+    out.extend(_mentions(text[pos:], ctx, no_links))
+    return out
+
+
+def _mentions(text: str, ctx: MarkdownContext, no_links: bool) -> list[Token]:
+    if not text:
+        return []
+    if no_links:
+        return [_text_token(text)]
+    out, pos = [], 0
+    for hit in ctx.matcher.find(text):
+        if hit.entity in ctx.linked or hit.entity == ctx.self_entity:
+            continue
+        ctx.linked.add(hit.entity)
+        entity = ctx.model.entities[hit.entity]
+        out.append(_text_token(text[pos:hit.start]))
+        href = html.escape(relurl(ctx.page, entity.page), quote=True)
+        out.append(_html_token(f'<a class="bg-mention" href="{href}">{html.escape(text[hit.start:hit.end])}</a>'))
+        pos = hit.end
+    out.append(_text_token(text[pos:]))
+    return [t for t in out if t.content]
+
+
+def _resolve_link(tok: Token, span: Span, ctx: MarkdownContext) -> None:
+    href = str(tok.attrs.get("href", ""))
+    scheme, _, rest = href.partition(":")
+    if scheme == "entity":
+        target, _, anchor = rest.partition("#")
+        e = ctx.model.entities.get(target)
+        if e is None:
+            ctx.diags.error(span, "unknown-entity", f"link to unknown entity '{target}'", did_you_mean(target, ctx.model.entities))
+            tok.attrs["href"] = "#"
+            return
+        ctx.linked.add(target)
+        tok.attrs["href"] = relurl(ctx.page, e.page, anchor or None)
+    elif scheme == "article":
+        target, _, anchor = rest.partition("#")
+        a = ctx.model.articles.get(target)
+        if a is None:
+            ctx.diags.error(span, "unknown-article", f"link to unknown article '{target}'", did_you_mean(target, ctx.model.articles))
+            tok.attrs["href"] = "#"
+            return
+        if anchor and not re.fullmatch(r"p\d+", anchor):
+            ctx.diags.error(span, "bad-anchor", f"'#{anchor}' is not a paragraph anchor", "paragraph anchors are #p1, #p2, …")
+            anchor = ""
+        tok.attrs["href"] = relurl(ctx.page, a.page, anchor or None)
+    elif not re.match(r"^(https?:|mailto:|#)", href):
+        ctx.diags.error(span, "bad-link", f"link target '{href}' is not allowed",
+                        "use entity:ID, article:SLUG, #anchor, or an http(s) address")
+        tok.attrs["href"] = "#"
+
+
+def _citation_html(slug: str, words: str | None, span: Span, ctx: MarkdownContext) -> str:
+    art = ctx.model.articles.get(slug)
+    if art is None:
+        ctx.diags.error(span, "unknown-article", f"citation of unknown article '{slug}'", did_you_mean(slug, ctx.model.articles))
+        return "<sup>[?]</sup>"
+    number = None
+    if words is not None:
+        number = locate(art.paragraphs, words)
+        if number is None:
+            ctx.diags.error(span, "quote-not-found", f"cited words not found in article '{slug}': \u201c{words[:70]}\u201d",
+                            "copy the words exactly from the article's cleaned text")
+            return "<sup>[?]</sup>"
+    c = Citation(slug, number, words)
+    n = ctx.citations.number(c)
+    return citation_sup(n, c, ctx)
+
+
+def citation_sup(n: int, c: Citation, ctx_or_page, model: Model | None = None) -> str:
+    page = ctx_or_page.page if isinstance(ctx_or_page, MarkdownContext) else ctx_or_page
+    model = model or ctx_or_page.model
+    art = model.articles[c.article]
+    href = relurl(page, art.page, f"p{c.paragraph}" if c.paragraph else None)
+    title = citation_label(model, c)
+    return (f'<sup class="bg-cite"><a href="{html.escape(href)}" title="{html.escape(title)}" '
+            f'aria-label="Source {n}: {html.escape(title)}">[{n}]</a></sup>')
+
+
+def citation_label(model: Model, c: Citation) -> str:
+    art = model.articles[c.article]
+    parts = [art.outlet or "Unknown outlet", fmt_date(art.date) if art.date else "undated"]
+    if c.paragraph:
+        parts.append(f"\u00b6{c.paragraph}")
+    return ", ".join(parts)
+
+
+Resolver = Callable[[str], str]

@@ -1,0 +1,353 @@
+"""The render stage: the model becomes Markdown pages (one :class:`Page` each) through Jinja2 templates.
+
+Default templates live in the top-level ``templates/`` folder of briefgen; a briefing's own
+``templates/`` folder overrides any of them by name.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from briefgen.diagnostics import Diagnostics, Span
+from briefgen.link import Mention, build_matcher
+from briefgen.link.matcher import Matcher
+from briefgen.model.types import Article, Entity, Model
+from briefgen.render import format as fmt
+from briefgen.render.markdown import MarkdownContext, PageCitations, citation_label, render_markdown
+from briefgen.render.urls import relurl
+from briefgen.render.views import (
+    CitedSource, FactRow, Group, InfoRow, Link, MentionGroup, MentionRow, QuoteRow, esc, source_ref,
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated Markdown page of the MkDocs project."""
+
+    path: str
+    """Docs-relative path, e.g. ``actors/lavrov.md``."""
+    title: str
+    """Page title (plain text)."""
+    markdown: str
+    """The generated Markdown."""
+
+
+def default_template_dir() -> Path:
+    """briefgen's own templates: packaged copy if installed as a wheel, else the source checkout's."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_templates", here.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("briefgen's default templates are missing; reinstall briefgen")
+
+
+def make_env(briefing_root: Path | None) -> jinja2.Environment:
+    loaders = []
+    if briefing_root is not None and (briefing_root / "templates").is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(briefing_root / "templates")))
+    loaders.append(jinja2.FileSystemLoader(str(default_template_dir())))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(md=lambda s: Markup(fmt.md_inline(s)), date=fmt.fmt_date, range=fmt.fmt_range,
+                       front_matter=_front_matter)
+    return env
+
+
+def _front_matter(title: str) -> Markup:
+    return Markup(yaml.safe_dump({"title": fmt.plain_title(title)}, allow_unicode=True, width=10**6).strip())
+
+
+class Renderer:
+    """Renders every page of a model. One instance per build."""
+
+    def __init__(self, model: Model, env: jinja2.Environment, diags: Diagnostics):
+        self.model = model
+        self.env = env
+        self.diags = diags
+        self.matcher: Matcher = build_matcher(tuple(e.spec for e in model.entities.values()))
+
+    # -- the page list ------------------------------------------------------------------------------
+    def pages(self) -> list[Page]:
+        m = self.model
+        out = [self.home()]
+        for kind in m.config.kinds:
+            out.append(self.kind_index(kind))
+        out.extend(self.entity(e) for e in m.entities.values())
+        out.append(self.articles_index())
+        out.extend(self.article(a) for a in m.articles.values())
+        out.append(self.timeline())
+        out.append(self.sources())
+        return out
+
+    def _render(self, template: str, path: str, title: str, **ctx) -> Page:
+        tpl = self.env.get_template(template)
+        text = tpl.render(page=path, title=title, config=self.model.config, **ctx)
+        return Page(path, title, text.rstrip("\n") + "\n")
+
+    def _md(self, text: str | None, span: Span | None, page: str, cites: PageCitations,
+            self_entity: str | None = None, offset: int = 0, headings: bool = False) -> Markup:
+        if not text:
+            return Markup("")
+        ctx = MarkdownContext(self.model, page, self.matcher, cites, self.diags, self_entity)
+        return Markup(render_markdown(text, span or Span("?"), ctx, offset, headings_as_markdown=headings))
+
+    def _cited(self, page: str, cites: PageCitations) -> list[CitedSource]:
+        out = []
+        for i, c in enumerate(cites.items, 1):
+            art = self.model.articles[c.article]
+            out.append(CitedSource(i, citation_label(self.model, c), art.title,
+                                   relurl(page, art.page, f"p{c.paragraph}" if c.paragraph else None), c.quote))
+        return out
+
+    def _elink(self, page: str, eid: str) -> Link:
+        e = self.model.entities[eid]
+        return Link(e.spec.name, relurl(page, e.page))
+
+    def _alink(self, page: str, slug: str) -> Link:
+        a = self.model.articles[slug]
+        return Link(a.title, relurl(page, a.page))
+
+    # -- pages ------------------------------------------------------------------------------------
+    def home(self) -> Page:
+        page = "index.md"
+        m = self.model
+        cites = PageCitations()
+        overview = self._md(m.overview, Span(m.overview_path), page, cites, headings=True)
+        kinds = [(k, Link(k.plural, relurl(page, f"{k.slug}/index.md")), len(m.entities_of(k.id))) for k in m.config.kinds]
+        latest = sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]
+        return self._render("home.md.j2", page, m.config.title, overview=overview, kinds=kinds,
+                            latest=[(self._alink(page, a.slug), a) for a in latest],
+                            n_articles=len(m.articles), cited=self._cited(page, cites),
+                            timeline=Link("Timeline", "timeline.html"), sources=Link("Sources", "sources.html"))
+
+    def kind_index(self, kind) -> Page:
+        page = f"{kind.slug}/index.md"
+        rows = []
+        for e in self.model.entities_of(kind.id):
+            rows.append((Link(e.spec.name, relurl(page, e.page)), _first_sentence(e.spec.summary),
+                         len(self.model.mentions.get(e.spec.id, ())),
+                         len({mm.article for mm in self.model.mentions.get(e.spec.id, ())})))
+        return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows)
+
+    def entity(self, e: Entity) -> Page:
+        m = self.model
+        page = e.page
+        eid = e.spec.id
+        cites = PageCitations()
+        infobox = self._infobox(e, page, cites)
+        summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid, offset=1 if e.spec.summary_span else 0)
+        facts = self._facts(eid, page)
+        quotes = [QuoteRow(q.spec.text, self._elink(page, eid), fmt.fmt_date(q.date), q.spec.context,
+                           source_ref(m, page, q.citation)) for q in m.quotes.get(eid, ())]
+        related = self._related(eid, page)
+        mentions = self._mentions(eid, page)
+        return self._render("entity.md.j2", page, e.spec.name, entity=e, kind=e.kind, infobox=infobox,
+                            summary=summary, facts=facts, quotes=quotes, related=related, mentions=mentions,
+                            n_mentions=len(m.mentions.get(eid, ())), cited=self._cited(page, cites),
+                            index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")))
+
+    def _infobox(self, e: Entity, page: str, cites: PageCitations) -> list[InfoRow]:
+        rows = [InfoRow("Kind", esc(e.kind.label))]
+        others = [a.text for a in e.spec.aliases if a.text != e.spec.name]
+        if others:
+            rows.append(InfoRow("Also called", esc(", ".join(others))))
+        for fd in e.kind.fields:
+            fv = e.spec.field(fd.key)
+            if fv is None:
+                continue
+            v = fv.value
+            if fd.type in ("text",):
+                value = esc(v)
+            elif fd.type == "markdown":
+                value = self._md(v, fv.span, page, cites, e.spec.id, offset=1)
+            elif fd.type == "url":
+                value = Markup(f'<a href="{html.escape(v)}" rel="nofollow noopener noreferrer">{html.escape(v)}</a>')
+            elif fd.type == "number":
+                value = esc(fmt.fmt_number(v, fd.unit))
+            elif fd.type == "date":
+                value = esc(fmt.fmt_date(v))
+            elif fd.type == "dates":
+                value = esc(fmt.fmt_range(v[0], v[-1] if len(v) > 1 else None))
+            elif fd.type in ("ref", "refs"):
+                ids = (v,) if fd.type == "ref" else v
+                value = Markup(", ").join(self._link_html(page, i) for i in ids)
+            elif fd.type == "roles":
+                items = []
+                for role in v:
+                    text = html.escape(role.title)
+                    if role.org:
+                        text += " (" + self._link_html(page, role.org) + ")"
+                    span = fmt.fmt_date(role.start) if role.start else ""
+                    if role.start or role.end:
+                        span = f"{fmt.fmt_date(role.start) if role.start else '?'} \u2013 {fmt.fmt_date(role.end) if role.end else ''}".strip()
+                        text += f', <span class="bg-dates">{html.escape(span)}</span>'
+                    if role.side:
+                        text += f' <span class="bg-side">[{html.escape(role.side)}]</span>'
+                    items.append(f"<li>{text}</li>")
+                value = Markup('<ul class="bg-roles">' + "".join(items) + "</ul>")
+            elif fd.type == "names":
+                value = Markup("<br>").join(Markup(f"{html.escape(side)}: <b>{html.escape(name)}</b>") for side, name in v)
+            elif fd.type == "coordinates":
+                value = esc(fmt.fmt_coordinates(*v))
+            else:  # pragma: no cover
+                value = esc(str(v))
+            rows.append(InfoRow(fd.label, value))
+        return rows
+
+    def _link_html(self, page: str, eid: str) -> str:
+        if eid not in self.model.entities:
+            return html.escape(eid)
+        link = self._elink(page, eid)
+        return f'<a href="{html.escape(link.href)}">{html.escape(link.text)}</a>'
+
+    def _facts(self, eid: str, page: str) -> list[FactRow]:
+        facts = self.model.facts.get(eid, ())
+        values_by_prop = defaultdict(set)
+        for f in facts:
+            values_by_prop[f.spec.property.casefold()].add(f.spec.value.casefold())
+        return [FactRow(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "",
+                        source_ref(self.model, page, f.citation, f.spec.reference), f.spec.quote,
+                        len(values_by_prop[f.spec.property.casefold()]) > 1) for f in facts]
+
+    def _related(self, eid: str, page: str) -> list[Group]:
+        m = self.model
+        groups: dict[str, set[str]] = defaultdict(set)
+        for link in m.links_in.get(eid, ()):
+            groups[link.reverse].add(link.source)
+        out = []
+        for title in sorted(groups):
+            links = sorted((self._elink(page, i) for i in groups[title]), key=lambda l: l.text.casefold())
+            out.append(Group(title, tuple(links)))
+        return out
+
+    def _mentions(self, eid: str, page: str) -> list[MentionGroup]:
+        m = self.model
+        by_article: dict[str, list[Mention]] = defaultdict(list)
+        for mm in m.mentions.get(eid, ()):
+            by_article[mm.article].append(mm)
+        out = []
+        for slug, ms in by_article.items():
+            art = m.articles[slug]
+            rows, seen = [], set()
+            for mm in ms:
+                key = (mm.paragraph, mm.sentence)
+                if key in seen:
+                    continue
+                seen.add(key)
+                text = art.paragraphs[mm.paragraph - 1].text
+                s0, s1 = mm.sentence
+                marks = [x for x in ms if x.paragraph == mm.paragraph and x.sentence == mm.sentence]
+                parts, pos = [], s0
+                for x in marks:
+                    parts.append(_t(text[pos:x.start]))
+                    parts.append(f"<mark>{_t(text[x.start:x.end])}</mark>")
+                    pos = x.end
+                parts.append(_t(text[pos:s1]))
+                rows.append(MentionRow(Markup("".join(parts)), relurl(page, art.page, f"p{mm.paragraph}"), mm.paragraph))
+            meta = ", ".join(x for x in (art.outlet, fmt.fmt_date(art.date)) if x)
+            out.append(MentionGroup(self._alink(page, slug), meta, tuple(rows)))
+        return out
+
+    def articles_index(self) -> Page:
+        page = "articles/index.md"
+        rows = [(self._alink(page, a.slug), a, len({mm.entity for mm in a.mentions})) for a in self.model.articles.values()]
+        return self._render("articles_index.md.j2", page, "Articles", rows=rows)
+
+    def article(self, a: Article) -> Page:
+        m = self.model
+        page = a.page
+        cites = PageCitations()
+        paragraphs = []
+        by_para: dict[int, list[Mention]] = defaultdict(list)
+        for mm in a.mentions:
+            by_para[mm.paragraph].append(mm)
+        for p in a.paragraphs:
+            parts, pos = [], 0
+            for mm in by_para.get(p.number, ()):
+                e = m.entities[mm.entity]
+                parts.append(_t(p.text[pos:mm.start]))
+                parts.append(f'<a class="bg-mention" href="{html.escape(relurl(page, e.page))}" '
+                             f'title="{html.escape(e.spec.name)}">{_t(p.text[mm.start:mm.end])}</a>')
+                pos = mm.end
+            parts.append(_t(p.text[pos:]))
+            paragraphs.append((p.number, Markup("".join(parts))))
+        meta = [InfoRow("Outlet", esc(a.outlet or "unknown"))]
+        date = fmt.fmt_date(a.date) if a.date else "unknown"
+        meta.append(InfoRow("Published", esc(date)))
+        if a.date_note:
+            meta.append(InfoRow("How the date is known", esc(a.date_note)))
+        if a.byline:
+            meta.append(InfoRow("Byline", esc(a.byline)))
+        if a.url:
+            meta.append(InfoRow("Original", Markup(f'<a href="{html.escape(a.url)}" rel="nofollow noopener noreferrer">'
+                                                   f"{html.escape(a.url)}</a>")))
+        if a.origin:
+            meta.append(InfoRow("Capture", esc(a.origin)))
+        meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed)")))
+        notes = self._md(a.notes, a.notes_span, page, cites, offset=1)
+        entity_groups = []
+        mentioned = {mm.entity for mm in a.mentions}
+        for kind in m.config.kinds:
+            links = sorted((self._elink(page, i) for i in mentioned if m.entities[i].kind.id == kind.id), key=lambda l: l.text.casefold())
+            if links:
+                entity_groups.append(Group(kind.plural, tuple(links)))
+        cited_by = [self._elink(page, i) for i in m.cited_by.get(a.slug, ())]
+        return self._render("article.md.j2", page, a.title, article=a, meta=meta, notes=notes,
+                            paragraphs=paragraphs, entity_groups=entity_groups, cited_by=cited_by,
+                            cited=self._cited(page, cites))
+
+    def timeline(self) -> Page:
+        page = "timeline.md"
+        m = self.model
+        years: dict[str, list] = defaultdict(list)
+        for t in m.timeline:
+            link = self._elink(page, t.entity) if t.entity else None
+            src = source_ref(m, page, t.citation) if t.citation else None
+            years[t.date[:4]].append((fmt.fmt_range(t.date, t.end), t, link, src))
+        return self._render("timeline.md.j2", page, "Timeline", years=sorted(years.items()))
+
+    def sources(self) -> Page:
+        page = "sources.md"
+        m = self.model
+        refs = {}
+        for subject, facts in m.facts.items():
+            for f in facts:
+                if f.spec.reference is not None:
+                    refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), []).append(self._elink(page, subject))
+        general = [(title, url, sorted(set(links), key=lambda l: l.text)) for (title, url), links in sorted(refs.items())]
+        rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
+        return self._render("sources.md.j2", page, "Sources", rows=rows, general=general)
+
+
+def _t(text: str) -> str:
+    """Escape untrusted text for an HTML text node (quotes need no escaping there)."""
+    return html.escape(text, quote=False)
+
+
+def _first_sentence(text: str | None) -> str:
+    if not text:
+        return ""
+    import re
+
+    from briefgen.render.markdown import CITE_RE
+
+    plain = CITE_RE.sub("", text)
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)
+    plain = re.sub(r"[*_`#>]", "", plain)
+    plain = " ".join(plain.split())
+    m = re.search(r"(?<=[.!?])\s", plain)
+    return plain[: m.start()] if m else plain
+
+
+def render_pages(model: Model, briefing_root: Path | None, diags: Diagnostics) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    return Renderer(model, make_env(briefing_root), diags).pages()
