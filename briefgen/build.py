@@ -98,7 +98,7 @@ def epoch_of(model: Model) -> int:
 
 
 def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,
-              site_dir: Path | None = None) -> bool:
+              site_dir: Path | None = None, progress: Progress = _noop) -> bool:
     """Write the MkDocs project to build/ and build it into site/ (atomically). True on success."""
     from briefgen.emit.mkdocs import build_site
     from briefgen.emit.project import BUILD_DIR, project_files, write_project
@@ -114,6 +114,7 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
     t = time.perf_counter()
     site = site_dir or (root / "site")
     staged = staging_dir(site)
+    progress("mkdocs", 0, len(compiled.pages))
     try:
         result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch_of(compiled.model))
         if not result.ok:

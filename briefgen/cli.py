@@ -25,14 +25,23 @@ class _Parser(argparse.ArgumentParser):
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="briefgen", description="Build a cross-linked briefing site (and PDF) from source articles and YAML annotations.")
     p.add_argument("--version", action="version", version=f"briefgen {__version__}")
+    p.add_argument("-C", dest="root", metavar="DIR", default=".", help="briefing folder (default: current folder)")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-C", dest="root", metavar="DIR", default=".", help="briefing folder (default: current folder)")
+    common.add_argument("-C", dest="root", metavar="DIR", default=argparse.SUPPRESS,
+                        help="briefing folder (default: current folder)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
-    sub.add_parser("build", parents=[common], help="check the content and build site/")
+    b = sub.add_parser("build", parents=[common], help="check the content and build site/")
+    b.add_argument("--pdf", action="store_true", help="also export the PDF briefing into site/ (linked from the site)")
     sub.add_parser("check", parents=[common], help="check the content only; print diagnostics")
     sub.add_parser("schema", help="print the JSON Schema of the annotation files")
+    s = sub.add_parser("serve", parents=[common], help="build, serve on localhost and rebuild/reload on every save")
+    s.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
+                   help="address to serve on (default 127.0.0.1:8000)")
+    pdf = sub.add_parser("pdf", parents=[common], help="export the briefing (or one pack) as a PDF")
+    pdf.add_argument("-o", "--output", metavar="FILE", help="output file (default: site/briefing.pdf, or site/<pack>.pdf)")
+    pdf.add_argument("--pack", metavar="ID", help="export only this pack (declared under 'packs:' in briefing.yml)")
     return p
 
 
@@ -53,6 +62,29 @@ def _summary(errors: int, warnings: int) -> str:
     return f"{n(errors, 'error')}, {n(warnings, 'warning')}"
 
 
+class Progress:
+    """A one-line progress display on a terminal; silent when stderr is piped."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total < 200:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{stage:>6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}\x1b[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
+
+
 def cmd_check(args, build: bool) -> int:
     from briefgen.build import Timings, compile_briefing, emit_site
 
@@ -64,11 +96,17 @@ def cmd_check(args, build: bool) -> int:
     diags = Diagnostics()
     timings = Timings()
     t0 = time.perf_counter()
-    compiled = compile_briefing(root, diags, timings)
+    progress = Progress(sys.stderr.isatty() and not args.quiet)
+    compiled = compile_briefing(root, diags, timings, progress)
     failed = compiled.model is None or diags.has_errors(args.strict)
     if build and not failed:
-        ok = emit_site(root, compiled, diags, timings)
+        ok = emit_site(root, compiled, diags, timings, progress=progress)
         failed = not ok
+        if ok and getattr(args, "pdf", False):
+            from briefgen.emit.pdf import export_pdf
+
+            failed = export_pdf(root, compiled, diags, output=root / "site" / "briefing.pdf", pack=None) is None
+    progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)
     if failed:
         what = "build failed" if build else "check failed"
@@ -90,9 +128,33 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from briefgen.serve import serve
+
+    host, _, port = args.dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        print(f"briefgen: error: -a {args.dev_addr}: expected HOST:PORT, e.g. 127.0.0.1:8000", file=sys.stderr)
+        return 2
+    return serve(Path(args.root).resolve(), host.strip("[]"), int(port), strict=args.strict)
+
+
+def cmd_pdf(args) -> int:
+    from briefgen.emit.pdf import pdf_command
+
+    return pdf_command(Path(args.root).resolve(), Path(args.output) if args.output else None, args.pack,
+                       strict=args.strict, quiet=args.quiet)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    if args.command in ("serve", "pdf") and not Path(args.root).is_dir():
+        print(f"briefgen: error: {args.root}: no such folder", file=sys.stderr)
+        return 2
     try:
+        if args.command == "serve":
+            return cmd_serve(args)
+        if args.command == "pdf":
+            return cmd_pdf(args)
         if args.command == "build":
             return cmd_check(args, build=True)
         if args.command == "check":

@@ -179,7 +179,7 @@ class Renderer:
                 value = esc(fmt.fmt_range(v[0], v[-1] if len(v) > 1 else None))
             elif fd.type in ("ref", "refs"):
                 ids = (v,) if fd.type == "ref" else v
-                value = Markup(", ").join(self._link_html(page, i) for i in ids)
+                value = Markup(", ").join(Markup(self._link_html(page, i)) for i in ids)
             elif fd.type == "roles":
                 items = []
                 for role in v:

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""One entry point for a fresh machine with only Python >= 3.11.
+
+    python3 dev.py demo     # set up, then build the demo briefing into site/ (and the PDF once it exists)
+    python3 dev.py test     # set up, then run the whole test suite
+
+Set-up is idempotent: a virtualenv in .venv with briefgen and its test tools, and (for tests) the
+Debian packages chromium, poppler-utils and qpdf, installed with apt-get when running as root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+STAMP = VENV / ".briefgen-installed"
+DEBIAN = {"chromium": "chromium", "pdftotext": "poppler-utils", "pdfinfo": "poppler-utils", "qpdf": "qpdf",
+          "fc-list": "fontconfig"}
+DEBIAN_EXTRA = ["fonts-dejavu-core", "fonts-noto-core"]
+
+
+def run(cmd: list[str], **kw) -> None:
+    print("+ " + " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, **kw)
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("briefgen needs Python 3.11 or newer")
+    if not PY.exists():
+        run([sys.executable, "-m", "venv", str(VENV)])
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"])
+    run([str(PY), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test,pdf]"])
+    STAMP.write_text(wanted)
+
+
+def ensure_debian() -> None:
+    missing = sorted({pkg for tool, pkg in DEBIAN.items() if shutil.which(tool) is None})
+    if not missing:
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        sys.exit("missing system tools; install them with:\n  sudo apt-get install -y " + " ".join(missing + DEBIAN_EXTRA))
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run(["apt-get", "update", "-qq"], env=env)
+    run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, *DEBIAN_EXTRA], env=env)
+
+
+def main(argv: list[str]) -> int:
+    cmd = argv[0] if argv else "help"
+    if cmd == "demo":
+        ensure_venv()
+        return subprocess.call([str(VENV / "bin" / "briefgen"), "-C", str(ROOT), "build", *argv[1:]])
+    if cmd == "test":
+        ensure_venv()
+        ensure_debian()
+        env = {**os.environ, "BRIEFGEN_REQUIRE_TOOLS": "1"}
+        return subprocess.call([str(PY), "-m", "pytest", "-n", "2", "--dist", "loadfile", *argv[1:]], cwd=ROOT, env=env)
+    print(__doc__)
+    return 0 if cmd == "help" else 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,86 @@
+"""The command line as a user meets it: exit codes, located messages, no tracebacks, site kept on failure."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import ROOT, run_cli
+
+BASE = ROOT / "tests" / "golden" / "build" / "_base"
+
+
+def make(tmp_path: Path) -> Path:
+    shutil.copytree(BASE / "content", tmp_path / "b" / "content")
+    return tmp_path / "b"
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run_cli().returncode == 2
+    assert run_cli("frobnicate").returncode == 2
+    proc = run_cli("-C", str(tmp_path / "missing"), "check")
+    assert proc.returncode == 2
+    assert "no such folder" in proc.stderr
+
+
+def test_not_a_briefing_folder(tmp_path: Path) -> None:
+    proc = run_cli("-C", str(tmp_path), "check")
+    assert proc.returncode == 1
+    assert "content/briefing.yml:1:1: error[no-briefing]" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_check_ok_and_summary(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    proc = run_cli("-C", str(root), "check")
+    assert proc.returncode == 0, proc.stderr
+    assert "content OK" in proc.stderr
+    assert not (root / "site").exists() and not (root / "build").exists(), "check must not write anything"
+
+
+def test_all_errors_reported_together_with_hints(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    (root / "content" / "entities" / "bad.yml").write_text(
+        "- id: x1\n  kind: actr\n  name: X\n- id: x2\n  kind: actor\n  name: Y\n  sumary: s\n")
+    (root / "content" / "briefing.yml").write_text((BASE / "content" / "briefing.yml").read_text() + "titel: dup\n")
+    proc = run_cli("-C", str(root), "check")
+    assert proc.returncode == 1
+    err = proc.stderr
+    assert "content/entities/bad.yml:2:9: error[unknown-kind]: unknown kind 'actr'" in err
+    assert "did you mean 'actor'?" in err
+    assert "content/entities/bad.yml:7:3: error[unknown-key]: unknown key 'sumary' in entity" in err
+    assert "did you mean 'summary'?" in err
+    assert "content/briefing.yml:" in err and "unknown key 'titel'" in err
+    assert "Traceback" not in err
+
+
+def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    (root / "content" / "articles" / "talks.yml").write_text("title: T\noutlet: O\n")
+    proc = run_cli("-C", str(root), "check")
+    assert proc.returncode == 0 and "warning[article-no-date]" in proc.stderr
+    strict = run_cli("-C", str(root), "check", "--strict")
+    assert strict.returncode == 1 and "error[article-no-date]" in strict.stderr
+
+
+def test_failed_build_keeps_previous_site(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    assert run_cli("-C", str(root), "build").returncode == 0
+    before = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert any(str(p).endswith("actors/alice.html") for p in before)
+    (root / "content" / "entities" / "base.yml").write_text("- id: [broken\n")
+    proc = run_cli("-C", str(root), "build")
+    assert proc.returncode == 1 and "site/ left as it was" in proc.stderr
+    after = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".briefgen-")], "no staging folders left behind"
+
+
+def test_schema_is_json_and_covers_the_files() -> None:
+    proc = run_cli("schema")
+    assert proc.returncode == 0
+    schema = json.loads(proc.stdout)
+    assert set(schema["$defs"]) >= {"briefing", "entity", "article"}
+    assert "aliases" in schema["$defs"]["entity"]["properties"]
+    assert schema["$defs"]["briefing"]["required"] == ["title", "as_of", "kinds"]
