@@ -35,7 +35,8 @@ def make_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", parents=[common], help="check the content and build site/")
     b.add_argument("--pdf", action="store_true", help="also export the PDF briefing into site/ (linked from the site)")
     sub.add_parser("check", parents=[common], help="check the content only; print diagnostics")
-    sub.add_parser("schema", help="print the JSON Schema of the annotation files")
+    sc = sub.add_parser("schema", help="print the JSON Schema of the annotation files (with this briefing's kinds)")
+    sc.add_argument("-C", dest="root", metavar="DIR", default=argparse.SUPPRESS, help="briefing folder")
     s = sub.add_parser("serve", parents=[common], help="build, serve on localhost and rebuild/reload on every save")
     s.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
                    help="address to serve on (default 127.0.0.1:8000)")
@@ -122,9 +123,21 @@ def cmd_check(args, build: bool) -> int:
 
 
 def cmd_schema(args) -> int:
+    from briefgen.load import load_yaml_file
+    from briefgen.load.annotations import read_briefing
     from briefgen.load.schema import json_schema
 
-    print(json.dumps(json_schema(), indent=2, sort_keys=False))
+    config = None
+    briefing = Path(args.root) / "content" / "briefing.yml"
+    if briefing.is_file():
+        diags = Diagnostics()
+        root = Path(args.root).resolve()
+        config = read_briefing(load_yaml_file(briefing.resolve(), root, diags), "content/briefing.yml", diags)
+        if diags.has_errors():
+            _print_diagnostics(diags, False)
+            print("briefgen: schema: briefing.yml has errors; printing the schema without its kinds", file=sys.stderr)
+            config = None
+    print(json.dumps(json_schema(config), indent=2, sort_keys=False, ensure_ascii=False))
     return 0
 
 

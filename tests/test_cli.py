@@ -77,10 +77,20 @@ def test_failed_build_keeps_previous_site(tmp_path: Path) -> None:
     assert not [p for p in root.iterdir() if p.name.startswith(".briefgen-")], "no staging folders left behind"
 
 
-def test_schema_is_json_and_covers_the_files() -> None:
-    proc = run_cli("schema")
+def test_schema_is_json_and_covers_the_files(tmp_path: Path) -> None:
+    proc = run_cli("-C", str(tmp_path), "schema")
     assert proc.returncode == 0
     schema = json.loads(proc.stdout)
     assert set(schema["$defs"]) >= {"briefing", "entity", "article"}
     assert "aliases" in schema["$defs"]["entity"]["properties"]
     assert schema["$defs"]["briefing"]["required"] == ["title", "as_of", "kinds"]
+
+
+def test_schema_knows_the_briefings_kinds(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    schema = json.loads(run_cli("-C", str(root), "schema").stdout)
+    variants = {v["properties"]["kind"]["const"]: v for v in schema["$defs"]["entity"]["oneOf"]}
+    assert set(variants) == {"actor", "place", "meeting"}
+    meeting = variants["meeting"]
+    assert "participants" in meeting["properties"] and "date" in meeting["required"]
+    assert meeting["additionalProperties"] is False
