@@ -111,7 +111,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         end = m.start() + len(m.group(0).rstrip())
         # do not split after common abbreviations such as "Mr." or single initials
         before = text[start:m.start()].rsplit(" ", 1)[-1]
-        if re.fullmatch(r"(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Jr|Sr|Prof|No|[A-Z])\.", before):
+        if re.fullmatch(r"(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Jr|Sr|Prof|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.", before):
             continue
         bounds.append((start, end))
         start = m.end()

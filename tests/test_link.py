@@ -1,0 +1,63 @@
+"""Mention linking (cases as data in tests/golden/link/cases.yml), sentence splitting and slugs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefgen.link.matcher import AliasTarget, Matcher, fold, sentence_bounds
+from briefgen.slug import is_valid_id, slugify, unique_slugs
+
+CASES = yaml.safe_load((Path(__file__).parent / "golden" / "link" / "cases.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_link_case(case: dict) -> None:
+    matcher = Matcher([AliasTarget(e, t, c) for e, t, c in case["aliases"]])
+    text = case["text"]
+    got = [[text[h.start:h.end], h.entity] for h in matcher.find(text)]
+    assert got == case["hits"]
+
+
+def test_sentences() -> None:
+    text = 'Mr. Abe met Putin in Vladivostok. "It was useful," he said. Talks resume in Jan. 2020 in Tokyo.'
+    got = [text[s:e] for s, e in sentence_bounds(text)]
+    assert got == ["Mr. Abe met Putin in Vladivostok.", '"It was useful," he said.', "Talks resume in Jan. 2020 in Tokyo."]
+
+
+@given(st.text())
+def test_fold_keeps_offsets(text: str) -> None:
+    assert len(fold(text)) == len(text)
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=8), st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_matcher_never_overlaps_and_respects_boundaries(aliases: list[str], text: str) -> None:
+    matcher = Matcher([AliasTarget(f"e{i}", a, "ignore" if i % 2 else "exact") for i, a in enumerate(aliases)])
+    hits = matcher.find(text)
+    for a, b in zip(hits, hits[1:]):
+        assert a.end <= b.start
+    for h in hits:
+        assert 0 <= h.start < h.end <= len(text)
+        assert fold(text[h.start:h.end]) == fold(h.alias)
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_slugify_is_a_safe_path_segment(text: str) -> None:
+    slug = slugify(text)
+    assert is_valid_id(slug)
+    assert slug not in (".", "..") and "/" not in slug and "\\" not in slug
+
+
+@given(st.lists(st.text(), max_size=30))
+@settings(max_examples=200)
+def test_unique_slugs_are_unique(names: list[str]) -> None:
+    slugs = unique_slugs(names, reserved={"index"})
+    assert len(set(slugs)) == len(slugs)
+    assert "index" not in slugs
+    assert all(is_valid_id(s) for s in slugs)
