@@ -357,12 +357,8 @@ def read_quote(r: Reader, node: YNode, speaker: tuple[str, Span] | None, source:
     if m is None:
         return None
     spk, spk_span = speaker if speaker else (None, node.span)
-    if m.get("speaker") is not None:
-        if speaker is not None:
-            r.diags.error(m["speaker"].span, "quote-speaker-implied", "a quote inside an entity is spoken by that entity",
-                          "remove 'speaker:' or move the quote to the speaker's entity")
-        else:
-            spk, spk_span = r.id(m["speaker"], "speaker"), m["speaker"].span
+    if m.get("speaker") is not None:  # inside an entity the speaker defaults to it, e.g. a meeting names who spoke
+        spk, spk_span = r.id(m["speaker"], "speaker"), m["speaker"].span
     elif speaker is None:
         r.diags.error(node.span, "missing-key", "quote has no 'speaker'", "add 'speaker:' with the speaker's entity id")
     src = source

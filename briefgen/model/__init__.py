@@ -51,7 +51,7 @@ def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[
             continue
         for i, a in owners:
             if not a.ambiguous:
-                others = ", ".join(sorted(ids - {i}))
+                others = ", ".join(f"'{x}'" for x in sorted(ids - {i}))
                 diags.error(a.span, "alias-collision", f"alias '{a.text}' of '{i}' is also an alias of {others}",
                             "remove it from one entity, or mark it '{text: ..., ambiguous: true}' on both (it is then not linked)")
         unlinked.update(a.text for _, a in owners)
@@ -69,7 +69,7 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
             diags.error(span, "unknown-entity", f"{what} refers to unknown entity '{target}'", did_you_mean(target, ids))
             return False
         if kind is not None and e.kind.id != kind:
-            diags.error(span, "wrong-kind", f"{what} must refer to a {kind}, but '{target}' is a {e.kind.id}",
+            diags.error(span, "wrong-kind", f"{what} must refer to {_a(kind)}, but '{target}' is {_a(e.kind.id)}",
                         did_you_mean(target, [i for i, x in entities.items() if x.kind.id == kind]))
             return False
         return True
@@ -212,6 +212,10 @@ def build_timeline(entities: dict[str, Entity], facts: dict[str, list[Fact]]) ->
                 entries.append(TimelineEntry(f.date, None, subject, f"{f.spec.property}: {f.spec.value}", "fact", f.citation))
     entries.sort(key=lambda t: (t.date, t.kind != "entity", t.label.casefold(), t.entity or ""))
     return tuple(entries)
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def _short(text: str, n: int = 70) -> str:

@@ -58,6 +58,8 @@ class MarkdownContext:
     """Entity whose own page this is (never linked to itself)."""
     linked: set[str] = field(default_factory=set)
     """Entities already linked in this text (only the first mention is linked)."""
+    link_all: bool = False
+    """Link every mention, not only the first of each entity (article text)."""
 
 
 def render_markdown(text: str, span: Span, ctx: MarkdownContext, first_line_offset: int = 0,
@@ -103,7 +105,22 @@ def render_markdown(text: str, span: Span, ctx: MarkdownContext, first_line_offs
     return "\n\n".join(c for c in chunks if c)
 
 
+def _join_soft_breaks(children: list[Token]) -> list[Token]:
+    """Merge text split by soft line breaks, so a name wrapped across two source lines is still found."""
+    out: list[Token] = []
+    for tok in children:
+        if tok.type == "softbreak" and out and out[-1].type == "text":
+            out[-1] = _text_token(out[-1].content + "\n")
+            continue
+        if tok.type == "text" and out and out[-1].type == "text" and out[-1].content.endswith("\n"):
+            out[-1] = _text_token(out[-1].content + tok.content)
+            continue
+        out.append(tok)
+    return out
+
+
 def _process_inline(children: list[Token], span: Span, ctx: MarkdownContext, in_heading: bool) -> list[Token]:
+    children = _join_soft_breaks(children)
     out: list[Token] = []
     link_depth = 0
     line = span.line
@@ -148,8 +165,8 @@ def _mentions(text: str, ctx: MarkdownContext, no_links: bool) -> list[Token]:
     if no_links:
         return [_text_token(text)]
     out, pos = [], 0
-    for hit in ctx.matcher.find(text):
-        if hit.entity in ctx.linked or hit.entity == ctx.self_entity:
+    for hit in ctx.matcher.find(text.replace("\n", " ")):
+        if (hit.entity in ctx.linked and not ctx.link_all) or hit.entity == ctx.self_entity:
             continue
         ctx.linked.add(hit.entity)
         entity = ctx.model.entities[hit.entity]

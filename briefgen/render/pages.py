@@ -271,6 +271,10 @@ class Renderer:
         for mm in a.mentions:
             by_para[mm.paragraph].append(mm)
         for p in a.paragraphs:
+            if a.fmt == "md":  # author-written Markdown: rendered (raw HTML still shown as text)
+                ctx = MarkdownContext(m, page, self.matcher, cites, self.diags, link_all=True)
+                paragraphs.append((p.number, Markup(render_markdown(p.text, p.span, ctx))))
+                continue
             parts, pos = [], 0
             for mm in by_para.get(p.number, ()):
                 e = m.entities[mm.entity]
