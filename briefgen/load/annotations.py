@@ -305,6 +305,18 @@ def _read_field_value(r: Reader, fd: FieldDef, node: YNode) -> FieldValue | None
 
 # -- facts and quotes -----------------------------------------------------------------------------
 
+def _source(r: Reader, m: dict, implied: str | None, what: str) -> str | None:
+    """The article a fact/quote comes from: implied inside an article annotation, else its 'source:'."""
+    node = m.get("source")
+    if node is None:
+        return implied
+    if implied is not None:
+        r.diags.error(node.span, f"{what}-source-implied", f"{what}s in an article annotation come from that article",
+                      "remove 'source:'")
+        return implied
+    return r.id(node, "source")
+
+
 def read_fact(r: Reader, node: YNode, subject: tuple[str, Span] | None, source: str | None) -> FactSpec | None:
     """A fact; inside an entity the subject is implied, inside an article annotation the source is."""
     m = r.mapping(node, tables.FACT)
@@ -319,13 +331,7 @@ def read_fact(r: Reader, node: YNode, subject: tuple[str, Span] | None, source: 
             subj, subj_span = r.id(m["subject"], "subject"), m["subject"].span
     elif subject is None:
         r.diags.error(node.span, "missing-key", "fact has no 'subject'", "add 'subject:' with the id of the entity the fact is about")
-    src = source
-    if m.get("source") is not None:
-        if source is not None:
-            r.diags.error(m["source"].span, "fact-source-implied", "facts in an article annotation come from that article",
-                          "remove 'source:'")
-        else:
-            src = r.id(m["source"], "source")
+    src = _source(r, m, source, "fact")
     ref = None
     if m.get("reference") is not None:
         rm = r.mapping(m["reference"], tables.REFERENCE)
@@ -361,14 +367,8 @@ def read_quote(r: Reader, node: YNode, speaker: tuple[str, Span] | None, source:
         spk, spk_span = r.id(m["speaker"], "speaker"), m["speaker"].span
     elif speaker is None:
         r.diags.error(node.span, "missing-key", "quote has no 'speaker'", "add 'speaker:' with the speaker's entity id")
-    src = source
-    if m.get("source") is not None:
-        if source is not None:
-            r.diags.error(m["source"].span, "quote-source-implied", "quotes in an article annotation come from that article",
-                          "remove 'source:'")
-        else:
-            src = r.id(m["source"], "source")
-    elif source is None:
+    src = _source(r, m, source, "quote")
+    if m.get("source") is None and source is None:
         r.diags.error(node.span, "missing-key", "quote has no 'source'", "add 'source:' with the slug of the article it comes from")
     text = r.text(m.get("text"), "text")
     if spk is None or src is None or text is None:

@@ -181,26 +181,20 @@ def _mentions(text: str, ctx: MarkdownContext, no_links: bool) -> list[Token]:
 def _resolve_link(tok: Token, span: Span, ctx: MarkdownContext) -> None:
     href = str(tok.attrs.get("href", ""))
     scheme, _, rest = href.partition(":")
-    if scheme == "entity":
+    if scheme in ("entity", "article"):
         target, _, anchor = rest.partition("#")
-        e = ctx.model.entities.get(target)
-        if e is None:
-            ctx.diags.error(span, "unknown-entity", f"link to unknown entity '{target}'", did_you_mean(target, ctx.model.entities))
+        pages = ctx.model.entities if scheme == "entity" else ctx.model.articles
+        found = pages.get(target)
+        if found is None:
+            ctx.diags.error(span, f"unknown-{scheme}", f"link to unknown {scheme} '{target}'", did_you_mean(target, pages))
             tok.attrs["href"] = "#"
             return
-        ctx.linked.add(target)
-        tok.attrs["href"] = relurl(ctx.page, e.page, anchor or None)
-    elif scheme == "article":
-        target, _, anchor = rest.partition("#")
-        a = ctx.model.articles.get(target)
-        if a is None:
-            ctx.diags.error(span, "unknown-article", f"link to unknown article '{target}'", did_you_mean(target, ctx.model.articles))
-            tok.attrs["href"] = "#"
-            return
-        if anchor and not re.fullmatch(r"p\d+", anchor):
+        if scheme == "entity":
+            ctx.linked.add(target)
+        elif anchor and not re.fullmatch(r"p\d+", anchor):
             ctx.diags.error(span, "bad-anchor", f"'#{anchor}' is not a paragraph anchor", "paragraph anchors are #p1, #p2, …")
             anchor = ""
-        tok.attrs["href"] = relurl(ctx.page, a.page, anchor or None)
+        tok.attrs["href"] = relurl(ctx.page, found.page, anchor or None)
     elif not re.match(r"^(https?:|mailto:|#)", href):
         ctx.diags.error(span, "bad-link", f"link target '{href}' is not allowed",
                         "use entity:ID, article:SLUG, #anchor, or an http(s) address")
