@@ -1,0 +1,334 @@
+"""Incremental MkDocs builds for ``briefgen serve``: the MkDocs-facing half (thin; MkDocs stays in emit/).
+
+A :class:`LiveSite` runs one real, full ``mkdocs build`` (MkDocs' own :func:`build`) and keeps what that
+build had in memory — the loaded config with its plugins, the ``Files``, the ``Navigation`` and the theme's
+Jinja environment — captured by a small internal plugin. Afterwards, as long as the *structure* of the
+project is unchanged (same ``mkdocs.yml``, same set of files, same theme overrides, same front matter on
+the pages the navigation lists), a change to some pages re-runs only MkDocs' per-page steps for them
+(``_populate_page`` then ``_build_page``, the same functions ``build()`` calls), re-validates anchors
+and rewrites the search index from per-page entries kept in build order. Every other output of a build
+(theme assets, ``404.html``, ``sitemap.xml``) depends only on the structure, so the folder stays
+byte-identical to what a clean build of the same project produces. Anything else is a full build.
+
+Full builds go into a fresh folder; :attr:`LiveSite.site` is a symlink that is switched atomically to
+it, so readers see the previous site until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from briefgen.emit.mkdocs import MkDocsResult, _Collect, _quiet_mkdocs, _source_date_epoch, load_mkdocs_config
+
+
+class Stopped(Exception):
+    """Raised inside a build when the caller asked it to stop (e.g. Ctrl-C while serving)."""
+
+
+@dataclass
+class UpdateResult:
+    """Outcome of one :meth:`LiveSite.update`."""
+
+    ok: bool
+    messages: tuple[str, ...] = ()
+    full: bool = False
+    """True when a full build was done (structure changed)."""
+    pages: tuple[str, ...] = ()
+    """Site URLs (e.g. ``actors/lavrov.html``) of the pages rewritten; all pages on a full build."""
+    why: str = ""
+    """Why a full build was needed (empty for incremental updates)."""
+
+
+@dataclass
+class _State:
+    """What the last good full build left in memory."""
+
+    config: object
+    files: object
+    nav: object
+    env: object
+    capture: "_Capture"
+    search: "_Search | None"
+    page_meta: dict[str, dict] = field(default_factory=dict)
+
+
+def _make_capture(should_stop: Callable[[], bool]):
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    class Capture(BasePlugin):
+        """Keeps files, nav, env and each page's search entries; stops the build when asked."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.files = self.nav = self.env = None
+            self.index_list_owner: tuple[object, str] | None = None
+            self.entries: dict[str, list] = {}
+            self._mark = 0
+
+        @event_priority(100)
+        def on_pre_build(self, *, config):
+            found = _find_search(config)  # the search plugin made its index in on_config
+            self.index_list_owner = found[1] if found else None
+            self.entries.clear()
+            self._mark = 0
+
+        @event_priority(-100)
+        def on_files(self, files, *, config):
+            self.files = files
+
+        @event_priority(-100)
+        def on_nav(self, nav, *, config, files):
+            self.nav = nav
+
+        @event_priority(-100)
+        def on_env(self, env, *, config, files):
+            self.env = env
+
+        @event_priority(100)
+        def on_pre_page(self, page, *, config, files):
+            if should_stop():
+                raise Stopped()
+
+        @event_priority(-100)
+        def on_page_context(self, context, *, page, config, nav):
+            if should_stop():
+                raise Stopped()
+            lst = self.index_list()
+            if lst is not None:
+                self.entries[page.file.src_uri] = lst[self._mark:]
+                self._mark = len(lst)
+
+        def index_list(self) -> list | None:
+            if self.index_list_owner is None:
+                return None
+            owner, attr = self.index_list_owner
+            return getattr(owner, attr)
+
+        def reset_index(self) -> None:
+            if self.index_list_owner is not None:
+                owner, attr = self.index_list_owner
+                setattr(owner, attr, [])
+            self._mark = 0
+
+    return Capture()
+
+
+@dataclass
+class _Search:
+    """The search plugin as it was at the end of the last full build.
+
+    MkDocs caches plugin instances that have ``on_startup`` (Material's search does) process-wide, so
+    another build in the same process re-configures the same instance and gives it a new index:
+    :meth:`install` puts this site's own config and index back before pages are re-rendered.
+    """
+
+    plugin: object
+    config: object
+    index: object
+
+    def install(self) -> None:
+        self.plugin.config = self.config
+        self.plugin.search_index = self.index
+
+
+def _find_search(config) -> tuple[object, tuple[object, str]] | None:
+    """The search plugin and (its index, the name of the index's entry list), if it is one we know."""
+    for name, plugin in config.plugins.items():
+        if name.split("/")[-1] != "search":
+            continue
+        index = getattr(plugin, "search_index", None)
+        for attr in ("entries", "_entries"):
+            if isinstance(getattr(index, attr, None), list):
+                return plugin, (index, attr)
+    return None
+
+
+def _page_meta(files) -> dict[str, dict]:
+    return {f.src_uri: dict(f.page.meta) for f in files.documentation_pages() if f.page is not None}
+
+
+def _nav_srcs(nav) -> set[str]:
+    return {p.file.src_uri for p in nav.pages}
+
+
+class LiveSite:
+    """A MkDocs project kept built in memory, updated page by page when its structure allows."""
+
+    def __init__(self, config_file: Path, work: Path, epoch: int = 0,
+                 should_stop: Callable[[], bool] = lambda: False):
+        self.config_file = config_file
+        self.work = work
+        self.site = work / "site"
+        """The served folder: a symlink to the current build."""
+        self.epoch = epoch
+        self.should_stop = should_stop
+        self._state: _State | None = None
+        self._serial = 0
+        self._folder: Path | None = None
+        self.lock = threading.Lock()
+        """Held while the served folder is being changed (readers take it to see whole files)."""
+
+    # -- full build ---------------------------------------------------------------------------------
+    def full_build(self) -> UpdateResult:
+        """A real ``mkdocs build`` into a fresh folder, swapped in on success; state kept for updates."""
+        from mkdocs.commands.build import build
+        from mkdocs.exceptions import Abort, ConfigurationError
+
+        self._serial += 1
+        folder = self.work / f"site-{self._serial}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        collect = _Collect()
+        capture = _make_capture(self.should_stop)
+        try:
+            with _quiet_mkdocs(collect), _source_date_epoch(self.epoch):
+                cfg = load_mkdocs_config(self.config_file, folder)
+                cfg.plugins["briefgen-serve-capture"] = capture
+                build(cfg)
+        except (Abort, ConfigurationError) as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            msg = str(exc).strip()
+            if msg and not collect.messages:
+                collect.messages.append(msg)
+            return UpdateResult(False, tuple(collect.messages), full=True)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        if collect.messages:
+            shutil.rmtree(folder, ignore_errors=True)
+            return UpdateResult(False, tuple(collect.messages), full=True)
+        with self.lock:
+            self._point_site_at(folder)
+            if self._folder is not None and self._folder != folder:
+                shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = folder
+        found = _find_search(cfg)
+        search = None
+        if found and capture.index_list_owner is not None and found[1][0] is capture.index_list_owner[0]:
+            search = _Search(found[0], found[0].config, found[1][0])
+        self._state = _State(cfg, capture.files, capture.nav, capture.env, capture, search,
+                             _page_meta(capture.files))
+        pages = tuple(f.url for f in capture.files.documentation_pages())
+        return UpdateResult(True, (), full=True, pages=pages)
+
+    def _point_site_at(self, folder: Path) -> None:
+        tmp = self.work / ".site-link"
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            pass
+        os.symlink(folder.name, tmp)
+        os.replace(tmp, self.site)
+
+    # -- incremental --------------------------------------------------------------------------------
+    def update(self, epoch: int, changed: Iterable[str]) -> UpdateResult:
+        """Bring the site up to date after the project files ``changed`` (paths relative to the project,
+        as :func:`briefgen.emit.project.write_project` returns them) were written.
+
+        Only pages whose Markdown changed are rebuilt. It is a full build when there was no good build
+        yet, the build date changed, ``mkdocs.yml`` (hence the navigation) or a theme override changed,
+        a file was added or removed, or a page the navigation lists changed its front matter.
+        """
+        changed = sorted(set(changed))
+        state = self._state
+        why = ""
+        if state is None:
+            why = "first build"
+        elif epoch != self.epoch:
+            why = "the build date changed"
+        elif state.search is None and _has_search(state.config):
+            why = "this search plugin cannot be updated page by page"
+        if why:
+            self.epoch = epoch
+            res = self.full_build()
+            res.why = why
+            return res
+        assert state is not None
+        if any(not c.startswith("docs/") for c in changed):
+            return self._full("mkdocs.yml or a theme override changed")
+        pages, statics = [], []
+        for src in (c[len("docs/"):] for c in changed):
+            f = state.files.get_file_from_path(src)
+            if f is None or f.abs_src_path is None:
+                return self._full("a page was added")
+            if not os.path.isfile(f.abs_src_path):
+                return self._full("a page was removed")
+            (pages if f.is_documentation_page() else statics).append(f)
+        if not pages and not statics:
+            return UpdateResult(True, (), full=False, pages=())
+        try:
+            with self.lock:
+                return self._update_pages(state, pages, statics)
+        except Stopped:
+            raise
+        except _NeedFull as exc:
+            return self._full(str(exc))
+
+    def _full(self, why: str) -> UpdateResult:
+        res = self.full_build()
+        res.why = why
+        return res
+
+    def _update_pages(self, state: _State, pages: list, statics: list) -> UpdateResult:
+        from mkdocs.commands.build import _build_page, _populate_page
+        from mkdocs.exceptions import Abort, BuildError
+        from mkdocs.structure.files import InclusionLevel
+
+        cfg, files, nav, env, capture = state.config, state.files, state.nav, state.env, state.capture
+        collect = _Collect()
+        nav_srcs = _nav_srcs(nav)
+        with _quiet_mkdocs(collect), _source_date_epoch(self.epoch):
+            try:
+                if state.search is not None:
+                    state.search.install()
+                for f in pages:
+                    _populate_page(f.page, cfg, files)
+                    if f.src_uri in nav_srcs and dict(f.page.meta) != state.page_meta.get(f.src_uri):
+                        raise _NeedFull("front matter of a page in the navigation changed")
+                    state.page_meta[f.src_uri] = dict(f.page.meta)
+                doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+                capture.reset_index()
+                for f in pages:
+                    _build_page(f.page, cfg, doc_files, nav, env, excluded=f.inclusion.is_excluded())
+                for f in statics:
+                    f.copy_file()
+                level = cfg.validation.links.anchors
+                for f in doc_files:
+                    f.page.validate_anchor_links(files=files, log_level=level)
+                if state.search is not None and pages:
+                    lst = []
+                    for f in doc_files:
+                        lst.extend(capture.entries.get(f.src_uri, ()))
+                    owner, attr = capture.index_list_owner
+                    setattr(owner, attr, lst)
+                    state.search.plugin.on_post_build(config=cfg)
+            except (BuildError, Abort) as exc:
+                self._state = None  # the folder may be half-updated: the next update is a full build
+                return UpdateResult(False, tuple(collect.messages) or (str(exc),))
+            except _NeedFull:
+                raise
+            except Exception as exc:
+                self._state = None
+                return UpdateResult(False, tuple(collect.messages) + (f"{type(exc).__name__}: {exc}",))
+        if collect.messages:
+            self._state = None
+            return UpdateResult(False, tuple(collect.messages))
+        return UpdateResult(True, (), full=False, pages=tuple(f.url for f in pages + statics))
+
+    def close(self) -> None:
+        """Remove every folder this site wrote."""
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+class _NeedFull(Exception):
+    pass
+
+
+def _has_search(config) -> bool:
+    return any(name.split("/")[-1] == "search" for name in config.plugins)

@@ -1,0 +1,179 @@
+"""``briefgen serve``: build, serve on localhost, rebuild incrementally and reload the browser on every save.
+
+Three threads besides the main one: the HTTP server (:mod:`briefgen.serve.http`), the file watcher
+(:mod:`briefgen.serve.watch`, watchdog) and the builder, which waits for a debounced batch of changes and
+runs :class:`~briefgen.serve.rebuild.Builder`. The main thread only waits for SIGINT/SIGTERM, then stops
+everything and removes the temporary folder the site was served from.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from briefgen.emit.incremental import Stopped
+from briefgen.serve.http import LiveState, SiteServer
+from briefgen.serve.rebuild import Builder, Outcome
+from briefgen.serve.watch import Debouncer, Watcher
+
+TEMP_PREFIX = "briefgen-serve-"
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def report(outcome: Outcome, strict: bool) -> None:
+    """Print a rebuild's diagnostics (as ``briefgen check`` does) and a one-line summary."""
+    for d in outcome.diagnostics:
+        _say(d.format(strict))
+    errors = sum(1 for d in outcome.diagnostics if strict or d.severity.value == "error")
+    warnings = len(outcome.diagnostics) - errors
+    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    if not outcome.ok:
+        _say(f"briefgen: {counts}; still serving the last good site")
+    elif outcome.full:
+        _say(f"briefgen: built {outcome.n_pages} pages in {outcome.seconds:.2f} s ({outcome.why}); {counts}")
+    elif outcome.pages:
+        _say(f"briefgen: rebuilt {_plural(len(outcome.pages), 'page')} in {outcome.seconds:.2f} s; {counts}")
+    else:
+        _say(f"briefgen: no page changed ({outcome.seconds:.2f} s); {counts}")
+
+
+def _errors_json(outcome: Outcome, strict: bool) -> list[dict]:
+    return [{"text": d.format(strict), "where": str(d.span), "code": d.code} for d in outcome.blocking]
+
+
+def _changed_pages(outcome: Outcome) -> frozenset[str] | None:
+    if not outcome.ok:
+        return frozenset()
+    if outcome.full or any(not p.endswith(".html") for p in outcome.pages):
+        return None  # everything (or a style sheet every page uses) changed
+    return frozenset(outcome.pages)
+
+
+class Server:
+    """One ``briefgen serve`` session; :meth:`run` blocks until :meth:`stop`."""
+
+    def __init__(self, root: Path, host: str, port: int, strict: bool = False, quiet: float = 0.12):
+        self.root = root
+        self.strict = strict
+        self.stopping = threading.Event()
+        self.work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        self.builder = Builder(root, self.work, strict, should_stop=self.stopping.is_set)
+        self.state = LiveState()
+        self.debouncer = Debouncer(quiet=quiet)
+        self.watcher = Watcher(root, self.debouncer.add)
+        self.built = threading.Event()
+        try:
+            self.httpd = SiteServer((host, port), self._site, self.builder.live.lock, self.state)
+        except BaseException:
+            shutil.rmtree(self.work, ignore_errors=True)
+            raise
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+    def _site(self) -> Path | None:
+        site = self.builder.site
+        return site if site.is_symlink() else None
+
+    def start(self) -> None:
+        self.watcher.start()
+        for name, target in (("briefgen-http", self.httpd.serve_forever), ("briefgen-build", self._build_loop)):
+            t = threading.Thread(target=target, name=name, daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def _build_loop(self) -> None:
+        try:
+            self._rebuild()
+            while not self.stopping.is_set():
+                batch = self.debouncer.wait()
+                if batch is None:
+                    break
+                shown = ", ".join(sorted(batch)[:3]) + (f" and {len(batch) - 3} more" if len(batch) > 3 else "")
+                _say(f"briefgen: changed: {shown}")
+                self._rebuild()
+        except Stopped:
+            pass
+
+    def _rebuild(self) -> None:
+        try:
+            outcome = self.builder.rebuild()
+        except Stopped:
+            raise
+        except Exception:  # a briefgen bug: say so, keep serving the last good site
+            if self.stopping.is_set():
+                raise Stopped()
+            _say("briefgen: internal error while rebuilding (please report it):\n" + traceback.format_exc().rstrip())
+            self.state.publish(frozenset(), [{"text": "briefgen: internal error while rebuilding; see the terminal",
+                                              "where": "", "code": "internal"}])
+            return
+        report(outcome, self.strict)
+        self.state.publish(_changed_pages(outcome), _errors_json(outcome, self.strict))
+        self.built.set()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.debouncer.close()
+        self.state.close()
+
+    def close(self) -> None:
+        """Stop every thread and remove the temporary folder (idempotent)."""
+        self.stop()
+        self.watcher.stop()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        for t in self._threads:
+            t.join(timeout=30)
+        self.builder.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def serve(root: Path, host: str, port: int, strict: bool = False) -> int:
+    """Run ``briefgen serve`` until SIGINT/SIGTERM; 0 on a clean stop, 1 when it cannot start."""
+    if not (root / "content").is_dir():
+        _say(f"briefgen: error: {root}: no content/ folder here (run in a briefing folder or pass -C DIR)")
+        return 1
+    try:
+        server = Server(root, host, port, strict)
+    except OSError as exc:
+        _say(f"briefgen: error: cannot listen on {host}:{port}: {exc.strerror or exc}")
+        return 1
+
+    got = []
+
+    def on_signal(signum, frame) -> None:
+        if got:  # a second Ctrl-C while shutting down: give up waiting
+            shutil.rmtree(server.work, ignore_errors=True)
+            raise SystemExit(130)
+        got.append(signum)
+        server.stop()
+
+    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        server.start()
+        _say(f"briefgen: serving {root} at {server.url} (Ctrl-C to stop)")
+        while not server.stopping.wait(0.5):
+            pass
+        _say("briefgen: stopping")
+        server.close()
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+        shutil.rmtree(server.work, ignore_errors=True)
+    return 0

@@ -1,0 +1,226 @@
+"""The local HTTP server of ``briefgen serve`` (stdlib ``ThreadingHTTPServer``) and its live-reload state.
+
+Files are served from the current site folder only: the request path is decoded, ``..`` is refused and
+the resolved path must stay inside the folder. HTML responses get one ``<script>`` tag for
+``/.briefgen/livereload.js`` added on the way out, so the files on disk stay exactly what a clean build
+writes. ``/.briefgen/state`` is a long-poll endpoint: it answers when the site was rebuilt or the list of
+content errors changed, telling the page whether it must reload and which errors to show.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import posixpath
+import socket
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+from urllib.parse import parse_qs, unquote, urlsplit
+
+PREFIX = "/.briefgen/"
+POLL_SECONDS = 20.0
+_SCRIPT = (Path(__file__).with_name("livereload.js")).read_bytes()
+_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+          ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".gz": "application/gzip",
+          ".woff2": "font/woff2", ".png": "image/png", ".ico": "image/x-icon", ".txt": "text/plain; charset=utf-8",
+          ".map": "application/json"}
+
+
+class LiveState:
+    """What the open pages need to know: a version per change, which pages each change rewrote, the errors."""
+
+    HISTORY = 200
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self.version = 0
+        self.errors: list[dict] = []
+        self.built = False
+        self._history: list[tuple[int, frozenset[str] | None]] = []
+        self._closed = False
+
+    def publish(self, pages: frozenset[str] | None, errors: list[dict]) -> None:
+        """Record a change: ``pages`` rewritten (None: every page), and the current error list."""
+        with self._cond:
+            if pages is not None and not pages and errors == self.errors:
+                return  # nothing an open page would see
+            if pages is None:
+                self.built = True
+            self.version += 1
+            self._history.append((self.version, pages))
+            del self._history[:-self.HISTORY]
+            self.errors = errors
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def wait(self, since: int, timeout: float) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._closed or self.version != since, timeout)
+
+    def answer(self, since: int, page: str) -> dict:
+        """The state as seen by a page at ``page`` (site-relative) built at version ``since``."""
+        with self._cond:
+            reload = False
+            if since != self.version:
+                if since > self.version or not self._history or since < self._history[0][0] - 1:
+                    reload = True  # the server restarted or the page is too old: reload to be sure
+                else:
+                    for v, pages in self._history:
+                        if v > since and (pages is None or page in pages):
+                            reload = True
+                            break
+            return {"version": self.version, "reload": reload, "errors": self.errors, "built": self.built}
+
+
+def page_of(url_path: str) -> str:
+    """The site-relative file a URL path shows: ``/`` → ``index.html``, ``/a/`` → ``a/index.html``."""
+    path = unquote(urlsplit(url_path).path)
+    rel = path.lstrip("/")
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    return rel
+
+
+def resolve(root: str, url_path: str) -> tuple[str, str | None]:
+    """Map a URL path to a file inside ``root`` (already a real path).
+
+    Returns (``"file"``, path), (``"redirect"``, location) for a folder without its trailing slash,
+    or (``"missing"``, None) for anything absent or outside the folder.
+    """
+    path = unquote(urlsplit(url_path).path)
+    if "\x00" in path or "\\" in path:
+        return "missing", None
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        return "missing", None
+    full = os.path.realpath(os.path.join(root, *parts))
+    if full != root and not full.startswith(root + os.sep):
+        return "missing", None  # e.g. a symlink pointing out of the site
+    if os.path.isdir(full):
+        if not path.endswith("/"):
+            return "redirect", posixpath.join("/", *parts) + "/"
+        full = os.path.join(full, "index.html")
+    if not os.path.isfile(full):
+        return "missing", None
+    return "file", full
+
+
+def inject(html: bytes, version: int) -> bytes:
+    tag = f'<script src="{PREFIX}livereload.js" data-version="{version}"></script>'.encode()
+    at = html.rfind(b"</body>")
+    if at < 0:
+        return html + tag
+    return html[:at] + tag + html[at:]
+
+
+_WAITING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>briefgen serve</title></head>
+<body style="font:16px system-ui,sans-serif;margin:4em auto;max-width:40em">
+<h1>briefgen serve</h1><p>No successful build yet: fix the problems shown above (and in the terminal)
+and save; this page reloads by itself.</p></body></html>"""
+
+
+class SiteServer(ThreadingHTTPServer):
+    """Serves ``site_dir()`` (re-read per request) plus the live-reload endpoints."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], site_dir: Callable[[], Path | None], lock: threading.Lock,
+                 state: LiveState):
+        host = address[0]
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        self.site_dir = site_dir
+        self.lock = lock
+        self.state = state
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return  # the browser went away mid-answer: not our problem
+        super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SiteServer
+    server_version = "briefgen-serve"
+    sys_version = ""
+
+    def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for diagnostics
+        pass
+
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:
+        url = urlsplit(self.path)
+        if url.path.startswith(PREFIX):
+            return self._internal(url, head)
+        state = self.server.state
+        with self.server.lock:
+            site = self.server.site_dir()
+            version = state.version
+            if site is None or not site.exists():
+                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
+                                  inject(_WAITING.encode(), version), head)
+            root = os.path.realpath(site)
+            kind, found = resolve(root, self.path)
+            if kind == "redirect":
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", found + (f"?{url.query}" if url.query else ""))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            status = HTTPStatus.OK
+            if kind == "missing":
+                status, found = HTTPStatus.NOT_FOUND, os.path.join(root, "404.html")
+                if not os.path.isfile(found):
+                    return self._send(status, "text/plain; charset=utf-8", b"not found\n", head)
+            try:
+                with open(found, "rb") as f:
+                    data = f.read()
+            except OSError:
+                return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", head)
+        ext = os.path.splitext(found)[1].lower()
+        ctype = _TYPES.get(ext) or mimetypes.guess_type(found)[0] or "application/octet-stream"
+        if ext == ".html":
+            data = inject(data, version)
+        self._send(status, ctype, data, head)
+
+    def _internal(self, url, head: bool) -> None:
+        name = url.path[len(PREFIX):]
+        if name == "livereload.js":
+            return self._send(HTTPStatus.OK, _TYPES[".js"], _SCRIPT, head)
+        if name == "state":
+            q = parse_qs(url.query)
+            try:
+                since = int(q.get("v", ["-1"])[0])
+            except ValueError:
+                since = -1
+            page = page_of(q.get("path", ["/"])[0])
+            if q.get("wait", ["0"])[0] == "1":
+                self.server.state.wait(since, POLL_SECONDS)
+            body = json.dumps(self.server.state.answer(since, page)).encode()
+            return self._send(HTTPStatus.OK, "application/json", body, head)
+        self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", head)
+
+    def _send(self, status: HTTPStatus, ctype: str, data: bytes, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)

@@ -1,0 +1,56 @@
+// briefgen serve: live reload and the error overlay. Served by the local server only (never in site/).
+// Long-polls /.briefgen/state: reloads the page when it was rebuilt, shows the current content errors
+// over the last good page. Diagnostics contain user content: they are only ever set as textContent.
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var version = parseInt((me && me.getAttribute("data-version")) || "-1", 10);
+  var path = location.pathname;
+  var BOX = "briefgen-errors";
+  var shown = "[]";
+
+  function el(tag, style, text) {
+    var e = document.createElement(tag);
+    if (style) e.setAttribute("style", style);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function render(errors) {
+    var old = document.getElementById(BOX);
+    if (old) old.remove();
+    if (!errors || !errors.length) return;
+    var box = el("div", "position:fixed;z-index:10000;top:0;left:0;right:0;max-height:60vh;overflow:auto;" +
+      "background:#fff4f2;color:#3b0d05;border-bottom:3px solid #b3261e;box-shadow:0 4px 16px rgba(0,0,0,.25);" +
+      "font:14px/1.45 system-ui,sans-serif;padding:.7em 1em;");
+    box.id = BOX;
+    box.setAttribute("role", "alert");
+    var head = el("div", "display:flex;justify-content:space-between;align-items:baseline;gap:1em;");
+    var n = errors.length;
+    head.appendChild(el("strong", "", "briefgen: " + n + " problem" + (n === 1 ? "" : "s") +
+      " \u2014 the page shows the last good build. Fix the file and save."));
+    var close = el("button", "border:0;background:none;font-size:20px;cursor:pointer;color:inherit;", "\u00d7");
+    close.setAttribute("aria-label", "Hide until the next change");
+    close.onclick = function () { box.remove(); };
+    head.appendChild(close);
+    box.appendChild(head);
+    errors.forEach(function (d) {
+      box.appendChild(el("pre", "margin:.5em 0 0;white-space:pre-wrap;font:13px/1.4 ui-monospace,monospace;" +
+        "background:none;color:inherit;", d.text));
+    });
+    (document.body || document.documentElement).appendChild(box);
+  }
+
+  function poll(wait) {
+    var url = "/.briefgen/state?v=" + version + "&path=" + encodeURIComponent(path) + "&wait=" + (wait ? 1 : 0);
+    fetch(url, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
+      if (s.reload) { location.reload(); return; }
+      version = s.version;
+      var key = JSON.stringify(s.errors || []);
+      if (key !== shown) { shown = key; render(s.errors); }
+      poll(true);
+    }).catch(function () { setTimeout(function () { poll(true); }, 1000); });
+  }
+
+  poll(false);
+})();

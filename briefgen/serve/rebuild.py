@@ -1,0 +1,95 @@
+"""Rebuild orchestration for ``briefgen serve``: content → pages in memory → changed pages → MkDocs.
+
+Each rebuild compiles the whole briefing in memory (``compile_briefing``: load → … → render, fast), so
+it knows every page's Markdown. Writing the MkDocs project only touches files whose bytes changed;
+that list is exactly the pages MkDocs has to re-render, and :class:`~briefgen.emit.incremental.LiveSite`
+decides whether those pages can be rebuilt alone or the navigation/structure changed and a full build
+is needed. Content with errors changes nothing on disk: the last good site stays served.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from briefgen.build import Timings, compile_briefing, epoch_of
+from briefgen.diagnostics import Diagnostic, Diagnostics, Span
+from briefgen.emit.incremental import LiveSite, Stopped
+from briefgen.emit.project import BUILD_DIR, project_files, write_project
+
+
+@dataclass
+class Outcome:
+    """What one rebuild did."""
+
+    ok: bool
+    """The content is good and the served site now shows it."""
+    diagnostics: list[Diagnostic]
+    """Every diagnostic of the run, sorted (warnings too)."""
+    blocking: list[Diagnostic]
+    """The diagnostics that stopped the site from being updated (errors; warnings too with --strict)."""
+    pages: tuple[str, ...] = ()
+    """Site URLs rewritten (empty when nothing changed)."""
+    full: bool = False
+    """A full MkDocs build was done."""
+    why: str = ""
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    n_pages: int = 0
+
+
+class Builder:
+    """Keeps a briefing's site built in ``work/site`` (a symlink to the current build folder)."""
+
+    def __init__(self, root: Path, work: Path, strict: bool = False,
+                 should_stop: Callable[[], bool] = lambda: False):
+        self.root = root
+        self.work = work
+        self.strict = strict
+        self.should_stop = should_stop
+        self.live = LiveSite(work / BUILD_DIR / "mkdocs.yml", work, should_stop=should_stop)
+
+    @property
+    def site(self) -> Path:
+        """The served folder."""
+        return self.live.site
+
+    def rebuild(self) -> Outcome:
+        t0 = time.perf_counter()
+        diags = Diagnostics()
+        timings = Timings()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if self.should_stop():
+                raise Stopped()
+
+        compiled = compile_briefing(self.root, diags, timings, progress)
+        if self.should_stop():
+            raise Stopped()
+        if compiled.model is None or diags.has_errors(self.strict):
+            items = diags.sorted()
+            blocking = [d for d in items if self.strict or d.severity.value == "error"]
+            return Outcome(False, items, blocking, seconds=time.perf_counter() - t0, timings=timings.stages)
+
+        t = time.perf_counter()
+        tdir = self.root / "templates"
+        changed = write_project(self.work, project_files(compiled.model, list(compiled.pages)),
+                                tdir if tdir.is_dir() else None)
+        timings.add("write", time.perf_counter() - t)
+
+        t = time.perf_counter()
+        res = self.live.update(epoch_of(compiled.model), changed)
+        timings.add("mkdocs", time.perf_counter() - t)
+        if not res.ok:
+            for msg in res.messages:
+                diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs: {msg}",
+                            "this is a briefgen bug if your content passed 'briefgen check'; please report it")
+        items = diags.sorted()
+        blocking = [d for d in items if d.code == "mkdocs"] if not res.ok else []
+        return Outcome(res.ok, items, blocking, pages=res.pages, full=res.full, why=res.why,
+                       seconds=time.perf_counter() - t0, timings=timings.stages, n_pages=len(compiled.pages))
+
+    def close(self) -> None:
+        self.live.close()

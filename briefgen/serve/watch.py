@@ -1,0 +1,161 @@
+"""Watching a briefing for saves: which paths count, and turning bursts of events into one rebuild.
+
+Only files under ``content/`` and ``templates/`` count. Generated folders (``build/``, ``site/``, staging
+folders, the server's own temporary folder) are outside them, so a rebuild can never trigger another.
+Editor droppings are ignored: swap and backup files (``.x.swp``, ``x~``, ``#x#``, ``.#x``), Vim's
+``4913`` probe, hidden files and folders, partial downloads.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+WATCHED = ("content", "templates")
+"""Top-level folders of a briefing whose changes trigger a rebuild."""
+
+_IGNORED_SUFFIXES = (".swp", ".swo", ".swx", ".swpx", ".tmp", ".temp", ".bak", ".orig", ".part", ".crdownload",
+                     ".kate-swp", ".pyc")
+_IGNORED_NAMES = {"4913", ".DS_Store", "Thumbs.db", "__pycache__"}
+
+
+def is_ignored_name(name: str) -> bool:
+    """True for a file or folder name an editor or OS writes on its own (never content)."""
+    return (name in _IGNORED_NAMES or name.startswith(".") or name.endswith("~")
+            or (name.startswith("#") and name.endswith("#")) or name.lower().endswith(_IGNORED_SUFFIXES))
+
+
+def relevant(root: Path | str, path: str) -> str | None:
+    """The briefing-relative POSIX path of ``path`` if a change there must trigger a rebuild, else None."""
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:
+        return None
+    parts = Path(rel).parts
+    if not parts or parts[0] not in WATCHED or ".." in parts:
+        return None
+    if any(is_ignored_name(p) for p in parts[1:]):
+        return None
+    return "/".join(parts)
+
+
+class Debouncer:
+    """Coalesces a burst of changes into one batch.
+
+    A batch is released once no change came for ``quiet`` seconds (an editor's write-rename-chmod
+    sequence, a ``git checkout`` of many files), or ``max_wait`` seconds after its first change so a
+    never-ending trickle still rebuilds. Changes arriving during a rebuild form the next batch.
+    """
+
+    def __init__(self, quiet: float = 0.12, max_wait: float = 1.0, clock: Callable[[], float] = time.monotonic):
+        self.quiet = quiet
+        self.max_wait = max_wait
+        self.clock = clock
+        self._cond = threading.Condition()
+        self._pending: set[str] = set()
+        self._first = self._last = 0.0
+        self._closed = False
+
+    def add(self, path: str) -> None:
+        with self._cond:
+            now = self.clock()
+            if not self._pending:
+                self._first = now
+            self._pending.add(path)
+            self._last = now
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """Release any waiter; :meth:`wait` returns None from now on."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def wait(self) -> set[str] | None:
+        """Block until a batch is complete; return its paths (None once closed)."""
+        with self._cond:
+            while not self._pending and not self._closed:
+                self._cond.wait()
+            while not self._closed:
+                now = self.clock()
+                due = min(self._last + self.quiet, self._first + self.max_wait)
+                if now >= due:
+                    break
+                self._cond.wait(due - now)
+            if self._closed:
+                return None
+            batch, self._pending = self._pending, set()
+            return batch
+
+
+class Watcher:
+    """Feeds relevant file-system events under ``root`` into a :class:`Debouncer` (watchdog/inotify)."""
+
+    def __init__(self, root: Path, sink: Callable[[str], None]):
+        from watchdog.observers import Observer
+
+        self.root = root
+        self.sink = sink
+        self.observer = Observer()
+        self._watches: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        handler = _Handler(self)
+        self._handler = handler
+        self.observer.schedule(handler, str(self.root), recursive=False)  # to see content/ or templates/ appear
+        for name in WATCHED:
+            self._watch(name)
+        self.observer.start()
+
+    def _watch(self, name: str) -> None:
+        path = self.root / name
+        with self._lock:
+            old = self._watches.pop(name, None)
+            if old is not None:
+                try:
+                    self.observer.unschedule(old)
+                except (KeyError, ValueError):
+                    pass
+            if path.is_dir():
+                try:
+                    self._watches[name] = self.observer.schedule(self._handler, str(path), recursive=True)
+                except OSError:
+                    pass
+
+    def stop(self) -> None:
+        self.observer.stop()
+        if self.observer.is_alive():
+            self.observer.join(timeout=5)
+
+
+def _make_handler_base():
+    from watchdog.events import FileSystemEventHandler
+
+    return FileSystemEventHandler
+
+
+class _Handler(_make_handler_base()):
+    def __init__(self, watcher: Watcher):
+        super().__init__()
+        self.w = watcher
+
+    def on_any_event(self, event) -> None:
+        kind = event.event_type
+        if kind in ("opened", "closed_no_write"):
+            return
+        if event.is_directory and kind == "modified":
+            return  # a file inside was created/removed: that file's own event counts (if it is not ignored)
+        for p in (event.src_path, getattr(event, "dest_path", "")):
+            if not p:
+                continue
+            p = os.fsdecode(p)
+            rel = relevant(self.w.root, p)
+            if rel is None:
+                continue
+            if event.is_directory and rel in WATCHED and kind in ("created", "moved", "deleted"):
+                self.w._watch(rel)  # a watched top folder appeared or was replaced
+            self.w.sink(rel)

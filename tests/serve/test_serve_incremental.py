@@ -1,0 +1,121 @@
+"""After any sequence of edits, the served site is byte-for-byte what a clean ``briefgen build`` writes.
+
+The serve machinery (:class:`briefgen.serve.rebuild.Builder`, in process) follows a sequence of edits of a
+copy of the demo briefing; after each one its served folder is compared, file by file, with a fresh
+``briefgen build`` of the same content. Nothing needs stripping: the live-reload script is added to HTML
+responses by the server on the way out, never written to the folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefgen.cli import main as briefgen_main
+from briefgen.serve.rebuild import Builder
+from conftest import copy_briefing
+from servehelp import tree
+
+pytestmark = pytest.mark.slow
+
+NEW_ARTICLE = """title: A test article about Lavrov
+outlet: Test Wire
+date: 2019-12-21
+"""
+
+
+def clean_build(root: Path, tmp: Path) -> dict[str, bytes]:
+    fresh = tmp / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(root / "content", fresh / "content")
+    if (root / "templates").is_dir():
+        shutil.copytree(root / "templates", fresh / "templates")
+    assert briefgen_main(["-C", str(fresh), "build", "-q"]) == 0
+    return tree(fresh / "site")
+
+
+def assert_same(builder: Builder, root: Path, tmp: Path) -> None:
+    served, clean = tree(builder.site.resolve()), clean_build(root, tmp)
+    assert sorted(served) == sorted(clean)
+    differ = [k for k in clean if served[k] != clean[k]]
+    assert not differ, f"served site differs from a clean build in {differ[:10]}"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_served_site_equals_a_clean_build_after_every_edit(tmp_path: Path) -> None:
+    root = copy_briefing(tmp_path / "demo")
+    actors = root / "content" / "entities" / "actors.yml"
+    arts = root / "content" / "articles"
+    b = Builder(root, tmp_path / "work")
+    try:
+        first = b.rebuild()
+        assert first.ok and first.full
+
+        # 1. a summary: only the pages showing it are re-rendered, the navigation is untouched
+        edit(actors, "Russia's foreign minister", "Russia's long-serving foreign minister")
+        o = b.rebuild()
+        assert o.ok and not o.full, o.why
+        assert "actors/lavrov.html" in o.pages and len(o.pages) < 10, o.pages
+        assert_same(b, root, tmp_path)
+
+        # 2. a new entity: a new page, so a full build
+        actors.write_text(actors.read_text() + "\n- id: test-envoy\n  kind: actor\n  name: Test Envoy\n"
+                          "  summary: An envoy who met [Lavrov](entity:lavrov).\n", encoding="utf-8")
+        o = b.rebuild()
+        assert o.ok and o.full  # a full build is MkDocs' own build: compared once, at the end
+
+        # 3. a renamed entity: its title and every page naming it change, not the navigation
+        edit(actors, "name: Toshimitsu Motegi", "name: Motegi Toshimitsu")
+        o = b.rebuild()
+        assert o.ok and not o.full, o.why
+        assert "actors/motegi.html" in o.pages
+        assert_same(b, root, tmp_path)
+
+        # 4. a renamed id: the page moves, a full build
+        edit(actors, "id: test-envoy", "id: special-envoy")
+        o = b.rebuild()
+        assert o.ok and o.full
+
+        # 5. an article added, then its text edited, then deleted
+        (arts / "2019-12-21-test-wire.txt").write_text("Lavrov spoke.\n\nNothing else happened.\n", encoding="utf-8")
+        (arts / "2019-12-21-test-wire.yml").write_text(NEW_ARTICLE, encoding="utf-8")
+        o = b.rebuild()
+        assert o.ok and o.full
+        edit(arts / "2019-12-21-test-wire.txt", "Nothing else happened.", "Motegi listened.")
+        o = b.rebuild()
+        assert o.ok and not o.full and "articles/2019-12-21-test-wire.html" in o.pages
+        assert_same(b, root, tmp_path)
+        (arts / "2019-12-21-test-wire.txt").unlink()
+        (arts / "2019-12-21-test-wire.yml").unlink()
+        o = b.rebuild()
+        assert o.ok and o.full
+
+        # 6. broken YAML: nothing changes on disk, the errors are reported with their place
+        before = tree(b.site.resolve())
+        good = actors.read_text()
+        actors.write_text(good + "- id: [unclosed\n", encoding="utf-8")
+        o = b.rebuild()
+        assert not o.ok and o.blocking
+        assert any(d.span.path == "content/entities/actors.yml" for d in o.blocking)
+        assert tree(b.site.resolve()) == before
+        actors.write_text(good.replace("Russia's long-serving", "Russia's veteran"), encoding="utf-8")
+        o = b.rebuild()
+        assert o.ok and not o.full and not o.blocking
+        assert_same(b, root, tmp_path)
+
+        # 7. a briefing's own style sheet (a static file of the project)
+        (root / "templates" / "assets").mkdir(parents=True)
+        (root / "templates" / "assets" / "briefgen.css").write_text("body { color: #123; }\n", encoding="utf-8")
+        o = b.rebuild()
+        assert o.ok and not o.full and o.pages == ("assets/briefgen.css",)
+        assert_same(b, root, tmp_path)
+    finally:
+        b.close()
+    assert not (tmp_path / "work").exists()

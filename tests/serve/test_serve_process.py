@@ -1,0 +1,146 @@
+"""``briefgen serve`` as a user runs it (a subprocess): serving, live state, debounce, errors, clean stops."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from servehelp import ServeProcess, small_briefing
+
+pytestmark = pytest.mark.slow
+
+
+def raw_get(url: str, path: str) -> tuple[int, bytes]:
+    host, port = re.match(r"http://([^:/]+):(\d+)/", url).groups()
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.putrequest("GET", path, skip_accept_encoding=True)  # sent exactly as written
+    conn.endheaders()
+    r = conn.getresponse()
+    return r.status, r.read()
+
+
+def assert_clean_exit(sp: ServeProcess, rc: int) -> None:
+    assert rc in (0, 130), sp.output
+    assert "Traceback" not in sp.output, sp.output
+    assert list(sp.tmpdir.iterdir()) == [], "temporary folders left behind"
+
+
+def test_serve_edit_error_fix_and_ctrl_c(tmp_path: Path) -> None:
+    root = small_briefing(tmp_path / "b")
+    base = root / "content" / "entities" / "base.yml"
+    with ServeProcess(root, tmp_path / "tmp") as sp:
+        assert sp.url.startswith("http://127.0.0.1:")
+        sp.wait_for(r"built \d+ pages")
+        status, body, headers = sp.get("/actors/alice.html")
+        assert status == 200 and b"Foreign minister of" in body
+        assert body.count(b'src="/.briefgen/livereload.js"') == 1
+        assert sp.get("/.briefgen/livereload.js")[0] == 200
+        assert sp.get("/actors")[0] == 200  # redirected to actors/ and its index.html
+        status, body, _ = sp.get("/no/such/page.html")
+        assert status == 404
+        for path in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc%2fpasswd",
+                     "//etc/passwd", "/%2Fetc%2Fpasswd", "/assets/..%5c..%5cetc%5cpasswd", "/index.html%00.css"):
+            status, body = raw_get(sp.url, path)
+            assert status in (400, 404) and b"root:" not in body, path
+        v0 = sp.state()["version"]
+
+        # an edit: one rebuild, of a few pages, the page showing it must reload, others need not
+        m = sp.mark()
+        base.write_text(base.read_text().replace("Foreign minister of", "Chief diplomat of"))
+        sp.wait_for(r"rebuilt \d+ pages?", m)
+        assert b"Chief diplomat of" in sp.get("/actors/alice.html")[1]
+        assert sp.state(v0, "/actors/alice.html")["reload"] is True
+        assert sp.state(v0, "/places/capital.html")["reload"] is False
+        assert sp.state(v0, "/timeline.html")["reload"] is False
+
+        # broken YAML: located diagnostics in the terminal and in the state, the last good site stays
+        v1 = sp.state()["version"]
+        m = sp.mark()
+        good = base.read_text()
+        base.write_text(good + "- id: [broken\n")
+        sp.wait_for(r"still serving the last good site", m)
+        assert re.search(r"content/entities/base\.yml:\d+:\d+: error\[yaml-", sp.output)
+        st = sp.state()
+        assert st["errors"] and st["errors"][0]["where"].startswith("content/entities/base.yml:")
+        assert st["version"] > v1 and sp.state(v1, "/actors/alice.html")["reload"] is False  # errors only
+        assert b"Chief diplomat of" in sp.get("/actors/alice.html")[1]
+
+        # fixed: the errors clear
+        m = sp.mark()
+        base.write_text(good)
+        sp.wait_for(r"no page changed|rebuilt", m)
+        assert sp.state()["errors"] == []
+
+        rc = sp.stop(signal.SIGINT)
+    assert_clean_exit(sp, rc)
+
+
+def test_sigterm_during_the_first_build_leaves_nothing(tmp_path: Path) -> None:
+    root = small_briefing(tmp_path / "b")
+    with ServeProcess(root, tmp_path / "tmp") as sp:
+        rc = sp.stop(signal.SIGTERM)
+    assert_clean_exit(sp, rc)
+
+
+def test_a_burst_of_saves_is_one_rebuild_and_droppings_none(tmp_path: Path) -> None:
+    root = small_briefing(tmp_path / "b")
+    ent = root / "content" / "entities"
+    with ServeProcess(root, tmp_path / "tmp") as sp:
+        sp.wait_for(r"built \d+ pages")
+        # editor droppings and generated folders: no rebuild at all
+        m = sp.mark()
+        for name in (".base.yml.swp", "base.yml~", "4913", ".#base.yml"):
+            (ent / name).write_text("junk")
+        (root / "build").mkdir(exist_ok=True)
+        (root / "build" / "x.md").write_text("x")
+        (root / "site").mkdir(exist_ok=True)
+        (root / "site" / "x.html").write_text("x")
+        for name in (".base.yml.swp", "base.yml~", "4913", ".#base.yml"):
+            (ent / name).unlink()
+        time.sleep(0.8)
+        assert "changed:" not in "\n".join(sp.lines[m:]), sp.output
+
+        # a `git checkout`-like burst over ~0.2 s: 40 writes in 20 files, one rebuild
+        m = sp.mark()
+        for i in range(20):
+            (ent / f"extra-{i}.yml").write_text(f"- id: extra-{i}\n  kind: actor\n  name: Extra Person {i}\n")
+            time.sleep(0.005)
+        for i in range(20):
+            (ent / f"extra-{i}.yml").write_text(f"- id: extra-{i}\n  kind: actor\n  name: Extra Person Number {i}\n")
+            time.sleep(0.005)
+        sp.wait_for(r"built \d+ pages", m)
+        time.sleep(0.8)
+        changed = [line for line in sp.lines[m:] if "changed:" in line]
+        assert len(changed) == 1, sp.output
+        status, body, _ = sp.get("/actors/extra-7.html")
+        assert status == 200 and b"Extra Person Number 7" in body
+        rc = sp.stop()
+    assert_clean_exit(sp, rc)
+
+
+def test_address_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    root = small_briefing(tmp_path / "b")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "briefgen", "-C", str(root), "serve", "-a", f"127.0.0.1:{port}"],
+                              capture_output=True, text=True, timeout=60, env={"TMPDIR": str(tmp_path), "PATH": ""})
+    assert proc.returncode == 1
+    assert "cannot listen on 127.0.0.1" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_default_address_is_localhost() -> None:
+    from briefgen.cli import make_parser
+
+    args = make_parser().parse_args(["serve"])
+    assert args.dev_addr.startswith("127.0.0.1:")

@@ -1,0 +1,120 @@
+"""Which saves trigger a rebuild, and how bursts are coalesced (no browser, no MkDocs)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from briefgen.serve.watch import Debouncer, Watcher, is_ignored_name, relevant
+
+
+@pytest.mark.parametrize("name", [".actors.yml.swp", ".actors.yml.swx", "actors.yml~", "4913", ".#actors.yml",
+                                  "#actors.yml#", ".DS_Store", "talks.txt.tmp", ".hidden", "x.crdownload"])
+def test_editor_droppings_are_ignored(name: str) -> None:
+    assert is_ignored_name(name)
+    assert relevant("/b", f"/b/content/entities/{name}") is None
+
+
+@pytest.mark.parametrize("rel", ["content/briefing.yml", "content/entities/actors.yml", "content/articles/a.txt",
+                                 "templates/entity.md.j2", "templates/assets/briefgen.css", "content/entities"])
+def test_content_and_templates_count(rel: str) -> None:
+    assert relevant("/b", f"/b/{rel}") == rel
+
+
+@pytest.mark.parametrize("rel", ["build/docs/index.md", "site/index.html", ".briefgen-staging-site-12/index.html",
+                                 ".briefgen-old-site-3/x.html", "content/.git/index", "README.md", "dev.py",
+                                 "../elsewhere/content/x.yml"])
+def test_generated_and_other_files_never_count(rel: str) -> None:
+    assert relevant("/b", f"/b/{rel}") is None
+
+
+def test_a_burst_is_one_batch() -> None:
+    d = Debouncer(quiet=0.08, max_wait=5)
+    batches: list[set[str]] = []
+    t = threading.Thread(target=lambda: batches.append(d.wait()))
+    t.start()
+    for i in range(30):  # e.g. `git checkout` touching 30 files over ~0.15 s
+        d.add(f"content/articles/a{i}.txt")
+        time.sleep(0.005)
+    t.join(3)
+    assert len(batches) == 1 and len(batches[0]) == 30
+    # changes made while the batch is being rebuilt form the next batch
+    d.add("content/x.yml")
+    d.add("content/x.yml")
+    assert d.wait() == {"content/x.yml"}
+
+
+def test_quiet_period_is_respected_and_trickle_is_capped() -> None:
+    d = Debouncer(quiet=0.1, max_wait=0.4)
+    t0 = time.monotonic()
+    d.add("content/a.yml")
+    assert d.wait() == {"content/a.yml"}
+    assert 0.09 <= time.monotonic() - t0 < 0.5
+    stop = threading.Event()
+
+    def trickle() -> None:
+        while not stop.is_set():
+            d.add("content/b.yml")
+            time.sleep(0.03)
+
+    th = threading.Thread(target=trickle)
+    th.start()
+    t0 = time.monotonic()
+    try:
+        assert d.wait() == {"content/b.yml"}
+        assert time.monotonic() - t0 < 1.0  # max_wait, not forever
+    finally:
+        stop.set()
+        th.join()
+
+
+def test_close_releases_a_waiter() -> None:
+    d = Debouncer()
+    out = []
+    t = threading.Thread(target=lambda: out.append(d.wait()))
+    t.start()
+    time.sleep(0.05)
+    d.close()
+    t.join(2)
+    assert out == [None]
+
+
+def test_watcher_reports_content_saves_but_not_droppings_or_generated_files(tmp_path: Path) -> None:
+    root = tmp_path / "b"
+    for sub in ("content/entities", "build/docs", "site"):
+        (root / sub).mkdir(parents=True)
+    seen: list[str] = []
+    lock = threading.Condition()
+
+    def sink(rel: str) -> None:
+        with lock:
+            seen.append(rel)
+            lock.notify_all()
+
+    w = Watcher(root, sink)
+    w.start()
+    try:
+        time.sleep(0.1)
+        ent = root / "content" / "entities"
+        for name in (".actors.yml.swp", "actors.yml~", "4913", ".#actors.yml"):
+            (ent / name).write_text("x")
+            (ent / name).unlink()
+        (root / "build" / "docs" / "index.md").write_text("x")
+        (root / "site" / "index.html").write_text("x")
+        (root / "README.md").write_text("x")
+        (ent / "actors.yml").write_text("- id: a\n")
+        (root / "templates").mkdir()  # appears after the start: watched from then on
+        time.sleep(0.3)
+        (root / "templates" / "entity.md.j2").write_text("x")
+        deadline = time.monotonic() + 5
+        with lock:
+            while "templates/entity.md.j2" not in seen and time.monotonic() < deadline:
+                lock.wait(0.1)
+        assert "content/entities/actors.yml" in seen
+        assert "templates/entity.md.j2" in seen
+        assert set(seen) <= {"content/entities/actors.yml", "templates", "templates/entity.md.j2"}, seen
+    finally:
+        w.stop()
