@@ -15,7 +15,9 @@ class Paragraph:
     number: int
     """1-based position among the kept paragraphs; the page anchor is ``p{number}``."""
     text: str
-    """The paragraph's text as captured, with internal line breaks and runs of spaces folded to one space."""
+    """The paragraph's text as captured, with internal line breaks and runs of spaces folded to one space.
+
+    For Markdown captures (trusted, written by the author) the block's source text, unchanged."""
     span: Span
     """Where the paragraph starts in the capture file (for HTML captures: the best line found, else line 1)."""
 

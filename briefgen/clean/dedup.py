@@ -1,0 +1,110 @@
+"""Duplicate paragraphs: exact and near copies (the later copy goes), in time linear in the text size.
+
+Paragraphs are compared by :func:`~briefgen.clean.units.norm_words` (case, punctuation and spacing ignored).
+Exact copies are found with a dictionary. Near copies (similarity ≥ :data:`NEAR_RATIO` by
+:class:`difflib.SequenceMatcher`) are only compared with the few earlier paragraphs that share most of their
+word 3-shingles, found through an inverted index — never all pairs. Near copies must carry the same numbers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from briefgen.clean.units import Unit, norm_words
+
+MIN_WORDS = 3
+"""Shorter paragraphs are never treated as duplicates (a repeated "Yes." can be story)."""
+NEAR_MIN_WORDS = 8
+"""Near-duplicate detection only for paragraphs of at least this many words."""
+NEAR_RATIO = 0.9
+"""Similarity from which two paragraphs count as the same."""
+_MAX_POSTINGS = 64
+"""Shingles shared by more paragraphs than this are too common to pick candidates with."""
+_CANDIDATES = 3
+_NUMBERS = re.compile(r"\d+")
+
+
+@dataclass
+class Original:
+    """Something later paragraphs may repeat: a kept unit, or a seed such as the removed headline."""
+
+    unit: Unit | None
+    category: str = "duplicate"
+    reason: str = "duplicate of paragraph {n}"
+    near_reason: str = "near-duplicate of paragraph {n}"
+    key: str = ""
+
+
+def _shingles(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), min_words: int = MIN_WORDS,
+                    near_min_words: int = NEAR_MIN_WORDS, max_copies: int | None = None) -> None:
+    """Mark kept units that repeat an earlier kept unit (or a seed: ``(text, category, reason)``) as removed.
+
+    Units shorter than ``min_words`` words are never duplicates; near copies need ``near_min_words`` and the
+    same numbers in the same order (a paragraph that differs in a figure is a different statement). With
+    ``max_copies``, a text occurring more often than that is page structure (repeated recipe steps, interview
+    questions), not an accidental copy, and all its copies stay.
+    """
+    repeated: set[str] = set()
+    if max_copies is not None:
+        counts = Counter(norm_words(u.text) for u in units if u.kept)
+        repeated = {k for k, c in counts.items() if c > max_copies}
+    exact: dict[str, Original] = {}
+    index: dict[tuple[str, ...], list[int]] = {}
+    originals: list[Original] = []
+
+    def add(orig: Original, words: list[str]) -> None:
+        exact.setdefault(orig.key, orig)
+        if len(words) >= near_min_words:
+            originals.append(orig)
+            for sh in _shingles(words):
+                index.setdefault(sh, []).append(len(originals) - 1)
+
+    for text, category, reason in seeds:
+        key = norm_words(text)
+        words = key.split()
+        if len(words) >= MIN_WORDS:
+            add(Original(None, category, reason, reason, key), words)
+
+    for u in units:
+        if not u.kept:
+            continue
+        key = norm_words(u.text)
+        words = key.split()
+        if len(words) < min_words or key in repeated:
+            continue
+        orig = exact.get(key)
+        near = False
+        if orig is None and len(words) >= near_min_words:
+            orig, near = _near(key, words, index, originals), True
+        if orig is not None and not u.forced_keep:
+            u.category, u.dup_of = orig.category, orig.unit
+            u.reason = orig.near_reason if near else orig.reason
+            continue
+        add(Original(u, key=key), words)
+
+
+def _near(key: str, words: list[str], index: dict, originals: list[Original]) -> Original | None:
+    shingles = _shingles(words)
+    counts: Counter[int] = Counter()
+    for sh in shingles:
+        postings = index.get(sh)
+        if postings and len(postings) <= _MAX_POSTINGS:
+            counts.update(postings)
+    need = 0.5 * len(shingles)
+    for j, shared in counts.most_common(_CANDIDATES):
+        if shared < need:
+            break
+        other = originals[j].key
+        if not 0.8 <= len(other) / len(key) <= 1.25 or _NUMBERS.findall(other) != _NUMBERS.findall(key):
+            continue
+        sm = difflib.SequenceMatcher(None, other, key, autojunk=False)
+        if sm.real_quick_ratio() >= NEAR_RATIO and sm.quick_ratio() >= NEAR_RATIO and sm.ratio() >= NEAR_RATIO:
+            return originals[j]
+    return None
