@@ -65,7 +65,7 @@ def _changed_pages(outcome: Outcome) -> frozenset[str] | None:
 class Server:
     """One ``briefgen serve`` session; :meth:`run` blocks until :meth:`stop`."""
 
-    def __init__(self, root: Path, host: str, port: int, strict: bool = False, quiet: float = 0.12):
+    def __init__(self, root: Path, host: str, port: int, strict: bool = False, quiet: float = 0.1):
         self.root = root
         self.strict = strict
         self.stopping = threading.Event()

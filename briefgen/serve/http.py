@@ -187,16 +187,27 @@ class _Handler(BaseHTTPRequestHandler):
                 status, found = HTTPStatus.NOT_FOUND, os.path.join(root, "404.html")
                 if not os.path.isfile(found):
                     return self._send(status, "text/plain; charset=utf-8", b"not found\n", head)
+            ext = os.path.splitext(found)[1].lower()
             try:
                 with open(found, "rb") as f:
-                    data = f.read()
+                    st = os.fstat(f.fileno())
+                    etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
+                    if ext != ".html" and status == HTTPStatus.OK and self.headers.get("If-None-Match") == etag:
+                        data = None  # the browser has it: theme assets are not sent again on every reload
+                    else:
+                        data = f.read()
             except OSError:
                 return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", head)
-        ext = os.path.splitext(found)[1].lower()
         ctype = _TYPES.get(ext) or mimetypes.guess_type(found)[0] or "application/octet-stream"
         if ext == ".html":
-            data = inject(data, version)
-        self._send(status, ctype, data, head)
+            return self._send(status, ctype, inject(data, version), head)
+        if data is None:
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            return
+        self._send(status, ctype, data, head, etag)
 
     def _internal(self, url, head: bool) -> None:
         name = url.path[len(PREFIX):]
@@ -215,11 +226,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.OK, "application/json", body, head)
         self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", head)
 
-    def _send(self, status: HTTPStatus, ctype: str, data: bytes, head: bool) -> None:
+    def _send(self, status: HTTPStatus, ctype: str, data: bytes, head: bool, etag: str | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        if etag:  # may be kept, but is checked with the server before each use
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", "no-cache")
+        else:
+            self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if not head:

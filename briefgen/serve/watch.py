@@ -50,7 +50,7 @@ class Debouncer:
     never-ending trickle still rebuilds. Changes arriving during a rebuild form the next batch.
     """
 
-    def __init__(self, quiet: float = 0.12, max_wait: float = 1.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, quiet: float = 0.1, max_wait: float = 1.0, clock: Callable[[], float] = time.monotonic):
         self.quiet = quiet
         self.max_wait = max_wait
         self.clock = clock

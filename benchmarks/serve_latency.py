@@ -1,0 +1,210 @@
+"""Save → visible latency of ``briefgen serve`` (a benchmark, not a timed test).
+
+Usage::
+
+    python benchmarks/serve_latency.py                       # the demo and a 2,000-article synthetic briefing
+    python benchmarks/serve_latency.py --only demo --runs 5
+    python benchmarks/serve_latency.py --only synth --articles 2000 --entities 300 --seed 1 [--json FILE]
+
+For each briefing it copies the content to a temporary folder, starts the real ``briefgen serve -a
+127.0.0.1:0`` (a child process, as a user runs it), opens the page that shows the edited text in Debian's
+Chromium (Playwright; ``/usr/bin/chromium`` or ``--chromium``) and then, ``--runs`` times:
+
+1. writes one edit of one annotation file with a new unique word (demo: an entity's summary; synthetic: the
+   ``notes`` of one article's annotation file), and takes the time just before the write;
+2. measures **save → reload event**: a long-poll on ``/.briefgen/state`` (what the page's own script does)
+   returns with a new version that tells that page to reload;
+3. measures **save → visible**: Playwright polls the open page (every 10 ms) until the new word is on it —
+   nobody touches the browser, the page reloads by itself;
+4. records the server's own report (``rebuilt N pages in S s``) of that rebuild.
+
+The synthetic briefing comes from ``benchmarks/synth.py`` (deterministic). Targets: ≤ 0.5 s on the demo,
+≤ 1.5 s at 2,000 articles. Prints a table; ``--json`` writes every figure. Exit status 0 either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TARGETS = {"demo": 0.5, "synth": 1.5}
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+class Serve:
+    """``briefgen serve`` in a child process; its terminal lines are collected."""
+
+    def __init__(self, root: Path, tmp: Path):
+        env = {**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen([sys.executable, "-m", "briefgen", "-C", str(root), "serve", "-a", "127.0.0.1:0"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        self.lines: list[str] = []
+        self.cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+        line = self.lines[self.wait_for(r"serving .* at http://")]
+        self.url = re.search(r"(http://\S+)", line).group(1)
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            with self.cond:
+                self.lines.append(line.rstrip("\n"))
+                self.cond.notify_all()
+
+    def wait_for(self, pattern: str, start: int = 0, timeout: float = 1800) -> int:
+        rx = re.compile(pattern)
+        end = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for i in range(start, len(self.lines)):
+                    if rx.search(self.lines[i]):
+                        return i
+                if time.monotonic() > end or self.proc.poll() is not None:
+                    raise RuntimeError(f"no {pattern!r} from briefgen serve:\n" + "\n".join(self.lines[-30:]))
+                self.cond.wait(0.5)
+
+    def state(self, version: int, page: str, wait: bool) -> dict:
+        url = f"{self.url}.briefgen/state?v={version}&path=/{page}&wait={int(wait)}"
+        with urllib.request.urlopen(url, timeout=120) as r:
+            return json.loads(r.read())
+
+    def stop(self) -> int:
+        self.proc.send_signal(2)
+        return self.proc.wait(120)
+
+
+def demo_case(work: Path) -> tuple[Path, str, callable]:
+    root = work / "demo"
+    shutil.copytree(ROOT / "content", root / "content")
+    path = root / "content" / "entities" / "actors.yml"
+    original = path.read_text(encoding="utf-8")
+    anchor = "Russia's foreign minister"
+    assert anchor in original
+
+    def edit(word: str) -> None:
+        path.write_text(original.replace(anchor, f"Russia's {word} foreign minister", 1), encoding="utf-8")
+
+    return root, "actors/lavrov.html", edit
+
+
+def synth_case(work: Path, articles: int, entities: int, seed: int) -> tuple[Path, str, callable]:
+    root = work / f"synth-a{articles}"
+    subprocess.run([sys.executable, str(HERE / "synth.py"), "--articles", str(articles), "--entities", str(entities),
+                    "--seed", str(seed), "--out", str(root)], check=True, stdout=subprocess.DEVNULL)
+    annotations = sorted((root / "content" / "articles").glob("*.yml"))
+    path = annotations[len(annotations) // 2]
+    original = path.read_text(encoding="utf-8")
+    original = re.sub(r"(?m)^notes:.*\n(?:[ ].*\n)*", "", original)
+
+    def edit(word: str) -> None:
+        path.write_text(original + f"notes: Checked by the desk, reference {word}.\n", encoding="utf-8")
+
+    return root, f"articles/{path.stem}.html", edit
+
+
+def measure(name: str, root: Path, page_path: str, edit, runs: int, chromium: str, tmp: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    t = time.perf_counter()
+    serve = Serve(root, tmp)
+    first = serve.lines[serve.wait_for(r"built \d+ pages")]
+    first_s = time.perf_counter() - t
+    print(f"[{name}] {first}", flush=True)
+    out = {"briefing": name, "first_build_line": first, "first_build_s": round(first_s, 2), "runs": []}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
+            page = browser.new_page()
+            page.goto(serve.url + page_path)
+            page.wait_for_load_state("load")
+            for i in range(runs):
+                word = f"zqx{i}{int(time.time() * 1000) % 100000}"
+                version = serve.state(-1, page_path, wait=False)["version"]
+                got: dict = {}
+
+                def poll() -> None:  # what the page's script does: long-poll until told to reload
+                    v = version
+                    while True:
+                        s = serve.state(v, page_path, wait=True)
+                        if s["reload"]:
+                            got["event"] = time.perf_counter()
+                            return
+                        v = s["version"]
+
+                th = threading.Thread(target=poll, daemon=True)
+                th.start()
+                time.sleep(0.3)  # the poll is waiting
+                mark = len(serve.lines)
+                t0 = time.perf_counter()
+                edit(word)
+                page.wait_for_function("w => document.body && document.body.innerText.includes(w)", arg=word,
+                                       polling=10, timeout=600_000)
+                visible = time.perf_counter() - t0
+                th.join(600)
+                line = serve.lines[serve.wait_for(r"rebuilt|built \d+ pages|no page changed", mark)]
+                run = {"save_to_event_s": round(got["event"] - t0, 3), "save_to_visible_s": round(visible, 3),
+                       "server": line}
+                out["runs"].append(run)
+                print(f"[{name}] run {i + 1}: event {run['save_to_event_s']:.3f} s, visible "
+                      f"{run['save_to_visible_s']:.3f} s   ({line})", flush=True)
+                time.sleep(0.5)
+            browser.close()
+    finally:
+        out["exit_code"] = serve.stop()
+    vis = [r["save_to_visible_s"] for r in out["runs"]]
+    ev = [r["save_to_event_s"] for r in out["runs"]]
+    out["median_visible_s"] = round(statistics.median(vis), 3)
+    out["median_event_s"] = round(statistics.median(ev), 3)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--only", choices=("demo", "synth"))
+    p.add_argument("--articles", type=int, default=2000)
+    p.add_argument("--entities", type=int, default=300)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    p.add_argument("--json", type=Path)
+    a = p.parse_args(argv)
+    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                           "load_average_at_start": os.getloadavg()}, "cases": []}
+    with tempfile.TemporaryDirectory(prefix="briefgen-bench-serve-") as tmpd:
+        work = Path(tmpd)
+        (work / "tmp").mkdir()
+        cases = []
+        if a.only in (None, "demo"):
+            cases.append(("demo",) + demo_case(work))
+        if a.only in (None, "synth"):
+            cases.append((f"synth-{a.articles}",) + synth_case(work, a.articles, a.entities, a.seed))
+        for name, root, page_path, edit in cases:
+            r = measure(name, root, page_path, edit, a.runs, a.chromium, work / "tmp")
+            r["target_s"] = TARGETS["demo" if name == "demo" else "synth"]
+            r["met"] = r["median_visible_s"] <= r["target_s"]
+            results["cases"].append(r)
+    print("\nbriefing        first build   save→event (median)   save→visible (median)   target")
+    for r in results["cases"]:
+        print(f"{r['briefing']:<15} {r['first_build_s']:>9.1f} s   {r['median_event_s']:>15.3f} s   "
+              f"{r['median_visible_s']:>17.3f} s   ≤ {r['target_s']} s {'met' if r['met'] else 'MISSED'}")
+    if a.json:
+        a.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
