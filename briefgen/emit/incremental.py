@@ -192,17 +192,15 @@ class LiveSite:
                 cfg.plugins["briefgen-serve-capture"] = capture
                 build(cfg)
         except (Abort, ConfigurationError) as exc:
-            shutil.rmtree(folder, ignore_errors=True)
             msg = str(exc).strip()
             if msg and not collect.messages:
                 collect.messages.append(msg)
-            return UpdateResult(False, tuple(collect.messages), full=True)
+            return self._failed(folder, collect.messages)
         except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
+            self._failed(folder, ())
             raise
         if collect.messages:
-            shutil.rmtree(folder, ignore_errors=True)
-            return UpdateResult(False, tuple(collect.messages), full=True)
+            return self._failed(folder, collect.messages)
         with self.lock:
             self._point_site_at(folder)
             if self._folder is not None and self._folder != folder:
@@ -216,6 +214,13 @@ class LiveSite:
                              _page_meta(capture.files))
         pages = tuple(f.url for f in capture.files.documentation_pages())
         return UpdateResult(True, (), full=True, pages=pages)
+
+    def _failed(self, folder: Path, messages) -> UpdateResult:
+        """A full build failed: the previous site stays served; the next update is a full build again
+        (the project on disk is already newer than what is served)."""
+        shutil.rmtree(folder, ignore_errors=True)
+        self._state = None
+        return UpdateResult(False, tuple(messages), full=True)
 
     def _point_site_at(self, folder: Path) -> None:
         tmp = self.work / ".site-link"
@@ -276,7 +281,10 @@ class LiveSite:
         return res
 
     def _update_pages(self, state: _State, pages: list, statics: list) -> UpdateResult:
-        from mkdocs.commands.build import _build_page, _populate_page
+        try:  # MkDocs' own per-page steps (private, stable through 1.6); without them every build is full
+            from mkdocs.commands.build import _build_page, _populate_page
+        except ImportError:
+            raise _NeedFull("this MkDocs version cannot rebuild single pages") from None
         from mkdocs.exceptions import Abort, BuildError
         from mkdocs.structure.files import InclusionLevel
 

@@ -8,6 +8,7 @@ everything and removes the temporary folder the site was served from.
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
@@ -132,16 +133,20 @@ class Server:
         self.debouncer.close()
         self.state.close()
 
-    def close(self) -> None:
-        """Stop every thread and remove the temporary folder (idempotent)."""
+    def close(self, wait: float = 30) -> bool:
+        """Stop every thread and remove the temporary folder. False if the builder is still busy after
+        ``wait`` seconds (it stops at the next page or stage boundary; it writes nothing once stopping)."""
         self.stop()
         self.watcher.stop()
         self.httpd.shutdown()
         self.httpd.server_close()
+        done = True
         for t in self._threads:
-            t.join(timeout=30)
+            t.join(timeout=wait)
+            done = done and not t.is_alive()
         self.builder.close()
         shutil.rmtree(self.work, ignore_errors=True)
+        return done
 
 
 def serve(root: Path, host: str, port: int, strict: bool = False) -> int:
@@ -171,9 +176,16 @@ def serve(root: Path, host: str, port: int, strict: bool = False) -> int:
         while not server.stopping.wait(0.5):
             pass
         _say("briefgen: stopping")
-        server.close()
+        if not server.close(wait=5):
+            # the builder is deep in a long stage with no stop point: leave without waiting for it
+            shutil.rmtree(server.work, ignore_errors=True)
+            _say("briefgen: stopped")
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
     finally:
         for s, h in old.items():
             signal.signal(s, h)
         shutil.rmtree(server.work, ignore_errors=True)
+    _say("briefgen: stopped")
     return 0

@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 import mimetypes
 import os
-import posixpath
 import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
 PREFIX = "/.briefgen/"
 POLL_SECONDS = 20.0
@@ -80,9 +79,14 @@ class LiveState:
             return {"version": self.version, "reload": reload, "errors": self.errors, "built": self.built}
 
 
+def _path_part(target: str) -> str:
+    """The path of a request target, without query or fragment (``//x`` is a path here, not a host)."""
+    return target.split("?", 1)[0].split("#", 1)[0]
+
+
 def page_of(url_path: str) -> str:
     """The site-relative file a URL path shows: ``/`` → ``index.html``, ``/a/`` → ``a/index.html``."""
-    path = unquote(urlsplit(url_path).path)
+    path = unquote(_path_part(url_path))
     rel = path.lstrip("/")
     if rel == "" or rel.endswith("/"):
         rel += "index.html"
@@ -95,7 +99,7 @@ def resolve(root: str, url_path: str) -> tuple[str, str | None]:
     Returns (``"file"``, path), (``"redirect"``, location) for a folder without its trailing slash,
     or (``"missing"``, None) for anything absent or outside the folder.
     """
-    path = unquote(urlsplit(url_path).path)
+    path = unquote(_path_part(url_path))
     if "\x00" in path or "\\" in path:
         return "missing", None
     parts = [p for p in path.split("/") if p not in ("", ".")]
@@ -106,7 +110,7 @@ def resolve(root: str, url_path: str) -> tuple[str, str | None]:
         return "missing", None  # e.g. a symlink pointing out of the site
     if os.path.isdir(full):
         if not path.endswith("/"):
-            return "redirect", posixpath.join("/", *parts) + "/"
+            return "redirect", "/" + "".join(p + "/" for p in parts)
         full = os.path.join(full, "index.html")
     if not os.path.isfile(full):
         return "missing", None
@@ -164,9 +168,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.do_GET(head=True)
 
     def do_GET(self, head: bool = False) -> None:
-        url = urlsplit(self.path)
-        if url.path.startswith(PREFIX):
-            return self._internal(url, head)
+        path, _, query = self.path.partition("?")
+        if path.startswith(PREFIX):
+            return self._internal(path[len(PREFIX):], query, head)
         state = self.server.state
         with self.server.lock:
             site = self.server.site_dir()
@@ -178,7 +182,7 @@ class _Handler(BaseHTTPRequestHandler):
             kind, found = resolve(root, self.path)
             if kind == "redirect":
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", found + (f"?{url.query}" if url.query else ""))
+                self.send_header("Location", found + (f"?{query}" if query else ""))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
@@ -209,12 +213,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(status, ctype, data, head, etag)
 
-    def _internal(self, url, head: bool) -> None:
-        name = url.path[len(PREFIX):]
+    def _internal(self, name: str, query: str, head: bool) -> None:
         if name == "livereload.js":
             return self._send(HTTPStatus.OK, _TYPES[".js"], _SCRIPT, head)
         if name == "state":
-            q = parse_qs(url.query)
+            q = parse_qs(query)
             try:
                 since = int(q.get("v", ["-1"])[0])
             except ValueError:

@@ -34,10 +34,11 @@
     close.onclick = function () { box.remove(); };
     head.appendChild(close);
     box.appendChild(head);
-    errors.forEach(function (d) {
+    errors.slice(0, 50).forEach(function (d) {
       box.appendChild(el("pre", "margin:.5em 0 0;white-space:pre-wrap;font:13px/1.4 ui-monospace,monospace;" +
         "background:none;color:inherit;", d.text));
     });
+    if (n > 50) box.appendChild(el("p", "margin:.5em 0 0;", "\u2026 and " + (n - 50) + " more in the terminal."));
     (document.body || document.documentElement).appendChild(box);
   }
 
