@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics, Span
@@ -11,6 +12,8 @@ MAX_CAPTURE_BYTES = 10 * 1024 * 1024
 MAX_YAML_BYTES = 5 * 1024 * 1024
 """Annotation files larger than this are refused."""
 CAPTURE_SUFFIXES = (".txt", ".html", ".htm", ".md")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0d-\x1f]")
+"""Control characters other than tab, line feed and form feed (carriage returns are gone by then)."""
 
 
 def rel(path: Path, root: Path) -> str:
@@ -63,7 +66,8 @@ def read_text(path: Path, shown: str, diags: Diagnostics, *, allow_cp1252: bool,
                         "file is neither UTF-8 nor Windows-1252 text", "save the capture as UTF-8")
             return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = next((i for i, ch in enumerate(text) if ord(ch) < 32 and ch not in "\n\t\f"), -1)
+    m = _CONTROL.search(text)
+    bad = m.start() if m else -1
     if bad >= 0 and text.count("\n", 0, bad) < 10**6:
         line = text.count("\n", 0, bad) + 1
         col = bad - (text.rfind("\n", 0, bad) + 1) + 1
