@@ -1,0 +1,218 @@
+"""PDF export: the print document of :mod:`briefgen.render.print`, laid out by WeasyPrint (thin adapter).
+
+- Resources load only through :class:`RestrictedFetcher`: files inside the print template folders and
+  ``data:`` URIs. The network and the rest of the disk are refused (the export still succeeds).
+- The PDF is tagged (PDF/UA-1), carries the briefing's title, language, authors and the as-of date as
+  its dates, and embeds its (system, fontconfig) fonts. Two exports of the same input are byte-identical.
+- The file is written next to its destination and renamed into place: a failed export never destroys
+  an existing PDF.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import mimetypes
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.request import url2pathname
+
+from briefgen.diagnostics import Diagnostics, Span
+from briefgen.render.print import PrintDocument, build_print
+
+MIN_WEASYPRINT = (70,)
+
+
+def _weasyprint():
+    """The weasyprint module, or None when it is missing or too old."""
+    try:
+        import weasyprint
+    except (ImportError, OSError):  # OSError: WeasyPrint present but its system libraries (Pango) are not
+        return None
+    try:
+        version = tuple(int(x) for x in weasyprint.__version__.split(".")[:1])
+    except ValueError:
+        return None
+    return weasyprint if version >= MIN_WEASYPRINT else None
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class RestrictedFetcher(URLFetcher):
+        """Serves ``data:`` URIs and files inside ``allowed`` folders; refuses everything else (recorded)."""
+
+        def __init__(self, allowed: tuple[Path, ...]):
+            super().__init__(timeout=1, allowed_protocols=("file", "data"), allow_redirects=False)
+            self.allowed = tuple(Path(p).resolve() for p in allowed)
+            self.refused: list[str] = []
+            self.served: list[str] = []
+
+        def fetch(self, url: str, headers=None):
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "data":
+                head, sep, payload = url[5:].partition(",")
+                if sep:
+                    mime = head.split(";")[0] or "text/plain"
+                    body = unquote_to_bytes(payload)
+                    if head.endswith(";base64"):
+                        body = base64.b64decode(body + b"=" * (-len(body) % 4))
+                    self.served.append("data:" + mime)
+                    return URLFetcherResponse(url, body, {"Content-Type": mime})
+            elif scheme == "file":
+                path = Path(url2pathname(urlsplit(url).path))
+                try:
+                    real = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    real = None
+                if real is not None and real.is_file() and any(real.is_relative_to(d) for d in self.allowed):
+                    self.served.append(str(real))
+                    mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, real.read_bytes(), {"Content-Type": mime})
+            self.refused.append(url)
+            raise ValueError(f"briefgen refuses to load {url!r} (only the print template folder and data: URIs)")
+
+    return RestrictedFetcher
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.messages.append(record.getMessage())
+        except Exception:  # pragma: no cover - a malformed log record must not break the export
+            pass
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def render_pdf(doc: PrintDocument, diags: Diagnostics) -> tuple[bytes, int, list[str]] | None:
+    """The PDF bytes of a print document, its page count and the refused URLs. None when WeasyPrint is missing."""
+    weasyprint = _weasyprint()
+    if weasyprint is None:
+        return None
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = _fetcher_class()(doc.resource_dirs)
+    fonts = FontConfiguration()
+    log = logging.getLogger("weasyprint")
+    collect = _Collect()
+    old_level = log.level
+    log.addHandler(collect)
+    log.setLevel(logging.WARNING)
+    try:
+        html = weasyprint.HTML(string=doc.html, base_url=doc.base_url, url_fetcher=fetcher)
+        css = weasyprint.CSS(string=doc.css, base_url=doc.css_url, url_fetcher=fetcher, font_config=fonts)
+        document = html.render(font_config=fonts, stylesheets=[css], pdf_variant="pdf/ua-1")
+        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=doc.identifier)
+    finally:
+        log.removeHandler(collect)
+        log.setLevel(old_level)
+    _report_log(collect.messages, fetcher.refused, doc, diags)
+    return data, len(document.pages), list(dict.fromkeys(fetcher.refused))
+
+
+def _report_log(messages: list[str], refused: list[str], doc: PrintDocument, diags: Diagnostics) -> None:
+    for url in dict.fromkeys(refused):
+        shown = url if len(url) <= 80 else url[:79] + "\u2026"
+        diags.warning(Span(doc.template_path), "pdf-resource-refused", f"not embedded in the PDF: '{shown}'",
+                      "the PDF loads only files in templates/print/ and data: URIs; never the network or other files")
+    for msg in dict.fromkeys(messages):
+        if "briefgen refuses to load" in msg:
+            continue  # reported above
+        where = re.search(r"\bat (\d+):(\d+)\b", msg)
+        if where:
+            diags.warning(Span(doc.css_path, int(where.group(1)), int(where.group(2))), "pdf-css", msg,
+                          "WeasyPrint ignored this rule; see https://doc.courtbouillon.org/weasyprint/ for what it supports")
+        elif "anchor" in msg.lower():
+            diags.warning(Span(doc.template_path), "pdf-dangling-link", msg, "the print template links to an anchor it does not print")
+        else:
+            diags.warning(Span(doc.template_path), "pdf-layout", msg, "")
+
+
+def export_pdf(root: Path, compiled, diags: Diagnostics, output: Path, pack: str | None,
+               *, strict: bool = False) -> Path | None:
+    """Write the briefing (or ``pack``) as a PDF to ``output``. Returns the path, or None (problems in ``diags``).
+
+    The file is first written next to ``output`` and renamed into place, so a failed export leaves an
+    existing PDF untouched.
+    """
+    done = _export(root, compiled, diags, output, pack, strict)
+    return done[0] if done else None
+
+
+def _export(root: Path, compiled, diags: Diagnostics, output: Path, pack: str | None,
+            strict: bool) -> tuple[Path, int] | None:
+    if compiled.model is None:
+        return None
+    output = Path(output)
+    shown = _display(output, root)
+    first_new = len(diags.items)
+    doc = build_print(compiled.model, root, diags, pack)
+    if doc is None:
+        return None
+    result = render_pdf(doc, diags)
+    if result is None:
+        diags.error(Span(shown), "pdf-unavailable", "the PDF export needs WeasyPrint 70 or later, which is not installed",
+                    "install it with: pip install 'briefgen[pdf]' (WeasyPrint also needs Pango: apt-get install libpango-1.0-0)")
+        return None
+    data, pages, _refused = result
+    if any(d.severity.value == "error" or strict for d in diags.items[first_new:]):
+        return None
+    tmp = output.with_name(f".{output.name}.tmp-{os.getpid()}")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, output)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        diags.error(Span(shown), "pdf-write", f"cannot write the PDF: {exc.strerror or exc}",
+                    "check that the folder exists and is writable, and that the path is not a folder")
+        return None
+    return output, pages
+
+
+def pdf_command(root: Path, output: Path | None, pack: str | None, strict: bool, quiet: bool) -> int:
+    """``briefgen pdf [-o FILE] [--pack ID]``: check the content, then export. Exit 0 ok, 1 on any error."""
+    from briefgen.build import compile_briefing
+    from briefgen.cli import _print_diagnostics, _summary
+
+    t0 = time.perf_counter()
+    diags = Diagnostics()
+    compiled = compile_briefing(root, diags)
+    target = (output.resolve() if output is not None
+              else root / "site" / (f"{pack}.pdf" if pack else "briefing.pdf"))
+    done = None
+    if compiled.model is not None and not diags.has_errors(strict):
+        done = _export(root, compiled, diags, target, pack, strict)
+    errors, warnings = _print_diagnostics(diags, strict)
+    shown = _display(target, root)
+    if done is None:
+        kept = f" ({shown} left as it was)" if target.exists() else ""
+        print(f"briefgen: pdf failed: {_summary(errors, warnings)}{kept}", file=sys.stderr)
+        return 1
+    if not quiet:
+        written, pages = done
+        size = written.stat().st_size
+        print(f"briefgen: wrote {shown} in {time.perf_counter() - t0:.1f} s: {pages} pages, {size // 1024} KiB; "
+              f"{_summary(errors, warnings)}", file=sys.stderr)
+    return 0
+

@@ -1,0 +1,843 @@
+"""The print edition: the model as one HTML document laid out for paged media.
+
+This module is core (no WeasyPrint import): it chooses what goes into the document (the whole
+briefing, or one pack), resolves every reference to an internal anchor, an address on the published
+site, or plain text, and renders the Jinja2 print template ``print/briefing.html.j2``. The thin
+adapter in :mod:`briefgen.emit.pdf` hands the result to WeasyPrint.
+
+Anchors in the print document (ids never collide: slugs and entity ids are ``[a-z0-9-]``):
+
+- ``ent-<id>`` an entity's section, ``kind-<kind>`` a kind's chapter,
+- ``art-<slug>`` an article, ``art-<slug>_p<n>`` its paragraph ``n``.
+
+Author Markdown is rendered by :func:`briefgen.render.markdown.render_markdown` exactly as for the
+site (mentions, ``entity:``/``article:`` links, checked citations), then its links are re-pointed
+at the print anchors and its citations become footnotes. Article text is escaped as on the site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import re
+import traceback
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from briefgen import __version__
+from briefgen.diagnostics import Diagnostics, Span, did_you_mean
+from briefgen.link import build_matcher
+from briefgen.load.types import PackDef
+from briefgen.model.types import Article, Citation, Entity, Model
+from briefgen.render import format as fmt
+from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
+from briefgen.render.pages import default_template_dir, make_env
+from briefgen.render.urls import html_path
+
+TEMPLATE = "print/briefing.html.j2"
+"""The print template (a briefing overrides it with its own ``templates/print/briefing.html.j2``)."""
+STYLESHEET = "print/print.css"
+"""The print stylesheet (overridable the same way)."""
+
+ROOT_PAGE = "index.md"
+"""Author Markdown is rendered as if on the home page; its relative links are then re-pointed."""
+
+
+# -- anchors ------------------------------------------------------------------------------------------
+
+def entity_anchor(eid: str) -> str:
+    return f"ent-{eid}"
+
+
+def kind_anchor(kind_id: str) -> str:
+    return f"kind-{kind_id}"
+
+
+def article_anchor(slug: str) -> str:
+    return f"art-{slug}"
+
+
+def paragraph_anchor(slug: str, number: int) -> str:
+    return f"art-{slug}_p{number}"
+
+
+# -- what goes into the document ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Selection:
+    """What one PDF contains: the whole briefing, or a pack and what it references (one hop)."""
+
+    pack: PackDef | None
+    """The pack, or None for the whole briefing."""
+    focus: tuple[str, ...]
+    """The pack's own entities, in the order the pack names them (empty for the whole briefing)."""
+    entities: frozenset[str]
+    """Ids of every entity with a section in the document."""
+    articles: frozenset[str]
+    """Slugs of every article printed in the document."""
+
+
+def pack_ids(model: Model) -> list[str]:
+    return [p.id for p in model.config.packs]
+
+
+def select(model: Model, pack_id: str | None, diags: Diagnostics) -> Selection | None:
+    """The selection for ``pack_id`` (None: everything). An unknown pack is a located error."""
+    if pack_id is None:
+        return Selection(None, (), frozenset(model.entities), frozenset(model.articles))
+    packs = {p.id: p for p in model.config.packs}
+    pack = packs.get(pack_id)
+    if pack is None:
+        if packs:
+            span = model.config.packs[0].span
+            diags.error(span, "unknown-pack", f"no pack '{pack_id}' is declared under 'packs:'",
+                        did_you_mean(pack_id, packs))
+        else:
+            diags.error(model.config.span, "unknown-pack", f"no pack '{pack_id}': this briefing declares no packs",
+                        "declare it under 'packs:' in content/briefing.yml, e.g. "
+                        f"'{pack_id}: {{title: ..., entities: [ID, ...]}}' (see docs/pdf.md)")
+        return None
+    focus = tuple(dict.fromkeys(eid for eid, _ in pack.entities if eid in model.entities))
+    chosen = set(focus)
+    for eid in focus:  # one hop along relations, both directions
+        chosen.update(link.target for link in model.links_out.get(eid, ()))
+        chosen.update(link.source for link in model.links_in.get(eid, ()))
+    chosen &= set(model.entities)
+    articles: set[str] = set()
+    for eid in chosen:  # every article a printed entity cites
+        articles.update(f.citation.article for f in model.facts.get(eid, ()) if f.citation)
+        articles.update(q.citation.article for q in model.quotes.get(eid, ()))
+        for text in _markdown_texts(model.entities[eid]):
+            articles.update(m.group(1) for m in CITE_RE.finditer(text))
+    articles &= set(model.articles)
+    return Selection(pack, focus, frozenset(chosen), frozenset(articles))
+
+
+def _markdown_texts(e: Entity) -> list[str]:
+    texts = [e.spec.summary] if e.spec.summary else []
+    for fd in e.kind.fields:
+        if fd.type == "markdown":
+            fv = e.spec.field(fd.key)
+            if fv is not None and isinstance(fv.value, str):
+                texts.append(fv.value)
+    return texts
+
+
+# -- view data for the template -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    """A labelled value (infobox, article metadata)."""
+
+    label: str
+    value: Markup
+
+
+@dataclass(frozen=True)
+class FactView:
+    property: str
+    value: str
+    date: str
+    source: Markup
+    """Where it comes from: a link to the cited paragraph, or the outside reference."""
+    general: bool
+    """A general-knowledge fact (not from the captures)."""
+    quote: str | None
+    differs: bool
+    """Another source gives a different value."""
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    text: str
+    date: str
+    context: str | None
+    source: Markup
+
+
+@dataclass(frozen=True)
+class RefGroup:
+    title: str
+    refs: tuple[Markup, ...]
+
+
+@dataclass(frozen=True)
+class MentionBlock:
+    """The mentions of an entity in one article."""
+
+    article: Markup
+    """The article, linked (with its page) when printed."""
+    meta: str
+    """Outlet and date."""
+    paragraphs: tuple[Markup, ...]
+    """``¶3``, … each linked to its paragraph when the article is printed."""
+    count: int
+    """Number of mentions in the article."""
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A citation of author Markdown, as a numbered note at the end of its section."""
+
+    number: int
+    anchor: str
+    citation: Citation
+    source: Markup
+    """Outlet, date and paragraph, linked to the paragraph in the source article."""
+    title: str
+    """The article's title."""
+    quote: str | None
+    """The cited words."""
+
+
+@dataclass(frozen=True)
+class EntityView:
+    id: str
+    anchor: str
+    name: str
+    kind_label: str
+    focus: bool
+    """One of the pack's own entities."""
+    infobox: tuple[Row, ...]
+    summary: Markup
+    facts: tuple[FactView, ...]
+    quotes: tuple[QuoteView, ...]
+    related: tuple[RefGroup, ...]
+    mentions: tuple[MentionBlock, ...]
+    n_mentions: int
+    notes: tuple[NoteView, ...]
+    """The section's citations (from its summary and Markdown fields)."""
+
+
+@dataclass(frozen=True)
+class KindView:
+    id: str
+    anchor: str
+    label: str
+    plural: str
+    entities: tuple[EntityView, ...]
+
+
+@dataclass(frozen=True)
+class TimelineLine:
+    when: str
+    iso: str
+    what: Markup
+    source: Markup
+    is_entity: bool
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    number: int
+    anchor: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    slug: str
+    anchor: str
+    title: str
+    outlet: str | None
+    date: str
+    language: str
+    meta: tuple[Row, ...]
+    notes: Markup
+    paragraphs: tuple[ParagraphView, ...]
+    mentioned: tuple[RefGroup, ...]
+    cited_by: tuple[Markup, ...]
+    n_removed: int
+    notes_list: tuple[NoteView, ...]
+    """Citations in the analyst's note and in Markdown paragraphs."""
+    block_paragraphs: bool
+    """Paragraphs hold block Markdown (``.md`` captures) rather than plain text."""
+
+
+@dataclass(frozen=True)
+class SourceView:
+    article: Markup
+    outlet: str
+    date: str
+    byline: str | None
+    url: str | None
+    origin: str | None
+    date_note: str | None
+
+
+@dataclass(frozen=True)
+class ReferenceView:
+    title: str
+    url: str | None
+    used_for: tuple[Markup, ...]
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    sort_key: str
+    text: str
+    kind_label: str | None
+    """Kind of a main entry; None for a 'see' entry."""
+    main: str | None
+    """Anchor of the entity's section (main entry)."""
+    pages: tuple[str, ...]
+    """Anchors of the first mention in each printed article (main entry)."""
+    see: Markup | None
+    """For an alias: the entry it points to."""
+
+
+@dataclass(frozen=True)
+class IndexLetter:
+    letter: str
+    entries: tuple[IndexEntry, ...]
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    label: str
+    anchor: str
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """Document-level data: cover, metadata, running heads."""
+
+    title: str
+    """The document title (the pack's title for a pack)."""
+    briefing_title: str
+    subtitle: str | None
+    as_of: str
+    """Formatted as-of date."""
+    as_of_iso: str
+    timestamp: str
+    """W3C date-time of the as-of date (noon UTC): the PDF's creation and modification date."""
+    marking: str | None
+    authors: tuple[str, ...]
+    language: str
+    site_url: str | None
+    generator: str
+    pack: PackDef | None
+    focus: tuple[Markup, ...]
+    n_entities: int
+    n_articles: int
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """The print HTML and its stylesheet, ready for a paged-media engine."""
+
+    html: str
+    css: str
+    css_url: str
+    """``file:`` URL of the stylesheet (relative URLs in it resolve against it)."""
+    base_url: str
+    """``file:`` URL relative URLs in the HTML resolve against (the print template's folder)."""
+    resource_dirs: tuple[Path, ...]
+    """The only folders resources (images, fonts, stylesheets) may be loaded from."""
+    template_path: str
+    """The print template used (relative to the briefing when inside it), for diagnostics."""
+    css_path: str
+    """The stylesheet used, likewise."""
+    title: str
+    language: str
+    created: dt.datetime
+    """The as-of date, noon UTC: the PDF's dates."""
+    identifier: bytes
+    """A PDF file identifier derived from the content (deterministic)."""
+
+
+# -- references -----------------------------------------------------------------------------------------------
+
+class Refs:
+    """Every reference of the print document resolved one way: internal anchor, published site, or plain text."""
+
+    def __init__(self, model: Model, sel: Selection):
+        self.model = model
+        self.sel = sel
+        url = model.config.site_url
+        self.site = url.rstrip("/") + "/" if url else None
+
+    def entity_href(self, eid: str) -> str | None:
+        if eid in self.sel.entities:
+            return "#" + entity_anchor(eid)
+        if self.site and eid in self.model.entities:
+            return self.site + html_path(self.model.entities[eid].page)
+        return None
+
+    def paragraph_href(self, slug: str, number: int | None) -> str | None:
+        if slug in self.sel.articles:
+            return "#" + (paragraph_anchor(slug, number) if number else article_anchor(slug))
+        if self.site and slug in self.model.articles:
+            return self.site + html_path(self.model.articles[slug].page) + (f"#p{number}" if number else "")
+        return None
+
+    @staticmethod
+    def link(href: str | None, inner: Markup | str, cls: str = "xref") -> Markup:
+        """``inner`` linked: internal links get ``cls`` (the stylesheet adds the page number)."""
+        inner = inner if isinstance(inner, Markup) else Markup(html.escape(inner, quote=False))
+        if href is None:
+            return Markup('<span class="outside">') + inner + Markup("</span>")
+        if href.startswith("#"):
+            return Markup(f'<a class="{cls}" href="{html.escape(href)}">') + inner + Markup("</a>")
+        return Markup(f'<a class="ext" href="{html.escape(href)}">') + inner + Markup("</a>")
+
+    def entity(self, eid: str, inner: Markup | str | None = None, cls: str = "xref") -> Markup:
+        name = self.model.entities[eid].spec.name if eid in self.model.entities else eid
+        return self.link(self.entity_href(eid), name if inner is None else inner, cls)
+
+    def citation(self, c: Citation, cls: str = "xref") -> Markup:
+        return self.link(self.paragraph_href(c.article, c.paragraph), citation_label(self.model, c), cls)
+
+
+_A_RE = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S)
+_HREF_RE = re.compile(r'\bhref="([^"]*)"')
+_SUP_RE = re.compile(r'<sup class="bg-cite">.*?\[(\d+)\].*?</sup>', re.S)
+_IMG_RE = re.compile(r"<img\b[^>]*>")
+_HEADING_RE = re.compile(r"<(/?)h([1-6])\b")
+
+
+# -- the builder ---------------------------------------------------------------------------------------------
+
+class PrintBuilder:
+    """Builds the print view of a model (one instance per export)."""
+
+    def __init__(self, model: Model, sel: Selection, diags: Diagnostics):
+        self.model = model
+        self.sel = sel
+        self.diags = diags
+        self.refs = Refs(model, sel)
+        self.matcher = build_matcher(tuple(e.spec for e in model.entities.values()))
+        self.entity_paths = {html_path(e.page): eid for eid, e in model.entities.items()}
+        self.article_paths = {html_path(a.page): slug for slug, a in model.articles.items()}
+        self._scope = "doc"
+        self._notes: list[NoteView] = []
+
+    # -- Markdown ---------------------------------------------------------------------------------------
+    def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None, offset: int = 0,
+                 top_heading: int = 3, link_all: bool = False) -> Markup:
+        """Author Markdown as print HTML: links re-pointed, citations as note calls, headings from ``top_heading``."""
+        if not text:
+            return Markup("")
+        span = span or Span("?")
+        cites = PageCitations()
+        ctx = MarkdownContext(self.model, ROOT_PAGE, self.matcher, cites, self.diags, self_entity, link_all=link_all)
+        out = render_markdown(text, span, ctx, offset)
+        out = _SUP_RE.sub(lambda m: self._note_call(cites.items[int(m.group(1)) - 1]), out)
+        out = _A_RE.sub(self._relink, out)
+        out = _IMG_RE.sub(lambda m: self._image(m.group(0), span), out)
+        levels = [int(x) for x in re.findall(r"<h([1-6])\b", out)]
+        if levels:
+            shift = top_heading - min(levels)
+            out = _HEADING_RE.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", out)
+        return Markup(out)
+
+    # -- notes: the citations of one section (an entity, the overview, an article), numbered in order of use --
+    def begin_notes(self, scope: str) -> None:
+        self._scope = scope
+        self._notes = []
+
+    def end_notes(self) -> tuple[NoteView, ...]:
+        notes = tuple(self._notes)
+        self._notes = []
+        return notes
+
+    def _note_call(self, c: Citation) -> str:
+        for n in self._notes:
+            if n.citation == c:
+                break
+        else:
+            art = self.model.articles[c.article]
+            number = len(self._notes) + 1
+            n = NoteView(number, f"{self._scope}_n{number}", c, self.refs.citation(c), art.title, c.quote)
+            self._notes.append(n)
+        return (f'<sup class="note-call"><a href="#{n.anchor}" '
+                f'aria-label="Note {n.number}">{n.number}</a></sup>')
+
+    def _relink(self, m: re.Match) -> str:
+        attrs, inner = m.group(1), Markup(m.group(2))
+        hm = _HREF_RE.search(attrs)
+        href = html.unescape(hm.group(1)) if hm else ""
+        if re.match(r"(?i)(https?:|mailto:)", href):
+            return str(self.refs.link(href, inner))
+        path, _, frag = href.partition("#")
+        if path in self.entity_paths:
+            eid = self.entity_paths[path]
+            cls = "mention" if "bg-mention" in attrs else "xref"
+            return str(self.refs.entity(eid, inner, cls))
+        if path in self.article_paths:
+            number = int(frag[1:]) if re.fullmatch(r"p\d+", frag) else None
+            return str(self.refs.link(self.refs.paragraph_href(self.article_paths[path], number), inner))
+        return str(inner)  # '#' and anything unresolved: text, never a dangling link
+
+    def _image(self, tag: str, span: Span) -> str:
+        src = html.unescape((re.search(r'\bsrc="([^"]*)"', tag) or [None, ""])[1])
+        alt = html.unescape((re.search(r'\balt="([^"]*)"', tag) or [None, ""])[1])
+        if src.lower().startswith("data:image/"):
+            return tag
+        self.diags.warning(span, "pdf-image", f"image '{_short(src)}' is not embedded in the PDF",
+                           "the PDF embeds only data: images and files in templates/print/; "
+                           "nothing is fetched from the network or from elsewhere on disk")
+        return f'<span class="img-omitted">[image{": " + html.escape(alt, quote=False) if alt else ""}]</span>'
+
+    # -- pieces -----------------------------------------------------------------------------------------
+    def source(self, c: Citation | None, reference=None) -> tuple[Markup, bool]:
+        if c is not None:
+            return self.refs.citation(c), False
+        if reference is None:
+            return Markup("no source"), True
+        title = html.escape(reference.title, quote=False)
+        if reference.url:
+            return self.refs.link(reference.url, Markup(title)), True
+        return Markup(title), True
+
+    def infobox(self, e: Entity) -> list[Row]:
+        rows = []
+        others = [a.text for a in e.spec.aliases if a.text != e.spec.name]
+        if others:
+            rows.append(Row("Also called", _esc(", ".join(others))))
+        for fd in e.kind.fields:
+            fv = e.spec.field(fd.key)
+            if fv is None:
+                continue
+            v = fv.value
+            if fd.type == "markdown":
+                value = self.markdown(v, fv.span, e.spec.id, offset=1, top_heading=5)
+            elif fd.type == "url":
+                value = self.refs.link(v, v)
+            elif fd.type == "number":
+                value = _esc(fmt.fmt_number(v, fd.unit))
+            elif fd.type == "date":
+                value = _esc(fmt.fmt_date(v))
+            elif fd.type == "dates":
+                value = _esc(fmt.fmt_range(v[0], v[-1] if len(v) > 1 else None))
+            elif fd.type in ("ref", "refs"):
+                ids = (v,) if fd.type == "ref" else v
+                value = Markup(", ").join(self.refs.entity(i) for i in ids)
+            elif fd.type == "roles":
+                items = []
+                for role in v:
+                    text = _esc(role.title)
+                    if role.org:
+                        text += Markup(" (") + self.refs.entity(role.org) + Markup(")")
+                    if role.start or role.end:
+                        span = f"{fmt.fmt_date(role.start) if role.start else '?'} \u2013 {fmt.fmt_date(role.end) if role.end else ''}".strip()
+                        text += Markup(', <span class="dates">') + _esc(span) + Markup("</span>")
+                    if role.side:
+                        text += Markup(' <span class="side">[') + _esc(role.side) + Markup("]</span>")
+                    items.append(Markup("<li>") + text + Markup("</li>"))
+                value = Markup('<ul class="roles">') + Markup("").join(items) + Markup("</ul>")
+            elif fd.type == "names":
+                value = Markup("<br>").join(Markup("{}: <b>{}</b>").format(side, name) for side, name in v)
+            elif fd.type == "coordinates":
+                value = _esc(fmt.fmt_coordinates(*v))
+            else:
+                value = _esc(str(v))
+            rows.append(Row(fd.label, value))
+        return rows
+
+    def entity(self, e: Entity) -> EntityView:
+        m = self.model
+        eid = e.spec.id
+        self.begin_notes(entity_anchor(eid))
+        infobox = tuple(self.infobox(e))
+        summary = self.markdown(e.spec.summary, e.spec.summary_span, eid, offset=1 if e.spec.summary_span else 0,
+                                top_heading=4)
+        values: dict[str, set[str]] = defaultdict(set)
+        for f in m.facts.get(eid, ()):
+            values[f.spec.property.casefold()].add(f.spec.value.casefold())
+        facts = []
+        for f in m.facts.get(eid, ()):
+            src, general = self.source(f.citation, f.spec.reference)
+            facts.append(FactView(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "", src, general,
+                                  f.spec.quote, len(values[f.spec.property.casefold()]) > 1))
+        quotes = [QuoteView(q.spec.text, fmt.fmt_date(q.date), q.spec.context, self.refs.citation(q.citation))
+                  for q in m.quotes.get(eid, ())]
+        groups: dict[str, set[str]] = defaultdict(set)
+        for link in m.links_in.get(eid, ()):
+            groups[link.reverse].add(link.source)
+        related = tuple(RefGroup(title, tuple(self.refs.entity(i) for i in
+                                              sorted(groups[title], key=lambda i: m.entities[i].spec.name.casefold())))
+                        for title in sorted(groups))
+        return EntityView(eid, entity_anchor(eid), e.spec.name, e.kind.label, eid in self.sel.focus,
+                          infobox, summary, tuple(facts), tuple(quotes), related,
+                          tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes())
+
+    def mentions(self, eid: str) -> list[MentionBlock]:
+        m = self.model
+        paragraphs: dict[str, list[int]] = {}
+        counts: dict[str, int] = defaultdict(int)
+        for mm in m.mentions.get(eid, ()):
+            ps = paragraphs.setdefault(mm.article, [])
+            if mm.paragraph not in ps:
+                ps.append(mm.paragraph)
+            counts[mm.article] += 1
+        out = []
+        for slug, ps in paragraphs.items():
+            art = m.articles[slug]
+            meta = ", ".join(x for x in (art.outlet, fmt.fmt_date(art.date) if art.date else None) if x)
+            title = self.refs.link(self.refs.paragraph_href(slug, None), art.title)
+            refs = tuple(self.refs.link(self.refs.paragraph_href(slug, n), f"\u00b6{n}", "plain") for n in ps)
+            out.append(MentionBlock(title, meta, refs, counts[slug]))
+        return out
+
+    def article(self, a: Article) -> ArticleView:
+        m = self.model
+        self.begin_notes(article_anchor(a.slug))
+        by_para: dict[int, list] = defaultdict(list)
+        for mm in a.mentions:
+            by_para[mm.paragraph].append(mm)
+        paragraphs = []
+        for p in a.paragraphs:
+            if a.fmt == "md":  # author-written Markdown, rendered as on the site
+                body = self.markdown(p.text, p.span, link_all=True, top_heading=4)
+            else:
+                parts, pos = [], 0
+                for mm in by_para.get(p.number, ()):
+                    parts.append(_t(p.text[pos:mm.start]))
+                    parts.append(str(self.refs.entity(mm.entity, Markup(_t(p.text[mm.start:mm.end])), "mention")))
+                    pos = mm.end
+                parts.append(_t(p.text[pos:]))
+                body = Markup("".join(parts))
+            paragraphs.append(ParagraphView(p.number, paragraph_anchor(a.slug, p.number), body))
+        meta = [Row("Outlet", _esc(a.outlet or "unknown")),
+                Row("Published", _esc(fmt.fmt_date(a.date) if a.date else "unknown"))]
+        if a.date_note:
+            meta.append(Row("How the date is known", _esc(a.date_note)))
+        if a.byline:
+            meta.append(Row("Byline", _esc(a.byline)))
+        if a.url:
+            meta.append(Row("Original", self.refs.link(a.url, a.url)))
+        if a.origin:
+            meta.append(Row("Capture", _esc(a.origin)))
+        meta.append(Row("Capture file", _esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, "
+                                             f"{len(a.removed)} removed by cleaning)")))
+        notes = self.markdown(a.notes, a.notes_span, offset=1, top_heading=4)
+        mentioned_ids = {mm.entity for mm in a.mentions}
+        mentioned = []
+        for kind in m.config.kinds:
+            ids = sorted((i for i in mentioned_ids if m.entities[i].kind.id == kind.id),
+                         key=lambda i: m.entities[i].spec.name.casefold())
+            if ids:
+                mentioned.append(RefGroup(kind.plural, tuple(self.refs.entity(i) for i in ids)))
+        cited_by = tuple(self.refs.entity(i) for i in m.cited_by.get(a.slug, ()))
+        return ArticleView(a.slug, article_anchor(a.slug), a.title, a.outlet,
+                           fmt.fmt_date(a.date) if a.date else "undated", a.language or m.config.language,
+                           tuple(meta), notes, tuple(paragraphs), tuple(mentioned), cited_by, len(a.removed),
+                           self.end_notes(), a.fmt == "md")
+
+    def timeline(self) -> list[tuple[str, list[TimelineLine]]]:
+        years: dict[str, list[TimelineLine]] = defaultdict(list)
+        for t in self.model.timeline:
+            if t.entity is not None and t.entity not in self.sel.entities:
+                continue
+            when = fmt.fmt_range(t.date, t.end)
+            if t.kind == "entity":
+                what = self.refs.entity(t.entity, t.label) if t.entity else _esc(t.label)
+            else:
+                what = (self.refs.entity(t.entity) + Markup(": ") if t.entity else Markup("")) + _esc(t.label)
+            src = self.refs.citation(t.citation) if t.citation else Markup("")
+            years[t.date[:4]].append(TimelineLine(when, t.date, what, src, t.kind == "entity"))
+        return sorted(years.items())
+
+    def sources(self, articles: list[Article]) -> tuple[list[SourceView], list[ReferenceView]]:
+        rows = [SourceView(self.refs.link(self.refs.paragraph_href(a.slug, None), a.title), a.outlet or "Unknown outlet",
+                           fmt.fmt_date(a.date) if a.date else "undated", a.byline, a.url, a.origin, a.date_note)
+                for a in articles]
+        refs: dict[tuple[str, str], set[str]] = {}
+        for subject, facts in self.model.facts.items():
+            if subject not in self.sel.entities:
+                continue
+            for f in facts:
+                if f.spec.reference is not None:
+                    refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), set()).add(subject)
+        general = [ReferenceView(title, url or None,
+                                 tuple(self.refs.entity(i) for i in sorted(ids, key=lambda i: self.model.entities[i].spec.name.casefold())))
+                   for (title, url), ids in sorted(refs.items())]
+        return rows, general
+
+    def index(self, articles: list[Article]) -> list[IndexLetter]:
+        m = self.model
+        entries: list[IndexEntry] = []
+        names = {m.entities[i].spec.name.casefold() for i in self.sel.entities}
+        for eid in self.sel.entities:
+            e = m.entities[eid]
+            first: dict[str, int] = {}
+            for mm in m.mentions.get(eid, ()):
+                first.setdefault(mm.article, mm.paragraph)
+            pages = tuple(paragraph_anchor(a.slug, first[a.slug]) for a in articles if a.slug in first)
+            entries.append(IndexEntry(_sort_key(e.spec.name), e.spec.name, e.kind.label, entity_anchor(eid), pages, None))
+            seen = {e.spec.name.casefold()}
+            for alias in e.spec.aliases:
+                key = alias.text.casefold()
+                if key in seen or key in names:
+                    continue
+                seen.add(key)
+                entries.append(IndexEntry(_sort_key(alias.text), alias.text, None, None, (), self.refs.entity(eid)))
+        entries.sort(key=lambda x: (x.sort_key, x.see is not None, x.text))
+        letters: dict[str, list[IndexEntry]] = defaultdict(list)
+        for x in entries:
+            c = x.sort_key[:1].upper()
+            letters[c if c.isalpha() else "#"].append(x)
+        return [IndexLetter(k, tuple(v)) for k, v in letters.items()]
+
+    # -- the document ---------------------------------------------------------------------------------
+    def context(self) -> dict:
+        m = self.model
+        c = m.config
+        sel = self.sel
+        kinds = []
+        for kind in c.kinds:
+            ents = [self.entity(e) for e in m.entities_of(kind.id) if e.spec.id in sel.entities]
+            if ents:
+                kinds.append(KindView(kind.id, kind_anchor(kind.id), kind.label, kind.plural, tuple(ents)))
+        articles = [a for a in m.articles.values() if a.slug in sel.articles]
+        article_views = [self.article(a) for a in articles]
+        overview = Markup("")
+        self.begin_notes("overview")
+        if sel.pack is None:
+            overview = number_headings(self.markdown(m.overview, Span(m.overview_path), top_heading=2))
+        overview_notes = self.end_notes()
+        timeline = self.timeline()
+        sources, general = self.sources(articles)
+        index = self.index(articles)
+        created = created_at(m)
+        title = sel.pack.title if sel.pack else c.title
+        info = DocInfo(
+            title=title, briefing_title=c.title, subtitle=c.subtitle, as_of=fmt.fmt_date(c.as_of), as_of_iso=c.as_of,
+            timestamp=created.strftime("%Y-%m-%dT%H:%M:%SZ"), marking=c.marking, authors=tuple(c.authors),
+            language=c.language, site_url=c.site_url, generator=f"briefgen {__version__}", pack=sel.pack,
+            focus=tuple(self.refs.entity(i) for i in sel.focus), n_entities=len(sel.entities), n_articles=len(articles),
+        )
+        toc = []
+        if sel.pack is not None:
+            toc.append(TocEntry("About this pack", "about"))
+        elif overview:
+            heads = [TocEntry(_strip_tags(h), a) for a, h in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', overview)]
+            toc.append(TocEntry("Overview", "overview", tuple(heads)))
+        for k in kinds:
+            toc.append(TocEntry(k.plural, k.anchor, tuple(TocEntry(e.name, e.anchor) for e in k.entities)))
+        if timeline:
+            toc.append(TocEntry("Timeline", "timeline"))
+        if article_views:
+            toc.append(TocEntry("Source articles", "articles", tuple(TocEntry(a.title, a.anchor) for a in article_views)))
+        toc.append(TocEntry("Sources", "sources"))
+        if index:
+            toc.append(TocEntry("Index", "index"))
+        return dict(doc=info, toc=toc, overview=overview, overview_notes=overview_notes, kinds=kinds, timeline=timeline, articles=article_views,
+                    sources=sources, general=general, index=index)
+
+
+def number_headings(overview: Markup) -> Markup:
+    """Give the overview's level-2 headings ids (``ov-1``, ``ov-2``, …) for the table of contents."""
+    n = 0
+
+    def add(m: re.Match) -> str:
+        nonlocal n
+        n += 1
+        return f'<h2 id="ov-{n}">'
+    return Markup(re.sub(r"<h2>", add, str(overview)))
+
+
+def created_at(model: Model) -> dt.datetime:
+    """The PDF's date: noon UTC of the briefing's as-of date (as every output of briefgen)."""
+    d = dt.date.fromisoformat(model.config.as_of)
+    return dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc)
+
+
+# -- templates ---------------------------------------------------------------------------------------
+
+def _template_file(env: jinja2.Environment, name: str) -> tuple[str, Path]:
+    source, filename, _ = env.loader.get_source(env, name)
+    return source, Path(filename)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _template_error(exc: Exception, root: Path, diags: Diagnostics) -> None:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = Span(_rel(Path(exc.filename), root) if exc.filename else exc.name or TEMPLATE, exc.lineno or 1)
+        diags.error(where, "template", f"print template: {exc.message}", "fix the template, or delete your override to use briefgen's")
+        return
+    if isinstance(exc, jinja2.TemplateNotFound):
+        diags.error(Span(f"templates/{exc.name}"), "template", f"print template '{exc.name}' not found",
+                    "reinstall briefgen, or add the file to your templates/ folder")
+        return
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".j2", ".html", ".css"))]
+    where = Span(_rel(Path(frames[-1].filename), root), frames[-1].lineno or 1) if frames else Span(f"templates/{TEMPLATE}")
+    diags.error(where, "template", f"print template failed: {exc}", "check the variable names against docs/pdf.md")
+
+
+def build_print(model: Model, root: Path | None, diags: Diagnostics, pack: str | None = None) -> PrintDocument | None:
+    """The print document of the briefing (or of ``pack``). Problems go to ``diags``; None on error."""
+    sel = select(model, pack, diags)
+    if sel is None:
+        return None
+    root = root or Path(".")
+    env = make_env(root)
+    ctx = PrintBuilder(model, sel, diags).context()
+    try:
+        tpl = env.get_template(TEMPLATE)
+        text = tpl.render(**ctx)
+        css, css_file = _template_file(env, STYLESHEET)
+        tpl_file = Path(tpl.filename or default_template_dir() / TEMPLATE)
+    except jinja2.TemplateError as exc:
+        _template_error(exc, root, diags)
+        return None
+    except Exception as exc:  # an override's runtime error (e.g. a bad filter argument): located, not a traceback
+        _template_error(exc, root, diags)
+        return None
+    _check_anchors(text, _rel(tpl_file, root), diags)
+    dirs = [default_template_dir() / "print"]
+    if (root / "templates").is_dir():
+        dirs.insert(0, root / "templates" / "print")
+    created = created_at(model)
+    ident = hashlib.sha256(f"briefgen:{model.config.title}:{model.config.as_of}:{pack or ''}".encode()).hexdigest()[:32]
+    return PrintDocument(
+        html=text, css=css, css_url=css_file.resolve().as_uri(), base_url=tpl_file.resolve().parent.as_uri() + "/",
+        resource_dirs=tuple(d.resolve() for d in dirs), template_path=_rel(tpl_file, root),
+        css_path=_rel(css_file, root), title=ctx["doc"].title if not sel.pack else f"{sel.pack.title} \u2014 {model.config.title}",
+        language=model.config.language, created=created, identifier=ident.encode(),
+    )
+
+
+def _check_anchors(text: str, template: str, diags: Diagnostics) -> None:
+    """Every internal link must have its target (a template override could break one)."""
+    ids = set(re.findall(r'\bid="([^"]+)"', text))
+    missing = sorted({h for h in re.findall(r'\bhref="#([^"]*)"', text) if html.unescape(h) not in ids})
+    for h in missing[:5]:
+        diags.warning(Span(template), "pdf-dangling-link", f"the print document links to '#{h}', which it does not contain",
+                      "print templates must link only to anchors they print (see docs/pdf.md, 'Anchors')")
+
+
+# -- small helpers -------------------------------------------------------------------------------------
+
+def _t(text: str) -> str:
+    """Escape untrusted text for an HTML text node (as render/pages.py does)."""
+    return html.escape(text, quote=False)
+
+
+def _esc(text: str) -> Markup:
+    return Markup(html.escape(text, quote=True))
+
+
+def _strip_tags(s: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", s))
+
+
+def _sort_key(name: str) -> str:
+    return re.sub(r"^[^\w]+", "", name.casefold())
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
