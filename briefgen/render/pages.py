@@ -237,15 +237,14 @@ class Renderer:
         out = []
         for slug, ms in by_article.items():
             art = m.articles[slug]
-            rows, seen = [], set()
+            rows = []
+            by_sentence: dict[tuple, list[Mention]] = defaultdict(list)  # one pass: linear in the mentions
             for mm in ms:
-                key = (mm.paragraph, mm.sentence)
-                if key in seen:
-                    continue
-                seen.add(key)
+                by_sentence[(mm.paragraph, mm.sentence)].append(mm)
+            for marks in by_sentence.values():
+                mm = marks[0]
                 text = art.paragraphs[mm.paragraph - 1].text
                 s0, s1 = mm.sentence
-                marks = [x for x in ms if x.paragraph == mm.paragraph and x.sentence == mm.sentence]
                 parts, pos = [], s0
                 for x in marks:
                     parts.append(_t(text[pos:x.start]))

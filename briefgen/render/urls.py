@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 
@@ -12,7 +13,13 @@ def html_path(page: str) -> str:
 
 def relurl(from_page: str, to_page: str, anchor: str | None = None) -> str:
     """URL of ``to_page`` (a docs-relative .md path) as seen from ``from_page``."""
+    url = _relpath(from_page, to_page)
+    return f"{url}#{anchor}" if anchor else url
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relpath(from_page: str, to_page: str) -> str:
+    # cached: a page links to the same few pages thousands of times (mentions), and posixpath.relpath is slow
     base = posixpath.dirname(from_page) or "."
     target = html_path(to_page)
-    url = posixpath.relpath(target, base) if to_page != from_page else posixpath.basename(target)
-    return f"{url}#{anchor}" if anchor else url
+    return posixpath.relpath(target, base) if to_page != from_page else posixpath.basename(target)
