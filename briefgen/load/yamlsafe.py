@@ -18,6 +18,9 @@ from briefgen.diagnostics import Diagnostics, Span
 
 MAX_NODES = 200_000
 """Cap on nodes produced by one document after alias expansion (guards against 'billion laughs')."""
+MAX_DEPTH = 64
+"""Cap on nesting (lists and mappings inside each other). briefgen's files nest about six levels; deeper input
+would crash the composers (RecursionError in PyYAML's, a C stack overflow in libyaml's)."""
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -87,6 +90,7 @@ class _Budget:
     def __init__(self, line_offset: int) -> None:
         self.left = MAX_NODES
         self.exceeded = False
+        self.too_deep: yaml.Node | None = None
         self.line_offset = line_offset
 
 
@@ -97,6 +101,11 @@ def parse_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) -
     """
     if text.startswith("\ufeff"):
         text = text[1:]
+    deep = _too_deep(text)
+    if deep is not None:
+        diags.error(_span(path, deep, line_offset), "yaml-too-deep", f"lists and mappings nest more than {MAX_DEPTH} levels deep here",
+                    "briefgen's files need only a few levels: remove the extra brackets or indentation")
+        return None
     try:
         nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -120,6 +129,11 @@ def parse_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) -
                     "this file holds more than one YAML document", "remove the '---' separator: one document per file")
     budget = _Budget(line_offset)
     result = _convert(nodes[0], path, diags, budget)
+    if budget.too_deep is not None:
+        diags.error(_span(path, budget.too_deep.start_mark, line_offset), "yaml-too-deep",
+                    f"an alias (*name) expands to more than {MAX_DEPTH} levels of nesting, or refers to a node containing it",
+                    "remove the anchors/aliases (&name / *name) here and write the values out")
+        return None
     if budget.exceeded:
         diags.error(_span(path, nodes[0].start_mark, line_offset), "yaml-too-large",
                     f"YAML aliases expand to more than {MAX_NODES} nodes", "remove the anchors/aliases (&name / *name) that repeat large parts")
@@ -129,6 +143,24 @@ def parse_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) -
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 """libyaml's composer (about 10x faster); it builds the same node tree, marks and styles as PyYAML's."""
+
+
+def _too_deep(text: str):
+    """The mark where nesting first exceeds MAX_DEPTH, from the event stream (parsers keep their own stack; only
+    the composers recurse). None when the nesting is fine or the text does not parse (the composer reports that)."""
+    loader = _FAST_LOADER or yaml.SafeLoader
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _compose(text: str) -> list:
@@ -152,9 +184,13 @@ def _check_tag(node: yaml.Node, path: str, diags: Diagnostics, off: int) -> bool
     return False
 
 
-def _convert(node: yaml.Node, path: str, diags: Diagnostics, budget: _Budget) -> YNode | None:
+def _convert(node: yaml.Node, path: str, diags: Diagnostics, budget: _Budget, depth: int = 0) -> YNode | None:
     budget.left -= 1
     if budget.left < 0:
+        budget.exceeded = True
+        return None
+    if depth > MAX_DEPTH:  # only through aliases: the text itself was checked by _too_deep
+        budget.too_deep = node
         budget.exceeded = True
         return None
     off = budget.line_offset
@@ -166,7 +202,7 @@ def _convert(node: yaml.Node, path: str, diags: Diagnostics, budget: _Budget) ->
     if isinstance(node, yaml.SequenceNode):
         items = []
         for child in node.value:
-            value = _convert(child, path, diags, budget)
+            value = _convert(child, path, diags, budget, depth + 1)
             if budget.exceeded:
                 return None
             if value is not None:
@@ -192,7 +228,7 @@ def _convert(node: yaml.Node, path: str, diags: Diagnostics, budget: _Budget) ->
                             "remove one of the two; YAML would silently keep only the last")
                 continue
             seen[key.value] = key.span
-            value = _convert(value_node, path, diags, budget)
+            value = _convert(value_node, path, diags, budget, depth + 1)
             if budget.exceeded:
                 return None
             if value is not None:
