@@ -8,7 +8,8 @@ from pathlib import Path
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.load import tables
 from briefgen.load.annotations import read_briefing, read_entities, read_fact, read_overrides, read_quote
-from briefgen.load.files import CAPTURE_SUFFIXES, MAX_CAPTURE_BYTES, MAX_YAML_BYTES, find_files, read_text, rel
+from briefgen.load.files import (CAPTURE_SUFFIXES, MAX_CAPTURE_BYTES, MAX_YAML_BYTES, capture_within_limits, find_files,
+                                 read_text, rel)
 from briefgen.load.read import Reader
 from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec
 from briefgen.load.yamlsafe import YMap, parse_yaml
@@ -86,7 +87,7 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
     suffix = path.suffix.lower()
     fmt = {".txt": "txt", ".html": "html", ".htm": "html", ".md": "md"}[suffix]
     text = read_text(path, shown, diags, allow_cp1252=(fmt != "md"), limit=MAX_CAPTURE_BYTES)
-    if text is None:
+    if text is None or not capture_within_limits(text, fmt, shown, diags):
         return None
     if not text.strip():
         diags.warning(Span(shown), "capture-empty", "capture is empty: the article has no text", "add the article text or remove the file")

@@ -14,6 +14,14 @@ MAX_YAML_BYTES = 5 * 1024 * 1024
 CAPTURE_SUFFIXES = (".txt", ".html", ".htm", ".md")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0d-\x1f]")
 """Control characters other than tab, line feed and form feed (carriage returns are gone by then)."""
+BINARY_CONTROL_SHARE = 0.01
+"""A decoded file with more control characters than this share (and more than 8) is binary data, not text."""
+MAX_ARTICLE_CHARS = 1_000_000
+"""Longer article text is refused: a long feature is about 100,000 characters, and build time grows with it."""
+MAX_HTML_ELEMENTS = 20_000
+"""HTML captures with more elements are refused: extraction time grows faster than the element count."""
+_HTML_NAME = re.compile(r"[a-z][a-z0-9-]*")
+_HTML_RAW = ("script", "style", "textarea", "xmp", "template", "noscript")
 
 
 def rel(path: Path, root: Path) -> str:
@@ -67,14 +75,65 @@ def read_text(path: Path, shown: str, diags: Diagnostics, *, allow_cp1252: bool,
             return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     m = _CONTROL.search(text)
-    bad = m.start() if m else -1
-    if bad >= 0 and text.count("\n", 0, bad) < 10**6:
+    if m is not None:
+        bad = m.start()
         line = text.count("\n", 0, bad) + 1
         col = bad - (text.rfind("\n", 0, bad) + 1) + 1
+        count = sum(1 for _ in _CONTROL.finditer(text))
+        if count > max(8, len(text) * BINARY_CONTROL_SHARE):
+            diags.error(Span(shown, line, col), "file-binary",
+                        f"file looks binary: {count} control characters in {len(text)} characters, from here on",
+                        "save the page as plain text or HTML")
+            return None
         diags.warning(Span(shown, line, col), "file-control-chars", "file contains control characters; they are dropped",
                       "check the capture was saved as text")
-        text = "".join(ch for ch in text if ord(ch) >= 32 or ch in "\n\t\f")
+        text = _CONTROL.sub("", text)
     return text
+
+
+def capture_within_limits(text: str, fmt: str, shown: str, diags: Diagnostics) -> bool:
+    """False (with a located error) when a decoded capture is too long or, for HTML, has too many elements.
+
+    The HTML scan is a linear look at tags (no parsing): it counts elements outside script/style/comments and
+    the characters between tags, which bounds the page's text.
+    """
+    what, where = None, -1
+    if fmt != "html":
+        if len(text) > MAX_ARTICLE_CHARS:
+            what, where = f"the text is {len(text):,} characters long, more than the {MAX_ARTICLE_CHARS:,} allowed", MAX_ARTICLE_CHARS
+    else:
+        low, pos, n, elements, visible = text.lower(), 0, len(text), 0, 0
+        while pos < n:
+            lt = low.find("<", pos)
+            if lt < 0:
+                visible += n - pos
+                break
+            visible += lt - pos
+            if low.startswith("<!--", lt):
+                end = low.find("-->", lt + 4)
+                pos = n if end < 0 else end + 3
+                continue
+            name = _HTML_NAME.match(low, lt + 1)
+            if name is None:
+                pos = lt + 1 if low[lt + 1:lt + 2] not in ("/", "!", "?") else (low.find(">", lt) + 1 or n)
+                continue
+            elements += 1
+            if elements > MAX_HTML_ELEMENTS:
+                what, where = f"the page has more than {MAX_HTML_ELEMENTS:,} HTML elements", lt
+                break
+            pos = low.find(">", lt) + 1 or n
+            if name.group(0) in _HTML_RAW:
+                close = low.find("</" + name.group(0), pos)
+                pos = n if close < 0 else close
+        if what is None and visible > MAX_ARTICLE_CHARS:
+            what, where = f"the page holds about {visible:,} characters of text, more than the {MAX_ARTICLE_CHARS:,} allowed", 0
+    if what is None:
+        return True
+    line = text.count("\n", 0, where) + 1
+    col = where - (text.rfind("\n", 0, where) + 1) + 1
+    diags.error(Span(shown, line, col), "capture-too-large", f"capture refused: {what}",
+                "a capture holds one article: remove what is not article text, or save the article's text as a .txt capture")
+    return False
 
 
 def find_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
