@@ -64,7 +64,8 @@ def _changed_pages(outcome: Outcome) -> frozenset[str] | None:
 
 
 class Server:
-    """One ``briefgen serve`` session; :meth:`run` blocks until :meth:`stop`."""
+    """One ``briefgen serve`` session: :meth:`start` the threads, :meth:`stop` (from a signal handler), then
+    :meth:`close` to join them and remove the temporary folder."""
 
     def __init__(self, root: Path, host: str, port: int, strict: bool = False, quiet: float = 0.1):
         self.root = root
@@ -75,7 +76,6 @@ class Server:
         self.state = LiveState()
         self.debouncer = Debouncer(quiet=quiet)
         self.watcher = Watcher(root, self.debouncer.add)
-        self.built = threading.Event()
         try:
             self.httpd = SiteServer((host, port), self._site, self.builder.live.lock, self.state)
         except BaseException:
@@ -124,9 +124,8 @@ class Server:
             self.state.publish(frozenset(), [{"text": "briefgen: internal error while rebuilding; see the terminal",
                                               "where": "", "code": "internal"}])
             return
-        report(outcome, self.strict)
         self.state.publish(_changed_pages(outcome), _errors_json(outcome, self.strict))
-        self.built.set()
+        report(outcome, self.strict)
 
     def stop(self) -> None:
         self.stopping.set()

@@ -104,12 +104,22 @@ class Watcher:
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        handler = _Handler(self)
-        self._handler = handler
-        self.observer.schedule(handler, str(self.root), recursive=False)  # to see content/ or templates/ appear
+        self._handler = _Handler(self)
+        try:
+            self._schedule_all()
+            self.observer.start()
+        except OSError:  # e.g. inotify watch limit reached: poll instead (slower to notice, same events)
+            from watchdog.observers.polling import PollingObserver
+
+            self.observer = PollingObserver(timeout=0.25)
+            self._watches.clear()
+            self._schedule_all()
+            self.observer.start()
+
+    def _schedule_all(self) -> None:
+        self.observer.schedule(self._handler, str(self.root), recursive=False)  # to see content/, templates/ appear
         for name in WATCHED:
             self._watch(name)
-        self.observer.start()
 
     def _watch(self, name: str) -> None:
         path = self.root / name
@@ -121,10 +131,7 @@ class Watcher:
                 except (KeyError, ValueError):
                     pass
             if path.is_dir():
-                try:
-                    self._watches[name] = self.observer.schedule(self._handler, str(path), recursive=True)
-                except OSError:
-                    pass
+                self._watches[name] = self.observer.schedule(self._handler, str(path), recursive=True)
 
     def stop(self) -> None:
         self.observer.stop()
@@ -157,5 +164,8 @@ class _Handler(_make_handler_base()):
             if rel is None:
                 continue
             if event.is_directory and rel in WATCHED and kind in ("created", "moved", "deleted"):
-                self.w._watch(rel)  # a watched top folder appeared or was replaced
+                try:
+                    self.w._watch(rel)  # a watched top folder appeared or was replaced
+                except OSError:
+                    pass  # cannot watch it (e.g. inotify limit): its files are still rebuilt on other saves
             self.w.sink(rel)

@@ -119,3 +119,19 @@ def test_served_site_equals_a_clean_build_after_every_edit(tmp_path: Path) -> No
     finally:
         b.close()
     assert not (tmp_path / "work").exists()
+
+
+def test_strict_blocks_on_warnings_and_plain_does_not(tmp_path: Path) -> None:
+    from servehelp import small_briefing
+
+    root = small_briefing(tmp_path / "b")
+    (root / "content" / "articles" / "undated.txt").write_text("Alice spoke.\n", encoding="utf-8")
+    for strict, ok in ((False, True), (True, False)):
+        b = Builder(root, tmp_path / f"work-{strict}", strict=strict)
+        try:
+            o = b.rebuild()
+            assert o.ok is ok
+            assert any(d.code == "article-no-date" for d in o.diagnostics)
+            assert bool(o.blocking) is strict
+        finally:
+            b.close()

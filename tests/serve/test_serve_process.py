@@ -144,3 +144,23 @@ def test_default_address_is_localhost() -> None:
 
     args = make_parser().parse_args(["serve"])
     assert args.dev_addr.startswith("127.0.0.1:")
+
+
+def test_starting_with_broken_content_serves_the_errors_then_the_site(tmp_path: Path) -> None:
+    root = small_briefing(tmp_path / "b")
+    base = root / "content" / "entities" / "base.yml"
+    good = base.read_text()
+    base.write_text(good + "- id: [broken\n")
+    with ServeProcess(root, tmp_path / "tmp") as sp:
+        sp.wait_for(r"still serving the last good site")
+        status, body, _ = sp.get("/actors/alice.html")
+        assert status == 503 and b"No successful build yet" in body and b"/.briefgen/livereload.js" in body
+        st = sp.state(0)
+        assert st["built"] is False and st["errors"][0]["code"].startswith("yaml-")
+        m = sp.mark()
+        base.write_text(good)
+        sp.wait_for(r"built \d+ pages", m)
+        assert sp.state(0)["reload"] is True and sp.state(0)["errors"] == []
+        assert sp.get("/actors/alice.html")[0] == 200
+        rc = sp.stop()
+    assert_clean_exit(sp, rc)
