@@ -161,13 +161,17 @@ class LiveSite:
     """A MkDocs project kept built in memory, updated page by page when its structure allows."""
 
     def __init__(self, config_file: Path, work: Path, epoch: int = 0,
-                 should_stop: Callable[[], bool] = lambda: False):
+                 should_stop: Callable[[], bool] = lambda: False,
+                 finish: Callable[[Path, tuple[str, ...] | None], bool] | None = None):
         self.config_file = config_file
         self.work = work
         self.site = work / "site"
         """The served folder: a symlink to the current build."""
         self.epoch = epoch
         self.should_stop = should_stop
+        self.finish = finish
+        """Run on a site folder after MkDocs, as ``briefgen build`` does (with the site paths rewritten, or
+        None after a full build); False means the build failed (the caller reported why)."""
         self._state: _State | None = None
         self._serial = 0
         self._folder: Path | None = None
@@ -201,6 +205,8 @@ class LiveSite:
             raise
         if collect.messages:
             return self._failed(folder, collect.messages)
+        if self.finish is not None and not self.finish(folder, None):
+            return self._failed(folder, ())
         with self.lock:
             self._point_site_at(folder)
             if self._folder is not None and self._folder != folder:
@@ -327,7 +333,11 @@ class LiveSite:
         if collect.messages:
             self._state = None
             return UpdateResult(False, tuple(collect.messages))
-        return UpdateResult(True, (), full=False, pages=tuple(f.url for f in pages + statics))
+        urls = tuple(f.url for f in pages + statics)
+        if self.finish is not None and not self.finish(self._folder, urls):
+            self._state = None
+            return UpdateResult(False, ())
+        return UpdateResult(True, (), full=False, pages=urls)
 
     def close(self) -> None:
         """Remove every folder this site wrote."""

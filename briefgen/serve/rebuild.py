@@ -9,6 +9,7 @@ is needed. Content with errors changes nothing on disk: the last good site stays
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +50,8 @@ class Builder:
         self.work = work
         self.strict = strict
         self.should_stop = should_stop
-        self.live = LiveSite(work / BUILD_DIR / "mkdocs.yml", work, should_stop=should_stop)
+        self.live = LiveSite(work / BUILD_DIR / "mkdocs.yml", work, should_stop=should_stop, finish=self._finish)
+        self._diags = Diagnostics()
 
     @property
     def site(self) -> Path:
@@ -80,6 +82,7 @@ class Builder:
         timings.add("write", time.perf_counter() - t)
 
         t = time.perf_counter()
+        self._diags = diags
         res = self.live.update(epoch_of(compiled.model), changed)
         timings.add("mkdocs", time.perf_counter() - t)
         if not res.ok:
@@ -87,9 +90,30 @@ class Builder:
                 diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs: {msg}",
                             "this is a briefgen bug if your content passed 'briefgen check'; please report it")
         items = diags.sorted()
-        blocking = [d for d in items if d.code == "mkdocs"] if not res.ok else []
+        blocking = [d for d in items if self.strict or d.severity.value == "error"] if not res.ok else []
         return Outcome(res.ok, items, blocking, pages=res.pages, full=res.full, why=res.why,
                        seconds=time.perf_counter() - t0, timings=timings.stages, n_pages=len(compiled.pages))
+
+    def _finish(self, folder: Path, changed: tuple[str, ...] | None) -> bool:
+        """What ``briefgen build`` does to a site after MkDocs (``briefgen.build.finish_offline`` when the
+        build has it: the offline search script and the external-resource check), so the served folder stays
+        what a clean build writes. After a page update only the rewritten files need checking."""
+        import briefgen.build as build
+
+        finish = getattr(build, "finish_offline", None)
+        if finish is None:
+            return True
+        if changed is None:
+            return finish(folder, self._diags)
+        if "only" in inspect.signature(finish).parameters:
+            return finish(folder, self._diags, only=changed)
+        # no partial check offered: keep the search script in step; the whole-site check runs on full builds
+        from briefgen.emit import offline
+
+        write = getattr(offline, "write_search_index_script", None)
+        if write is not None and any(p.endswith(".html") for p in changed):
+            write(folder)
+        return True
 
     def close(self) -> None:
         self.live.close()
