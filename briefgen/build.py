@@ -97,6 +97,32 @@ def epoch_of(model: Model) -> int:
     return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
 
 
+def finish_offline(staged: Path, diags: Diagnostics, only: tuple[str, ...] | None = None) -> bool:
+    """Make the built site searchable from file:// and check it loads nothing from the network. True when clean.
+
+    ``only``: site-relative paths of the files rewritten since the last full check (live preview); None checks all.
+    """
+    from briefgen.emit.offline import MAX_REPORTED, scan_file, scan_site, write_search_index_script
+
+    write_search_index_script(staged)
+    if only is None:
+        found = scan_site(staged)
+    else:
+        found = [x for rel in sorted(set(only)) if (staged / rel).is_file() for x in scan_file(staged / rel, rel)]
+    groups: dict[tuple[str, str], list] = {}
+    for x in found:
+        groups.setdefault((x.what, x.url), []).append(x)
+    for (what, url), xs in list(groups.items())[:MAX_REPORTED]:
+        more = f" (and {len(xs) - 1} more place{'s' if len(xs) > 2 else ''})" if len(xs) > 1 else ""
+        diags.error(Span(f"site/{xs[0].path}", xs[0].line, xs[0].col), "external-resource",
+                    f"{what} loads '{url[:120]}' from the network{more}: the site must work offline",
+                    "images, scripts and styles must be local; link to outside pages instead of embedding them "
+                    "(this comes from a template override, a theme setting or content Markdown)")
+    if len(groups) > MAX_REPORTED:
+        diags.error(Span("site/"), "external-resource", f"{len(groups) - MAX_REPORTED} more external addresses are loaded", "")
+    return not found
+
+
 def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,
               site_dir: Path | None = None, progress: Progress = _noop) -> bool:
     """Write the MkDocs project to build/ and build it into site/ (atomically). True on success."""
@@ -121,6 +147,9 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
             for msg in result.messages:
                 diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs: {msg}",
                             "this is a briefgen bug if your content passed 'briefgen check'; please report it")
+            discard(staged)
+            return False
+        if not finish_offline(staged, diags):
             discard(staged)
             return False
         swap_in(staged, site)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from briefgen.emit import offline
 from briefgen.model.types import Model
 from briefgen.render.format import plain_title
 from briefgen.render.pages import Page, default_template_dir
@@ -62,7 +63,7 @@ def mkdocs_config(model: Model) -> dict:
         "plugins": ["search"],
         "markdown_extensions": [{"toc": {"permalink": True, "permalink_title": "Link to this section"}}],
         "extra_css": ["assets/briefgen.css"],
-        "extra": {"generator": False, "marking": c.marking or ""},
+        "extra": {"generator": False, "marking": c.marking or "", "polyfills": [offline.SHIM_PATH]},
         "copyright": plain_title(" · ".join(x for x in (c.marking, f"As of {c.as_of}", ", ".join(c.authors)) if x)),
         "nav": nav(model),
         "validation": {
@@ -85,6 +86,7 @@ def project_files(model: Model, pages: list[Page]) -> list[ProjectFile]:
     tdir = default_template_dir()
     files.append(ProjectFile("docs/assets/briefgen.css", (tdir / "assets" / "briefgen.css").read_bytes()))
     files.append(ProjectFile("overrides/main.html", (tdir / "overrides" / "main.html").read_bytes()))
+    files.append(ProjectFile(f"docs/{offline.SHIM_PATH}", offline.shim_script(mkdocs_config(model)["theme"]["language"])))
     return files
 
 

@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
+from briefgen.emit.offline import is_network_url
 from briefgen.link.matcher import Matcher
 from briefgen.model.locate import locate
 from briefgen.model.types import Citation, Model
@@ -132,6 +133,12 @@ def _process_inline(children: list[Token], span: Span, ctx: MarkdownContext, in_
             link_depth -= 1
         elif tok.type in ("softbreak", "hardbreak"):
             line += 1
+        elif tok.type == "image" and is_network_url(str(tok.attrs.get("src", ""))):
+            ctx.diags.error(Span(span.path, line, 1), "external-image",
+                            f"image '{str(tok.attrs['src'])[:100]}' would be loaded from the network",
+                            "the site works offline: link to the image instead, e.g. [photo](https://…)")
+            out.append(_text_token(tok.content))
+            continue
         if tok.type == "text":
             out.extend(_process_text(tok.content, Span(span.path, line, 1), ctx, link_depth > 0 or in_heading))
             line += tok.content.count("\n")
