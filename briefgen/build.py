@@ -11,7 +11,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText
@@ -50,10 +50,22 @@ def _noop(stage: str, done: int, total: int) -> None:
     pass
 
 
+class StageMemo(Protocol):
+    """Per-article work kept across runs by a long-lived process (``briefgen serve``, see
+    briefgen/serve/memo.py). Each method takes and returns exactly what the function it stands for does,
+    and adds the same diagnostics."""
+
+    def clean_capture(self, text, fmt, path, overrides, diags, *, first_line=1) -> CleanedText: ...
+    def build_matcher(self, entities, unlinked=frozenset()): ...
+    def link_paragraphs(self, slug, paragraphs, matcher) -> tuple[Mention, ...]: ...
+
+
 def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = None,
-                     progress: Progress = _noop) -> Compiled:
+                     progress: Progress = _noop, memo: StageMemo | None = None) -> Compiled:
     """load → clean → link → model → render, in memory. Problems go to ``diags``."""
     timings = timings or Timings()
+    clean, matcher_of, link = ((memo.clean_capture, memo.build_matcher, memo.link_paragraphs) if memo else
+                               (clean_capture, build_matcher, link_paragraphs))
     t = time.perf_counter()
     content = load_content(root, diags)
     timings.add("load", time.perf_counter() - t)
@@ -64,8 +76,8 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     cleaned: dict[str, CleanedText] = {}
     total = len(content.articles)
     for i, spec in enumerate(content.articles, 1):
-        cleaned[spec.slug] = clean_capture(spec.text, spec.fmt, spec.path, spec.overrides, diags,
-                                           first_line=spec.body_line)
+        cleaned[spec.slug] = clean(spec.text, spec.fmt, spec.path, spec.overrides, diags,
+                                   first_line=spec.body_line)
         if i % 100 == 0 or i == total:
             progress("clean", i, total)
     timings.add("clean", time.perf_counter() - t)
@@ -73,10 +85,10 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     t = time.perf_counter()
     entities = check_entities(content, diags)
     unlinked = check_aliases(entities, diags)
-    matcher = build_matcher(tuple(e.spec for e in entities.values()), unlinked)
+    matcher = matcher_of(tuple(e.spec for e in entities.values()), unlinked)
     mentions: dict[str, tuple[Mention, ...]] = {}
     for i, spec in enumerate(content.articles, 1):
-        mentions[spec.slug] = link_paragraphs(spec.slug, cleaned[spec.slug].paragraphs, matcher)
+        mentions[spec.slug] = link(spec.slug, cleaned[spec.slug].paragraphs, matcher)
         if i % 100 == 0 or i == total:
             progress("link", i, total)
     timings.add("link", time.perf_counter() - t)

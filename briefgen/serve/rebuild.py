@@ -1,7 +1,8 @@
 """Rebuild orchestration for ``briefgen serve``: content → pages in memory → changed pages → MkDocs.
 
-Each rebuild compiles the whole briefing in memory (``compile_briefing``: load → … → render, fast), so
-it knows every page's Markdown. Writing the MkDocs project only touches files whose bytes changed;
+Each rebuild compiles the whole briefing in memory (``compile_briefing``: load → … → render; cleaning and
+linking of unchanged articles are reused from the previous run, see :mod:`briefgen.serve.memo`), so it
+knows every page's Markdown. Writing the MkDocs project only touches files whose bytes changed;
 that list is exactly the pages MkDocs has to re-render, and :class:`~briefgen.emit.incremental.LiveSite`
 decides whether those pages can be rebuilt alone or the navigation/structure changed and a full build
 is needed. Content with errors changes nothing on disk: the last good site stays served.
@@ -19,6 +20,7 @@ from briefgen.build import Timings, compile_briefing, epoch_of
 from briefgen.diagnostics import Diagnostic, Diagnostics, Span
 from briefgen.emit.incremental import LiveSite, Stopped
 from briefgen.emit.project import BUILD_DIR, project_files, write_project
+from briefgen.serve.memo import Memo
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Builder:
         self.should_stop = should_stop
         self.live = LiveSite(work / BUILD_DIR / "mkdocs.yml", work, should_stop=should_stop, finish=self._finish)
         self._diags = Diagnostics()
+        self.memo = Memo()
 
     @property
     def site(self) -> Path:
@@ -67,7 +70,8 @@ class Builder:
             if self.should_stop():
                 raise Stopped()
 
-        compiled = compile_briefing(self.root, diags, timings, progress)
+        self.memo.next_run()
+        compiled = compile_briefing(self.root, diags, timings, progress, memo=self.memo)
         if self.should_stop():
             raise Stopped()
         if compiled.model is None or diags.has_errors(self.strict):

@@ -135,3 +135,33 @@ def test_strict_blocks_on_warnings_and_plain_does_not(tmp_path: Path) -> None:
             assert bool(o.blocking) is strict
         finally:
             b.close()
+
+
+def test_memo_gives_exactly_what_a_fresh_compile_gives(tmp_path: Path) -> None:
+    from briefgen.build import compile_briefing
+    from briefgen.diagnostics import Diagnostics
+    from briefgen.serve.memo import Memo
+
+    root = copy_briefing(tmp_path / "demo")
+    ann = sorted((root / "content" / "articles").glob("*.yml"))[0]
+    ann.write_text(ann.read_text() + "cleaning:\n  remove: [\"No paragraph starts like this\"]\n", encoding="utf-8")
+    actors = root / "content" / "entities" / "actors.yml"
+
+    def fresh():
+        d = Diagnostics()
+        return compile_briefing(root, d).pages, d.sorted()
+
+    memo = Memo()
+
+    def memoized():
+        memo.next_run()
+        d = Diagnostics()
+        return compile_briefing(root, d, memo=memo).pages, d.sorted()
+
+    assert memoized() == fresh()
+    pages, diags = memoized()
+    assert memo.hits == 5 and memo.misses == 0
+    assert (pages, diags) == fresh()
+    assert any(d.code == "cleaning-unmatched" for d in diags)  # replayed from the memo
+    edit(actors, "name: Toshimitsu Motegi", "name: Motegi Toshimitsu")  # an alias changes: mentions again
+    assert memoized() == fresh()
