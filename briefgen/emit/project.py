@@ -31,6 +31,12 @@ class ProjectFile:
     """Content."""
 
 
+def attr_text(text: str) -> str:
+    """:func:`plain_title` that is also safe inside a double-quoted HTML attribute: Material's templates put
+    site_name, site_description and site_author into attributes without escaping them."""
+    return plain_title(text).replace('"', "\u201d")
+
+
 def nav(model: Model) -> list:
     items: list = [{"Home": "index.md"}]
     for kind in model.config.kinds:
@@ -42,8 +48,8 @@ def nav(model: Model) -> list:
 def mkdocs_config(model: Model) -> dict:
     c = model.config
     cfg: dict = {
-        "site_name": plain_title(c.title),
-        "site_description": plain_title(c.subtitle or c.title),
+        "site_name": attr_text(c.title),
+        "site_description": attr_text(c.subtitle or c.title),
         "docs_dir": "docs",
         "site_dir": "../site",
         "use_directory_urls": False,
@@ -74,7 +80,7 @@ def mkdocs_config(model: Model) -> dict:
     if c.site_url:
         cfg["site_url"] = c.site_url
     if c.authors:
-        cfg["site_author"] = plain_title(", ".join(c.authors))
+        cfg["site_author"] = attr_text(", ".join(c.authors))
     return cfg
 
 
