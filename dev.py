@@ -5,12 +5,14 @@
     python3 dev.py test     # set up, then run the whole test suite
 
 Set-up is idempotent: a virtualenv in .venv with briefgen and its test tools, and (for tests) the
-Debian packages chromium, poppler-utils and qpdf, installed with apt-get when running as root.
+Debian packages chromium, poppler-utils, qpdf and npm, installed with apt-get when running as root, and
+axe-core (pinned) from npm into .tools/ for the accessibility tests.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -22,8 +24,11 @@ VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 STAMP = VENV / ".briefgen-installed"
 DEBIAN = {"chromium": "chromium", "pdftotext": "poppler-utils", "pdfinfo": "poppler-utils", "qpdf": "qpdf",
-          "fc-list": "fontconfig"}
+          "fc-list": "fontconfig", "npm": "npm"}
 DEBIAN_EXTRA = ["fonts-dejavu-core", "fonts-noto-core"]
+TOOLS = ROOT / ".tools"
+AXE_VERSION = "4.14.1"
+"""axe-core (accessibility rules run in Chromium by tests/hardening/test_a11y.py), from npm into .tools/."""
 
 
 def run(cmd: list[str], **kw) -> None:
@@ -55,6 +60,17 @@ def ensure_debian() -> None:
     run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, *DEBIAN_EXTRA], env=env)
 
 
+def ensure_axe() -> None:
+    package = TOOLS / "node_modules" / "axe-core" / "package.json"
+    if package.is_file() and json.loads(package.read_text()).get("version") == AXE_VERSION:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("npm is missing (needed for axe-core); install it with:\n  sudo apt-get install -y npm")
+    TOOLS.mkdir(exist_ok=True)
+    run([npm, "install", "--no-audit", "--no-fund", "--no-save", "--prefix", str(TOOLS), f"axe-core@{AXE_VERSION}"])
+
+
 def main(argv: list[str]) -> int:
     cmd = argv[0] if argv else "help"
     if cmd == "demo":
@@ -63,6 +79,7 @@ def main(argv: list[str]) -> int:
     if cmd == "test":
         ensure_venv()
         ensure_debian()
+        ensure_axe()
         env = {**os.environ, "BRIEFGEN_REQUIRE_TOOLS": "1"}
         return subprocess.call([str(PY), "-m", "pytest", "-n", "2", "--dist", "loadfile", *argv[1:]], cwd=ROOT, env=env)
     print(__doc__)
