@@ -99,6 +99,7 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
                           "check the capture, or keep paragraphs with 'cleaning: {keep: [...]}' in its annotation")
     articles = dict(sorted(articles.items(), key=lambda kv: (kv[1].date or "9999", kv[0])))
     slugs = list(articles)
+    normalized: dict[str, list[str]] = {}  # per article, computed once: many facts and quotes cite the same one
 
     def cite(source: str, words: str | None, span: Span, what: str) -> Citation | None:
         art = articles.get(source)
@@ -107,7 +108,10 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
             return None
         if words is None:
             return Citation(source, None, None)
-        number = locate(art.paragraphs, words)
+        normal = normalized.get(source)
+        if normal is None:
+            normal = normalized[source] = [normalize(p.text) for p in art.paragraphs]
+        number = locate(art.paragraphs, words, normal)
         if number is None:
             removed = any(normalize(words.strip('"\u201c\u201d')) in normalize(r.text) for r in art.removed)
             hint = ("these words are in a part cleaning removed; keep that paragraph with 'cleaning: {keep: [...]}'"

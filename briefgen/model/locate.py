@@ -30,12 +30,17 @@ def strip_outer_quotes(text: str) -> str:
     return t.rstrip(".,;:").rstrip() if len(t) > 1 else t
 
 
-def locate(paragraphs: tuple[Paragraph, ...], words: str) -> int | None:
-    """Number of the first paragraph containing ``words`` (a passage may run over consecutive paragraphs)."""
+def locate(paragraphs: tuple[Paragraph, ...], words: str, normal: list[str] | None = None) -> int | None:
+    """Number of the first paragraph containing ``words`` (a passage may run over consecutive paragraphs).
+
+    ``normal``, when given, is ``[normalize(p.text) for p in paragraphs]`` computed once by a caller that
+    locates many passages in the same article.
+    """
     needle = strip_outer_quotes(words)
     if not needle:
         return None
-    normal = [normalize(p.text) for p in paragraphs]
+    if normal is None:
+        normal = [normalize(p.text) for p in paragraphs]
     for p, text in zip(paragraphs, normal):
         if needle in text:
             return p.number
