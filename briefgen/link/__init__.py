@@ -40,13 +40,13 @@ def link_paragraphs(slug: str, paragraphs: tuple[Paragraph, ...], matcher: Match
     """Mentions in an article's paragraphs, in reading order."""
     out: list[Mention] = []
     for p in paragraphs:
-        hits: list[Hit] = matcher.find(p.text)
+        hits = matcher.spans(p.text)
         if not hits:
             continue
         sentences = sentence_bounds(p.text)
-        si = 0
-        for h in hits:
-            while si < len(sentences) - 1 and sentences[si][1] <= h.start:
+        si, last = 0, len(sentences) - 1
+        for start, end, entity, alias in hits:
+            while si < last and sentences[si][1] <= start:
                 si += 1
-            out.append(Mention(h.entity, slug, p.number, h.start, h.end, h.alias, sentences[si]))
+            out.append(Mention(entity, slug, p.number, start, end, alias, sentences[si]))
     return tuple(out)
