@@ -16,7 +16,6 @@ it, so readers see the previous site until the new one is complete.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import threading
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from briefgen.emit.mkdocs import MkDocsResult, _Collect, _quiet_mkdocs, _source_date_epoch, load_mkdocs_config
+from briefgen.emit.mkdocs import _Collect, _quiet_mkdocs, _source_date_epoch, load_mkdocs_config
 
 
 class Stopped(Exception):
@@ -250,7 +249,7 @@ class LiveSite:
         state = self._state
         why = ""
         if state is None:
-            why = "first build"
+            why = "first build" if self._folder is None else "the previous build failed"
         elif epoch != self.epoch:
             why = "the build date changed"
         elif state.search is None and _has_search(state.config):

@@ -14,7 +14,6 @@ import signal
 import sys
 import tempfile
 import threading
-import time
 import traceback
 from pathlib import Path
 
