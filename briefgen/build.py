@@ -154,7 +154,8 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
     staged = staging_dir(site)
     progress("mkdocs", 0, len(compiled.pages))
     try:
-        result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch_of(compiled.model))
+        result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch_of(compiled.model),
+                            None if progress is _noop else progress)
         if not result.ok:
             for msg in result.messages:
                 diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs: {msg}",
