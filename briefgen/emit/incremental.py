@@ -206,11 +206,11 @@ class LiveSite:
             return self._failed(folder, collect.messages)
         if self.finish is not None and not self.finish(folder, None):
             return self._failed(folder, ())
-        with self.lock:
+        with self.lock:  # readers read whole files under the lock: once switched, none is in the old one
             self._point_site_at(folder)
-            if self._folder is not None and self._folder != folder:
-                shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = folder
+            old, self._folder = self._folder, folder
+        if old is not None and old != folder:
+            shutil.rmtree(old, ignore_errors=True)
         found = _find_search(cfg)
         search = None
         if found and capture.index_list_owner is not None and found[1][0] is capture.index_list_owner[0]:
