@@ -1,0 +1,374 @@
+"""Build benchmark: briefgen on a synthetic briefing, stage by stage, against a bare MkDocs build.
+
+Usage::
+
+    python benchmarks/run.py --articles 2000 --entities 300 [--seed 1] [--json FILE] [--pdf] [--repeat 3]
+    python benchmarks/run.py --articles 2000 --entities 300 --scaling 500,2000 [--json FILE]
+
+For each size it
+
+1. generates the synthetic briefing with ``benchmarks/synth.py`` into ``benchmarks/out/synth-a{N}-e{M}-s{S}``
+   (or ``--out DIR``), reusing the folder when it was generated with the same arguments and generator;
+2. runs ``briefgen build`` (the real command line, ``briefgen.cli.main``) in a child process, which records the
+   seconds of every stage (load, clean, link, model, render, write, mkdocs; pdf with ``--pdf``) and the rest
+   (interpreter start-up, imports, reporting); the parent takes the wall time and the child's peak RSS
+   (``ru_maxrss`` of exactly that child, from ``os.wait4``);
+3. runs a bare ``python -m mkdocs build --strict`` of the Markdown project briefgen wrote (``build/mkdocs.yml``)
+   the same way, for the overhead ratio ``briefgen build / bare mkdocs build``;
+4. measures mention linking throughput (MB/s of cleaned article text through ``link_paragraphs``) with a
+   matcher of exactly 1,000 aliases: the briefing's own aliases plus made-up ones that never occur.
+
+With ``--repeat K`` both builds run K times (alternating) and the fastest run of each counts. ``--scaling A,B``
+measures the build at A and at B articles (same entities) and reports the cost ratio. A table goes to stdout;
+``--json`` writes every figure. Exit status 0 whether or not the targets are met (see ``targets`` in the JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+STAGES = ("load", "clean", "link", "model", "render", "write", "mkdocs")
+TARGETS = {"overhead_ratio": 1.1, "ms_per_page": 15.0, "scaling_ratio": 4.4, "link_mb_per_s": 30.0,
+           "peak_rss_mib": 500.0}
+LINK_ALIASES = 1000
+
+
+# ------------------------------------------------------------------------------------------ child side
+
+def _child_build(root: str, out: str, pdf: bool) -> int:
+    """Run ``briefgen build`` in this process, recording stage timings (runs in the child)."""
+    t0 = time.perf_counter()
+    import briefgen.build as build
+
+    recorded: list = []
+
+    class RecordingTimings(build.Timings):
+        def __init__(self, *a, **kw) -> None:
+            super().__init__(*a, **kw)
+            recorded.append(self)
+
+    build.Timings = RecordingTimings
+    pdf_seconds: list[float] = []
+    if pdf:
+        try:
+            import briefgen.emit.pdf as pdfmod
+        except ImportError:
+            pdfmod = None
+        if pdfmod is not None and hasattr(pdfmod, "export_pdf"):
+            real = pdfmod.export_pdf
+
+            def timed(*a, **kw):
+                t = time.perf_counter()
+                try:
+                    return real(*a, **kw)
+                finally:
+                    pdf_seconds.append(time.perf_counter() - t)
+
+            pdfmod.export_pdf = timed
+    from briefgen import cli
+
+    # pages: count what the build produced (compile_briefing is called once by the CLI)
+    real_compile = build.compile_briefing
+    pages: list[int] = []
+
+    def counting(*a, **kw):
+        c = real_compile(*a, **kw)
+        pages.append(len(c.pages))
+        return c
+
+    build.compile_briefing = counting
+    t_imports = time.perf_counter() - t0
+    rc = cli.main(["-C", root, "build", "-q"] + (["--pdf"] if pdf else []))
+    total = time.perf_counter() - t0
+    stages = dict(recorded[0].stages) if recorded else {}
+    if pdf_seconds:
+        stages["pdf"] = sum(pdf_seconds)
+    Path(out).write_text(json.dumps({
+        "rc": rc, "stages": stages, "pages": pages[0] if pages else 0, "in_process_s": total,
+        "imports_s": t_imports, "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }))
+    return rc
+
+
+# ------------------------------------------------------------------------------------------ parent side
+
+def run_measured(cmd: list[str], cwd: Path | None = None) -> dict:
+    """Run ``cmd``; wall seconds, exit code, output and the peak RSS (KiB) of exactly this child."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "rc": p.returncode, "maxrss_kib": usage.ru_maxrss,
+                "stdout": out.read().decode(errors="replace"), "stderr": err.read().decode(errors="replace")}
+
+
+def ensure_briefing(articles: int, entities: int, seed: int, out: Path | None) -> tuple[Path, bool]:
+    """The synthetic briefing folder, generated unless an identical one is there. (folder, generated)"""
+    import synth
+
+    folder = out or HERE / "out" / f"synth-a{articles}-e{entities}-s{seed}"
+    marker = folder / "synth.json"
+    try:
+        if json.loads(marker.read_text())["fingerprint"] == synth.fingerprint(articles, entities, seed):
+            return folder, False
+    except (OSError, ValueError, KeyError):
+        pass
+    folder.mkdir(parents=True, exist_ok=True)
+    synth.write(folder, articles, entities, seed)
+    return folder, True
+
+
+def build_once(root: Path, pdf: bool) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        result = Path(tmp) / "child.json"
+        r = run_measured([sys.executable, str(Path(__file__).resolve()), "--_child-build", str(root), str(result)]
+                         + (["--pdf"] if pdf else []))
+        if r["rc"] != 0 or not result.exists():
+            raise SystemExit(f"run: briefgen build failed (exit {r['rc']}):\n{r['stderr'][-3000:]}")
+        child = json.loads(result.read_text())
+    stages = child["stages"]
+    other = r["wall_s"] - sum(stages.values())
+    return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "maxrss_kib": r["maxrss_kib"], "pages": child["pages"], "stages": stages,
+            "startup_and_other_s": other, "imports_s": child["imports_s"]}
+
+
+def bare_mkdocs_once(root: Path) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        r = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
+                          str(root / "build" / "mkdocs.yml"), "-d", str(Path(tmp) / "site")])
+    if r["rc"] != 0:
+        raise SystemExit(f"run: bare mkdocs build failed (exit {r['rc']}):\n{r['stderr'][-3000:]}")
+    return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "maxrss_kib": r["maxrss_kib"]}
+
+
+def external_pdf(root: Path) -> float | None:
+    """Seconds of ``benchmarks/pdf.py --root DIR`` when the PDF engine is not importable in-process."""
+    script = HERE / "pdf.py"
+    if not script.exists():
+        return None
+    r = run_measured([sys.executable, str(script), "--root", str(root)])
+    if r["rc"] != 0:
+        print(f"run: benchmarks/pdf.py failed (exit {r['rc']}): {r['stderr'][-500:]}", file=sys.stderr)
+        return None
+    return r["wall_s"]
+
+
+def link_benchmark(root: Path, seed: int, rounds: int = 3) -> dict:
+    """Mention-linking throughput over the briefing's cleaned article text with exactly 1,000 aliases."""
+    import synth
+
+    from briefgen.build import compile_briefing
+    from briefgen.diagnostics import Diagnostics
+    from briefgen.link import link_paragraphs
+    from briefgen.link.matcher import AliasTarget, Matcher
+
+    compiled = compile_briefing(root, Diagnostics())
+    model = compiled.model
+    targets = [AliasTarget(e.spec.id, a.text, a.case) for e in model.entities.values() for a in e.spec.aliases]
+    targets = targets[:LINK_ALIASES]
+    for i, text in enumerate(synth.filler_aliases(LINK_ALIASES - len(targets), seed)):
+        targets.append(AliasTarget(f"filler-{i}", text, "ignore" if i % 4 == 0 else "exact"))
+    matcher = Matcher(targets)
+    arts = list(model.articles.values())
+    data = sum(len(p.text.encode()) for a in arts for p in a.paragraphs)
+    best_link = best_find = float("inf")
+    mentions = 0
+    best_link_cpu = best_find_cpu = float("inf")
+    for _ in range(rounds):
+        t, c = time.perf_counter(), time.process_time()
+        mentions = sum(len(link_paragraphs(a.slug, a.paragraphs, matcher)) for a in arts)
+        best_link = min(best_link, time.perf_counter() - t)
+        best_link_cpu = min(best_link_cpu, time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
+        for a in arts:
+            for p in a.paragraphs:
+                matcher.find(p.text)
+        best_find = min(best_find, time.perf_counter() - t)
+        best_find_cpu = min(best_find_cpu, time.process_time() - c)
+    mb = data / 1e6
+    return {"aliases": len(targets), "mb": round(mb, 3), "mentions": mentions, "link_s": best_link,
+            "find_s": best_find, "mb_per_s": mb / best_link, "find_mb_per_s": mb / best_find,
+            "mb_per_s_cpu": mb / best_link_cpu, "find_mb_per_s_cpu": mb / best_find_cpu}
+
+
+def measure(articles: int, entities: int, seed: int, out: Path | None, pdf: bool, repeat: int,
+            link: bool = True, log=print) -> dict:
+    root, generated = ensure_briefing(articles, entities, seed, out)
+    log(f"run: {articles} articles, {entities} entities, seed {seed}: {root} "
+        f"({'generated' if generated else 'reused'})")
+    builds, bares = [], []
+    for i in range(repeat):
+        builds.append(build_once(root, pdf))
+        log(f"run:   briefgen build #{i + 1}: {builds[-1]['wall_s']:.2f} s")
+        bares.append(bare_mkdocs_once(root))
+        log(f"run:   bare mkdocs build #{i + 1}: {bares[-1]['wall_s']:.2f} s")
+    b = min(builds, key=lambda x: x["wall_s"])
+    bare = min(bares, key=lambda x: x["wall_s"])
+    stages = {k: b["stages"].get(k) for k in STAGES}
+    if pdf:
+        stages["pdf"] = b["stages"].get("pdf")
+        if stages["pdf"] is None:
+            stages["pdf"] = external_pdf(root)
+    result = {
+        "articles": articles, "entities": entities, "seed": seed, "folder": str(root), "pages": b["pages"],
+        "stages_s": stages, "startup_and_other_s": b["startup_and_other_s"], "imports_s": b["imports_s"],
+        "briefgen_build_s": b["wall_s"], "bare_mkdocs_s": bare["wall_s"],
+        "briefgen_build_cpu_s": b["cpu_s"], "bare_mkdocs_cpu_s": bare["cpu_s"],
+        "overhead_ratio": b["wall_s"] / bare["wall_s"],
+        "overhead_ratio_cpu": b["cpu_s"] / bare["cpu_s"],
+        "ms_per_page": 1000 * b["wall_s"] / max(b["pages"], 1),
+        "ms_per_page_cpu": 1000 * b["cpu_s"] / max(b["pages"], 1),
+        "bare_ms_per_page": 1000 * bare["wall_s"] / max(b["pages"], 1),
+        "peak_rss_mib": max(x["maxrss_kib"] for x in builds) / 1024,
+        "bare_peak_rss_mib": max(x["maxrss_kib"] for x in bares) / 1024,
+        "runs": {"briefgen_build_s": [x["wall_s"] for x in builds], "bare_mkdocs_s": [x["wall_s"] for x in bares]},
+    }
+    if link:
+        result["linking"] = link_benchmark(root, seed)
+    return result
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        mem = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError, AttributeError):
+        pass
+    import markdown_it
+    import mkdocs
+
+    try:
+        from importlib.metadata import version
+        material = version("mkdocs-material")
+    except Exception:  # pragma: no cover
+        material = "?"
+    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gib": mem, "python": platform.python_version(),
+            "platform": platform.platform(), "mkdocs": mkdocs.__version__, "material": material,
+            "markdown_it": markdown_it.__version__}
+
+
+def check_targets(r: dict, scaling: dict | None) -> dict:
+    t = {
+        "overhead_ratio": {"value": r["overhead_ratio"], "target": f"<= {TARGETS['overhead_ratio']}",
+                           "met": r["overhead_ratio"] <= TARGETS["overhead_ratio"]},
+        "ms_per_page": {"value": r["ms_per_page"], "target": f"<= {TARGETS['ms_per_page']}",
+                        "met": r["ms_per_page"] <= TARGETS["ms_per_page"]},
+        "peak_rss_mib": {"value": r["peak_rss_mib"], "target": f"<= {TARGETS['peak_rss_mib']}",
+                         "met": r["peak_rss_mib"] <= TARGETS["peak_rss_mib"]},
+    }
+    if "linking" in r:
+        v = r["linking"]["mb_per_s"]
+        t["link_mb_per_s"] = {"value": v, "target": f">= {TARGETS['link_mb_per_s']}", "met": v >= TARGETS["link_mb_per_s"]}
+    if scaling:
+        v = scaling["ratio"]
+        t["scaling_ratio"] = {"value": v, "target": f"<= {TARGETS['scaling_ratio']}", "met": v <= TARGETS["scaling_ratio"]}
+    return t
+
+
+def table(r: dict, scaling: dict | None, targets: dict) -> str:
+    rows = [("stage", "seconds")]
+    for k, v in r["stages_s"].items():
+        rows.append((k, "n/a" if v is None else f"{v:.2f}"))
+    rows.append(("start-up, imports, other", f"{r['startup_and_other_s']:.2f}"))
+    rows.append(("briefgen build (wall)", f"{r['briefgen_build_s']:.2f}"))
+    rows.append(("bare mkdocs build (wall)", f"{r['bare_mkdocs_s']:.2f}"))
+    rows.append(("briefgen build (CPU)", f"{r['briefgen_build_cpu_s']:.2f}"))
+    rows.append(("bare mkdocs build (CPU)", f"{r['bare_mkdocs_cpu_s']:.2f}"))
+    w = max(len(a) for a, _ in rows)
+    lines = [f"{a:<{w}}  {b:>8}" for a, b in rows]
+    lines.insert(1, "-" * (w + 10))
+    lines.append("")
+    lines.append(f"overhead ratio (CPU): {r['overhead_ratio_cpu']:.2f}   ms per page (CPU): {r['ms_per_page_cpu']:.1f}")
+    lines.append(f"output pages: {r['pages']}   peak RSS: {r['peak_rss_mib']:.0f} MiB (bare mkdocs {r['bare_peak_rss_mib']:.0f} MiB)")
+    if "linking" in r:
+        lk = r["linking"]
+        lines.append(f"linking: {lk['mb']:.1f} MB, {lk['aliases']} aliases, {lk['mentions']} mentions: "
+                     f"{lk['mb_per_s']:.1f} MB/s (matcher alone {lk['find_mb_per_s']:.1f} MB/s; "
+                     f"by CPU time {lk['mb_per_s_cpu']:.1f} / {lk['find_mb_per_s_cpu']:.1f} MB/s)")
+    if scaling:
+        lines.append(f"scaling {scaling['small']} -> {scaling['large']} articles: "
+                     f"{scaling['small_s']:.2f} s -> {scaling['large_s']:.2f} s = x{scaling['ratio']:.2f}")
+    lines.append("")
+    lines.append("target                  value      target   met")
+    for k, v in targets.items():
+        lines.append(f"{k:<22}  {v['value']:>7.2f}  {v['target']:>10}   {'yes' if v['met'] else 'NO'}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--_child-build"]:
+        return _child_build(argv[1], argv[2], "--pdf" in argv[3:])
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--articles", type=int, default=2000)
+    p.add_argument("--entities", type=int, default=300)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--json", type=Path, help="write every figure to this file")
+    p.add_argument("--pdf", action="store_true", help="also time the PDF export (briefgen build --pdf, or benchmarks/pdf.py)")
+    p.add_argument("--repeat", type=int, default=1, help="run each build this many times; the fastest counts")
+    p.add_argument("--out", type=Path, help="briefing folder (default benchmarks/out/synth-a{N}-e{M}-s{S})")
+    p.add_argument("--scaling", metavar="A,B", help="also measure A and B articles and report the B/A cost ratio")
+    p.add_argument("--no-link", action="store_true", help="skip the linking micro-benchmark")
+    args = p.parse_args(argv)
+    log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
+    report: dict = {"machine": machine(), "targets": TARGETS}
+    main_result = measure(args.articles, args.entities, args.seed, args.out, args.pdf, args.repeat,
+                          link=not args.no_link, log=log)
+    report["result"] = main_result
+    scaling = None
+    if args.scaling:
+        small, large = (int(x) for x in args.scaling.split(","))
+        runs = {}
+        for n in (small, large):
+            if n == args.articles and args.out is None:
+                runs[n] = main_result
+            else:
+                out = None if args.out is None else args.out.parent / f"{args.out.name}-scaling-{n}"
+                runs[n] = measure(n, args.entities, args.seed, out, False, args.repeat, link=False, log=log)
+        scaling = {"small": small, "large": large, "small_s": runs[small]["briefgen_build_s"],
+                   "large_s": runs[large]["briefgen_build_s"],
+                   "ratio": runs[large]["briefgen_build_s"] / runs[small]["briefgen_build_s"],
+                   "stage_ratios": {k: (runs[large]["stages_s"][k] or 0) / max(runs[small]["stages_s"][k] or 1e-9, 1e-9)
+                                    for k in STAGES},
+                   "bare_ratio": runs[large]["bare_mkdocs_s"] / runs[small]["bare_mkdocs_s"],
+                   "runs": {str(n): r for n, r in runs.items()}}
+        report["scaling"] = scaling
+    report["checks"] = check_targets(main_result, scaling)
+    print(table(main_result, scaling, report["checks"]))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""The build benchmark keeps working: synthetic briefings (benchmarks/synth.py) and a small benchmark run
+(benchmarks/run.py). Timing targets are not asserted here (see docs/performance.md); only that every figure
+is there and sane, that the synthetic content is valid and deterministic, and that progress is reported
+through MkDocs' page loop on a terminal and nothing extra is printed when the output is piped."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+BENCH = ROOT / "benchmarks"
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"briefgen_bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+synth = _load("synth")
+
+
+def test_synth_is_deterministic() -> None:
+    a = synth.generate(40, 30, 7)
+    assert a == synth.generate(40, 30, 7)
+    assert a != synth.generate(40, 30, 8)
+
+
+def test_synth_writes_identical_folders(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        synth.write(tmp_path / name, 30, 24, 3)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    for rel in files:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+def test_synth_content_has_what_a_real_briefing_has() -> None:
+    files = {k: v.decode() for k, v in synth.generate(60, 40, 1).items()}
+    briefing = files["content/briefing.yml"]
+    assert "timeline: date" in briefing and len(re.findall(r"^  [a-z]+:\n    label:", briefing, re.M)) >= 5
+    entities = "".join(v for k, v in files.items() if k.startswith("content/entities/"))
+    assert 'case: "ignore"' in entities and re.search(r'aliases: \["Republic of \w+"\]', entities)
+    assert "participants:" in entities and "reference:" in entities and "[@" in entities
+    captures = [v for k, v in files.items() if k.endswith(".txt")]
+    assert len(captures) == 60
+    for text in captures:
+        assert 400 <= len(text.split()) <= 800
+        assert "Advertisement" in text or "ADVERTISEMENT" in text
+        assert "All rights reserved." in text
+    def repeats_a_paragraph(text: str) -> bool:
+        story = [p for p in text.split("\n\n") if len(p) > 100]
+        return len(story) != len(set(story))
+
+    assert any(repeats_a_paragraph(text) for text in captures), "no capture prints a paragraph twice"
+    annotations = [v for k, v in files.items() if k.startswith("content/articles/") and k.endswith(".yml")]
+    assert sum("quotes:" in v for v in annotations) > 30 and sum("facts:" in v for v in annotations) > 20
+    assert "[@" in files["content/overview.md"] and "](entity:" in files["content/overview.md"]
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory) -> tuple[Path, dict]:
+    """One small benchmark run (50 articles, 30 entities): the briefing folder and the JSON report."""
+    tmp = tmp_path_factory.mktemp("bench")
+    out = tmp / "briefing"
+    proc = subprocess.run([sys.executable, str(BENCH / "run.py"), "--articles", "50", "--entities", "30",
+                           "--seed", "2", "--out", str(out), "--json", str(tmp / "report.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "overhead_ratio" in proc.stdout  # the table
+    return out, json.loads((tmp / "report.json").read_text())
+
+
+@pytest.mark.slow
+def test_small_benchmark_reports_every_figure(small_run: tuple[Path, dict]) -> None:
+    _, report = small_run
+    r = report["result"]
+    assert set(r["stages_s"]) == {"load", "clean", "link", "model", "render", "write", "mkdocs"}
+    for stage, seconds in r["stages_s"].items():
+        assert 0 < seconds < 120, stage
+    assert r["pages"] == 50 + 30 + 6 + 4  # articles, entities, one index per kind, home/timeline/sources/articles
+    assert 0 < r["bare_mkdocs_s"] < r["briefgen_build_s"] + 60
+    assert 0.5 < r["overhead_ratio"] < 20
+    assert r["ms_per_page"] == pytest.approx(1000 * r["briefgen_build_s"] / r["pages"])
+    assert 20 < r["peak_rss_mib"] < 2000 and 20 < r["bare_peak_rss_mib"] < 2000
+    link = r["linking"]
+    assert link["aliases"] == 1000 and link["mentions"] > 100 and link["mb"] > 0.1 and link["mb_per_s"] > 0
+    assert set(report["checks"]) == {"overhead_ratio", "ms_per_page", "peak_rss_mib", "link_mb_per_s"}
+    assert report["machine"]["nproc"] >= 1 and report["machine"]["python"]
+
+
+@pytest.mark.slow
+def test_benchmark_briefing_passes_strict_check(small_run: tuple[Path, dict]) -> None:
+    folder, _ = small_run
+    proc = run_cli("-C", str(folder), "check", "--strict")
+    assert proc.returncode == 0, proc.stderr
+    assert "0 errors, 0 warnings" in proc.stderr
+
+
+@pytest.mark.slow
+def test_progress_goes_through_mkdocs_page_loop(small_run: tuple[Path, dict], tmp_path: Path) -> None:
+    from briefgen.emit.mkdocs import build_site
+
+    folder, report = small_run
+    calls: list[tuple[str, int, int]] = []
+    result = build_site(folder / "build" / "mkdocs.yml", tmp_path / "site", 0, lambda *a: calls.append(a))
+    assert result.ok, result.messages
+    n = report["result"]["pages"]
+    for stage in ("mkdocs", "theme"):
+        done = [d for s, d, t in calls if s == stage]
+        assert done == sorted(done) and done[-1] == n, stage
+        assert all(t == n for s, d, t in calls if s == stage)
+
+
+@pytest.mark.slow
+def test_piped_build_prints_nothing_extra(tmp_path: Path) -> None:
+    synth.write(tmp_path, 180, 30, 4)  # more than 200 pages: a terminal would show progress
+    proc = run_cli("-C", str(tmp_path), "build")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and re.fullmatch(r"briefgen: built site/ in [\d.]+ s: 2\d\d pages, .*", lines[0]), proc.stderr
+    assert "\r" not in proc.stderr and "\x1b" not in proc.stderr
