@@ -25,6 +25,8 @@ from briefgen.diagnostics import Diagnostics, Span
 from briefgen.render.print import PrintDocument, build_print
 
 MIN_WEASYPRINT = (70,)
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged PDF for accessibility (structure tree, /Lang, /MarkInfo, XMP pdfuaid)."""
 
 
 def _weasyprint():
@@ -98,8 +100,13 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def render_pdf(doc: PrintDocument, diags: Diagnostics) -> tuple[bytes, int, list[str]] | None:
-    """The PDF bytes of a print document, its page count and the refused URLs. None when WeasyPrint is missing."""
+def render_pdf(doc: PrintDocument, diags: Diagnostics,
+               timings: dict[str, float] | None = None) -> tuple[bytes, int, list[str]] | None:
+    """The PDF bytes of a print document, its page count and the refused URLs. None when WeasyPrint is missing.
+
+    ``timings`` (optional) receives the seconds of ``layout`` and ``write`` and the number of layout ``passes``
+    (WeasyPrint lays the document out again while ``target-counter()`` page numbers settle).
+    """
     weasyprint = _weasyprint()
     if weasyprint is None:
         return None
@@ -108,20 +115,50 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics) -> tuple[bytes, int, list
     fetcher = _fetcher_class()(doc.resource_dirs)
     fonts = FontConfiguration()
     log = logging.getLogger("weasyprint")
+    progress = logging.getLogger("weasyprint.progress")
     collect = _Collect()
-    old_level = log.level
+    passes = _CountPasses()
+    saved = (log.level, progress.level, progress.propagate)
     log.addHandler(collect)
     log.setLevel(logging.WARNING)
+    if timings is not None:
+        progress.addHandler(passes)
+        progress.setLevel(logging.INFO)
+        progress.propagate = False
     try:
+        t = time.perf_counter()
         html = weasyprint.HTML(string=doc.html, base_url=doc.base_url, url_fetcher=fetcher)
         css = weasyprint.CSS(string=doc.css, base_url=doc.css_url, url_fetcher=fetcher, font_config=fonts)
-        document = html.render(font_config=fonts, stylesheets=[css], pdf_variant="pdf/ua-1")
-        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=doc.identifier)
+        document = html.render(font_config=fonts, stylesheets=[css], pdf_variant=PDF_VARIANT)
+        t1 = time.perf_counter()
+        data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=doc.identifier)
+        t2 = time.perf_counter()
     finally:
         log.removeHandler(collect)
-        log.setLevel(old_level)
+        progress.removeHandler(passes)
+        log.setLevel(saved[0])
+        progress.setLevel(saved[1])
+        progress.propagate = saved[2]
+    if timings is not None:
+        timings.update(layout=t1 - t, write=t2 - t1, passes=passes.passes, page_layouts=passes.layouts)
     _report_log(collect.messages, fetcher.refused, doc, diags)
     return data, len(document.pages), list(dict.fromkeys(fetcher.refused))
+
+
+class _CountPasses(logging.Handler):
+    """Counts WeasyPrint's layout passes and page layouts from its progress messages."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.passes = 1
+        self.layouts = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = str(record.msg)
+        if "Repagination" in msg:
+            self.passes += 1
+        elif "Creating layout - Page" in msg and "up-to-date" not in msg:
+            self.layouts += 1
 
 
 def _report_log(messages: list[str], refused: list[str], doc: PrintDocument, diags: Diagnostics) -> None:

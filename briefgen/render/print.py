@@ -428,9 +428,15 @@ class PrintBuilder:
         cites = PageCitations()
         ctx = MarkdownContext(self.model, ROOT_PAGE, self.matcher, cites, self.diags, self_entity, link_all=link_all)
         out = render_markdown(text, span, ctx, offset)
-        out = _SUP_RE.sub(lambda m: self._note_call(cites.items[int(m.group(1)) - 1]), out)
+        calls: list[str] = []  # note calls link to our own anchors: kept out of the re-linking below
+
+        def call(m: re.Match) -> str:
+            calls.append(self._note_call(cites.items[int(m.group(1)) - 1]))
+            return f"\x00{len(calls) - 1}\x00"
+        out = _SUP_RE.sub(call, out)
         out = _A_RE.sub(self._relink, out)
         out = _IMG_RE.sub(lambda m: self._image(m.group(0), span), out)
+        out = re.sub(r"\x00(\d+)\x00", lambda m: calls[int(m.group(1))], out)
         levels = [int(x) for x in re.findall(r"<h([1-6])\b", out)]
         if levels:
             shift = top_heading - min(levels)

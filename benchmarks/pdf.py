@@ -1,0 +1,148 @@
+"""PDF export benchmark: ``briefgen pdf`` on a briefing (default: the demo), end to end and stage by stage.
+
+Usage::
+
+    python benchmarks/pdf.py [--root DIR] [--pack ID] [--repeat 3] [--tracemalloc] [--json FILE]
+
+1. **End to end**: runs the real command line (``python -m briefgen -C DIR pdf -o TMP``) in a child process,
+   ``--repeat`` times; the fastest run counts. Reports wall seconds, the child's CPU seconds and its peak RSS
+   (``ru_maxrss`` of exactly that child, from ``os.wait4``), pages and seconds per page.
+2. **Stages**, in this process (imports already warm): compile (load → render of the site pages), print
+   (the print HTML from the model), layout (WeasyPrint), write (PDF serialisation: drawing, tags, font
+   subsetting), the number of layout passes WeasyPrint needed for ``target-counter()`` page numbers to settle
+   and the number of page layouts it did. With ``--tracemalloc``, also the peak of Python allocations during the
+   export (tracemalloc slows the run down; its times are then not comparable).
+
+Targets: the demo in at most 3 s; a 200-page synthetic briefing at most 0.15 s per page (``benchmarks/synth.py``
+makes one: ``python benchmarks/synth.py --articles 40 --entities 150 --out /tmp/synth200``). Exit status 0 whether
+or not the targets are met; the JSON has them under ``targets``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEMO_TARGET_S = 3.0
+PER_PAGE_TARGET_S = 0.15
+
+
+def end_to_end(root: Path, pack: str | None, out: Path) -> dict:
+    """One ``briefgen pdf`` in a child process: wall, CPU and peak RSS of that child."""
+    cmd = [sys.executable, "-m", "briefgen", "-C", str(root), "pdf", "-q", "-o", str(out)]
+    if pack:
+        cmd += ["--pack", pack]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    stderr = proc.stderr.read().decode(errors="replace")
+    proc.stdout.close()
+    proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"briefgen pdf failed (exit {proc.returncode}):\n{stderr}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mib": usage.ru_maxrss / 1024}
+
+
+def stages(root: Path, pack: str | None, out: Path, trace: bool) -> dict:
+    """The export in this process, stage by stage."""
+    from briefgen.build import compile_briefing
+    from briefgen.diagnostics import Diagnostics
+    from briefgen.emit.pdf import render_pdf
+    from briefgen.render.print import build_print
+
+    if trace:
+        tracemalloc.start()
+    diags = Diagnostics()
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    compiled = compile_briefing(root, diags)
+    t1 = time.perf_counter()
+    if compiled.model is None or diags.has_errors():
+        raise SystemExit("\n".join(d.format() for d in diags.sorted()))
+    doc = build_print(compiled.model, root, diags, pack)
+    if doc is None:
+        raise SystemExit("\n".join(d.format() for d in diags.sorted()))
+    t2 = time.perf_counter()
+    timings: dict = {}
+    result = render_pdf(doc, diags, timings)
+    if result is None:
+        raise SystemExit("WeasyPrint is not installed: pip install 'briefgen[pdf]'")
+    data, pages, _ = result
+    cpu = time.process_time() - c0
+    out.write_bytes(data)
+    figures = {
+        "pages": pages, "bytes": len(data), "html_bytes": len(doc.html),
+        "compile_s": t1 - t0, "print_html_s": t2 - t1, "layout_s": timings["layout"], "write_s": timings["write"],
+        "total_s": time.perf_counter() - t0, "cpu_s": cpu,
+        "layout_passes": timings["passes"], "page_layouts": timings["page_layouts"],
+    }
+    if trace:
+        figures["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--root", type=Path, default=ROOT, help="briefing folder (default: the demo, this repository)")
+    p.add_argument("--pack", help="export this pack instead of the whole briefing")
+    p.add_argument("--repeat", type=int, default=3, help="end-to-end runs; the fastest counts (default 3)")
+    p.add_argument("--tracemalloc", action="store_true", help="also measure peak Python allocations (slower)")
+    p.add_argument("--json", type=Path, help="write every figure to this file")
+    args = p.parse_args(argv)
+    root = args.root.resolve()
+
+    with tempfile.TemporaryDirectory(prefix="briefgen-pdf-bench-") as tmp:
+        out = Path(tmp) / "bench.pdf"
+        runs = [end_to_end(root, args.pack, out) for _ in range(max(1, args.repeat))]
+        best = min(runs, key=lambda r: r["wall_s"])
+        st = stages(root, args.pack, Path(tmp) / "stages.pdf", args.tracemalloc)
+    pages = st["pages"]
+    is_demo = root == ROOT.resolve() and not args.pack
+    per_page = best["wall_s"] / pages
+    targets = {"demo_wall_s": {"target": DEMO_TARGET_S, "value": best["wall_s"], "met": best["wall_s"] <= DEMO_TARGET_S}
+               } if is_demo else {}
+    targets["s_per_page"] = {"target": PER_PAGE_TARGET_S, "value": per_page, "met": per_page <= PER_PAGE_TARGET_S}
+    report = {
+        "root": str(root), "pack": args.pack, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                                          "platform": platform.platform(),
+                                                          "load_avg": os.getloadavg()},
+        "end_to_end": {"runs": runs, "best": best, "s_per_page": per_page, "cpu_s_per_page": best["cpu_s"] / pages},
+        "stages": st, "targets": targets,
+        "self_peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    print(f"briefing      {root}{' --pack ' + args.pack if args.pack else ''}")
+    print(f"machine       {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    print(f"pages         {pages}  ({st['bytes'] // 1024} KiB)")
+    print(f"end to end    {best['wall_s']:.2f} s wall, {best['cpu_s']:.2f} s CPU (best of {len(runs)}): "
+          f"{per_page:.3f} s/page wall, {best['cpu_s'] / pages:.3f} s/page CPU; peak RSS {best['peak_rss_mib']:.0f} MiB")
+    print(f"stages        compile {st['compile_s']:.2f} s, print HTML {st['print_html_s']:.2f} s, "
+          f"layout {st['layout_s']:.2f} s, write {st['write_s']:.2f} s")
+    print(f"layout        {st['layout_passes']} passes, {st['page_layouts']} page layouts "
+          f"({st['page_layouts'] / pages:.1f} per page)")
+    if "tracemalloc_peak_mib" in st:
+        print(f"memory        tracemalloc peak {st['tracemalloc_peak_mib']:.0f} MiB")
+    for name, t in targets.items():
+        print(f"target        {name}: {t['value']:.3f} (target {t['target']}) {'met' if t['met'] else 'NOT met'}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
