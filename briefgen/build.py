@@ -8,6 +8,8 @@ and checked, and the site is swapped in only when MkDocs succeeded. Problems are
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +62,27 @@ class StageMemo(Protocol):
     def link_paragraphs(self, slug, paragraphs, matcher) -> tuple[Mention, ...]: ...
 
 
+def _gc_paused(func):
+    """Run ``func`` with the cyclic garbage collector paused (reference counting still frees everything).
+
+    The stages allocate millions of small acyclic objects (paragraphs, mentions, YAML nodes, page parts); the
+    collector's repeated full passes over them cost about a fifth of the stages' time and find almost nothing
+    (about a hundred objects on a 2,000-article briefing)."""
+
+    @functools.wraps(func)
+    def paused(*args, **kwargs):
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+
+    return paused
+
+
+@_gc_paused
 def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = None,
                      progress: Progress = _noop, memo: StageMemo | None = None) -> Compiled:
     """load → clean → link → model → render, in memory. Problems go to ``diags``."""
