@@ -15,7 +15,7 @@ import pytest
 
 from briefgen.cli import main as briefgen_main
 from briefgen.serve.rebuild import Builder
-from conftest import copy_briefing
+from conftest import ROOT, copy_briefing
 from servehelp import tree
 
 pytestmark = pytest.mark.slow
@@ -116,6 +116,15 @@ def test_served_site_equals_a_clean_build_after_every_edit(tmp_path: Path) -> No
         o = b.rebuild()
         assert o.ok and not o.full and o.pages == ("assets/briefgen.css",)
         assert_same(b, root, tmp_path)
+
+        # 8. a theme override: every page changes, a full build
+        (root / "templates" / "overrides").mkdir()
+        main_html = (ROOT / "templates" / "overrides" / "main.html").read_text(encoding="utf-8")
+        (root / "templates" / "overrides" / "main.html").write_text(
+            main_html + '{% block footer %}<p class="test-footer">Footer</p>{% endblock %}\n', encoding="utf-8")
+        o = b.rebuild()
+        assert o.ok and o.full
+        assert b'class="test-footer"' in (b.site / "actors" / "lavrov.html").read_bytes()
     finally:
         b.close()
     assert not (tmp_path / "work").exists()

@@ -164,3 +164,9 @@ def test_starting_with_broken_content_serves_the_errors_then_the_site(tmp_path: 
         assert sp.get("/actors/alice.html")[0] == 200
         rc = sp.stop()
     assert_clean_exit(sp, rc)
+
+
+def test_a_folder_without_content_is_a_clear_error(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "briefgen", "-C", str(tmp_path), "serve", "-a", "127.0.0.1:0"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "no content/ folder" in proc.stderr and "Traceback" not in proc.stderr
