@@ -51,7 +51,10 @@ def report(outcome: Outcome, strict: bool) -> None:
 
 
 def _errors_json(outcome: Outcome, strict: bool) -> list[dict]:
-    return [{"text": d.format(strict), "where": str(d.span), "code": d.code} for d in outcome.blocking]
+    """The banner's list: YAML errors first — a file that cannot be read makes every reference to its
+    entities fail too, and those follow-on errors would otherwise push the cause out of sight."""
+    first = sorted(outcome.blocking, key=lambda d: not d.code.startswith("yaml-"))
+    return [{"text": d.format(strict), "where": str(d.span), "code": d.code} for d in first]
 
 
 def _changed_pages(outcome: Outcome) -> frozenset[str] | None:
