@@ -384,6 +384,8 @@ class Refs:
         if href is None:
             return Markup('<span class="outside">') + inner + Markup("</span>")
         if href.startswith("#"):
+            if cls == "xref":  # a word joiner: the "(p. N)" the stylesheet adds stays on the line of the link
+                inner += Markup("\u2060")
             return Markup(f'<a class="{cls}" href="{html.escape(href)}">') + inner + Markup("</a>")
         return Markup(f'<a class="ext" href="{html.escape(href)}">') + inner + Markup("</a>")
 
@@ -420,7 +422,7 @@ class PrintBuilder:
 
     # -- Markdown ---------------------------------------------------------------------------------------
     def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None, offset: int = 0,
-                 top_heading: int = 3, link_all: bool = False) -> Markup:
+                 top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> Markup:
         """Author Markdown as print HTML: links re-pointed, citations as note calls, headings from ``top_heading``."""
         if not text:
             return Markup("")
@@ -434,7 +436,7 @@ class PrintBuilder:
             calls.append(self._note_call(cites.items[int(m.group(1)) - 1]))
             return f"\x00{len(calls) - 1}\x00"
         out = _SUP_RE.sub(call, out)
-        out = _A_RE.sub(self._relink, out)
+        out = _A_RE.sub(lambda m: self._relink(m, mention_cls), out)
         out = _IMG_RE.sub(lambda m: self._image(m.group(0), span), out)
         out = re.sub(r"\x00(\d+)\x00", lambda m: calls[int(m.group(1))], out)
         levels = [int(x) for x in re.findall(r"<h([1-6])\b", out)]
@@ -465,7 +467,7 @@ class PrintBuilder:
         return (f'<sup class="note-call"><a href="#{n.anchor}" '
                 f'aria-label="Note {n.number}">{n.number}</a></sup>')
 
-    def _relink(self, m: re.Match) -> str:
+    def _relink(self, m: re.Match, mention_cls: str = "xref") -> str:
         attrs, inner = m.group(1), Markup(m.group(2))
         hm = _HREF_RE.search(attrs)
         href = html.unescape(hm.group(1)) if hm else ""
@@ -474,7 +476,7 @@ class PrintBuilder:
         path, _, frag = href.partition("#")
         if path in self.entity_paths:
             eid = self.entity_paths[path]
-            cls = "mention" if "bg-mention" in attrs else "xref"
+            cls = mention_cls if "bg-mention" in attrs else "xref"
             return str(self.refs.entity(eid, inner, cls))
         if path in self.article_paths:
             number = int(frag[1:]) if re.fullmatch(r"p\d+", frag) else None
@@ -601,7 +603,7 @@ class PrintBuilder:
         paragraphs = []
         for p in a.paragraphs:
             if a.fmt == "md":  # author-written Markdown, rendered as on the site
-                body = self.markdown(p.text, p.span, link_all=True, top_heading=4)
+                body = self.markdown(p.text, p.span, link_all=True, top_heading=4, mention_cls="mention")
             else:
                 parts, pos = [], 0
                 for mm in by_para.get(p.number, ()):
@@ -684,7 +686,8 @@ class PrintBuilder:
                 if key in seen or key in names:
                     continue
                 seen.add(key)
-                entries.append(IndexEntry(_sort_key(alias.text), alias.text, None, None, (), self.refs.entity(eid)))
+                entries.append(IndexEntry(_sort_key(alias.text), alias.text, None, None, (),
+                                          self.refs.entity(eid, cls="plain")))
         entries.sort(key=lambda x: (x.sort_key, x.see is not None, x.text))
         letters: dict[str, list[IndexEntry]] = defaultdict(list)
         for x in entries:
