@@ -22,6 +22,11 @@ MAX_HTML_ELEMENTS = 20_000
 """HTML captures with more elements are refused: extraction time grows faster than the element count."""
 _HTML_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _HTML_RAW = ("script", "style", "textarea", "xmp", "template", "noscript")
+MAX_HTML_DEPTH = 200
+"""HTML nested deeper is refused: the HTML parser (libxml2) silently drops everything below about 250 levels."""
+_HTML_FLAT = frozenset("area base br col embed hr img input link meta param source track wbr keygen html head body p li dt dd "
+                       "tr td th option optgroup thead tbody tfoot colgroup caption rb rt rtc rp".split())
+"""Elements that never nest (void) or whose end tag may be omitted: not counted for the nesting depth."""
 
 
 def rel(path: Path, root: Path) -> str:
@@ -94,15 +99,16 @@ def read_text(path: Path, shown: str, diags: Diagnostics, *, allow_cp1252: bool,
 def capture_within_limits(text: str, fmt: str, shown: str, diags: Diagnostics) -> bool:
     """False (with a located error) when a decoded capture is too long or, for HTML, has too many elements.
 
-    The HTML scan is a linear look at tags (no parsing): it counts elements outside script/style/comments and
-    the characters between tags, which bounds the page's text.
+    The HTML scan is a linear look at tags (no parsing): it counts elements outside script/style/comments, their
+    nesting (roughly: start tags minus end tags of elements that must be closed) and the characters between tags,
+    which bounds the page's text.
     """
     what, where = None, -1
     if fmt != "html":
         if len(text) > MAX_ARTICLE_CHARS:
             what, where = f"the text is {len(text):,} characters long, more than the {MAX_ARTICLE_CHARS:,} allowed", MAX_ARTICLE_CHARS
     else:
-        low, pos, n, elements, visible = text.lower(), 0, len(text), 0, 0
+        low, pos, n, elements, visible, depth = text.lower(), 0, len(text), 0, 0, 0
         while pos < n:
             lt = low.find("<", pos)
             if lt < 0:
@@ -115,6 +121,9 @@ def capture_within_limits(text: str, fmt: str, shown: str, diags: Diagnostics) -
                 continue
             name = _HTML_NAME.match(low, lt + 1)
             if name is None:
+                end = _HTML_NAME.match(low, lt + 2) if low.startswith("</", lt) else None
+                if end is not None and end.group(0) not in _HTML_FLAT:
+                    depth = max(0, depth - 1)
                 pos = lt + 1 if low[lt + 1:lt + 2] not in ("/", "!", "?") else (low.find(">", lt) + 1 or n)
                 continue
             elements += 1
@@ -122,6 +131,11 @@ def capture_within_limits(text: str, fmt: str, shown: str, diags: Diagnostics) -
                 what, where = f"the page has more than {MAX_HTML_ELEMENTS:,} HTML elements", lt
                 break
             pos = low.find(">", lt) + 1 or n
+            if name.group(0) not in _HTML_FLAT and low[pos - 2:pos] != "/>":
+                depth += 1
+                if depth > MAX_HTML_DEPTH:
+                    what, where = f"elements nest more than {MAX_HTML_DEPTH} levels deep here (deeper text would be lost)", lt
+                    break
             if name.group(0) in _HTML_RAW:
                 close = low.find("</" + name.group(0), pos)
                 pos = n if close < 0 else close
