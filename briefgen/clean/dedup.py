@@ -39,7 +39,7 @@ class Original:
 
 
 def _shingles(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+    return set(zip(words, words[1:], words[2:]))
 
 
 def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), min_words: int = MIN_WORDS,
@@ -59,12 +59,17 @@ def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), m
     index: dict[tuple[str, ...], list[int]] = {}
     originals: list[Original] = []
 
-    def add(orig: Original, words: list[str]) -> None:
+    def add(orig: Original, words: list[str], shingles: set | None = None) -> None:
         exact.setdefault(orig.key, orig)
         if len(words) >= near_min_words:
             originals.append(orig)
-            for sh in _shingles(words):
-                index.setdefault(sh, []).append(len(originals) - 1)
+            n = len(originals) - 1
+            for sh in (_shingles(words) if shingles is None else shingles):
+                postings = index.get(sh)
+                if postings is None:
+                    index[sh] = [n]
+                else:
+                    postings.append(n)
 
     for text, category, reason in seeds:
         key = norm_words(text)
@@ -81,17 +86,18 @@ def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), m
             continue
         orig = exact.get(key)
         near = False
+        shingles = None
         if orig is None and len(words) >= near_min_words:
-            orig, near = _near(key, words, index, originals), True
+            shingles = _shingles(words)  # computed once: for the search and, if kept, for the index
+            orig, near = _near(key, shingles, index, originals), True
         if orig is not None and not u.forced_keep:
             u.category, u.dup_of = orig.category, orig.unit
             u.reason = orig.near_reason if near else orig.reason
             continue
-        add(Original(u, key=key), words)
+        add(Original(u, key=key), words, shingles)
 
 
-def _near(key: str, words: list[str], index: dict, originals: list[Original]) -> Original | None:
-    shingles = _shingles(words)
+def _near(key: str, shingles: set, index: dict, originals: list[Original]) -> Original | None:
     counts: Counter[int] = Counter()
     for sh in shingles:
         postings = index.get(sh)
