@@ -20,6 +20,7 @@ _DATE = re.compile(
     r"|(?P<c>(?P<year3>\d{4})-(?P<mon3>\d{1,2})-(?P<day3>\d{1,2}))(?!\d)",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"\d{4}")
 _BEFORE = re.compile(rf"^[\s,|.·/-]*(?:{_WEEKDAY}[\s,.]*)?$", re.IGNORECASE)
 _AFTER = re.compile(
     r"^[\s,|.·/-]*(?:(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?)?)?"
@@ -30,6 +31,8 @@ _AFTER = re.compile(
 
 def find_date(text: str) -> tuple[str, re.Match] | None:
     """The first valid calendar date in ``text`` as ISO ``YYYY-MM-DD`` with its match, or None."""
+    if not _YEAR.search(text):  # every form has a four-digit year; most text has none (a cheap test)
+        return None
     for m in _DATE.finditer(text):
         if m.group("a"):
             y, mo, d = m.group("year1"), MONTHS[m.group("mon1").lower().rstrip(".")], m.group("day1")

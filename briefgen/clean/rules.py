@@ -42,14 +42,31 @@ class Rule:
     feature lines follow) or ``links`` (a "Related" / "More on this story" heading: link titles follow)."""
     check: Callable[[re.Match[str]], bool] | None = None
     """Extra condition on the match (e.g. 'the rest of the line is a real date')."""
+    needles: tuple[str, ...] = ()
+    """A quick test before an expensive search: every text the pattern can match contains one of these
+    lower-case strings of ASCII or caseless characters (compared as the pattern compares, see :func:`needle_fold`).
+    Keep them in step with the pattern; empty: no quick test."""
 
-    def match(self, text: str, words: int) -> re.Match[str] | None:
+    def match(self, text: str, words: int, folded: str | None = None) -> re.Match[str] | None:
         if words > self.max_words:
             return None
+        if self.needles:
+            folded = needle_fold(text) if folded is None else folded
+            if not any(n in folded for n in self.needles):
+                return None
         m = self.pattern.fullmatch(text) if self.whole else self.pattern.search(text)
         if m is None or (self.check is not None and not self.check(m)):
             return None
         return m
+
+
+_RE_I_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+"""The only non-ASCII characters that ``re.IGNORECASE`` matches with an ASCII letter (İ ı ſ K)."""
+
+
+def needle_fold(text: str) -> str:
+    """``text`` such that an ASCII needle is in it whenever a case-insensitive pattern could match it there."""
+    return text.translate(_RE_I_ASCII).lower()
 
 
 def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -113,13 +130,14 @@ RULES: tuple[Rule, ...] = (
              r"\d+\s+(?:months?|years?|weeks?|days?))\W*"),
          max_words=4),
     Rule("copyright", "boilerplate", "copyright notice",
-         _rx(r"^\W*(?:copyright\b|©|\(c\)\s*\d{4})|\ball rights reserved\b"), whole=False),
+         _rx(r"^\W*(?:copyright\b|©|\(c\)\s*\d{4})|\ball rights reserved\b"), whole=False,
+         needles=("copyright", "©", "(c)", "all rights reserved")),
     Rule("disclaimer", "boilerplate", "disclaimer", _rx(r"^\W*(?:disclaimer|our standards)\s*:"), whole=False,
          max_words=80),
     Rule("syndication", "boilerplate", "syndication notice",
          _rx(r"auto-generated from a syndicated feed|(?:has|have) not been edited by .{1,60}? staff|"
              r"(?:published|generated) from (?:a|an) (?:syndicated|agency|wire) feed|only the headline .{1,80} reworked"),
-         whole=False, max_words=60),
+         whole=False, max_words=60, needles=("feed", "staff", "reworked")),
     Rule("link-list", "boilerplate", "navigation link",
          _rx(r"more from (?:this|the) (?:section|author|category)|more (?:stories|news|articles) from [\w .&'’-]{1,40}|"
              r"more on this (?:story|topic)|latest (?:news|stories|updates)|top (?:news|stories)|"
@@ -152,7 +170,7 @@ RULES: tuple[Rule, ...] = (
              r"(?:^|[\s(/|])(?:getty images|afp via getty images|afp photo|ap photo(?:/[^.]{1,40})?|"
              r"reuters/[^.]{1,40}|epa(?:-efe)?/[^.]{1,40}|shutterstock)\)?$|"
              r"^(?:image|photo|video)? ?caption\b|^image source\b|^photo(?:graph)? (?:credit|courtesy)\b"),
-         whole=False, max_words=60),
+         whole=False, max_words=60, needles=("photo", "pic", "image", "reuters/", "epa", "shutterstock", "caption")),
     Rule("dateline", "metadata", "dateline",
          _rx(r"(?P<label>first published|published(?: on| at)?|last updated|last modified|updated(?: on| at)?|"
              r"posted(?: on| at)?|dated?)\s*:?\s*(?P<rest>.+)"),
@@ -180,8 +198,13 @@ RULES: tuple[Rule, ...] = (
 def classify(text: str) -> tuple[Rule, re.Match[str]] | None:
     """The first rule of :data:`RULES` that matches the whole unit, with its match."""
     words = len(text.split())
+    folded = None
     for rule in RULES:
-        m = rule.match(text, words)
+        if words > rule.max_words:
+            continue
+        if rule.needles and folded is None:
+            folded = needle_fold(text)
+        m = rule.match(text, words, folded)
         if m is not None:
             return rule, m
     return None
