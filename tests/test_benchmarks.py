@@ -122,10 +122,35 @@ def test_progress_goes_through_mkdocs_page_loop(small_run: tuple[Path, dict], tm
         assert all(t == n for s, d, t in calls if s == stage)
 
 
+@pytest.fixture(scope="module")
+def mid_briefing(tmp_path_factory) -> Path:
+    """180 articles, 30 entities: more than 200 pages, popular entities mentioned in hundreds of sentences."""
+    folder = tmp_path_factory.mktemp("mid")
+    synth.write(folder, 180, 30, 4)
+    return folder
+
+
+def test_long_mention_lists_still_reach_every_article(mid_briefing: Path) -> None:
+    from briefgen.build import compile_briefing
+    from briefgen.diagnostics import Diagnostics
+    from briefgen.render.pages import MENTION_ROWS
+
+    compiled = compile_briefing(mid_briefing, Diagnostics())
+    model, pages = compiled.model, {p.path: p.markdown for p in compiled.pages}
+    eid, mentions = max(model.mentions.items(), key=lambda kv: len(kv[1]))
+    assert len({(m.article, m.paragraph, m.sentence) for m in mentions}) > MENTION_ROWS
+    page = pages[model.entities[eid].page]
+    assert page.count("<mark>") <= 2 * MENTION_ROWS and "Earlier articles" in page
+    for m in mentions:  # every mention's paragraph is linked, with its sentence or from the list of earlier ones
+        assert f'../articles/{m.article}.html#p{m.paragraph}"' in page
+    newest = max(model.articles[m.article].date for m in mentions)
+    first_group = re.search(r'<h3 class="bg-mentions-title"><a href="\.\./articles/([^"]+)\.html"', page).group(1)
+    assert model.articles[first_group].date == newest
+
+
 @pytest.mark.slow
-def test_piped_build_prints_nothing_extra(tmp_path: Path) -> None:
-    synth.write(tmp_path, 180, 30, 4)  # more than 200 pages: a terminal would show progress
-    proc = run_cli("-C", str(tmp_path), "build")
+def test_piped_build_prints_nothing_extra(mid_briefing: Path) -> None:
+    proc = run_cli("-C", str(mid_briefing), "build")  # more than 200 pages: a terminal would show progress
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()

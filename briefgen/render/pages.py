@@ -27,6 +27,10 @@ from briefgen.render.views import (
 )
 
 
+MENTION_ROWS = 40
+"""Mention sentences an entity page shows at most (see :meth:`Renderer._mentions`)."""
+
+
 @dataclass(frozen=True)
 class Page:
     """One generated Markdown page of the MkDocs project."""
@@ -149,9 +153,10 @@ class Renderer:
         quotes = [QuoteRow(q.spec.text, self._elink(page, eid), fmt.fmt_date(q.date), q.spec.context,
                            source_ref(m, page, q.citation)) for q in m.quotes.get(eid, ())]
         related = self._related(eid, page)
-        mentions = self._mentions(eid, page)
+        mentions, more = self._mentions(eid, page)
         return self._render("entity.md.j2", page, e.spec.name, entity=e, kind=e.kind, infobox=infobox,
                             summary=summary, facts=facts, quotes=quotes, related=related, mentions=mentions,
+                            more_mentions=more, n_mention_articles=len(mentions) + len(more),
                             n_mentions=len(m.mentions.get(eid, ())), cited=self._cited(page, cites),
                             index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")))
 
@@ -229,32 +234,50 @@ class Renderer:
             out.append(Group(title, tuple(links)))
         return out
 
-    def _mentions(self, eid: str, page: str) -> list[MentionGroup]:
+    def _mentions(self, eid: str, page: str) -> tuple[list[MentionGroup], list[MentionGroup]]:
+        """The "Mentioned in" groups with their sentences, and the groups listed by paragraph links only.
+
+        Up to :data:`MENTION_ROWS` sentences every article is shown with its sentences, in article order (and
+        nothing is listed by links only). Beyond that (the few entities most articles mention), the sentences of
+        the most recent articles are shown, newest first, and the earlier articles follow as links to their
+        paragraphs: the page stays readable and MkDocs does not spend seconds on one page."""
         m = self.model
-        by_article: dict[str, list[Mention]] = defaultdict(list)
+        by_article: dict[str, dict[tuple, list[Mention]]] = defaultdict(lambda: defaultdict(list))
         for mm in m.mentions.get(eid, ()):
-            by_article[mm.article].append(mm)
-        out = []
-        for slug, ms in by_article.items():
+            by_article[mm.article][(mm.paragraph, mm.sentence)].append(mm)  # one pass: linear in the mentions
+        items = list(by_article.items())
+        if sum(len(by_sentence) for _, by_sentence in items) <= MENTION_ROWS:
+            return [self._mention_group(page, slug, by_sentence) for slug, by_sentence in items], []
+        shown, rows = [], 0
+        for slug, by_sentence in reversed(items):
+            if shown and rows + len(by_sentence) > MENTION_ROWS:
+                break
+            shown.append(self._mention_group(page, slug, by_sentence))
+            rows += len(by_sentence)
+        more = []
+        for slug, by_sentence in reversed(items[: len(items) - len(shown)]):
             art = m.articles[slug]
-            rows = []
-            by_sentence: dict[tuple, list[Mention]] = defaultdict(list)  # one pass: linear in the mentions
-            for mm in ms:
-                by_sentence[(mm.paragraph, mm.sentence)].append(mm)
-            for marks in by_sentence.values():
-                mm = marks[0]
-                text = art.paragraphs[mm.paragraph - 1].text
-                s0, s1 = mm.sentence
-                parts, pos = [], s0
-                for x in marks:
-                    parts.append(_t(text[pos:x.start]))
-                    parts.append(f"<mark>{_t(text[x.start:x.end])}</mark>")
-                    pos = x.end
-                parts.append(_t(text[pos:s1]))
-                rows.append(MentionRow(Markup("".join(parts)), relurl(page, art.page, f"p{mm.paragraph}"), mm.paragraph))
-            meta = ", ".join(x for x in (art.outlet, fmt.fmt_date(art.date)) if x)
-            out.append(MentionGroup(self._alink(page, slug), meta, tuple(rows)))
-        return out
+            paragraphs = sorted({p for p, _ in by_sentence})
+            more.append(MentionGroup(self._alink(page, slug), _article_meta(art), tuple(
+                MentionRow(Markup(""), relurl(page, art.page, f"p{n}"), n) for n in paragraphs)))
+        return shown, more
+
+    def _mention_group(self, page: str, slug: str, by_sentence: dict[tuple, list[Mention]]) -> MentionGroup:
+        """An article's mentions of an entity: each distinct sentence, the mentions marked."""
+        art = self.model.articles[slug]
+        rows = []
+        for marks in by_sentence.values():
+            mm = marks[0]
+            text = art.paragraphs[mm.paragraph - 1].text
+            s0, s1 = mm.sentence
+            parts, pos = [], s0
+            for x in marks:
+                parts.append(_t(text[pos:x.start]))
+                parts.append(f"<mark>{_t(text[x.start:x.end])}</mark>")
+                pos = x.end
+            parts.append(_t(text[pos:s1]))
+            rows.append(MentionRow(Markup("".join(parts)), relurl(page, art.page, f"p{mm.paragraph}"), mm.paragraph))
+        return MentionGroup(self._alink(page, slug), _article_meta(art), tuple(rows))
 
     def articles_index(self) -> Page:
         page = "articles/index.md"
@@ -329,6 +352,10 @@ class Renderer:
         general = [(title, url, sorted(set(links), key=lambda l: l.text)) for (title, url), links in sorted(refs.items())]
         rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
         return self._render("sources.md.j2", page, "Sources", rows=rows, general=general)
+
+
+def _article_meta(art: Article) -> str:
+    return ", ".join(x for x in (art.outlet, fmt.fmt_date(art.date)) if x)
 
 
 def _t(text: str) -> str:
