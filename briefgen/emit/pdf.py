@@ -25,6 +25,8 @@ from briefgen.diagnostics import Diagnostics, Span
 from briefgen.render.print import PrintDocument, build_print
 
 MIN_WEASYPRINT = (70,)
+TMP_PREFIX = "."
+"""Temporary files are hidden: ``.briefing.pdf.tmp-<pid>`` beside the output."""
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF for accessibility (structure tree, /Lang, /MarkInfo, XMP pdfuaid)."""
 
@@ -200,7 +202,13 @@ def _export(root: Path, compiled, diags: Diagnostics, output: Path, pack: str | 
     doc = build_print(compiled.model, root, diags, pack)
     if doc is None:
         return None
-    result = render_pdf(doc, diags)
+    try:
+        result = render_pdf(doc, diags)
+    except Exception as exc:  # WeasyPrint failing on a template override or a bug of its own: located, no traceback
+        diags.error(Span(doc.template_path), "pdf-render", f"WeasyPrint could not lay out the print document: "
+                    f"{type(exc).__name__}: {exc}",
+                    "if you override templates/print/, try without your override; otherwise please report this")
+        return None
     if result is None:
         diags.error(Span(shown), "pdf-unavailable", "the PDF export needs WeasyPrint 70 or later, which is not installed",
                     "install it with: pip install 'briefgen[pdf]' (WeasyPrint also needs Pango: apt-get install libpango-1.0-0)")
@@ -208,23 +216,47 @@ def _export(root: Path, compiled, diags: Diagnostics, output: Path, pack: str | 
     data, pages, _refused = result
     if any(d.severity.value == "error" or strict for d in diags.items[first_new:]):
         return None
-    tmp = output.with_name(f".{output.name}.tmp-{os.getpid()}")
+    if not _write_atomically(output, data, diags, shown):
+        return None
+    return output, pages
+
+
+def _write_atomically(output: Path, data: bytes, diags: Diagnostics, shown: str) -> bool:
+    """``data`` to a temporary file beside ``output``, then renamed over it: ``output`` is never half-written."""
+    tmp = output.with_name(f"{TMP_PREFIX}{output.name}.tmp-{os.getpid()}")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in output.parent.glob(f"{TMP_PREFIX}{output.name}.tmp-*"):  # of killed exports
+            pid = leftover.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                leftover.unlink(missing_ok=True)
         with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, output)
+        return True
     except OSError as exc:
+        diags.error(Span(shown), "pdf-write", f"cannot write the PDF: {exc.strerror or exc}",
+                    "check that the folder exists and is writable, and that the path is not a folder")
+        return False
+    finally:
         try:
             tmp.unlink()
         except OSError:
             pass
-        diags.error(Span(shown), "pdf-write", f"cannot write the PDF: {exc.strerror or exc}",
-                    "check that the folder exists and is writable, and that the path is not a folder")
-        return None
-    return output, pages
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def pdf_command(root: Path, output: Path | None, pack: str | None, strict: bool, quiet: bool) -> int:
