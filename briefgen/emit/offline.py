@@ -26,6 +26,7 @@ No external requests
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ def _lunr_files(language: str) -> dict[str, str]:
     return {n: (lunr / n).read_text(encoding="utf-8") for n in names if (lunr / n).is_file()}
 
 
+@functools.lru_cache(maxsize=8)
 def shim_script(language: str = "en") -> bytes:
     """The offline-search shim for a site whose search language is ``language``."""
     workers = sorted((_material_assets() / "workers").glob("search.*.min.js"))
@@ -236,10 +238,31 @@ class _HtmlScan(HTMLParser):
             self._raw = None
 
 
+_CANDIDATE = re.compile(r"""(?:=\s*["']?|url\(\s*["']?|@import\s+["']|[(,]\s*["'`])\s*(?:(?:https?|ftp|wss?):|//|\\\\)""",
+                        re.IGNORECASE)
+_XMLNS = re.compile(r"xmlns(?::[\w-]+)?\s*$", re.IGNORECASE)
+_LINK_HREF = re.compile(r"""<(?:a\s[^>]*?\bhref|link\s+rel="(?:canonical|next|prev|alternate)"\s+href)\s*=\s*["']?\s*"""
+                        r"""(?:(?:https?|ftp|wss?):|//|\\\\)""", re.IGNORECASE)
+
+
+def _may_load(html: str) -> bool:
+    """Quick test before parsing: does an address on the network appear anywhere but in a link (<a href>)?
+    Most pages only have links, and parsing every page of a large site costs seconds."""
+    for m in _CANDIDATE.finditer(html):
+        if _XMLNS.search(html, max(0, m.start() - 24), m.start()):
+            continue  # a namespace name, never fetched
+        lt = html.rfind("<", 0, m.start())
+        if lt < 0 or not _LINK_HREF.fullmatch(html, lt, m.end()):
+            return True
+    return False
+
+
 def scan_file(file: Path, rel: str) -> list[External]:
     text = file.read_text(encoding="utf-8", errors="replace")
     suffix = file.suffix.lower()
     if suffix == ".html":
+        if not _may_load(text):
+            return []
         parser = _HtmlScan(rel)
         parser.feed(text)
         parser.close()

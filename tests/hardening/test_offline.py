@@ -42,6 +42,10 @@ def test_scan_finds_loading_constructs_with_their_place(tmp_path: Path) -> None:
         (11, "<div style> url()", "//e.example/s.png"),
         (12, "inline <script> load", "https://e.example/api"),
     }, found
+    only_links = tmp_path / "links.html"
+    only_links.write_text('<svg xmlns="http://www.w3.org/2000/svg"></svg><a class="x" href="https://example.org/">a</a>\n'
+                          '<a href="https://example.org/" style="background: url(https://e.example/a.png)">b</a>')
+    assert [(x.line, x.what) for x in scan_file(only_links, "links.html")] == [(2, "<a style> url()")]
     assert [(x.line, x.col) for x in scan_css("a{}\n@import 'https://e.example/c.css';", "s.css")] == [(2, 1)]
     js = 'x=1;\nimportScripts("https://e.example/w.js");new Worker(\'//e.example/w.js\');r.open("GET","http://e.example/")'
     assert [(x.line, x.url) for x in scan_js(js, "a.js")] == [(2, "https://e.example/w.js"), (2, "//e.example/w.js"),
