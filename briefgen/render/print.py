@@ -82,10 +82,6 @@ class Selection:
     """Slugs of every article printed in the document."""
 
 
-def pack_ids(model: Model) -> list[str]:
-    return [p.id for p in model.config.packs]
-
-
 def select(model: Model, pack_id: str | None, diags: Diagnostics) -> Selection | None:
     """The selection for ``pack_id`` (None: everything). An unknown pack is a located error."""
     if pack_id is None:
@@ -800,10 +796,7 @@ def build_print(model: Model, root: Path | None, diags: Diagnostics, pack: str |
         text = tpl.render(**ctx)
         css, css_file = _template_file(env, STYLESHEET)
         tpl_file = Path(tpl.filename or default_template_dir() / TEMPLATE)
-    except jinja2.TemplateError as exc:
-        _template_error(exc, root, diags)
-        return None
-    except Exception as exc:  # an override's runtime error (e.g. a bad filter argument): located, not a traceback
+    except Exception as exc:  # syntax and runtime errors of an override: located, never a traceback
         _template_error(exc, root, diags)
         return None
     _check_anchors(text, _rel(tpl_file, root), diags)
