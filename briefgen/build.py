@@ -84,8 +84,11 @@ def _gc_paused(func):
 
 @_gc_paused
 def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = None,
-                     progress: Progress = _noop, memo: StageMemo | None = None) -> Compiled:
-    """load → clean → link → model → render, in memory. Problems go to ``diags``."""
+                     progress: Progress = _noop, memo: StageMemo | None = None, pdf: str | None = None) -> Compiled:
+    """load → clean → link → model → render, in memory. Problems go to ``diags``.
+
+    ``pdf`` names the PDF export that will be published beside the site (the home page links it).
+    """
     timings = timings or Timings()
     clean, matcher_of, link = ((memo.clean_capture, memo.build_matcher, memo.link_paragraphs) if memo else
                                (clean_capture, build_matcher, link_paragraphs))
@@ -121,7 +124,7 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     timings.add("model", time.perf_counter() - t)
 
     t = time.perf_counter()
-    pages = render_pages(model, root, diags)
+    pages = render_pages(model, root, diags, pdf=pdf)
     timings.add("render", time.perf_counter() - t)
     return Compiled(model, tuple(pages))
 
@@ -159,8 +162,12 @@ def finish_offline(staged: Path, diags: Diagnostics, only: tuple[str, ...] | Non
 
 
 def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,
-              site_dir: Path | None = None, progress: Progress = _noop) -> bool:
-    """Write the MkDocs project to build/ and build it into site/ (atomically). True on success."""
+              site_dir: Path | None = None, progress: Progress = _noop,
+              extra: Callable[[Path], bool] | None = None) -> bool:
+    """Write the MkDocs project to build/ and build it into site/ (atomically). True on success.
+
+    ``extra`` adds files to the staged site before it is swapped in (the PDF export); False aborts.
+    """
     from briefgen.emit.mkdocs import build_site
     from briefgen.emit.project import BUILD_DIR, project_files, write_project
     from briefgen.emit.site import discard, staging_dir, swap_in
@@ -185,7 +192,7 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
                             "this is a briefgen bug if your content passed 'briefgen check'; please report it")
             discard(staged)
             return False
-        if not finish_offline(staged, diags):
+        if not finish_offline(staged, diags) or (extra is not None and not extra(staged)):
             discard(staged)
             return False
         swap_in(staged, site)

@@ -98,15 +98,21 @@ def cmd_check(args, build: bool) -> int:
     timings = Timings()
     t0 = time.perf_counter()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
-    compiled = compile_briefing(root, diags, timings, progress)
+    with_pdf = build and getattr(args, "pdf", False)
+    compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None)
     failed = compiled.model is None or diags.has_errors(args.strict)
     if build and not failed:
-        ok = emit_site(root, compiled, diags, timings, progress=progress)
-        failed = not ok
-        if ok and getattr(args, "pdf", False):
+        extra = None
+        if with_pdf:
             from briefgen.emit.pdf import export_pdf
 
-            failed = export_pdf(root, compiled, diags, output=root / "site" / "briefing.pdf", pack=None) is None
+            def extra(staged: Path) -> bool:  # the PDF goes into the staged site, swapped in with it
+                t = time.perf_counter()
+                done = export_pdf(root, compiled, diags, output=staged / "briefing.pdf", pack=None, strict=args.strict)
+                timings.add("pdf", time.perf_counter() - t)
+                return done is not None
+        ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra)
+        failed = not ok
     progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)
     if failed:

@@ -73,10 +73,12 @@ def _front_matter(title: str) -> Markup:
 class Renderer:
     """Renders every page of a model. One instance per build."""
 
-    def __init__(self, model: Model, env: jinja2.Environment, diags: Diagnostics):
+    def __init__(self, model: Model, env: jinja2.Environment, diags: Diagnostics, pdf: str | None = None):
         self.model = model
         self.env = env
         self.diags = diags
+        self.pdf = pdf
+        """File name of the PDF export published beside the site, if any (linked from the home page)."""
         self.matcher: Matcher = build_matcher(tuple(e.spec for e in model.entities.values()))
 
     # -- the page list ------------------------------------------------------------------------------
@@ -131,7 +133,8 @@ class Renderer:
         return self._render("home.md.j2", page, m.config.title, overview=overview, kinds=kinds,
                             latest=[(self._alink(page, a.slug), a) for a in latest],
                             n_articles=len(m.articles), cited=self._cited(page, cites),
-                            timeline=Link("Timeline", "timeline.html"), sources=Link("Sources", "sources.html"))
+                            timeline=Link("Timeline", "timeline.html"), sources=Link("Sources", "sources.html"),
+                            pdf=Link("Download the briefing as PDF", self.pdf) if self.pdf else None)
 
     def kind_index(self, kind) -> Page:
         page = f"{kind.slug}/index.md"
@@ -378,6 +381,6 @@ def _first_sentence(text: str | None) -> str:
     return plain[: m.start()] if m else plain
 
 
-def render_pages(model: Model, briefing_root: Path | None, diags: Diagnostics) -> list[Page]:
-    """Every page of the site, in a stable order."""
-    return Renderer(model, make_env(briefing_root), diags).pages()
+def render_pages(model: Model, briefing_root: Path | None, diags: Diagnostics, pdf: str | None = None) -> list[Page]:
+    """Every page of the site, in a stable order. ``pdf``: file name of a PDF published with the site."""
+    return Renderer(model, make_env(briefing_root), diags, pdf).pages()

@@ -398,7 +398,5 @@ def test_build_pdf_writes_it_into_the_site(small_build: Path) -> None:
     assert pdfinfo(pdf)["Title"] == "Golden case briefing"
 
 
-@pytest.mark.xfail(reason="needs the home page rendered with its 'pdf' link under build --pdf (see docs/pdf.md)",
-                   strict=False)
 def test_build_pdf_links_the_pdf_from_the_home_page(small_build: Path) -> None:
     assert 'href="briefing.pdf"' in (small_build / "site" / "index.html").read_text()
