@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
     cmd = argv[0] if argv else "help"
     if cmd == "demo":
         ensure_venv()
-        return subprocess.call([str(VENV / "bin" / "briefgen"), "-C", str(ROOT), "build", *argv[1:]])
+        return subprocess.call([str(VENV / "bin" / "briefgen"), "-C", str(ROOT), "build", "--pdf", *argv[1:]])
     if cmd == "test":
         ensure_venv()
         ensure_debian()
