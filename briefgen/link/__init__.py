@@ -39,14 +39,16 @@ def build_matcher(entities: tuple[EntitySpec, ...], unlinked: frozenset[str] = f
 def link_paragraphs(slug: str, paragraphs: tuple[Paragraph, ...], matcher: Matcher) -> tuple[Mention, ...]:
     """Mentions in an article's paragraphs, in reading order."""
     out: list[Mention] = []
+    spans, add = matcher.spans, out.append
     for p in paragraphs:
-        hits = matcher.spans(p.text)
+        text = p.text
+        hits = spans(text)
         if not hits:
             continue
-        sentences = sentence_bounds(p.text)
-        si, last = 0, len(sentences) - 1
+        sentences = sentence_bounds(text)
+        si, last, number = 0, len(sentences) - 1, p.number
         for start, end, entity, alias in hits:
             while si < last and sentences[si][1] <= start:
                 si += 1
-            out.append(Mention(entity, slug, p.number, start, end, alias, sentences[si]))
+            add(Mention(entity, slug, number, start, end, alias, sentences[si]))
     return tuple(out)

@@ -132,7 +132,7 @@ def _longest_first(candidates: list[tuple[int, int, str, str]]) -> list[tuple[in
     return taken
 
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"([.!?…][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 """A sentence end: its punctuation mark, closing quotes or brackets, spaces, then a capital or digit."""
 
 
@@ -144,14 +144,15 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     bounds, start = [], 0
     for m in _SENTENCE_END.finditer(text):
         ms = m.start() + 1  # after the punctuation mark
-        end = m.start() + len(m.group(0).rstrip())
         # do not split after common abbreviations such as "Mr." or single initials
         if text[ms - 1] == ".":
             space = text.rfind(" ", start, ms)
-            before = text[space + 1 if space >= 0 else start:ms]
-            if _ABBREVIATION.fullmatch(before):
+            if _ABBREVIATION.fullmatch(text, space + 1 if space >= 0 else start, ms):
                 continue
-        bounds.append((start, end))
+        end = m.end(1)  # after the closing quotes or brackets
+        if end > start:
+            bounds.append((start, end))
         start = m.end()
-    bounds.append((start, len(text)))
-    return [(s, e) for s, e in bounds if e > s]
+    if len(text) > start:
+        bounds.append((start, len(text)))
+    return bounds
