@@ -7,6 +7,7 @@ Default templates live in the top-level ``templates/`` folder of briefgen; a bri
 from __future__ import annotations
 
 import html
+import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,7 @@ class Renderer:
         self.pdf = pdf
         """File name of the PDF export published beside the site, if any (linked from the home page)."""
         self.matcher: Matcher = build_matcher(tuple(e.spec for e in model.entities.values()))
+        self._mention_tags: dict[tuple[str, str], str] = {}
 
     # -- the page list ------------------------------------------------------------------------------
     def pages(self) -> list[Page]:
@@ -117,6 +119,16 @@ class Renderer:
     def _elink(self, page: str, eid: str) -> Link:
         e = self.model.entities[eid]
         return Link(e.spec.name, relurl(page, e.page))
+
+    def _mention_open(self, page: str, eid: str) -> str:
+        """``<a class="bg-mention" …>`` for a mention of ``eid`` on ``page`` (the same for every page of a folder)."""
+        key = (posixpath.dirname(page), eid)
+        tag = self._mention_tags.get(key)
+        if tag is None:
+            e = self.model.entities[eid]
+            tag = self._mention_tags[key] = (f'<a class="bg-mention" href="{html.escape(relurl(page, e.page))}" '
+                                             f'title="{html.escape(e.spec.name)}">')
+        return tag
 
     def _alink(self, page: str, slug: str) -> Link:
         a = self.model.articles[slug]
@@ -302,13 +314,21 @@ class Renderer:
                 continue
             parts, pos = [], 0
             for mm in by_para.get(p.number, ()):
-                e = m.entities[mm.entity]
                 parts.append(_t(p.text[pos:mm.start]))
-                parts.append(f'<a class="bg-mention" href="{html.escape(relurl(page, e.page))}" '
-                             f'title="{html.escape(e.spec.name)}">{_t(p.text[mm.start:mm.end])}</a>')
+                parts.append(self._mention_open(page, mm.entity))
+                parts.append(_t(p.text[mm.start:mm.end]))
+                parts.append("</a>")
                 pos = mm.end
             parts.append(_t(p.text[pos:]))
             paragraphs.append((p.number, Markup("".join(parts))))
+        # the text block, laid out here once rather than by the template's loop (same HTML; templates that
+        # override article.md.j2 still get ``paragraphs``)
+        if a.fmt == "md":
+            text_html = Markup("".join(f'<div id="p{n}" class="bg-para"><a class="bg-pnum" href="#p{n}" '
+                                       f'aria-label="Paragraph {n}">{n}</a>{h}</div>\n' for n, h in paragraphs))
+        else:
+            text_html = Markup("".join(f'<p id="p{n}"><a class="bg-pnum" href="#p{n}" aria-label="Paragraph {n}">{n}</a> '
+                                       f'{h}</p>\n' for n, h in paragraphs))
         meta = [InfoRow("Outlet", esc(a.outlet or "unknown"))]
         date = fmt.fmt_date(a.date) if a.date else "unknown"
         meta.append(InfoRow("Published", esc(date)))
@@ -331,7 +351,7 @@ class Renderer:
                 entity_groups.append(Group(kind.plural, tuple(links)))
         cited_by = [self._elink(page, i) for i in m.cited_by.get(a.slug, ())]
         return self._render("article.md.j2", page, a.title, article=a, meta=meta, notes=notes,
-                            paragraphs=paragraphs, entity_groups=entity_groups, cited_by=cited_by,
+                            paragraphs=paragraphs, text_html=text_html, entity_groups=entity_groups, cited_by=cited_by,
                             cited=self._cited(page, cites))
 
     def timeline(self) -> Page:
