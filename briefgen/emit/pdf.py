@@ -18,7 +18,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
 from briefgen.diagnostics import Diagnostics, Span
@@ -130,8 +130,18 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
     try:
         t = time.perf_counter()
         html = weasyprint.HTML(string=doc.html, base_url=doc.base_url, url_fetcher=fetcher)
-        css = weasyprint.CSS(string=doc.css, base_url=doc.css_url, url_fetcher=fetcher, font_config=fonts)
-        document = html.render(font_config=fonts, stylesheets=[css], pdf_variant=PDF_VARIANT)
+        digits = _estimate_digits(doc.html)
+        while True:
+            css_text, numbered = _placeholder_css(doc.css, digits)
+            css = weasyprint.CSS(string=css_text, base_url=doc.css_url, url_fetcher=fetcher, font_config=fonts)
+            document = html.render(font_config=fonts, stylesheets=[css], pdf_variant=PDF_VARIANT)
+            needed = len(str(len(document.pages)))
+            if not numbered or needed == digits:
+                break
+            digits = needed  # the estimate was wrong: lay out again with placeholders of the right width
+            passes.passes += 1
+        if numbered:
+            _fill_page_numbers(document, digits)
         t1 = time.perf_counter()
         data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=doc.identifier)
         t2 = time.perf_counter()
@@ -145,6 +155,91 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
         timings.update(layout=t1 - t, write=t2 - t1, passes=passes.passes, page_layouts=passes.layouts)
     _report_log(collect.messages, fetcher.refused, doc, diags)
     return data, len(document.pages), list(dict.fromkeys(fetcher.refused))
+
+
+TARGET_PAGE = re.compile(r"target-counter\(\s*attr\(\s*href\s+url\s*\)\s*,\s*page\s*\)")
+"""The page references briefgen numbers itself (the page of the link's own target); other forms stay WeasyPrint's."""
+PLACEHOLDER = "\u2007"
+"""Figure space: as wide as a digit in every font briefgen uses (tabular figures), never collapsed nor broken."""
+
+
+def _estimate_digits(html: str) -> int:
+    """Digits of the page count, guessed from the size of the print HTML (about 8 KB a page); checked after layout."""
+    return len(str(max(10, len(html) // 8000)))
+
+
+def _placeholder_css(css: str, digits: int) -> tuple[str, bool]:
+    """``css`` with every ``target-counter(attr(href url), page)`` replaced by ``digits`` figure spaces.
+
+    WeasyPrint settles ``target-counter()`` by laying the document out up to three times (and again for every
+    page whose numbers changed). Laid out once with placeholders exactly as wide as the final numbers, the
+    document keeps its line and page breaks when :func:`_fill_page_numbers` writes the numbers in.
+    """
+    out, n = TARGET_PAGE.subn('"' + PLACEHOLDER * digits + '"', css)
+    return out, n > 0
+
+
+def _fill_page_numbers(document, digits: int) -> None:
+    """Write the page of each link's target into the placeholders of the laid-out ``document``.
+
+    A number alone (the index) is set at its width and what follows it on its line moves left; a number after a
+    leader (the contents) is right-aligned; a number inside other text ("(p. 12)") keeps the placeholder's
+    width (figure spaces after it). Line and page breaks never change.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    placeholder = PLACEHOLDER * digits
+    for page in document.pages:
+        moved = False
+        stack = [(page._page_box, ())]
+        while stack:
+            box, path = stack.pop()
+            if isinstance(box, boxes.TextBox):
+                if placeholder in box.text and "::" in box.element_tag and box.element is not None:
+                    moved |= _fill(box, path, pages, digits, placeholder)
+                continue
+            children = getattr(box, "children", None)
+            if children:
+                sub = path + (box,)
+                stack.extend((child, sub) for child in reversed(children))
+        if moved:  # link rectangles follow the moved text
+            from weasyprint.anchors import gather_anchors
+
+            page.links, page.anchors, page.bookmarks, page.forms = [], {}, [], {None: []}
+            gather_anchors(page._page_box, page.anchors, page.links, page.bookmarks, page.forms)
+
+
+def _fill(box, path, pages: dict[str, int], digits: int, placeholder: str) -> bool:
+    href = box.element.get("href") or ""
+    number = str(pages.get(unquote(href[1:]), "")) if href.startswith("#") else ""
+    number = number[:digits]
+    if box.text != placeholder or not number or len(number) == digits:
+        # inside other text ("(p. 12)"): the box keeps the placeholder's width, the text is drawn from its left
+        box.text = box.pango_layout.text = box.text.replace(placeholder, number, 1)
+        return False
+    delta = box.width * (digits - len(number)) / digits
+    box.text = box.pango_layout.text = number
+    box.width -= delta
+    parent = path[-1] if path else None
+    if parent is not None and any(getattr(c, "is_leader", False) for c in parent.children):
+        box.position_x += delta  # right-aligned after the dot leader (contents)
+        return False
+    for i in range(len(path) - 1, -1, -1):  # what follows on the line moves left; the enclosing boxes shrink
+        container, inner = path[i], (path[i + 1] if i + 1 < len(path) else box)
+        after = False
+        for child in container.children:
+            if after:
+                child.translate(-delta)
+            elif child is inner:
+                after = True
+        if type(container).__name__ == "LineBox":
+            break
+        container.width -= delta
+    return True
 
 
 class _CountPasses(logging.Handler):
