@@ -9,8 +9,9 @@ Usage::
    (``ru_maxrss`` of exactly that child, from ``os.wait4``), pages and seconds per page.
 2. **Stages**, in this process (imports already warm): compile (load → render of the site pages), print
    (the print HTML from the model), layout (WeasyPrint), write (PDF serialisation: drawing, tags, font
-   subsetting), the number of layout passes WeasyPrint needed for ``target-counter()`` page numbers to settle
-   and the number of page layouts it did. With ``--tracemalloc``, also the peak of Python allocations during the
+   subsetting), the number of layout passes (1 when briefgen numbers the page references itself; 2 when its
+   guess of the page count's digits was wrong; more if an override's own ``target-counter()`` makes WeasyPrint
+   repaginate) and the number of page layouts. With ``--tracemalloc``, also the peak of Python allocations during the
    export (tracemalloc slows the run down; its times are then not comparable).
 
 Targets: the demo in at most 3 s; a 200-page synthetic briefing at most 0.15 s per page (``benchmarks/synth.py``

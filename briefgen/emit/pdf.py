@@ -106,8 +106,10 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
                timings: dict[str, float] | None = None) -> tuple[bytes, int, list[str]] | None:
     """The PDF bytes of a print document, its page count and the refused URLs. None when WeasyPrint is missing.
 
-    ``timings`` (optional) receives the seconds of ``layout`` and ``write`` and the number of layout ``passes``
-    (WeasyPrint lays the document out again while ``target-counter()`` page numbers settle).
+    ``timings`` (optional) receives the seconds of ``layout`` and ``write``, the number of layout ``passes`` and of
+    ``page_layouts``. Page references written ``target-counter(attr(href url), page)`` in the stylesheet are
+    numbered by briefgen after a single layout (see :func:`_placeholder_css`); any other ``target-counter()`` of an
+    override is left to WeasyPrint, which lays pages out again until its numbers settle.
     """
     weasyprint = _weasyprint()
     if weasyprint is None:
@@ -164,8 +166,8 @@ PLACEHOLDER = "\u2007"
 
 
 def _estimate_digits(html: str) -> int:
-    """Digits of the page count, guessed from the size of the print HTML (about 8 KB a page); checked after layout."""
-    return len(str(max(10, len(html) // 8000)))
+    """Digits of the page count, guessed from the size of the print HTML (about 5 KB a page); checked after layout."""
+    return len(str(max(1, len(html) // 4800)))
 
 
 def _placeholder_css(css: str, digits: int) -> tuple[str, bool]:
@@ -225,8 +227,20 @@ def _fill(box, path, pages: dict[str, int], digits: int, placeholder: str) -> bo
     box.text = box.pango_layout.text = number
     box.width -= delta
     parent = path[-1] if path else None
-    if parent is not None and any(getattr(c, "is_leader", False) for c in parent.children):
-        box.position_x += delta  # right-aligned after the dot leader (contents)
+    leader = next((c for c in parent.children if getattr(c, "is_leader", False)), None) if parent is not None else None
+    if leader is not None:  # right-aligned after the dot leader (contents), which grows as WeasyPrint would grow it
+        box.position_x += delta
+        dots = list(leader.children)
+        if dots and dots[0].width > 0:
+            step = dots[0].width  # the leader's copies sit on a grid counted from the line's right edge
+            right = max(d.position_x for d in dots) + step
+            while right + step <= leader.position_x + leader.width + delta + 1e-6:
+                dot = dots[0].copy()
+                dot.position_x = right
+                dots.append(dot)
+                right += step
+            leader.children = tuple(dots)
+        leader.width += delta
         return False
     for i in range(len(path) - 1, -1, -1):  # what follows on the line moves left; the enclosing boxes shrink
         container, inner = path[i], (path[i + 1] if i + 1 < len(path) else box)

@@ -400,3 +400,33 @@ def test_build_pdf_writes_it_into_the_site(small_build: Path) -> None:
 
 def test_build_pdf_links_the_pdf_from_the_home_page(small_build: Path) -> None:
     assert 'href="briefing.pdf"' in (small_build / "site" / "index.html").read_text()
+
+
+# -- page numbers: one layout ---------------------------------------------------------------------------------
+
+def test_page_references_need_one_layout_and_a_wrong_width_guess_changes_nothing(monkeypatch) -> None:
+    pytest.importorskip("weasyprint")
+    import briefgen.emit.pdf as pdf
+    from briefgen.render.print import build_print
+
+    diags = Diagnostics()
+    doc = build_print(_model(BASE), BASE, diags)
+    assert doc is not None
+    timings: dict = {}
+    data, pages, _ = pdf.render_pdf(doc, diags, timings)
+    assert timings["passes"] == 1 and timings["page_layouts"] == pages, timings
+    right = len(str(pages))
+    monkeypatch.setattr(pdf, "_estimate_digits", lambda html: right + 1)
+    again: dict = {}
+    data2, pages2, _ = pdf.render_pdf(doc, diags, again)
+    assert again["passes"] == 2 and pages2 == pages
+    assert data2 == data  # laid out again with placeholders of the right width: the same PDF
+
+
+def test_placeholders_replace_only_the_page_of_the_own_target() -> None:
+    from briefgen.emit.pdf import PLACEHOLDER, _placeholder_css
+
+    css, found = _placeholder_css('a::after { content: "(p. " target-counter(attr(href url), page) ")"; }\n'
+                                  'b::after { content: target-counter(attr(data-x url), page); }', 2)
+    assert found and f'"{PLACEHOLDER * 2}"' in css and "target-counter(attr(data-x url), page)" in css
+    assert _placeholder_css("p { color: red; }", 2) == ("p { color: red; }", False)
