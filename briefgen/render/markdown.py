@@ -18,12 +18,25 @@ from markdown_it.token import Token
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.emit.offline import is_network_url
 from briefgen.link.matcher import Matcher
-from briefgen.model.locate import locate
+from briefgen.model.locate import locate, normalize
 from briefgen.model.types import Citation, Model
 from briefgen.render.format import fmt_date, md_inline
 from briefgen.render.urls import relurl
 
 CITE_RE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)(?:\s+(?:\"([^\"\]]*)\"|\u201c([^\u201d\]]*)\u201d))?\]")
+
+_NORMALS: list = [None, {}]
+"""[model, {slug: normalised paragraph texts}] for the model being rendered: each cited article is normalised
+once per build, and only the current model is kept."""
+
+
+def _normalized(model: Model, slug: str) -> list[str]:
+    if _NORMALS[0] is not model:
+        _NORMALS[:] = [model, {}]
+    cache = _NORMALS[1]
+    if slug not in cache:
+        cache[slug] = [normalize(p.text) for p in model.articles[slug].paragraphs]
+    return cache[slug]
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
@@ -215,7 +228,7 @@ def _citation_html(slug: str, words: str | None, span: Span, ctx: MarkdownContex
         return "<sup>[?]</sup>"
     number = None
     if words is not None:
-        number = locate(art.paragraphs, words)
+        number = locate(art.paragraphs, words, _normalized(ctx.model, slug))
         if number is None:
             ctx.diags.error(span, "quote-not-found", f"cited words not found in article '{slug}': \u201c{words[:70]}\u201d",
                             "copy the words exactly from the article's cleaned text")

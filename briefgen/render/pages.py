@@ -6,6 +6,7 @@ Default templates live in the top-level ``templates/`` folder of briefgen; a bri
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 from collections import defaultdict
@@ -54,9 +55,20 @@ def default_template_dir() -> Path:
 
 
 def make_env(briefing_root: Path | None) -> jinja2.Environment:
+    """The template environment: the briefing's own templates/ first, then briefgen's defaults.
+
+    Environments are kept per folder for the life of the process, so templates are compiled once; Jinja
+    still checks each template file's modification time, so edits (``briefgen serve``) are picked up.
+    """
+    user = briefing_root / "templates" if briefing_root is not None else None
+    return _env(str(user) if user is not None and user.is_dir() else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _env(user_templates: str | None) -> jinja2.Environment:
     loaders = []
-    if briefing_root is not None and (briefing_root / "templates").is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(briefing_root / "templates")))
+    if user_templates is not None:
+        loaders.append(jinja2.FileSystemLoader(user_templates))
     loaders.append(jinja2.FileSystemLoader(str(default_template_dir())))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True,
