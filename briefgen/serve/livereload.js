@@ -42,10 +42,45 @@
     (document.body || document.documentElement).appendChild(box);
   }
 
+  // Swap the rebuilt page's content in place (faster than a reload, keeps the scroll position) when only the
+  // content changed: same <head> resources and same navigation. Anything else is a full reload.
+  var SWAP = [".md-content", ".md-sidebar--secondary"];
+  function same(a, b, sel) {
+    var x = a.querySelector(sel), y = b.querySelector(sel);
+    return (x && x.innerHTML) === (y && y.innerHTML);
+  }
+  function heads(d) {
+    return Array.prototype.map.call(d.querySelectorAll("head link[rel=stylesheet], head script[src], body > script[src]"),
+      function (e) { return e.getAttribute("href") || e.getAttribute("src"); }).join("|");
+  }
+  function refresh() {
+    return fetch(location.href, { cache: "no-store" }).then(function (r) {
+      if (!r.ok) throw new Error("status " + r.status);
+      return r.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      if (heads(doc) !== heads(document) || !same(doc, document, ".md-sidebar--primary")) throw new Error("layout");
+      SWAP.forEach(function (sel) {
+        var now = document.querySelector(sel), next = doc.querySelector(sel);
+        if (!now || !next) throw new Error("layout");
+        now.replaceWith(document.importNode(next, true));
+      });
+      document.title = doc.title;
+    });
+  }
+
   function poll(wait) {
     var url = "/.briefgen/state?v=" + version + "&path=" + encodeURIComponent(path) + "&wait=" + (wait ? 1 : 0);
     fetch(url, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
-      if (s.reload) { location.reload(); return; }
+      if (s.reload) {
+        refresh().then(function () {
+          version = s.version;
+          var key = JSON.stringify(s.errors || []);
+          if (key !== shown) { shown = key; render(s.errors); }
+          poll(true);
+        }).catch(function () { location.reload(); });
+        return;
+      }
       version = s.version;
       var key = JSON.stringify(s.errors || []);
       if (key !== shown) { shown = key; render(s.errors); }
