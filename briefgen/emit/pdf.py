@@ -221,7 +221,7 @@ def _fill(box, path, pages: dict[str, int], digits: int, placeholder: str) -> bo
     number = number[:digits]
     if box.text != placeholder or not number or len(number) == digits:
         # inside other text ("(p. 12)"): the box keeps the placeholder's width, the text is drawn from its left
-        box.text = box.pango_layout.text = box.text.replace(placeholder, number, 1)
+        box.text = box.pango_layout.text = box.text.replace(placeholder, number)
         return False
     delta = box.width * (digits - len(number)) / digits
     box.text = box.pango_layout.text = number
