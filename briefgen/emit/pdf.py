@@ -132,14 +132,15 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
     try:
         t = time.perf_counter()
         html = weasyprint.HTML(string=doc.html, base_url=doc.base_url, url_fetcher=fetcher)
-        digits = _estimate_digits(doc.html)
+        digits, tried = _estimate_digits(doc.html), set()
         while True:
             css_text, numbered = _placeholder_css(doc.css, digits)
             css = weasyprint.CSS(string=css_text, base_url=doc.css_url, url_fetcher=fetcher, font_config=fonts)
             document = html.render(font_config=fonts, stylesheets=[css], pdf_variant=PDF_VARIANT)
+            tried.add(digits)
             needed = len(str(len(document.pages)))
-            if not numbered or needed == digits:
-                break
+            if not numbered or needed == digits or (needed < digits and needed in tried):
+                break  # (the last case: 99 pages with wide placeholders, 100 with narrow ones; wide ones are fine)
             digits = needed  # the estimate was wrong: lay out again with placeholders of the right width
             passes.passes += 1
         if numbered:
