@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 content or build error, 2 usage error. Content problems are 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -165,6 +166,17 @@ def cmd_pdf(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line. Returns the exit code."""
+    code = _main(argv)
+    if sys._getframe(1).f_globals.get("__name__") == "__main__":
+        # called by the program's entry point (console script, python -m briefgen): the process exits next.
+        # Freezing the heap spares the interpreter's final collection a walk over everything the build
+        # allocated (about 1 s for 2,000 articles); the operating system takes the memory back at once.
+        gc.freeze()
+    return code
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command in ("serve", "pdf") and not Path(args.root).is_dir():
         print(f"briefgen: error: {args.root}: no such folder", file=sys.stderr)
