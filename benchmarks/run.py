@@ -58,11 +58,22 @@ def _child_build(root: str, out: str, pdf: bool) -> int:
     import briefgen.build as build
 
     recorded: list = []
+    cpu: dict[str, float] = {}
+    cpu_mark = [0.0]
 
     class RecordingTimings(build.Timings):
+        """The build's own Timings (wall seconds per stage), also noting the CPU seconds of each stage: stages
+        run back to back, so a stage's CPU time is the process CPU time since the previous stage ended."""
+
         def __init__(self, *a, **kw) -> None:
             super().__init__(*a, **kw)
             recorded.append(self)
+
+        def add(self, stage: str, seconds: float) -> None:
+            super().add(stage, seconds)
+            now = time.process_time()
+            cpu[stage] = cpu.get(stage, 0.0) + now - cpu_mark[0]
+            cpu_mark[0] = now
 
     build.Timings = RecordingTimings
     pdf_seconds: list[float] = []
@@ -95,13 +106,14 @@ def _child_build(root: str, out: str, pdf: bool) -> int:
 
     build.compile_briefing = counting
     t_imports = time.perf_counter() - t0
+    cpu_mark[0] = time.process_time()
     rc = cli.main(["-C", root, "build", "-q"] + (["--pdf"] if pdf else []))
     total = time.perf_counter() - t0
     stages = dict(recorded[0].stages) if recorded else {}
     if pdf_seconds:
         stages["pdf"] = sum(pdf_seconds)
     Path(out).write_text(json.dumps({
-        "rc": rc, "stages": stages, "pages": pages[0] if pages else 0, "in_process_s": total,
+        "rc": rc, "stages": stages, "stages_cpu": cpu, "pages": pages[0] if pages else 0, "in_process_s": total,
         "imports_s": t_imports, "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }))
     return rc
@@ -150,7 +162,8 @@ def build_once(root: Path, pdf: bool) -> dict:
     stages = child["stages"]
     other = r["wall_s"] - sum(stages.values())
     return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "maxrss_kib": r["maxrss_kib"], "pages": child["pages"], "stages": stages,
-            "startup_and_other_s": other, "imports_s": child["imports_s"]}
+            "startup_and_other_s": other, "imports_s": child["imports_s"], "stages_cpu": child["stages_cpu"],
+            "startup_and_other_cpu_s": r["cpu_s"] - sum(child["stages_cpu"].values())}
 
 
 def bare_mkdocs_once(root: Path) -> dict:
@@ -226,6 +239,7 @@ def measure(articles: int, entities: int, seed: int, out: Path | None, pdf: bool
     b = min(builds, key=lambda x: x["wall_s"])
     bare = min(bares, key=lambda x: x["wall_s"])
     stages = {k: b["stages"].get(k) for k in STAGES}
+    stages_cpu = {k: b["stages_cpu"].get(k) for k in STAGES}
     if pdf:
         stages["pdf"] = b["stages"].get("pdf")
         if stages["pdf"] is None:
@@ -233,6 +247,7 @@ def measure(articles: int, entities: int, seed: int, out: Path | None, pdf: bool
     result = {
         "articles": articles, "entities": entities, "seed": seed, "folder": str(root), "pages": b["pages"],
         "stages_s": stages, "startup_and_other_s": b["startup_and_other_s"], "imports_s": b["imports_s"],
+        "stages_cpu_s": stages_cpu, "startup_and_other_cpu_s": b["startup_and_other_cpu_s"],
         "briefgen_build_s": b["wall_s"], "bare_mkdocs_s": bare["wall_s"],
         "briefgen_build_cpu_s": b["cpu_s"], "bare_mkdocs_cpu_s": bare["cpu_s"],
         "overhead_ratio": b["wall_s"] / bare["wall_s"],
@@ -277,35 +292,42 @@ def machine() -> dict:
 
 
 def check_targets(r: dict, scaling: dict | None) -> dict:
+    """Each target with its value from wall times and, where it applies, from CPU times (``value_cpu``: the
+    figure to compare when other processes share the machine)."""
+
+    def most(name: str, value: float, value_cpu: float | None = None) -> dict:
+        d = {"value": value, "target": f"<= {TARGETS[name]}", "met": value <= TARGETS[name]}
+        if value_cpu is not None:
+            d.update(value_cpu=value_cpu, met_cpu=value_cpu <= TARGETS[name])
+        return d
+
     t = {
-        "overhead_ratio": {"value": r["overhead_ratio"], "target": f"<= {TARGETS['overhead_ratio']}",
-                           "met": r["overhead_ratio"] <= TARGETS["overhead_ratio"]},
-        "ms_per_page": {"value": r["ms_per_page"], "target": f"<= {TARGETS['ms_per_page']}",
-                        "met": r["ms_per_page"] <= TARGETS["ms_per_page"]},
-        "peak_rss_mib": {"value": r["peak_rss_mib"], "target": f"<= {TARGETS['peak_rss_mib']}",
-                         "met": r["peak_rss_mib"] <= TARGETS["peak_rss_mib"]},
+        "overhead_ratio": most("overhead_ratio", r["overhead_ratio"], r["overhead_ratio_cpu"]),
+        "ms_per_page": most("ms_per_page", r["ms_per_page"], r["ms_per_page_cpu"]),
+        "peak_rss_mib": most("peak_rss_mib", r["peak_rss_mib"]),
     }
     if "linking" in r:
-        v = r["linking"]["mb_per_s"]
-        t["link_mb_per_s"] = {"value": v, "target": f">= {TARGETS['link_mb_per_s']}", "met": v >= TARGETS["link_mb_per_s"]}
+        v, c = r["linking"]["mb_per_s"], r["linking"]["mb_per_s_cpu"]
+        t["link_mb_per_s"] = {"value": v, "target": f">= {TARGETS['link_mb_per_s']}", "met": v >= TARGETS["link_mb_per_s"],
+                              "value_cpu": c, "met_cpu": c >= TARGETS["link_mb_per_s"]}
     if scaling:
-        v = scaling["ratio"]
-        t["scaling_ratio"] = {"value": v, "target": f"<= {TARGETS['scaling_ratio']}", "met": v <= TARGETS["scaling_ratio"]}
+        t["scaling_ratio"] = most("scaling_ratio", scaling["ratio"], scaling["ratio_cpu"])
     return t
 
 
 def table(r: dict, scaling: dict | None, targets: dict) -> str:
-    rows = [("stage", "seconds")]
+    def f(v) -> str:
+        return "n/a" if v is None else f"{v:.2f}"
+
+    rows = [("seconds", "wall", "CPU")]
     for k, v in r["stages_s"].items():
-        rows.append((k, "n/a" if v is None else f"{v:.2f}"))
-    rows.append(("start-up, imports, other", f"{r['startup_and_other_s']:.2f}"))
-    rows.append(("briefgen build (wall)", f"{r['briefgen_build_s']:.2f}"))
-    rows.append(("bare mkdocs build (wall)", f"{r['bare_mkdocs_s']:.2f}"))
-    rows.append(("briefgen build (CPU)", f"{r['briefgen_build_cpu_s']:.2f}"))
-    rows.append(("bare mkdocs build (CPU)", f"{r['bare_mkdocs_cpu_s']:.2f}"))
-    w = max(len(a) for a, _ in rows)
-    lines = [f"{a:<{w}}  {b:>8}" for a, b in rows]
-    lines.insert(1, "-" * (w + 10))
+        rows.append((k, f(v), f(r["stages_cpu_s"].get(k))))
+    rows.append(("start-up, imports, other", f(r["startup_and_other_s"]), f(r["startup_and_other_cpu_s"])))
+    rows.append(("briefgen build", f(r["briefgen_build_s"]), f(r["briefgen_build_cpu_s"])))
+    rows.append(("bare mkdocs build", f(r["bare_mkdocs_s"]), f(r["bare_mkdocs_cpu_s"])))
+    w = max(len(a) for a, _, _ in rows)
+    lines = [f"{a:<{w}}  {b:>8}  {c:>8}" for a, b, c in rows]
+    lines.insert(1, "-" * (w + 20))
     lines.append("")
     lines.append(f"overhead ratio (CPU): {r['overhead_ratio_cpu']:.2f}   ms per page (CPU): {r['ms_per_page_cpu']:.1f}")
     lines.append(f"output pages: {r['pages']}   peak RSS: {r['peak_rss_mib']:.0f} MiB (bare mkdocs {r['bare_peak_rss_mib']:.0f} MiB)")
@@ -316,11 +338,14 @@ def table(r: dict, scaling: dict | None, targets: dict) -> str:
                      f"by CPU time {lk['mb_per_s_cpu']:.1f} / {lk['find_mb_per_s_cpu']:.1f} MB/s)")
     if scaling:
         lines.append(f"scaling {scaling['small']} -> {scaling['large']} articles: "
-                     f"{scaling['small_s']:.2f} s -> {scaling['large_s']:.2f} s = x{scaling['ratio']:.2f}")
+                     f"{scaling['small_s']:.2f} s -> {scaling['large_s']:.2f} s = x{scaling['ratio']:.2f} "
+                     f"(CPU x{scaling['ratio_cpu']:.2f})")
     lines.append("")
-    lines.append("target                  value      target   met")
+    lines.append("target                  wall    CPU       target   met (wall / CPU)")
     for k, v in targets.items():
-        lines.append(f"{k:<22}  {v['value']:>7.2f}  {v['target']:>10}   {'yes' if v['met'] else 'NO'}")
+        c = f"{v['value_cpu']:>7.2f}" if "value_cpu" in v else "      -"
+        met = ("yes" if v["met"] else "NO") + (f" / {'yes' if v['met_cpu'] else 'NO'}" if "met_cpu" in v else "")
+        lines.append(f"{k:<22}  {v['value']:>6.2f}  {c}  {v['target']:>10}   {met}")
     return "\n".join(lines)
 
 
@@ -357,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         scaling = {"small": small, "large": large, "small_s": runs[small]["briefgen_build_s"],
                    "large_s": runs[large]["briefgen_build_s"],
                    "ratio": runs[large]["briefgen_build_s"] / runs[small]["briefgen_build_s"],
+                   "ratio_cpu": runs[large]["briefgen_build_cpu_s"] / runs[small]["briefgen_build_cpu_s"],
                    "stage_ratios": {k: (runs[large]["stages_s"][k] or 0) / max(runs[small]["stages_s"][k] or 1e-9, 1e-9)
                                     for k in STAGES},
                    "bare_ratio": runs[large]["bare_mkdocs_s"] / runs[small]["bare_mkdocs_s"],
