@@ -22,6 +22,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
 from briefgen.diagnostics import Diagnostics, Span
+from briefgen.emit.site import process_alive
 from briefgen.render.print import PrintDocument, build_print
 
 MIN_WEASYPRINT = (70,)
@@ -338,7 +339,7 @@ def _write_atomically(output: Path, data: bytes, diags: Diagnostics, shown: str)
         output.parent.mkdir(parents=True, exist_ok=True)
         for leftover in output.parent.glob(f"{TMP_PREFIX}{output.name}.tmp-*"):  # of killed exports
             pid = leftover.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
                 leftover.unlink(missing_ok=True)
         with open(tmp, "wb") as f:
             f.write(data)
@@ -355,18 +356,6 @@ def _write_atomically(output: Path, data: bytes, diags: Diagnostics, shown: str)
             tmp.unlink()
         except OSError:
             pass
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def pdf_command(root: Path, output: Path | None, pack: str | None, strict: bool, quiet: bool) -> int:

@@ -33,12 +33,13 @@ def staging_dir(site: Path) -> Path:
 
 def _remove_if_dead(path: Path) -> None:
     pid = path.name.rsplit("-", 1)[-1]
-    if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+    if pid.isdigit() and int(pid) != os.getpid() and process_alive(int(pid)):
         return
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (its staging or temporary files must then be left alone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
