@@ -135,16 +135,18 @@ def epoch_of(model: Model) -> int:
     return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
 
 
-def finish_offline(staged: Path, diags: Diagnostics, only: tuple[str, ...] | None = None) -> bool:
+def finish_offline(staged: Path, diags: Diagnostics, only: tuple[str, ...] | None = None,
+                   scanned: dict | None = None) -> bool:
     """Make the built site searchable from file:// and check it loads nothing from the network. True when clean.
 
     ``only``: site-relative paths of the files rewritten since the last full check (live preview); None checks all.
+    ``scanned``: findings already known for some files (pages scanned while MkDocs wrote them), not read again.
     """
     from briefgen.emit.offline import MAX_REPORTED, scan_file, scan_site, write_search_index_script
 
     write_search_index_script(staged)
     if only is None:
-        found = scan_site(staged)
+        found = scan_site(staged, scanned)
     else:
         found = [x for rel in sorted(set(only)) if (staged / rel).is_file() for x in scan_file(staged / rel, rel)]
     groups: dict[tuple[str, str], list] = {}
@@ -163,12 +165,15 @@ def finish_offline(staged: Path, diags: Diagnostics, only: tuple[str, ...] | Non
 
 def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,
               site_dir: Path | None = None, progress: Progress = _noop,
-              extra: Callable[[Path], bool] | None = None) -> bool:
+              extra: Callable[[Path], bool] | None = None, workers: int | None = None) -> bool:
     """Write the MkDocs project to build/ and build it into site/ (atomically). True on success.
+
+    ``workers``: processes for MkDocs' page loops (default: the usable cores; see emit/mkdocs_parallel.py).
 
     ``extra`` adds files to the staged site before it is swapped in (the PDF export); False aborts.
     """
     from briefgen.emit.mkdocs import build_site
+    from briefgen.emit.offline import scan_html
     from briefgen.emit.project import BUILD_DIR, project_files, write_project
     from briefgen.emit.site import discard, staging_dir, swap_in
 
@@ -185,14 +190,15 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
     progress("mkdocs", 0, len(compiled.pages))
     try:
         result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch_of(compiled.model),
-                            None if progress is _noop else progress)
+                            None if progress is _noop else progress, workers=workers,
+                            inspect=lambda rel, html: scan_html(html, rel))
         if not result.ok:
             for msg in result.messages:
                 diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs: {msg}",
                             "this is a briefgen bug if your content passed 'briefgen check'; please report it")
             discard(staged)
             return False
-        if not finish_offline(staged, diags) or (extra is not None and not extra(staged)):
+        if not finish_offline(staged, diags, scanned=dict(result.inspected)) or (extra is not None and not extra(staged)):
             discard(staged)
             return False
         swap_in(staged, site)

@@ -23,6 +23,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"briefgen: error: {message}\n")
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, at least 1, not {text!r}")
+    return int(text)
+
+
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="briefgen", description="Build a cross-linked briefing site (and PDF) from source articles and YAML annotations.")
     p.add_argument("--version", action="version", version=f"briefgen {__version__}")
@@ -35,6 +41,8 @@ def make_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     b = sub.add_parser("build", parents=[common], help="check the content and build site/")
     b.add_argument("--pdf", action="store_true", help="also export the PDF briefing into site/ (linked from the site)")
+    b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                   help="processes that build pages (default: $BRIEFGEN_JOBS, else the number of cores)")
     sub.add_parser("check", parents=[common], help="check the content only; print diagnostics")
     sc = sub.add_parser("schema", help="print the JSON Schema of the annotation files (with this briefing's kinds)")
     sc.add_argument("-C", dest="root", metavar="DIR", default=argparse.SUPPRESS, help="briefing folder")
@@ -112,7 +120,7 @@ def cmd_check(args, build: bool) -> int:
                 done = export_pdf(root, compiled, diags, output=staged / "briefing.pdf", pack=None, strict=args.strict)
                 timings.add("pdf", time.perf_counter() - t)
                 return done is not None
-        ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra)
+        ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs)
         failed = not ok
     progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)

@@ -21,6 +21,10 @@ class MkDocsResult:
     """True when MkDocs built the site with no warning (strict)."""
     messages: tuple[str, ...]
     """MkDocs' warnings and errors, as it worded them."""
+    inspected: tuple[tuple[str, object], ...] = ()
+    """(site path, result) of ``inspect`` for every page written, in MkDocs' page order."""
+    workers: int = 1
+    """Processes that shared MkDocs' page loops (see :mod:`briefgen.emit.mkdocs_parallel`)."""
 
 
 class _Collect(logging.Handler):
@@ -93,24 +97,74 @@ class _PageProgress:
         return None
 
 
+class _Inspect:
+    """A MkDocs plugin calling ``inspect(site path, HTML)`` on every page written (one-process builds)."""
+
+    def __init__(self, inspect: Callable[[str, str], object]) -> None:
+        self.inspect = inspect
+        self.inspected: list[tuple[str, object]] = []
+
+    def on_post_page(self, output, /, *, page, config):
+        self.inspected.append((page.file.dest_uri, self.inspect(page.file.dest_uri, output)))
+        return None
+
+
+AUTO_MIN_SHARE = 100
+"""Pages each process must have before a build with the default number of workers forks another one: starting a
+worker (fork, reading the pages of the navigation again, sending back the search index) costs about what MkDocs
+takes for a few dozen pages."""
+
+
+def default_workers() -> int:
+    """Processes for MkDocs' page loops: ``BRIEFGEN_JOBS`` if set, else the usable cores (at most 8)."""
+    env = os.environ.get("BRIEFGEN_JOBS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores))
+
+
 def build_site(config_file: Path, site_dir: Path, epoch: int,
-               progress: Callable[[str, int, int], None] | None = None) -> MkDocsResult:
+               progress: Callable[[str, int, int], None] | None = None,
+               inspect: Callable[[str, str], object] | None = None, workers: int | None = None) -> MkDocsResult:
     """Build the MkDocs project ``config_file`` into ``site_dir`` (strict). ``epoch`` fixes build dates.
 
-    ``progress`` is called as ``(stage, done, total)`` while MkDocs works through the pages."""
+    ``progress`` is called as ``(stage, done, total)`` while MkDocs works through the pages; ``inspect`` is called
+    with each page's site path and HTML as it is written. ``workers`` (default :func:`default_workers`) processes
+    share the page loops when this process may fork (:mod:`briefgen.emit.mkdocs_parallel`); the site is the same
+    byte for byte either way."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from briefgen.emit import mkdocs_parallel
+
+    auto = workers is None and not os.environ.get("BRIEFGEN_JOBS", "").strip()
+    workers = default_workers() if workers is None else max(1, workers)
+    if workers > 1 and not mkdocs_parallel.can_split():
+        workers = 1
     collect = _Collect()
+    inspected: tuple = ()
     with _quiet_mkdocs(collect), _source_date_epoch(epoch):
         try:
             cfg = load_mkdocs_config(config_file, site_dir)
-            if progress is not None:
-                cfg.plugins["briefgen-progress"] = _PageProgress(progress)
-            build(cfg)
+            if workers > 1:
+                merged = mkdocs_parallel.build_split(cfg, workers, collect, inspect, progress,
+                                                     min_share=AUTO_MIN_SHARE if auto else 1)
+                inspected, workers = tuple(merged.inspected), merged.processes
+            else:
+                if progress is not None:
+                    cfg.plugins["briefgen-progress"] = _PageProgress(progress)
+                hook = _Inspect(inspect) if inspect is not None else None
+                if hook is not None:
+                    cfg.plugins["briefgen-inspect"] = hook
+                build(cfg)
+                inspected = tuple(hook.inspected) if hook is not None else ()
         except (Abort, ConfigurationError) as exc:
             msg = str(exc).strip()
             if msg and not collect.messages:
                 collect.messages.append(msg)
-            return MkDocsResult(False, tuple(collect.messages))
-    return MkDocsResult(not collect.messages, tuple(collect.messages))
+            return MkDocsResult(False, tuple(collect.messages), workers=workers)
+    return MkDocsResult(not collect.messages, tuple(collect.messages), inspected, workers)

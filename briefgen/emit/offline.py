@@ -257,16 +257,21 @@ def _may_load(html: str) -> bool:
     return False
 
 
+def scan_html(text: str, rel: str) -> list[External]:
+    """Loading constructs pointing at the network in the HTML page ``text`` (site path ``rel``)."""
+    if not _may_load(text):
+        return []
+    parser = _HtmlScan(rel)
+    parser.feed(text)
+    parser.close()
+    return parser.found
+
+
 def scan_file(file: Path, rel: str) -> list[External]:
     text = file.read_text(encoding="utf-8", errors="replace")
     suffix = file.suffix.lower()
     if suffix == ".html":
-        if not _may_load(text):
-            return []
-        parser = _HtmlScan(rel)
-        parser.feed(text)
-        parser.close()
-        return parser.found
+        return scan_html(text, rel)
     if suffix == ".css":
         return scan_css(text, rel)
     if suffix in (".js", ".mjs"):
@@ -274,11 +279,17 @@ def scan_file(file: Path, rel: str) -> list[External]:
     return []
 
 
-def scan_site(site: Path) -> list[External]:
-    """Every loading construct of the site at ``site`` that points at the network, in file order."""
+def scan_site(site: Path, scanned: dict[str, list[External]] | None = None) -> list[External]:
+    """Every loading construct of the site at ``site`` that points at the network, in file order.
+
+    ``scanned``: results already known for some files (site path → findings; the pages MkDocs wrote, scanned
+    with :func:`scan_html` while their HTML was in memory); those files are not read again."""
+    scanned = scanned or {}
     found: list[External] = []
     for file in sorted(site.rglob("*")):
         rel = file.relative_to(site).as_posix()
-        if file.is_file() and rel not in _SKIP_FILES and file.suffix.lower() in (".html", ".css", ".js", ".mjs"):
+        if rel in scanned:
+            found.extend(scanned[rel])
+        elif file.is_file() and rel not in _SKIP_FILES and file.suffix.lower() in (".html", ".css", ".js", ".mjs"):
             found.extend(scan_file(file, rel))
     return found

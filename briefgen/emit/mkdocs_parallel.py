@@ -1,0 +1,323 @@
+"""MkDocs' build on several cores: the same steps as ``mkdocs.commands.build.build``, with the page loops shared.
+
+MkDocs builds one page after another. On a large briefing its two page loops — Markdown to HTML
+(``_populate_page``) and HTML into the theme (``_build_page``) — are nearly all of the build, and every page is
+independent of the others once the files and the navigation are known. :func:`build_split` therefore runs
+MkDocs' own steps in MkDocs' order, and after the navigation is made forks ``workers - 1`` processes; each
+process (this one included) runs both page loops over one contiguous share of the pages (balanced by size)
+and writes those pages into the site folder. The processes send back what the rest of the build needs from
+their pages:
+
+* the search plugin's entries (appended in page order, so joining the shares in order gives the index a
+  one-process build writes);
+* each page's anchors and the anchor links it contains (MkDocs validates anchors across pages at the end);
+* what ``inspect`` found in each written page (briefgen's offline check reads the HTML while it is in memory);
+* MkDocs' warnings and errors, and a tick per page for the progress display.
+
+Pages the navigation lists are read in every process (there are few), so each process renders the navigation
+exactly as one process would. Theme assets, ``404.html`` and ``sitemap.xml`` are written by this process. The
+result is byte-identical to MkDocs' own build (``tests/test_site.py`` compares them).
+
+Only :mod:`briefgen.emit.mkdocs` uses this module. It needs ``os.fork`` and a process with one thread (forking
+a threaded process can deadlock), so :func:`can_split` decides; otherwise MkDocs' own ``build`` runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import select
+import signal
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+Inspect = Callable[[str, str], object]
+"""Called as (site path, HTML) for each page MkDocs writes; the results come back in page order."""
+
+
+def can_split() -> bool:
+    """True when this process may fork page workers (POSIX, one thread)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+@dataclass
+class Share:
+    """What one process did with its share of the pages (sent from a worker to the parent, pickled)."""
+
+    entries: list = field(default_factory=list)
+    """The search plugin's entries for these pages, in page order."""
+    anchors: dict[str, tuple[set, dict[str, dict[str, str]]]] = field(default_factory=dict)
+    """Per page (``src_uri``): the anchor ids it has, and its anchor links (target ``src_uri`` → anchor → link)."""
+    inspected: list[tuple[str, object]] = field(default_factory=list)
+    """(site path, ``inspect`` result) per page written."""
+    messages: list[str] = field(default_factory=list)
+    """MkDocs' warnings and errors logged while doing this share."""
+    failed: str = ""
+    """Why this share could not be done ('' when it was)."""
+    processes: int = 1
+    """How many processes shared the pages (in the merged result)."""
+
+
+def _shares(doc_files: list, n: int) -> list[list]:
+    """``doc_files`` cut into ``n`` contiguous runs of about equal source size (the parent's run first)."""
+    sizes = []
+    for f in doc_files:
+        try:
+            sizes.append(os.path.getsize(f.abs_src_path) + 2048)  # + a page's fixed cost (theme, nav)
+        except (OSError, TypeError):
+            sizes.append(2048)
+    total = sum(sizes)
+    out: list[list] = [[] for _ in range(n)]
+    acc, k = 0, 0
+    for f, size in zip(doc_files, sizes):
+        if k < n - 1 and acc >= total * (k + 1) / n:
+            k += 1
+        out[k].append(f)
+        acc += size
+    return out
+
+
+class _Hooks:
+    """A plugin added to the build: inspects each written page and reports progress ticks."""
+
+    def __init__(self, inspect: Inspect | None, tick: Callable[[str], None]) -> None:
+        self.inspect = inspect
+        self.tick = tick
+        self.inspected: list[tuple[str, object]] = []
+        self.parent = os.getpid()
+        self.counting = False
+
+    def _orphaned(self) -> None:
+        if os.getpid() != self.parent and os.getppid() != self.parent:
+            os._exit(1)  # a worker whose parent died (e.g. killed mid-build) stops
+
+    def on_pre_page(self, page, /, *, config, files):
+        self._orphaned()
+        return page
+
+    def on_page_content(self, html, /, *, page, config, files):
+        if self.counting:
+            self.tick("mkdocs")
+        return None
+
+    def on_post_page(self, output, /, *, page, config):
+        self._orphaned()
+        if self.inspect is not None:
+            self.inspected.append((page.file.dest_uri, self.inspect(page.file.dest_uri, output)))
+        self.tick("theme")
+        return None
+
+
+def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
+                progress: Callable[[str, int, int], None] | None = None, min_share: int = 1) -> Share:
+    """Build the loaded MkDocs config ``cfg`` with ``workers`` processes. ``collect`` is the logging handler
+    gathering MkDocs' messages; each process gets at least ``min_share`` pages (so small sites use fewer
+    processes, possibly only this one). Returns what was gathered from all shares (pages inspected in page order).
+
+    Raises what MkDocs' own build raises (``Abort``, ``BuildError``, ``ConfigurationError``)."""
+    from mkdocs import utils
+    from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template, _populate_page
+    from mkdocs.exceptions import Abort, BuildError
+    from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    from briefgen.emit.incremental import _find_search
+
+    counts = {"mkdocs": 0, "theme": 0}
+    total = [0]
+
+    def tick_parent(stage: str) -> None:
+        counts[stage] += 1
+        if progress is not None and (counts[stage] % max(1, total[0] // 100) == 0 or counts[stage] == total[0]):
+            progress(stage, counts[stage], total[0])
+
+    hooks = _Hooks(inspect, tick_parent)
+    cfg.plugins["briefgen-split"] = hooks
+    try:
+        config = cfg.plugins.on_config(cfg)
+        config.plugins.on_pre_build(config=config)
+        utils.clean_directory(config.site_dir)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        for file in doc_files:
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)
+        total[0] = len(doc_files)
+        in_nav = {p.file.src_uri for p in nav.pages}
+        shares = _shares(list(doc_files), max(1, min(workers, len(doc_files) // max(1, min_share))))
+        found = _find_search(config)
+        index = found[1] if found else None
+
+        def do_share(mine: list, first: bool) -> Share:
+            share = Share()
+            mark = len(collect.messages)
+            own = {f.src_uri for f in mine}
+            hooks.counting = True
+            for file in doc_files:
+                if file.src_uri in own:
+                    _populate_page(file.page, config, files)
+                elif file.src_uri in in_nav:  # the navigation needs these pages' titles and metadata
+                    hooks.counting = False
+                    _populate_page(file.page, config, files)
+                    hooks.counting = True
+            env2 = config.plugins.on_env(env, config=config, files=files)
+            if first:
+                files.copy_static_files(inclusion=InclusionLevel.is_included)
+                for template in config.theme.static_templates:
+                    _build_theme_template(template, env2, files, config, nav)
+                for template in config.extra_templates:
+                    _build_extra_template(template, files, config, nav)
+            for file in mine:
+                _build_page(file.page, config, doc_files, nav, env2, excluded=file.inclusion.is_excluded())
+            if index is not None:
+                share.entries = list(getattr(index[0], index[1]))
+            for file in mine:
+                page = file.page
+                links = {t.src_uri: dict(v) for t, v in (getattr(page, "links_to_anchors", None) or {}).items()}
+                share.anchors[file.src_uri] = (page.present_anchor_ids, links)
+            share.inspected = hooks.inspected
+            share.messages = collect.messages[mark:]
+            return share
+
+        children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+        try:
+            for k in range(1, len(shares)):
+                r, w = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # the worker
+                    os.close(r)
+                    _run_worker(w, lambda k=k: do_share(shares[k], False), hooks, collect)
+                os.close(w)
+                children.append((pid, r))
+            readers = [_Reader(pid, r) for pid, r in children]
+
+            def tick_and_poll(stage: str) -> None:
+                tick_parent(stage)
+                for rd in readers:
+                    rd.poll(tick_parent)
+
+            hooks.tick = tick_and_poll
+            mine = do_share(shares[0], True)
+            hooks.tick = tick_parent
+            results = [mine] + [rd.finish(tick_parent) for rd in readers]
+            children = []
+        finally:
+            for pid, r in children:  # interrupted: stop the workers
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    os.close(r)
+                except OSError:
+                    pass
+
+        merged = Share()
+        for share in results[1:]:
+            collect.messages.extend(share.messages)
+        for share in results:
+            if share.failed:
+                raise BuildError(share.failed)
+            merged.entries.extend(share.entries)
+            merged.inspected.extend(share.inspected)
+            merged.anchors.update(share.anchors)
+        merged.messages = list(collect.messages)
+        merged.processes = len(shares)
+        by_uri = {f.src_uri: f for f in files}
+        for file in doc_files:
+            ids, links = merged.anchors.get(file.src_uri, (None, {}))
+            file.page.present_anchor_ids = ids
+            file.page.links_to_anchors = {by_uri[t]: v for t, v in links.items() if t in by_uri}
+        log_level = config.validation.links.anchors
+        for file in doc_files:
+            file.page.validate_anchor_links(files=files, log_level=log_level)
+        if index is not None:
+            setattr(index[0], index[1], merged.entries)
+        config.plugins.on_post_build(config=config)
+        return merged
+    except Exception as e:
+        cfg.plugins.on_build_error(error=e)
+        if isinstance(e, BuildError):
+            logging.getLogger("mkdocs.commands.build").error(str(e))
+            raise Abort("Aborted with a BuildError!") from None
+        raise
+
+
+class _Reader:
+    """The parent's end of a worker's pipe: progress ticks (one byte per page and loop), then the pickled Share."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid = pid
+        self.fd = fd
+        self.buf = bytearray()
+        self.result_at = -1
+
+    def _take(self, data: bytes, tick: Callable[[str], None]) -> None:
+        if self.result_at >= 0:
+            self.buf += data
+            return
+        for i, b in enumerate(data):
+            if b == ord("R"):
+                self.result_at = 0
+                self.buf += data[i + 1:]
+                return
+            tick("mkdocs" if b == ord("m") else "theme")
+
+    def poll(self, tick: Callable[[str], None]) -> None:
+        while select.select([self.fd], [], [], 0)[0]:
+            data = os.read(self.fd, 1 << 16)
+            if not data:
+                return
+            self._take(data, tick)
+
+    def finish(self, tick: Callable[[str], None]) -> Share:
+        while True:
+            data = os.read(self.fd, 1 << 20)
+            if not data:
+                break
+            self._take(data, tick)
+        os.close(self.fd)
+        _, status = os.waitpid(self.pid, 0)
+        if self.result_at < 0 or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            try:
+                share = pickle.loads(bytes(self.buf)) if self.result_at >= 0 else None
+            except Exception:
+                share = None
+            if isinstance(share, Share) and share.failed:
+                return share
+            return Share(failed=f"a MkDocs page worker stopped unexpectedly (status {status})")
+        return pickle.loads(bytes(self.buf))
+
+
+def _run_worker(fd: int, work: Callable[[], Share], hooks: _Hooks, collect) -> None:
+    """In a forked worker: do the share, write ticks and the result to ``fd``, and leave without cleanup
+    (the parent owns every resource the fork copied)."""
+    code = 1
+    mark = len(collect.messages)
+    try:
+        def tick(stage: str) -> None:
+            os.write(fd, b"m" if stage == "mkdocs" else b"t")
+
+        hooks.tick = tick
+        try:
+            share = work()
+            code = 0
+        except Exception as exc:  # reported by the parent, worded like MkDocs' own page errors
+            share = Share(messages=collect.messages[mark:], failed=f"{type(exc).__name__}: {exc}")
+        data = b"R" + pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(data)
+        while view:
+            n = os.write(fd, view)
+            view = view[n:]
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
