@@ -19,7 +19,7 @@ from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.link import Mention, build_matcher, link_paragraphs
-from briefgen.load import load_content
+from briefgen.load import Content, load_content
 from briefgen.model import build_model, check_aliases, check_entities
 from briefgen.model.types import Model
 from briefgen.render.pages import Page, render_pages
@@ -57,9 +57,13 @@ class StageMemo(Protocol):
     briefgen/serve/memo.py). Each method takes and returns exactly what the function it stands for does,
     and adds the same diagnostics."""
 
+    def load_content(self, root: Path, diags: Diagnostics) -> Content | None: ...
     def clean_capture(self, text, fmt, path, overrides, diags, *, first_line=1) -> CleanedText: ...
     def build_matcher(self, entities, unlinked=frozenset()): ...
     def link_paragraphs(self, slug, paragraphs, matcher) -> tuple[Mention, ...]: ...
+    def build_model(self, content: Content, entities, cleaned, mentions, diags: Diagnostics) -> Model: ...
+    def render_pages(self, model: Model, briefing_root: Path | None, diags: Diagnostics,
+                     pdf: str | None = None) -> list[Page]: ...
 
 
 def _gc_paused(func):
@@ -90,10 +94,12 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     ``pdf`` names the PDF export that will be published beside the site (the home page links it).
     """
     timings = timings or Timings()
-    clean, matcher_of, link = ((memo.clean_capture, memo.build_matcher, memo.link_paragraphs) if memo else
-                               (clean_capture, build_matcher, link_paragraphs))
+    load, clean, matcher_of, link, model_of, render = (
+        (memo.load_content, memo.clean_capture, memo.build_matcher, memo.link_paragraphs, memo.build_model,
+         memo.render_pages) if memo else
+        (load_content, clean_capture, build_matcher, link_paragraphs, build_model, render_pages))
     t = time.perf_counter()
-    content = load_content(root, diags)
+    content = load(root, diags)
     timings.add("load", time.perf_counter() - t)
     if content is None:
         return Compiled(None, ())
@@ -120,11 +126,11 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     timings.add("link", time.perf_counter() - t)
 
     t = time.perf_counter()
-    model = build_model(content, entities, cleaned, mentions, diags)
+    model = model_of(content, entities, cleaned, mentions, diags)
     timings.add("model", time.perf_counter() - t)
 
     t = time.perf_counter()
-    pages = render_pages(model, root, diags, pdf=pdf)
+    pages = render(model, root, diags, pdf=pdf)
     timings.add("render", time.perf_counter() - t)
     return Compiled(model, tuple(pages))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from typing import Callable, Protocol, TypeVar
 
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.load import tables
@@ -26,22 +28,46 @@ def load_yaml_file(path: Path, root: Path, diags: Diagnostics):
     return parse_yaml(text, shown, diags)
 
 
-def load_content(root: Path, diags: Diagnostics) -> Content | None:
-    """Read the briefing folder ``root``. Returns None when the configuration itself is unusable."""
+T = TypeVar("T")
+
+
+class FileMemo(Protocol):
+    """Results of reading files, kept between runs by a long-lived process (``briefgen serve``, see
+    briefgen/serve/memo.py)."""
+
+    def keep(self, paths: tuple[Path | None, ...], extra: object, diags: Diagnostics,
+             read: Callable[[Diagnostics], T]) -> T:
+        """``read(diags)``, or what it returned last time for the same ``paths`` when none of these files
+        changed on disk since and ``extra`` (what else ``read`` depends on) is equal; the diagnostics ``read``
+        added then are added to ``diags`` again."""
+
+
+def _fresh(paths: tuple[Path | None, ...], extra: object, diags: Diagnostics, read: Callable[[Diagnostics], T]) -> T:
+    return read(diags)
+
+
+def load_content(root: Path, diags: Diagnostics, memo: FileMemo | None = None) -> Content | None:
+    """Read the briefing folder ``root``. Returns None when the configuration itself is unusable.
+
+    ``memo`` keeps what each file gave (one capture and its annotation, one entity file, the configuration);
+    the checks across files run every time. The result is the same with or without it.
+    """
+    keep = memo.keep if memo is not None else _fresh
     content = root / "content"
     briefing_path = content / "briefing.yml"
     if not briefing_path.is_file():
         diags.error(Span(rel(briefing_path, root)), "no-briefing", "content/briefing.yml not found",
                     "run briefgen in a briefing folder (or pass -C DIR); see docs/content-format.md")
         return None
-    config = read_briefing(load_yaml_file(briefing_path, root, diags), rel(briefing_path, root), diags)
+    config = keep((briefing_path,), None, diags,
+                  lambda d: read_briefing(load_yaml_file(briefing_path, root, d), rel(briefing_path, root), d))
 
     entities: list[EntitySpec] = []
     for path in find_files(content / "entities", (".yml", ".yaml")):
-        entities.extend(read_entities(load_yaml_file(path, root, diags), rel(path, root), config, diags))
+        entities.extend(keep((path,), config, diags, functools.partial(_entity_file, path, root, config)))
     entities.sort(key=lambda e: e.id)
 
-    articles = load_articles(root, diags)
+    articles = load_articles(root, diags, keep)
 
     overview_path = content / "overview.md"
     overview = ""
@@ -55,10 +81,14 @@ def load_content(root: Path, diags: Diagnostics) -> Content | None:
     return Content(config, overview, rel(overview_path, root), tuple(entities), tuple(articles))
 
 
-def load_articles(root: Path, diags: Diagnostics) -> list[ArticleSpec]:
+def _entity_file(path: Path, root: Path, config: BriefingConfig | None, diags: Diagnostics) -> tuple[EntitySpec, ...]:
+    return tuple(read_entities(load_yaml_file(path, root, diags), rel(path, root), config, diags))
+
+
+def load_articles(root: Path, diags: Diagnostics, keep=_fresh) -> list[ArticleSpec]:
     folder = root / "content" / "articles"
-    captures = find_files(folder, CAPTURE_SUFFIXES)
-    annotations = {p.with_suffix("").as_posix(): p for p in find_files(folder, (".yml", ".yaml"))}
+    captures, yamls = find_files(folder, CAPTURE_SUFFIXES, (".yml", ".yaml"))
+    annotations = {p.with_suffix("").as_posix(): p for p in yamls}
     by_slug: dict[str, Path] = {}
     out = []
     for path in captures:
@@ -74,7 +104,7 @@ def load_articles(root: Path, diags: Diagnostics) -> list[ArticleSpec]:
             continue
         by_slug[slug] = path
         ann_path = annotations.pop(path.with_suffix("").as_posix(), None)
-        spec = load_article(path, shown, slug, ann_path, root, diags)
+        spec = keep((path, ann_path), None, diags, functools.partial(load_article, path, shown, slug, ann_path, root))
         if spec is not None:
             out.append(spec)
     for orphan in annotations.values():

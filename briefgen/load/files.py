@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -150,17 +151,42 @@ def capture_within_limits(text: str, fmt: str, shown: str, diags: Diagnostics) -
     return False
 
 
-def find_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """Files under ``folder`` with one of ``suffixes``, sorted, skipping hidden names and editor temp files."""
-    if not folder.is_dir():
-        return []
-    out = []
-    for p in folder.rglob("*"):
-        name = p.name
-        if name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp")):
+def find_files(folder: Path, suffixes: tuple[str, ...], *more: tuple[str, ...]):
+    """Files under ``folder`` with one of ``suffixes``, sorted, skipping hidden names and editor temp files.
+
+    Symbolic links are skipped (and linked folders not entered). With ``more`` suffix tuples, one sorted list
+    per tuple (``suffixes`` first) from a single walk of the folder.
+    """
+    groups = (suffixes,) + more
+    found: list[list[Path]] = [[] for _ in groups]
+    if folder.is_dir():
+        _walk(folder, groups, found)
+    if not more:
+        return sorted(found[0])
+    return tuple(sorted(x) for x in found)
+
+
+def _walk(folder: Path, groups: tuple[tuple[str, ...], ...], found: list[list[Path]]) -> None:
+    try:
+        with os.scandir(folder) as it:
+            entries = list(it)
+    except PermissionError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue  # hidden: the file, or everything in the folder
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _walk(folder / name, groups, found)
+                continue
+            if name.startswith(("~", "#")) or name.endswith(("~", ".swp", ".tmp")):
+                continue
+            dot = name.rfind(".")
+            suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+            for suffixes, out in zip(groups, found):
+                if suffix in suffixes and entry.is_file(follow_symlinks=False):
+                    out.append(folder / name)
+                    break
+        except OSError:
             continue
-        if any(part.startswith(".") for part in p.relative_to(folder).parts):
-            continue
-        if p.suffix.lower() in suffixes and p.is_file() and not p.is_symlink():
-            out.append(p)
-    return sorted(out)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from types import MappingProxyType
+from typing import Protocol
 
-from briefgen.clean.types import CleanedText
+from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import Mention
 from briefgen.load.types import Content, EntitySpec
@@ -58,8 +59,17 @@ def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[
     return frozenset(unlinked)
 
 
+class LocateMemo(Protocol):
+    """Located passages kept between runs by a long-lived process (``briefgen serve``, see briefgen/serve/memo.py)."""
+
+    def locate(self, slug: str, paragraphs: tuple[Paragraph, ...], words: str) -> int | None:
+        """What ``locate(paragraphs, words)`` returns, kept per article ``slug`` and ``words`` while the
+        article's paragraphs are equal."""
+
+
 def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str, CleanedText],
-                mentions: dict[str, tuple[Mention, ...]], diags: Diagnostics) -> Model:
+                mentions: dict[str, tuple[Mention, ...]], diags: Diagnostics, memo: LocateMemo | None = None) -> Model:
+    """``memo``: kept results of locating quoted words (the same model with or without it)."""
     config = content.config
     ids = list(entities)
 
@@ -108,10 +118,13 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
             return None
         if words is None:
             return Citation(source, None, None)
-        normal = normalized.get(source)
-        if normal is None:
-            normal = normalized[source] = [normalize(p.text) for p in art.paragraphs]
-        number = locate(art.paragraphs, words, normal)
+        if memo is not None:
+            number = memo.locate(source, art.paragraphs, words)
+        else:
+            normal = normalized.get(source)
+            if normal is None:
+                normal = normalized[source] = [normalize(p.text) for p in art.paragraphs]
+            number = locate(art.paragraphs, words, normal)
         if number is None:
             removed = any(normalize(words.strip('"\u201c\u201d')) in normalize(r.text) for r in art.removed)
             hint = ("these words are in a part cleaning removed; keep that paragraph with 'cleaning: {keep: [...]}'"

@@ -10,19 +10,21 @@ import functools
 import html
 import posixpath
 from collections import defaultdict
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Protocol
 
 import jinja2
 import yaml
 from markupsafe import Markup
 
-from briefgen.diagnostics import Diagnostics, Span
+from briefgen.diagnostics import Diagnostic, Diagnostics, Span
 from briefgen.link import Mention, build_matcher
 from briefgen.link.matcher import Matcher
 from briefgen.model.types import Article, Entity, Model
 from briefgen.render import format as fmt
-from briefgen.render.markdown import MarkdownContext, PageCitations, citation_label, render_markdown
+from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
     CitedSource, FactRow, Group, InfoRow, Link, MentionGroup, MentionRow, QuoteRow, esc, source_ref,
@@ -97,7 +99,8 @@ def _front_matter(title: str) -> Markup:
 class Renderer:
     """Renders every page of a model. One instance per build."""
 
-    def __init__(self, model: Model, env: jinja2.Environment, diags: Diagnostics, pdf: str | None = None):
+    def __init__(self, model: Model, env: jinja2.Environment, diags: Diagnostics, pdf: str | None = None,
+                 memo: PageMemo | None = None, templates: tuple = ()):
         self.model = model
         self.env = env
         self.diags = diags
@@ -105,10 +108,17 @@ class Renderer:
         """File name of the PDF export published beside the site, if any (linked from the home page)."""
         self.matcher: Matcher = build_matcher(tuple(e.spec for e in model.entities.values()))
         self._mention_tags: dict[tuple[str, str], str] = {}
+        self.memo = memo
+        """Pages of earlier runs (``briefgen serve``); None renders every page."""
+        self._shared: tuple = ()
+        if memo is not None:
+            self._shared = _shared_inputs(model, pdf, templates, memo)
 
     # -- the page list ------------------------------------------------------------------------------
     def pages(self) -> list[Page]:
         m = self.model
+        if self.memo is not None:
+            return self._memo_pages()
         out = [self.home()]
         for kind in m.config.kinds:
             out.append(self.kind_index(kind))
@@ -118,6 +128,42 @@ class Renderer:
         out.append(self.timeline())
         out.append(self.sources())
         return out
+
+    # -- pages kept between runs (briefgen serve) ---------------------------------------------------
+    def _memo_pages(self) -> list[Page]:
+        """The same pages as :meth:`pages`, each rendered only when what it reads differs from the run that
+        rendered it last (see :func:`page_inputs`); a reused page replays the diagnostics it added."""
+        m = self.model
+        keep = self._keep
+        out = [keep("index.md", page_inputs(m, "index.md", self._shared), self.home)]
+        for kind in m.config.kinds:
+            page = f"{kind.slug}/index.md"
+            out.append(keep(page, page_inputs(m, page, self._shared, kind=kind), functools.partial(self.kind_index, kind)))
+        for e in m.entities.values():
+            out.append(keep(e.page, page_inputs(m, e.page, self._shared, entity=e), functools.partial(self.entity, e)))
+        page = "articles/index.md"
+        out.append(keep(page, page_inputs(m, page, self._shared), self.articles_index))
+        for a in m.articles.values():
+            out.append(keep(a.page, page_inputs(m, a.page, self._shared, article=a), functools.partial(self.article, a)))
+        for page, make in (("timeline.md", self.timeline), ("sources.md", self.sources)):
+            out.append(keep(page, page_inputs(m, page, self._shared), make))
+        return out
+
+    def _keep(self, path: str, inputs: tuple, make: Callable[[], Page]) -> Page:
+        assert self.memo is not None
+        got = self.memo.get(path, inputs)
+        if got is not None:
+            self.diags.extend(got[1])
+            return got[0]
+        outer, own = self.diags, Diagnostics()
+        self.diags = own
+        try:
+            page = make()
+        finally:
+            self.diags = outer
+        outer.extend(own.items)
+        self.memo.put(path, inputs, page, tuple(own.items))
+        return page
 
     def _render(self, template: str, path: str, title: str, **ctx) -> Page:
         tpl = self.env.get_template(template)
@@ -424,6 +470,106 @@ def _first_sentence(text: str | None) -> str:
     return plain[: m.start()] if m else plain
 
 
-def render_pages(model: Model, briefing_root: Path | None, diags: Diagnostics, pdf: str | None = None) -> list[Page]:
-    """Every page of the site, in a stable order. ``pdf``: file name of a PDF published with the site."""
-    return Renderer(model, make_env(briefing_root), diags, pdf).pages()
+def render_pages(model: Model, briefing_root: Path | None, diags: Diagnostics, pdf: str | None = None,
+                 memo: PageMemo | None = None) -> list[Page]:
+    """Every page of the site, in a stable order. ``pdf``: file name of a PDF published with the site.
+
+    ``memo`` (``briefgen serve``) keeps pages between runs: a page whose inputs are unchanged is not rendered
+    again. The result is the same either way.
+    """
+    env = make_env(briefing_root)
+    templates = template_stamp(briefing_root) if memo is not None else ()
+    return Renderer(model, env, diags, pdf, memo, templates).pages()
+
+
+# -- what each page reads (for the page memo of briefgen serve) -----------------------------------------
+
+class PageMemo(Protocol):
+    """Pages of earlier runs, by path, with the inputs they were rendered from and the diagnostics they added."""
+
+    def get(self, path: str, inputs: tuple) -> tuple[Page, tuple[Diagnostic, ...]] | None:
+        """The page kept for ``path`` if it was rendered from inputs equal to ``inputs``."""
+    def put(self, path: str, inputs: tuple, page: Page, diagnostics: tuple[Diagnostic, ...]) -> None: ...
+    def version(self, name: str, value: tuple) -> int:
+        """A number that changes exactly when ``value`` differs from the last value given under ``name``
+        (so that pages compare one number instead of a large shared value)."""
+
+
+def template_stamp(briefing_root: Path | None) -> tuple:
+    """Name, size and modification time of every template file a page can read (the briefing's own
+    ``templates/`` and briefgen's defaults): any template edit changes it."""
+    out = []
+    folders = [default_template_dir()]
+    if briefing_root is not None:
+        folders.insert(0, briefing_root / "templates")
+    for folder in folders:
+        out.append(str(folder))
+        for top, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                try:
+                    st = os.stat(os.path.join(top, name))
+                except OSError:
+                    continue
+                out.append((top, name, st.st_mtime_ns, st.st_size, st.st_ino))
+    return tuple(out)
+
+
+def _shared_inputs(model: Model, pdf: str | None, templates: tuple, memo: PageMemo) -> tuple:
+    """Version numbers of what (nearly) every page reads: the templates, the configuration and PDF name; each
+    entity's id, name, page, kind and aliases (links, mention linking); each article's slug, title, page,
+    outlet and date (links, citation labels), in order."""
+    m = model
+    base = memo.version("base", (templates, m.config, pdf))
+    ents = memo.version("entities", tuple((i, e.spec.name, e.page, e.kind.id, tuple((a.text, a.case, a.ambiguous)
+                                           for a in e.spec.aliases)) for i, e in m.entities.items()))
+    arts = memo.version("articles", tuple((s, a.title, a.page, a.outlet, a.date) for s, a in m.articles.items()))
+    return (base, ents, arts)
+
+
+def _cited_texts(model: Model, texts) -> tuple:
+    """The paragraphs of every article that the ``[@slug "words"]`` citations in ``texts`` locate words in."""
+    out = []
+    for text in texts:
+        if text and "[@" in text:
+            for mm in CITE_RE.finditer(text):
+                art = model.articles.get(mm.group(1))
+                out.append((mm.group(1), art.paragraphs if art is not None else None))
+    return tuple(out)
+
+
+def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: Entity | None = None,
+                article: Article | None = None) -> tuple:
+    """Everything the page at ``page`` reads from ``model`` besides ``shared`` (see :func:`_shared_inputs`).
+
+    Pages rendered from equal inputs are equal: a change here that misses something a page reads would show
+    stale pages in ``briefgen serve`` (tests/serve compare it with clean runs after edits of each kind)."""
+    m = model
+    if entity is not None:
+        eid = entity.spec.id
+        mentions = m.mentions.get(eid, ())
+        seen: dict[str, None] = {}
+        for mm in mentions:
+            seen[mm.article] = None
+        markdown = [entity.spec.summary] + [fv.value for fv in entity.spec.fields
+                                            if (fd := entity.kind.field(fv.key)) is not None and fd.type == "markdown"]
+        return (shared, page, entity, m.facts.get(eid), m.quotes.get(eid), m.links_in.get(eid), mentions,
+                tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown))
+    if article is not None:
+        texts = [article.notes] + ([p.text for p in article.paragraphs] if article.fmt == "md" else [])
+        return (shared, page, article, m.cited_by.get(article.slug), _cited_texts(m, texts))
+    if kind is not None:
+        return (shared, page, kind, tuple((e, len(m.mentions.get(e.spec.id, ())),
+                                           len({mm.article for mm in m.mentions.get(e.spec.id, ())}))
+                                          for e in m.entities_of(kind.id)))
+    if page == "index.md":
+        return (shared, page, m.overview, m.overview_path, _cited_texts(m, [m.overview]),
+                tuple(sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]))
+    if page == "articles/index.md":
+        return (shared, page, tuple((a, len({mm.entity for mm in a.mentions})) for a in m.articles.values()))
+    if page == "timeline.md":
+        return (shared, page, m.timeline)
+    if page == "sources.md":
+        return (shared, page, tuple((subject, f.spec.reference) for subject, fs in m.facts.items() for f in fs
+                                    if f.spec.reference is not None), tuple(m.articles.values()))
+    raise ValueError(f"no inputs known for page {page!r}")

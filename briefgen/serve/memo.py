@@ -1,18 +1,89 @@
-"""Per-article work kept between rebuilds of ``briefgen serve`` (a :class:`briefgen.build.StageMemo`).
+"""Work kept between rebuilds of ``briefgen serve`` (a :class:`briefgen.build.StageMemo`).
 
-Cleaning a capture and linking its paragraphs are pure functions of their inputs, and at a few thousand
-articles they are about half of a rebuild. The serve process keeps their results, keyed by *everything*
-the functions read, and replays the diagnostics they added; an article whose capture, cleaning overrides
-and path are unchanged is not cleaned again, and its mentions are not searched again while no alias of any
-entity changed. Results not used by the latest rebuild are dropped, so memory follows the briefing.
+A rebuild runs the whole pipeline (load → clean → link → model → render) so that it knows every page, but
+most of the work is a pure function of a few inputs that a save rarely changes. The serve process keeps
+those results, keyed by *everything* the functions read, and replays the diagnostics they added:
+
+* **load**: what each file gave (one capture with its annotation, one entity file, ``briefing.yml``), while
+  the files are unchanged on disk (same size, modification and change times, inode) — see :meth:`Memo.keep`;
+  checks across files run every time;
+* **clean**: an article whose capture, cleaning overrides and path are unchanged is not cleaned again;
+* **link**: its mentions are not searched again while no alias of any entity changed;
+* **model**: quoted words located in an article are not searched for again while its paragraphs are equal;
+* **render**: a page whose inputs (:func:`briefgen.render.pages.page_inputs`) are equal to those of the run
+  that rendered it is not rendered again.
+
+Results not used by the latest rebuild are dropped, so memory follows the briefing.
 """
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+from typing import Callable, TypeVar
+
 from briefgen.clean import clean_capture
-from briefgen.clean.types import CleanedText
+from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.link import Mention, build_matcher, link_paragraphs
+from briefgen.load import load_content
+from briefgen.load.types import Content
+from briefgen.model import build_model
+from briefgen.model.locate import locate, normalize
+from briefgen.model.types import Model
+from briefgen.render.pages import Page, render_pages
+
+T = TypeVar("T")
+
+RACY_NS = 2_000_000_000
+"""A file modified less than this long (ns) before it was read may change again within the same timestamp
+tick and size; its result is not trusted by the next run (read again), as git does with its index."""
+
+
+def _stamp(path: Path | None) -> tuple | None:
+    if path is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+class _Pages:
+    """The render memo (a :class:`briefgen.render.pages.PageMemo`)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[tuple, Page, tuple[Diagnostic, ...]]] = {}
+        self.used: dict[str, tuple[tuple, Page, tuple[Diagnostic, ...]]] = {}
+        self.versions: dict[str, tuple[tuple, int]] = {}
+        self.rendered = self.reused = 0
+
+    def next_run(self) -> None:
+        if self.used:
+            self.kept, self.used = self.used, {}
+        self.rendered = self.reused = 0
+
+    def get(self, path: str, inputs: tuple) -> tuple[Page, tuple[Diagnostic, ...]] | None:
+        got = self.kept.get(path)
+        if got is None or got[0] != inputs:
+            return None
+        self.used[path] = got
+        self.reused += 1
+        return got[1], got[2]
+
+    def put(self, path: str, inputs: tuple, page: Page, diagnostics: tuple[Diagnostic, ...]) -> None:
+        self.used[path] = (inputs, page, diagnostics)
+        self.rendered += 1
+
+    def version(self, name: str, value: tuple) -> int:
+        old = self.versions.get(name)
+        if old is not None and old[0] == value:
+            return old[1]
+        n = old[1] + 1 if old is not None else 0
+        self.versions[name] = (value, n)
+        return n
 
 
 class Memo:
@@ -25,7 +96,14 @@ class Memo:
         self._matcher_key: tuple | None = None
         self._links: dict[tuple, tuple[Mention, ...]] = {}
         self._links_used: dict[tuple, tuple[Mention, ...]] = {}
+        self._files: dict[tuple, tuple[tuple, object, object, tuple[Diagnostic, ...], bool]] = {}
+        self._files_used: dict[tuple, tuple[tuple, object, object, tuple[Diagnostic, ...], bool]] = {}
+        self._normal: dict[str, tuple[tuple[Paragraph, ...], list[str]]] = {}
+        self._located: dict[tuple[str, str], tuple[tuple[Paragraph, ...], int | None]] = {}
+        self._located_used: dict[tuple[str, str], tuple[tuple[Paragraph, ...], int | None]] = {}
+        self.pages = _Pages()
         self.hits = self.misses = 0
+        self.files_read = 0
 
     def next_run(self) -> None:
         """Forget what the previous run did not use."""
@@ -33,7 +111,38 @@ class Memo:
             self._clean, self._clean_used = self._clean_used, {}
         if self._links_used:
             self._links, self._links_used = self._links_used, {}
+        if self._files_used:
+            self._files, self._files_used = self._files_used, {}
+        if self._located_used:
+            self._located, self._located_used = self._located_used, {}
+            cited = {slug for slug, _ in self._located}
+            self._normal = {s: v for s, v in self._normal.items() if s in cited}
+        self.pages.next_run()
         self.hits = self.misses = 0
+        self.files_read = 0
+
+    # -- load -----------------------------------------------------------------------------------------
+    def load_content(self, root: Path, diags: Diagnostics) -> Content | None:
+        return load_content(root, diags, self)
+
+    def keep(self, paths: tuple[Path | None, ...], extra: object, diags: Diagnostics,
+             read: Callable[[Diagnostics], T]) -> T:
+        """A :class:`briefgen.load.FileMemo`: ``read`` again when a file's size, modification or change time
+        or inode differs, when ``extra`` differs, or when a file was modified just before it was read last time."""
+        stamps = tuple(_stamp(p) for p in paths)
+        got = self._files.get(paths)
+        if got is None:
+            got = self._files_used.get(paths)
+        if got is None or got[0] != stamps or got[4] or got[1] != extra:
+            now = time.time_ns()
+            own = Diagnostics()
+            value = read(own)
+            racy = any(st and now - st[0] < RACY_NS for st in stamps)
+            got = (stamps, extra, value, tuple(own.items), racy)
+            self.files_read += 1
+        self._files_used[paths] = got
+        diags.extend(got[3])
+        return got[2]  # type: ignore[return-value]
 
     def clean_capture(self, text, fmt, path, overrides, diags: Diagnostics, *, first_line: int = 1) -> CleanedText:
         key = (text, fmt, path, overrides, first_line)
@@ -68,3 +177,24 @@ class Memo:
             got = link_paragraphs(slug, paragraphs, matcher)
         self._links_used[key] = got
         return got
+
+    # -- model ----------------------------------------------------------------------------------------
+    def build_model(self, content: Content, entities, cleaned, mentions, diags: Diagnostics) -> Model:
+        return build_model(content, entities, cleaned, mentions, diags, memo=self)
+
+    def locate(self, slug: str, paragraphs: tuple[Paragraph, ...], words: str) -> int | None:
+        """A :class:`briefgen.model.LocateMemo`."""
+        key = (slug, words)
+        got = self._located.get(key) or self._located_used.get(key)
+        if got is None or (got[0] is not paragraphs and got[0] != paragraphs):
+            normal = self._normal.get(slug)
+            if normal is None or (normal[0] is not paragraphs and normal[0] != paragraphs):
+                normal = self._normal[slug] = (paragraphs, [normalize(p.text) for p in paragraphs])
+            got = (paragraphs, locate(paragraphs, words, normal[1]))
+        self._located_used[key] = got
+        return got[1]
+
+    # -- render ---------------------------------------------------------------------------------------
+    def render_pages(self, model: Model, briefing_root: Path | None, diags: Diagnostics,
+                     pdf: str | None = None) -> list[Page]:
+        return render_pages(model, briefing_root, diags, pdf=pdf, memo=self.pages)

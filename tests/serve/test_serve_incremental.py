@@ -174,3 +174,182 @@ def test_memo_gives_exactly_what_a_fresh_compile_gives(tmp_path: Path) -> None:
     assert any(d.code == "cleaning-unmatched" for d in diags)  # replayed from the memo
     edit(actors, "name: Toshimitsu Motegi", "name: Motegi Toshimitsu")  # an alias changes: mentions again
     assert memoized() == fresh()
+
+
+class _Twin:
+    """A memoised compile (as ``briefgen serve`` runs it) next to a fresh one, on the same folder."""
+
+    def __init__(self, root: Path):
+        from briefgen.serve.memo import Memo
+
+        self.root = root
+        self.memo = Memo()
+        self.mtime = 1_500_000_000  # every edit gets its own modification time, well in the past (not "racy")
+
+    def touch(self, path: Path) -> None:
+        import os
+
+        self.mtime += 10
+        os.utime(path, (self.mtime, self.mtime))
+
+    def write(self, path: Path, text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        self.touch(path)
+
+    def edit(self, path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        self.write(path, text.replace(old, new, 1))
+
+    def check(self) -> tuple[set[str], list]:
+        """Compile both ways; they must give the same pages and diagnostics. Returns the pages rendered again."""
+        from briefgen.build import compile_briefing
+        from briefgen.diagnostics import Diagnostics
+
+        d1, d2 = Diagnostics(), Diagnostics()
+        fresh = compile_briefing(self.root, d1)
+        before = {p.path: p.markdown for p in getattr(self, "last", ())}
+        self.memo.next_run()
+        kept = compile_briefing(self.root, d2, memo=self.memo)
+        assert [p.path for p in kept.pages] == [p.path for p in fresh.pages]
+        differ = [a.path for a, b in zip(kept.pages, fresh.pages) if a != b]
+        assert not differ, f"memoised pages differ from a fresh compile: {differ[:10]}"
+        assert d2.sorted() == d1.sorted()
+        self.last = kept.pages
+        return {p.path for p in kept.pages if before.get(p.path) != p.markdown}, d1.sorted()
+
+
+def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp_path: Path) -> None:
+    """Load, locate and page memos: after each edit the memoised compile equals a fresh one, and the memos did
+    reuse work (so a memo that recomputes everything would fail here too)."""
+    root = copy_briefing(tmp_path / "demo")
+    c = root / "content"
+    actors, arts = c / "entities" / "actors.yml", c / "articles"
+    moscow = arts / "2019-05-10-business-standard-lavrov-kono-moscow"
+    motegi_art = arts / "2019-12-20-business-standard-lavrov-motegi-moscow"
+    t = _Twin(root)
+    for p in sorted(c.rglob("*")):
+        if p.is_file():
+            t.touch(p)
+    t.check()
+    changed, _ = t.check()
+    assert not changed and t.memo.files_read == 0 and t.memo.pages.rendered == 0
+    n_pages = t.memo.pages.reused
+
+    # an article's notes: its page (and the lists showing whole articles) only; one file read again
+    t.edit(moscow.with_suffix(".yml"), "**Words are missing", "**Many words are missing")
+    changed, _ = t.check()
+    assert t.memo.files_read == 1 and t.memo.misses == 0
+    assert f"articles/{moscow.name}.md" in changed and len(changed) == 1
+    assert t.memo.pages.rendered <= 4, t.memo.pages.rendered
+
+    # a quote's words: the speaker's page, the article page, the timeline may change; located anew
+    t.edit(moscow.with_suffix(".yml"), "text: The task is not easy, it's clear it will only be solved by long, painstaking",
+           "text: it's clear it will only be solved by long, painstaking")
+    changed, _ = t.check()
+    assert "actors/lavrov.md" in changed and t.memo.pages.rendered < n_pages // 2
+
+    # a quote that is not in its source, then fixed
+    t.edit(moscow.with_suffix(".yml"), "text: it's clear it will only", "text: it's obvious it will only")
+    _, diags = t.check()
+    assert any(d.code == "quote-not-found" for d in diags)
+    t.edit(moscow.with_suffix(".yml"), "text: it's obvious it will only", "text: it's clear it will only")
+    t.check()
+
+    # an entity's title: every page naming it
+    t.edit(actors, "name: Toshimitsu Motegi", "name: Motegi Toshimitsu")
+    changed, _ = t.check()
+    assert "actors/motegi.md" in changed and f"articles/{motegi_art.name}.md" in changed
+
+    # an alias added: mentions are searched again
+    t.edit(actors, "aliases: [USSR]", "aliases: [USSR, Soviets]")
+    t.check()
+
+    # a fact's value
+    t.edit(moscow.with_suffix(".yml"), "value: some 20,000 people", "value: about 20,000 people")
+    changed, _ = t.check()
+    assert any(p.startswith("issues/") or p.startswith("islands/") or p.startswith("places/") for p in changed), changed
+
+    # a new entity whose summary cites an article's words and links another entity
+    t.write(actors, actors.read_text(encoding="utf-8") + "\n- id: test-envoy\n  kind: actor\n  name: Test Envoy\n"
+            "  summary: An envoy who met [Lavrov](entity:lavrov) [@2019-05-10-business-standard-lavrov-kono-moscow "
+            "\"meeting 25 times since 2013\"].\n")
+    changed, _ = t.check()
+    assert "actors/test-envoy.md" in changed
+
+    # the cited article's text: the citation now points elsewhere, or nowhere
+    t.edit(moscow.with_suffix(".txt"), "meeting 25 times since 2013", "meeting 26 times since 2013")
+    _, diags = t.check()
+    assert any(d.code == "quote-not-found" and d.span.path == "content/entities/actors.yml" for d in diags)
+    t.edit(moscow.with_suffix(".txt"), "meeting 26 times since 2013", "meeting 25 times since 2013")
+    t.check()
+
+    # words around a mention (same length: the mentions are equal, their sentences are not), then a new
+    # paragraph (every later quote is located in another paragraph)
+    t.edit(moscow.with_suffix(".txt"), "despite several previous rounds", "despite several Previous rounds")
+    changed, _ = t.check()
+    assert "places/tokyo.md" in changed  # its summary cites nothing there: the page shows the sentence
+    t.edit(moscow.with_suffix(".txt"), "Lavrov told journalists", "Lavrov told Journalists")
+    changed, _ = t.check()
+    assert "actors/lavrov.md" in changed
+    t.edit(moscow.with_suffix(".txt"), "Lavrov told Journalists following his meeting with Japanese counterpart\n",
+           "Lavrov told Journalists following his meeting with Japanese counterpart\n\n"
+           "Officials gave no further details of the talks on the islands.\n")
+    changed, _ = t.check()
+    assert "actors/kono.md" in changed
+
+    # notes citing another article's words; that article gets a new paragraph before them
+    t.edit(moscow.with_suffix(".yml"), "**Many words are missing",
+           '[@2019-12-20-business-standard-lavrov-motegi-moscow "has deployed missile systems on the islands"] '
+           "**Many words are missing")
+    t.check()
+    t.edit(motegi_art.with_suffix(".txt"), "The islands' current population is around 20,000 people.\n",
+           "The islands' current population is around 20,000 people.\n\nA paragraph added for the test.\n")
+    changed, _ = t.check()
+    assert f"articles/{moscow.name}.md" in changed
+
+    # the configuration's kinds and alias case: entity files are read again (they depend on it)
+    t.edit(c / "briefing.yml", "case: exact", "case: ignore")
+    t.check()
+    t.edit(c / "briefing.yml", "case: ignore", "case: exact")
+    t.check()
+    t.edit(c / "briefing.yml", "      type: {type: text, label: Type}\n",
+           "      type: {type: text, label: Type}\n      motto: {type: text, label: Motto, required: true}\n")
+    _, diags = t.check()
+    assert any(d.code == "missing-key" and d.span.path == "content/entities/actors.yml" for d in diags)
+    t.edit(c / "briefing.yml", "      motto: {type: text, label: Motto, required: true}\n", "")
+    t.check()
+
+    # an article's origin (the sources page shows it)
+    t.edit(moscow.with_suffix(".yml"), "  Text copied from", "  Text taken from")
+    changed, _ = t.check()
+    assert "sources.md" in changed
+
+    # an article's title (citation labels and links stay, titles change) and date
+    t.edit(moscow.with_suffix(".yml"), "title: Russia, Japan say", "title: Russia and Japan say")
+    t.check()
+    t.edit(moscow.with_suffix(".yml"), "date: 2019-05-10", "date: 2019-05-11")
+    t.check()
+
+    # broken YAML (errors, nothing else read again), then fixed
+    good = actors.read_text(encoding="utf-8")
+    t.write(actors, good + "- id: [unclosed\n")
+    _, diags = t.check()
+    assert any(d.severity.value == "error" and d.span.path == "content/entities/actors.yml" for d in diags)
+    t.write(actors, good.replace("Russia's foreign minister", "Russia's veteran foreign minister"))
+    t.check()
+
+    # the configuration (every page shows it), the overview, a template override, an article deleted
+    t.edit(c / "briefing.yml", "subtitle: Russia–Japan", "subtitle: Japan–Russia")
+    t.check()
+    t.edit(c / "overview.md", "Kuril", "Kurile")
+    t.check()
+    (root / "templates").mkdir()
+    tpl = (ROOT / "templates" / "article.md.j2").read_text(encoding="utf-8")
+    t.write(root / "templates" / "article.md.j2", tpl + "\nOverridden.\n")
+    changed, _ = t.check()
+    assert f"articles/{motegi_art.name}.md" in changed and "actors/lavrov.md" not in changed
+    moscow.with_suffix(".txt").unlink()
+    moscow.with_suffix(".yml").unlink()
+    _, diags = t.check()
+    assert any(d.code in ("unknown-article", "unknown-entity") for d in diags)
