@@ -46,7 +46,7 @@ if str(HERE) not in sys.path:
 
 STAGES = ("load", "clean", "link", "model", "render", "write", "mkdocs")
 TARGETS = {"overhead_ratio": 1.1, "ms_per_page": 15.0, "scaling_ratio": 4.4, "link_mb_per_s": 30.0,
-           "peak_rss_mib": 500.0}
+           "peak_memory_mib": 500.0}
 LINK_ALIASES = 1000
 
 
@@ -121,17 +121,83 @@ def _child_build(root: str, out: str, pdf: bool) -> int:
 
 # ------------------------------------------------------------------------------------------ parent side
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (via /proc/PID/task/TID/children)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def _memory(pids: list[int]) -> tuple[int, int]:
+    """(sum of Pss, sum of Rss) in KiB over ``pids``, from /proc/PID/smaps_rollup."""
+    pss = rss = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+        except OSError:
+            pass
+    return pss, rss
+
+
+class TreeMemory:
+    """Samples the memory of a process and all its descendants (the build's page workers) every 50 ms.
+
+    ``ru_maxrss`` says only the peak of the largest single process; a forked worker shares most of its pages with
+    its parent, so adding the processes' RSS counts those pages twice. The proportional set size (Pss: each
+    shared page divided among the processes sharing it) adds up to the memory the build really occupies."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid = pid
+        self.peak_pss = self.peak_rss = 0
+        self.most_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            pids = _tree(self.pid)
+            pss, rss = _memory(pids)
+            self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
+            self.most_processes = max(self.most_processes, len(pids))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def run_measured(cmd: list[str], cwd: Path | None = None) -> dict:
-    """Run ``cmd``; wall seconds, exit code, output and the peak RSS (KiB) of exactly this child."""
+    """Run ``cmd``; wall seconds, exit code, output, CPU seconds (with its reaped descendants), the peak RSS (KiB)
+    of its largest process (``ru_maxrss``) and the peak Pss/Rss summed over its process tree (sampled)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t = time.perf_counter()
         p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        _, status, usage = os.wait4(p.pid, 0)
+        mem = TreeMemory(p.pid)
+        try:
+            _, status, usage = os.wait4(p.pid, 0)
+        finally:
+            mem.stop()
         wall = time.perf_counter() - t
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "rc": p.returncode, "maxrss_kib": usage.ru_maxrss,
+                "tree_pss_kib": mem.peak_pss, "tree_rss_kib": mem.peak_rss, "processes": mem.most_processes,
                 "stdout": out.read().decode(errors="replace"), "stderr": err.read().decode(errors="replace")}
 
 
@@ -161,7 +227,8 @@ def build_once(root: Path, pdf: bool) -> dict:
         child = json.loads(result.read_text())
     stages = child["stages"]
     other = r["wall_s"] - sum(stages.values())
-    return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "maxrss_kib": r["maxrss_kib"], "pages": child["pages"], "stages": stages,
+    return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "maxrss_kib": r["maxrss_kib"], "tree_pss_kib": r["tree_pss_kib"],
+            "tree_rss_kib": r["tree_rss_kib"], "processes": r["processes"], "pages": child["pages"], "stages": stages,
             "startup_and_other_s": other, "imports_s": child["imports_s"], "stages_cpu": child["stages_cpu"],
             "startup_and_other_cpu_s": r["cpu_s"] - sum(child["stages_cpu"].values())}
 
@@ -172,7 +239,8 @@ def bare_mkdocs_once(root: Path) -> dict:
                           str(root / "build" / "mkdocs.yml"), "-d", str(Path(tmp) / "site")])
     if r["rc"] != 0:
         raise SystemExit(f"run: bare mkdocs build failed (exit {r['rc']}):\n{r['stderr'][-3000:]}")
-    return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "maxrss_kib": r["maxrss_kib"]}
+    return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "maxrss_kib": r["maxrss_kib"], "tree_pss_kib": r["tree_pss_kib"],
+            "tree_rss_kib": r["tree_rss_kib"]}
 
 
 def external_pdf(root: Path) -> float | None:
@@ -256,7 +324,11 @@ def measure(articles: int, entities: int, seed: int, out: Path | None, pdf: bool
         "ms_per_page_cpu": 1000 * b["cpu_s"] / max(b["pages"], 1),
         "bare_ms_per_page": 1000 * bare["wall_s"] / max(b["pages"], 1),
         "peak_rss_mib": max(x["maxrss_kib"] for x in builds) / 1024,
+        "peak_memory_mib": max(x["tree_pss_kib"] for x in builds) / 1024,
+        "peak_rss_sum_mib": max(x["tree_rss_kib"] for x in builds) / 1024,
+        "processes": max(x["processes"] for x in builds),
         "bare_peak_rss_mib": max(x["maxrss_kib"] for x in bares) / 1024,
+        "bare_peak_memory_mib": max(x["tree_pss_kib"] for x in bares) / 1024,
         "runs": {"briefgen_build_s": [x["wall_s"] for x in builds], "bare_mkdocs_s": [x["wall_s"] for x in bares]},
     }
     if link:
@@ -304,7 +376,7 @@ def check_targets(r: dict, scaling: dict | None) -> dict:
     t = {
         "overhead_ratio": most("overhead_ratio", r["overhead_ratio"], r["overhead_ratio_cpu"]),
         "ms_per_page": most("ms_per_page", r["ms_per_page"], r["ms_per_page_cpu"]),
-        "peak_rss_mib": most("peak_rss_mib", r["peak_rss_mib"]),
+        "peak_memory_mib": most("peak_memory_mib", r["peak_memory_mib"]),
     }
     if "linking" in r:
         v, c = r["linking"]["mb_per_s"], r["linking"]["mb_per_s_cpu"]
@@ -330,7 +402,9 @@ def table(r: dict, scaling: dict | None, targets: dict) -> str:
     lines.insert(1, "-" * (w + 20))
     lines.append("")
     lines.append(f"overhead ratio (CPU): {r['overhead_ratio_cpu']:.2f}   ms per page (CPU): {r['ms_per_page_cpu']:.1f}")
-    lines.append(f"output pages: {r['pages']}   peak RSS: {r['peak_rss_mib']:.0f} MiB (bare mkdocs {r['bare_peak_rss_mib']:.0f} MiB)")
+    lines.append(f"output pages: {r['pages']}   peak memory (Pss of all {r['processes']} processes): "
+                 f"{r['peak_memory_mib']:.0f} MiB (bare mkdocs {r['bare_peak_memory_mib']:.0f} MiB); "
+                 f"largest process RSS {r['peak_rss_mib']:.0f} MiB, RSS summed {r['peak_rss_sum_mib']:.0f} MiB")
     if "linking" in r:
         lk = r["linking"]
         lines.append(f"linking: {lk['mb']:.1f} MB, {lk['aliases']} aliases, {lk['mentions']} mentions: "
