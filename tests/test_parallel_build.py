@@ -131,3 +131,20 @@ def test_killing_the_build_stops_its_workers(tmp_path: Path) -> None:
     while [p for p in _workers_of(root) if p in workers]:
         assert time.monotonic() < deadline, "the worker outlived its killed parent"
         time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_larger_briefing_split_three_ways_is_identical(tmp_path: Path) -> None:
+    """160 pages in three shares (each share's first and last pages, search index joins, anchors across shares)."""
+    sys.path.insert(0, str(ROOT / "tests" / "hardening"))
+    from test_atomic import larger_briefing
+
+    root = larger_briefing(tmp_path / "big")
+    one = run_cli("-C", str(root), "build", "-j", "1")
+    assert one.returncode == 0, one.stderr
+    first = tree(root / "site")
+    three = run_cli("-C", str(root), "build", "-j", "3")
+    assert three.returncode == 0, three.stderr
+    again = tree(root / "site")
+    assert sorted(first) == sorted(again)
+    assert [k for k in first if first[k] != again[k]] == []
