@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,6 +170,10 @@ def finish_offline(staged: Path, diags: Diagnostics, only: tuple[str, ...] | Non
     return not found
 
 
+_MKDOCS_DOC = re.compile(r"\b(?:Doc file|Error reading page|Error building page) '([^']+\.md)'")
+"""The page a MkDocs message is about (a path under build/docs/)."""
+
+
 def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,
               site_dir: Path | None = None, progress: Progress = _noop,
               extra: Callable[[Path], bool] | None = None, workers: int | None = None) -> bool:
@@ -199,8 +204,13 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
                             None if progress is _noop else progress, workers=workers,
                             inspect=lambda rel, html: scan_html(html, rel))
         if not result.ok:
+            overrides = tdir.is_dir() and any(p.is_file() for p in tdir.rglob("*"))
             for msg in result.messages:
-                diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs: {msg}",
+                doc = _MKDOCS_DOC.search(msg)
+                where = Span(f"{BUILD_DIR}/docs/{doc.group(1)}") if doc else Span(f"{BUILD_DIR}/mkdocs.yml")
+                diags.error(where, "mkdocs", f"MkDocs: {msg}",
+                            "the generated page comes from your templates/ overrides: fix the template that wrote it"
+                            if overrides else
                             "this is a briefgen bug if your content passed 'briefgen check'; please report it")
             discard(staged)
             return False

@@ -148,3 +148,18 @@ def test_larger_briefing_split_three_ways_is_identical(tmp_path: Path) -> None:
     again = tree(root / "site")
     assert sorted(first) == sorted(again)
     assert [k for k in first if first[k] != again[k]] == []
+
+
+def test_mkdocs_warning_in_a_worker_page_is_located_at_the_generated_page(tmp_path: Path) -> None:
+    root = copy_briefing(tmp_path / "demo")
+    (root / "templates").mkdir()
+    template = (ROOT / "templates" / "entity.md.j2").read_text()
+    (root / "templates" / "entity.md.j2").write_text(
+        template + '{% if entity.spec.id == "vladivostok" %}[missing](../nowhere.md){% endif %}\n')
+    for jobs in ("1", "2"):
+        proc = run_cli("-C", str(root), "build", "-j", jobs)
+        assert proc.returncode == 1
+        assert ("build/docs/places/vladivostok.md:1:1: error[mkdocs]: MkDocs: Doc file 'places/vladivostok.md' "
+                "contains a link '../nowhere.md'") in proc.stderr, proc.stderr
+        assert "hint: the generated page comes from your templates/ overrides" in proc.stderr
+        assert not (root / "site").exists()
