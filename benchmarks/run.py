@@ -52,6 +52,13 @@ LINK_ALIASES = 1000
 
 # ------------------------------------------------------------------------------------------ child side
 
+def _cpu_with_workers() -> float:
+    """CPU seconds of this process plus its finished children (the MkDocs page workers, reaped when MkDocs'
+    stage ends, so their time lands in that stage)."""
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
+
+
 def _child_build(root: str, out: str, pdf: bool) -> int:
     """Run ``briefgen build`` in this process, recording stage timings (runs in the child)."""
     t0 = time.perf_counter()
@@ -71,7 +78,7 @@ def _child_build(root: str, out: str, pdf: bool) -> int:
 
         def add(self, stage: str, seconds: float) -> None:
             super().add(stage, seconds)
-            now = time.process_time()
+            now = _cpu_with_workers()
             cpu[stage] = cpu.get(stage, 0.0) + now - cpu_mark[0]
             cpu_mark[0] = now
 
@@ -106,7 +113,7 @@ def _child_build(root: str, out: str, pdf: bool) -> int:
 
     build.compile_briefing = counting
     t_imports = time.perf_counter() - t0
-    cpu_mark[0] = time.process_time()
+    cpu_mark[0] = _cpu_with_workers()
     rc = cli.main(["-C", root, "build", "-q"] + (["--pdf"] if pdf else []))
     total = time.perf_counter() - t0
     stages = dict(recorded[0].stages) if recorded else {}
