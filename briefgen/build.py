@@ -174,6 +174,43 @@ _MKDOCS_DOC = re.compile(r"\b(?:Doc file|Error reading page|Error building page)
 """The page a MkDocs message is about (a path under build/docs/)."""
 
 
+def _report_mkdocs(result, root: Path, diags: Diagnostics) -> None:
+    """Diagnostics for a failed MkDocs build: a failing theme template at its line in the briefing's
+    ``templates/overrides/``; MkDocs' complaints about a page at the generated page under build/docs/."""
+    from briefgen.emit.project import BUILD_DIR
+
+    tdir = root / "templates"
+    overrides = tdir.is_dir() and any(p.is_file() for p in tdir.rglob("*"))
+    fault = result.fault
+    for msg in result.messages:
+        doc = _MKDOCS_DOC.search(msg)
+        if fault is not None and msg.startswith(("Error building page", "Error reading page")):
+            continue  # said below, at the template
+        where = Span(f"{BUILD_DIR}/docs/{doc.group(1)}") if doc else Span(f"{BUILD_DIR}/mkdocs.yml")
+        diags.error(where, "mkdocs", f"MkDocs: {msg}",
+                    "the generated page comes from your templates/ overrides: fix the template that wrote it"
+                    if overrides else
+                    "this is a briefgen bug if your content passed 'briefgen check'; please report it")
+    if fault is not None:
+        path = Path(fault.file)
+        built = (root / BUILD_DIR / "overrides").resolve()
+        try:
+            rel = path.resolve().relative_to(built).as_posix()
+            shown = f"templates/overrides/{rel}"
+            theirs = True
+        except (OSError, ValueError):
+            shown, theirs = (f"(theme) {path.name}" if path.is_absolute() else fault.file), False
+        what = (f"'{fault.missing}' is neither in templates/overrides/ nor a template of the theme" if fault.missing
+                else fault.message)
+        diags.error(Span(shown, fault.line), "template", f"theme template failed: {what}",
+                    "fix your override, or delete it to use the theme's own template" if theirs else
+                    "a template override of yours probably passes the theme something it does not expect: "
+                    "check templates/overrides/ against Material for MkDocs' templates")
+    elif result.crash:
+        diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs stopped: {result.crash}",
+                    "this is a briefgen bug if your content passed 'briefgen check'; please report it")
+
+
 def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,
               site_dir: Path | None = None, progress: Progress = _noop,
               extra: Callable[[Path], bool] | None = None, workers: int | None = None) -> bool:
@@ -204,14 +241,7 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
                             None if progress is _noop else progress, workers=workers,
                             inspect=lambda rel, html: scan_html(html, rel))
         if not result.ok:
-            overrides = tdir.is_dir() and any(p.is_file() for p in tdir.rglob("*"))
-            for msg in result.messages:
-                doc = _MKDOCS_DOC.search(msg)
-                where = Span(f"{BUILD_DIR}/docs/{doc.group(1)}") if doc else Span(f"{BUILD_DIR}/mkdocs.yml")
-                diags.error(where, "mkdocs", f"MkDocs: {msg}",
-                            "the generated page comes from your templates/ overrides: fix the template that wrote it"
-                            if overrides else
-                            "this is a briefgen bug if your content passed 'briefgen check'; please report it")
+            _report_mkdocs(result, root, diags)
             discard(staged)
             return False
         if not finish_offline(staged, diags, scanned=dict(result.inspected)) or (extra is not None and not extra(staged)):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from briefgen.render.errors import TemplateFault, template_fault
+
 
 @dataclass(frozen=True)
 class MkDocsResult:
@@ -25,6 +27,10 @@ class MkDocsResult:
     """(site path, result) of ``inspect`` for every page written, in MkDocs' page order."""
     workers: int = 1
     """Processes that shared MkDocs' page loops (see :mod:`briefgen.emit.mkdocs_parallel`)."""
+    fault: TemplateFault | None = None
+    """The theme template (an override, usually) that failed, when that is what stopped the build."""
+    crash: str = ""
+    """An unexpected exception that stopped MkDocs (type and message), for the bug report."""
 
 
 class _Collect(logging.Handler):
@@ -147,6 +153,7 @@ def build_site(config_file: Path, site_dir: Path, epoch: int,
         workers = 1
     collect = _Collect()
     inspected: tuple = ()
+    overrides = (config_file.parent / "overrides",)
     with _quiet_mkdocs(collect), _source_date_epoch(epoch):
         try:
             cfg = load_mkdocs_config(config_file, site_dir)
@@ -167,4 +174,10 @@ def build_site(config_file: Path, site_dir: Path, epoch: int,
             if msg and not collect.messages:
                 collect.messages.append(msg)
             return MkDocsResult(False, tuple(collect.messages), workers=workers)
+        except mkdocs_parallel.WorkerFailed as exc:
+            return MkDocsResult(False, tuple(collect.messages), workers=workers, fault=exc.fault, crash=exc.crash)
+        except Exception as exc:  # a theme template (override) failing, or a bug: reported, never a traceback
+            fault = template_fault(exc, overrides)
+            return MkDocsResult(False, tuple(collect.messages), workers=workers, fault=fault,
+                                crash="" if fault else f"{type(exc).__name__}: {exc}")
     return MkDocsResult(not collect.messages, tuple(collect.messages), inspected, workers)

@@ -31,10 +31,22 @@ import select
 import signal
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
+
+from briefgen.render.errors import template_fault
 
 Inspect = Callable[[str, str], object]
 """Called as (site path, HTML) for each page MkDocs writes; the results come back in page order."""
+
+
+class WorkerFailed(Exception):
+    """A page worker stopped on an exception; ``fault`` locates it when a template raised it."""
+
+    def __init__(self, message: str, fault, crash: str) -> None:
+        super().__init__(message)
+        self.fault = fault
+        self.crash = crash
 
 
 def can_split() -> bool:
@@ -58,6 +70,10 @@ class Share:
     """Why this share could not be done ('' when it was)."""
     processes: int = 1
     """How many processes shared the pages (in the merged result)."""
+    fault: object = None
+    """The failing template (a :class:`~briefgen.render.errors.TemplateFault`), when one made this share fail."""
+    crash: str = ""
+    """The exception that made this share fail, when it was not a template's."""
 
 
 def _shares(doc_files: list, n: int) -> list[list]:
@@ -128,6 +144,7 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
 
     counts = {"mkdocs": 0, "theme": 0}
     total = [0]
+    overrides = (Path(cfg.config_file_path).parent / "overrides",) if cfg.config_file_path else ()
 
     def tick_parent(stage: str) -> None:
         counts[stage] += 1
@@ -196,7 +213,7 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
                 pid = os.fork()
                 if pid == 0:  # the worker
                     os.close(r)
-                    _run_worker(w, lambda k=k: do_share(shares[k], False), hooks, collect)
+                    _run_worker(w, lambda k=k: do_share(shares[k], False), hooks, collect, overrides)
                 os.close(w)
                 children.append((pid, r))
             readers = [_Reader(pid, r) for pid, r in children]
@@ -225,7 +242,7 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             collect.messages.extend(share.messages)
         for share in results:
             if share.failed:
-                raise BuildError(share.failed)
+                raise WorkerFailed(share.failed, share.fault, share.crash)
             merged.entries.extend(share.entries)
             merged.inspected.extend(share.inspected)
             merged.anchors.update(share.anchors)
@@ -297,7 +314,7 @@ class _Reader:
         return pickle.loads(bytes(self.buf))
 
 
-def _run_worker(fd: int, work: Callable[[], Share], hooks: _Hooks, collect) -> None:
+def _run_worker(fd: int, work: Callable[[], Share], hooks: _Hooks, collect, overrides: tuple) -> None:
     """In a forked worker: do the share, write ticks and the result to ``fd``, and leave without cleanup
     (the parent owns every resource the fork copied)."""
     code = 1
@@ -310,8 +327,10 @@ def _run_worker(fd: int, work: Callable[[], Share], hooks: _Hooks, collect) -> N
         try:
             share = work()
             code = 0
-        except Exception as exc:  # reported by the parent, worded like MkDocs' own page errors
-            share = Share(messages=collect.messages[mark:], failed=f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # reported by the parent, located when a template raised it
+            fault = template_fault(exc, overrides)
+            share = Share(messages=collect.messages[mark:], failed=f"{type(exc).__name__}: {exc}", fault=fault,
+                          crash="" if fault else f"{type(exc).__name__}: {exc}")
         data = b"R" + pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:

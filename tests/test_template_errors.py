@@ -1,0 +1,56 @@
+"""A broken template override is the author's input: the build stops with the template's file and line, what is
+wrong and how to fix it — exit 1, no traceback, the previous site kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_briefing, run_cli
+
+THEME_CASES = [
+    ("undefined", '{% extends "base.html" %}\n{% block content %}{{ page.nonexistent.x }}{% endblock %}\n',
+     "templates/overrides/main.html:2:1: error[template]: theme template failed: "
+     "'mkdocs.structure.pages.Page object' has no attribute 'nonexistent'"),
+    ("syntax", '{% extends "base.html" %}\n\n{% block content %}{% if %}{% endblock %}\n',
+     "templates/overrides/main.html:3:1: error[template]: theme template failed: Expected an expression"),
+    ("missing-include", '{% extends "base.html" %}\n{% block content %}\n{% include "partials/nope.html" %}{% endblock %}\n',
+     "templates/overrides/main.html:3:1: error[template]: theme template failed: 'partials/nope.html' is neither in "
+     "templates/overrides/ nor a template of the theme"),
+    ("last-page-only",  # fails only on the last page MkDocs writes: in a page worker when the pages are shared
+     '{% extends "base.html" %}\n{% block content %}\n\n{% if page.file.src_uri == "places/vladivostok.md" %}'
+     '{{ page.nonexistent.x }}{% endif %}{{ super() }}{% endblock %}\n',
+     "templates/overrides/main.html:4:1: error[template]: theme template failed: "
+     "'mkdocs.structure.pages.Page object' has no attribute 'nonexistent'"),
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = copy_briefing(tmp_path_factory.mktemp("tpl") / "demo")
+    assert run_cli("-C", str(root), "build").returncode == 0
+    return root
+
+
+def _site(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "site").rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("name,override,expected", THEME_CASES, ids=[c[0] for c in THEME_CASES])
+def test_broken_theme_override_is_located(built: Path, jobs: str, name: str, override: str, expected: str) -> None:
+    before = _site(built)
+    overrides = built / "templates" / "overrides"
+    overrides.mkdir(parents=True, exist_ok=True)
+    (overrides / "main.html").write_text(override)
+    try:
+        proc = run_cli("-C", str(built), "build", "-j", jobs)
+    finally:
+        (overrides / "main.html").unlink()
+    assert proc.returncode == 1
+    assert expected in proc.stderr, proc.stderr
+    assert "hint: fix your override, or delete it to use the theme's own template" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "site/ left as it was" in proc.stderr
+    assert _site(built) == before
