@@ -162,8 +162,12 @@ def find_files(folder: Path, suffixes: tuple[str, ...], *more: tuple[str, ...]):
     if folder.is_dir():
         _walk(folder, groups, found)
     if not more:
-        return sorted(found[0])
-    return tuple(sorted(x) for x in found)
+        return sorted(found[0], key=_parts)
+    return tuple(sorted(x, key=_parts) for x in found)
+
+
+def _parts(path: Path) -> tuple[str, ...]:
+    return path.parts  # the order of sorted(paths), without comparing Path objects
 
 
 def _walk(folder: Path, groups: tuple[tuple[str, ...], ...], found: list[list[Path]]) -> None:

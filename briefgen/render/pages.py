@@ -63,11 +63,17 @@ def make_env(briefing_root: Path | None) -> jinja2.Environment:
     still checks each template file's modification time, so edits (``briefgen serve``) are picked up.
     """
     user = briefing_root / "templates" if briefing_root is not None else None
-    return _env(str(user) if user is not None and user.is_dir() else None)
+    if user is None or not user.is_dir():
+        return _env(None, ())
+    # which templates the briefing overrides is part of the key: a template compiled from briefgen's defaults
+    # is still "up to date" for Jinja when an override of it appears
+    names = tuple(sorted(os.path.relpath(os.path.join(top, n), user) for top, _, files in os.walk(user) for n in files
+                         if n.endswith(".j2")))
+    return _env(str(user), names)
 
 
 @functools.lru_cache(maxsize=8)
-def _env(user_templates: str | None) -> jinja2.Environment:
+def _env(user_templates: str | None, overrides: tuple[str, ...]) -> jinja2.Environment:
     loaders = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(user_templates))
@@ -111,8 +117,12 @@ class Renderer:
         self.memo = memo
         """Pages of earlier runs (``briefgen serve``); None renders every page."""
         self._shared: tuple = ()
+        self._narrow = False
         if memo is not None:
             self._shared = _shared_inputs(model, pdf, templates, memo)
+            # the briefing's own folder comes first in the stamp, when there is one: does it override a template?
+            own = templates[0][1] if len(templates) > 1 else ()
+            self._narrow = not any(name.endswith(".j2") for name, *_ in own)
 
     # -- the page list ------------------------------------------------------------------------------
     def pages(self) -> list[Page]:
@@ -142,11 +152,11 @@ class Renderer:
         for e in m.entities.values():
             out.append(keep(e.page, page_inputs(m, e.page, self._shared, entity=e), functools.partial(self.entity, e)))
         page = "articles/index.md"
-        out.append(keep(page, page_inputs(m, page, self._shared), self.articles_index))
+        out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), self.articles_index))
         for a in m.articles.values():
             out.append(keep(a.page, page_inputs(m, a.page, self._shared, article=a), functools.partial(self.article, a)))
         for page, make in (("timeline.md", self.timeline), ("sources.md", self.sources)):
-            out.append(keep(page, page_inputs(m, page, self._shared), make))
+            out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), make))
         return out
 
     def _keep(self, path: str, inputs: tuple, make: Callable[[], Page]) -> Page:
@@ -496,22 +506,24 @@ class PageMemo(Protocol):
 
 
 def template_stamp(briefing_root: Path | None) -> tuple:
-    """Name, size and modification time of every template file a page can read (the briefing's own
-    ``templates/`` and briefgen's defaults): any template edit changes it."""
+    """Name, size, modification time and inode of every template file a page can read, per folder: the
+    briefing's own ``templates/`` (first, when there is a briefing) and briefgen's defaults. Any template
+    edit changes it."""
     out = []
     folders = [default_template_dir()]
     if briefing_root is not None:
         folders.insert(0, briefing_root / "templates")
     for folder in folders:
-        out.append(str(folder))
-        for top, dirs, files in os.walk(folder):
+        files = []
+        for top, dirs, names in os.walk(folder):
             dirs.sort()
-            for name in sorted(files):
+            for name in sorted(names):
                 try:
                     st = os.stat(os.path.join(top, name))
                 except OSError:
                     continue
-                out.append((top, name, st.st_mtime_ns, st.st_size, st.st_ino))
+                files.append((os.path.relpath(os.path.join(top, name), folder), st.st_mtime_ns, st.st_size, st.st_ino))
+        out.append((str(folder), tuple(files)))
     return tuple(out)
 
 
@@ -539,8 +551,11 @@ def _cited_texts(model: Model, texts) -> tuple:
 
 
 def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: Entity | None = None,
-                article: Article | None = None) -> tuple:
+                article: Article | None = None, narrow: bool = False) -> tuple:
     """Everything the page at ``page`` reads from ``model`` besides ``shared`` (see :func:`_shared_inputs`).
+
+    ``narrow``: the pages are rendered by briefgen's own templates (the briefing overrides none), so the
+    long lists need only the fields those templates show.
 
     Pages rendered from equal inputs are equal: a change here that misses something a page reads would show
     stale pages in ``briefgen serve`` (tests/serve compare it with clean runs after edits of each kind)."""
@@ -566,10 +581,15 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
         return (shared, page, m.overview, m.overview_path, _cited_texts(m, [m.overview]),
                 tuple(sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]))
     if page == "articles/index.md":
-        return (shared, page, tuple((a, len({mm.entity for mm in a.mentions})) for a in m.articles.values()))
+        # briefgen's own template shows each article's link, date, outlet and number of entities (the
+        # slug, title and page are in ``shared``); a briefing's own templates may show anything of it
+        return (shared, page, tuple((a.date, a.outlet, len({mm.entity for mm in a.mentions})) if narrow else
+                                    (a, len({mm.entity for mm in a.mentions})) for a in m.articles.values()))
     if page == "timeline.md":
         return (shared, page, m.timeline)
     if page == "sources.md":
         return (shared, page, tuple((subject, f.spec.reference) for subject, fs in m.facts.items() for f in fs
-                                    if f.spec.reference is not None), tuple(m.articles.values()))
+                                    if f.spec.reference is not None),
+                tuple((a.outlet, a.date, a.byline, a.url, a.origin, a.date_note) if narrow else a
+                      for a in m.articles.values()))
     raise ValueError(f"no inputs known for page {page!r}")

@@ -94,8 +94,8 @@ class Memo:
         self._clean_used: dict[tuple, tuple[CleanedText, tuple[Diagnostic, ...]]] = {}
         self._matcher = None
         self._matcher_key: tuple | None = None
-        self._links: dict[tuple, tuple[Mention, ...]] = {}
-        self._links_used: dict[tuple, tuple[Mention, ...]] = {}
+        self._links: dict[str, tuple[tuple[Paragraph, ...], tuple[Mention, ...]]] = {}
+        self._links_used: dict[str, tuple[tuple[Paragraph, ...], tuple[Mention, ...]]] = {}
         self._files: dict[tuple, tuple[tuple, object, object, tuple[Diagnostic, ...], bool]] = {}
         self._files_used: dict[tuple, tuple[tuple, object, object, tuple[Diagnostic, ...], bool]] = {}
         self._normal: dict[str, tuple[tuple[Paragraph, ...], list[str]]] = {}
@@ -169,14 +169,11 @@ class Memo:
     def link_paragraphs(self, slug, paragraphs, matcher) -> tuple[Mention, ...]:
         if matcher is not self._matcher:  # not ours: do not remember
             return link_paragraphs(slug, paragraphs, matcher)
-        key = (slug, paragraphs)
-        got = self._links.get(key)
-        if got is None:
-            got = self._links_used.get(key)
-        if got is None:
-            got = link_paragraphs(slug, paragraphs, matcher)
-        self._links_used[key] = got
-        return got
+        got = self._links.get(slug) or self._links_used.get(slug)  # (paragraphs, mentions)
+        if got is None or (got[0] is not paragraphs and got[0] != paragraphs):
+            got = (paragraphs, link_paragraphs(slug, paragraphs, matcher))
+        self._links_used[slug] = got
+        return got[1]
 
     # -- model ----------------------------------------------------------------------------------------
     def build_model(self, content: Content, entities, cleaned, mentions, diags: Diagnostics) -> Model:

@@ -10,6 +10,7 @@ is needed. Content with errors changes nothing on disk: the last good site stays
 
 from __future__ import annotations
 
+import gc
 import inspect
 import time
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Callable
 from briefgen.build import Timings, compile_briefing, epoch_of
 from briefgen.diagnostics import Diagnostic, Diagnostics, Span
 from briefgen.emit.incremental import LiveSite, Stopped
-from briefgen.emit.project import BUILD_DIR, project_files, write_project
+from briefgen.emit.project import BUILD_DIR, ProjectFile, project_files, write_project
 from briefgen.serve.memo import Memo
 
 
@@ -55,6 +56,9 @@ class Builder:
         self.live = LiveSite(work / BUILD_DIR / "mkdocs.yml", work, should_stop=should_stop, finish=self._finish)
         self._diags = Diagnostics()
         self.memo = Memo()
+        self._written: dict[str, bytes] | None = None
+        self._frozen = False
+        """The project files as last written to ``work/build`` (None: unknown, read them back)."""
 
     @property
     def site(self) -> Path:
@@ -62,6 +66,27 @@ class Builder:
         return self.live.site
 
     def rebuild(self) -> Outcome:
+        """Compile the briefing and bring the served site up to date, with the cyclic garbage collector paused.
+
+        A served briefing keeps a large heap (memos, MkDocs' navigation and pages): a full collection of it in
+        the middle of a rebuild costs more than the rebuild. The objects alive after a rebuild are frozen
+        (``gc.freeze``: reference counting still frees them, the collector no longer scans them); before a
+        full MkDocs build, which replaces most of them, they are unfrozen and collected."""
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            out = self._rebuild()
+        finally:
+            if was:
+                gc.enable()
+        if out.full or not self._frozen:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+            self._frozen = True
+        return out
+
+    def _rebuild(self) -> Outcome:
         t0 = time.perf_counter()
         diags = Diagnostics()
         timings = Timings()
@@ -80,9 +105,7 @@ class Builder:
             return Outcome(False, items, blocking, seconds=time.perf_counter() - t0, timings=timings.stages)
 
         t = time.perf_counter()
-        tdir = self.root / "templates"
-        changed = write_project(self.work, project_files(compiled.model, list(compiled.pages)),
-                                tdir if tdir.is_dir() else None)
+        changed = self._write(project_files(compiled.model, list(compiled.pages)))
         timings.add("write", time.perf_counter() - t)
 
         t = time.perf_counter()
@@ -97,6 +120,30 @@ class Builder:
         blocking = [d for d in items if self.strict or d.severity.value == "error"] if not res.ok else []
         return Outcome(res.ok, items, blocking, pages=res.pages, full=res.full, why=res.why,
                        seconds=time.perf_counter() - t0, timings=timings.stages, n_pages=len(compiled.pages))
+
+    def _write(self, files: list[ProjectFile]) -> list[str]:
+        """``write_project`` into the private work folder; the paths whose bytes changed.
+
+        Nobody else writes there, so when the project has the same files as the last write and the briefing
+        overrides none of them (``templates/assets/briefgen.css``, ``templates/overrides/main.html``), the
+        bytes last written are known without reading them back: only the files that differ are written."""
+        tdir = self.root / "templates"
+        overrides = tdir.is_dir() and any((tdir / p).exists() for p in ("assets/briefgen.css", "overrides/main.html"))
+        last, self._written = self._written, None
+        if last is None or overrides or len(last) != len(files) or any(f.path not in last for f in files):
+            changed = write_project(self.work, files, tdir if tdir.is_dir() else None)
+        else:
+            changed = []
+            for f in files:
+                if last[f.path] != f.data:
+                    target = self.work / BUILD_DIR / f.path
+                    tmp = target.with_name(target.name + ".tmp")
+                    tmp.write_bytes(f.data)
+                    tmp.replace(target)
+                    changed.append(f.path)
+        if not overrides:
+            self._written = {f.path: f.data for f in files}
+        return changed
 
     def _finish(self, folder: Path, changed: tuple[str, ...] | None) -> bool:
         """What ``briefgen build`` does to a site after MkDocs (``briefgen.build.finish_offline`` when the

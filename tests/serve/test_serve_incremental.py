@@ -349,6 +349,13 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
     t.write(root / "templates" / "article.md.j2", tpl + "\nOverridden.\n")
     changed, _ = t.check()
     assert f"articles/{motegi_art.name}.md" in changed and "actors/lavrov.md" not in changed
+    # an overridden list may show any field of an article: its inputs are then whole articles
+    tpl = (ROOT / "templates" / "articles_index.md.j2").read_text(encoding="utf-8")
+    t.write(root / "templates" / "articles_index.md.j2", tpl + "{% for link, a, n in rows %}{{ a.notes }}{% endfor %}\n")
+    t.check()
+    t.edit(moscow.with_suffix(".yml"), "**Many words are missing", "**Very many words are missing")
+    changed, _ = t.check()
+    assert "articles/index.md" in changed
     moscow.with_suffix(".txt").unlink()
     moscow.with_suffix(".yml").unlink()
     _, diags = t.check()
