@@ -11,12 +11,14 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import mimetypes
 import os
 import re
 import sys
 import time
+import zlib
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
@@ -147,7 +149,8 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
         if numbered:
             _fill_page_numbers(document, digits)
         t1 = time.perf_counter()
-        data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=doc.identifier)
+        with _lighter_serialisation():
+            data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=doc.identifier)
         t2 = time.perf_counter()
     finally:
         log.removeHandler(collect)
@@ -159,6 +162,67 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
         timings.update(layout=t1 - t, write=t2 - t1, passes=passes.passes, page_layouts=passes.layouts)
     _report_log(collect.messages, fetcher.refused, doc, diags)
     return data, len(document.pages), list(dict.fromkeys(fetcher.refused))
+
+
+COMPRESS_LEVEL = 6
+"""zlib level of the PDF's streams. pydyf (WeasyPrint's PDF writer) uses 9: on the demo 0.74 s of CPU for 723 KiB;
+level 6 takes 0.18 s for 4 % more bytes (755 KiB); level 1 takes 0.05 s but 26 % more bytes."""
+
+
+@contextlib.contextmanager
+def _lighter_serialisation():
+    """While WeasyPrint writes the PDF: streams compressed at :data:`COMPRESS_LEVEL`, page references computed once.
+
+    Both are costs of pydyf 0.x, WeasyPrint's PDF serialiser, that no WeasyPrint option reaches: its streams are
+    compressed with ``zlib.compressobj(level=9)``, and ``PDF.page_references`` builds the tuple of every page's
+    reference anew at each use -- once per structure element of the PDF/UA tags, so tagging is quadratic in pages
+    (demo: 17,000 uses of a 65-tuple; the 167-page synthetic briefing: about 2 s). The cached tuple is rebuilt
+    whenever a page is added, so the file is byte for byte what pydyf writes; the compression level changes the
+    bytes of the streams (deterministically) but not what they contain. Nothing is changed when pydyf does not
+    look as expected (another version), and everything is put back afterwards.
+    """
+    try:
+        import pydyf
+    except ImportError:  # pragma: no cover - WeasyPrint depends on it
+        yield
+        return
+    original_zlib = getattr(pydyf, "zlib", None)
+    original_refs = pydyf.PDF.__dict__.get("page_references")
+    if original_zlib is not zlib or not isinstance(original_refs, property):
+        yield
+        return
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        cached = pdf.__dict__.get("_briefgen_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), original_refs.fget(pdf))
+            pdf.__dict__["_briefgen_page_references"] = cached
+        return cached[1]
+
+    pydyf.zlib = _ZlibAtLevel(COMPRESS_LEVEL)
+    pydyf.PDF.page_references = property(page_references)
+    try:
+        yield
+    finally:
+        pydyf.zlib = original_zlib
+        pydyf.PDF.page_references = original_refs
+
+
+class _ZlibAtLevel:
+    """The zlib module as pydyf sees it, with every compression at one level."""
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+
+    def __getattr__(self, name: str):
+        return getattr(zlib, name)
+
+    def compressobj(self, level: int = -1, *args, **kwargs):
+        return zlib.compressobj(self.level, *args, **kwargs)
+
+    def compress(self, data, level: int = -1, **kwargs):
+        return zlib.compress(data, self.level, **kwargs)
 
 
 TARGET_PAGE = re.compile(r"target-counter\(\s*attr\(\s*href\s+url\s*\)\s*,\s*page\s*\)")
@@ -187,8 +251,8 @@ def _fill_page_numbers(document, digits: int) -> None:
     """Write the page of each link's target into the placeholders of the laid-out ``document``.
 
     A number alone (the index) is set at its width and what follows it on its line moves left; a number after a
-    leader (the contents) is right-aligned; a number inside other text ("(p. 12)") keeps the placeholder's
-    width (figure spaces after it). Line and page breaks never change.
+    ``leader()`` or in a right-aligned box (the contents) is right-aligned; a number inside other text ("(p. 12)")
+    keeps the placeholder's width (figure spaces after it). Line and page breaks never change.
     """
     from weasyprint.formatting_structure import boxes
 
@@ -243,6 +307,9 @@ def _fill(box, path, pages: dict[str, int], digits: int, placeholder: str) -> bo
                 right += step
             leader.children = tuple(dots)
         leader.width += delta
+        return False
+    if box.style["text_align_all"] in ("right", "end"):  # right-aligned (the contents' numbers): stays right-aligned
+        box.position_x += delta
         return False
     for i in range(len(path) - 1, -1, -1):  # what follows on the line moves left; the enclosing boxes shrink
         container, inner = path[i], (path[i + 1] if i + 1 < len(path) else box)

@@ -106,11 +106,12 @@ def links(reader: PdfReader) -> list[LinkAnnot]:
     return out
 
 
-TOC_LINE = re.compile(r"^\s*(?P<label>\S.*?)\s*(?:\.\s?){2,}\s*(?P<page>\d+)\s*$")
+TOC_LINE = re.compile(r"^\s*(?P<label>\S.*?)(?:\s*(?:\.\s?){2,}\s*|\s{3,})(?P<page>\d+)\s*$")
+"""A contents line: the label, a leader (dots as text, or a drawn leader: only spaces in the text) and the page."""
 
 
 def toc_entries(texts: list[str], first: int, stop: int) -> list[tuple[str, int]]:
-    """``(label, printed page number)`` of every leader line on pages ``first`` .. ``stop - 1`` (0-based)."""
+    """``(label, printed page number)`` of every contents line on pages ``first`` .. ``stop - 1`` (0-based)."""
     out = []
     for text in texts[first:stop]:
         for line in text.splitlines():
