@@ -174,11 +174,13 @@ _MKDOCS_DOC = re.compile(r"\b(?:Doc file|Error reading page|Error building page)
 """The page a MkDocs message is about (a path under build/docs/)."""
 
 
-def _report_mkdocs(result, root: Path, diags: Diagnostics) -> None:
-    """Diagnostics for a failed MkDocs build: a failing theme template at its line in the briefing's
-    ``templates/overrides/``; MkDocs' complaints about a page at the generated page under build/docs/."""
+def report_mkdocs(result, root: Path, diags: Diagnostics, built: Path | None = None) -> None:
+    """Diagnostics for a failed MkDocs build (an ``MkDocsResult`` or a live preview's ``UpdateResult``): a
+    failing theme template at its line in the briefing's ``templates/overrides/``; MkDocs' complaints about a
+    page at the generated page under build/docs/. ``built``: the generated project (default ``root/build``)."""
     from briefgen.emit.project import BUILD_DIR
 
+    built = built or root / BUILD_DIR
     tdir = root / "templates"
     overrides = tdir.is_dir() and any(p.is_file() for p in tdir.rglob("*"))
     fault = result.fault
@@ -193,9 +195,8 @@ def _report_mkdocs(result, root: Path, diags: Diagnostics) -> None:
                     "this is a briefgen bug if your content passed 'briefgen check'; please report it")
     if fault is not None:
         path = Path(fault.file)
-        built = (root / BUILD_DIR / "overrides").resolve()
         try:
-            rel = path.resolve().relative_to(built).as_posix()
+            rel = path.resolve().relative_to((built / "overrides").resolve()).as_posix()
             shown = f"templates/overrides/{rel}"
             theirs = True
         except (OSError, ValueError):
@@ -241,7 +242,7 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
                             None if progress is _noop else progress, workers=workers,
                             inspect=lambda rel, html: scan_html(html, rel))
         if not result.ok:
-            _report_mkdocs(result, root, diags)
+            report_mkdocs(result, root, diags)
             discard(staged)
             return False
         if not finish_offline(staged, diags, scanned=dict(result.inspected)) or (extra is not None and not extra(staged)):

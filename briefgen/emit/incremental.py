@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from briefgen.emit.mkdocs import _Collect, _quiet_mkdocs, _source_date_epoch, load_mkdocs_config
+from briefgen.render.errors import TemplateFault, template_fault
 
 
 class Stopped(Exception):
@@ -42,6 +43,10 @@ class UpdateResult:
     """Site URLs (e.g. ``actors/lavrov.html``) of the pages rewritten; all pages on a full build."""
     why: str = ""
     """Why a full build was needed (empty for incremental updates)."""
+    fault: TemplateFault | None = None
+    """The theme template (an override, usually) that failed, when that is what stopped the build."""
+    crash: str = ""
+    """An unexpected exception that stopped MkDocs (type and message), for the bug report."""
 
 
 @dataclass
@@ -199,6 +204,14 @@ class LiveSite:
             if msg and not collect.messages:
                 collect.messages.append(msg)
             return self._failed(folder, collect.messages)
+        except Stopped:
+            self._failed(folder, ())
+            raise
+        except Exception as exc:  # a theme override failing (or a bug): reported like `briefgen build` does
+            res = self._failed(folder, collect.messages)
+            res.fault = template_fault(exc, (self.config_file.parent / "overrides",))
+            res.crash = "" if res.fault else f"{type(exc).__name__}: {exc}"
+            return res
         except BaseException:
             self._failed(folder, ())
             raise
@@ -324,11 +337,13 @@ class LiveSite:
             except (BuildError, Abort) as exc:
                 self._state = None  # the folder may be half-updated: the next update is a full build
                 return UpdateResult(False, tuple(collect.messages) or (str(exc),))
-            except _NeedFull:
+            except (_NeedFull, Stopped):
                 raise
             except Exception as exc:
                 self._state = None
-                return UpdateResult(False, tuple(collect.messages) + (f"{type(exc).__name__}: {exc}",))
+                fault = template_fault(exc, (self.config_file.parent / "overrides",))
+                return UpdateResult(False, tuple(collect.messages), fault=fault,
+                                    crash="" if fault else f"{type(exc).__name__}: {exc}")
         if collect.messages:
             self._state = None
             return UpdateResult(False, tuple(collect.messages))
