@@ -54,3 +54,38 @@ def test_broken_theme_override_is_located(built: Path, jobs: str, name: str, ove
     assert "Traceback" not in proc.stderr
     assert "site/ left as it was" in proc.stderr
     assert _site(built) == before
+
+
+PAGE_CASES = [
+    ("undefined", "entity.md.j2", "\n{{ entity.id }}\n",
+     "error[template]: page template 'entity.md.j2' failed: 'briefgen.model.types.Entity object' has no attribute 'id'"),
+    ("syntax", "timeline.md.j2", "\n{% if %}x{% endif %}\n",
+     "error[template]: page template 'timeline.md.j2' failed: Expected an expression, got 'end of statement block'"),
+    ("missing-include", "sources.md.j2", "\n{% include 'nope.j2' %}\n",
+     "error[template]: page template 'sources.md.j2' failed: 'nope.j2' is neither in templates/ nor one of "
+     "briefgen's templates"),
+]
+
+
+@pytest.mark.parametrize("name,template,tail,expected", PAGE_CASES, ids=[c[0] for c in PAGE_CASES])
+def test_broken_page_template_override_is_located_once(built: Path, name: str, template: str, tail: str,
+                                                       expected: str) -> None:
+    from conftest import ROOT
+
+    before = _site(built)
+    source = (ROOT / "templates" / template).read_text()
+    line = source.count("\n") + 2  # the appended text starts with a newline
+    (built / "templates").mkdir(exist_ok=True)
+    (built / "templates" / template).write_text(source + tail)
+    try:
+        check = run_cli("-C", str(built), "check")
+        proc = run_cli("-C", str(built), "build")
+    finally:
+        (built / "templates" / template).unlink()
+    for p in (check, proc):
+        assert p.returncode == 1
+        assert f"templates/{template}:{line}:1: {expected}" in p.stderr, p.stderr
+        assert p.stderr.count("error[template]") == 1, "every page failing alike is one error"
+        assert "Traceback" not in p.stderr
+    assert "site/ left as it was" in proc.stderr
+    assert _site(built) == before

@@ -24,6 +24,7 @@ from briefgen.link import Mention, build_matcher
 from briefgen.link.matcher import Matcher
 from briefgen.model.types import Article, Entity, Model
 from briefgen.render import format as fmt
+from briefgen.render.errors import template_fault
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
@@ -118,6 +119,7 @@ class Renderer:
         """Pages of earlier runs (``briefgen serve``); None renders every page."""
         self._shared: tuple = ()
         self._narrow = False
+        self._faults: set[tuple[str, int, str]] = set()
         if memo is not None:
             self._shared = _shared_inputs(model, pdf, templates, memo)
             # the briefing's own folder comes first in the stamp, when there is one: does it override a template?
@@ -172,13 +174,42 @@ class Renderer:
         finally:
             self.diags = outer
         outer.extend(own.items)
-        self.memo.put(path, inputs, page, tuple(own.items))
+        if page.markdown:  # a page whose template failed is rendered again next time (and reported once)
+            self.memo.put(path, inputs, page, tuple(own.items))
         return page
 
     def _render(self, template: str, path: str, title: str, **ctx) -> Page:
-        tpl = self.env.get_template(template)
-        text = tpl.render(page=path, title=title, config=self.model.config, **ctx)
+        try:
+            tpl = self.env.get_template(template)
+            text = tpl.render(page=path, title=title, config=self.model.config, **ctx)
+        except Exception as exc:  # template overrides are the author's input: located, never a traceback
+            self._template_failed(exc, template)
+            return Page(path, title, "")
         return Page(path, title, text.rstrip("\n") + "\n")
+
+    def _template_failed(self, exc: Exception, template: str) -> None:
+        """One located error per distinct template fault (every entity page failing alike is one error)."""
+        own = [Path(p) for loader in getattr(self.env.loader, "loaders", ())
+               for p in getattr(loader, "searchpath", ()) if Path(p).resolve() != default_template_dir().resolve()]
+        fault = template_fault(exc, tuple(own))
+        if fault is None:
+            raise exc
+        where, theirs = fault.file, False
+        for folder in own:
+            try:
+                where, theirs = "templates/" + Path(fault.file).resolve().relative_to(folder.resolve()).as_posix(), True
+                break
+            except (OSError, ValueError):
+                continue
+        key = (where, fault.line, fault.message)
+        if key in self._faults:
+            return
+        self._faults.add(key)
+        what = f"'{fault.missing}' is neither in templates/ nor one of briefgen's templates" if fault.missing else fault.message
+        self.diags.error(Span(where, fault.line), "template", f"page template '{template}' failed: {what}",
+                         "fix the template, or delete your override to use briefgen's; docs/content-format.md "
+                         "(Templates) lists the variables each template gets" if theirs else
+                         "this is a briefgen bug unless one of your templates/ overrides is involved; please report it")
 
     def _md(self, text: str | None, span: Span | None, page: str, cites: PageCitations,
             self_entity: str | None = None, offset: int = 0, headings: bool = False) -> Markup:
