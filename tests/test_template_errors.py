@@ -89,3 +89,27 @@ def test_broken_page_template_override_is_located_once(built: Path, name: str, t
         assert "Traceback" not in p.stderr
     assert "site/ left as it was" in proc.stderr
     assert _site(built) == before
+
+
+def test_live_preview_reports_a_broken_override_and_recovers(tmp_path: Path) -> None:
+    """briefgen serve's rebuild: the same located error (not 'internal error'), the last good site kept, and
+    fixing the file clears it."""
+    from briefgen.serve.rebuild import Builder
+
+    root = copy_briefing(tmp_path / "demo")
+    b = Builder(root, tmp_path / "work")
+    try:
+        assert b.rebuild().ok
+        good = (b.site / "index.html").read_bytes()
+        (root / "templates" / "overrides").mkdir(parents=True)
+        (root / "templates" / "overrides" / "main.html").write_text(THEME_CASES[0][1])
+        out = b.rebuild()
+        assert not out.ok
+        shown = [d.format(False) for d in out.blocking]
+        assert any(THEME_CASES[0][2] in s for s in shown), shown
+        assert (b.site / "index.html").read_bytes() == good
+        (root / "templates" / "overrides" / "main.html").unlink()
+        out = b.rebuild()
+        assert out.ok and not out.blocking
+    finally:
+        b.live.close()

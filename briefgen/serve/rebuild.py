@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from briefgen.build import Timings, compile_briefing, epoch_of
-from briefgen.diagnostics import Diagnostic, Diagnostics, Span
+from briefgen.build import Timings, compile_briefing, epoch_of, report_mkdocs
+from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.emit.incremental import LiveSite, Stopped
 from briefgen.emit.project import BUILD_DIR, ProjectFile, project_files, write_project
 from briefgen.serve.memo import Memo
@@ -40,6 +40,8 @@ class Outcome:
     """A full MkDocs build was done."""
     why: str = ""
     seconds: float = 0.0
+    cpu: float = 0.0
+    """CPU seconds of the building thread (collector pause and freeze included)."""
     timings: dict[str, float] = field(default_factory=dict)
     n_pages: int = 0
 
@@ -72,6 +74,7 @@ class Builder:
         the middle of a rebuild costs more than the rebuild. The objects alive after a rebuild are frozen
         (``gc.freeze``: reference counting still frees them, the collector no longer scans them); before a
         full MkDocs build, which replaces most of them, they are unfrozen and collected."""
+        c0 = time.thread_time()
         was = gc.isenabled()
         gc.disable()
         try:
@@ -84,6 +87,7 @@ class Builder:
             gc.collect()
             gc.freeze()
             self._frozen = True
+        out.cpu = time.thread_time() - c0
         return out
 
     def _rebuild(self) -> Outcome:
@@ -113,9 +117,7 @@ class Builder:
         res = self.live.update(epoch_of(compiled.model), changed)
         timings.add("mkdocs", time.perf_counter() - t)
         if not res.ok:
-            for msg in res.messages:
-                diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs: {msg}",
-                            "this is a briefgen bug if your content passed 'briefgen check'; please report it")
+            report_mkdocs(res, self.root, diags, built=self.work / BUILD_DIR)
         items = diags.sorted()
         blocking = [d for d in items if self.strict or d.severity.value == "error"] if not res.ok else []
         return Outcome(res.ok, items, blocking, pages=res.pages, full=res.full, why=res.why,
