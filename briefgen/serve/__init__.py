@@ -48,6 +48,9 @@ def report(outcome: Outcome, strict: bool) -> None:
         _say(f"briefgen: rebuilt {_plural(len(outcome.pages), 'page')} in {outcome.seconds:.2f} s; {counts}")
     else:
         _say(f"briefgen: no page changed ({outcome.seconds:.2f} s); {counts}")
+    if os.environ.get("BRIEFGEN_SERVE_TIMINGS"):  # benchmarks/serve_latency.py: where the time went
+        stages = ", ".join(f"{k} {v:.3f}" for k, v in outcome.timings.items())
+        _say(f"briefgen: timings: {stages}; wall {outcome.seconds:.3f} s, builder CPU {outcome.cpu:.3f} s")
 
 
 def _errors_json(outcome: Outcome, strict: bool) -> list[dict]:
@@ -69,14 +72,15 @@ class Server:
     """One ``briefgen serve`` session: :meth:`start` the threads, :meth:`stop` (from a signal handler), then
     :meth:`close` to join them and remove the temporary folder."""
 
-    def __init__(self, root: Path, host: str, port: int, strict: bool = False, quiet: float = 0.1):
+    def __init__(self, root: Path, host: str, port: int, strict: bool = False, quiet: float = 0.1,
+                 settle: float = 0.02):
         self.root = root
         self.strict = strict
         self.stopping = threading.Event()
         self.work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
         self.builder = Builder(root, self.work, strict, should_stop=self.stopping.is_set)
         self.state = LiveState()
-        self.debouncer = Debouncer(quiet=quiet)
+        self.debouncer = Debouncer(quiet=quiet, settle=settle)
         self.watcher = Watcher(root, self.debouncer.add)
         try:
             self.httpd = SiteServer((host, port), self._site, self.builder.live.lock, self.state)

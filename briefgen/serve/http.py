@@ -67,16 +67,18 @@ class LiveState:
     def answer(self, since: int, page: str) -> dict:
         """The state as seen by a page at ``page`` (site-relative) built at version ``since``."""
         with self._cond:
-            reload = False
+            reload = swap = False
             if since != self.version:
                 if since > self.version or not self._history or since < self._history[0][0] - 1:
                     reload = True  # the server restarted or the page is too old: reload to be sure
                 else:
-                    for v, pages in self._history:
-                        if v > since and (pages is None or page in pages):
-                            reload = True
-                            break
-            return {"version": self.version, "reload": reload, "errors": self.errors, "built": self.built}
+                    later = [pages for v, pages in self._history if v > since]
+                    reload = any(pages is None or page in pages for pages in later)
+                    # only pages were rewritten (no full build): the navigation, the theme and the page's
+                    # scripts and styles are what the open page has, so its content can be swapped in place
+                    swap = reload and all(pages is not None for pages in later)
+            return {"version": self.version, "reload": reload, "swap": swap, "errors": self.errors,
+                    "built": self.built}
 
 
 def _path_part(target: str) -> str:

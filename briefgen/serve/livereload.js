@@ -42,29 +42,20 @@
     (document.body || document.documentElement).appendChild(box);
   }
 
-  // Swap the rebuilt page's content in place (faster than a reload, keeps the scroll position) when only the
-  // content changed: same <head> resources and same navigation. Anything else is a full reload.
+  // Swap the rebuilt page's content in place (faster than a reload, keeps the scroll position) when the server
+  // says only pages were rewritten: the navigation, the theme and the page's scripts and styles are then what
+  // this page already has (anything else changes the site's structure and is a full build, and a full reload
+  // here). The live navigation cannot be compared with the new page's: Material's script has changed it.
   var SWAP = [".md-content", ".md-sidebar--secondary"];
-  function same(a, b, sel) {
-    var x = a.querySelector(sel), y = b.querySelector(sel);
-    return (x && x.innerHTML) === (y && y.innerHTML);
-  }
-  function heads(d) {
-    return Array.prototype.map.call(d.querySelectorAll("head link[rel=stylesheet], head script[src], body > script[src]"),
-      function (e) { return e.getAttribute("href") || e.getAttribute("src"); }).join("|");
-  }
   function refresh() {
     return fetch(location.href, { cache: "no-store" }).then(function (r) {
       if (!r.ok) throw new Error("status " + r.status);
       return r.text();
     }).then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
-      if (heads(doc) !== heads(document) || !same(doc, document, ".md-sidebar--primary")) throw new Error("layout");
-      SWAP.forEach(function (sel) {
-        var now = document.querySelector(sel), next = doc.querySelector(sel);
-        if (!now || !next) throw new Error("layout");
-        now.replaceWith(document.importNode(next, true));
-      });
+      var pairs = SWAP.map(function (sel) { return [document.querySelector(sel), doc.querySelector(sel)]; });
+      if (pairs.some(function (p) { return !p[0] || !p[1]; })) throw new Error("layout");
+      pairs.forEach(function (p) { p[0].replaceWith(document.importNode(p[1], true)); });
       document.title = doc.title;
     });
   }
@@ -72,6 +63,10 @@
   function poll(wait) {
     var url = "/.briefgen/state?v=" + version + "&path=" + encodeURIComponent(path) + "&wait=" + (wait ? 1 : 0);
     fetch(url, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
+      if (s.reload && !s.swap) {
+        location.reload();
+        return;
+      }
       if (s.reload) {
         refresh().then(function () {
           version = s.version;

@@ -48,23 +48,36 @@ class Debouncer:
     A batch is released once no change came for ``quiet`` seconds (an editor's write-rename-chmod
     sequence, a ``git checkout`` of many files), or ``max_wait`` seconds after its first change so a
     never-ending trickle still rebuilds. Changes arriving during a rebuild form the next batch.
+
+    When every file of the batch is known to be complete — its last event was the close of a file written
+    (inotify's ``IN_CLOSE_WRITE``), a rename onto it, a deletion or a change of attributes — a shorter
+    ``settle`` period is enough: nothing is being written any more. A file still open for writing keeps
+    the full ``quiet`` period.
     """
 
-    def __init__(self, quiet: float = 0.1, max_wait: float = 1.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, quiet: float = 0.1, max_wait: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                 settle: float | None = None):
         self.quiet = quiet
+        self.settle = quiet if settle is None else min(settle, quiet)
         self.max_wait = max_wait
         self.clock = clock
         self._cond = threading.Condition()
         self._pending: set[str] = set()
+        self._writing: set[str] = set()
         self._first = self._last = 0.0
         self._closed = False
 
-    def add(self, path: str) -> None:
+    def add(self, path: str, complete: bool = False) -> None:
+        """A change of ``path``; ``complete``: the file is not being written any more (see the class)."""
         with self._cond:
             now = self.clock()
             if not self._pending:
                 self._first = now
             self._pending.add(path)
+            if complete:
+                self._writing.discard(path)
+            else:
+                self._writing.add(path)
             self._last = now
             self._cond.notify_all()
 
@@ -81,20 +94,21 @@ class Debouncer:
                 self._cond.wait()
             while not self._closed:
                 now = self.clock()
-                due = min(self._last + self.quiet, self._first + self.max_wait)
+                due = min(self._last + (self.quiet if self._writing else self.settle), self._first + self.max_wait)
                 if now >= due:
                     break
                 self._cond.wait(due - now)
             if self._closed:
                 return None
             batch, self._pending = self._pending, set()
+            self._writing.clear()
             return batch
 
 
 class Watcher:
     """Feeds relevant file-system events under ``root`` into a :class:`Debouncer` (watchdog/inotify)."""
 
-    def __init__(self, root: Path, sink: Callable[[str], None]):
+    def __init__(self, root: Path, sink: Callable[[str, bool], None]):
         from watchdog.observers import Observer
 
         self.root = root
@@ -139,6 +153,10 @@ class Watcher:
             self.observer.join(timeout=5)
 
 
+_COMPLETE = ("closed", "moved", "deleted", "attrib")
+"""Watchdog event types after which the file is not being written (see :class:`Debouncer`)."""
+
+
 def _make_handler_base():
     from watchdog.events import FileSystemEventHandler
 
@@ -168,4 +186,4 @@ class _Handler(_make_handler_base()):
                     self.w._watch(rel)  # a watched top folder appeared or was replaced
                 except OSError:
                     pass  # cannot watch it (e.g. inotify limit): its files are still rebuilt on other saves
-            self.w.sink(rel)
+            self.w.sink(rel, kind in _COMPLETE)

@@ -37,10 +37,12 @@ def test_edit_reloads_error_shows_banner_fix_clears_it(tmp_path: Path) -> None:
                 content = page.locator("article")
                 expect(content).to_contain_text("Foreign minister of")
 
-                # an edit of an annotation: the open page reloads by itself and shows it
+                # an edit of an annotation: the open page shows it by itself, its content swapped in place (the
+                # page is not reloaded, so what the reader did there stays)
+                page.evaluate("window.__stillHere = 1")
                 base.write_text(good.replace("Foreign minister of", "Chief diplomat of"))
                 expect(content).to_contain_text("Chief diplomat of", timeout=15_000)
-                page.evaluate("window.__stillHere = 1")
+                assert page.evaluate("window.__stillHere") == 1
 
                 # broken YAML: a banner with the located diagnostic, over the last good content
                 base.write_text(good + "- id: [broken\n")
@@ -61,6 +63,11 @@ def test_edit_reloads_error_shows_banner_fix_clears_it(tmp_path: Path) -> None:
                 base.write_text(good.replace("Foreign minister of", "Chief diplomat of"))
                 expect(banner).to_have_count(0, timeout=15_000)
                 expect(content).to_contain_text("Chief diplomat of")
+                # a new entity is a new page (the navigation changes): a full build and a real reload
+                base.write_text(good.replace("Foreign minister of", "Chief envoy of")
+                                + "- id: zed\n  kind: actor\n  name: Zed\n")
+                expect(content).to_contain_text("Chief envoy of", timeout=30_000)
+                assert page.evaluate("window.__stillHere") is None
                 assert outside == [], outside
             finally:
                 browser.close()

@@ -52,6 +52,7 @@ def test_reload_only_pages_that_changed_and_errors_without_reload() -> None:
     v1 = s.version
     s.publish(frozenset({"actors/a.html"}), [])
     assert s.answer(v1, "actors/a.html")["reload"] is True
+    assert s.answer(v1, "actors/a.html")["swap"] is True  # only pages changed: the content can be swapped in
     assert s.answer(v1, "index.html")["reload"] is False
     v2 = s.version
     s.publish(frozenset(), [{"text": "content/x.yml:1:1: error[yaml-syntax]: bad"}])
@@ -61,8 +62,10 @@ def test_reload_only_pages_that_changed_and_errors_without_reload() -> None:
     assert s.version == v2 + 1
     s.publish(None, [])  # a full build: everyone reloads
     assert s.answer(v2 + 1, "index.html")["reload"] is True
+    assert s.answer(v1, "actors/a.html")["swap"] is False  # a full build since: a real reload
     assert s.answer(s.version + 5, "index.html")["reload"] is True  # the server restarted under the page
-    assert s.answer(s.version, "index.html") == {"version": s.version, "reload": False, "errors": [], "built": True}
+    assert s.answer(s.version, "index.html") == {"version": s.version, "reload": False, "swap": False, "errors": [],
+                                                 "built": True}
 
 
 def test_a_waiting_poll_wakes_on_change() -> None:

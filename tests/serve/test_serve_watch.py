@@ -71,6 +71,24 @@ def test_quiet_period_is_respected_and_trickle_is_capped() -> None:
         th.join()
 
 
+def test_a_completed_write_waits_only_the_settle_period_an_open_one_the_quiet_period() -> None:
+    d = Debouncer(quiet=0.4, settle=0.02, max_wait=5)
+    t0 = time.monotonic()
+    d.add("content/a.yml")  # modified: the editor may still be writing
+    d.add("content/a.yml", complete=True)  # closed after writing
+    assert d.wait() == {"content/a.yml"}
+    assert time.monotonic() - t0 < 0.3
+    t0 = time.monotonic()
+    d.add("content/a.yml", complete=True)
+    d.add("content/b.yml")  # another file of the batch is still open
+    assert d.wait() == {"content/a.yml", "content/b.yml"}
+    assert time.monotonic() - t0 >= 0.39
+    t0 = time.monotonic()
+    d.add("content/c.yml")
+    assert d.wait() == {"content/c.yml"}  # nothing known about it: the quiet period
+    assert time.monotonic() - t0 >= 0.39
+
+
 def test_close_releases_a_waiter() -> None:
     d = Debouncer()
     out = []
@@ -87,11 +105,14 @@ def test_watcher_reports_content_saves_but_not_droppings_or_generated_files(tmp_
     for sub in ("content/entities", "build/docs", "site"):
         (root / sub).mkdir(parents=True)
     seen: list[str] = []
+    complete: list[str] = []
     lock = threading.Condition()
 
-    def sink(rel: str) -> None:
+    def sink(rel: str, done: bool) -> None:
         with lock:
             seen.append(rel)
+            if done:
+                complete.append(rel)
             lock.notify_all()
 
     w = Watcher(root, sink)
@@ -116,5 +137,6 @@ def test_watcher_reports_content_saves_but_not_droppings_or_generated_files(tmp_
         assert "content/entities/actors.yml" in seen
         assert "templates/entity.md.j2" in seen
         assert set(seen) <= {"content/entities/actors.yml", "templates", "templates/entity.md.j2"}, seen
+        assert "content/entities/actors.yml" in complete  # its close after writing was seen
     finally:
         w.stop()
