@@ -42,8 +42,18 @@ class FileMemo(Protocol):
         added then are added to ``diags`` again."""
 
 
+    def listing(self, folder: Path, diags: Diagnostics, read: Callable[[Diagnostics], tuple[T, tuple[Path, ...]]]) -> T:
+        """What ``read(diags)`` returned last time for ``folder`` — a value computed from the names of the files
+        under it, and the folders it listed — when none of those folders changed on disk since (a file added,
+        removed or renamed changes its folder); the diagnostics ``read`` added then are added to ``diags`` again."""
+
+
 def _fresh(paths: tuple[Path | None, ...], extra: object, diags: Diagnostics, read: Callable[[Diagnostics], T]) -> T:
     return read(diags)
+
+
+def _fresh_listing(folder: Path, diags: Diagnostics, read: Callable[[Diagnostics], tuple[T, tuple[Path, ...]]]) -> T:
+    return read(diags)[0]
 
 
 def load_content(root: Path, diags: Diagnostics, memo: FileMemo | None = None) -> Content | None:
@@ -53,6 +63,7 @@ def load_content(root: Path, diags: Diagnostics, memo: FileMemo | None = None) -
     the checks across files run every time. The result is the same with or without it.
     """
     keep = memo.keep if memo is not None else _fresh
+    listing = memo.listing if memo is not None else _fresh_listing
     content = root / "content"
     briefing_path = content / "briefing.yml"
     if not briefing_path.is_file():
@@ -63,11 +74,11 @@ def load_content(root: Path, diags: Diagnostics, memo: FileMemo | None = None) -
                   lambda d: read_briefing(load_yaml_file(briefing_path, root, d), rel(briefing_path, root), d))
 
     entities: list[EntitySpec] = []
-    for path in find_files(content / "entities", (".yml", ".yaml")):
+    for path in listing(content / "entities", diags, functools.partial(_entity_files, content / "entities")):
         entities.extend(keep((path,), config, diags, functools.partial(_entity_file, path, root, config)))
     entities.sort(key=lambda e: e.id)
 
-    articles = load_articles(root, diags, keep)
+    articles = load_articles(root, diags, keep, listing)
 
     overview_path = content / "overview.md"
     overview = ""
@@ -85,9 +96,26 @@ def _entity_file(path: Path, root: Path, config: BriefingConfig | None, diags: D
     return tuple(read_entities(load_yaml_file(path, root, diags), rel(path, root), config, diags))
 
 
-def load_articles(root: Path, diags: Diagnostics, keep=_fresh) -> list[ArticleSpec]:
+def _entity_files(folder: Path, diags: Diagnostics) -> tuple[list[Path], tuple[Path, ...]]:
+    folders: list[Path] = []
+    return find_files(folder, (".yml", ".yaml"), folders=folders), tuple(folders)
+
+
+def load_articles(root: Path, diags: Diagnostics, keep=_fresh, listing=_fresh_listing) -> list[ArticleSpec]:
     folder = root / "content" / "articles"
-    captures, yamls = find_files(folder, CAPTURE_SUFFIXES, (".yml", ".yaml"))
+    out = []
+    for path, shown, slug, ann_path in listing(folder, diags, functools.partial(_article_files, root, folder)):
+        spec = keep((path, ann_path), None, diags, functools.partial(load_article, path, shown, slug, ann_path, root))
+        if spec is not None:
+            out.append(spec)
+    return sorted(out, key=lambda a: a.slug)
+
+
+def _article_files(root: Path, folder: Path, diags: Diagnostics) -> tuple[list[tuple[Path, str, str, Path | None]], tuple[Path, ...]]:
+    """Each capture under ``folder`` with its shown path, slug and annotation file; the folders listed. File
+    names that cannot be articles are reported here."""
+    folders: list[Path] = []
+    captures, yamls = find_files(folder, CAPTURE_SUFFIXES, (".yml", ".yaml"), folders=folders)
     annotations = {p.with_suffix("").as_posix(): p for p in yamls}
     by_slug: dict[str, Path] = {}
     out = []
@@ -103,14 +131,11 @@ def load_articles(root: Path, diags: Diagnostics, keep=_fresh) -> list[ArticleSp
                         "rename one of them")
             continue
         by_slug[slug] = path
-        ann_path = annotations.pop(path.with_suffix("").as_posix(), None)
-        spec = keep((path, ann_path), None, diags, functools.partial(load_article, path, shown, slug, ann_path, root))
-        if spec is not None:
-            out.append(spec)
+        out.append((path, shown, slug, annotations.pop(path.with_suffix("").as_posix(), None)))
     for orphan in annotations.values():
         diags.error(Span(rel(orphan, root)), "orphan-annotation", "annotation file has no capture beside it",
                     f"add the capture (e.g. {orphan.stem}.txt) or rename the annotation to match one")
-    return sorted(out, key=lambda a: a.slug)
+    return out, tuple(folders)
 
 
 def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root: Path, diags: Diagnostics) -> ArticleSpec | None:

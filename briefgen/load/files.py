@@ -151,16 +151,20 @@ def capture_within_limits(text: str, fmt: str, shown: str, diags: Diagnostics) -
     return False
 
 
-def find_files(folder: Path, suffixes: tuple[str, ...], *more: tuple[str, ...]):
+def find_files(folder: Path, suffixes: tuple[str, ...], *more: tuple[str, ...], folders: list[Path] | None = None):
     """Files under ``folder`` with one of ``suffixes``, sorted, skipping hidden names and editor temp files.
 
     Symbolic links are skipped (and linked folders not entered). With ``more`` suffix tuples, one sorted list
-    per tuple (``suffixes`` first) from a single walk of the folder.
+    per tuple (``suffixes`` first) from a single walk of the folder. ``folders`` gets ``folder`` and every
+    folder listed under it.
     """
     groups = (suffixes,) + more
     found: list[list[Path]] = [[] for _ in groups]
+    if folders is None:
+        folders = []
+    folders.append(folder)
     if folder.is_dir():
-        _walk(folder, groups, found)
+        _walk(folder, groups, found, folders)
     if not more:
         return sorted(found[0], key=_parts)
     return tuple(sorted(x, key=_parts) for x in found)
@@ -170,7 +174,7 @@ def _parts(path: Path) -> tuple[str, ...]:
     return path.parts  # the order of sorted(paths), without comparing Path objects
 
 
-def _walk(folder: Path, groups: tuple[tuple[str, ...], ...], found: list[list[Path]]) -> None:
+def _walk(folder: Path, groups: tuple[tuple[str, ...], ...], found: list[list[Path]], folders: list[Path]) -> None:
     try:
         with os.scandir(folder) as it:
             entries = list(it)
@@ -182,7 +186,8 @@ def _walk(folder: Path, groups: tuple[tuple[str, ...], ...], found: list[list[Pa
             continue  # hidden: the file, or everything in the folder
         try:
             if entry.is_dir(follow_symlinks=False):
-                _walk(folder / name, groups, found)
+                folders.append(folder / name)
+                _walk(folder / name, groups, found, folders)
                 continue
             if name.startswith(("~", "#")) or name.endswith(("~", ".swp", ".tmp")):
                 continue

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from types import MappingProxyType
-from typing import Protocol
+from typing import Callable, Protocol
 
 from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import Mention
-from briefgen.load.types import Content, EntitySpec
+from briefgen.load.types import ArticleSpec, Content, EntitySpec
 from briefgen.model.locate import locate, normalize
 from briefgen.model.types import Article, Citation, Entity, Fact, Link, Model, Quote, TimelineEntry
 
@@ -59,17 +59,47 @@ def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[
     return frozenset(unlinked)
 
 
-class LocateMemo(Protocol):
-    """Located passages kept between runs by a long-lived process (``briefgen serve``, see briefgen/serve/memo.py)."""
+class ModelMemo(Protocol):
+    """Per-article model work kept between runs by a long-lived process (``briefgen serve``, see
+    briefgen/serve/memo.py)."""
 
     def locate(self, slug: str, paragraphs: tuple[Paragraph, ...], words: str) -> int | None:
         """What ``locate(paragraphs, words)`` returns, kept per article ``slug`` and ``words`` while the
         article's paragraphs are equal."""
 
+    def article(self, spec: ArticleSpec, cleaned: CleanedText, mentions: tuple[Mention, ...], diags: Diagnostics,
+                make: Callable[[ArticleSpec, CleanedText, tuple[Mention, ...], Diagnostics], Article]) -> Article:
+        """``make(spec, cleaned, mentions, diags)``, or the article it made last time from the same three (the
+        same objects, or equal ones), its diagnostics added to ``diags`` again."""
+
+
+def make_article(spec: ArticleSpec, ct: CleanedText, mentions: tuple[Mention, ...], diags: Diagnostics) -> Article:
+    """An article of the model from its annotation, cleaned text and mentions."""
+    det = ct.detected
+    meta = {k: v for k, (v, _) in spec.meta.items()}
+    date = meta.get("date") or det.date
+    date_note = meta.get("date_note") or (f"Read from the capture: \u201c{det.date_evidence}\u201d" if not meta.get("date") and det.date_evidence else None)
+    if date is None:
+        diags.warning(spec.span, "article-no-date", f"the date of article '{spec.slug}' is known nowhere",
+                      f"add 'date: YYYY-MM-DD' (and 'date_note:' saying how you established it) to {spec.slug}.yml")
+    article = Article(
+        slug=spec.slug, page=f"articles/{spec.slug}.md",
+        title=meta.get("title") or det.title or spec.slug, outlet=meta.get("outlet") or det.outlet,
+        date=date, date_note=date_note, byline=meta.get("byline") or det.byline,
+        url=meta.get("url") or det.url, origin=meta.get("origin"), language=meta.get("language"),
+        notes=spec.notes, notes_span=spec.notes_span, fmt=spec.fmt, path=spec.path,
+        paragraphs=ct.paragraphs, removed=ct.removed, detected=det, mentions=mentions,
+        meta_spans=MappingProxyType({k: s for k, (_, s) in spec.meta.items()}), span=spec.span,
+    )
+    if not ct.paragraphs and spec.text.strip():
+        diags.warning(spec.span, "article-no-text", f"cleaning left no story text in '{spec.slug}'",
+                      "check the capture, or keep paragraphs with 'cleaning: {keep: [...]}' in its annotation")
+    return article
+
 
 def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str, CleanedText],
-                mentions: dict[str, tuple[Mention, ...]], diags: Diagnostics, memo: LocateMemo | None = None) -> Model:
-    """``memo``: kept results of locating quoted words (the same model with or without it)."""
+                mentions: dict[str, tuple[Mention, ...]], diags: Diagnostics, memo: ModelMemo | None = None) -> Model:
+    """``memo``: kept articles and located quotes (the same model with or without it)."""
     config = content.config
     ids = list(entities)
 
@@ -87,26 +117,10 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
     # articles ------------------------------------------------------------------------------------
     articles: dict[str, Article] = {}
     for spec in content.articles:
-        ct = cleaned[spec.slug]
-        det = ct.detected
-        meta = {k: v for k, (v, _) in spec.meta.items()}
-        date = meta.get("date") or det.date
-        date_note = meta.get("date_note") or (f"Read from the capture: \u201c{det.date_evidence}\u201d" if not meta.get("date") and det.date_evidence else None)
-        if date is None:
-            diags.warning(spec.span, "article-no-date", f"the date of article '{spec.slug}' is known nowhere",
-                          f"add 'date: YYYY-MM-DD' (and 'date_note:' saying how you established it) to {spec.slug}.yml")
-        articles[spec.slug] = Article(
-            slug=spec.slug, page=f"articles/{spec.slug}.md",
-            title=meta.get("title") or det.title or spec.slug, outlet=meta.get("outlet") or det.outlet,
-            date=date, date_note=date_note, byline=meta.get("byline") or det.byline,
-            url=meta.get("url") or det.url, origin=meta.get("origin"), language=meta.get("language"),
-            notes=spec.notes, notes_span=spec.notes_span, fmt=spec.fmt, path=spec.path,
-            paragraphs=ct.paragraphs, removed=ct.removed, detected=det, mentions=mentions.get(spec.slug, ()),
-            meta_spans=MappingProxyType({k: s for k, (_, s) in spec.meta.items()}), span=spec.span,
-        )
-        if not ct.paragraphs and spec.text.strip():
-            diags.warning(spec.span, "article-no-text", f"cleaning left no story text in '{spec.slug}'",
-                          "check the capture, or keep paragraphs with 'cleaning: {keep: [...]}' in its annotation")
+        if memo is not None:
+            articles[spec.slug] = memo.article(spec, cleaned[spec.slug], mentions.get(spec.slug, ()), diags, make_article)
+        else:
+            articles[spec.slug] = make_article(spec, cleaned[spec.slug], mentions.get(spec.slug, ()), diags)
     articles = dict(sorted(articles.items(), key=lambda kv: (kv[1].date or "9999", kv[0])))
     slugs = list(articles)
     normalized: dict[str, list[str]] = {}  # per article, computed once: many facts and quotes cite the same one

@@ -28,17 +28,25 @@ from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.link import Mention, build_matcher, link_paragraphs
 from briefgen.load import load_content
-from briefgen.load.types import Content
+from briefgen.load.types import ArticleSpec, Content
 from briefgen.model import build_model
 from briefgen.model.locate import locate, normalize
-from briefgen.model.types import Model
+from briefgen.model.types import Article, Model
 from briefgen.render.pages import Page, render_pages
 
 T = TypeVar("T")
 
 RACY_NS = 2_000_000_000
 """A file modified less than this long (ns) before it was read may change again within the same timestamp
-tick and size; its result is not trusted by the next run (read again), as git does with its index."""
+tick and size; its result is not trusted by the next run (read again), as git does with its index. Two
+seconds covers file systems that keep whole (FAT: even) seconds."""
+RACY_FINE_NS = 100_000_000
+"""The same for a file whose modification time has a fraction of a second (a file system with fine time
+stamps; the kernel's coarse clock behind them advances every few milliseconds)."""
+
+
+def _same(a: object, b: object) -> bool:
+    return a is b or a == b
 
 
 def _stamp(path: Path | None) -> tuple | None:
@@ -102,8 +110,11 @@ class Memo:
         self._located: dict[tuple[str, str], tuple[tuple[Paragraph, ...], int | None]] = {}
         self._located_used: dict[tuple[str, str], tuple[tuple[Paragraph, ...], int | None]] = {}
         self.pages = _Pages()
+        self._articles: dict[str, tuple] = {}
+        self._articles_used: dict[str, tuple] = {}
+        self._lists: dict[Path, tuple[tuple[Path, ...], tuple, object, tuple[Diagnostic, ...], bool]] = {}
         self.hits = self.misses = 0
-        self.files_read = 0
+        self.files_read = self.lists_read = 0
 
     def next_run(self) -> None:
         """Forget what the previous run did not use."""
@@ -113,13 +124,15 @@ class Memo:
             self._links, self._links_used = self._links_used, {}
         if self._files_used:
             self._files, self._files_used = self._files_used, {}
+        if self._articles_used:
+            self._articles, self._articles_used = self._articles_used, {}
         if self._located_used:
             self._located, self._located_used = self._located_used, {}
             cited = {slug for slug, _ in self._located}
             self._normal = {s: v for s, v in self._normal.items() if s in cited}
         self.pages.next_run()
         self.hits = self.misses = 0
-        self.files_read = 0
+        self.files_read = self.lists_read = 0
 
     # -- load -----------------------------------------------------------------------------------------
     def load_content(self, root: Path, diags: Diagnostics) -> Content | None:
@@ -137,7 +150,7 @@ class Memo:
             now = time.time_ns()
             own = Diagnostics()
             value = read(own)
-            racy = any(st and now - st[0] < RACY_NS for st in stamps)
+            racy = any(st and now - st[0] < (RACY_FINE_NS if st[0] % 1_000_000_000 else RACY_NS) for st in stamps)
             got = (stamps, extra, value, tuple(own.items), racy)
             self.files_read += 1
         self._files_used[paths] = got
@@ -175,12 +188,40 @@ class Memo:
         self._links_used[slug] = got
         return got[1]
 
+    def listing(self, folder: Path, diags: Diagnostics, read: Callable[[Diagnostics], tuple[T, tuple[Path, ...]]]) -> T:
+        """A :class:`briefgen.load.FileMemo` listing: ``read`` again when one of the folders it listed changed
+        (a file added, removed or renamed there; same stamps as :meth:`keep`) or was modified just before."""
+        got = self._lists.get(folder)
+        if got is None or got[4] or tuple(_stamp(p) for p in got[0]) != got[1]:
+            now = time.time_ns()
+            own = Diagnostics()
+            value, folders = read(own)
+            stamps = tuple(_stamp(p) for p in folders)
+            racy = any(st and now - st[0] < (RACY_FINE_NS if st[0] % 1_000_000_000 else RACY_NS) for st in stamps)
+            got = (folders, stamps, value, tuple(own.items), racy)
+            self.lists_read += 1
+        self._lists[folder] = got
+        diags.extend(got[3])
+        return got[2]  # type: ignore[return-value]
+
     # -- model ----------------------------------------------------------------------------------------
     def build_model(self, content: Content, entities, cleaned, mentions, diags: Diagnostics) -> Model:
         return build_model(content, entities, cleaned, mentions, diags, memo=self)
 
+    def article(self, spec: ArticleSpec, cleaned: CleanedText, mentions: tuple[Mention, ...], diags: Diagnostics,
+                make: Callable[[ArticleSpec, CleanedText, tuple[Mention, ...], Diagnostics], Article]) -> Article:
+        """A :class:`briefgen.model.ModelMemo`: the same article object while its inputs are the same (then
+        the pages reading it compare it by identity)."""
+        got = self._articles.get(spec.slug) or self._articles_used.get(spec.slug)
+        if got is None or not (_same(got[0], spec) and _same(got[1], cleaned) and _same(got[2], mentions)):
+            own = Diagnostics()
+            got = (spec, cleaned, mentions, make(spec, cleaned, mentions, own), tuple(own.items))
+        self._articles_used[spec.slug] = got
+        diags.extend(got[4])
+        return got[3]
+
     def locate(self, slug: str, paragraphs: tuple[Paragraph, ...], words: str) -> int | None:
-        """A :class:`briefgen.model.LocateMemo`."""
+        """A :class:`briefgen.model.ModelMemo`."""
         key = (slug, words)
         got = self._located.get(key) or self._located_used.get(key)
         if got is None or (got[0] is not paragraphs and got[0] != paragraphs):

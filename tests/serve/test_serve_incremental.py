@@ -206,6 +206,12 @@ class _Twin:
         from briefgen.build import compile_briefing
         from briefgen.diagnostics import Diagnostics
 
+        import os
+        import time
+
+        for folder in [self.root / "content", *(p for p in (self.root / "content").rglob("*") if p.is_dir())]:
+            if folder.stat().st_mtime > time.time() - 60:  # changed by the edit: an old time of its own too
+                self.touch(folder)
         d1, d2 = Diagnostics(), Diagnostics()
         fresh = compile_briefing(self.root, d1)
         before = {p.path: p.markdown for p in getattr(self, "last", ())}
@@ -356,6 +362,26 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
     t.edit(moscow.with_suffix(".yml"), "**Many words are missing", "**Very many words are missing")
     changed, _ = t.check()
     assert "articles/index.md" in changed
+    # the file lists: an article in a new subfolder, a capture whose name is no slug, an orphan annotation,
+    # then all of them gone again
+    (arts / "more").mkdir()
+    t.write(arts / "more" / "2019-12-22-sub-wire.txt", "Lavrov spoke in a subfolder.\n")
+    t.write(arts / "more" / "2019-12-22-sub-wire.yml", "title: Sub\noutlet: Sub Wire\ndate: 2019-12-22\n")
+    changed, _ = t.check()
+    assert "articles/2019-12-22-sub-wire.md" in changed
+    t.write(arts / "Bad Name.txt", "Text.\n")
+    t.write(arts / "lonely.yml", "title: Lonely\n")
+    _, diags = t.check()
+    assert {"bad-slug", "orphan-annotation"} <= {d.code for d in diags}
+    _, diags = t.check()  # nothing changed: the same diagnostics, replayed
+    assert {"bad-slug", "orphan-annotation"} <= {d.code for d in diags}
+    assert t.memo.files_read == 0 and t.memo.pages.rendered == 0 and t.memo.lists_read == 0
+    for p in (arts / "Bad Name.txt", arts / "lonely.yml", arts / "more" / "2019-12-22-sub-wire.txt",
+              arts / "more" / "2019-12-22-sub-wire.yml"):
+        p.unlink()
+    _, diags = t.check()
+    assert not {"bad-slug", "orphan-annotation"} & {d.code for d in diags}
+
     moscow.with_suffix(".txt").unlink()
     moscow.with_suffix(".yml").unlink()
     _, diags = t.check()
