@@ -24,6 +24,7 @@ a threaded process can deadlock), so :func:`can_split` decides; otherwise MkDocs
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -207,6 +208,11 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             return share
 
         children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+        # Objects alive now (the model, MkDocs' files and navigation) go to the collector's permanent generation:
+        # a collection in a worker would otherwise write to every one of them and copy the whole heap.
+        frozen = len(shares) > 1
+        if frozen:
+            gc.freeze()
         try:
             for k in range(1, len(shares)):
                 r, w = os.pipe()
@@ -229,6 +235,8 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             results = [mine] + [rd.finish(tick_parent) for rd in readers]
             children = []
         finally:
+            if frozen:
+                gc.unfreeze()
             for pid, r in children:  # interrupted: stop the workers
                 try:
                     os.kill(pid, signal.SIGKILL)
