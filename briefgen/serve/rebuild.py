@@ -59,8 +59,8 @@ class Builder:
         self._diags = Diagnostics()
         self.memo = Memo()
         self._written: dict[str, bytes] | None = None
-        self._frozen = False
         """The project files as last written to ``work/build`` (None: unknown, read them back)."""
+        self._frozen = False
 
     @property
     def site(self) -> Path:
@@ -68,20 +68,15 @@ class Builder:
         return self.live.site
 
     def rebuild(self) -> Outcome:
-        """Compile the briefing and bring the served site up to date, with the cyclic garbage collector paused.
+        """Compile the briefing and bring the served site up to date.
 
-        A served briefing keeps a large heap (memos, MkDocs' navigation and pages): a full collection of it in
-        the middle of a rebuild costs more than the rebuild. The objects alive after a rebuild are frozen
-        (``gc.freeze``: reference counting still frees them, the collector no longer scans them); before a
-        full MkDocs build, which replaces most of them, they are unfrozen and collected."""
+        A served briefing keeps a large heap (memos, MkDocs' navigation and pages), and a full collection of it
+        by the cyclic garbage collector in the middle of a rebuild would cost more than the rebuild. So after
+        the first build and after every full MkDocs build (which replaces most of MkDocs' objects) the garbage
+        is collected and the objects alive are frozen (``gc.freeze``: reference counting still frees them, the
+        collector no longer scans them). ``compile_briefing`` pauses the collector itself."""
         c0 = time.thread_time()
-        was = gc.isenabled()
-        gc.disable()
-        try:
-            out = self._rebuild()
-        finally:
-            if was:
-                gc.enable()
+        out = self._rebuild()
         if out.full or not self._frozen:
             gc.unfreeze()
             gc.collect()
