@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gc
 import logging
 import mimetypes
 import os
@@ -126,6 +127,9 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
     collect = _Collect()
     passes = _CountPasses()
     saved = (log.level, progress.level, progress.propagate)
+    collecting = gc.isenabled()
+    if NO_GC_DURING_EXPORT:
+        gc.disable()
     log.addHandler(collect)
     log.setLevel(logging.WARNING)
     if timings is not None:
@@ -153,6 +157,8 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
             data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=doc.identifier)
         t2 = time.perf_counter()
     finally:
+        if collecting:
+            gc.enable()
         log.removeHandler(collect)
         progress.removeHandler(passes)
         log.setLevel(saved[0])
@@ -163,6 +169,12 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
     _report_log(collect.messages, fetcher.refused, doc, diags)
     return data, len(document.pages), list(dict.fromkeys(fetcher.refused))
 
+
+NO_GC_DURING_EXPORT = True
+"""Python's cyclic garbage collector is off while WeasyPrint lays out and writes the document (and back on after).
+Layout makes millions of long-lived objects (boxes, styles, Pango wrappers) and hardly any cyclic garbage, so the
+collector's full passes re-scan an ever larger heap for nothing: on the 180-page synthetic briefing 15 full
+collections freed 42,000 objects and cost 5.2 s of 22.6 s of CPU; without them the peak RSS grows by 11 MiB."""
 
 COMPRESS_LEVEL = 6
 """zlib level of the PDF's streams. pydyf (WeasyPrint's PDF writer) uses 9: on the demo 0.74 s of CPU for 723 KiB;

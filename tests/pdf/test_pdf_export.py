@@ -430,3 +430,36 @@ def test_placeholders_replace_only_the_page_of_the_own_target() -> None:
                                   'b::after { content: target-counter(attr(data-x url), page); }', 2)
     assert found and f'"{PLACEHOLDER * 2}"' in css and "target-counter(attr(data-x url), page)" in css
     assert _placeholder_css("p { color: red; }", 2) == ("p { color: red; }", False)
+
+
+# -- speed-ups that must not change the document --------------------------------------------------------------
+
+def test_serialisation_shortcuts_change_only_the_compression_and_are_undone(monkeypatch) -> None:
+    pytest.importorskip("weasyprint")
+    import contextlib
+    import gc
+
+    import pydyf
+
+    import briefgen.emit.pdf as pdf
+    from briefgen.render.print import build_print
+
+    diags = Diagnostics()
+    doc = build_print(_model(BASE), BASE, diags)
+    assert doc is not None
+    zlib_before, refs_before = pydyf.zlib, pydyf.PDF.__dict__["page_references"]
+    data, _, _ = pdf.render_pdf(doc, diags)
+    assert pydyf.zlib is zlib_before and pydyf.PDF.__dict__["page_references"] is refs_before
+    assert gc.isenabled()  # the collector is back on after the export
+    gc.disable()
+    try:
+        assert pdf.render_pdf(doc, diags)[0] == data
+        assert not gc.isenabled()  # ... and stays off when it was off
+    finally:
+        gc.enable()
+    with monkeypatch.context() as m:  # pydyf's own level with the cached page references: pydyf's own bytes
+        m.setattr(pdf, "COMPRESS_LEVEL", 9)
+        cached = pdf.render_pdf(doc, diags)[0]
+        m.setattr(pdf, "_lighter_serialisation", contextlib.nullcontext)
+        plain = pdf.render_pdf(doc, diags)[0]
+    assert cached == plain != data
