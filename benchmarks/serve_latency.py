@@ -5,6 +5,7 @@ Usage::
     python benchmarks/serve_latency.py                       # the demo and a 2,000-article synthetic briefing
     python benchmarks/serve_latency.py --only demo --runs 5
     python benchmarks/serve_latency.py --only synth --articles 2000 --entities 300 --seed 1 [--json FILE]
+    python benchmarks/serve_latency.py --only synth --in-process --runs 5 [--cprofile 40]   # stage CPU, no browser
 
 For each briefing it copies the content to a temporary folder, starts the real ``briefgen serve -a
 127.0.0.1:0`` (a child process, as a user runs it), opens the page that shows the edited text in Debian's
@@ -194,6 +195,42 @@ def measure(name: str, root: Path, page_path: str, edit, runs: int, chromium: st
     return out
 
 
+def in_process(name: str, root: Path, edit, runs: int, tmp: Path, profile: int) -> dict:
+    """The same edits rebuilt by :class:`briefgen.serve.rebuild.Builder` in this process (no server, no browser):
+    stage timings and CPU seconds per rebuild; with ``profile``, cProfile's top functions of one more rebuild."""
+    import cProfile
+    import pstats
+
+    from briefgen.serve.rebuild import Builder
+
+    b = Builder(root, tmp / f"work-{name}")
+    out = {"briefing": name, "runs": []}
+    try:
+        t = time.perf_counter()
+        first = b.rebuild()
+        print(f"[{name}] first build {time.perf_counter() - t:.1f} s, ok={first.ok}", flush=True)
+        for i in range(runs + (1 if profile else 0)):
+            edit(f"zqx{i}{int(time.time() * 1000) % 100000}")
+            prof = cProfile.Profile() if profile and i == runs else None
+            c0, w0 = time.process_time(), time.perf_counter()
+            if prof:
+                prof.enable()
+            o = b.rebuild()
+            if prof:
+                prof.disable()
+            run = {"wall_s": round(time.perf_counter() - w0, 3), "cpu_s": round(time.process_time() - c0, 3),
+                   "stages_s": {k: round(v, 3) for k, v in o.timings.items()}, "pages": list(o.pages),
+                   "load_average": os.getloadavg()[0], "profiled": prof is not None}
+            out["runs"].append(run)
+            print(f"[{name}] rebuild {i + 1}{' (profiled)' if prof else ''}: wall {run['wall_s']:.3f} s, CPU "
+                  f"{run['cpu_s']:.3f} s, {run['stages_s']}, load average {run['load_average']:.2f}", flush=True)
+            if prof:
+                pstats.Stats(prof).sort_stats("cumulative").print_stats(profile)
+    finally:
+        b.close()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--only", choices=("demo", "synth"))
@@ -206,6 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--probe", choices=sorted(PROBES), default="content",
                    help="how 'visible' is detected (default: content; innertext is what the figures before "
                         "2026-11-23 04:00 used)")
+    p.add_argument("--in-process", action="store_true",
+                   help="rebuild in this process (no server, no browser): stage timings and CPU per rebuild")
+    p.add_argument("--cprofile", type=int, default=0, metavar="N",
+                   help="with --in-process: profile one more rebuild and print its top N functions")
     a = p.parse_args(argv)
     results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "load_average_at_start": os.getloadavg()}, "cases": []}
@@ -218,10 +259,17 @@ def main(argv: list[str] | None = None) -> int:
         if a.only in (None, "synth"):
             cases.append((f"synth-{a.articles}",) + synth_case(work, a.articles, a.entities, a.seed))
         for name, root, page_path, edit in cases:
+            if a.in_process:
+                results["cases"].append(in_process(name, root, edit, a.runs, work / "tmp", a.cprofile))
+                continue
             r = measure(name, root, page_path, edit, a.runs, a.chromium, work / "tmp", a.probe)
             r["target_s"] = TARGETS["demo" if name == "demo" else "synth"]
             r["met"] = r["median_visible_s"] <= r["target_s"]
             results["cases"].append(r)
+    if a.in_process:
+        if a.json:
+            a.json.write_text(json.dumps(results, indent=2))
+        return 0
     print("\nbriefing        first build   save→event (median)   save→visible (median)   target")
     for r in results["cases"]:
         print(f"{r['briefing']:<15} {r['first_build_s']:>9.1f} s   {r['median_event_s']:>15.3f} s   "

@@ -50,9 +50,9 @@ class Debouncer:
     never-ending trickle still rebuilds. Changes arriving during a rebuild form the next batch.
 
     When every file of the batch is known to be complete — its last event was the close of a file written
-    (inotify's ``IN_CLOSE_WRITE``), a rename onto it, a deletion or a change of attributes — a shorter
-    ``settle`` period is enough: nothing is being written any more. A file still open for writing keeps
-    the full ``quiet`` period.
+    (inotify's ``IN_CLOSE_WRITE``), a rename onto it or a change of attributes — a shorter ``settle`` period
+    is enough: nothing is being written any more. A file still open for writing, deleted or renamed away
+    (editors saving safely do that just before putting the new file in place) keeps the full ``quiet`` period.
     """
 
     def __init__(self, quiet: float = 0.1, max_wait: float = 1.0, clock: Callable[[], float] = time.monotonic,
@@ -153,8 +153,10 @@ class Watcher:
             self.observer.join(timeout=5)
 
 
-_COMPLETE = ("closed", "moved", "deleted", "attrib")
-"""Watchdog event types after which the file is not being written (see :class:`Debouncer`)."""
+_COMPLETE = ("closed", "attrib")
+"""Watchdog event types after which the file is not being written (see :class:`Debouncer`); so is the
+destination of a rename. Not a deletion or the source of a rename: editors that save safely move or delete
+the old file just before putting the new one in its place."""
 
 
 def _make_handler_base():
@@ -174,7 +176,7 @@ class _Handler(_make_handler_base()):
             return
         if event.is_directory and kind == "modified":
             return  # a file inside was created/removed: that file's own event counts (if it is not ignored)
-        for p in (event.src_path, getattr(event, "dest_path", "")):
+        for p, complete in ((event.src_path, kind in _COMPLETE), (getattr(event, "dest_path", ""), True)):
             if not p:
                 continue
             p = os.fsdecode(p)
@@ -186,4 +188,4 @@ class _Handler(_make_handler_base()):
                     self.w._watch(rel)  # a watched top folder appeared or was replaced
                 except OSError:
                     pass  # cannot watch it (e.g. inotify limit): its files are still rebuilt on other saves
-            self.w.sink(rel, kind in _COMPLETE)
+            self.w.sink(rel, complete)

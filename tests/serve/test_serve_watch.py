@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -138,5 +139,15 @@ def test_watcher_reports_content_saves_but_not_droppings_or_generated_files(tmp_
         assert "templates/entity.md.j2" in seen
         assert set(seen) <= {"content/entities/actors.yml", "templates", "templates/entity.md.j2"}, seen
         assert "content/entities/actors.yml" in complete  # its close after writing was seen
+        seen.clear()
+        complete.clear()
+        (ent / "places.yml").write_text("- id: p\n")
+        os.replace(ent / "places.yml", ent / "moved.yml")  # moved away: not complete; moved onto: complete
+        deadline = time.monotonic() + 5
+        with lock:
+            while "content/entities/moved.yml" not in seen and time.monotonic() < deadline:
+                lock.wait(0.1)
+        assert "content/entities/moved.yml" in complete
+        assert seen[-2:] == ["content/entities/places.yml", "content/entities/moved.yml"], seen
     finally:
         w.stop()
