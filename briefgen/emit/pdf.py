@@ -297,10 +297,16 @@ def _fill(box, path, pages: dict[str, int], digits: int, placeholder: str) -> bo
     href = box.element.get("href") or ""
     number = str(pages.get(unquote(href[1:]), "")) if href.startswith("#") else ""
     number = number[:digits]
-    if box.text != placeholder or not number or len(number) == digits:
-        # inside other text ("(p. 12)"): the box keeps the placeholder's width, the text is drawn from its left
+    if not number or len(number) == digits:
         box.text = box.pango_layout.text = box.text.replace(placeholder, number)
         return False
+    if box.text != placeholder:
+        # inside other text ("(p. 12)"): the box narrows by what the number is shorter than its placeholder and the
+        # rest of the line moves left, so that "(p. 7)." has no gap before its full stop
+        delta = _text_width(box.style, placeholder) - _text_width(box.style, number)
+        box.text = box.pango_layout.text = box.text.replace(placeholder, number)
+        box.width -= delta
+        return _move_rest_of_line(box, path, delta)
     delta = box.width * (digits - len(number)) / digits
     box.text = box.pango_layout.text = number
     box.width -= delta
@@ -323,7 +329,12 @@ def _fill(box, path, pages: dict[str, int], digits: int, placeholder: str) -> bo
     if box.style["text_align_all"] in ("right", "end"):  # right-aligned (the contents' numbers): stays right-aligned
         box.position_x += delta
         return False
-    for i in range(len(path) - 1, -1, -1):  # what follows on the line moves left; the enclosing boxes shrink
+    return _move_rest_of_line(box, path, delta)
+
+
+def _move_rest_of_line(box, path, delta: float) -> bool:
+    """What follows ``box`` on its line moves ``delta`` to the left; the boxes enclosing it shrink."""
+    for i in range(len(path) - 1, -1, -1):
         container, inner = path[i], (path[i + 1] if i + 1 < len(path) else box)
         after = False
         for child in container.children:
@@ -335,6 +346,21 @@ def _fill(box, path, pages: dict[str, int], digits: int, placeholder: str) -> bo
             break
         container.width -= delta
     return True
+
+
+_WIDTHS: dict[tuple[str, str], float] = {}
+
+
+def _text_width(style, text: str) -> float:
+    """The advance of ``text`` on one line in the font of ``style`` (Pango, as WeasyPrint measures it)."""
+    from weasyprint.text.line_break import Layout, _font_style_cache_key, line_size
+
+    key = (_font_style_cache_key(style, include_size=True), text)
+    if key not in _WIDTHS:
+        layout = Layout(style)
+        layout.set_text(text)
+        _WIDTHS[key] = line_size(layout.get_first_line()[0], style)[0]
+    return _WIDTHS[key]
 
 
 class _CountPasses(logging.Handler):

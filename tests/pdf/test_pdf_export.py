@@ -234,6 +234,14 @@ def test_cross_references_give_the_page(exports) -> None:
             assert int(other) == page, f"'{name} (p. {other})' but its section is on page {page}"
 
 
+def test_page_numbers_shorter_than_their_placeholder_leave_no_gap(exports) -> None:
+    # 64 pages: placeholders are two digits wide; "(p. 8)" is followed by its punctuation with no space between
+    text = "\n".join(exports["demo"].texts)
+    assert re.search(r"\(p\. \d\)[.,;:')]", text), "no one-digit page reference directly followed by punctuation"
+    gaps = re.findall(r"\(p\. \d\) +[.,;:')]", text)
+    assert not gaps, gaps[:5]
+
+
 def test_notes_link_to_the_cited_paragraph(exports) -> None:
     e = exports["demo"]
     dests = e.dests
