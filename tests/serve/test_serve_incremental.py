@@ -78,6 +78,23 @@ def test_served_site_equals_a_clean_build_after_every_edit(tmp_path: Path) -> No
         assert "actors/motegi.html" in o.pages
         assert_same(b, root, tmp_path)
 
+        # 3b. what each of serve's memos keeps (tests below check them against fresh compiles, this against
+        # clean builds): an alias, a quote's words, a fact's value, words of an article beside a mention
+        moscow = arts / "2019-05-10-business-standard-lavrov-kono-moscow"
+        edit(actors, "aliases: [USSR]", "aliases: [USSR, Soviets]")
+        o = b.rebuild()
+        assert o.ok and not o.full, o.why
+        assert_same(b, root, tmp_path)
+        edit(moscow.with_suffix(".yml"), "text: The task is not easy, it's clear", "text: it's clear")
+        edit(moscow.with_suffix(".yml"), "value: some 20,000 people", "value: about 20,000 people")
+        o = b.rebuild()
+        assert o.ok and not o.full and "actors/lavrov.html" in o.pages, o.why
+        assert_same(b, root, tmp_path)
+        edit(moscow.with_suffix(".txt"), "despite several previous rounds", "despite several Previous rounds")
+        o = b.rebuild()
+        assert o.ok and not o.full and "places/tokyo.html" in o.pages, o.why
+        assert_same(b, root, tmp_path)
+
         # 4. a renamed id: the page moves, a full build
         edit(actors, "id: test-envoy", "id: special-envoy")
         o = b.rebuild()
