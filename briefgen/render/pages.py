@@ -560,14 +560,22 @@ def template_stamp(briefing_root: Path | None) -> tuple:
 
 def _shared_inputs(model: Model, pdf: str | None, templates: tuple, memo: PageMemo) -> tuple:
     """Version numbers of what (nearly) every page reads: the templates, the configuration and PDF name; each
-    entity's id, name, page, kind and aliases (links, mention linking); each article's slug, title, page,
-    outlet and date (links, citation labels), in order."""
+    entity's id, name, page and kind (links); every alias of every entity (the linking of mentions in author
+    Markdown: only pages that render some need it, see :func:`_without_aliases`); each article's slug, title,
+    page, outlet and date (links, citation labels), in order."""
     m = model
     base = memo.version("base", (templates, m.config, pdf))
-    ents = memo.version("entities", tuple((i, e.spec.name, e.page, e.kind.id, tuple((a.text, a.case, a.ambiguous)
-                                           for a in e.spec.aliases)) for i, e in m.entities.items()))
+    names = memo.version("entities", tuple((i, e.spec.name, e.page, e.kind.id) for i, e in m.entities.items()))
+    aliases = memo.version("aliases", tuple((i, tuple((a.text, a.case, a.ambiguous) for a in e.spec.aliases))
+                                            for i, e in m.entities.items()))
     arts = memo.version("articles", tuple((s, a.title, a.page, a.outlet, a.date) for s, a in m.articles.items()))
-    return (base, ents, arts)
+    return (base, names, aliases, arts)
+
+
+def _without_aliases(shared: tuple) -> tuple:
+    """``shared`` for a page that renders no author Markdown: mentions in article text are found by the link
+    stage (each article's ``mentions``), so only Markdown rendering reads the aliases of all entities."""
+    return (shared[0], shared[1], shared[3])
 
 
 def _cited_texts(model: Model, texts) -> tuple:
@@ -599,11 +607,14 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
             seen[mm.article] = None
         markdown = [entity.spec.summary] + [fv.value for fv in entity.spec.fields
                                             if (fd := entity.kind.field(fv.key)) is not None and fd.type == "markdown"]
-        return (shared, page, entity, m.facts.get(eid), m.quotes.get(eid), m.links_in.get(eid), mentions,
-                tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown))
+        return (shared if any(markdown) else _without_aliases(shared), page, entity, m.facts.get(eid),
+                m.quotes.get(eid), m.links_in.get(eid), mentions, tuple(m.articles[s].paragraphs for s in seen),
+                _cited_texts(m, markdown))
     if article is not None:
         texts = [article.notes] + ([p.text for p in article.paragraphs] if article.fmt == "md" else [])
-        return (shared, page, article, m.cited_by.get(article.slug), _cited_texts(m, texts))
+        return (shared if any(texts) else _without_aliases(shared), page, article, m.cited_by.get(article.slug),
+                _cited_texts(m, texts))
+    shared = shared if page == "index.md" and m.overview else _without_aliases(shared)
     if kind is not None:
         return (shared, page, kind, tuple((e, len(m.mentions.get(e.spec.id, ())),
                                            len({mm.article for mm in m.mentions.get(e.spec.id, ())}))

@@ -288,6 +288,16 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
     t.edit(actors, "aliases: [USSR]", "aliases: [USSR, Soviets]")
     t.check()
 
+    # a new alias that only author Markdown contains (the overview, a summary, notes): the pages rendering
+    # that Markdown change, through no input of their own
+    t.edit(c / "overview.md", "four islands off Hokkaido", "four islands off Hokkaido (the Hokkaido quartet)")
+    t.edit(c / "entities" / "places.yml", "  summary: |\n", "  summary: |\n    Near the Hokkaido quartet.\n", )
+    t.edit(moscow.with_suffix(".yml"), "**Many words are missing", "The Hokkaido quartet again. **Many words are missing")
+    t.check()
+    t.edit(c / "entities" / "islands.yml", "    - Northern Territories\n", "    - Northern Territories\n    - Hokkaido quartet\n")
+    changed, _ = t.check()
+    assert {"index.md", f"articles/{moscow.name}.md"} <= changed and any(p.startswith("places/") for p in changed)
+
     # a fact's value
     t.edit(moscow.with_suffix(".yml"), "value: some 20,000 people", "value: about 20,000 people")
     changed, _ = t.check()
@@ -353,6 +363,9 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
     t.check()
     t.edit(moscow.with_suffix(".yml"), "date: 2019-05-10", "date: 2019-05-11")
     t.check()
+    t.edit(moscow.with_suffix(".yml"), "outlet: Business Standard (AFP)", "outlet: Business Standard")
+    changed, _ = t.check()
+    assert "actors/kono.md" in changed  # its quotes' citation labels name the outlet
 
     # broken YAML (errors, nothing else read again), then fixed
     good = actors.read_text(encoding="utf-8")
