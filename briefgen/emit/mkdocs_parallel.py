@@ -141,7 +141,7 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
 
-    from briefgen.emit.incremental import _find_search
+    from briefgen.emit.incremental import _find_search, _has_search
 
     counts = {"mkdocs": 0, "theme": 0}
     total = [0]
@@ -172,9 +172,11 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
                 Page(None, file, config)
         total[0] = len(doc_files)
         in_nav = {p.file.src_uri for p in nav.pages}
-        shares = _shares(list(doc_files), max(1, min(workers, len(doc_files) // max(1, min_share))))
         found = _find_search(config)
         index = found[1] if found else None
+        if index is None and _has_search(config):
+            workers = 1  # a search plugin whose entries cannot be gathered from the workers: one process
+        shares = _shares(list(doc_files), max(1, min(workers, len(doc_files) // max(1, min_share))))
 
         def do_share(mine: list, first: bool) -> Share:
             share = Share()
