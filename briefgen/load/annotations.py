@@ -219,7 +219,7 @@ def _read_entity(r: Reader, node: YNode, config: BriefingConfig | None, diags: D
     facts = tuple(f for n in r.seq(m.get("facts"), "facts", single_ok=False)
                   if (f := read_fact(r, n, subject=(eid, node.span), source=None)))
     quotes = tuple(q for n in r.seq(m.get("quotes"), "quotes", single_ok=False)
-                   if (q := read_quote(r, n, speaker=(eid, node.span), source=None)))
+                   if (q := read_quote(r, n, speaker=(eid, node.span), source=None, declared_in=eid)))
     summary_node = m.get("summary")
     return EntitySpec(
         id=eid, kind=kind_id, name=name, aliases=tuple(aliases),
@@ -358,7 +358,10 @@ def read_fact(r: Reader, node: YNode, subject: tuple[str, Span] | None, source: 
     return FactSpec(subj, subj_span, prop, value, r.date(m.get("as_of"), "as_of"), src, quote, ref, node.span)
 
 
-def read_quote(r: Reader, node: YNode, speaker: tuple[str, Span] | None, source: str | None) -> QuoteSpec | None:
+def read_quote(r: Reader, node: YNode, speaker: tuple[str, Span] | None, source: str | None,
+               declared_in: str | None = None) -> QuoteSpec | None:
+    """A quote; inside an entity (``declared_in``) the speaker defaults to it, inside an article annotation the
+    source is implied."""
     m = r.mapping(node, tables.QUOTE)
     if m is None:
         return None
@@ -373,7 +376,8 @@ def read_quote(r: Reader, node: YNode, speaker: tuple[str, Span] | None, source:
     text = r.text(m.get("text"), "text")
     if spk is None or src is None or text is None:
         return None
-    return QuoteSpec(spk, spk_span, text, src, r.date(m.get("date"), "date"), r.text(m.get("context"), "context"), node.span)
+    return QuoteSpec(spk, spk_span, text, src, r.date(m.get("date"), "date"), r.text(m.get("context"), "context"),
+                     declared_in, node.span)
 
 
 def read_overrides(r: Reader, node: YNode | None) -> CleaningOverrides:

@@ -180,6 +180,10 @@ class QuoteSpec:
     """When it was said (ISO); None: the source's date."""
     context: str | None
     """Optional short context."""
+    declared_in: str | None
+    """Id of the entity whose ``quotes:`` the quote is written in, whoever its speaker; None for a quote of an
+    article annotation. When it differs from ``speaker`` (a meeting recording what a participant said there), the
+    declaring entity's page lists the quote too (see ``Model.quotes_declared``)."""
     span: Span
     """Where the quote starts."""
 
@@ -241,7 +245,7 @@ class EntitySpec:
     facts: tuple[FactSpec, ...]
     """Facts about this entity."""
     quotes: tuple[QuoteSpec, ...]
-    """Quotes spoken by this entity."""
+    """Quotes written in this entity: spoken by it, or by the ``speaker`` they name."""
     span: Span
     """Where the entity starts."""
 

@@ -174,6 +174,7 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
     # facts and quotes ------------------------------------------------------------------------------
     facts: dict[str, list[Fact]] = defaultdict(list)
     quotes: dict[str, list[Quote]] = defaultdict(list)
+    quotes_declared: dict[str, list[Quote]] = defaultdict(list)  # by the entity they are written in, for others
     cited_by: dict[str, set[str]] = defaultdict(set)
     all_fact_specs = [f for e in entities.values() for f in e.spec.facts] + [f for a in content.articles for f in a.facts]
     for f in all_fact_specs:
@@ -198,7 +199,11 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
         if citation is None:
             continue
         cited_by[q.source].add(q.speaker)
-        quotes[q.speaker].append(Quote(q, citation, q.date or articles[q.source].date))
+        quote = Quote(q, citation, q.date or articles[q.source].date)
+        quotes[q.speaker].append(quote)
+        if q.declared_in is not None and q.declared_in != q.speaker:
+            quotes_declared[q.declared_in].append(quote)  # its page shows it too, so it cites the article
+            cited_by[q.source].add(q.declared_in)
 
     # packs -------------------------------------------------------------------------------------
     for pack in config.packs:
@@ -217,7 +222,8 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
         config=config, overview=content.overview, overview_path=content.overview_path,
         entities=MappingProxyType(entities), articles=MappingProxyType(articles),
         facts=freeze({k: sorted(v, key=lambda f: (f.spec.property.casefold(), f.date or "", f.spec.span)) for k, v in facts.items()}),
-        quotes=freeze({k: sorted(v, key=lambda q: (q.date or "", q.spec.span)) for k, v in quotes.items()}),
+        quotes=freeze({k: sorted(v, key=_quote_order) for k, v in quotes.items()}),
+        quotes_declared=freeze({k: sorted(v, key=_quote_order) for k, v in quotes_declared.items()}),
         links_out=freeze(links_out), links_in=freeze(links_in), mentions=freeze(by_entity),
         cited_by=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(cited_by.items())}),
         timeline=timeline,
@@ -243,6 +249,11 @@ def build_timeline(entities: dict[str, Entity], facts: dict[str, list[Fact]]) ->
                 entries.append(TimelineEntry(f.date, None, subject, f"{f.spec.property}: {f.spec.value}", "fact", f.citation))
     entries.sort(key=lambda t: (t.date, t.kind != "entity", t.label.casefold(), t.entity or ""))
     return tuple(entries)
+
+
+def _quote_order(q: Quote) -> tuple:
+    """Quotes by date (undated first), then by where they are written."""
+    return (q.date or "", q.spec.span)
 
 
 def _a(word: str) -> str:

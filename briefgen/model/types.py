@@ -157,6 +157,10 @@ class Model:
     """Facts by subject id."""
     quotes: Mapping[str, tuple[Quote, ...]]
     """Quotes by speaker id."""
+    quotes_declared: Mapping[str, tuple[Quote, ...]]
+    """Quotes written in an entity's ``quotes:`` that name another speaker (what was said at a meeting), by the id
+    of the entity they are written in, sorted like ``quotes``. Each is also in ``quotes`` under its speaker (the
+    same :class:`Quote`); a quote whose speaker is the entity it is written in is not here."""
     links_out: Mapping[str, tuple[Link, ...]]
     """Relations by source entity."""
     links_in: Mapping[str, tuple[Link, ...]]
@@ -164,7 +168,7 @@ class Model:
     mentions: Mapping[str, tuple[Mention, ...]]
     """Mentions by entity id, in article order."""
     cited_by: Mapping[str, tuple[str, ...]]
-    """Entities whose facts or quotes cite each article."""
+    """Entities whose facts or quotes cite each article (a quote: its speaker, and the entity it is written in)."""
     timeline: tuple[TimelineEntry, ...]
     """Chronological timeline."""
 

@@ -275,8 +275,12 @@ class Renderer:
         infobox = self._infobox(e, page, cites)
         summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid, offset=1 if e.spec.summary_span else 0)
         facts = self._facts(eid, page)
-        quotes = [QuoteRow(q.spec.text, self._elink(page, eid), fmt.fmt_date(q.date), q.spec.context,
-                           source_ref(m, page, q.citation)) for q in m.quotes.get(eid, ())]
+        # its own words, and what others said where the entity's YAML records it (e.g. at a meeting), by date
+        said = m.quotes.get(eid, ())
+        if eid in m.quotes_declared:
+            said = sorted((*said, *m.quotes_declared[eid]), key=lambda q: (q.date or "", q.spec.span))
+        quotes = [QuoteRow(q.spec.text, self._elink(page, q.spec.speaker), fmt.fmt_date(q.date), q.spec.context,
+                           source_ref(m, page, q.citation), q.spec.speaker != eid) for q in said]
         related = self._related(eid, page)
         mentions, more = self._mentions(eid, page)
         return self._render("entity.md.j2", page, e.spec.name, entity=e, kind=e.kind, infobox=infobox,
@@ -608,8 +612,8 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
         markdown = [entity.spec.summary] + [fv.value for fv in entity.spec.fields
                                             if (fd := entity.kind.field(fv.key)) is not None and fd.type == "markdown"]
         return (shared if any(markdown) else _without_aliases(shared), page, entity, m.facts.get(eid),
-                m.quotes.get(eid), m.links_in.get(eid), mentions, tuple(m.articles[s].paragraphs for s in seen),
-                _cited_texts(m, markdown))
+                m.quotes.get(eid), m.quotes_declared.get(eid), m.links_in.get(eid), mentions,
+                tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown))
     if article is not None:
         texts = [article.notes] + ([p.text for p in article.paragraphs] if article.fmt == "md" else [])
         return (shared if any(texts) else _without_aliases(shared), page, article, m.cited_by.get(article.slug),

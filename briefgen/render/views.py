@@ -81,6 +81,9 @@ class QuoteRow:
     """Short context."""
     source: SourceRef
     """Where it is in its source."""
+    other: bool = False
+    """Said by another entity than the page's: a quote written in this entity's YAML that names another speaker
+    (briefgen's template links the speaker's name)."""
 
 
 @dataclass(frozen=True)
