@@ -317,6 +317,24 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
     t.edit(moscow.with_suffix(".txt"), "meeting 26 times since 2013", "meeting 25 times since 2013")
     t.check()
 
+    # quotes written in a meeting's entity for another speaker: the meeting's page lists them too, and it neither
+    # mentions nor cites their article otherwise (so only its declared quotes tell it that the new paragraph
+    # below moves them); their words, then their context, edited
+    meetings = c / "entities" / "meetings.yml"
+    t.write(meetings, meetings.read_text(encoding="utf-8") + "\n- id: test-talks\n  kind: meeting\n  name: Test talks\n"
+            "  date: 2019-05-10\n  quotes:\n    - speaker: kono\n      text: Solving a problem that remains unresolved\n"
+            f"      source: {moscow.name}\n    - speaker: lavrov\n      text: it will only be solved by long\n"
+            f"      source: {moscow.name}\n")
+    changed, _ = t.check()
+    assert {"meetings/test-talks.md", "actors/kono.md", "actors/lavrov.md"} <= changed
+    t.edit(meetings, "text: Solving a problem that remains unresolved\n", "text: remains unresolved more than 70 years on\n")
+    changed, _ = t.check()
+    assert {"meetings/test-talks.md", "actors/kono.md"} <= changed and "actors/lavrov.md" not in changed
+    t.edit(meetings, "text: remains unresolved more than 70 years on\n",
+           "text: remains unresolved more than 70 years on\n      context: at the press conference\n")
+    changed, _ = t.check()
+    assert {"meetings/test-talks.md", "actors/kono.md"} <= changed
+
     # words around a mention (same length: the mentions are equal, their sentences are not), then a new
     # paragraph (every later quote is located in another paragraph)
     t.edit(moscow.with_suffix(".txt"), "despite several previous rounds", "despite several Previous rounds")
@@ -329,7 +347,7 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
            "Lavrov told Journalists following his meeting with Japanese counterpart\n\n"
            "Officials gave no further details of the talks on the islands.\n")
     changed, _ = t.check()
-    assert "actors/kono.md" in changed
+    assert "actors/kono.md" in changed and "meetings/test-talks.md" in changed
 
     # notes citing another article's words; that article gets a new paragraph before them
     t.edit(moscow.with_suffix(".yml"), "**Many words are missing",
