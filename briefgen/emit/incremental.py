@@ -254,9 +254,10 @@ class LiveSite:
         """Bring the site up to date after the project files ``changed`` (paths relative to the project,
         as :func:`briefgen.emit.project.write_project` returns them) were written.
 
-        Only pages whose Markdown changed are rebuilt. It is a full build when there was no good build
-        yet, the build date changed, ``mkdocs.yml`` (hence the navigation) or a theme override changed,
-        a file was added or removed, or a page the navigation lists changed its front matter.
+        Only pages whose Markdown changed are rebuilt; pages added or removed (a new entity or article) are
+        built or deleted, and the sitemap and search index follow. It is a full build when there was no good
+        build yet, the build date changed, ``mkdocs.yml`` (hence the navigation) or a theme override changed,
+        or a page the navigation lists was removed or changed its front matter.
         """
         changed = sorted(set(changed))
         state = self._state
@@ -275,32 +276,83 @@ class LiveSite:
         assert state is not None
         if any(not c.startswith("docs/") for c in changed):
             return self._full("mkdocs.yml or a theme override changed")
-        pages, statics = [], []
+        pages, statics, added, removed = [], [], [], []
+        nav_srcs = _nav_srcs(state.nav)
+        docs_dir = Path(state.config.docs_dir)
         for src in (c[len("docs/"):] for c in changed):
             f = state.files.get_file_from_path(src)
             if f is None or f.abs_src_path is None:
-                return self._full("a page was added")
+                if (docs_dir / src).is_file():
+                    added.append(src)
+                continue
             if not os.path.isfile(f.abs_src_path):
-                return self._full("a page was removed")
+                if src in nav_srcs:
+                    return self._full("a page the navigation lists was removed")
+                removed.append(f)
+                continue
             (pages if f.is_documentation_page() else statics).append(f)
-        if not pages and not statics:
+        if not pages and not statics and not added and not removed:
             return UpdateResult(True, (), full=False, pages=())
         try:
             with self.lock:
-                return self._update_pages(state, pages, statics)
+                if added or removed:
+                    new = self._add_remove(state, added, removed)
+                    pages += [f for f in new if f.is_documentation_page()]
+                    statics += [f for f in new if not f.is_documentation_page()]
+                return self._update_pages(state, pages, statics, structure=bool(added or removed))
         except Stopped:
             raise
         except _NeedFull as exc:
             return self._full(str(exc))
+
+    def _add_remove(self, state: _State, added: list[str], removed: list) -> list:
+        """Pages added to or removed from the project, when the navigation is the same (it lists only the index
+        pages): the files are put in the order a clean build lists them (MkDocs walks the docs folder sorted, the
+        theme's files follow), removed pages leave the site with their search entries. Returns the new files,
+        to be built like changed ones; the sitemap is rewritten by :meth:`_update_pages`."""
+        from mkdocs.structure.files import get_files
+        from mkdocs.structure.pages import Page
+
+        cfg, files = state.config, state.files
+        fresh = get_files(cfg)
+        gone = {f.src_uri for f in removed}
+        new = [f for f in fresh if f.src_uri in set(added)]
+        order = [files.get_file_from_path(f.src_uri) or f for f in fresh if f.src_uri not in gone]
+        known = {f.src_uri for f in order}
+        order += [f for f in files if f.src_uri not in known and f.src_uri not in gone]  # the theme's files
+        for f in list(files):
+            files.remove(f)
+        for f in order:
+            files.append(f)
+        with _source_date_epoch(self.epoch):  # a page's update date is read when it is made
+            for f in new:
+                if f.is_documentation_page():
+                    Page(None, f, cfg)
+        site = Path(cfg.site_dir).resolve()
+        for f in removed:
+            state.capture.entries.pop(f.src_uri, None)
+            state.page_meta.pop(f.src_uri, None)
+            out = Path(f.abs_dest_path)
+            try:
+                out.unlink()
+            except FileNotFoundError:
+                pass
+            parent = out.parent.resolve()
+            while parent != site and parent.is_relative_to(site) and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        return new
 
     def _full(self, why: str) -> UpdateResult:
         res = self.full_build()
         res.why = why
         return res
 
-    def _update_pages(self, state: _State, pages: list, statics: list) -> UpdateResult:
+    def _update_pages(self, state: _State, pages: list, statics: list, structure: bool = False) -> UpdateResult:
+        """Re-render ``pages``, copy ``statics``; with ``structure`` (pages were added or removed) also the theme's
+        templates that list every page (``sitemap.xml``)."""
         try:  # MkDocs' own per-page steps (private, stable through 1.6); without them every build is full
-            from mkdocs.commands.build import _build_page, _populate_page
+            from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
         except ImportError:
             raise _NeedFull("this MkDocs version cannot rebuild single pages") from None
         from mkdocs.exceptions import Abort, BuildError
@@ -324,10 +376,13 @@ class LiveSite:
                     _build_page(f.page, cfg, doc_files, nav, env, excluded=f.inclusion.is_excluded())
                 for f in statics:
                     f.copy_file()
+                if structure:
+                    for template in cfg.theme.static_templates:
+                        _build_theme_template(template, env, files, cfg, nav)
                 level = cfg.validation.links.anchors
                 for f in doc_files:
                     f.page.validate_anchor_links(files=files, log_level=level)
-                if state.search is not None and pages:
+                if state.search is not None and (pages or structure):
                     lst = []
                     for f in doc_files:
                         lst.extend(capture.entries.get(f.src_uri, ()))
@@ -347,7 +402,7 @@ class LiveSite:
         if collect.messages:
             self._state = None
             return UpdateResult(False, tuple(collect.messages))
-        urls = tuple(f.url for f in pages + statics)
+        urls = tuple(f.url for f in pages + statics) + (tuple(cfg.theme.static_templates) if structure else ())
         if self.finish is not None and not self.finish(self._folder, urls):
             self._state = None
             return UpdateResult(False, ())
