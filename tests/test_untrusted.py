@@ -57,7 +57,7 @@ def test_page_titles_carry_no_markup(hostile_site: Path) -> None:
 
 
 @pytest.mark.parametrize("page", ["articles/hostile.html", "articles/index.html", "sources.html", "index.html",
-                                  "actors/alice.html"])
+                                  "actors/alice.html", "meetings/hostile-talks.html"])
 def test_no_capture_markup_in_page(hostile_site: Path, page: str) -> None:
     doc = parse(hostile_site / page)
     for tag, attrs in doc.tags:
@@ -81,3 +81,14 @@ def test_injections_show_literally(hostile_site: Path) -> None:
         assert literal in html, literal
     assert 'class="footnote' not in html and 'class="admonition note"' not in html.split("bg-notes")[0]
     assert "<abbr" not in html
+
+
+def test_a_quote_written_in_a_meeting_shows_literally(hostile_site: Path) -> None:
+    """The meeting's quote of Alice (words, context, source label from the capture) is text on both pages."""
+    for page in ("meetings/hostile-talks.html", "actors/alice.html"):
+        html = content_area((hostile_site / page).read_text())
+        for literal in ("said &lt;img src=x onerror=alert(1)&gt; and &lt;iframe", "&lt;script&gt;alert(11)&lt;/script&gt;",
+                        "[ctx](javascript:alert(12))", "&lt;script&gt;alert(9)&lt;/script&gt;, 11 January 2020, ¶2"):
+            assert literal in html, (page, literal)
+    meeting = parse(hostile_site / "meetings" / "hostile-talks.html")
+    assert ("a", {"href": "../actors/alice.html"}) in meeting.tags  # the speaker, linked
