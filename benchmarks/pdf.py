@@ -15,7 +15,8 @@ Usage::
    export (tracemalloc slows the run down; its times are then not comparable).
 
 Targets: the demo in at most 3 s; a 200-page synthetic briefing at most 0.15 s per page (``benchmarks/synth.py``
-makes one: ``python benchmarks/synth.py --articles 40 --entities 150 --out /tmp/synth200``). Exit status 0 whether
+makes one of 201 pages:
+``python benchmarks/synth.py --articles 45 --entities 165 --seed 1 --out /tmp/synth200``). Exit status 0 whether
 or not the targets are met; the JSON has them under ``targets``.
 """
 
