@@ -11,7 +11,7 @@ from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import Mention
 from briefgen.load.types import ArticleSpec, Content, EntitySpec
 from briefgen.model.locate import locate, normalize
-from briefgen.model.types import Article, Citation, Entity, Fact, Link, Model, Quote, TimelineEntry
+from briefgen.model.types import Article, Citation, Entity, Fact, Link, Model, Quote, TimelineEntry, quote_order
 
 
 def check_entities(content: Content, diags: Diagnostics) -> dict[str, Entity]:
@@ -222,8 +222,8 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
         config=config, overview=content.overview, overview_path=content.overview_path,
         entities=MappingProxyType(entities), articles=MappingProxyType(articles),
         facts=freeze({k: sorted(v, key=lambda f: (f.spec.property.casefold(), f.date or "", f.spec.span)) for k, v in facts.items()}),
-        quotes=freeze({k: sorted(v, key=_quote_order) for k, v in quotes.items()}),
-        quotes_declared=freeze({k: sorted(v, key=_quote_order) for k, v in quotes_declared.items()}),
+        quotes=freeze({k: sorted(v, key=quote_order) for k, v in quotes.items()}),
+        quotes_declared=freeze({k: sorted(v, key=quote_order) for k, v in quotes_declared.items()}),
         links_out=freeze(links_out), links_in=freeze(links_in), mentions=freeze(by_entity),
         cited_by=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(cited_by.items())}),
         timeline=timeline,
@@ -249,11 +249,6 @@ def build_timeline(entities: dict[str, Entity], facts: dict[str, list[Fact]]) ->
                 entries.append(TimelineEntry(f.date, None, subject, f"{f.spec.property}: {f.spec.value}", "fact", f.citation))
     entries.sort(key=lambda t: (t.date, t.kind != "entity", t.label.casefold(), t.entity or ""))
     return tuple(entries)
-
-
-def _quote_order(q: Quote) -> tuple:
-    """Quotes by date (undated first), then by where they are written."""
-    return (q.date or "", q.spec.span)
 
 
 def _a(word: str) -> str:

@@ -172,5 +172,19 @@ class Model:
     timeline: tuple[TimelineEntry, ...]
     """Chronological timeline."""
 
+    def quotes_on(self, eid: str) -> tuple[Quote, ...]:
+        """The quotes an entity's page (and PDF section) shows: its own words, and the words of others its YAML
+        records (e.g. said at a meeting), by date (undated first), then by where they are written."""
+        own = self.quotes.get(eid, ())
+        others = self.quotes_declared.get(eid, ())
+        if not others:
+            return own
+        return tuple(sorted((*own, *others), key=quote_order))
+
     def entities_of(self, kind: str) -> list[Entity]:
         return sorted((e for e in self.entities.values() if e.kind.id == kind), key=lambda e: e.spec.name.casefold())
+
+
+def quote_order(q: Quote) -> tuple:
+    """Quotes by date (undated first), then by where they are written."""
+    return (q.date or "", q.spec.span)

@@ -25,6 +25,7 @@ from briefgen.link.matcher import Matcher
 from briefgen.model.types import Article, Entity, Model
 from briefgen.render import format as fmt
 from briefgen.render.errors import template_fault
+from briefgen.render.fields import field_rows
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
@@ -276,11 +277,8 @@ class Renderer:
         summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid, offset=1 if e.spec.summary_span else 0)
         facts = self._facts(eid, page)
         # its own words, and what others said where the entity's YAML records it (e.g. at a meeting), by date
-        said = m.quotes.get(eid, ())
-        if eid in m.quotes_declared:
-            said = sorted((*said, *m.quotes_declared[eid]), key=lambda q: (q.date or "", q.spec.span))
         quotes = [QuoteRow(q.spec.text, self._elink(page, q.spec.speaker), fmt.fmt_date(q.date), q.spec.context,
-                           source_ref(m, page, q.citation), q.spec.speaker != eid) for q in said]
+                           source_ref(m, page, q.citation), q.spec.speaker != eid) for q in m.quotes_on(eid)]
         related = self._related(eid, page)
         mentions, more = self._mentions(eid, page)
         return self._render("entity.md.j2", page, e.spec.name, entity=e, kind=e.kind, infobox=infobox,
@@ -290,52 +288,7 @@ class Renderer:
                             index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")))
 
     def _infobox(self, e: Entity, page: str, cites: PageCitations) -> list[InfoRow]:
-        rows = [InfoRow("Kind", esc(e.kind.label))]
-        others = [a.text for a in e.spec.aliases if a.text != e.spec.name]
-        if others:
-            rows.append(InfoRow("Also called", esc(", ".join(others))))
-        for fd in e.kind.fields:
-            fv = e.spec.field(fd.key)
-            if fv is None:
-                continue
-            v = fv.value
-            if fd.type in ("text",):
-                value = esc(v)
-            elif fd.type == "markdown":
-                value = self._md(v, fv.span, page, cites, e.spec.id, offset=1)
-            elif fd.type == "url":
-                value = Markup(f'<a href="{html.escape(v)}" rel="nofollow noopener noreferrer">{html.escape(v)}</a>')
-            elif fd.type == "number":
-                value = esc(fmt.fmt_number(v, fd.unit))
-            elif fd.type == "date":
-                value = esc(fmt.fmt_date(v))
-            elif fd.type == "dates":
-                value = esc(fmt.fmt_range(v[0], v[-1] if len(v) > 1 else None))
-            elif fd.type in ("ref", "refs"):
-                ids = (v,) if fd.type == "ref" else v
-                value = Markup(", ").join(Markup(self._link_html(page, i)) for i in ids)
-            elif fd.type == "roles":
-                items = []
-                for role in v:
-                    text = html.escape(role.title)
-                    if role.org:
-                        text += " (" + self._link_html(page, role.org) + ")"
-                    span = fmt.fmt_date(role.start) if role.start else ""
-                    if role.start or role.end:
-                        span = f"{fmt.fmt_date(role.start) if role.start else '?'} \u2013 {fmt.fmt_date(role.end) if role.end else ''}".strip()
-                        text += f', <span class="bg-dates">{html.escape(span)}</span>'
-                    if role.side:
-                        text += f' <span class="bg-side">[{html.escape(role.side)}]</span>'
-                    items.append(f"<li>{text}</li>")
-                value = Markup('<ul class="bg-roles">' + "".join(items) + "</ul>")
-            elif fd.type == "names":
-                value = Markup("<br>").join(Markup(f"{html.escape(side)}: <b>{html.escape(name)}</b>") for side, name in v)
-            elif fd.type == "coordinates":
-                value = esc(fmt.fmt_coordinates(*v))
-            else:  # pragma: no cover
-                value = esc(str(v))
-            rows.append(InfoRow(fd.label, value))
-        return rows
+        return [InfoRow("Kind", esc(e.kind.label))] + field_rows(e, _SiteFieldLinks(self, page, cites), css="bg-")
 
     def _link_html(self, page: str, eid: str) -> str:
         if eid not in self.model.entities:
@@ -498,6 +451,26 @@ def _article_meta(art: Article) -> str:
 def _t(text: str) -> str:
     """Escape untrusted text for an HTML text node (quotes need no escaping there)."""
     return html.escape(text, quote=False)
+
+
+@dataclass(frozen=True)
+class _SiteFieldLinks:
+    """Infobox fields on a site page: entities as relative links, addresses as outside links."""
+
+    renderer: Renderer
+    page: str
+    """The page the infobox is on (links are relative to it)."""
+    cites: PageCitations
+    """The page's citations (a Markdown field may cite)."""
+
+    def entity(self, eid: str) -> Markup:
+        return Markup(self.renderer._link_html(self.page, eid))
+
+    def url(self, url: str) -> Markup:
+        return Markup(f'<a href="{html.escape(url)}" rel="nofollow noopener noreferrer">{html.escape(url)}</a>')
+
+    def markdown(self, text: str, span: Span, entity: str) -> Markup:
+        return self.renderer._md(text, span, self.page, self.cites, entity, offset=1)
 
 
 def _first_sentence(text: str | None) -> str:

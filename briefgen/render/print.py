@@ -35,9 +35,11 @@ from briefgen.link import build_matcher
 from briefgen.load.types import PackDef
 from briefgen.model.types import Article, Citation, Entity, Model
 from briefgen.render import format as fmt
+from briefgen.render.fields import field_rows
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.pages import default_template_dir, make_env
 from briefgen.render.urls import html_path
+from briefgen.render.views import InfoRow, esc
 
 TEMPLATE = "print/briefing.html.j2"
 """The print template (a briefing overrides it with its own ``templates/print/briefing.html.j2``)."""
@@ -107,7 +109,7 @@ def select(model: Model, pack_id: str | None, diags: Diagnostics) -> Selection |
     articles: set[str] = set()
     for eid in chosen:  # every article a printed entity cites
         articles.update(f.citation.article for f in model.facts.get(eid, ()) if f.citation)
-        articles.update(q.citation.article for q in model.quotes.get(eid, ()))
+        articles.update(q.citation.article for q in model.quotes_on(eid))
         for text in _markdown_texts(model.entities[eid]):
             articles.update(m.group(1) for m in CITE_RE.finditer(text))
     articles &= set(model.articles)
@@ -125,14 +127,6 @@ def _markdown_texts(e: Entity) -> list[str]:
 
 
 # -- view data for the template -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Row:
-    """A labelled value (infobox, article metadata)."""
-
-    label: str
-    value: Markup
-
 
 @dataclass(frozen=True)
 class FactView:
@@ -154,6 +148,8 @@ class QuoteView:
     date: str
     context: str | None
     source: Markup
+    speaker: Markup | None = None
+    """Who said it, when not the entity whose section shows it (a quote its YAML records for someone else)."""
 
 
 @dataclass(frozen=True)
@@ -199,7 +195,7 @@ class EntityView:
     kind_label: str
     focus: bool
     """One of the pack's own entities."""
-    infobox: tuple[Row, ...]
+    infobox: tuple[InfoRow, ...]
     summary: Markup
     facts: tuple[FactView, ...]
     quotes: tuple[QuoteView, ...]
@@ -243,7 +239,7 @@ class ArticleView:
     outlet: str | None
     date: str
     language: str
-    meta: tuple[Row, ...]
+    meta: tuple[InfoRow, ...]
     notes: Markup
     paragraphs: tuple[ParagraphView, ...]
     mentioned: tuple[RefGroup, ...]
@@ -500,50 +496,8 @@ class PrintBuilder:
             return self.refs.link(reference.url, Markup(title)), True
         return Markup(title), True
 
-    def infobox(self, e: Entity) -> list[Row]:
-        rows = []
-        others = [a.text for a in e.spec.aliases if a.text != e.spec.name]
-        if others:
-            rows.append(Row("Also called", _esc(", ".join(others))))
-        for fd in e.kind.fields:
-            fv = e.spec.field(fd.key)
-            if fv is None:
-                continue
-            v = fv.value
-            if fd.type == "markdown":
-                value = self.markdown(v, fv.span, e.spec.id, offset=1, top_heading=5)
-            elif fd.type == "url":
-                value = self.refs.link(v, v)
-            elif fd.type == "number":
-                value = _esc(fmt.fmt_number(v, fd.unit))
-            elif fd.type == "date":
-                value = _esc(fmt.fmt_date(v))
-            elif fd.type == "dates":
-                value = _esc(fmt.fmt_range(v[0], v[-1] if len(v) > 1 else None))
-            elif fd.type in ("ref", "refs"):
-                ids = (v,) if fd.type == "ref" else v
-                value = Markup(", ").join(self.refs.entity(i) for i in ids)
-            elif fd.type == "roles":
-                items = []
-                for role in v:
-                    text = _esc(role.title)
-                    if role.org:
-                        text += Markup(" (") + self.refs.entity(role.org) + Markup(")")
-                    if role.start or role.end:
-                        span = f"{fmt.fmt_date(role.start) if role.start else '?'} \u2013 {fmt.fmt_date(role.end) if role.end else ''}".strip()
-                        text += Markup(', <span class="dates">') + _esc(span) + Markup("</span>")
-                    if role.side:
-                        text += Markup(' <span class="side">[') + _esc(role.side) + Markup("]</span>")
-                    items.append(Markup("<li>") + text + Markup("</li>"))
-                value = Markup('<ul class="roles">') + Markup("").join(items) + Markup("</ul>")
-            elif fd.type == "names":
-                value = Markup("<br>").join(Markup("{}: <b>{}</b>").format(side, name) for side, name in v)
-            elif fd.type == "coordinates":
-                value = _esc(fmt.fmt_coordinates(*v))
-            else:
-                value = _esc(str(v))
-            rows.append(Row(fd.label, value))
-        return rows
+    def infobox(self, e: Entity) -> list[InfoRow]:
+        return field_rows(e, _PrintFieldLinks(self))
 
     def entity(self, e: Entity) -> EntityView:
         m = self.model
@@ -560,8 +514,9 @@ class PrintBuilder:
             src, general = self.source(f.citation, f.spec.reference)
             facts.append(FactView(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "", src, general,
                                   f.spec.quote, len(values[f.spec.property.casefold()]) > 1))
-        quotes = [QuoteView(q.spec.text, fmt.fmt_date(q.date), q.spec.context, self.refs.citation(q.citation))
-                  for q in m.quotes.get(eid, ())]
+        quotes = [QuoteView(q.spec.text, fmt.fmt_date(q.date), q.spec.context, self.refs.citation(q.citation),
+                            self.refs.entity(q.spec.speaker) if q.spec.speaker != eid else None)
+                  for q in m.quotes_on(eid)]
         groups: dict[str, set[str]] = defaultdict(set)
         for link in m.links_in.get(eid, ()):
             groups[link.reverse].add(link.source)
@@ -609,17 +564,17 @@ class PrintBuilder:
                 parts.append(_t(p.text[pos:]))
                 body = Markup("".join(parts))
             paragraphs.append(ParagraphView(p.number, paragraph_anchor(a.slug, p.number), body))
-        meta = [Row("Outlet", _esc(a.outlet or "unknown")),
-                Row("Published", _esc(fmt.fmt_date(a.date) if a.date else "unknown"))]
+        meta = [InfoRow("Outlet", esc(a.outlet or "unknown")),
+                InfoRow("Published", esc(fmt.fmt_date(a.date) if a.date else "unknown"))]
         if a.date_note:
-            meta.append(Row("How the date is known", _esc(a.date_note)))
+            meta.append(InfoRow("How the date is known", esc(a.date_note)))
         if a.byline:
-            meta.append(Row("Byline", _esc(a.byline)))
+            meta.append(InfoRow("Byline", esc(a.byline)))
         if a.url:
-            meta.append(Row("Original", self.refs.link(a.url, a.url)))
+            meta.append(InfoRow("Original", self.refs.link(a.url, a.url)))
         if a.origin:
-            meta.append(Row("Capture", _esc(a.origin)))
-        meta.append(Row("Capture file", _esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, "
+            meta.append(InfoRow("Capture", esc(a.origin)))
+        meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, "
                                              f"{len(a.removed)} removed by cleaning)")))
         notes = self.markdown(a.notes, a.notes_span, offset=1, top_heading=4)
         mentioned_ids = {mm.entity for mm in a.mentions}
@@ -642,9 +597,9 @@ class PrintBuilder:
                 continue
             when = fmt.fmt_range(t.date, t.end)
             if t.kind == "entity":
-                what = self.refs.entity(t.entity, t.label) if t.entity else _esc(t.label)
+                what = self.refs.entity(t.entity, t.label) if t.entity else esc(t.label)
             else:
-                what = (self.refs.entity(t.entity) + Markup(": ") if t.entity else Markup("")) + _esc(t.label)
+                what = (self.refs.entity(t.entity) + Markup(": ") if t.entity else Markup("")) + esc(t.label)
             src = self.refs.citation(t.citation) if t.citation else Markup("")
             years[t.date[:4]].append(TimelineLine(when, t.date, what, src, t.kind == "entity"))
         return sorted(years.items())
@@ -829,8 +784,20 @@ def _t(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _esc(text: str) -> Markup:
-    return Markup(html.escape(text, quote=True))
+@dataclass(frozen=True)
+class _PrintFieldLinks:
+    """Infobox fields in the PDF: entities as "(p. N)" references (or to the site, or plain, outside a pack)."""
+
+    builder: PrintBuilder
+
+    def entity(self, eid: str) -> Markup:
+        return self.builder.refs.entity(eid)
+
+    def url(self, url: str) -> Markup:
+        return self.builder.refs.link(url, url)
+
+    def markdown(self, text: str, span: Span, entity: str) -> Markup:
+        return self.builder.markdown(text, span, entity, offset=1, top_heading=5)
 
 
 def _strip_tags(s: str) -> str:

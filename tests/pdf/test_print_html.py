@@ -157,3 +157,24 @@ def test_fetcher_refuses_network_and_files_outside(tmp_path: Path) -> None:
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 7
+
+
+def test_quotes_a_meeting_records_are_in_its_section_with_their_speaker(demo_model) -> None:
+    """A quote written in the meeting's YAML for another speaker: in the meeting's section (speaker named, a
+    reference to the speaker's section) and in the speaker's; in a pack of the meeting, its source is printed."""
+    meeting = "meeting-2019-12-19-moscow"
+    declared = demo_model.quotes_declared.get(meeting, ())
+    assert declared, "the demo's Moscow talks record quotes of their participants"
+    doc = build_print(demo_model, ROOT, Diagnostics())
+    assert doc is not None
+    start = doc.html.index(f'id="{entity_anchor(meeting)}"')
+    section = doc.html[start:doc.html.index("</article>", start)]
+    for q in declared:
+        assert q.spec.text in section
+        speaker = f'href="#{entity_anchor(q.spec.speaker)}"'
+        caption = section[section.index(q.spec.text):]
+        assert speaker in caption[:caption.index("</figcaption>")], "the speaker is named and referenced"
+        own = doc.html[doc.html.index(f'id="{entity_anchor(q.spec.speaker)}"'):]
+        assert q.spec.text in own[:own.index("</article>")]
+    sel = select(demo_model, "moscow-talks", Diagnostics())
+    assert sel is not None and {q.citation.article for q in declared} <= sel.articles
