@@ -21,7 +21,6 @@ import datetime as dt
 import hashlib
 import html
 import re
-import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from briefgen.link import build_matcher
 from briefgen.load.types import PackDef
 from briefgen.model.types import Article, Citation, Entity, Model
 from briefgen.render import format as fmt
+from briefgen.render.errors import template_fault
 from briefgen.render.fields import field_rows
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.pages import default_template_dir, make_env
@@ -725,17 +725,19 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _template_error(exc: Exception, root: Path, diags: Diagnostics) -> None:
+    fault = template_fault(exc, (root / "templates",))
+    if fault is None:
+        raise exc
+    where = Span(_rel(Path(fault.file), root), fault.line) if fault.file != "?" else Span(f"templates/{TEMPLATE}")
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        where = Span(_rel(Path(exc.filename), root) if exc.filename else exc.name or TEMPLATE, exc.lineno or 1)
-        diags.error(where, "template", f"print template: {exc.message}", "fix the template, or delete your override to use briefgen's")
-        return
-    if isinstance(exc, jinja2.TemplateNotFound):
-        diags.error(Span(f"templates/{exc.name}"), "template", f"print template '{exc.name}' not found",
+        diags.error(where, "template", f"print template: {fault.message}", "fix the template, or delete your override to use briefgen's")
+    elif fault.missing:
+        if fault.file == "?":
+            where = Span(f"templates/{fault.missing}")
+        diags.error(where, "template", f"print template '{fault.missing}' not found",
                     "reinstall briefgen, or add the file to your templates/ folder")
-        return
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".j2", ".html", ".css"))]
-    where = Span(_rel(Path(frames[-1].filename), root), frames[-1].lineno or 1) if frames else Span(f"templates/{TEMPLATE}")
-    diags.error(where, "template", f"print template failed: {exc}", "check the variable names against docs/pdf.md")
+    else:
+        diags.error(where, "template", f"print template failed: {exc}", "check the variable names against docs/pdf.md")
 
 
 def build_print(model: Model, root: Path | None, diags: Diagnostics, pack: str | None = None) -> PrintDocument | None:
