@@ -96,7 +96,8 @@ def test_small_benchmark_reports_every_figure(small_run: tuple[Path, dict]) -> N
     assert 20 < r["peak_memory_mib"] <= r["peak_rss_sum_mib"] < 4000 and r["processes"] >= 1
     link = r["linking"]
     assert link["aliases"] == 1000 and link["mentions"] > 100 and link["mb"] > 0.1 and link["mb_per_s"] > 0
-    assert set(report["checks"]) == {"overhead_ratio", "ms_per_page", "peak_memory_mib", "link_mb_per_s"}
+    assert link["match_mb_per_s"] > link["mb_per_s"] and link["find_mb_per_s"] > 0
+    assert set(report["checks"]) == {"overhead_ratio", "ms_per_page", "peak_memory_mib", "link_mb_per_s", "link_stage_mb_per_s"}
     assert report["machine"]["nproc"] >= 1 and report["machine"]["python"]
 
 
