@@ -148,6 +148,8 @@ def test_watcher_reports_content_saves_but_not_droppings_or_generated_files(tmp_
             while "content/entities/moved.yml" not in seen and time.monotonic() < deadline:
                 lock.wait(0.1)
         assert "content/entities/moved.yml" in complete
-        assert seen[-2:] == ["content/entities/places.yml", "content/entities/moved.yml"], seen
+        # (a late event of the template written before may arrive in between: only these files' order counts)
+        moves = [p for p in seen if p.startswith("content/entities/")]
+        assert moves[-2:] == ["content/entities/places.yml", "content/entities/moved.yml"], seen
     finally:
         w.stop()
