@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 import time
 from pathlib import Path
 from typing import Callable
@@ -111,6 +112,10 @@ class Watcher:
     def __init__(self, root: Path, sink: Callable[[str, bool], None]):
         from watchdog.observers import Observer
 
+        # watchdog warns (with a page-long repr) when a folder created while watching is watched twice — once by
+        # its parent's recursive watch, once by ours; the second watch simply replaces the first
+        warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning,
+                                module=r"watchdog\..*")
         self.root = root
         self.sink = sink
         self.observer = Observer()
