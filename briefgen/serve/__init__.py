@@ -73,7 +73,7 @@ class Server:
     :meth:`close` to join them and remove the temporary folder."""
 
     def __init__(self, root: Path, host: str, port: int, strict: bool = False, quiet: float = 0.1,
-                 settle: float = 0.02):
+                 settle: float = 0.05):
         self.root = root
         self.strict = strict
         self.stopping = threading.Event()
