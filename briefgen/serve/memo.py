@@ -59,6 +59,12 @@ def _stamp(path: Path | None) -> tuple | None:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
+def _racy(stamps: tuple, now: int) -> bool:
+    """True when a file was changed too recently (``now``, ns) for its stamp to tell a later same-size change
+    apart: such a result is read again next time (file systems with whole-second times need longer)."""
+    return any(st and now - st[0] < (RACY_FINE_NS if st[0] % 1_000_000_000 else RACY_NS) for st in stamps)
+
+
 class _Pages:
     """The render memo (a :class:`briefgen.render.pages.PageMemo`)."""
 
@@ -150,8 +156,7 @@ class Memo:
             now = time.time_ns()
             own = Diagnostics()
             value = read(own)
-            racy = any(st and now - st[0] < (RACY_FINE_NS if st[0] % 1_000_000_000 else RACY_NS) for st in stamps)
-            got = (stamps, extra, value, tuple(own.items), racy)
+            got = (stamps, extra, value, tuple(own.items), _racy(stamps, now))
             self.files_read += 1
         self._files_used[paths] = got
         diags.extend(got[3])
@@ -197,8 +202,7 @@ class Memo:
             own = Diagnostics()
             value, folders = read(own)
             stamps = tuple(_stamp(p) for p in folders)
-            racy = any(st and now - st[0] < (RACY_FINE_NS if st[0] % 1_000_000_000 else RACY_NS) for st in stamps)
-            got = (folders, stamps, value, tuple(own.items), racy)
+            got = (folders, stamps, value, tuple(own.items), _racy(stamps, now))
             self.lists_read += 1
         self._lists[folder] = got
         diags.extend(got[3])
