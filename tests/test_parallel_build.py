@@ -168,10 +168,10 @@ def test_mkdocs_warning_in_a_worker_page_is_located_at_the_generated_page(tmp_pa
 def test_unknown_search_index_layout_builds_in_one_process(tmp_path: Path, demo_serial: Path, monkeypatch) -> None:
     """If the search plugin's entry list cannot be found (a future Material), the pages are not shared: a split
     build would publish an index of only the parent's pages."""
-    from briefgen.emit import incremental
+    from briefgen.emit import mkdocs
     from briefgen.emit.mkdocs import build_site
 
-    monkeypatch.setattr(incremental, "_find_search", lambda config: None)
+    monkeypatch.setattr(mkdocs, "find_search", lambda config: None)
     res = build_site(demo_serial / "build" / "mkdocs.yml", tmp_path / "site", 0, workers=2)
     assert res.ok and res.workers == 1
     one = (demo_serial / "site" / "search" / "search_index.json").read_bytes()

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from briefgen.emit.mkdocs import _Collect, _quiet_mkdocs, _source_date_epoch, load_mkdocs_config
+from briefgen.emit.mkdocs import (_Collect, _quiet_mkdocs, _source_date_epoch, find_search, has_search,
+                                  load_mkdocs_config)
 from briefgen.render.errors import TemplateFault, template_fault
 
 
@@ -77,7 +78,7 @@ def _make_capture(should_stop: Callable[[], bool]):
 
         @event_priority(100)
         def on_pre_build(self, *, config):
-            found = _find_search(config)  # the search plugin made its index in on_config
+            found = find_search(config)  # the search plugin made its index in on_config
             self.index_list_owner = found[1] if found else None
             self.entries.clear()
             self._mark = 0
@@ -139,18 +140,6 @@ class _Search:
     def install(self) -> None:
         self.plugin.config = self.config
         self.plugin.search_index = self.index
-
-
-def _find_search(config) -> tuple[object, tuple[object, str]] | None:
-    """The search plugin and (its index, the name of the index's entry list), if it is one we know."""
-    for name, plugin in config.plugins.items():
-        if name.split("/")[-1] != "search":
-            continue
-        index = getattr(plugin, "search_index", None)
-        for attr in ("entries", "_entries"):
-            if isinstance(getattr(index, attr, None), list):
-                return plugin, (index, attr)
-    return None
 
 
 def _page_meta(files) -> dict[str, dict]:
@@ -224,7 +213,7 @@ class LiveSite:
             old, self._folder = self._folder, folder
         if old is not None and old != folder:
             shutil.rmtree(old, ignore_errors=True)
-        found = _find_search(cfg)
+        found = find_search(cfg)
         search = None
         if found and capture.index_list_owner is not None and found[1][0] is capture.index_list_owner[0]:
             search = _Search(found[0], found[0].config, found[1][0])
@@ -266,7 +255,7 @@ class LiveSite:
             why = "first build" if self._folder is None else "the previous build failed"
         elif epoch != self.epoch:
             why = "the build date changed"
-        elif state.search is None and _has_search(state.config):
+        elif state.search is None and has_search(state.config):
             why = "this search plugin cannot be updated page by page"
         if why:
             self.epoch = epoch
@@ -415,7 +404,3 @@ class LiveSite:
 
 class _NeedFull(Exception):
     pass
-
-
-def _has_search(config) -> bool:
-    return any(name.split("/")[-1] == "search" for name in config.plugins)

@@ -74,6 +74,23 @@ def load_mkdocs_config(config_file: Path, site_dir: Path):
     return load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
 
 
+def find_search(config) -> tuple[object, tuple[object, str]] | None:
+    """The search plugin and (its index, the name of the index's entry list), if it is one we know (Material's)."""
+    for name, plugin in config.plugins.items():
+        if name.split("/")[-1] != "search":
+            continue
+        index = getattr(plugin, "search_index", None)
+        for attr in ("entries", "_entries"):
+            if isinstance(getattr(index, attr, None), list):
+                return plugin, (index, attr)
+    return None
+
+
+def has_search(config) -> bool:
+    """True when a search plugin is configured (whether or not :func:`find_search` knows its index)."""
+    return any(name.split("/")[-1] == "search" for name in config.plugins)
+
+
 class _PageProgress:
     """A MkDocs plugin (added by :func:`build_site`) reporting the pages done in MkDocs' two page loops:
     ``("mkdocs", done, total)`` while pages are read and their Markdown rendered, then ``("theme", done, total)``
@@ -85,21 +102,26 @@ class _PageProgress:
         self.done = {"mkdocs": 0, "theme": 0}
 
     def on_files(self, files, /, *, config):
-        self.total = len(files.documentation_pages())
-        self.step = max(1, self.total // 100)
+        self.start(len(files.documentation_pages()))
         return None
 
-    def _tick(self, stage: str) -> None:
+    def start(self, total: int) -> None:
+        """Count ``total`` pages from now on."""
+        self.total = total
+        self.step = max(1, total // 100)
+
+    def tick(self, stage: str) -> None:
+        """One more page done in ``stage`` (``mkdocs`` or ``theme``)."""
         n = self.done[stage] = self.done[stage] + 1
         if n % self.step == 0 or n == self.total:
             self.progress(stage, n, self.total)
 
     def on_page_content(self, html, /, *, page, config, files):
-        self._tick("mkdocs")
+        self.tick("mkdocs")
         return None
 
     def on_post_page(self, output, /, *, page, config):
-        self._tick("theme")
+        self.tick("theme")
         return None
 
 
@@ -158,7 +180,8 @@ def build_site(config_file: Path, site_dir: Path, epoch: int,
         try:
             cfg = load_mkdocs_config(config_file, site_dir)
             if workers > 1:
-                merged = mkdocs_parallel.build_split(cfg, workers, collect, inspect, progress,
+                merged = mkdocs_parallel.build_split(cfg, workers, collect, inspect,
+                                                     _PageProgress(progress) if progress is not None else None,
                                                      min_share=AUTO_MIN_SHARE if auto else 1)
                 inspected, workers = tuple(merged.inspected), merged.processes
             else:

@@ -66,7 +66,7 @@ class Share:
     inspected: list[tuple[str, object]] = field(default_factory=list)
     """(site path, ``inspect`` result) per page written."""
     messages: list[str] = field(default_factory=list)
-    """MkDocs' warnings and errors logged while doing this share."""
+    """MkDocs' warnings and errors logged while a worker did this share (the parent's are in its log handler)."""
     failed: str = ""
     """Why this share could not be done ('' when it was)."""
     processes: int = 1
@@ -128,9 +128,10 @@ class _Hooks:
 
 
 def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
-                progress: Callable[[str, int, int], None] | None = None, min_share: int = 1) -> Share:
+                progress=None, min_share: int = 1) -> Share:
     """Build the loaded MkDocs config ``cfg`` with ``workers`` processes. ``collect`` is the logging handler
-    gathering MkDocs' messages; each process gets at least ``min_share`` pages (so small sites use fewer
+    gathering MkDocs' messages; ``progress`` (the adapter's page counter, with ``start(total)`` and ``tick(stage)``)
+    counts the pages of all processes; each process gets at least ``min_share`` pages (so small sites use fewer
     processes, possibly only this one). Returns what was gathered from all shares (pages inspected in page order).
 
     Raises what MkDocs' own build raises (``Abort``, ``BuildError``, ``ConfigurationError``)."""
@@ -141,16 +142,13 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
 
-    from briefgen.emit.incremental import _find_search, _has_search
+    from briefgen.emit.mkdocs import find_search, has_search
 
-    counts = {"mkdocs": 0, "theme": 0}
-    total = [0]
     overrides = (Path(cfg.config_file_path).parent / "overrides",) if cfg.config_file_path else ()
 
     def tick_parent(stage: str) -> None:
-        counts[stage] += 1
-        if progress is not None and (counts[stage] % max(1, total[0] // 100) == 0 or counts[stage] == total[0]):
-            progress(stage, counts[stage], total[0])
+        if progress is not None:
+            progress.tick(stage)
 
     hooks = _Hooks(inspect, tick_parent)
     cfg.plugins["briefgen-split"] = hooks
@@ -170,11 +168,12 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
         for file in doc_files:
             if file.page is None and file.inclusion.is_not_in_nav():
                 Page(None, file, config)
-        total[0] = len(doc_files)
+        if progress is not None:
+            progress.start(len(doc_files))
         in_nav = {p.file.src_uri for p in nav.pages}
-        found = _find_search(config)
+        found = find_search(config)
         index = found[1] if found else None
-        if index is None and _has_search(config):
+        if index is None and has_search(config):
             workers = 1  # a search plugin whose entries cannot be gathered from the workers: one process
         shares = _shares(list(doc_files), max(1, min(workers, len(doc_files) // max(1, min_share))))
 
@@ -256,7 +255,6 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             merged.entries.extend(share.entries)
             merged.inspected.extend(share.inspected)
             merged.anchors.update(share.anchors)
-        merged.messages = list(collect.messages)
         merged.processes = len(shares)
         by_uri = {f.src_uri: f for f in files}
         for file in doc_files:
