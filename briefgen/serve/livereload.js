@@ -46,6 +46,7 @@
   // says only pages were rewritten: the navigation, the theme and the page's scripts and styles are then what
   // this page already has (anything else changes the site's structure and is a full build, and a full reload
   // here). The live navigation cannot be compared with the new page's: Material's script has changed it.
+  // Material's components are then mounted again on the new content (see below).
   var SWAP = [".md-content", ".md-sidebar--secondary"];
   function refresh() {
     return fetch(location.href, { cache: "no-store" }).then(function (r) {
@@ -57,6 +58,12 @@
       if (pairs.some(function (p) { return !p[0] || !p[1]; })) throw new Error("layout");
       pairs.forEach(function (p) { p[0].replaceWith(document.importNode(p[1], true)); });
       document.title = doc.title;
+      // Material mounts its page components (the table of contents that follows scrolling, the header title,
+      // code copy buttons, search highlighting) on the elements present when its document$ emits; they would
+      // stay bound to the content just removed. Emitting the document again remounts them on the new content,
+      // as Material's own instant navigation does after it replaces a page.
+      var document$ = window.document$;
+      if (document$ && typeof document$.next === "function") document$.next(document);
     });
   }
 
