@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/pdf.py [--root DIR] [--pack ID] [--repeat 3] [--tracemalloc] [--json FILE]
+    python benchmarks/pdf.py [--root DIR] [--pack ID] [--repeat 3] [--tracemalloc] [--bounds] [--json FILE]
 
 1. **End to end**: runs the real command line (``python -m briefgen -C DIR pdf -o TMP``) in a child process,
    ``--repeat`` times; the fastest run counts. Reports wall seconds, the child's CPU seconds and its peak RSS
@@ -13,6 +13,13 @@ Usage::
    guess of the page count's digits was wrong; more if an override's own ``target-counter()`` makes WeasyPrint
    repaginate) and the number of page layouts. With ``--tracemalloc``, also the peak of Python allocations during the
    export (tracemalloc slows the run down; its times are then not comparable).
+
+3. With ``--bounds``, what the document's parts cost and what the second core could give at most, each in a
+   forked child of this process (imports warm, so without start-up; CPU seconds from ``os.wait4``):
+   the export as it is; without page references (no ``target-counter()`` rules: no "(p. N)", no contents numbers);
+   without any link (every ``<a>`` unwrapped, and no page references); without running headers and footers (the
+   ``@page`` margin boxes); and the document cut at the chapter nearest its middle, both halves exported at once in
+   two processes (wall = the slower half; merging the two files, which briefgen does not do, not counted).
 
 Targets: the demo in at most 3 s; a 200-page synthetic briefing at most 0.15 s per page (``benchmarks/synth.py``
 makes one of 201 pages:
@@ -99,12 +106,98 @@ def stages(root: Path, pack: str | None, out: Path, trace: bool) -> dict:
     return figures
 
 
+def _children(jobs: list) -> list[dict]:
+    """Run each ``job()`` in a forked child of this process, all at once; their CPU seconds, wall seconds and
+    peak RSS (``os.wait4``) and whatever each job returned (pages) when it succeeded."""
+    import pickle
+
+    t0 = time.perf_counter()
+    running = {}
+    for i, job in enumerate(jobs):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run, send the result, leave without running the parent's clean-up
+            os.close(r)
+            try:
+                result = job()
+            except BaseException as exc:  # noqa: BLE001 - reported by the parent
+                result = {"error": repr(exc)}
+            with os.fdopen(w, "wb") as f:
+                pickle.dump(result, f)
+            os._exit(0)
+        os.close(w)
+        running[pid] = (i, r)
+    out: list[dict] = [{} for _ in jobs]
+    while running:
+        pid, _, usage = os.wait4(-1, 0)
+        if pid not in running:
+            continue
+        i, r = running.pop(pid)
+        with os.fdopen(r, "rb") as f:
+            data = f.read()
+        out[i] = {**(pickle.loads(data) if data else {"error": "no result"}),
+                  "cpu_s": usage.ru_utime + usage.ru_stime, "wall_s": time.perf_counter() - t0,
+                  "peak_rss_mib": usage.ru_maxrss / 1024}
+    return out
+
+
+def bounds(root: Path, pack: str | None) -> dict:
+    """The export of variants of the print document (see the module's docstring, 3.)."""
+    import dataclasses
+    import re
+
+    from briefgen.build import compile_briefing
+    from briefgen.diagnostics import Diagnostics
+    from briefgen.emit.pdf import render_pdf
+    from briefgen.render.print import build_print
+
+    diags = Diagnostics()
+    compiled = compile_briefing(root, diags)
+    doc = build_print(compiled.model, root, diags, pack) if compiled.model is not None else None
+    if doc is None:
+        raise SystemExit("\n".join(d.format() for d in diags.sorted()))
+
+    def export(d):
+        def job():
+            result = render_pdf(d, Diagnostics())
+            return {"pages": result[1]}
+        return job
+
+    no_refs = re.sub(r"[^{}]*\{[^{}]*target-counter\([^{}]*\}", "", doc.css)
+    no_links = re.sub(r"<a\b[^>]*>|</a>", "", doc.html)
+    no_margins = re.sub(r"@(?:top|bottom)-(?:left|center|right)\s*\{[^{}]*\}", "", doc.css)
+    body = doc.html.index(">", doc.html.index("<body")) + 1
+    chapters = [m.start() for m in re.finditer(r'<section class="chapter', doc.html)]
+    cut = min(chapters, key=lambda i: abs(i - len(doc.html) // 2)) if chapters else len(doc.html)
+    first = dataclasses.replace(doc, html=doc.html[:cut] + "</body></html>")
+    second = dataclasses.replace(doc, html=doc.html[:body] + doc.html[cut:])
+    variants = {
+        "as exported": [doc],
+        "no page references": [dataclasses.replace(doc, css=no_refs)],
+        "no links": [dataclasses.replace(doc, css=no_refs, html=no_links)],
+        "no running headers/footers": [dataclasses.replace(doc, css=no_margins)],
+        "two halves on two cores": [first, second],
+    }
+    out = {}
+    for name, docs in variants.items():
+        runs = _children([export(d) for d in docs])
+        failed = [r["error"] for r in runs if "error" in r]
+        if failed:
+            raise SystemExit(f"{name}: {failed[0]}")
+        out[name] = {"pages": sum(r["pages"] for r in runs), "cpu_s": sum(r["cpu_s"] for r in runs),
+                     "wall_s": max(r["wall_s"] for r in runs), "parts": runs}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--root", type=Path, default=ROOT, help="briefing folder (default: the demo, this repository)")
     p.add_argument("--pack", help="export this pack instead of the whole briefing")
     p.add_argument("--repeat", type=int, default=3, help="end-to-end runs; the fastest counts (default 3)")
     p.add_argument("--tracemalloc", action="store_true", help="also measure peak Python allocations (slower)")
+    p.add_argument("--bounds", action="store_true",
+                   help="also export variants (no page references, no links, no running headers, two halves on "
+                        "two cores) to see what the parts cost")
     p.add_argument("--json", type=Path, help="write every figure to this file")
     args = p.parse_args(argv)
     root = args.root.resolve()
@@ -128,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         "stages": st, "targets": targets,
         "self_peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+    if args.bounds:
+        report["bounds"] = bounds(root, args.pack)
     print(f"briefing      {root}{' --pack ' + args.pack if args.pack else ''}")
     print(f"machine       {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     print(f"pages         {pages}  ({st['bytes'] // 1024} KiB)")
@@ -139,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
           f"({st['page_layouts'] / pages:.1f} per page)")
     if "tracemalloc_peak_mib" in st:
         print(f"memory        tracemalloc peak {st['tracemalloc_peak_mib']:.0f} MiB")
+    if args.bounds:
+        base = report["bounds"]["as exported"]
+        print("bounds        (forked from this process: no start-up; CPU = layout + write)")
+        for name, b in report["bounds"].items():
+            print(f"  {name:28s} {b['pages']:4d} pages  CPU {b['cpu_s']:6.2f} s ({b['cpu_s'] / base['cpu_s']:4.0%})"
+                  f"  wall {b['wall_s']:6.2f} s ({b['wall_s'] / base['wall_s']:4.0%})")
     for name, t in targets.items():
         print(f"target        {name}: {t['value']:.3f} (target {t['target']}) {'met' if t['met'] else 'NOT met'}")
     if args.json:
