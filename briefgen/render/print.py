@@ -130,32 +130,48 @@ def _markdown_texts(e: Entity) -> list[str]:
 
 @dataclass(frozen=True)
 class FactView:
+    """A row of an entity's facts table."""
+
     property: str
+    """The property, as written ("office", "population")."""
     value: str
+    """Its value, as written."""
     date: str
+    """When the value held, formatted (empty when undated)."""
     source: Markup
     """Where it comes from: a link to the cited paragraph, or the outside reference."""
     general: bool
     """A general-knowledge fact (not from the captures)."""
     quote: str | None
+    """The source's words the value comes from, when the fact records them."""
     differs: bool
     """Another source gives a different value."""
 
 
 @dataclass(frozen=True)
 class QuoteView:
+    """A recorded quote, in the section of its speaker (or of the entity whose YAML records it)."""
+
     text: str
+    """The quoted words."""
     date: str
+    """When they were said, formatted."""
     context: str | None
+    """Where or to whom they were said, when recorded."""
     source: Markup
+    """The cited paragraph of the article quoting them, linked."""
     speaker: Markup | None = None
     """Who said it, when not the entity whose section shows it (a quote its YAML records for someone else)."""
 
 
 @dataclass(frozen=True)
 class RefGroup:
+    """A titled list of references (related entities, entities an article mentions)."""
+
     title: str
+    """The group's heading (a relation's reverse name, or a kind's plural)."""
     refs: tuple[Markup, ...]
+    """The references, each linked or plain (see :class:`Refs`), sorted by name."""
 
 
 @dataclass(frozen=True)
@@ -177,8 +193,11 @@ class NoteView:
     """A citation of author Markdown, as a numbered note at the end of its section."""
 
     number: int
+    """The note's number in its section (1, 2, …)."""
     anchor: str
+    """Its anchor, ``<section>_n<number>``."""
     citation: Citation
+    """The citation it prints."""
     source: Markup
     """Outlet, date and paragraph, linked to the paragraph in the source article."""
     title: str
@@ -189,62 +208,108 @@ class NoteView:
 
 @dataclass(frozen=True)
 class EntityView:
+    """An entity's section."""
+
     id: str
+    """The entity's id."""
     anchor: str
+    """Its section's anchor, ``ent-<id>``."""
     name: str
+    """Its name."""
     kind_label: str
+    """Its kind's label ("Actor")."""
     focus: bool
     """One of the pack's own entities."""
     infobox: tuple[InfoRow, ...]
+    """The infobox rows (kind fields, aliases, roles)."""
     summary: Markup
+    """The summary, rendered from Markdown (headings from ``<h4>``)."""
     facts: tuple[FactView, ...]
+    """Its facts, in the order of its YAML."""
     quotes: tuple[QuoteView, ...]
+    """Quotes by it, and quotes its YAML records for others."""
     related: tuple[RefGroup, ...]
+    """Entities referring to it, grouped by relation."""
     mentions: tuple[MentionBlock, ...]
+    """Where source articles mention it, an entry per article."""
     n_mentions: int
+    """The number of mentions in all articles."""
     notes: tuple[NoteView, ...]
     """The section's citations (from its summary and Markdown fields)."""
 
 
 @dataclass(frozen=True)
 class KindView:
+    """A kind's chapter."""
+
     id: str
+    """The kind's id."""
     anchor: str
+    """Its chapter's anchor, ``kind-<id>``."""
     label: str
+    """Singular label."""
     plural: str
+    """Plural label (the chapter's title)."""
     entities: tuple[EntityView, ...]
+    """Its entities printed, in the briefing's order."""
 
 
 @dataclass(frozen=True)
 class TimelineLine:
+    """A line of the timeline."""
+
     when: str
+    """The date or range, formatted."""
     iso: str
+    """The start date, ISO 8601 (for ``<time>``)."""
     what: Markup
+    """What happened, with the entity linked."""
     source: Markup
+    """The cited paragraph, linked (empty for none)."""
     is_entity: bool
+    """The entry is an entity with a date of its own (a meeting), not a dated fact."""
 
 
 @dataclass(frozen=True)
 class ParagraphView:
+    """A paragraph of a source article."""
+
     number: int
+    """The paragraph's number (¶)."""
     anchor: str
+    """Its anchor, ``art-<slug>_p<number>``."""
     html: Markup
+    """Its text, escaped, with each mention linked to the entity's section."""
 
 
 @dataclass(frozen=True)
 class ArticleView:
+    """A source article's section: metadata, analyst's note, text."""
+
     slug: str
+    """The article's slug."""
     anchor: str
+    """Its anchor, ``art-<slug>``."""
     title: str
+    """Its title."""
     outlet: str | None
+    """The outlet, if known."""
     date: str
+    """Publication date, formatted ("undated" when unknown)."""
     language: str
+    """Language of its text (``lang``)."""
     meta: tuple[InfoRow, ...]
+    """The table of metadata rows (outlet, date, byline, capture, …)."""
     notes: Markup
+    """The analyst's note, rendered from Markdown."""
     paragraphs: tuple[ParagraphView, ...]
+    """The kept paragraphs, in order."""
     mentioned: tuple[RefGroup, ...]
+    """Entities it mentions, grouped by kind."""
     cited_by: tuple[Markup, ...]
+    """Entities citing it."""
     n_removed: int
+    """Passages cleaning removed from the capture."""
     notes_list: tuple[NoteView, ...]
     """Citations in the analyst's note and in Markdown paragraphs."""
     block_paragraphs: bool
@@ -253,26 +318,44 @@ class ArticleView:
 
 @dataclass(frozen=True)
 class SourceView:
+    """An entry of the list of sources."""
+
     article: Markup
+    """The article's title, linked to its section."""
     outlet: str
+    """The outlet ("Unknown outlet" when missing)."""
     date: str
+    """Publication date, formatted, or "undated"."""
     byline: str | None
+    """The byline, if the capture had one."""
     url: str | None
+    """Where it was published, if known."""
     origin: str | None
+    """How it was captured, as recorded."""
     date_note: str | None
+    """How the date was established, when not printed on the article."""
 
 
 @dataclass(frozen=True)
 class ReferenceView:
+    """A general-knowledge reference (outside the captures) and what relies on it."""
+
     title: str
+    """The outside reference's title."""
     url: str | None
+    """Its address, if any."""
     used_for: tuple[Markup, ...]
+    """The entities whose facts rely on it, linked."""
 
 
 @dataclass(frozen=True)
 class IndexEntry:
+    """An entry of the back-of-book index: an entity (main entry) or an alias pointing to one."""
+
     sort_key: str
+    """The key entries are sorted by (accents and case folded)."""
     text: str
+    """The entry as printed."""
     kind_label: str | None
     """Kind of a main entry; None for a 'see' entry."""
     main: str | None
@@ -285,15 +368,24 @@ class IndexEntry:
 
 @dataclass(frozen=True)
 class IndexLetter:
+    """The index entries under one initial."""
+
     letter: str
+    """The initial of its entries."""
     entries: tuple[IndexEntry, ...]
+    """Its entries, sorted."""
 
 
 @dataclass(frozen=True)
 class TocEntry:
+    """An entry of the table of contents (and of the PDF outline)."""
+
     label: str
+    """The entry's text."""
     anchor: str
+    """The anchor it links to (and takes its page number from)."""
     children: tuple[TocEntry, ...] = ()
+    """Entries below it (an outline level deeper)."""
 
 
 @dataclass(frozen=True)
@@ -303,21 +395,33 @@ class DocInfo:
     title: str
     """The document title (the pack's title for a pack)."""
     briefing_title: str
+    """The briefing's own title (differs from ``title`` for a pack)."""
     subtitle: str | None
+    """The briefing's subtitle, if any."""
     as_of: str
     """Formatted as-of date."""
     as_of_iso: str
+    """The as-of date, ISO 8601."""
     timestamp: str
     """W3C date-time of the as-of date (noon UTC): the PDF's creation and modification date."""
     marking: str | None
+    """The handling marking ("UNCLASSIFIED"), printed on every page, if any."""
     authors: tuple[str, ...]
+    """Who prepared the briefing."""
     language: str
+    """The document language (``lang``)."""
     site_url: str | None
+    """Where the site is published, if configured."""
     generator: str
+    """"briefgen <version>"."""
     pack: PackDef | None
+    """The pack exported, or None."""
     focus: tuple[Markup, ...]
+    """The pack's own entities, linked (empty for the whole briefing)."""
     n_entities: int
+    """Number of entity sections printed."""
     n_articles: int
+    """Number of articles printed."""
 
 
 @dataclass(frozen=True)
@@ -325,7 +429,9 @@ class PrintDocument:
     """The print HTML and its stylesheet, ready for a paged-media engine."""
 
     html: str
+    """The whole document, one HTML file."""
     css: str
+    """Its stylesheet (text)."""
     css_url: str
     """``file:`` URL of the stylesheet (relative URLs in it resolve against it)."""
     base_url: str
@@ -337,7 +443,9 @@ class PrintDocument:
     css_path: str
     """The stylesheet used, likewise."""
     title: str
+    """The document title (PDF metadata)."""
     language: str
+    """The document language (PDF metadata)."""
     created: dt.datetime
     """The as-of date, noon UTC: the PDF's dates."""
     identifier: bytes
