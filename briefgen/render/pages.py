@@ -6,14 +6,17 @@ Default templates live in the top-level ``templates/`` folder of briefgen; a bri
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
+import operator
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Protocol, TypeVar
 
 import jinja2
 import yaml
@@ -21,7 +24,8 @@ from markupsafe import Markup
 
 from briefgen.diagnostics import Diagnostic, Diagnostics, Span
 from briefgen.link import Mention, build_matcher
-from briefgen.link.matcher import Matcher
+from briefgen.link.matcher import AliasTarget, Hit, Matcher
+from briefgen.load.types import Alias, EntitySpec
 from briefgen.model.types import Article, Entity, Model
 from briefgen.render import format as fmt
 from briefgen.render.errors import template_fault
@@ -32,6 +36,8 @@ from briefgen.render.views import (
     CitedSource, FactRow, Group, InfoRow, Link, MentionGroup, MentionRow, QuoteRow, esc, source_ref,
 )
 
+
+T = TypeVar("T")
 
 MENTION_ROWS = 40
 """Mention sentences an entity page shows at most (see :meth:`Renderer._mentions`)."""
@@ -110,22 +116,35 @@ class Renderer:
     def __init__(self, model: Model, env: jinja2.Environment, diags: Diagnostics, pdf: str | None = None,
                  memo: PageMemo | None = None, templates: tuple = ()):
         self.model = model
+        """The model as the pages read it (with a memo: its entities note every look-up, see :class:`_Looked`)."""
         self.env = env
         self.diags = diags
         self.pdf = pdf
         """File name of the PDF export published beside the site, if any (linked from the home page)."""
-        self.matcher: Matcher = build_matcher(tuple(e.spec for e in model.entities.values()))
+        specs = tuple(e.spec for e in model.entities.values())
+        self.matcher: Matcher | _Searched
         self._mention_tags: dict[tuple[str, str], str] = {}
         self.memo = memo
         """Pages of earlier runs (``briefgen serve``); None renders every page."""
         self._shared: tuple = ()
         self._narrow = False
         self._faults: set[tuple[str, int, str]] = set()
+        self._plain = model
+        """The model itself: what :func:`page_inputs` reads (and the lists of entities that are a page's inputs)
+        is no look-up of a page."""
         if memo is not None:
             self._shared = _shared_inputs(model, pdf, templates, memo)
             # the briefing's own folder comes first in the stamp, when there is one: does it override a template?
             own = templates[0][1] if len(templates) > 1 else ()
             self._narrow = not any(name.endswith(".j2") for name, *_ in own)
+            self._looked = _Looked(model.entities)
+            self.model = dataclasses.replace(model, entities=self._looked)
+            self._now = _Now(model, memo)
+            # the same aliases, the same matcher (building one costs 30 ms at 700 aliases)
+            self.matcher = self._searched = _Searched(memo.reuse("matcher", (self._now.versions[1],),
+                                                                lambda: build_matcher(specs)))
+        else:
+            self.matcher = build_matcher(specs)
 
     # -- the page list ------------------------------------------------------------------------------
     def pages(self) -> list[Page]:
@@ -145,8 +164,9 @@ class Renderer:
     # -- pages kept between runs (briefgen serve) ---------------------------------------------------
     def _memo_pages(self) -> list[Page]:
         """The same pages as :meth:`pages`, each rendered only when what it reads differs from the run that
-        rendered it last (see :func:`page_inputs`); a reused page replays the diagnostics it added."""
-        m = self.model
+        rendered it last (its inputs, see :func:`page_inputs`, and its reads, see :class:`PageReads`); a reused
+        page replays the diagnostics it added."""
+        m = self._plain
         keep = self._keep
         out = [keep("index.md", page_inputs(m, "index.md", self._shared), self.home)]
         for kind in m.config.kinds:
@@ -164,19 +184,26 @@ class Renderer:
 
     def _keep(self, path: str, inputs: tuple, make: Callable[[], Page]) -> Page:
         assert self.memo is not None
+        now = self._now
         got = self.memo.get(path, inputs)
-        if got is not None:
-            self.diags.extend(got[1])
-            return got[0]
+        if got is not None and now.still(got):
+            self.memo.put(path, inputs, got if got.checked == now.versions else
+                          dataclasses.replace(got, checked=now.versions), rendered=False)
+            self.diags.extend(got.diagnostics)
+            return got.page
         outer, own = self.diags, Diagnostics()
         self.diags = own
+        self._looked.restart()
+        self._searched.restart()
         try:
             page = make()
         finally:
             self.diags = outer
         outer.extend(own.items)
         if page.markdown:  # a page whose template failed is rendered again next time (and reported once)
-            self.memo.put(path, inputs, page, tuple(own.items))
+            reads = PageReads(tuple((i, now.refs.get(i)) for i in sorted(self._looked.ids)), self._looked.every,
+                              "\n".join(self._searched.texts))
+            self.memo.put(path, inputs, KeptPage(page, tuple(own.items), reads, now.versions), rendered=True)
         return page
 
     def _render(self, template: str, path: str, title: str, **ctx) -> Page:
@@ -232,11 +259,13 @@ class Renderer:
         return Link(e.spec.name, relurl(page, e.page))
 
     def _mention_open(self, page: str, eid: str) -> str:
-        """``<a class="bg-mention" …>`` for a mention of ``eid`` on ``page`` (the same for every page of a folder)."""
+        """``<a class="bg-mention" …>`` for a mention of ``eid`` on ``page`` (the same for every page of a folder).
+
+        The entity is looked up on every call, kept tag or not: with a memo, each page notes what it looks up."""
+        e = self.model.entities[eid]
         key = (posixpath.dirname(page), eid)
         tag = self._mention_tags.get(key)
         if tag is None:
-            e = self.model.entities[eid]
             tag = self._mention_tags[key] = (f'<a class="bg-mention" href="{html.escape(relurl(page, e.page))}" '
                                              f'title="{html.escape(e.spec.name)}">')
         return tag
@@ -251,7 +280,8 @@ class Renderer:
         m = self.model
         cites = PageCitations()
         overview = self._md(m.overview, Span(m.overview_path), page, cites, headings=True)
-        kinds = [(k, Link(k.plural, relurl(page, f"{k.slug}/index.md")), len(m.entities_of(k.id))) for k in m.config.kinds]
+        counts = _kind_counts(self._plain)  # an input of the page (page_inputs)
+        kinds = [(k, Link(k.plural, relurl(page, f"{k.slug}/index.md")), counts.get(k.id, 0)) for k in m.config.kinds]
         latest = sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]
         return self._render("home.md.j2", page, m.config.title, overview=overview, kinds=kinds,
                             latest=[(self._alink(page, a.slug), a) for a in latest],
@@ -262,7 +292,7 @@ class Renderer:
     def kind_index(self, kind) -> Page:
         page = f"{kind.slug}/index.md"
         rows = []
-        for e in self.model.entities_of(kind.id):
+        for e in self._plain.entities_of(kind.id):  # the page's input (page_inputs), entities whole
             rows.append((Link(e.spec.name, relurl(page, e.page)), _first_sentence(e.spec.summary),
                          len(self.model.mentions.get(e.spec.id, ())),
                          len({mm.article for mm in self.model.mentions.get(e.spec.id, ())})))
@@ -502,15 +532,211 @@ def render_pages(model: Model, briefing_root: Path | None, diags: Diagnostics, p
 
 # -- what each page reads (for the page memo of briefgen serve) -----------------------------------------
 
-class PageMemo(Protocol):
-    """Pages of earlier runs, by path, with the inputs they were rendered from and the diagnostics they added."""
+EntityRef = tuple[str, str, str]
+"""What a page may show of an entity other than its own: its name, page and kind id (a link, a mention's
+title, a group by kind). A page that showed more of another entity would need it here."""
 
-    def get(self, path: str, inputs: tuple) -> tuple[Page, tuple[Diagnostic, ...]] | None:
-        """The page kept for ``path`` if it was rendered from inputs equal to ``inputs``."""
-    def put(self, path: str, inputs: tuple, page: Page, diagnostics: tuple[Diagnostic, ...]) -> None: ...
+
+@dataclass(frozen=True)
+class PageReads:
+    """What rendering a page read besides its inputs (:func:`page_inputs`), noted while it rendered (``briefgen
+    serve``). Rendered again from equal inputs, a page makes the same look-ups and searches, so these alone tell
+    whether entities or aliases changed since can change it."""
+
+    entities: tuple[tuple[str, EntityRef | None], ...]
+    """Each entity it looked up, by id, with its :data:`EntityRef` then (None: no entity had that id, e.g. a link
+    to an unknown one)."""
+    every_entity: bool
+    """It went through all entities (an index, the count of each kind, a did-you-mean hint): any entity added,
+    removed, renamed or moved can change it."""
+    searched: str
+    """The texts of author Markdown the alias matcher searched for mentions, one a line: an alias added, removed
+    or changed can change the page only where it could match in them (see :func:`alias_probe`)."""
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A rendered page, as the page memo keeps it."""
+
+    page: Page
+    """The page."""
+    diagnostics: tuple[Diagnostic, ...]
+    """What rendering it added (replayed when it is reused)."""
+    reads: PageReads
+    """What it read besides its inputs."""
+    checked: tuple[int, int]
+    """The versions (:meth:`PageMemo.version`) of the entities' :data:`EntityRef` and of the aliases for which
+    the reads were last found current."""
+
+
+class PageMemo(Protocol):
+    """Pages of earlier runs, by path, with the inputs they were rendered from, the diagnostics they added and
+    what they read besides (:class:`KeptPage`)."""
+
+    def get(self, path: str, inputs: tuple) -> KeptPage | None:
+        """The page kept for ``path`` if it was rendered from inputs equal to ``inputs`` (its reads are the
+        caller's to check)."""
+    def put(self, path: str, inputs: tuple, kept: KeptPage, rendered: bool) -> None:
+        """Keep ``kept`` for the next run: just rendered, or reused (``rendered`` false; its reads checked)."""
     def version(self, name: str, value: tuple) -> int:
         """A number that changes exactly when ``value`` differs from the last value given under ``name``
         (so that pages compare one number instead of a large shared value)."""
+    def earlier(self, name: str, version: int) -> tuple | None:
+        """The value given under ``name`` that had ``version``, if it is one of the last few (else None)."""
+    def reuse(self, name: str, key: tuple, make: Callable[[], T]) -> T:
+        """What ``make()`` returned the last time under ``name``, if ``key`` is equal to that time's; else
+        ``make()`` again."""
+
+
+class _Looked(Mapping[str, Entity]):
+    """``model.entities`` as the pages read it with a page memo: each look-up is noted, by id, and so is going
+    through all of them (what :class:`PageReads` keeps of the page being rendered)."""
+
+    def __init__(self, entities: Mapping[str, Entity]):
+        self._entities = entities
+        self.ids: set[str] = set()
+        """The ids looked up (unknown ones too) since the page started."""
+        self.every = False
+        """All entities were gone through since the page started."""
+
+    def restart(self) -> None:
+        """A page starts."""
+        self.ids.clear()
+        self.every = False
+
+    def __getitem__(self, eid: str) -> Entity:
+        self.ids.add(eid)
+        return self._entities[eid]
+
+    def get(self, eid, default=None):
+        self.ids.add(eid)
+        return self._entities.get(eid, default)
+
+    def __contains__(self, eid: object) -> bool:
+        self.ids.add(eid)  # type: ignore[arg-type]
+        return eid in self._entities
+
+    def __iter__(self) -> Iterator[str]:
+        self.every = True
+        return iter(self._entities)
+
+    def __len__(self) -> int:
+        self.every = True
+        return len(self._entities)
+
+    def keys(self):
+        self.every = True
+        return self._entities.keys()
+
+    def values(self):
+        self.every = True
+        return self._entities.values()
+
+    def items(self):
+        self.every = True
+        return self._entities.items()
+
+
+class _Searched:
+    """The alias matcher as author Markdown uses it with a page memo: the texts it is asked to search are noted
+    (:attr:`PageReads.searched` of the page being rendered). Only the methods Markdown rendering calls."""
+
+    def __init__(self, matcher: Matcher):
+        self._matcher = matcher
+        self.texts: list[str] = []
+        """The texts searched since the page started."""
+
+    def restart(self) -> None:
+        """A page starts."""
+        self.texts.clear()
+
+    def find(self, text: str) -> list[Hit]:
+        self.texts.append(text)
+        return self._matcher.find(text)
+
+    def spans(self, text: str) -> list[tuple[int, int, str, str]]:
+        self.texts.append(text)
+        return self._matcher.spans(text)
+
+
+_ALIAS_FIELDS = operator.attrgetter("text", *(f.name for f in dataclasses.fields(Alias)
+                                              if f.name not in ("text", "span")))
+"""Every field of an :class:`Alias` but where it is written, its text first."""
+
+
+def alias_table(entities: Iterable[EntitySpec], unlinked: frozenset[str] | None = None) -> tuple:
+    """What an alias matcher is built from, entity by entity, in order: ``(id, ((text, case, ambiguous, …),
+    …))`` for each :class:`EntitySpec` of ``entities`` — every field of each alias but its place, and with
+    ``unlinked`` (the link stage's matcher) whether the alias is left out as shared with another entity."""
+    if unlinked is None:
+        return tuple((e.id, tuple(_ALIAS_FIELDS(a) for a in e.aliases)) for e in entities)
+    return tuple((e.id, tuple((*_ALIAS_FIELDS(a), a.text in unlinked) for a in e.aliases)) for e in entities)
+
+
+def changed_alias_texts(old: tuple, new: tuple) -> frozenset[str]:
+    """The texts of the aliases that differ between two :func:`alias_table` values: each alias added, removed
+    or changed (so an entity added or removed gives all its aliases, a renamed one its old and new name), and
+    all aliases of an entity whose aliases changed order (which of two aliases of the same words a mention
+    names depends on it)."""
+    before, after = dict(old), dict(new)
+    out: set[str] = set()
+    for eid in before.keys() | after.keys():
+        x, y = before.get(eid, ()), after.get(eid, ())
+        if x == y:
+            continue
+        xs, ys = set(x), set(y)
+        if [a for a in x if a in ys] != [a for a in y if a in xs]:
+            out.update(a[0] for a in (*x, *y))
+        else:
+            out.update(a[0] for a in xs ^ ys)
+    return frozenset(out)
+
+
+def alias_probe(texts: Iterable[str]) -> Matcher:
+    """A matcher that finds a hit wherever one of the alias ``texts`` could be a mention, under any case rule
+    and for any entity. A matcher decides each place of a text from the aliases of those words alone, so in a
+    text where the probe of the changed aliases (:func:`changed_alias_texts`) finds nothing, the matchers before
+    and after the change find the same mentions."""
+    return Matcher([AliasTarget("", t, "ignore") for t in sorted(set(texts))])
+
+
+class _Now:
+    """This run's entities and aliases, against which the reads of kept pages are checked (one per render)."""
+
+    def __init__(self, model: Model, memo: PageMemo):
+        self.refs: dict[str, EntityRef] = {i: (e.spec.name, e.page, e.kind.id) for i, e in model.entities.items()}
+        """The :data:`EntityRef` of each entity."""
+        self.aliases = alias_table(e.spec for e in model.entities.values())
+        """What the renderer's alias matcher is built from (:func:`alias_table`)."""
+        self.versions = (memo.version("entity refs", tuple(self.refs.items())), memo.version("aliases", self.aliases))
+        """The versions of :attr:`refs` and :attr:`aliases`, as :attr:`KeptPage.checked` holds them."""
+        self._memo = memo
+        self._probes: dict[int, Matcher | None] = {}
+
+    def still(self, kept: KeptPage) -> bool:
+        """Whether what the kept page read besides its inputs is unchanged (then, rendered again from equal
+        inputs, it would be the same page)."""
+        reads = kept.reads
+        refs_at, aliases_at = kept.checked
+        if refs_at != self.versions[0]:
+            if reads.every_entity:
+                return False
+            refs = self.refs
+            for eid, was in reads.entities:
+                if refs.get(eid) != was:
+                    return False
+        if aliases_at != self.versions[1] and reads.searched:
+            probe = self._probe(aliases_at)
+            if probe is None or probe.spans(reads.searched):
+                return False
+        return True
+
+    def _probe(self, version: int) -> Matcher | None:
+        """:func:`alias_probe` of the aliases changed since ``version`` (None: that version is forgotten)."""
+        if version not in self._probes:
+            old = self._memo.earlier("aliases", version)
+            self._probes[version] = None if old is None else alias_probe(changed_alias_texts(old, self.aliases))
+        return self._probes[version]
 
 
 def template_stamp(briefing_root: Path | None) -> tuple:
@@ -536,23 +762,21 @@ def template_stamp(briefing_root: Path | None) -> tuple:
 
 
 def _shared_inputs(model: Model, pdf: str | None, templates: tuple, memo: PageMemo) -> tuple:
-    """Version numbers of what (nearly) every page reads: the templates, the configuration and PDF name; each
-    entity's id, name, page and kind (links); every alias of every entity (the linking of mentions in author
-    Markdown: only pages that render some need it, see :func:`_without_aliases`); each article's slug, title,
-    page, outlet and date (links, citation labels), in order."""
+    """Version numbers of what every page reads: the templates, the configuration and PDF name; each article's
+    slug, title, page, outlet and date (links, citation labels), in order. (Entities and aliases are read page
+    by page: :class:`PageReads`.)"""
     m = model
     base = memo.version("base", (templates, m.config, pdf))
-    names = memo.version("entities", tuple((i, e.spec.name, e.page, e.kind.id) for i, e in m.entities.items()))
-    aliases = memo.version("aliases", tuple((i, tuple((a.text, a.case, a.ambiguous) for a in e.spec.aliases))
-                                            for i, e in m.entities.items()))
     arts = memo.version("articles", tuple((s, a.title, a.page, a.outlet, a.date) for s, a in m.articles.items()))
-    return (base, names, aliases, arts)
+    return (base, arts)
 
 
-def _without_aliases(shared: tuple) -> tuple:
-    """``shared`` for a page that renders no author Markdown: mentions in article text are found by the link
-    stage (each article's ``mentions``), so only Markdown rendering reads the aliases of all entities."""
-    return (shared[0], shared[1], shared[3])
+def _kind_counts(model: Model) -> dict[str, int]:
+    """The number of entities of each kind (the home page lists them)."""
+    counts: dict[str, int] = {}
+    for e in model.entities.values():
+        counts[e.kind.id] = counts.get(e.kind.id, 0) + 1
+    return counts
 
 
 def _cited_texts(model: Model, texts) -> tuple:
@@ -568,7 +792,9 @@ def _cited_texts(model: Model, texts) -> tuple:
 
 def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: Entity | None = None,
                 article: Article | None = None, narrow: bool = False) -> tuple:
-    """Everything the page at ``page`` reads from ``model`` besides ``shared`` (see :func:`_shared_inputs`).
+    """Everything the page at ``page`` reads from ``model`` besides ``shared`` (see :func:`_shared_inputs`) and
+    besides the entities it looks up and the aliases its Markdown could contain, which are noted while it renders
+    (:class:`PageReads`).
 
     ``narrow``: the pages are rendered by briefgen's own templates (the briefing overrides none), so the
     long lists need only the fields those templates show.
@@ -584,20 +810,18 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
             seen[mm.article] = None
         markdown = [entity.spec.summary] + [fv.value for fv in entity.spec.fields
                                             if (fd := entity.kind.field(fv.key)) is not None and fd.type == "markdown"]
-        return (shared if any(markdown) else _without_aliases(shared), page, entity, m.facts.get(eid),
+        return (shared, page, entity, m.facts.get(eid),
                 m.quotes.get(eid), m.quotes_declared.get(eid), m.links_in.get(eid), mentions,
                 tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown))
     if article is not None:
         texts = [article.notes] + ([p.text for p in article.paragraphs] if article.fmt == "md" else [])
-        return (shared if any(texts) else _without_aliases(shared), page, article, m.cited_by.get(article.slug),
-                _cited_texts(m, texts))
-    shared = shared if page == "index.md" and m.overview else _without_aliases(shared)
+        return (shared, page, article, m.cited_by.get(article.slug), _cited_texts(m, texts))
     if kind is not None:
         return (shared, page, kind, tuple((e, len(m.mentions.get(e.spec.id, ())),
                                            len({mm.article for mm in m.mentions.get(e.spec.id, ())}))
                                           for e in m.entities_of(kind.id)))
     if page == "index.md":
-        return (shared, page, m.overview, m.overview_path, _cited_texts(m, [m.overview]),
+        return (shared, page, m.overview, m.overview_path, _cited_texts(m, [m.overview]), _kind_counts(m),
                 tuple(sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]))
     if page == "articles/index.md":
         # briefgen's own template shows each article's link, date, outlet and number of entities (the

@@ -8,10 +8,12 @@ those results, keyed by *everything* the functions read, and replays the diagnos
   the files are unchanged on disk (same size, modification and change times, inode) — see :meth:`Memo.keep`;
   checks across files run every time;
 * **clean**: an article whose capture, cleaning overrides and path are unchanged is not cleaned again;
-* **link**: its mentions are not searched again while no alias of any entity changed;
+* **link**: its mentions are not searched again while its paragraphs are equal and no alias changed that could
+  match in them (see :meth:`Memo.build_matcher`);
 * **model**: quoted words located in an article are not searched for again while its paragraphs are equal;
 * **render**: a page whose inputs (:func:`briefgen.render.pages.page_inputs`) are equal to those of the run
-  that rendered it is not rendered again.
+  that rendered it, and whose reads (:class:`briefgen.render.pages.PageReads`: the entities it looked up, the
+  aliases that could match in its Markdown) are unchanged, is not rendered again.
 
 Results not used by the latest rebuild are dropped, so memory follows the briefing.
 """
@@ -27,12 +29,13 @@ from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.link import Mention, build_matcher, link_paragraphs
+from briefgen.link.matcher import Matcher
 from briefgen.load import load_content
 from briefgen.load.types import ArticleSpec, Content
 from briefgen.model import build_model
 from briefgen.model.locate import locate, normalize
 from briefgen.model.types import Article, Model
-from briefgen.render.pages import Page, render_pages
+from briefgen.render.pages import KeptPage, Page, alias_probe, alias_table, changed_alias_texts, render_pages
 
 T = TypeVar("T")
 
@@ -65,31 +68,43 @@ def _racy(stamps: tuple, now: int) -> bool:
     return any(st and now - st[0] < (RACY_FINE_NS if st[0] % 1_000_000_000 else RACY_NS) for st in stamps)
 
 
+VERSIONS_KEPT = 4
+"""Earlier values the page memo keeps per name (:meth:`_Pages.earlier`): a kept page was checked in the last
+rendering run, so one is enough; the others cover runs stopped half-way."""
+
+
 class _Pages:
     """The render memo (a :class:`briefgen.render.pages.PageMemo`)."""
 
     def __init__(self) -> None:
-        self.kept: dict[str, tuple[tuple, Page, tuple[Diagnostic, ...]]] = {}
-        self.used: dict[str, tuple[tuple, Page, tuple[Diagnostic, ...]]] = {}
+        self.kept: dict[str, tuple[tuple, KeptPage]] = {}
+        self.used: dict[str, tuple[tuple, KeptPage]] = {}
         self.versions: dict[str, tuple[tuple, int]] = {}
+        self.history: dict[str, dict[int, tuple]] = {}
+        self.values: dict[str, tuple[tuple, object]] = {}
         self.rendered = self.reused = 0
+        self.fresh: list[str] = []
+        """The pages rendered in this run (the others were reused)."""
 
     def next_run(self) -> None:
         if self.used:
             self.kept, self.used = self.used, {}
         self.rendered = self.reused = 0
+        self.fresh = []
 
-    def get(self, path: str, inputs: tuple) -> tuple[Page, tuple[Diagnostic, ...]] | None:
+    def get(self, path: str, inputs: tuple) -> KeptPage | None:
         got = self.kept.get(path)
         if got is None or got[0] != inputs:
             return None
-        self.used[path] = got
-        self.reused += 1
-        return got[1], got[2]
+        return got[1]
 
-    def put(self, path: str, inputs: tuple, page: Page, diagnostics: tuple[Diagnostic, ...]) -> None:
-        self.used[path] = (inputs, page, diagnostics)
-        self.rendered += 1
+    def put(self, path: str, inputs: tuple, kept: KeptPage, rendered: bool) -> None:
+        self.used[path] = (inputs, kept)
+        if rendered:
+            self.rendered += 1
+            self.fresh.append(path)
+        else:
+            self.reused += 1
 
     def version(self, name: str, value: tuple) -> int:
         old = self.versions.get(name)
@@ -97,7 +112,20 @@ class _Pages:
             return old[1]
         n = old[1] + 1 if old is not None else 0
         self.versions[name] = (value, n)
+        history = self.history.setdefault(name, {})
+        history[n] = value
+        for v in [v for v in history if v <= n - VERSIONS_KEPT]:
+            del history[v]
         return n
+
+    def earlier(self, name: str, version: int) -> tuple | None:
+        return self.history.get(name, {}).get(version)
+
+    def reuse(self, name: str, key: tuple, make: Callable[[], T]) -> T:
+        got = self.values.get(name)
+        if got is None or got[0] != key:
+            got = self.values[name] = (key, make())
+        return got[1]  # type: ignore[return-value]
 
 
 class Memo:
@@ -108,8 +136,11 @@ class Memo:
         self._clean_used: dict[tuple, tuple[CleanedText, tuple[Diagnostic, ...]]] = {}
         self._matcher = None
         self._matcher_key: tuple | None = None
-        self._links: dict[str, tuple[tuple[Paragraph, ...], tuple[Mention, ...]]] = {}
-        self._links_used: dict[str, tuple[tuple[Paragraph, ...], tuple[Mention, ...]]] = {}
+        self._matcher_version = 0
+        self._probe: tuple[int, Matcher] | None = None
+        """(version, :func:`alias_probe` of the aliases changed from that version of the matcher to the current)."""
+        self._links: dict[str, tuple[tuple[Paragraph, ...], tuple[Mention, ...], int]] = {}
+        self._links_used: dict[str, tuple[tuple[Paragraph, ...], tuple[Mention, ...], int]] = {}
         self._files: dict[tuple, tuple[tuple, object, object, tuple[Diagnostic, ...], bool]] = {}
         self._files_used: dict[tuple, tuple[tuple, object, object, tuple[Diagnostic, ...], bool]] = {}
         self._normal: dict[str, tuple[tuple[Paragraph, ...], list[str]]] = {}
@@ -121,6 +152,8 @@ class Memo:
         self._lists: dict[Path, tuple[tuple[Path, ...], tuple, object, tuple[Diagnostic, ...], bool]] = {}
         self.hits = self.misses = 0
         self.files_read = self.lists_read = 0
+        self.relinked = 0
+        """Articles whose mentions were searched in this run (the others were kept)."""
 
     def next_run(self) -> None:
         """Forget what the previous run did not use."""
@@ -139,6 +172,7 @@ class Memo:
         self.pages.next_run()
         self.hits = self.misses = 0
         self.files_read = self.lists_read = 0
+        self.relinked = 0
 
     # -- load -----------------------------------------------------------------------------------------
     def load_content(self, root: Path, diags: Diagnostics) -> Content | None:
@@ -176,20 +210,33 @@ class Memo:
         return got[0]
 
     def build_matcher(self, entities, unlinked=frozenset()):
-        # build_matcher reads each entity's id and aliases (text, case, ambiguous) and the unlinked set
-        key = (tuple((e.id, tuple((a.text, a.case, a.ambiguous) for a in e.aliases)) for e in entities),
-               frozenset(unlinked))
+        """A new matcher (and version) when an alias changed: ``build_matcher`` reads each entity's id and aliases
+        (every field but their place) and the unlinked set. The mentions found with the previous version stay
+        good for every article in which no changed alias could match (:func:`alias_probe`)."""
+        unlinked = frozenset(unlinked)
+        key = (alias_table(entities, unlinked), unlinked)
         if key != self._matcher_key:
+            if self._matcher_key is not None:
+                self._probe = (self._matcher_version, alias_probe(changed_alias_texts(self._matcher_key[0], key[0])))
             self._matcher, self._matcher_key = build_matcher(entities, unlinked), key
-            self._links, self._links_used = {}, {}
+            self._matcher_version += 1
         return self._matcher
 
     def link_paragraphs(self, slug, paragraphs, matcher) -> tuple[Mention, ...]:
         if matcher is not self._matcher:  # not ours: do not remember
             return link_paragraphs(slug, paragraphs, matcher)
-        got = self._links.get(slug) or self._links_used.get(slug)  # (paragraphs, mentions)
-        if got is None or (got[0] is not paragraphs and got[0] != paragraphs):
-            got = (paragraphs, link_paragraphs(slug, paragraphs, matcher))
+        got = self._links.get(slug) or self._links_used.get(slug)  # (paragraphs, mentions, matcher version)
+        if got is not None and (got[0] is not paragraphs and got[0] != paragraphs):
+            got = None
+        if got is not None and got[2] != self._matcher_version:
+            probe = self._probe
+            if probe is not None and got[2] == probe[0] and not probe[1].spans("\n".join(p.text for p in paragraphs)):
+                got = (got[0], got[1], self._matcher_version)  # no changed alias can match in it
+            else:
+                got = None
+        if got is None:
+            got = (paragraphs, link_paragraphs(slug, paragraphs, matcher), self._matcher_version)
+            self.relinked += 1
         self._links_used[slug] = got
         return got[1]
 

@@ -97,6 +97,50 @@ def test_served_site_equals_a_clean_build_after_every_edit(tmp_path: Path) -> No
         assert o.ok and not o.full and "places/tokyo.html" in o.pages, o.why
         assert_same(b, root, tmp_path)
 
+        # 3c. entities and aliases, each rendering only the pages that show them: an entity added whose alias the
+        # notes of an article contain, then renamed; an alias added that only those notes contain, then removed;
+        # the entity removed while a summary links it (an error: nothing changes), then while it only mentions it
+        edit(moscow.with_suffix(".yml"), "**Words are missing", "Envoy Qwerty and the Quartet Isles. **Words are missing")
+        b.rebuild()
+        good = actors.read_text(encoding="utf-8")
+        actors.write_text(good + "\n- id: qwerty\n  kind: actor\n  name: Alexei Qwerty\n  aliases: [Envoy Qwerty]\n",
+                          encoding="utf-8")
+        o = b.rebuild()
+        assert o.ok and not o.full and f"articles/{moscow.name}.html" in o.pages, o.pages
+        assert_same(b, root, tmp_path)
+        edit(actors, "name: Alexei Qwerty", "name: Aleksei Qwerty")
+        o = b.rebuild()
+        assert o.ok and "actors/qwerty.html" in o.pages and "actors/lavrov.html" not in o.pages, o.pages
+        assert_same(b, root, tmp_path)
+        islands = root / "content" / "entities" / "islands.yml"
+        edit(islands, "    - Northern Territories\n", "    - Northern Territories\n    - Quartet Isles\n")
+        o = b.rebuild()
+        assert o.ok and f"articles/{moscow.name}.html" in o.pages and len(o.pages) < 10, o.pages
+        assert_same(b, root, tmp_path)
+        edit(islands, "    - Northern Territories\n    - Quartet Isles\n", "    - Northern Territories\n")
+        o = b.rebuild()
+        assert o.ok and f"articles/{moscow.name}.html" in o.pages and len(o.pages) < 10, o.pages
+        assert_same(b, root, tmp_path)
+        places = root / "content" / "entities" / "places.yml"
+        edit(places, "  summary: |\n", "  summary: |\n    Where [the envoy](entity:qwerty) stayed.\n")
+        b.rebuild()
+        with_envoy = actors.read_text(encoding="utf-8")
+        actors.write_text(good, encoding="utf-8")
+        before = tree(b.site.resolve())
+        o = b.rebuild()
+        assert not o.ok and any(d.code == "unknown-entity" for d in o.blocking)
+        assert tree(b.site.resolve()) == before
+        actors.write_text(with_envoy, encoding="utf-8")
+        edit(places, "    Where [the envoy](entity:qwerty) stayed.\n", "    Where Envoy Qwerty stayed.\n")
+        o = b.rebuild()
+        assert o.ok, o.blocking
+        assert_same(b, root, tmp_path)
+        actors.write_text(good, encoding="utf-8")
+        o = b.rebuild()
+        assert o.ok and not o.full and {"places/moscow.html", f"articles/{moscow.name}.html"} <= set(o.pages), o.pages
+        assert not (b.site / "actors" / "qwerty.html").exists()
+        assert_same(b, root, tmp_path)
+
         # 4. a renamed id: the page moves (one page removed, one added), no full build
         edit(actors, "id: test-envoy", "id: special-envoy")
         o = b.rebuild()
@@ -245,6 +289,7 @@ class _Twin:
         differ = [a.path for a, b in zip(kept.pages, fresh.pages) if a != b]
         assert not differ, f"memoised pages differ from a fresh compile: {differ[:10]}"
         assert d2.sorted() == d1.sorted()
+        assert kept.model == fresh.model  # mentions included, even what no page shows of them (the alias matched)
         self.last = kept.pages
         return {p.path for p in kept.pages if before.get(p.path) != p.markdown}, d1.sorted()
 
@@ -441,3 +486,131 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
     moscow.with_suffix(".yml").unlink()
     _, diags = t.check()
     assert any(d.code in ("unknown-article", "unknown-entity") for d in diags)
+
+
+def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: Path) -> None:
+    """A page depends on the entities it looks up (their name, page and kind) and on the aliases that could match
+    in its Markdown, nothing more: entities added, renamed or removed and aliases added or removed render only
+    those pages (and the lists of all entities), mentions are searched again only in articles where a changed
+    alias could match, and the memoised compile still equals a fresh one after each edit."""
+    root = copy_briefing(tmp_path / "demo")
+    c = root / "content"
+    actors, arts = c / "entities" / "actors.yml", c / "articles"
+    islands, places = c / "entities" / "islands.yml", c / "entities" / "places.yml"
+    moscow = arts / "2019-05-10-business-standard-lavrov-kono-moscow"
+    fort = arts / "2018-09-20-fort-russ-kono-lavrov-peace-treaty"
+    t = _Twin(root)
+    for p in sorted(c.rglob("*")):
+        if p.is_file():
+            t.touch(p)
+    t.check()
+    lists = {"index.md"} | {p.path for p in t.last if p.path.endswith("/index.md")}
+
+    def step() -> tuple[set[str], set[str], list]:
+        changed, diags = t.check()
+        return changed, set(t.memo.pages.fresh), diags
+
+    # words in one article's notes that no alias matches yet
+    t.edit(moscow.with_suffix(".yml"), "**Words are missing", "Envoy Qwerty and the Quartet Isles were there. **Words are missing")
+    changed, fresh, _ = step()
+    assert changed == {f"articles/{moscow.name}.md"} and fresh - changed <= {"index.md"}  # it lists the latest articles
+
+    # an entity added whose alias appears in those notes: its page, its kind's index, the home page (the count of
+    # each kind), that article; no other page, and no article's mentions are searched again
+    t.write(actors, actors.read_text(encoding="utf-8") + "\n- id: qwerty\n  kind: actor\n  name: Alexei Qwerty\n"
+            "  aliases: [Envoy Qwerty]\n  summary: An envoy who met [Lavrov](entity:lavrov).\n")
+    changed, fresh, _ = step()
+    assert changed == fresh == {"actors/qwerty.md", "actors/index.md", "index.md", f"articles/{moscow.name}.md"}
+    assert t.memo.relinked == 0
+
+    # renamed: the pages showing its name, and the article whose notes link it (to the same address)
+    t.edit(actors, "name: Alexei Qwerty", "name: Aleksei Qwerty")
+    changed, fresh, _ = step()
+    assert changed == {"actors/qwerty.md", "actors/index.md"}
+    assert fresh == changed | {f"articles/{moscow.name}.md"} and t.memo.relinked == 0
+
+    # an entity many pages show renamed: its backlinks, the articles mentioning it, the pages citing it, and the
+    # pages whose Markdown mentions it; mentions searched again only in the article where its old name occurs
+    t.edit(actors, "name: Taro Kono", "name: Kono Taro")
+    changed, fresh, _ = step()
+    assert {"actors/kono.md", "actors/index.md", "actors/lavrov.md", "sources.md", f"articles/{moscow.name}.md",
+            f"articles/{fort.name}.md", "meetings/meeting-2019-05-10-moscow.md"} <= changed
+    assert fresh - changed == {"index.md", "organisations/nhk.md", "organisations/un-general-assembly.md",
+                               "places/new-york.md"}  # "Kono" in their Markdown: a link to the same address
+    assert t.memo.relinked == 1 and not any(p.startswith(("issues/", "documents/")) for p in fresh)
+
+    # an alias added that only one article's notes contain, then removed: that article and the entity's own page
+    # change (the entities written after it in the same file are rendered again: their places moved)
+    for old, new in (("    - Northern Territories\n", "    - Northern Territories\n    - Quartet Isles\n"),
+                     ("    - Northern Territories\n    - Quartet Isles\n", "    - Northern Territories\n")):
+        t.edit(islands, old, new)
+        changed, fresh, _ = step()
+        assert changed == {f"articles/{moscow.name}.md", "islands/disputed-islands.md"}
+        assert all(p.startswith("islands/") for p in fresh - changed) and t.memo.relinked == 0
+
+    # an alias added that one article's text contains: mentions searched again in that article only
+    t.edit(actors, "aliases: [Soviet army, Soviet troops, Soviet forces]",
+           "aliases: [Soviet army, Soviet troops, Soviet forces, military bases]")
+    changed, fresh, _ = step()
+    assert t.memo.relinked == 1 and "actors/soviet-armed-forces.md" in changed
+
+    # two aliases of the same words, then in the other order: which one a mention names changes (the pages do not)
+    t.edit(actors, "aliases: [Lavrov]", "aliases: [Lavrov, {text: LAVROV, case: ignore}]")
+    t.check()
+    t.edit(actors, "aliases: [Lavrov, {text: LAVROV, case: ignore}]", "aliases: [{text: LAVROV, case: ignore}, Lavrov]")
+    t.check()
+
+    # an entity removed while a summary links it: an error, as in a fresh compile
+    t.edit(places, "  summary: |\n", "  summary: |\n    Where [the envoy](entity:qwerty) stayed.\n")
+    t.check()
+    good = actors.read_text(encoding="utf-8")
+    t.write(actors, good.split("\n- id: qwerty\n")[0] + "\n")
+    _, _, diags = step()
+    assert any(d.code == "unknown-entity" and d.span.path == "content/entities/places.yml" for d in diags)
+    # (its hint names the closest id: that page went through all entities, and a new one changes it)
+    t.write(actors, good.split("\n- id: qwerty\n")[0] + "\n- id: qwerty2\n  kind: actor\n  name: Q2\n")
+    _, _, diags = step()
+    assert any(d.code == "unknown-entity" and "qwerty2" in d.hint for d in diags)
+    # ... and while a summary and an article's notes mention it: no error, those pages lose the links
+    t.write(actors, good)
+    t.edit(places, "    Where [the envoy](entity:qwerty) stayed.\n", "    Where Envoy Qwerty stayed.\n")
+    t.check()
+    t.write(actors, good.split("\n- id: qwerty\n")[0] + "\n")
+    changed, fresh, diags = step()
+    assert not any(d.severity.value == "error" for d in diags)
+    assert changed == fresh == {"actors/index.md", "index.md", "places/moscow.md", f"articles/{moscow.name}.md"}
+
+
+def test_link_memo_searches_again_after_alias_changes_it_did_not_see(tmp_path: Path) -> None:
+    """The link memo keeps an article's mentions across an alias change only when the change cannot match in
+    its text; a change made in a run that linked nothing (stopped, say) is not forgotten by the next one."""
+    import dataclasses
+
+    from briefgen.build import compile_briefing
+    from briefgen.diagnostics import Diagnostics
+    from briefgen.link import build_matcher, link_paragraphs
+    from briefgen.load.types import Alias
+    from briefgen.serve.memo import Memo
+
+    root = copy_briefing(tmp_path / "demo")
+    compiled = compile_briefing(root, Diagnostics())
+    specs = tuple(e.spec for e in compiled.model.entities.values())
+    art = compiled.model.articles["2016-09-02-independent-ng-putin-island-row"]
+    assert any("Tokyo-Moscow" in p.text for p in art.paragraphs)
+
+    def with_alias(entities: tuple, eid: str, text: str) -> tuple:
+        return tuple(dataclasses.replace(e, aliases=e.aliases + (Alias(text, "exact", False, e.span),))
+                     if e.id == eid else e for e in entities)
+
+    memo = Memo()
+    first = memo.build_matcher(specs)
+    assert memo.link_paragraphs(art.slug, art.paragraphs, first) == art.mentions
+    memo.next_run()
+    changed = with_alias(specs, "russia", "Tokyo-Moscow")  # the longer words win over "Tokyo" and "Moscow"
+    memo.build_matcher(changed)  # a run that links nothing
+    memo.next_run()
+    later = with_alias(changed, "japan", "Nowhere Land")  # occurs in no article
+    third = memo.build_matcher(later)
+    got = memo.link_paragraphs(art.slug, art.paragraphs, third)
+    assert got == link_paragraphs(art.slug, art.paragraphs, build_matcher(later))
+    assert got != art.mentions and memo.relinked == 1
