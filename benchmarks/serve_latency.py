@@ -6,13 +6,15 @@ Usage::
     python benchmarks/serve_latency.py --only demo --runs 5
     python benchmarks/serve_latency.py --only synth --articles 2000 --entities 300 --seed 1 [--json FILE]
     python benchmarks/serve_latency.py --only synth --in-process --runs 5 [--cprofile 40]   # stage CPU, no browser
+    python benchmarks/serve_latency.py --only synth --edit entity-renamed --runs 5          # another kind of edit
 
 For each briefing it copies the content to a temporary folder, starts the real ``briefgen serve -a
 127.0.0.1:0`` (a child process, as a user runs it), opens the page that shows the edited text in Debian's
 Chromium (Playwright; ``/usr/bin/chromium`` or ``--chromium``) and then, ``--runs`` times:
 
 1. writes one edit of one annotation file with a new unique word (demo: an entity's summary; synthetic: the
-   ``notes`` of one article's annotation file), and takes the time just before the write;
+   ``notes`` of one article's annotation file, or with ``--edit`` an entity added, an entity renamed or an alias
+   added, see :data:`EDITS`), and takes the time just before the write;
 2. measures **save → reload event**: a long-poll on ``/.briefgen/state`` (what the page's own script does)
    returns with a new version that tells that page to reload;
 3. measures **save → visible**: Playwright polls the open page (every 10 ms) until the new word is in its
@@ -92,7 +94,7 @@ class Serve:
         return self.proc.wait(120)
 
 
-def demo_case(work: Path) -> tuple[Path, str, callable]:
+def demo_case(work: Path):
     root = work / "demo"
     shutil.copytree(ROOT / "content", root / "content")
     path = root / "content" / "entities" / "actors.yml"
@@ -100,25 +102,97 @@ def demo_case(work: Path) -> tuple[Path, str, callable]:
     anchor = "Russia's foreign minister"
     assert anchor in original
 
-    def edit(word: str) -> None:
+    def edit(word: str) -> str:
         path.write_text(original.replace(anchor, f"Russia's {word} foreign minister", 1), encoding="utf-8")
+        return word
 
-    return root, "actors/lavrov.html", edit
+    return root, "actors/lavrov.html", edit, None
 
 
-def synth_case(work: Path, articles: int, entities: int, seed: int) -> tuple[Path, str, callable]:
+def _with_alias(text: str, at: int, alias: str) -> str:
+    """``text`` (an entity file) with ``alias`` added to the entity whose ``name:`` line ends at ``at`` (its
+    ``aliases:`` follow the name in synth.py's files, as a block list, a flow list or not at all)."""
+    if text.startswith("  aliases:\n", at):
+        at += len("  aliases:\n")
+        return text[:at] + f'    - "{alias}"\n' + text[at:]
+    if text.startswith("  aliases: [", at):
+        at += len("  aliases: [")
+        return text[:at] + f'"{alias}", ' + text[at:]
+    return text[:at] + f'  aliases: ["{alias}"]\n' + text[at:]
+
+
+EDITS = {
+    "notes": "the notes: of one article's annotation (page: that article)",
+    "entity-added": "a new actor appended to actors.yml, its name a new word (page: the actors' index)",
+    "entity-renamed": "the actor in the middle of actors.yml renamed (page: its own); its old name is kept as an "
+                      "alias before serving, so that only the name changes, never the mentions",
+    "alias-added": "an alias added to an actor that only one article's notes contain (page: that article, where "
+                   "the words become a link)",
+}
+"""The edits of the synthetic briefing (``--edit``); each run makes one more of the same kind."""
+
+
+def synth_case(work: Path, articles: int, entities: int, seed: int, kind: str = "notes", runs: int = 3):
+    """(folder, page to watch, edit, visibility test or None) for the synthetic briefing and one kind of edit.
+
+    ``edit(word)`` writes the edit and returns the words to wait for on the page."""
     root = work / f"synth-a{articles}"
     subprocess.run([sys.executable, str(HERE / "synth.py"), "--articles", str(articles), "--entities", str(entities),
                     "--seed", str(seed), "--out", str(root)], check=True, stdout=subprocess.DEVNULL)
     annotations = sorted((root / "content" / "articles").glob("*.yml"))
     path = annotations[len(annotations) // 2]
-    original = path.read_text(encoding="utf-8")
-    original = re.sub(r"(?m)^notes:.*\n(?:[ ].*\n)*", "", original)
+    original = re.sub(r"(?m)^notes:.*\n(?:[ ].*\n)*", "", path.read_text(encoding="utf-8"))
+    article_page = f"articles/{path.stem}.html"
+    actors = root / "content" / "entities" / "actors.yml"
+    if kind == "notes":
+        def edit(word: str) -> str:
+            path.write_text(original + f"notes: Checked by the desk, reference {word}.\n", encoding="utf-8")
+            return word
 
-    def edit(word: str) -> None:
-        path.write_text(original + f"notes: Checked by the desk, reference {word}.\n", encoding="utf-8")
+        return root, article_page, edit, None
+    text = actors.read_text(encoding="utf-8")
+    if kind == "entity-added":
+        added: list[str] = []
 
-    return root, f"articles/{path.stem}.html", edit
+        def edit(word: str) -> str:
+            added.append(f"\n- id: envoy-{word}\n  kind: actor\n  name: Envoy {word.capitalize()}\n")
+            actors.write_text(text + "".join(added), encoding="utf-8")
+            return f"Envoy {word.capitalize()}"
+
+        return root, "actors/index.html", edit, None
+    # the actor in the middle of the file
+    starts = [m.start() for m in re.finditer(r"(?m)^- id: ", text)]
+    at = starts[len(starts) // 2]
+    eid = re.match(r'- id: "?([a-z0-9-]+)"?', text[at:]).group(1)
+    line = re.compile(r'(?m)^  name: "?([^"\n]+)"?\n').search(text, at)
+    name, after_name = line.group(1), line.end()
+    if kind == "entity-renamed":
+        # its name is kept as an alias first, so that renaming changes no mention in any article (only the pages
+        # showing the name), and the first run is like the others
+        text = _with_alias(text, after_name, name)
+        text = text[:line.start()] + f'  name: "{name} (zqxinit)"\n' + text[after_name:]
+        actors.write_text(text, encoding="utf-8")
+
+        def edit(word: str) -> str:
+            actors.write_text(text.replace(f'name: "{name} (zqxinit)"', f'name: "{name} ({word})"', 1), encoding="utf-8")
+            return word
+
+        return root, f"actors/{eid}.html", edit, None
+    if kind == "alias-added":
+        words = [f"Zqxw{i:03d}x" for i in range(runs + 1)]
+        path.write_text(original + "notes: Also known as " + ", ".join(words) + ".\n", encoding="utf-8")
+        given: list[str] = []
+
+        def edit(word: str) -> str:
+            given.append(words[len(given)])
+            new = text
+            for w in given:
+                new = _with_alias(new, after_name, w)
+            actors.write_text(new, encoding="utf-8")
+            return given[-1]
+
+        return root, article_page, edit, LINKED
+    raise ValueError(f"unknown edit {kind!r}")
 
 
 PROBES = {
@@ -129,11 +203,15 @@ PROBES = {
     # included, at every poll; on a 2,310-page site that keeps a core busy while the server rebuilds)
     "innertext": "w => document.body && document.body.innerText.includes(w)",
 }
+LINKED = ("w => [...(document.querySelector('.md-content') || document.body).querySelectorAll('a')]"
+          ".some(a => a.textContent === w)")
+"""Visible for an alias added: the words are a link in the page's content."""
 PAINTED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 
 
 def measure(name: str, root: Path, page_path: str, edit, runs: int, chromium: str, tmp: Path,
-            probe: str = "content") -> dict:
+            probe: str = "content", shown: str | None = None) -> dict:
+    """``shown``: the test (JavaScript, given the words) that the edit is visible, instead of ``probe``'s."""
     from playwright.sync_api import sync_playwright
 
     t = time.perf_counter()
@@ -142,7 +220,7 @@ def measure(name: str, root: Path, page_path: str, edit, runs: int, chromium: st
     first_s = time.perf_counter() - t
     print(f"[{name}] {first}", flush=True)
     out = {"briefing": name, "first_build_line": first, "first_build_s": round(first_s, 2), "probe": probe,
-           "runs": []}
+           "page": page_path, "runs": []}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
@@ -168,9 +246,9 @@ def measure(name: str, root: Path, page_path: str, edit, runs: int, chromium: st
                 time.sleep(0.3)  # the poll is waiting
                 mark = len(serve.lines)
                 t0 = time.perf_counter()
-                edit(word)
-                page.wait_for_function(PROBES[probe], arg=word, polling=10, timeout=600_000)
-                if probe == "content":
+                word = edit(word)
+                page.wait_for_function(shown or PROBES[probe], arg=word, polling=10, timeout=600_000)
+                if probe == "content" or shown:
                     page.evaluate(PAINTED)
                 visible = time.perf_counter() - t0
                 th.join(600)
@@ -216,6 +294,7 @@ def in_process(name: str, root: Path, edit, runs: int, tmp: Path, profile: int) 
             if prof:
                 prof.enable()
             o = b.rebuild()
+            assert o.ok, [str(d) for d in o.blocking][:5]
             if prof:
                 prof.disable()
             run = {"wall_s": round(time.perf_counter() - w0, 3), "cpu_s": round(time.process_time() - c0, 3),
@@ -223,7 +302,8 @@ def in_process(name: str, root: Path, edit, runs: int, tmp: Path, profile: int) 
                    "load_average": os.getloadavg()[0], "profiled": prof is not None}
             out["runs"].append(run)
             print(f"[{name}] rebuild {i + 1}{' (profiled)' if prof else ''}: wall {run['wall_s']:.3f} s, CPU "
-                  f"{run['cpu_s']:.3f} s, {run['stages_s']}, load average {run['load_average']:.2f}", flush=True)
+                  f"{run['cpu_s']:.3f} s, {len(o.pages)} pages rewritten, {run['stages_s']}, load average "
+                  f"{run['load_average']:.2f}", flush=True)
             if prof:
                 pstats.Stats(prof).sort_stats("cumulative").print_stats(profile)
     finally:
@@ -238,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--entities", type=int, default=300)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--edit", choices=sorted(EDITS), default="notes",
+                   help="what each run edits in the synthetic briefing: " + "; ".join(f"{k}: {v}" for k, v in EDITS.items()))
     p.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     p.add_argument("--json", type=Path)
     p.add_argument("--probe", choices=sorted(PROBES), default="content",
@@ -248,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cprofile", type=int, default=0, metavar="N",
                    help="with --in-process: profile one more rebuild and print its top N functions")
     a = p.parse_args(argv)
+    if a.edit != "notes" and a.only != "synth":
+        p.error("--edit is for the synthetic briefing: add --only synth")
     results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "load_average_at_start": os.getloadavg()}, "cases": []}
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-serve-") as tmpd:
@@ -257,12 +341,13 @@ def main(argv: list[str] | None = None) -> int:
         if a.only in (None, "demo"):
             cases.append(("demo",) + demo_case(work))
         if a.only in (None, "synth"):
-            cases.append((f"synth-{a.articles}",) + synth_case(work, a.articles, a.entities, a.seed))
-        for name, root, page_path, edit in cases:
+            cases.append((f"synth-{a.articles}" + ("" if a.edit == "notes" else f"-{a.edit}"),)
+                         + synth_case(work, a.articles, a.entities, a.seed, a.edit, a.runs))
+        for name, root, page_path, edit, shown in cases:
             if a.in_process:
                 results["cases"].append(in_process(name, root, edit, a.runs, work / "tmp", a.cprofile))
                 continue
-            r = measure(name, root, page_path, edit, a.runs, a.chromium, work / "tmp", a.probe)
+            r = measure(name, root, page_path, edit, a.runs, a.chromium, work / "tmp", a.probe, shown)
             r["target_s"] = TARGETS["demo" if name == "demo" else "synth"]
             r["met"] = r["median_visible_s"] <= r["target_s"]
             results["cases"].append(r)
@@ -270,9 +355,9 @@ def main(argv: list[str] | None = None) -> int:
         if a.json:
             a.json.write_text(json.dumps(results, indent=2))
         return 0
-    print("\nbriefing        first build   save→event (median)   save→visible (median)   target")
+    print(f"\n{'briefing':<28} first build   save→event (median)   save→visible (median)   target")
     for r in results["cases"]:
-        print(f"{r['briefing']:<15} {r['first_build_s']:>9.1f} s   {r['median_event_s']:>15.3f} s   "
+        print(f"{r['briefing']:<28} {r['first_build_s']:>9.1f} s   {r['median_event_s']:>15.3f} s   "
               f"{r['median_visible_s']:>17.3f} s   ≤ {r['target_s']} s {'met' if r['met'] else 'MISSED'}")
     if a.json:
         a.json.write_text(json.dumps(results, indent=2))
