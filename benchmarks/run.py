@@ -26,6 +26,7 @@ measures the build at A and at B articles (same entities) and reports the cost r
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -262,49 +263,88 @@ def external_pdf(root: Path) -> float | None:
     return r["wall_s"]
 
 
-def link_benchmark(root: Path, seed: int, rounds: int = 3) -> dict:
-    """Mention-linking throughput over the briefing's cleaned article text with exactly 1,000 aliases."""
+def link_aliases(model, seed: int) -> list[tuple[str, str, str]]:
+    """The benchmark's aliases as (entity, alias, case): exactly 1,000, the briefing's own plus made-up ones that
+    never occur."""
     import synth
 
-    from briefgen.build import compile_briefing
-    from briefgen.diagnostics import Diagnostics
-    from briefgen.link import link_paragraphs
-    from briefgen.link.matcher import AliasTarget, Matcher
+    aliases = [(e.spec.id, a.text, a.case) for e in model.entities.values() for a in e.spec.aliases]
+    aliases = aliases[:LINK_ALIASES]
+    for i, text in enumerate(synth.filler_aliases(LINK_ALIASES - len(aliases), seed)):
+        aliases.append((f"filler-{i}", text, "ignore" if i % 4 == 0 else "exact"))
+    return aliases
 
-    compiled = compile_briefing(root, Diagnostics())
-    model = compiled.model
-    targets = [AliasTarget(e.spec.id, a.text, a.case) for e in model.entities.values() for a in e.spec.aliases]
-    targets = targets[:LINK_ALIASES]
-    for i, text in enumerate(synth.filler_aliases(LINK_ALIASES - len(targets), seed)):
-        targets.append(AliasTarget(f"filler-{i}", text, "ignore" if i % 4 == 0 else "exact"))
-    matcher = Matcher(targets)
-    arts = list(model.articles.values())
-    data = sum(len(p.text.encode()) for a in arts for p in a.paragraphs)
-    def best_of(work) -> tuple[float, float]:
-        """Fastest wall and CPU seconds of ``rounds`` runs of ``work``."""
-        wall = cpu = float("inf")
-        for _ in range(rounds):
-            t, c = time.perf_counter(), time.process_time()
-            work()
-            wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
-        return wall, cpu
 
-    def spans() -> None:
-        for a in arts:
-            for p in a.paragraphs:
-                matcher.spans(p.text)
+def link_work(link, matcher, arts) -> dict:
+    """The timed pieces of work over the articles ``arts`` with ``link`` (the ``briefgen.link`` package, or an
+    older copy of it): ``match`` is finding the mentions as the link stage calls it (``Matcher.scan`` per
+    article; ``Matcher.spans`` per paragraph for a version without ``scan``), ``find`` is ``Matcher.find`` per
+    paragraph (+ ``Hit`` objects, what the Markdown renderer calls), ``link`` the whole stage
+    (``link_paragraphs``: + sentences, ``Mention`` records)."""
+    def match() -> None:
+        if hasattr(matcher, "scan"):
+            for a in arts:
+                matcher.scan([p.text for p in a.paragraphs])
+        else:
+            for a in arts:
+                for p in a.paragraphs:
+                    matcher.spans(p.text)
 
     def find() -> None:
         for a in arts:
             for p in a.paragraphs:
                 matcher.find(p.text)
 
-    mentions = sum(len(link_paragraphs(a.slug, a.paragraphs, matcher)) for a in arts)
-    link_s, link_cpu = best_of(lambda: [link_paragraphs(a.slug, a.paragraphs, matcher) for a in arts])
-    match_s, match_cpu = best_of(spans)
-    find_s, find_cpu = best_of(find)
+    def stage() -> None:
+        for a in arts:
+            link.link_paragraphs(a.slug, a.paragraphs, matcher)
+
+    return {"match": match, "find": find, "link": stage}
+
+
+def timed(work, collect: bool = False) -> tuple[float, float]:
+    """Wall and CPU seconds of ``work()``, with the cyclic garbage collector paused as the build pauses it for
+    its stages (``briefgen.build.compile_briefing``), unless ``collect``."""
+    was = gc.isenabled()
+    if not collect:
+        gc.disable()
+    try:
+        t, c = time.perf_counter(), time.process_time()
+        work()
+        return time.perf_counter() - t, time.process_time() - c
+    finally:
+        if was:
+            gc.enable()
+
+
+def link_benchmark(root: Path, seed: int, rounds: int = 3) -> dict:
+    """Mention-linking throughput over the briefing's cleaned article text with exactly 1,000 aliases (fastest
+    of ``rounds``; see :func:`link_work` and :func:`timed`; ``benchmarks/link.py`` repeats it and compares
+    versions)."""
+    import briefgen.link as link
+    from briefgen.build import compile_briefing
+    from briefgen.diagnostics import Diagnostics
+
+    model = compile_briefing(root, Diagnostics()).model
+    from briefgen.link.matcher import AliasTarget, Matcher
+
+    aliases = link_aliases(model, seed)
+    matcher = Matcher([AliasTarget(*a) for a in aliases])
+    arts = list(model.articles.values())
+    data = sum(len(p.text.encode()) for a in arts for p in a.paragraphs)
+    work = link_work(link, matcher, arts)
+
+    def best_of(w) -> tuple[float, float]:
+        """Fastest wall and CPU seconds of ``rounds`` runs of ``w``."""
+        runs = [timed(w) for _ in range(rounds)]
+        return min(r[0] for r in runs), min(r[1] for r in runs)
+
+    mentions = sum(len(link.link_paragraphs(a.slug, a.paragraphs, matcher)) for a in arts)
+    link_s, link_cpu = best_of(work["link"])
+    match_s, match_cpu = best_of(work["match"])
+    find_s, find_cpu = best_of(work["find"])
     mb = data / 1e6
-    return {"aliases": len(targets), "mb": round(mb, 3), "mentions": mentions,
+    return {"aliases": len(aliases), "mb": round(mb, 3), "mentions": mentions, "gc": "paused, as in the build",
             "match_s": match_s, "match_mb_per_s": mb / match_s, "match_mb_per_s_cpu": mb / match_cpu,
             "find_s": find_s, "find_mb_per_s": mb / find_s, "find_mb_per_s_cpu": mb / find_cpu,
             "link_s": link_s, "mb_per_s": mb / link_s, "mb_per_s_cpu": mb / link_cpu}
@@ -426,7 +466,7 @@ def table(r: dict, scaling: dict | None, targets: dict) -> str:
     if "linking" in r:
         lk = r["linking"]
         lines.append(f"linking: {lk['mb']:.1f} MB, {lk['aliases']} aliases, {lk['mentions']} mentions: "
-                     f"finding them (Matcher.spans, as the link stage calls it) {lk['match_mb_per_s']:.1f} MB/s; the whole "
+                     f"finding them (Matcher.scan, as the link stage calls it) {lk['match_mb_per_s']:.1f} MB/s; the whole "
                      f"link stage (+ sentences, Mention records) {lk['mb_per_s']:.1f} MB/s; Matcher.find (+ Hit objects) "
                      f"{lk['find_mb_per_s']:.1f} MB/s")
     if scaling:
