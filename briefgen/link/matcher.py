@@ -187,11 +187,11 @@ class Matcher:
             entity, alias, exact, word_start, word_end = payload[i]
             if word_start and start:
                 c = text[start - 1]
-                if c.isalnum() or c == "_":
+                if c != " " and (c.isalnum() or c == "_"):  # most words are between spaces
                     continue
             if word_end and end < n:
                 c = text[end]
-                if c.isalnum() or c == "_":
+                if c != " " and (c.isalnum() or c == "_"):
                     continue
             if entity is not None:
                 if exact and not text.startswith(alias, start):
