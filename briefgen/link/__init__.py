@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import NamedTuple
 
 from briefgen.clean.types import Paragraph
-from briefgen.link.matcher import AliasTarget, Hit, Matcher, sentence_bounds
+from briefgen.link.matcher import AliasTarget, Hit, Matcher, sentence_bounds, sentences_of
 from briefgen.load.types import EntitySpec
 
 
@@ -42,21 +43,23 @@ def link_paragraphs(slug: str, paragraphs: tuple[Paragraph, ...], matcher: Match
     """Mentions in an article's paragraphs, in reading order.
 
     The paragraphs are searched together (:meth:`Matcher.scan`: offsets into the paragraphs joined by one
-    character); the sentences of a paragraph are found at its first hit."""
+    character); the sentences of a paragraph are found from its first hit on, as far as its last."""
     texts = [p.text for p in paragraphs]
-    out: list[Mention] = []
+    out: list[tuple] = []
     add = out.append
     k, nxt = -1, 0  # the paragraph of the last hit; where the next one starts in the joined texts
     for start, end, entity, alias in matcher.scan(texts):
-        if start >= nxt:  # the first hit in a paragraph: its sentences (only paragraphs with hits need them)
+        if start >= nxt:  # the first hit in a paragraph
             while start >= nxt:
                 k += 1
                 base = nxt
                 nxt += len(texts[k]) + 1
-            sentences = sentence_bounds(texts[k])
-            si, last, number = 0, len(sentences) - 1, paragraphs[k].number
+            number = paragraphs[k].number
+            sentences = sentences_of(texts[k])  # as far as the hits go
+            sentence = next(sentences)
         start -= base
-        while si < last and sentences[si][1] <= start:
-            si += 1
-        add(Mention(entity, slug, number, start, end - base, alias, sentences[si]))
-    return tuple(out)
+        while sentence[1] <= start:  # the last sentence ends with the text, after every hit
+            sentence = next(sentences)
+        add((entity, slug, number, start, end - base, alias, sentence))
+    # the records made in C from the plain tuples (cheaper than calling Mention for each)
+    return tuple(map(tuple.__new__, repeat(Mention), out))

@@ -15,7 +15,7 @@ longer one) are resolved run by run.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import ahocorasick_rs
@@ -183,6 +183,9 @@ class Matcher:
             return []
         candidates: list[tuple[int, int, str, str]] = []
         add, payload, n = candidates.append, self._payload, len(text)
+        # the raw hits come by end: when each candidate starts at or after the end of the one before, they are
+        # in order and none overlaps (the usual case); else they are tangled: sorted, and overlaps resolved
+        last, tangled = 0, False
         for i, start, end in raw:
             entity, alias, exact, word_start, word_end = payload[i]
             if word_start and start:
@@ -196,23 +199,27 @@ class Matcher:
             if entity is not None:
                 if exact and not text.startswith(alias, start):
                     continue
+                if start < last:
+                    tangled = True
+                last = end
                 add((start, end, entity, alias))
                 continue
             surface = text[start:end]
             ok = [t for t in self._shared[i] if t.case == "ignore" or t.alias == surface]
             if len({t.entity for t in ok}) != 1:
                 continue  # no rule fits, or two entities claim the same words: never guess
+            if start < last:
+                tangled = True
+            last = end
             add((start, end, ok[0].entity, ok[0].alias))
-        if len(candidates) > 1:
-            # overlaps are resolved longest first; when there are none (the usual case) every candidate is a hit
+        if tangled:
             candidates.sort()
-            if any(b[0] < a[1] for a, b in zip(candidates, candidates[1:])):
-                return _resolve(candidates)
+            return _resolve(candidates)
         return candidates
 
 
 def _resolve(candidates: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
-    """Candidates sorted by start, some overlapping: each run of overlapping ones resolved on its own by
+    """Candidates sorted by start, maybe overlapping: each run of overlapping ones resolved on its own by
     :func:`_longest_first` (what one run keeps cannot touch another run). A run of two (the usual one: an
     alias inside a longer one) keeps the longer, or the first of two as long."""
     out: list[tuple[int, int, str, str]] = []
@@ -282,7 +289,12 @@ _SENTENCE_END_STOP = _end_pattern(r"\.")
 engine finds much faster than a character class."""
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Sentence (start, end) offsets of a paragraph; a simple, predictable splitter.
+    """Sentence (start, end) offsets of a paragraph; a simple, predictable splitter (see :func:`sentences_of`)."""
+    return list(sentences_of(text))
+
+
+def sentences_of(text: str) -> Iterator[tuple[int, int]]:
+    """:func:`sentence_bounds` one by one, found as they are asked for.
 
     A sentence ends at a :data:`_SENTENCE_END`, unless the full stop ends an :data:`_ABBREVIATION` such as
     "Mr." or a single initial (the text from the last space before it, or from the sentence start). The
@@ -292,7 +304,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         ends = _SENTENCE_END_ANY.finditer(text)
     else:
         ends = _SENTENCE_END_STOP.finditer(text)
-    bounds, start, check = [], 0, False
+    start, check = 0, False
     for m in ends:
         if check:
             check = False
@@ -303,9 +315,8 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
                     continue
         end = m.end(1)  # after the closing quotes or brackets
         if end > start:
-            bounds.append((start, end))
+            yield start, end
         start = m.end()
         check = text[start - 1] != " "
     if len(text) > start:
-        bounds.append((start, len(text)))
-    return bounds
+        yield start, len(text)
