@@ -119,25 +119,41 @@ class Builder:
                        seconds=time.perf_counter() - t0, timings=timings.stages, n_pages=len(compiled.pages))
 
     def _write(self, files: list[ProjectFile]) -> list[str]:
-        """``write_project`` into the private work folder; the paths whose bytes changed.
+        """``write_project`` into the private work folder; the paths whose bytes changed (added, modified or
+        removed).
 
-        Nobody else writes there, so when the project has the same files as the last write and the briefing
-        overrides none of them (``templates/assets/briefgen.css``, ``templates/overrides/main.html``), the
-        bytes last written are known without reading them back: only the files that differ are written."""
+        Nobody else writes there, so when the briefing overrides none of the project files
+        (``templates/assets/briefgen.css``, ``templates/overrides/main.html``), the bytes last written are known
+        without reading them back: only the files that differ are written, the new ones added and the ones gone
+        deleted (with the folders they leave empty), as ``write_project`` does."""
         tdir = self.root / "templates"
         overrides = tdir.is_dir() and any((tdir / p).exists() for p in ("assets/briefgen.css", "overrides/main.html"))
         last, self._written = self._written, None
-        if last is None or overrides or len(last) != len(files) or any(f.path not in last for f in files):
+        if last is None or overrides:
             changed = write_project(self.work, files, tdir if tdir.is_dir() else None)
         else:
-            changed = []
+            build = self.work / BUILD_DIR
+            changed, added = [], 0
             for f in files:
-                if last[f.path] != f.data:
-                    target = self.work / BUILD_DIR / f.path
+                was = last.get(f.path)
+                if was != f.data:
+                    target = build / f.path
+                    if was is None:
+                        added += 1
+                        target.parent.mkdir(parents=True, exist_ok=True)
                     tmp = target.with_name(target.name + ".tmp")
                     tmp.write_bytes(f.data)
                     tmp.replace(target)
                     changed.append(f.path)
+            if len(last) != len(files) - added:  # files of the last write are gone
+                for path in sorted(set(last) - {f.path for f in files}, reverse=True):
+                    target = build / path
+                    target.unlink(missing_ok=True)
+                    changed.append(path)
+                    folder = target.parent
+                    while folder != build and folder.parent != build and not any(folder.iterdir()):  # not docs/
+                        folder.rmdir()
+                        folder = folder.parent
         if not overrides:
             self._written = {f.path: f.data for f in files}
         return changed
