@@ -121,13 +121,34 @@ def _with_alias(text: str, at: int, alias: str) -> str:
     return text[:at] + f'  aliases: ["{alias}"]\n' + text[at:]
 
 
+def _name_end(text: str, eid: str) -> int:
+    """Where the ``name:`` line of the entity ``eid`` ends in an entity file of synth.py."""
+    at = re.compile(rf'(?m)^- id: "?{re.escape(eid)}"?\n').search(text).end()
+    return re.compile(r'(?m)^  name: .*\n').search(text, at).end()
+
+
+def _flow_aliases(text: str, eid: str) -> str:
+    """``text`` with the aliases of ``eid`` (which follow its name in synth.py's files) as a flow list: a block
+    list is turned into one, and an entity without aliases gets its name as one (which it always has)."""
+    at = _name_end(text, eid)
+    if text.startswith("  aliases: [", at):
+        return text
+    block = re.compile(r"  aliases:\n((?:    - .*\n)+)").match(text, at)
+    if block:
+        items = [item[len("    - "):] for item in block.group(1).splitlines()]
+        return text[:at] + "  aliases: [" + ", ".join(items) + "]\n" + text[block.end():]
+    name = re.compile(r'  name: (.*)\n').match(text, text.rindex("\n", 0, at - 1) + 1).group(1)
+    return text[:at] + f"  aliases: [{name}]\n" + text[at:]
+
+
 EDITS = {
     "notes": "the notes: of one article's annotation (page: that article)",
     "entity-added": "a new actor appended to actors.yml, its name a new word (page: the actors' index)",
     "entity-renamed": "the actor in the middle of actors.yml renamed (page: its own); its old name is kept as an "
                       "alias before serving, so that only the name changes, never the mentions",
-    "alias-added": "an alias added to an actor that only one article's notes contain (page: that article, where "
-                   "the words become a link)",
+    "alias-added": "an alias added to an actor (the middle one of actors.yml, then the next ones; to a flow list: "
+                   "no line moves) that only one article's notes contain (page: that article, where the words "
+                   "become a link)",
 }
 """The edits of the synthetic briefing (``--edit``); each run makes one more of the same kind."""
 
@@ -179,16 +200,25 @@ def synth_case(work: Path, articles: int, entities: int, seed: int, kind: str = 
 
         return root, f"actors/{eid}.html", edit, None
     if kind == "alias-added":
-        words = [f"Zqxw{i:03d}x" for i in range(runs + 1)]
+        # one actor per run, from the middle of the file on; the notes of one article name each by a new word,
+        # which becomes a link when the run gives it as an alias (the first mention of each actor is linked)
+        ids = [re.match(r'- id: "?([a-z0-9-]+)"?', text[i:]).group(1) for i in starts[len(starts) // 2:]][:runs + 1]
+        words = [f"Zqxw{i:03d}x" for i in range(len(ids))]
         path.write_text(original + "notes: Also known as " + ", ".join(words) + ".\n", encoding="utf-8")
+        # their aliases as flow lists first, so that adding one moves no line (with a new line, every entity
+        # written below it in the file moves too, and their pages are rendered again, see docs/serve.md)
+        for i in reversed(ids):
+            text = _flow_aliases(text, i)
+        actors.write_text(text, encoding="utf-8")
         given: list[str] = []
 
         def edit(word: str) -> str:
+            nonlocal text
+            i = ids[len(given)]
             given.append(words[len(given)])
-            new = text
-            for w in given:
-                new = _with_alias(new, after_name, w)
-            actors.write_text(new, encoding="utf-8")
+            at = _name_end(text, i)
+            text = text[:at] + f'  aliases: ["{given[-1]}", ' + text[at + len("  aliases: ["):]
+            actors.write_text(text, encoding="utf-8")
             return given[-1]
 
         return root, article_page, edit, LINKED
