@@ -159,3 +159,20 @@ def test_overlaps_longest_then_leftmost() -> None:
     assert spans(["a b", "b c d"], "a b c d") == ["b c d"]  # the longer, though it starts later
     assert spans(["a b", "b c", "c d"], "a b c d") == ["a b", "c d"]  # a run of three
     assert spans(["b", "a b c", "c"], "a b c, b c") == ["a b c", "b", "c"]
+
+
+@given(st.lists(sentence_text.map("".join), min_size=1, max_size=6))
+@settings(max_examples=500, deadline=None)
+def test_link_paragraphs_sentences_are_each_paragraphs(many: list[str]) -> None:
+    """Mentions all over paragraphs made of sentence ends, abbreviations, newlines and tabs: the sentence of
+    each is sentence_bounds' of its paragraph, the first sentence of a paragraph included."""
+    targets = [AliasTarget("m", "Mr", "exact"), AliasTarget("a", "A", "exact"), AliasTarget("w", "word", "ignore"),
+               AliasTarget("x", "x", "ignore"), AliasTarget("s", "Sept", "exact")]
+    paragraphs = tuple(Paragraph(i + 1, text, Span("a.txt")) for i, text in enumerate(many))
+    expected = []
+    for p in paragraphs:
+        sentences = reference_sentences(p.text)
+        for start, end, entity, alias in reference_spans(targets, p.text):
+            sentence = next((s for s in sentences if s[1] > start), sentences[-1])
+            expected.append(Mention(entity, "a", p.number, start, end, alias, sentence))
+    assert link_paragraphs("a", paragraphs, Matcher(targets)) == tuple(expected)
