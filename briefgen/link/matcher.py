@@ -157,8 +157,10 @@ class Matcher:
         index, start, end)."""
         if self._ascii and self._automaton is not None and (joined.isascii() or "\u212a" not in joined):
             # in ASCII, bytes.lower() is fold(); the one character outside ASCII that folds into it is the
-            # Kelvin sign (K, to k)
-            return self._automaton.find_matches_as_indexes(joined.encode("ascii", "replace").lower(), overlapping=True)
+            # Kelvin sign (K, to k). Encoded text by text: a text in ASCII (most paragraphs) is copied as it is
+            sep = self.separator.encode("ascii", "replace")
+            low = sep.join([t.encode("ascii", "replace") for t in texts]).lower()
+            return self._automaton.find_matches_as_indexes(low, overlapping=True)
         return self._raw(self.separator.join(map(fold, texts)))
 
     def _raw(self, low: str) -> list[tuple[int, int, int]]:
