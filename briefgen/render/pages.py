@@ -608,7 +608,7 @@ class _Looked(Mapping[str, Entity]):
         self.ids.add(eid)
         return self._entities[eid]
 
-    def get(self, eid, default=None):
+    def get(self, eid: str, default: Entity | None = None) -> Entity | None:  # type: ignore[override]
         self.ids.add(eid)
         return self._entities.get(eid, default)
 
