@@ -254,6 +254,16 @@ class _Twin:
         self.memo = Memo()
         self.mtime = 1_500_000_000  # every edit gets its own modification time, well in the past (not "racy")
 
+    @classmethod
+    def settled(cls, root: Path) -> "_Twin":
+        """A twin of ``root`` whose every file has an old time of its own, compiled once."""
+        t = cls(root)
+        for p in sorted((root / "content").rglob("*")):
+            if p.is_file():
+                t.touch(p)
+        t.check()
+        return t
+
     def touch(self, path: Path) -> None:
         import os
 
@@ -302,11 +312,7 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
     actors, arts = c / "entities" / "actors.yml", c / "articles"
     moscow = arts / "2019-05-10-business-standard-lavrov-kono-moscow"
     motegi_art = arts / "2019-12-20-business-standard-lavrov-motegi-moscow"
-    t = _Twin(root)
-    for p in sorted(c.rglob("*")):
-        if p.is_file():
-            t.touch(p)
-    t.check()
+    t = _Twin.settled(root)
     changed, _ = t.check()
     assert not changed and t.memo.files_read == 0 and t.memo.pages.rendered == 0
     n_pages = t.memo.pages.reused
@@ -499,11 +505,7 @@ def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: P
     islands, places = c / "entities" / "islands.yml", c / "entities" / "places.yml"
     moscow = arts / "2019-05-10-business-standard-lavrov-kono-moscow"
     fort = arts / "2018-09-20-fort-russ-kono-lavrov-peace-treaty"
-    t = _Twin(root)
-    for p in sorted(c.rglob("*")):
-        if p.is_file():
-            t.touch(p)
-    t.check()
+    t = _Twin.settled(root)
     lists = {"index.md"} | {p.path for p in t.last if p.path.endswith("/index.md")}
 
     def step() -> tuple[set[str], set[str], list]:
