@@ -188,7 +188,11 @@ def bounds(root: Path, pack: str | None, repeat: int) -> dict:
             if failed:
                 raise SystemExit(f"{name}: {failed[0]}")
             figures = {"pages": sum(r["pages"] for r in runs), "cpu_s": sum(r["cpu_s"] for r in runs),
-                       "wall_s": max(r["wall_s"] for r in runs), "parts": runs}
+                       "wall_s": max(r["wall_s"] for r in runs), "parts": runs,
+                       # what the variant holds: links, page references, margin boxes (checks on the cuts above)
+                       "links": sum(len(re.findall(r"<a\b", d.html)) for d in docs),
+                       "page_references": sum(len(re.findall(r"target-counter\(", d.css)) for d in docs[:1]),
+                       "margin_boxes": sum(len(re.findall(r"@(?:top|bottom)-", d.css)) for d in docs[:1])}
             best = out.get(name)
             if best is None or figures["wall_s"] < best["wall_s"]:
                 out[name] = {**figures, "runs": (best or {}).get("runs", 0)}

@@ -1,5 +1,5 @@
 """The build benchmark keeps working: synthetic briefings (benchmarks/synth.py) and a small benchmark run
-(benchmarks/run.py). Timing targets are not asserted here (see docs/performance.md); only that every figure
+(benchmarks/run.py), and the PDF benchmark's bounds (benchmarks/pdf.py --bounds). Timing targets are not asserted here (see docs/performance.md); only that every figure
 is there and sane, that the synthetic content is valid and deterministic, and that progress is reported
 through MkDocs' page loop on a terminal and nothing extra is printed when the output is piped."""
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -158,3 +159,26 @@ def test_piped_build_prints_nothing_extra(mid_briefing: Path) -> None:
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and re.fullmatch(r"briefgen: built site/ in [\d.]+ s: 2\d\d pages, .*", lines[0]), proc.stderr
     assert "\r" not in proc.stderr and "\x1b" not in proc.stderr
+
+
+def test_pdf_benchmark_bounds_export_every_variant(tmp_path: Path) -> None:
+    """``benchmarks/pdf.py --bounds`` on a small briefing: every variant is exported, and each holds what its name
+    says (so that a change of the print template cannot silently turn a variant into the document as it is)."""
+    shutil.copytree(ROOT / "tests" / "golden" / "build" / "_base" / "content", tmp_path / "b" / "content")
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(BENCH / "pdf.py"), "--root", str(tmp_path / "b"), "--repeat", "1",
+                           "--bounds", "--json", str(out)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    bounds = json.loads(out.read_text())["bounds"]
+    assert list(bounds) == ["as exported", "no page references", "no links", "no running headers/footers",
+                            "two halves on two cores"]
+    whole = bounds["as exported"]
+    assert whole["pages"] > 2 and whole["links"] > 0 and whole["page_references"] > 0 and whole["margin_boxes"] >= 6
+    assert bounds["no page references"]["page_references"] == 0 and bounds["no page references"]["links"] == whole["links"]
+    assert bounds["no links"]["links"] == 0 and bounds["no links"]["page_references"] == 0
+    assert bounds["no running headers/footers"]["margin_boxes"] == 0
+    halves = bounds["two halves on two cores"]
+    assert len(halves["parts"]) == 2 and all(p["pages"] > 0 for p in halves["parts"])
+    assert halves["pages"] == whole["pages"]  # every chapter starts a page: the halves hold the same pages
+    assert all(b["cpu_s"] > 0 and b["wall_s"] > 0 for b in bounds.values())
+    assert "two halves on two cores" in proc.stdout
