@@ -60,12 +60,18 @@ def _errors_json(outcome: Outcome, strict: bool) -> list[dict]:
     return [{"text": d.format(strict), "where": str(d.span), "code": d.code} for d in first]
 
 
+UNSEEN = frozenset({"sitemap.xml", "sitemap.xml.gz"})
+"""Files a rebuild rewrites that no page shows or loads (the sitemap follows pages added or removed): a change
+of theirs is no reason to reload an open page."""
+
+
 def _changed_pages(outcome: Outcome) -> frozenset[str] | None:
+    """The pages an open browser should update (None: every page, reloaded)."""
     if not outcome.ok:
         return frozenset()
-    if outcome.full or any(not p.endswith(".html") for p in outcome.pages):
+    if outcome.full or any(not p.endswith(".html") and p not in UNSEEN for p in outcome.pages):
         return None  # everything (or a style sheet every page uses) changed
-    return frozenset(outcome.pages)
+    return frozenset(p for p in outcome.pages if p not in UNSEEN)
 
 
 class Server:

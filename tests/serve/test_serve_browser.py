@@ -63,10 +63,21 @@ def test_edit_reloads_error_shows_banner_fix_clears_it(tmp_path: Path) -> None:
                 base.write_text(good.replace("Foreign minister of", "Chief diplomat of"))
                 expect(banner).to_have_count(0, timeout=15_000)
                 expect(content).to_contain_text("Chief diplomat of")
-                # a new entity is a new page (the navigation changes): a full build and a real reload
+                # a new entity is a new page, added without a full build (the navigation lists only the index
+                # pages; the sitemap, which no page shows, follows): the open page, whose text changed too, is
+                # swapped in place, and the new page is served
                 base.write_text(good.replace("Foreign minister of", "Chief envoy of")
                                 + "- id: zed\n  kind: actor\n  name: Zed\n")
                 expect(content).to_contain_text("Chief envoy of", timeout=30_000)
+                assert page.evaluate("window.__stillHere") == 1
+                status, body, _ = sp.get("/actors/zed.html")
+                assert status == 200 and b"Zed" in body
+
+                # a new title changes every page's header (mkdocs.yml): a full build and a real reload
+                briefing = root / "content" / "briefing.yml"
+                briefing.write_text(briefing.read_text().replace("title: Golden case briefing",
+                                                                 "title: Renamed case briefing", 1))
+                expect(page.locator(".md-header")).to_contain_text("Renamed case briefing", timeout=30_000)
                 assert page.evaluate("window.__stillHere") is None
                 assert outside == [], outside
             finally:
