@@ -41,7 +41,7 @@ class UpdateResult:
     full: bool = False
     """True when a full build was done (structure changed)."""
     pages: tuple[str, ...] = ()
-    """Site URLs (e.g. ``actors/lavrov.html``) of the pages rewritten; all pages on a full build."""
+    """Site URLs (e.g. ``actors/lavrov.html``) of the pages rewritten or deleted; all pages on a full build."""
     why: str = ""
     """Why a full build was needed (empty for incremental updates)."""
     fault: TemplateFault | None = None
@@ -288,7 +288,7 @@ class LiveSite:
                     new = self._add_remove(state, added, removed)
                     pages += [f for f in new if f.is_documentation_page()]
                     statics += [f for f in new if not f.is_documentation_page()]
-                return self._update_pages(state, pages, statics, structure=bool(added or removed))
+                return self._update_pages(state, pages, statics, structure=bool(added or removed), removed=removed)
         except Stopped:
             raise
         except _NeedFull as exc:
@@ -337,9 +337,11 @@ class LiveSite:
         res.why = why
         return res
 
-    def _update_pages(self, state: _State, pages: list, statics: list, structure: bool = False) -> UpdateResult:
+    def _update_pages(self, state: _State, pages: list, statics: list, structure: bool = False,
+                      removed: list = ()) -> UpdateResult:
         """Re-render ``pages``, copy ``statics``; with ``structure`` (pages were added or removed) also the theme's
-        templates that list every page (``sitemap.xml``)."""
+        templates that list every page (``sitemap.xml``). The URLs of the ``removed`` files (already deleted) are
+        reported with the rewritten ones: a browser showing one must reload."""
         try:  # MkDocs' own per-page steps (private, stable through 1.6); without them every build is full
             from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
         except ImportError:
@@ -395,7 +397,7 @@ class LiveSite:
         if self.finish is not None and not self.finish(self._folder, urls):
             self._state = None
             return UpdateResult(False, ())
-        return UpdateResult(True, (), full=False, pages=urls)
+        return UpdateResult(True, (), full=False, pages=urls + tuple(f.url for f in removed))
 
     def close(self) -> None:
         """Remove every folder this site wrote."""

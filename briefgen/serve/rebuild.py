@@ -35,7 +35,7 @@ class Outcome:
     blocking: list[Diagnostic]
     """The diagnostics that stopped the site from being updated (errors; warnings too with --strict)."""
     pages: tuple[str, ...] = ()
-    """Site URLs rewritten (empty when nothing changed)."""
+    """Site URLs rewritten or deleted (empty when nothing changed)."""
     full: bool = False
     """A full MkDocs build was done."""
     why: str = ""

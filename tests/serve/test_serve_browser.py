@@ -73,6 +73,16 @@ def test_edit_reloads_error_shows_banner_fix_clears_it(tmp_path: Path) -> None:
                 status, body, _ = sp.get("/actors/zed.html")
                 assert status == 200 and b"Zed" in body
 
+                # a page removed while it is open: the browser is told, and reloads (to the site's 404 page)
+                page.goto(sp.url + "actors/zed.html")
+                expect(content).to_contain_text("Zed")
+                page.evaluate("window.__stillHere = 2")
+                base.write_text(good.replace("Foreign minister of", "Chief envoy of"))
+                expect(page.locator("body")).to_contain_text("404", timeout=30_000)
+                assert page.evaluate("window.__stillHere") is None
+                page.goto(sp.url + "actors/alice.html")
+                page.evaluate("window.__stillHere = 3")
+
                 # a new title changes every page's header (mkdocs.yml): a full build and a real reload
                 briefing = root / "content" / "briefing.yml"
                 briefing.write_text(briefing.read_text().replace("title: Golden case briefing",
