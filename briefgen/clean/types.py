@@ -20,6 +20,9 @@ class Paragraph:
     For Markdown captures (trusted, written by the author) the block's source text, unchanged."""
     span: Span
     """Where the paragraph starts in the capture file (for HTML captures: the best line found, else line 1)."""
+    role: Literal["body", "heading", "standfirst", "caption"] = "body"
+    """What the paragraph is in the story: running text, a sub-heading, the standfirst under the headline, or a
+    photo caption. All are story text (linked, citable); pages and the PDF show them differently."""
 
 
 @dataclass(frozen=True)
