@@ -5,7 +5,7 @@ Usage::
     python benchmarks/extraction.py [--data DIR] [--json FILE] [--min-f1 0.90] [--limit N] [--no-raw] [--worst N]
 
 ``DIR`` holds ``html/<page-id>.html.gz`` and ``ground-truth.json`` (``{page-id: {"articleBody": ..., "url": ...}}``);
-default: ``$BRIEFGEN_EXTRACTION_DATA`` or ``/work/shared/benchmarks/article-extraction``.
+default: ``$BRIEFGEN_EXTRACTION_DATA`` or ``../shared/benchmarks/article-extraction`` beside the repository.
 
 Score per page: token-level precision, recall and F1 between the extracted text and ``articleBody``, tokens
 being whitespace-split words compared as multisets (a token counts as matched as many times as it occurs in
@@ -14,6 +14,13 @@ both). Pages are averaged with equal weight. Two extractors are measured:
 * ``raw``  — ``trafilatura.extract(html, output_format="txt", include_comments=False)``, library defaults;
 * ``ours`` — ``briefgen.clean.clean_capture(html, "html", ...)``, kept paragraphs joined by newlines
   (trafilatura with our settings, then briefgen's boilerplate and duplicate rules).
+
+With ``--as-text`` the input of each page is its text capture instead (``benchmarks/text-captures/<id>.txt``:
+the page as Chromium shows it with JavaScript off, ``document.body.innerText``; see benchmarks/text_captures.py),
+and the extractors are:
+
+* ``raw``  — the text capture unchanged;
+* ``ours`` — ``clean_capture(text, "txt", ...)``, kept paragraphs joined by newlines.
 
 Exit status 1 when the mean F1 of ``ours`` is below ``--min-f1``, or below ``raw`` by more than ``--max-gap``.
 """
@@ -35,7 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DEFAULT_DATA = Path(os.environ.get("BRIEFGEN_EXTRACTION_DATA", "/work/shared/benchmarks/article-extraction"))
+DEFAULT_DATA = Path(os.environ.get("BRIEFGEN_EXTRACTION_DATA", ROOT.parent / "shared" / "benchmarks" / "article-extraction"))
+TEXT_CAPTURES = ROOT / "benchmarks" / "text-captures"
+"""Text captures of the benchmark pages (made by benchmarks/text_captures.py with Chromium, kept in the repo)."""
 
 
 @dataclass(frozen=True)
@@ -69,19 +78,28 @@ def score(predicted: str, reference: str) -> Score:
 class Page:
     id: str
     html: str
+    """The input: the page's HTML, or its text capture with ``--as-text``."""
     reference: str
 
 
-def load_pages(data: Path, ids: Iterable[str] | None = None, limit: int | None = None) -> list[Page]:
-    """Read the benchmark pages (gzip HTML decoded as UTF-8, as the loader would) with their reference text."""
+def load_pages(data: Path, ids: Iterable[str] | None = None, limit: int | None = None,
+               as_text: bool = False) -> list[Page]:
+    """Read the benchmark pages (gzip HTML decoded as UTF-8, as the loader would; with ``as_text`` their text
+    captures) with their reference text."""
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
     chosen = sorted(truth) if ids is None else list(ids)
     if limit is not None:
         chosen = chosen[:limit]
     pages = []
     for pid in chosen:
-        raw = gzip.decompress((data / "html" / f"{pid}.html.gz").read_bytes())
-        pages.append(Page(pid, raw.decode("utf-8", errors="replace"), truth[pid]["articleBody"]))
+        if as_text:
+            capture = TEXT_CAPTURES / f"{pid}.txt"
+            if not capture.is_file():
+                sys.exit(f"{capture} is missing: make it with python benchmarks/text_captures.py")
+            source = capture.read_text(encoding="utf-8")
+        else:
+            source = gzip.decompress((data / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", errors="replace")
+        pages.append(Page(pid, source, truth[pid]["articleBody"]))
     return pages
 
 
@@ -99,7 +117,16 @@ def extract_ours(html: str) -> str:
     return "\n".join(p.text for p in result.paragraphs)
 
 
+def extract_text_ours(text: str) -> str:
+    from briefgen.clean import CleaningOverrides, clean_capture
+    from briefgen.diagnostics import Diagnostics
+
+    result = clean_capture(text, "txt", "page.txt", CleaningOverrides(), Diagnostics())
+    return "\n".join(p.text for p in result.paragraphs)
+
+
 EXTRACTORS: dict[str, Callable[[str], str]] = {"raw": extract_raw, "ours": extract_ours}
+TEXT_EXTRACTORS: dict[str, Callable[[str], str]] = {"raw": lambda text: text, "ours": extract_text_ours}
 
 
 @dataclass
@@ -116,9 +143,9 @@ class Summary:
     per_page: dict[str, Score]
 
 
-def run(pages: list[Page], name: str) -> Summary:
+def run(pages: list[Page], name: str, as_text: bool = False) -> Summary:
     """Extract every page with one extractor and average the scores."""
-    extract = EXTRACTORS[name]
+    extract = (TEXT_EXTRACTORS if as_text else EXTRACTORS)[name]
     if pages:
         extract(pages[0].html)  # warm-up: imports and caches are not part of the per-page cost
     per_page: dict[str, Score] = {}
@@ -152,12 +179,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="fail when our mean F1 is below raw trafilatura's by more than this (default 0.005)")
     ap.add_argument("--limit", type=int, help="only the first N pages (sorted by id)")
     ap.add_argument("--no-raw", action="store_true", help="do not measure raw trafilatura")
+    ap.add_argument("--as-text", action="store_true",
+                    help="clean the pages' text captures (benchmarks/text-captures/) with the .txt path")
     ap.add_argument("--worst", type=int, default=0, help="list the N pages where ours scores worst")
     args = ap.parse_args(argv)
 
-    pages = load_pages(args.data, limit=args.limit)
+    pages = load_pages(args.data, limit=args.limit, as_text=args.as_text)
     names = ["ours"] if args.no_raw else ["raw", "ours"]
-    summaries = [run(pages, name) for name in names]
+    summaries = [run(pages, name, args.as_text) for name in names]
     print(table(summaries))
     ours = summaries[-1]
     if args.worst:
