@@ -18,13 +18,13 @@ Pages the navigation lists are read in every process (there are few), so each pr
 exactly as one process would. Theme assets, ``404.html`` and ``sitemap.xml`` are written by this process. The
 result is byte-identical to MkDocs' own build (``tests/test_site.py`` compares them).
 
-Only :mod:`briefgen.emit.mkdocs` uses this module. It needs ``os.fork`` and a process with one thread (forking
-a threaded process can deadlock), so :func:`can_split` decides; otherwise MkDocs' own ``build`` runs.
+Only :mod:`briefgen.emit.mkdocs` uses this module. It needs ``os.fork``, a process with one thread (forking
+a threaded process can deadlock) and MkDocs' page steps (:mod:`briefgen.emit.mkdocs_steps`, for the MkDocs series
+it was written for), so :func:`can_split` decides; otherwise MkDocs' own ``build`` runs.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import pickle
@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from briefgen import gcpolicy
+from briefgen.emit import mkdocs_steps as steps
 from briefgen.render.errors import template_fault
 
 Inspect = Callable[[str, str], object]
@@ -51,8 +53,8 @@ class WorkerFailed(Exception):
 
 
 def can_split() -> bool:
-    """True when this process may fork page workers (POSIX, one thread)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    """True when this process may fork page workers (POSIX, one thread) and MkDocs' page steps are known."""
+    return hasattr(os, "fork") and threading.active_count() == 1 and steps.steps_available()
 
 
 @dataclass
@@ -136,13 +138,10 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
 
     Raises what MkDocs' own build raises (``Abort``, ``BuildError``, ``ConfigurationError``)."""
     from mkdocs import utils
-    from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template, _populate_page
     from mkdocs.exceptions import Abort, BuildError
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
-
-    from briefgen.emit.mkdocs import find_search, has_search
 
     overrides = (Path(cfg.config_file_path).parent / "overrides",) if cfg.config_file_path else ()
 
@@ -171,9 +170,8 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
         if progress is not None:
             progress.start(len(doc_files))
         in_nav = {p.file.src_uri for p in nav.pages}
-        found = find_search(config)
-        index = found[1] if found else None
-        if index is None and has_search(config):
+        index = steps.find_search(config)
+        if index is None and steps.has_search(config):
             workers = 1  # a search plugin whose entries cannot be gathered from the workers: one process
         shares = _shares(list(doc_files), max(1, min(workers, len(doc_files) // max(1, min_share))))
 
@@ -184,22 +182,22 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             hooks.counting = True
             for file in doc_files:
                 if file.src_uri in own:
-                    _populate_page(file.page, config, files)
+                    steps.populate_page(file.page, config, files)
                 elif file.src_uri in in_nav:  # the navigation needs these pages' titles and metadata
                     hooks.counting = False
-                    _populate_page(file.page, config, files)
+                    steps.populate_page(file.page, config, files)
                     hooks.counting = True
             env2 = config.plugins.on_env(env, config=config, files=files)
             if first:
                 files.copy_static_files(inclusion=InclusionLevel.is_included)
                 for template in config.theme.static_templates:
-                    _build_theme_template(template, env2, files, config, nav)
+                    steps.build_theme_template(template, env2, files, config, nav)
                 for template in config.extra_templates:
-                    _build_extra_template(template, files, config, nav)
+                    steps.build_extra_template(template, files, config, nav)
             for file in mine:
-                _build_page(file.page, config, doc_files, nav, env2, excluded=file.inclusion.is_excluded())
+                steps.build_page(file.page, config, doc_files, nav, env2, excluded=file.inclusion.is_excluded())
             if index is not None:
-                share.entries = list(getattr(index[0], index[1]))
+                share.entries = list(index.entries())
             for file in mine:
                 page = file.page
                 links = {t.src_uri: dict(v) for t, v in (getattr(page, "links_to_anchors", None) or {}).items()}
@@ -209,42 +207,37 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             return share
 
         children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
-        # Objects alive now (the model, MkDocs' files and navigation) go to the collector's permanent generation:
-        # a collection in a worker would otherwise write to every one of them and copy the whole heap.
-        frozen = len(shares) > 1
-        if frozen:
-            gc.freeze()
-        try:
-            for k in range(1, len(shares)):
-                r, w = os.pipe()
-                pid = os.fork()
-                if pid == 0:  # the worker
-                    os.close(r)
-                    _run_worker(w, lambda k=k: do_share(shares[k], False), hooks, collect, overrides)
-                os.close(w)
-                children.append((pid, r))
-            readers = [_Reader(pid, r) for pid, r in children]
+        # The objects alive now (the model, MkDocs' files and navigation) are shared copy-on-write with the workers.
+        with gcpolicy.frozen(len(shares) > 1):
+            try:
+                for k in range(1, len(shares)):
+                    r, w = os.pipe()
+                    pid = os.fork()
+                    if pid == 0:  # the worker
+                        os.close(r)
+                        _run_worker(w, lambda k=k: do_share(shares[k], False), hooks, collect, overrides)
+                    os.close(w)
+                    children.append((pid, r))
+                readers = [_Reader(pid, r) for pid, r in children]
 
-            def tick_and_poll(stage: str) -> None:
-                tick_parent(stage)
-                for rd in readers:
-                    rd.poll(tick_parent)
+                def tick_and_poll(stage: str) -> None:
+                    tick_parent(stage)
+                    for rd in readers:
+                        rd.poll(tick_parent)
 
-            hooks.tick = tick_and_poll
-            mine = do_share(shares[0], True)
-            hooks.tick = tick_parent
-            results = [mine] + [rd.finish(tick_parent) for rd in readers]
-            children = []
-        finally:
-            if frozen:
-                gc.unfreeze()
-            for pid, r in children:  # interrupted: stop the workers
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                    os.close(r)
-                except OSError:
-                    pass
+                hooks.tick = tick_and_poll
+                mine = do_share(shares[0], True)
+                hooks.tick = tick_parent
+                results = [mine] + [rd.finish(tick_parent) for rd in readers]
+                children = []
+            finally:
+                for pid, r in children:  # interrupted: stop the workers
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                        os.waitpid(pid, 0)
+                        os.close(r)
+                    except OSError:
+                        pass
 
         merged = Share()
         for share in results[1:]:
@@ -265,7 +258,7 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=log_level)
         if index is not None:
-            setattr(index[0], index[1], merged.entries)
+            index.set_entries(merged.entries)
         config.plugins.on_post_build(config=config)
         return merged
     except Exception as e:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from briefgen.clean.types import CleaningOverrides
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.load import tables
 from briefgen.load.read import Reader, node_span
@@ -10,6 +9,7 @@ from briefgen.load.types import (
     FIELD_TYPES,
     Alias,
     BriefingConfig,
+    CleaningOverrides,
     EntitySpec,
     FactSpec,
     FieldDef,
