@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from briefgen import gcpolicy
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText
 from briefgen.diagnostics import Diagnostics
-from briefgen.link import Mention, build_matcher, link_paragraphs
 from briefgen.emit.mkdocs import build_site, report_mkdocs
 from briefgen.emit.offline import finish_offline, scan_html
 from briefgen.emit.project import BUILD_DIR, project_files, write_project
 from briefgen.emit.site import discard, staging_dir, swap_in
+from briefgen.link import Mention, build_matcher, link_paragraphs
 from briefgen.load import Content, load_content
 from briefgen.model import build_model, check_aliases, check_entities
 from briefgen.model.types import Model
@@ -121,7 +122,7 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
 def epoch_of(model: Model) -> int:
     """The build date every output carries: noon UTC of the briefing's as-of date (deterministic)."""
     d = dt.date.fromisoformat(model.config.as_of)
-    return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC).timestamp())
 
 
 def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,

@@ -32,7 +32,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="briefgen", description="Build a cross-linked briefing site (and PDF) from source articles and YAML annotations.")
     p.add_argument("--version", action="version", version=f"briefgen {__version__}")
     p.add_argument("-C", dest="root", metavar="DIR", default=".", help="briefing folder (default: current folder)")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("-C", dest="root", metavar="DIR", default=argparse.SUPPRESS,
                         help="briefing folder (default: current folder)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -130,6 +130,7 @@ def cmd_check(args, build: bool) -> int:
         return 1
     if not args.quiet:
         m = compiled.model
+        assert m is not None  # not failed
         what = f"built site/ in {time.perf_counter() - t0:.1f} s" if build else "content OK"
         print(f"briefgen: {what}: {len(compiled.pages)} pages, {len(m.entities)} entities, "
               f"{len(m.articles)} articles; {_summary(errors, warnings)}", file=sys.stderr)

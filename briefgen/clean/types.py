@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from briefgen.diagnostics import Span
-from briefgen.load.types import CleaningOverrides  # written in annotations, so load data (re-exported here)
+from briefgen.load.types import CleaningOverrides as CleaningOverrides  # load data (annotations), re-exported
 
 
 @dataclass(frozen=True)

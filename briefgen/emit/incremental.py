@@ -20,9 +20,10 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any
 
 from briefgen.emit import mkdocs_steps as steps
 from briefgen.emit.mkdocs_steps import Collect, SearchIndex, load_mkdocs_config, quiet_mkdocs, source_date_epoch
@@ -56,14 +57,14 @@ class UpdateResult:
 class _State:
     """What the last good full build left in memory."""
 
-    config: object
-    files: object
-    nav: object
-    env: object
-    capture: object
+    config: Any
+    files: Any
+    nav: Any
+    env: Any
+    capture: Any
     search: SearchIndex | None
     """The search plugin's index as this site's build left it (None: no search plugin briefgen knows)."""
-    search_config: object = None
+    search_config: Any = None
     """The search plugin's config of this site's build (put back before pages are re-rendered)."""
     page_meta: dict[str, dict] = field(default_factory=dict)
 
@@ -247,7 +248,10 @@ class LiveSite:
         assert state is not None
         if any(not c.startswith("docs/") for c in changed):
             return self._full("mkdocs.yml or a theme override changed")
-        pages, statics, added, removed = [], [], [], []
+        pages: list = []
+        statics: list = []
+        added: list[str] = []
+        removed: list = []
         nav_srcs = _nav_srcs(state.nav)
         docs_dir = Path(state.config.docs_dir)
         for src in (c[len("docs/"):] for c in changed):
@@ -317,7 +321,7 @@ class LiveSite:
         return res
 
     def _update_pages(self, state: _State, pages: list, statics: list, structure: bool = False,
-                      removed: list = ()) -> UpdateResult:
+                      removed: Sequence = ()) -> UpdateResult:
         """Re-render ``pages``, copy ``statics``; with ``structure`` (pages were added or removed) also the theme's
         templates that list every page (``sitemap.xml``). The URLs of the ``removed`` files (already deleted) are
         reported with the rewritten ones: a browser showing one must reload."""
@@ -370,7 +374,7 @@ class LiveSite:
             self._state = None
             return UpdateResult(False, tuple(collect.messages))
         urls = tuple(f.url for f in pages + statics) + (tuple(cfg.theme.static_templates) if structure else ())
-        if self.finish is not None and not self.finish(self._folder, urls):
+        if self.finish is not None and self._folder is not None and not self.finish(self._folder, urls):
             self._state = None
             return UpdateResult(False, ())
         return UpdateResult(True, (), full=False, pages=urls + tuple(f.url for f in removed))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.emit import mkdocs_parallel
@@ -158,9 +159,12 @@ class Failure(Protocol):
     """A failed MkDocs build as the adapters describe it (:class:`MkDocsResult`, or a live preview's
     :class:`~briefgen.emit.incremental.UpdateResult`)."""
 
-    messages: tuple[str, ...]
-    fault: TemplateFault | None
-    crash: str
+    @property
+    def messages(self) -> tuple[str, ...]: ...
+    @property
+    def fault(self) -> TemplateFault | None: ...
+    @property
+    def crash(self) -> str: ...
 
 
 def report_mkdocs(result: Failure, root: Path, diags: Diagnostics, built: Path | None = None) -> None:

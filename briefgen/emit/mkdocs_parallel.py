@@ -25,15 +25,16 @@ it was written for), so :func:`can_split` decides; otherwise MkDocs' own ``build
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import pickle
 import select
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from briefgen import gcpolicy
 from briefgen.emit import mkdocs_steps as steps
@@ -215,7 +216,7 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
                     pid = os.fork()
                     if pid == 0:  # the worker
                         os.close(r)
-                        _run_worker(w, lambda k=k: do_share(shares[k], False), hooks, collect, overrides)
+                        _run_worker(w, functools.partial(do_share, shares[k], False), hooks, collect, overrides)
                     os.close(w)
                     children.append((pid, r))
                 readers = [_Reader(pid, r) for pid, r in children]

@@ -191,15 +191,16 @@ def _lighter_serialisation():
         return
     original_zlib = getattr(pydyf, "zlib", None)
     original_refs = pydyf.PDF.__dict__.get("page_references")
-    if original_zlib is not zlib or not isinstance(original_refs, property):
+    if original_zlib is not zlib or not isinstance(original_refs, property) or original_refs.fget is None:
         yield
         return
+    read_refs = original_refs.fget
 
     def page_references(pdf):
         kids = pdf.pages["Kids"]
         cached = pdf.__dict__.get("_briefgen_page_references")
         if cached is None or cached[0] != len(kids):
-            cached = (len(kids), original_refs.fget(pdf))
+            cached = (len(kids), read_refs(pdf))
             pdf.__dict__["_briefgen_page_references"] = cached
         return cached[1]
 
@@ -266,7 +267,7 @@ def _fill_page_numbers(document, digits: int) -> None:
     placeholder = PLACEHOLDER * digits
     for page in document.pages:
         moved = False
-        stack = [(page._page_box, ())]
+        stack: list[tuple[object, tuple]] = [(page._page_box, ())]
         while stack:
             box, path = stack.pop()
             if isinstance(box, boxes.TextBox):

@@ -7,7 +7,7 @@ references to other entities and articles are resolved by the model stage.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from briefgen.diagnostics import Span
 
@@ -215,7 +215,7 @@ class Role:
     """Where the role is written."""
 
 
-FieldPayload = Union[str, float, tuple, None]
+FieldPayload = str | float | tuple | None
 
 
 @dataclass(frozen=True)

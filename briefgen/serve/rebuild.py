@@ -11,9 +11,9 @@ is needed. Content with errors changes nothing on disk: the last good site stays
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from briefgen import gcpolicy
 from briefgen.build import Timings, compile_briefing, epoch_of

@@ -99,7 +99,7 @@ def check(package_root: Path) -> list[Violation]:
     for mod, path in files.items():
         mine = layer_of(mod)
         if mine is None:
-            found.append(Violation(mod, 0, f"module is in no layer (add its stage to ORDER or BASE)"))
+            found.append(Violation(mod, 0, "module is in no layer (add its stage to ORDER or BASE)"))
             continue
         for imp in imports_of(path.read_text(encoding="utf-8"), mod, path.name == "__init__.py"):
             if imp.target.split(".")[0] != "briefgen":
