@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Protocol
 
 from briefgen import gcpolicy
+from briefgen.cache import Store
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText
 from briefgen.diagnostics import Diagnostics
 from briefgen.emit.mkdocs import build_site, report_mkdocs
 from briefgen.emit.offline import finish_offline, scan_html
+from briefgen.emit.pagecache import PageCache
 from briefgen.emit.project import BUILD_DIR, project_files, write_project
 from briefgen.emit.site import discard, staging_dir, swap_in
 from briefgen.link import Mention, build_matcher, link_paragraphs
@@ -127,8 +129,12 @@ def epoch_of(model: Model) -> int:
 
 def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,
               site_dir: Path | None = None, progress: Progress = _noop,
-              extra: Callable[[Path], bool] | None = None, workers: int | None = None) -> bool:
+              extra: Callable[[Path], bool] | None = None, workers: int | None = None,
+              cache: bool = True) -> bool:
     """Write the MkDocs project to build/ and build it into site/ (atomically). True on success.
+
+    ``cache``: pages whose inputs are those of a page the last build wrote are taken from it (the emit stage's
+    cache, :mod:`briefgen.emit.pagecache`, under ``build/.cache``); the site is the same either way.
 
     ``workers``: processes for MkDocs' page loops (default: the usable cores; see emit/mkdocs_parallel.py).
 
@@ -144,11 +150,14 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
     t = time.perf_counter()
     site = site_dir or (root / "site")
     staged = staging_dir(site)
+    epoch = epoch_of(compiled.model)
+    pages = PageCache(Store.open(root / BUILD_DIR, f"pages-{site.name}", enabled=cache), root / BUILD_DIR, site,
+                      staged, epoch)
     progress("mkdocs", 0, len(compiled.pages))
     try:
-        result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch_of(compiled.model),
+        result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch,
                             None if progress is _noop else progress, workers=workers,
-                            inspect=lambda rel, html: scan_html(html, rel))
+                            inspect=lambda rel, html: scan_html(html, rel), reuse=pages if cache else None)
         if not result.ok:
             report_mkdocs(result, root, diags)
             discard(staged)
@@ -157,6 +166,8 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
             discard(staged)
             return False
         swap_in(staged, site)
+        if cache:
+            pages.commit(result.pages, site)
     except BaseException:
         discard(staged)
         raise

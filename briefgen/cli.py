@@ -40,6 +40,8 @@ def make_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     b = sub.add_parser("build", parents=[common], help="check the content and build site/")
     b.add_argument("--pdf", action="store_true", help="also export the PDF briefing into site/ (linked from the site)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="build everything again, ignoring and not writing build/.cache (the result is the same)")
     b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                    help="processes that build pages (default: $BRIEFGEN_JOBS, else the number of cores)")
     sub.add_parser("check", parents=[common], help="check the content only; print diagnostics")
@@ -119,7 +121,8 @@ def cmd_check(args, build: bool) -> int:
                 done = export_pdf(root, compiled, diags, output=staged / "briefing.pdf", pack=None, strict=args.strict)
                 timings.add("pdf", time.perf_counter() - t)
                 return done is not None
-        ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs)
+        ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs,
+                       cache=not args.no_cache)
         failed = not ok
     progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)

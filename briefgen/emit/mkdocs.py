@@ -15,7 +15,7 @@ from typing import Protocol
 
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.emit import mkdocs_parallel
-from briefgen.emit.mkdocs_steps import Collect, load_mkdocs_config, quiet_mkdocs, source_date_epoch
+from briefgen.emit.mkdocs_steps import Collect, load_mkdocs_config, quiet_mkdocs, source_date_epoch, steps_available
 from briefgen.emit.project import BUILD_DIR
 from briefgen.render.errors import TemplateFault, template_fault
 
@@ -36,6 +36,10 @@ class MkDocsResult:
     """The theme template (an override, usually) that failed, when that is what stopped the build."""
     crash: str = ""
     """An unexpected exception that stopped MkDocs (type and message), for the bug report."""
+    pages: dict[str, mkdocs_parallel.PageOutput] | None = None
+    """Every page's output by ``src_uri`` (builds with MkDocs' page steps; None after MkDocs' own ``build()``)."""
+    built: int = -1
+    """Pages built (the others restored from an earlier build); -1: all, by MkDocs' own ``build()``."""
 
 
 class _PageProgress:
@@ -104,13 +108,15 @@ def default_workers() -> int:
 
 def build_site(config_file: Path, site_dir: Path, epoch: int,
                progress: Callable[[str, int, int], None] | None = None,
-               inspect: Callable[[str, str], object] | None = None, workers: int | None = None) -> MkDocsResult:
+               inspect: Callable[[str, str], object] | None = None, workers: int | None = None,
+               reuse: mkdocs_parallel.Reuse | None = None) -> MkDocsResult:
     """Build the MkDocs project ``config_file`` into ``site_dir`` (strict). ``epoch`` fixes build dates.
 
     ``progress`` is called as ``(stage, done, total)`` while MkDocs works through the pages; ``inspect`` is called
     with each page's site path and HTML as it is written. ``workers`` (default :func:`default_workers`) processes
     share the page loops when this process may fork (:mod:`briefgen.emit.mkdocs_parallel`); the site is the same
-    byte for byte either way."""
+    byte for byte either way. ``reuse`` (the build cache) restores pages an earlier build wrote instead of building
+    them again; it needs MkDocs' page steps (:mod:`briefgen.emit.mkdocs_steps`), and is ignored without them."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
@@ -118,17 +124,23 @@ def build_site(config_file: Path, site_dir: Path, epoch: int,
     workers = default_workers() if workers is None else max(1, workers)
     if workers > 1 and not mkdocs_parallel.can_split():
         workers = 1
+    if reuse is not None and not steps_available():
+        reuse = None
+    pages = None
+    built = -1
     collect = Collect()
     inspected: tuple = ()
     overrides = (config_file.parent / "overrides",)
     with quiet_mkdocs(collect), source_date_epoch(epoch):
         try:
             cfg = load_mkdocs_config(config_file, site_dir)
-            if workers > 1:
+            if workers > 1 or reuse is not None:
                 merged = mkdocs_parallel.build_split(cfg, workers, collect, inspect,
                                                      _PageProgress(progress) if progress is not None else None,
-                                                     min_share=AUTO_MIN_SHARE if auto else 1)
-                inspected, workers = tuple(merged.inspected), merged.processes
+                                                     min_share=AUTO_MIN_SHARE if auto else 1, reuse=reuse)
+                inspected = tuple((out.dest_uri, out.inspected) for out in merged.pages.values()
+                                  if out.inspected is not None)
+                workers, pages, built = merged.processes, merged.pages, merged.built
             else:
                 if progress is not None:
                     cfg.plugins["briefgen-progress"] = _PageProgress(progress)
@@ -148,7 +160,7 @@ def build_site(config_file: Path, site_dir: Path, epoch: int,
             fault = template_fault(exc, overrides)
             return MkDocsResult(False, tuple(collect.messages), workers=workers, fault=fault,
                                 crash="" if fault else f"{type(exc).__name__}: {exc}")
-    return MkDocsResult(not collect.messages, tuple(collect.messages), inspected, workers)
+    return MkDocsResult(not collect.messages, tuple(collect.messages), inspected, workers, pages=pages, built=built)
 
 
 _MKDOCS_DOC = re.compile(r"\b(?:Doc file|Error reading page|Error building page) '([^']+\.md)'")

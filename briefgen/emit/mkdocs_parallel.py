@@ -35,6 +35,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from briefgen import gcpolicy
 from briefgen.emit import mkdocs_steps as steps
@@ -58,16 +59,43 @@ def can_split() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1 and steps.steps_available()
 
 
+@dataclass(frozen=True)
+class PageOutput:
+    """What the rest of a build needs from one page once it is written (kept by the build cache, see
+    :class:`Reuse`)."""
+
+    dest_uri: str
+    """Where the page was written in the site."""
+    entries: tuple
+    """The search plugin's entries for the page."""
+    anchor_ids: frozenset | None
+    """The anchor ids the page has (None: MkDocs did not collect them)."""
+    links: dict[str, dict[str, str]]
+    """Its anchor links: target ``src_uri`` → anchor → link."""
+    inspected: object
+    """What ``inspect`` returned for the page."""
+
+
+class Reuse(Protocol):
+    """Pages whose output an earlier build left (:mod:`briefgen.emit.pagecache`)."""
+
+    def begin(self, nav: list[str], pages: list[str]) -> None:
+        """The build's navigation pages and all its pages (``src_uri``s), before any page is asked for."""
+
+    def restore(self, src_uri: str, dest_uri: str) -> PageOutput | None:
+        """Put the page's earlier output in place in the site and return it, or None when it must be built."""
+
+
 @dataclass
 class Share:
     """What one process did with its share of the pages (sent from a worker to the parent, pickled)."""
 
-    entries: list = field(default_factory=list)
-    """The search plugin's entries for these pages, in page order."""
+    entries: dict[str, tuple] = field(default_factory=dict)
+    """The search plugin's entries for each page (``src_uri``)."""
     anchors: dict[str, tuple[set, dict[str, dict[str, str]]]] = field(default_factory=dict)
     """Per page (``src_uri``): the anchor ids it has, and its anchor links (target ``src_uri`` → anchor → link)."""
-    inspected: list[tuple[str, object]] = field(default_factory=list)
-    """(site path, ``inspect`` result) per page written."""
+    inspected: dict[str, object] = field(default_factory=dict)
+    """``inspect``'s result per page written (``src_uri``)."""
     messages: list[str] = field(default_factory=list)
     """MkDocs' warnings and errors logged while a worker did this share (the parent's are in its log handler)."""
     failed: str = ""
@@ -78,6 +106,10 @@ class Share:
     """The failing template (a :class:`~briefgen.render.errors.TemplateFault`), when one made this share fail."""
     crash: str = ""
     """The exception that made this share fail, when it was not a template's."""
+    pages: dict[str, PageOutput] = field(default_factory=dict)
+    """(In the merged result) every page's output, built now or restored, in MkDocs' page order."""
+    built: int = 0
+    """(In the merged result) pages built by this build (the others were restored)."""
 
 
 def _shares(doc_files: list, n: int) -> list[list]:
@@ -105,7 +137,10 @@ class _Hooks:
     def __init__(self, inspect: Inspect | None, tick: Callable[[str], None]) -> None:
         self.inspect = inspect
         self.tick = tick
-        self.inspected: list[tuple[str, object]] = []
+        self.inspected: dict[str, object] = {}
+        self.entries: dict[str, tuple] = {}
+        self.index: steps.SearchIndex | None = None
+        self.mark = 0
         self.parent = os.getpid()
         self.counting = False
 
@@ -125,17 +160,23 @@ class _Hooks:
     def on_post_page(self, output, /, *, page, config):
         self._orphaned()
         if self.inspect is not None:
-            self.inspected.append((page.file.dest_uri, self.inspect(page.file.dest_uri, output)))
+            self.inspected[page.file.src_uri] = self.inspect(page.file.dest_uri, output)
+        if self.index is not None:  # the search plugin added this page's entries in on_page_context
+            entries = self.index.entries()
+            self.entries[page.file.src_uri] = tuple(entries[self.mark:])
+            self.mark = len(entries)
         self.tick("theme")
         return None
 
 
 def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
-                progress=None, min_share: int = 1) -> Share:
+                progress=None, min_share: int = 1, reuse: Reuse | None = None) -> Share:
     """Build the loaded MkDocs config ``cfg`` with ``workers`` processes. ``collect`` is the logging handler
     gathering MkDocs' messages; ``progress`` (the adapter's page counter, with ``start(total)`` and ``tick(stage)``)
     counts the pages of all processes; each process gets at least ``min_share`` pages (so small sites use fewer
     processes, possibly only this one). Returns what was gathered from all shares (pages inspected in page order).
+
+    ``reuse`` gives the output of pages an earlier build wrote (then they are not built again).
 
     Raises what MkDocs' own build raises (``Abort``, ``BuildError``, ``ConfigurationError``)."""
     from mkdocs import utils
@@ -168,13 +209,23 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
         for file in doc_files:
             if file.page is None and file.inclusion.is_not_in_nav():
                 Page(None, file, config)
-        if progress is not None:
-            progress.start(len(doc_files))
         in_nav = {p.file.src_uri for p in nav.pages}
         index = steps.find_search(config)
+        hooks.index = index
         if index is None and steps.has_search(config):
             workers = 1  # a search plugin whose entries cannot be gathered from the workers: one process
-        shares = _shares(list(doc_files), max(1, min(workers, len(doc_files) // max(1, min_share))))
+            reuse = None  # nor kept for the pages not built again
+        restored: dict[str, PageOutput] = {}
+        if reuse is not None:
+            reuse.begin([p.file.src_uri for p in nav.pages], [f.src_uri for f in doc_files])
+            for file in doc_files:
+                kept = reuse.restore(file.src_uri, file.dest_uri)
+                if kept is not None:
+                    restored[file.src_uri] = kept
+        todo = [f for f in doc_files if f.src_uri not in restored]
+        if progress is not None:
+            progress.start(len(todo))
+        shares = _shares(todo, max(1, min(workers, len(todo) // max(1, min_share))))
 
         def do_share(mine: list, first: bool) -> Share:
             share = Share()
@@ -197,8 +248,7 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
                     steps.build_extra_template(template, files, config, nav)
             for file in mine:
                 steps.build_page(file.page, config, doc_files, nav, env2, excluded=file.inclusion.is_excluded())
-            if index is not None:
-                share.entries = list(index.entries())
+            share.entries = hooks.entries
             for file in mine:
                 page = file.page
                 links = {t.src_uri: dict(v) for t, v in (getattr(page, "links_to_anchors", None) or {}).items()}
@@ -246,20 +296,30 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
         for share in results:
             if share.failed:
                 raise WorkerFailed(share.failed, share.fault, share.crash)
-            merged.entries.extend(share.entries)
-            merged.inspected.extend(share.inspected)
+            merged.entries.update(share.entries)
+            merged.inspected.update(share.inspected)
             merged.anchors.update(share.anchors)
         merged.processes = len(shares)
+        merged.built = len(todo)
+        for file in doc_files:
+            uri = file.src_uri
+            if uri in restored:
+                merged.pages[uri] = restored[uri]
+            else:
+                ids, links = merged.anchors.get(uri, (None, {}))
+                merged.pages[uri] = PageOutput(file.dest_uri, merged.entries.get(uri, ()),
+                                               frozenset(ids) if ids is not None else None, links,
+                                               merged.inspected.get(uri))
         by_uri = {f.src_uri: f for f in files}
         for file in doc_files:
-            ids, links = merged.anchors.get(file.src_uri, (None, {}))
-            file.page.present_anchor_ids = ids
-            file.page.links_to_anchors = {by_uri[t]: v for t, v in links.items() if t in by_uri}
+            out = merged.pages[file.src_uri]
+            file.page.present_anchor_ids = set(out.anchor_ids) if out.anchor_ids is not None else None
+            file.page.links_to_anchors = {by_uri[t]: dict(v) for t, v in out.links.items() if t in by_uri}
         log_level = config.validation.links.anchors
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=log_level)
         if index is not None:
-            index.set_entries(merged.entries)
+            index.set_entries([e for file in doc_files for e in merged.pages[file.src_uri].entries])
         config.plugins.on_post_build(config=config)
         return merged
     except Exception as e:
