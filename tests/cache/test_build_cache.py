@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, copy_briefing
 
 from briefgen import cache
 from briefgen.cli import main as briefgen_main
-from conftest import ROOT, copy_briefing
 
 pytestmark = pytest.mark.slow
 EDITS = yaml.safe_load((Path(__file__).parent / "edits.yml").read_text(encoding="utf-8"))
@@ -113,7 +113,7 @@ def test_a_damaged_or_foreign_cache_is_ignored(tmp_path: Path, monkeypatch, dama
     counts = built_pages(monkeypatch)
     (root / "site" / "actors" / "lavrov.html").write_bytes(b"a stale page")  # must not survive
     assert briefgen_main(["-C", str(root), "build", "-q"]) == 0
-    assert counts == [len([p for p in (root / "build" / "docs").rglob("*.md")])]  # every page built
+    assert counts == [len(list((root / "build" / "docs").rglob("*.md")))]  # every page built
     assert_same(root, fresh_build(root, tmp_path))
 
 
