@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Protocol
 
 from briefgen import gcpolicy
-from briefgen.cache import Store
+from briefgen.cache import CACHE_DIR, Store, digest, stamps_digest, tree_digest
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText
-from briefgen.diagnostics import Diagnostics
+from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.emit.mkdocs import build_site, report_mkdocs
 from briefgen.emit.offline import finish_offline, scan_html
 from briefgen.emit.pagecache import PageCache
@@ -119,6 +119,50 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     pages = render(model, root, diags, pdf=pdf)
     timings.add("render", time.perf_counter() - t)
     return Compiled(model, tuple(pages))
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a successful build reported (kept by the build cache, shown again when nothing changed)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    """Every diagnostic of the build (warnings; with errors it would not have succeeded)."""
+    pages: int
+    """Pages built."""
+    entities: int
+    """Entities in the model."""
+    articles: int
+    """Articles in the model."""
+
+
+def inputs_of(root: Path, pdf: bool) -> str:
+    """The digest of what a build of ``root`` is given: every file of content/ and templates/, and the options
+    that change what it writes."""
+    return digest(tree_digest(root / "content", root / "templates"), pdf)
+
+
+def _outputs(root: Path, site: Path) -> str:
+    return digest(stamps_digest(site), stamps_digest(root / BUILD_DIR, skip=CACHE_DIR))
+
+
+def last_build(root: Path, store: Store, inputs: str, site: Path | None = None) -> Report | None:
+    """The report of the last build when it was given ``inputs`` and what it wrote (site/, build/) is untouched:
+    building again would write the same bytes."""
+    got = store.data.get("build")
+    if not isinstance(got, tuple) or len(got) != 3 or got[0] != inputs:
+        return None
+    if got[1] != _outputs(root, site or root / "site"):
+        return None
+    return got[2] if isinstance(got[2], Report) else None
+
+
+def remember_build(root: Path, store: Store, inputs: str, compiled: Compiled, diags: Diagnostics,
+                   site: Path | None = None) -> None:
+    """Keep the report of a build that succeeded, with the digest of its inputs and outputs."""
+    assert compiled.model is not None
+    report = Report(tuple(diags.items), len(compiled.pages), len(compiled.model.entities), len(compiled.model.articles))
+    store.data["build"] = (inputs, _outputs(root, site or root / "site"), report)
+    store.save()
 
 
 def epoch_of(model: Model) -> int:

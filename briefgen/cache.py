@@ -116,3 +116,31 @@ class Store:
         self.data = {}
         if self.path is not None:
             self.path.unlink(missing_ok=True)
+
+
+def tree_digest(*folders: Path) -> str:
+    """A digest of every file under ``folders``: paths and bytes (what a run is given)."""
+    h = hashlib.blake2b(digest_size=20)
+    for folder in folders:
+        h.update(b"\1" + str(folder).encode())
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
+                h.update(hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
+    return h.hexdigest()
+
+
+def stamps_digest(folder: Path, skip: str = "") -> str:
+    """A digest of the names, sizes and modification times of the files under ``folder`` (not below a folder named
+    ``skip``): what a run wrote is still there, untouched."""
+    h = hashlib.blake2b(digest_size=20)
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if skip and skip in rel.parts:
+                continue
+            st = path.lstat()
+            h.update(f"{rel.as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_mode}\n".encode())
+    return h.hexdigest()

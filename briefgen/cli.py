@@ -97,7 +97,10 @@ class Progress:
 
 
 def cmd_check(args, build: bool) -> int:
-    from briefgen.build import Timings, compile_briefing, emit_site
+    from briefgen.build import Timings, compile_briefing, emit_site, inputs_of, last_build, remember_build
+    from briefgen.cache import Store
+    from briefgen.emit.project import BUILD_DIR
+    from briefgen.stagecache import StageCache
 
     root = Path(args.root)
     if not root.is_dir():
@@ -109,7 +112,22 @@ def cmd_check(args, build: bool) -> int:
     t0 = time.perf_counter()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
     with_pdf = build and getattr(args, "pdf", False)
-    compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None)
+    cached = build and not args.no_cache
+    store = Store.open(root / BUILD_DIR, "build", enabled=cached)
+    inputs = inputs_of(root, with_pdf) if cached else ""
+    last = last_build(root, store, inputs) if cached else None
+    if last is not None and not any(args.strict or d.severity.value == "error" for d in last.diagnostics):
+        diags.extend(last.diagnostics)  # nothing changed since the last build: its site and its report stand
+        errors, warnings = _print_diagnostics(diags, args.strict)
+        if not args.quiet:
+            print(f"briefgen: site/ is up to date ({time.perf_counter() - t0:.1f} s): {last.pages} pages, "
+                  f"{last.entities} entities, {last.articles} articles; {_summary(errors, warnings)}", file=sys.stderr)
+        return 0
+    stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached)) if cached else None
+    compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
+                                memo=stages)
+    if stages is not None:
+        stages.save()
     failed = compiled.model is None or diags.has_errors(args.strict)
     if build and not failed:
         extra = None
@@ -122,8 +140,10 @@ def cmd_check(args, build: bool) -> int:
                 timings.add("pdf", time.perf_counter() - t)
                 return done is not None
         ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs,
-                       cache=not args.no_cache)
+                       cache=cached)
         failed = not ok
+        if ok and cached:
+            remember_build(root, store, inputs, compiled, diags)
     progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)
     if failed:

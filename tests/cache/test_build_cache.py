@@ -87,8 +87,9 @@ def test_cached_build_equals_a_clean_build_after_every_edit(tmp_path: Path, monk
     counts = built_pages(monkeypatch)
     for step in EDITS:
         apply(root, step)
+        before = len(counts)
         assert briefgen_main(["-C", str(root), "build", "-q"]) == 0, step["name"]
-        built = counts[-1]
+        built = counts[-1] if len(counts) > before else 0  # nothing changed: MkDocs does not even start
         assert_same(root, fresh_build(root, tmp_path))
         if "pages" in step:
             assert built <= step["pages"], (step["name"], built)

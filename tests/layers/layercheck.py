@@ -18,6 +18,8 @@ BASE = ("briefgen", "briefgen.diagnostics", "briefgen.slug", "briefgen.gcpolicy"
 """Modules below every stage (anyone may import them; they import no stage)."""
 TOP = ("briefgen.__main__",)
 """Entry points above every stage."""
+PLACED = {"briefgen.stagecache": "build"}
+"""Modules outside a stage's package, with the stage they belong to."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ def layer_of(module: str) -> int | None:
         return -1
     if module in TOP:
         return len(ORDER)
+    if module in PLACED:
+        return ORDER.index(PLACED[module])
     parts = module.split(".")
     if parts[0] != "briefgen" or len(parts) < 2:
         return None
