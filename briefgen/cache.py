@@ -18,6 +18,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from briefgen import gcpolicy
+
 FORMAT = 1
 """Version of the cache files' layout; raised when it changes (older files are then ignored)."""
 CACHE_DIR = ".cache"
@@ -82,7 +84,7 @@ class Store:
         path = build_dir / CACHE_DIR / f"{name}.pickle"
         store = cls(path)
         try:
-            with open(path, "rb") as f:
+            with open(path, "rb") as f, gcpolicy.paused():  # millions of small objects (see gcpolicy)
                 if f.read(len(MAGIC)) != MAGIC:
                     return store
                 header = pickle.load(f)
@@ -103,7 +105,7 @@ class Store:
         tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as f:
+            with open(tmp, "wb") as f, gcpolicy.paused():
                 f.write(MAGIC)
                 pickle.dump((FORMAT, code_stamp()), f, protocol=5)
                 pickle.dump(self.data, f, protocol=5)
