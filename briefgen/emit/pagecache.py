@@ -9,8 +9,8 @@ A page of the site is MkDocs' rendering of its Markdown into the theme, with the
 * the page's own path and Markdown bytes;
 * for each ``.md`` file its Markdown links to, whether that file exists (MkDocs resolves and checks such links).
 
-A page whose key is unchanged is not built again: its HTML is taken from the current ``site/`` (checked against
-the digest recorded when it was written, hard-linked into the new site) together with what the rest of the
+A page whose key is unchanged is not built again: its HTML is taken from the current ``site/`` (hard-linked into
+the new site, when its file is still the one written then: same size, modification time and inode) together with what the rest of the
 build needs from it (search entries, anchors, the offline check's findings, see
 :class:`~briefgen.emit.mkdocs_parallel.PageOutput`). Everything else of the build — the theme's assets,
 ``404.html``, ``sitemap.xml``, the search index, anchor validation — runs as always, so the site is the one a
@@ -25,7 +25,7 @@ import re
 import shutil
 from pathlib import Path
 
-from briefgen.cache import Store, digest, digest_bytes
+from briefgen.cache import Store, digest
 from briefgen.emit.mkdocs_parallel import PageOutput
 
 _MD_LINK = re.compile(r"\]\(\s*<?([^()\s<>#]+\.md)(?:#[^)\s]*)?>?[^)]*\)")
@@ -42,14 +42,12 @@ class PageCache:
         self.old_site = old_site
         self.new_site = new_site
         self.epoch = epoch
-        self.previous: dict[str, tuple[str, PageOutput, str]] = store.data.get("pages", {})
-        """From the last build: ``src_uri`` → (key, output, digest of the HTML written)."""
+        self.previous: dict[str, tuple[str, PageOutput, tuple[int, int, int]]] = store.data.get("pages", {})
+        """From the last build: ``src_uri`` → (key, output, stamp of the HTML file written: size, mtime, inode)."""
         self.keys: dict[str, str] = {}
         self.structure = ""
         self.pages: frozenset[str] = frozenset()
         self.restored = 0
-        self.html: dict[str, str] = {}
-        """Digests of the HTML of the pages restored."""
 
     def begin(self, nav: list[str], pages: list[str]) -> None:
         docs = self.project / "docs"
@@ -75,8 +73,8 @@ class PageCache:
             return None
         old = self.old_site / dest_uri
         try:
-            if digest_bytes(old.read_bytes()) != kept[2]:
-                return None  # changed or damaged since it was written: built again
+            if _stamp(old) != kept[2]:
+                return None  # changed or replaced since it was written: built again
             new = self.new_site / dest_uri
             new.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -86,7 +84,6 @@ class PageCache:
         except OSError:
             return None
         self.restored += 1
-        self.html[src_uri] = kept[2]
         return kept[1]
 
     def commit(self, pages: dict[str, PageOutput] | None, site: Path) -> None:
@@ -100,10 +97,9 @@ class PageCache:
             if key is None:
                 continue
             try:
-                html = self.html.get(uri) or digest_bytes((site / out.dest_uri).read_bytes())
+                kept[uri] = (key, out, _stamp(site / out.dest_uri))
             except OSError:
                 continue
-            kept[uri] = (key, out, html)
         self.store.data["pages"] = kept
         self.store.save()
 
@@ -116,3 +112,8 @@ def _heading(markdown: bytes) -> bytes:
     first line when it is a heading (the title, when the navigation gives none)."""
     m = _FRONT.match(markdown)
     return m.group(0) if m else b""
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
