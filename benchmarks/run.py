@@ -406,7 +406,8 @@ NEW_ENTITY = """
 def measure_incremental(root: Path, log=print) -> dict:
     """``briefgen build`` with its cache (build/.cache) on a copy of the briefing ``root``: a first build, a second
     with nothing changed, one after a word of one article's capture changed, one after an entity was added.
-    Wall seconds of each (the real command line in a child process, as a user runs it)."""
+    Wall and CPU seconds of each (the real command line in a child process, as a user runs it), and the load
+    average after each (other people's processes inflate wall times)."""
     import re
 
     work = Path(tempfile.mkdtemp(prefix="briefgen-incremental-"))
@@ -420,7 +421,9 @@ def measure_incremental(root: Path, log=print) -> dict:
             if r["rc"] != 0:
                 raise RuntimeError(f"{name}: briefgen build failed:\n{r['stderr'][-2000:]}")
             out[name] = r["wall_s"]
-            log(f"run:   cached build, {name}: {r['wall_s']:.2f} s")
+            out[name[:-2] + "_cpu_s"] = r["cpu_s"]
+            out.setdefault("load_average", []).append(os.getloadavg()[0])
+            log(f"run:   cached build, {name}: {r['wall_s']:.2f} s (CPU {r['cpu_s']:.2f} s)")
 
         step("first_s")
         step("unchanged_s")
