@@ -4,12 +4,13 @@ Usage::
 
     python benchmarks/run.py --articles 2000 --entities 300 [--seed 1] [--json FILE] [--pdf] [--repeat 3]
     python benchmarks/run.py --articles 2000 --entities 300 --scaling 500,2000 [--json FILE]
+    python benchmarks/run.py --articles 2000 --entities 300 --incremental [--json FILE]
 
 For each size it
 
 1. generates the synthetic briefing with ``benchmarks/synth.py`` into ``benchmarks/out/synth-a{N}-e{M}-s{S}``
    (or ``--out DIR``), reusing the folder when it was generated with the same arguments and generator;
-2. runs ``briefgen build`` (the real command line, ``briefgen.cli.main``) in a child process, which records the
+2. runs ``briefgen build --no-cache`` (the real command line, ``briefgen.cli.main``) in a child process, which records the
    seconds of every stage (load, clean, link, model, render, write, mkdocs; pdf with ``--pdf``) and the rest
    (interpreter start-up, imports, reporting); the parent takes the wall time and the child's peak RSS
    (``ru_maxrss`` of exactly that child, from ``os.wait4``);
@@ -115,7 +116,7 @@ def _child_build(root: str, out: str, pdf: bool) -> int:
     build.compile_briefing = counting
     t_imports = time.perf_counter() - t0
     cpu_mark[0] = _cpu_with_workers()
-    rc = cli.main(["-C", root, "build", "-q"] + (["--pdf"] if pdf else []))
+    rc = cli.main(["-C", root, "build", "-q", "--no-cache"] + (["--pdf"] if pdf else []))
     total = time.perf_counter() - t0
     stages = dict(recorded[0].stages) if recorded else {}
     if pdf_seconds:
@@ -393,6 +394,58 @@ def measure(articles: int, entities: int, seed: int, out: Path | None, pdf: bool
     return result
 
 
+NEW_ENTITY = """
+- id: "benchmark-envoy"
+  kind: "actor"
+  name: "Benchmark Envoy"
+  summary: |
+    An envoy added by benchmarks/run.py --incremental, who met [{name}](entity:{id}).
+"""
+
+
+def measure_incremental(root: Path, log=print) -> dict:
+    """``briefgen build`` with its cache (build/.cache) on a copy of the briefing ``root``: a first build, a second
+    with nothing changed, one after a word of one article's capture changed, one after an entity was added.
+    Wall and CPU seconds of each (the real command line in a child process, as a user runs it), and the load
+    average after each (other people's processes inflate wall times)."""
+    import re
+
+    work = Path(tempfile.mkdtemp(prefix="briefgen-incremental-"))
+    try:
+        shutil.copytree(root / "content", work / "content")
+        cmd = [sys.executable, "-m", "briefgen", "-C", str(work), "build", "-q"]
+        out: dict = {}
+
+        def step(name: str) -> None:
+            r = run_measured(cmd)
+            if r["rc"] != 0:
+                raise RuntimeError(f"{name}: briefgen build failed:\n{r['stderr'][-2000:]}")
+            out[name] = r["wall_s"]
+            out[name[:-2] + "_cpu_s"] = r["cpu_s"]
+            out.setdefault("load_average", []).append(os.getloadavg()[0])
+            log(f"run:   cached build, {name}: {r['wall_s']:.2f} s (CPU {r['cpu_s']:.2f} s)")
+
+        step("first_s")
+        step("unchanged_s")
+        captures = sorted((work / "content" / "articles").glob("*.txt"))
+        capture = captures[len(captures) // 2]
+        text = capture.read_text(encoding="utf-8")
+        m = re.search(r"\b(\w{5,})\b", text[len(text) // 2:])
+        assert m is not None
+        at = len(text) // 2 + m.start()
+        capture.write_text(text[:at] + m.group(1).upper() + text[at + len(m.group(1)):], encoding="utf-8")
+        step("one_article_s")
+        entities = work / "content" / "entities" / "actors.yml"
+        first = re.search(r'^- id: "?([a-z0-9-]+)"?\n(?:.*\n)*?  name: "?([^"\n]+)"?', entities.read_text(encoding="utf-8"), re.M)
+        assert first is not None
+        entities.write_text(entities.read_text(encoding="utf-8") + NEW_ENTITY.format(id=first.group(1), name=first.group(2)),
+                            encoding="utf-8")
+        step("entity_added_s")
+        return out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def machine() -> dict:
     cpu = "unknown"
     try:
@@ -496,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, help="briefing folder (default benchmarks/out/synth-a{N}-e{M}-s{S})")
     p.add_argument("--scaling", metavar="A,B", help="also measure A and B articles and report the B/A cost ratio")
     p.add_argument("--no-link", action="store_true", help="skip the linking micro-benchmark")
+    p.add_argument("--incremental", action="store_true",
+                   help="also time cached builds: nothing changed, one article edited, an entity added")
     args = p.parse_args(argv)
     log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
     report: dict = {"machine": machine(), "targets": TARGETS}
@@ -521,6 +576,12 @@ def main(argv: list[str] | None = None) -> int:
                    "bare_ratio": runs[large]["bare_mkdocs_s"] / runs[small]["bare_mkdocs_s"],
                    "runs": {str(n): r for n, r in runs.items()}}
         report["scaling"] = scaling
+    if args.incremental:
+        folder = Path(main_result["folder"])
+        inc = measure_incremental(folder, log=log)
+        report["incremental"] = inc
+        print(f"cached builds: first {inc['first_s']:.2f} s, nothing changed {inc['unchanged_s']:.2f} s (target <= 2), "
+              f"one article edited {inc['one_article_s']:.2f} s (<= 3), an entity added {inc['entity_added_s']:.2f} s (<= 5)")
     report["checks"] = check_targets(main_result, scaling)
     print(table(main_result, scaling, report["checks"]))
     if args.json:

@@ -8,17 +8,22 @@ and checked, and the site is swapped in only when MkDocs succeeded. Problems are
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gc
-import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
+from briefgen import gcpolicy
+from briefgen.cache import CACHE_DIR, Store, digest, stamps_digest, tree_digest
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText
-from briefgen.diagnostics import Diagnostics, Span
+from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.emit.mkdocs import build_site, report_mkdocs
+from briefgen.emit.offline import finish_offline, scan_html
+from briefgen.emit.pagecache import PageCache
+from briefgen.emit.project import BUILD_DIR, project_files, write_project
+from briefgen.emit.site import discard, staging_dir, swap_in
 from briefgen.link import Mention, build_matcher, link_paragraphs
 from briefgen.load import Content, load_content
 from briefgen.model import build_model, check_aliases, check_entities
@@ -67,27 +72,7 @@ class StageMemo(Protocol):
                      pdf: str | None = None) -> list[Page]: ...
 
 
-def _gc_paused(func):
-    """Run ``func`` with the cyclic garbage collector paused (reference counting still frees everything).
-
-    The stages allocate millions of small acyclic objects (paragraphs, mentions, YAML nodes, page parts); the
-    collector's repeated full passes over them cost about a fifth of the stages' time and find almost nothing
-    (about a hundred objects on a 2,000-article briefing)."""
-
-    @functools.wraps(func)
-    def paused(*args, **kwargs):
-        was = gc.isenabled()
-        gc.disable()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if was:
-                gc.enable()
-
-    return paused
-
-
-@_gc_paused
+@gcpolicy.pausing  # the stages allocate millions of small acyclic objects (see briefgen/gcpolicy.py)
 def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = None,
                      progress: Progress = _noop, memo: StageMemo | None = None, pdf: str | None = None) -> Compiled:
     """load → clean → link → model → render, in memory. Problems go to ``diags``.
@@ -136,96 +121,69 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     return Compiled(model, tuple(pages))
 
 
+@dataclass(frozen=True)
+class Report:
+    """What a successful build reported (kept by the build cache, shown again when nothing changed)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    """Every diagnostic of the build (warnings; with errors it would not have succeeded)."""
+    pages: int
+    """Pages built."""
+    entities: int
+    """Entities in the model."""
+    articles: int
+    """Articles in the model."""
+
+
+def inputs_of(root: Path, pdf: bool) -> str:
+    """The digest of what a build of ``root`` is given: every file of content/ and templates/, and the options
+    that change what it writes."""
+    return digest(tree_digest(root / "content", root / "templates"), pdf)
+
+
+def _outputs(root: Path, site: Path) -> str:
+    return digest(stamps_digest(site), stamps_digest(root / BUILD_DIR, skip=CACHE_DIR))
+
+
+def last_build(root: Path, store: Store, inputs: str, site: Path | None = None) -> Report | None:
+    """The report of the last build when it was given ``inputs`` and what it wrote (site/, build/) is untouched:
+    building again would write the same bytes."""
+    got = store.data.get("build")
+    if not isinstance(got, tuple) or len(got) != 3 or got[0] != inputs:
+        return None
+    if got[1] != _outputs(root, site or root / "site"):
+        return None
+    return got[2] if isinstance(got[2], Report) else None
+
+
+def remember_build(root: Path, store: Store, inputs: str, compiled: Compiled, diags: Diagnostics,
+                   site: Path | None = None) -> None:
+    """Keep the report of a build that succeeded, with the digest of its inputs and outputs."""
+    assert compiled.model is not None
+    report = Report(tuple(diags.items), len(compiled.pages), len(compiled.model.entities), len(compiled.model.articles))
+    store.data["build"] = (inputs, _outputs(root, site or root / "site"), report)
+    store.save()
+
+
 def epoch_of(model: Model) -> int:
     """The build date every output carries: noon UTC of the briefing's as-of date (deterministic)."""
     d = dt.date.fromisoformat(model.config.as_of)
-    return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
-
-
-def finish_offline(staged: Path, diags: Diagnostics, only: tuple[str, ...] | None = None,
-                   scanned: dict | None = None) -> bool:
-    """Make the built site searchable from file:// and check it loads nothing from the network. True when clean.
-
-    ``only``: site-relative paths of the files rewritten since the last full check (live preview); None checks all.
-    ``scanned``: findings already known for some files (pages scanned while MkDocs wrote them), not read again.
-    """
-    from briefgen.emit.offline import MAX_REPORTED, scan_file, scan_site, write_search_index_script
-
-    write_search_index_script(staged)
-    if only is None:
-        found = scan_site(staged, scanned)
-    else:
-        found = [x for rel in sorted(set(only)) if (staged / rel).is_file() for x in scan_file(staged / rel, rel)]
-    groups: dict[tuple[str, str], list] = {}
-    for x in found:
-        groups.setdefault((x.what, x.url), []).append(x)
-    for (what, url), xs in list(groups.items())[:MAX_REPORTED]:
-        more = f" (and {len(xs) - 1} more place{'s' if len(xs) > 2 else ''})" if len(xs) > 1 else ""
-        diags.error(Span(f"site/{xs[0].path}", xs[0].line, xs[0].col), "external-resource",
-                    f"{what} loads '{url[:120]}' from the network{more}: the site must work offline",
-                    "images, scripts and styles must be local; link to outside pages instead of embedding them "
-                    "(this comes from a template override, a theme setting or content Markdown)")
-    if len(groups) > MAX_REPORTED:
-        diags.error(Span("site/"), "external-resource", f"{len(groups) - MAX_REPORTED} more external addresses are loaded", "")
-    return not found
-
-
-_MKDOCS_DOC = re.compile(r"\b(?:Doc file|Error reading page|Error building page) '([^']+\.md)'")
-"""The page a MkDocs message is about (a path under build/docs/)."""
-
-
-def report_mkdocs(result, root: Path, diags: Diagnostics, built: Path | None = None) -> None:
-    """Diagnostics for a failed MkDocs build (an ``MkDocsResult`` or a live preview's ``UpdateResult``): a
-    failing theme template at its line in the briefing's ``templates/overrides/``; MkDocs' complaints about a
-    page at the generated page under build/docs/. ``built``: the generated project (default ``root/build``)."""
-    from briefgen.emit.project import BUILD_DIR
-
-    built = built or root / BUILD_DIR
-    tdir = root / "templates"
-    overrides = tdir.is_dir() and any(p.is_file() for p in tdir.rglob("*"))
-    fault = result.fault
-    for msg in result.messages:
-        doc = _MKDOCS_DOC.search(msg)
-        if fault is not None and msg.startswith(("Error building page", "Error reading page")):
-            continue  # said below, at the template
-        where = Span(f"{BUILD_DIR}/docs/{doc.group(1)}") if doc else Span(f"{BUILD_DIR}/mkdocs.yml")
-        diags.error(where, "mkdocs", f"MkDocs: {msg}",
-                    "the generated page comes from your templates/ overrides: fix the template that wrote it"
-                    if overrides else
-                    "this is a briefgen bug if your content passed 'briefgen check'; please report it")
-    if fault is not None:
-        path = Path(fault.file)
-        try:
-            rel = path.resolve().relative_to((built / "overrides").resolve()).as_posix()
-            shown = f"templates/overrides/{rel}"
-            theirs = True
-        except (OSError, ValueError):
-            shown, theirs = (f"(theme) {path.name}" if path.is_absolute() else fault.file), False
-        what = (f"'{fault.missing}' is neither in templates/overrides/ nor a template of the theme" if fault.missing
-                else fault.message)
-        diags.error(Span(shown, fault.line), "template", f"theme template failed: {what}",
-                    "fix your override, or delete it to use the theme's own template" if theirs else
-                    "a template override of yours probably passes the theme something it does not expect: "
-                    "check templates/overrides/ against Material for MkDocs' templates")
-    elif result.crash:
-        diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs stopped: {result.crash}",
-                    "this is a briefgen bug if your content passed 'briefgen check'; please report it")
+    return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC).timestamp())
 
 
 def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,
               site_dir: Path | None = None, progress: Progress = _noop,
-              extra: Callable[[Path], bool] | None = None, workers: int | None = None) -> bool:
+              extra: Callable[[Path], bool] | None = None, workers: int | None = None,
+              cache: bool = True) -> bool:
     """Write the MkDocs project to build/ and build it into site/ (atomically). True on success.
+
+    ``cache``: pages whose inputs are those of a page the last build wrote are taken from it (the emit stage's
+    cache, :mod:`briefgen.emit.pagecache`, under ``build/.cache``); the site is the same either way.
 
     ``workers``: processes for MkDocs' page loops (default: the usable cores; see emit/mkdocs_parallel.py).
 
     ``extra`` adds files to the staged site before it is swapped in (the PDF export); False aborts.
     """
-    from briefgen.emit.mkdocs import build_site
-    from briefgen.emit.offline import scan_html
-    from briefgen.emit.project import BUILD_DIR, project_files, write_project
-    from briefgen.emit.site import discard, staging_dir, swap_in
-
     timings = timings or Timings()
     assert compiled.model is not None
     t = time.perf_counter()
@@ -236,11 +194,14 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
     t = time.perf_counter()
     site = site_dir or (root / "site")
     staged = staging_dir(site)
+    epoch = epoch_of(compiled.model)
+    pages = PageCache(Store.open(root / BUILD_DIR, f"pages-{site.name}", enabled=cache), root / BUILD_DIR, site,
+                      staged, epoch)
     progress("mkdocs", 0, len(compiled.pages))
     try:
-        result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch_of(compiled.model),
+        result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch,
                             None if progress is _noop else progress, workers=workers,
-                            inspect=lambda rel, html: scan_html(html, rel))
+                            inspect=lambda rel, html: scan_html(html, rel), reuse=pages if cache else None)
         if not result.ok:
             report_mkdocs(result, root, diags)
             discard(staged)
@@ -249,6 +210,8 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
             discard(staged)
             return False
         swap_in(staged, site)
+        if cache:
+            pages.commit(result.pages, site)
     except BaseException:
         discard(staged)
         raise

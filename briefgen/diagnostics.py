@@ -8,9 +8,9 @@ validation does). The CLI prints them and decides the exit code.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable
 
 
 @dataclass(frozen=True, order=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 """What an entity id, kind id, pack id or article slug must look like."""
@@ -23,7 +24,7 @@ def is_valid_id(text: str) -> bool:
     return bool(ID_RE.match(text)) and len(text) <= MAX_LEN
 
 
-def unique_slugs(names: list[str], reserved: set[str] = frozenset()) -> list[str]:
+def unique_slugs(names: list[str], reserved: AbstractSet[str] = frozenset()) -> list[str]:
     """Slugs for ``names``, made unique by numbered suffixes, in input order."""
     taken = set(reserved)
     out = []

@@ -168,11 +168,29 @@ def test_mkdocs_warning_in_a_worker_page_is_located_at_the_generated_page(tmp_pa
 def test_unknown_search_index_layout_builds_in_one_process(tmp_path: Path, demo_serial: Path, monkeypatch) -> None:
     """If the search plugin's entry list cannot be found (a future Material), the pages are not shared: a split
     build would publish an index of only the parent's pages."""
-    from briefgen.emit import mkdocs
+    from briefgen.emit import mkdocs_steps
     from briefgen.emit.mkdocs import build_site
 
-    monkeypatch.setattr(mkdocs, "find_search", lambda config: None)
+    monkeypatch.setattr(mkdocs_steps, "find_search", lambda config: None)
     res = build_site(demo_serial / "build" / "mkdocs.yml", tmp_path / "site", 0, workers=2)
     assert res.ok and res.workers == 1
     one = (demo_serial / "site" / "search" / "search_index.json").read_bytes()
     assert (tmp_path / "site" / "search" / "search_index.json").read_bytes().count(b'"location"') == one.count(b'"location"')
+
+
+def test_other_mkdocs_series_uses_mkdocs_own_build(tmp_path: Path, demo_serial: Path, monkeypatch) -> None:
+    """MkDocs' private page steps are used only with the MkDocs series they were written for: under any other
+    version the build is MkDocs' own ``build()`` in one process, and the site is the same byte for byte."""
+    from briefgen.emit import mkdocs_steps
+    from briefgen.emit.mkdocs import build_site
+
+    config = demo_serial / "build" / "mkdocs.yml"
+    split = build_site(config, tmp_path / "split", 0, workers=2)
+    monkeypatch.setattr(mkdocs_steps, "WRITTEN_FOR", "9.9.")
+    assert not mkdocs_steps.steps_available()
+    res = build_site(config, tmp_path / "site", 0, workers=2)
+    assert split.ok and split.workers == 2
+    assert res.ok and res.workers == 1
+    theirs, ours = tree(tmp_path / "split"), tree(tmp_path / "site")
+    assert sorted(ours) == sorted(theirs)
+    assert [k for k in ours if ours[k] != theirs[k]] == []

@@ -10,7 +10,7 @@ from typing import Literal
 from briefgen.clean.types import CleanedText, CleaningOverrides, DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Diagnostics, Span
 
-__all__ = ["clean_capture", "CleanedText", "CleaningOverrides", "DetectedMeta", "Paragraph", "Removal"]
+__all__ = ["CleanedText", "CleaningOverrides", "DetectedMeta", "Paragraph", "Removal", "clean_capture"]
 
 
 def clean_capture(text: str, fmt: Literal["txt", "html", "md"], path: str, overrides: CleaningOverrides,

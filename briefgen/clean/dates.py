@@ -39,7 +39,7 @@ def find_date(text: str) -> tuple[str, re.Match] | None:
         elif m.group("b"):
             y, mo, d = m.group("year2"), MONTHS[m.group("mon2").lower().rstrip(".")], m.group("day2")
         else:
-            y, mo, d = m.group("year3"), m.group("mon3"), m.group("day3")
+            y, mo, d = m.group("year3"), int(m.group("mon3")), m.group("day3")
         try:
             date = _dt.date(int(y), int(mo), int(d))
         except ValueError:

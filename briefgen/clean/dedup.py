@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefgen.clean.units import Unit, norm_words
@@ -42,7 +43,7 @@ def _shingles(words: list[str]) -> set[tuple[str, ...]]:
     return set(zip(words, words[1:], words[2:]))
 
 
-def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), min_words: int = MIN_WORDS,
+def mark_duplicates(units: list[Unit], seeds: Sequence[tuple[str, str, str]] = (), min_words: int = MIN_WORDS,
                     near_min_words: int = NEAR_MIN_WORDS, max_copies: int | None = None) -> None:
     """Mark kept units that repeat an earlier kept unit (or a seed: ``(text, category, reason)``) as removed.
 

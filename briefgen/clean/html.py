@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from briefgen.clean.dedup import mark_duplicates
 from briefgen.clean.overrides import apply_keep, apply_remove, warn_unmatched
@@ -37,7 +38,7 @@ SHORT_EXTRACTION = 500
 """When precision-mode extraction yields fewer characters than this and balanced mode yields four times as
 much, precision mode has caught a fragment (a notice) instead of the article: balanced mode is used."""
 
-EXTRACT_OPTIONS = dict(favor_precision=True, include_comments=False, include_tables=True,
+EXTRACT_OPTIONS: dict[str, Any] = dict(favor_precision=True, include_comments=False, include_tables=True,
                        include_images=False, include_links=False, include_formatting=False, deduplicate=False)
 """Options of ``trafilatura.bare_extraction`` (measured best on the benchmark; see docs/cleaning.md)."""
 
@@ -56,7 +57,7 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 
 class _Block:
-    __slots__ = ("line", "parts", "key")
+    __slots__ = ("key", "line", "parts")
 
     def __init__(self, line: int) -> None:
         self.line = line
@@ -224,7 +225,7 @@ def _extract(tree) -> list[str]:
     """Paragraphs of the article: precision mode, or balanced mode when precision caught only a fragment."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(tree, **EXTRACT_OPTIONS)
+    doc: Any = trafilatura.bare_extraction(tree, **EXTRACT_OPTIONS)  # a Document (not as_dict)
     paragraphs = _body_paragraphs(doc.body) if doc is not None and doc.body is not None else []
     size = sum(map(len, paragraphs))
     if size < SHORT_EXTRACTION:
@@ -247,7 +248,6 @@ def clean_html(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
         return _unreadable(path, diags, f"the file is larger than {MAX_HTML_BYTES // (1024 * 1024)} MB")
     if not text.strip():
         return CleanedText((), (), DetectedMeta())
-    import trafilatura
     from trafilatura.utils import load_html
 
     try:

@@ -13,8 +13,9 @@ live in :mod:`briefgen.clean.text` and use the predicates at the end of this mod
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Literal
 
 from briefgen.clean.dates import find_date, is_date_line
 
@@ -79,7 +80,7 @@ AGENCIES = (r"AFP|AP|Reuters|PTI|IANS|ANI|UNI|Bloomberg|UPI|dpa|DPA|Xinhua|TASS|
             r"Yonhap|Sputnik|RIA Novosti|Interfax|Anadolu(?: Agency)?|AAP|Bernama|Press Association|PA Media|"
             r"Associated Press|Agence France-Presse")
 _CAP_WORD = r"[A-Z][\w'’.-]*"
-_NAME = rf"[A-Z][\w'’.-]+(?:\s+(?:(?:de|da|del|der|di|du|la|le|van|von|bin|al|el|ibn)\s+)?[A-Z][\w'’.-]+){{1,3}}"
+_NAME = r"[A-Z][\w'’.-]+(?:\s+(?:(?:de|da|del|der|di|du|la|le|van|von|bin|al|el|ibn)\s+)?[A-Z][\w'’.-]+){1,3}"
 _CREDITS_RX = (r"\(?\s*(?:(?:additional )?reporting|writing|written|editing|edited|compiled|translated|"
                r"with (?:additional )?inputs?) (?:by|from) (?P<who>.{1,200}?)\)?")
 

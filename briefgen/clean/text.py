@@ -21,8 +21,17 @@ import re
 from briefgen.clean.dates import find_date
 from briefgen.clean.dedup import mark_duplicates
 from briefgen.clean.overrides import apply_keep, apply_remove, warn_unmatched
-from briefgen.clean.rules import (CAPTION_LABEL, INLINE_DATELINE, OUTLET_EVIDENCE, REGION_CONTINUES, Rule,
-                                  classify, is_headline_candidate, is_label, is_story_like)
+from briefgen.clean.rules import (
+    CAPTION_LABEL,
+    INLINE_DATELINE,
+    OUTLET_EVIDENCE,
+    REGION_CONTINUES,
+    Rule,
+    classify,
+    is_headline_candidate,
+    is_label,
+    is_story_like,
+)
 from briefgen.clean.types import CleanedText, CleaningOverrides, DetectedMeta
 from briefgen.clean.units import Unit, finish, norm_words, split_markdown, split_text
 from briefgen.diagnostics import Diagnostics

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from briefgen.diagnostics import Span
+from briefgen.load.types import CleaningOverrides as CleaningOverrides  # load data (annotations), re-exported
 
 
 @dataclass(frozen=True)
@@ -55,16 +56,6 @@ class DetectedMeta:
     """Canonical http(s) URL when the capture gives it (HTML canonical link / og:url)."""
     date_evidence: str | None = None
     """The captured text the date was read from, e.g. ``First Published: Fri, May 10 2019. 19:26 IST``."""
-
-
-@dataclass(frozen=True)
-class CleaningOverrides:
-    """An author's corrections to automatic cleaning, from the article annotation's ``cleaning:`` key."""
-
-    keep: tuple[tuple[str, Span], ...] = ()
-    """Paragraph starts (prefix text) that must be kept, each with the place it was written."""
-    remove: tuple[tuple[str, Span], ...] = ()
-    """Paragraph starts (prefix text) that must be removed, each with the place it was written."""
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from briefgen.clean.types import CleanedText, DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Span
@@ -31,7 +31,7 @@ class Unit:
     """Removal category, or None while the unit is kept."""
     reason: str | None = None
     """Removal reason (for duplicates: filled in at the end, when paragraph numbers are known)."""
-    dup_of: "Unit | None" = None
+    dup_of: Unit | None = None
     """For a duplicate: the kept unit it repeats."""
     forced_keep: bool = False
     """An annotation's ``cleaning.keep`` matched this unit: no automatic rule may remove it."""

@@ -5,10 +5,11 @@ build had in memory — the loaded config with its plugins, the ``Files``, the `
 Jinja environment — captured by a small internal plugin. Afterwards, as long as the *structure* of the
 project is unchanged (same ``mkdocs.yml``, same set of files, same theme overrides, same front matter on
 the pages the navigation lists), a change to some pages re-runs only MkDocs' per-page steps for them
-(``_populate_page`` then ``_build_page``, the same functions ``build()`` calls), re-validates anchors
+(:mod:`briefgen.emit.mkdocs_steps`: the same functions ``build()`` calls), re-validates anchors
 and rewrites the search index from per-page entries kept in build order. Every other output of a build
 (theme assets, ``404.html``, ``sitemap.xml``) depends only on the structure, so the folder stays
-byte-identical to what a clean build of the same project produces. Anything else is a full build.
+byte-identical to what a clean build of the same project produces. Anything else is a full build, and so is
+every build under a MkDocs series other than the one those steps were written for.
 
 Full builds go into a fresh folder; :attr:`LiveSite.site` is a symlink that is switched atomically to
 it, so readers see the previous site until the new one is complete.
@@ -19,12 +20,14 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any
 
-from briefgen.emit.mkdocs import (_Collect, _quiet_mkdocs, _source_date_epoch, find_search, has_search,
-                                  load_mkdocs_config)
+from briefgen.emit import mkdocs_steps as steps
+from briefgen.emit.mkdocs_steps import Collect, SearchIndex, load_mkdocs_config, quiet_mkdocs, source_date_epoch
+from briefgen.emit.site import prune_empty
 from briefgen.render.errors import TemplateFault, template_fault
 
 
@@ -54,12 +57,15 @@ class UpdateResult:
 class _State:
     """What the last good full build left in memory."""
 
-    config: object
-    files: object
-    nav: object
-    env: object
-    capture: "_Capture"
-    search: "_Search | None"
+    config: Any
+    files: Any
+    nav: Any
+    env: Any
+    capture: Any
+    search: SearchIndex | None
+    """The search plugin's index as this site's build left it (None: no search plugin briefgen knows)."""
+    search_config: Any = None
+    """The search plugin's config of this site's build (put back before pages are re-rendered)."""
     page_meta: dict[str, dict] = field(default_factory=dict)
 
 
@@ -72,14 +78,13 @@ def _make_capture(should_stop: Callable[[], bool]):
         def __init__(self) -> None:
             super().__init__()
             self.files = self.nav = self.env = None
-            self.index_list_owner: tuple[object, str] | None = None
+            self.search: SearchIndex | None = None
             self.entries: dict[str, list] = {}
             self._mark = 0
 
         @event_priority(100)
         def on_pre_build(self, *, config):
-            found = find_search(config)  # the search plugin made its index in on_config
-            self.index_list_owner = found[1] if found else None
+            self.search = steps.find_search(config)  # the search plugin made its index in on_config
             self.entries.clear()
             self._mark = 0
 
@@ -110,36 +115,14 @@ def _make_capture(should_stop: Callable[[], bool]):
                 self._mark = len(lst)
 
         def index_list(self) -> list | None:
-            if self.index_list_owner is None:
-                return None
-            owner, attr = self.index_list_owner
-            return getattr(owner, attr)
+            return self.search.entries() if self.search is not None else None
 
         def reset_index(self) -> None:
-            if self.index_list_owner is not None:
-                owner, attr = self.index_list_owner
-                setattr(owner, attr, [])
+            if self.search is not None:
+                self.search.set_entries([])
             self._mark = 0
 
     return Capture()
-
-
-@dataclass
-class _Search:
-    """The search plugin as it was at the end of the last full build.
-
-    MkDocs caches plugin instances that have ``on_startup`` (Material's search does) process-wide, so
-    another build in the same process re-configures the same instance and gives it a new index:
-    :meth:`install` puts this site's own config and index back before pages are re-rendered.
-    """
-
-    plugin: object
-    config: object
-    index: object
-
-    def install(self) -> None:
-        self.plugin.config = self.config
-        self.plugin.search_index = self.index
 
 
 def _page_meta(files) -> dict[str, dict]:
@@ -181,10 +164,10 @@ class LiveSite:
         folder = self.work / f"site-{self._serial}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        collect = _Collect()
+        collect = Collect()
         capture = _make_capture(self.should_stop)
         try:
-            with _quiet_mkdocs(collect), _source_date_epoch(self.epoch):
+            with quiet_mkdocs(collect), source_date_epoch(self.epoch):
                 cfg = load_mkdocs_config(self.config_file, folder)
                 cfg.plugins["briefgen-serve-capture"] = capture
                 build(cfg)
@@ -213,12 +196,12 @@ class LiveSite:
             old, self._folder = self._folder, folder
         if old is not None and old != folder:
             shutil.rmtree(old, ignore_errors=True)
-        found = find_search(cfg)
+        found = steps.find_search(cfg)
         search = None
-        if found and capture.index_list_owner is not None and found[1][0] is capture.index_list_owner[0]:
-            search = _Search(found[0], found[0].config, found[1][0])
+        if found is not None and capture.search is not None and found.owner is capture.search.owner:
+            search = found
         self._state = _State(cfg, capture.files, capture.nav, capture.env, capture, search,
-                             _page_meta(capture.files))
+                             search.plugin.config if search is not None else None, _page_meta(capture.files))
         pages = tuple(f.url for f in capture.files.documentation_pages())
         return UpdateResult(True, (), full=True, pages=pages)
 
@@ -255,7 +238,7 @@ class LiveSite:
             why = "first build" if self._folder is None else "the previous build failed"
         elif epoch != self.epoch:
             why = "the build date changed"
-        elif state.search is None and has_search(state.config):
+        elif state.search is None and steps.has_search(state.config):
             why = "this search plugin cannot be updated page by page"
         if why:
             self.epoch = epoch
@@ -265,7 +248,10 @@ class LiveSite:
         assert state is not None
         if any(not c.startswith("docs/") for c in changed):
             return self._full("mkdocs.yml or a theme override changed")
-        pages, statics, added, removed = [], [], [], []
+        pages: list = []
+        statics: list = []
+        added: list[str] = []
+        removed: list = []
         nav_srcs = _nav_srcs(state.nav)
         docs_dir = Path(state.config.docs_dir)
         for src in (c[len("docs/"):] for c in changed):
@@ -313,7 +299,7 @@ class LiveSite:
             files.remove(f)
         for f in order:
             files.append(f)
-        with _source_date_epoch(self.epoch):  # a page's update date is read when it is made
+        with source_date_epoch(self.epoch):  # a page's update date is read when it is made
             for f in new:
                 if f.is_documentation_page():
                     Page(None, f, cfg)
@@ -326,10 +312,7 @@ class LiveSite:
                 out.unlink()
             except FileNotFoundError:
                 pass
-            parent = out.parent.resolve()
-            while parent != site and parent.is_relative_to(site) and not any(parent.iterdir()):
-                parent.rmdir()
-                parent = parent.parent
+            prune_empty(out.parent.resolve(), site)
         return new
 
     def _full(self, why: str) -> UpdateResult:
@@ -338,38 +321,36 @@ class LiveSite:
         return res
 
     def _update_pages(self, state: _State, pages: list, statics: list, structure: bool = False,
-                      removed: list = ()) -> UpdateResult:
+                      removed: Sequence = ()) -> UpdateResult:
         """Re-render ``pages``, copy ``statics``; with ``structure`` (pages were added or removed) also the theme's
         templates that list every page (``sitemap.xml``). The URLs of the ``removed`` files (already deleted) are
         reported with the rewritten ones: a browser showing one must reload."""
-        try:  # MkDocs' own per-page steps (private, stable through 1.6); without them every build is full
-            from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
-        except ImportError:
-            raise _NeedFull("this MkDocs version cannot rebuild single pages") from None
+        if not steps.steps_available():
+            raise _NeedFull(f"MkDocs {steps.mkdocs_version()} cannot rebuild single pages")
         from mkdocs.exceptions import Abort, BuildError
         from mkdocs.structure.files import InclusionLevel
 
         cfg, files, nav, env, capture = state.config, state.files, state.nav, state.env, state.capture
-        collect = _Collect()
+        collect = Collect()
         nav_srcs = _nav_srcs(nav)
-        with _quiet_mkdocs(collect), _source_date_epoch(self.epoch):
+        with quiet_mkdocs(collect), source_date_epoch(self.epoch):
             try:
                 if state.search is not None:
-                    state.search.install()
+                    state.search.reinstall(state.search_config)
                 for f in pages:
-                    _populate_page(f.page, cfg, files)
+                    steps.populate_page(f.page, cfg, files)
                     if f.src_uri in nav_srcs and dict(f.page.meta) != state.page_meta.get(f.src_uri):
                         raise _NeedFull("front matter of a page in the navigation changed")
                     state.page_meta[f.src_uri] = dict(f.page.meta)
                 doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
                 capture.reset_index()
                 for f in pages:
-                    _build_page(f.page, cfg, doc_files, nav, env, excluded=f.inclusion.is_excluded())
+                    steps.build_page(f.page, cfg, doc_files, nav, env, excluded=f.inclusion.is_excluded())
                 for f in statics:
                     f.copy_file()
                 if structure:
                     for template in cfg.theme.static_templates:
-                        _build_theme_template(template, env, files, cfg, nav)
+                        steps.build_theme_template(template, env, files, cfg, nav)
                 level = cfg.validation.links.anchors
                 for f in doc_files:
                     f.page.validate_anchor_links(files=files, log_level=level)
@@ -377,9 +358,8 @@ class LiveSite:
                     lst = []
                     for f in doc_files:
                         lst.extend(capture.entries.get(f.src_uri, ()))
-                    owner, attr = capture.index_list_owner
-                    setattr(owner, attr, lst)
-                    state.search.plugin.on_post_build(config=cfg)
+                    state.search.set_entries(lst)
+                    state.search.write(cfg)
             except (BuildError, Abort) as exc:
                 self._state = None  # the folder may be half-updated: the next update is a full build
                 return UpdateResult(False, tuple(collect.messages) or (str(exc),))
@@ -394,7 +374,7 @@ class LiveSite:
             self._state = None
             return UpdateResult(False, tuple(collect.messages))
         urls = tuple(f.url for f in pages + statics) + (tuple(cfg.theme.static_templates) if structure else ())
-        if self.finish is not None and not self.finish(self._folder, urls):
+        if self.finish is not None and self._folder is not None and not self.finish(self._folder, urls):
             self._state = None
             return UpdateResult(False, ())
         return UpdateResult(True, (), full=False, pages=urls + tuple(f.url for f in removed))

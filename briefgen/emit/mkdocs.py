@@ -1,17 +1,22 @@
-"""Thin adapter over MkDocs: build a generated project into a folder, collecting MkDocs' warnings.
+"""Thin adapter over MkDocs: build a generated project into a folder, collecting MkDocs' warnings, and say what
+went wrong in briefgen's terms (:func:`report_mkdocs`).
 
-Nothing else in briefgen imports MkDocs.
+MkDocs is imported only by the emit adapters; its private steps only by :mod:`briefgen.emit.mkdocs_steps`.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-from contextlib import contextmanager
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Protocol
 
+from briefgen.diagnostics import Diagnostics, Span
+from briefgen.emit import mkdocs_parallel
+from briefgen.emit.mkdocs_steps import Collect, load_mkdocs_config, quiet_mkdocs, source_date_epoch, steps_available
+from briefgen.emit.project import BUILD_DIR
 from briefgen.render.errors import TemplateFault, template_fault
 
 
@@ -31,64 +36,10 @@ class MkDocsResult:
     """The theme template (an override, usually) that failed, when that is what stopped the build."""
     crash: str = ""
     """An unexpected exception that stopped MkDocs (type and message), for the bug report."""
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _quiet_mkdocs(handler: logging.Handler):
-    logger = logging.getLogger("mkdocs")
-    old = (logger.handlers[:], logger.propagate, logger.level)
-    logger.handlers = [handler]
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        logger.handlers, logger.propagate, logger.level = old[0], old[1], old[2]
-
-
-@contextmanager
-def _source_date_epoch(epoch: int):
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-
-
-def load_mkdocs_config(config_file: Path, site_dir: Path):
-    from mkdocs.config import load_config
-
-    return load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
-
-
-def find_search(config) -> tuple[object, tuple[object, str]] | None:
-    """The search plugin and (its index, the name of the index's entry list), if it is one we know (Material's)."""
-    for name, plugin in config.plugins.items():
-        if name.split("/")[-1] != "search":
-            continue
-        index = getattr(plugin, "search_index", None)
-        for attr in ("entries", "_entries"):
-            if isinstance(getattr(index, attr, None), list):
-                return plugin, (index, attr)
-    return None
-
-
-def has_search(config) -> bool:
-    """True when a search plugin is configured (whether or not :func:`find_search` knows its index)."""
-    return any(name.split("/")[-1] == "search" for name in config.plugins)
+    pages: dict[str, mkdocs_parallel.PageOutput] | None = None
+    """Every page's output by ``src_uri`` (builds with MkDocs' page steps; None after MkDocs' own ``build()``)."""
+    built: int = -1
+    """Pages built (the others restored from an earlier build); -1: all, by MkDocs' own ``build()``."""
 
 
 class _PageProgress:
@@ -157,33 +108,39 @@ def default_workers() -> int:
 
 def build_site(config_file: Path, site_dir: Path, epoch: int,
                progress: Callable[[str, int, int], None] | None = None,
-               inspect: Callable[[str, str], object] | None = None, workers: int | None = None) -> MkDocsResult:
+               inspect: Callable[[str, str], object] | None = None, workers: int | None = None,
+               reuse: mkdocs_parallel.Reuse | None = None) -> MkDocsResult:
     """Build the MkDocs project ``config_file`` into ``site_dir`` (strict). ``epoch`` fixes build dates.
 
     ``progress`` is called as ``(stage, done, total)`` while MkDocs works through the pages; ``inspect`` is called
     with each page's site path and HTML as it is written. ``workers`` (default :func:`default_workers`) processes
     share the page loops when this process may fork (:mod:`briefgen.emit.mkdocs_parallel`); the site is the same
-    byte for byte either way."""
+    byte for byte either way. ``reuse`` (the build cache) restores pages an earlier build wrote instead of building
+    them again; it needs MkDocs' page steps (:mod:`briefgen.emit.mkdocs_steps`), and is ignored without them."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
-
-    from briefgen.emit import mkdocs_parallel
 
     auto = workers is None and not os.environ.get("BRIEFGEN_JOBS", "").strip()
     workers = default_workers() if workers is None else max(1, workers)
     if workers > 1 and not mkdocs_parallel.can_split():
         workers = 1
-    collect = _Collect()
+    if reuse is not None and not steps_available():
+        reuse = None
+    pages = None
+    built = -1
+    collect = Collect()
     inspected: tuple = ()
     overrides = (config_file.parent / "overrides",)
-    with _quiet_mkdocs(collect), _source_date_epoch(epoch):
+    with quiet_mkdocs(collect), source_date_epoch(epoch):
         try:
             cfg = load_mkdocs_config(config_file, site_dir)
-            if workers > 1:
+            if workers > 1 or reuse is not None:
                 merged = mkdocs_parallel.build_split(cfg, workers, collect, inspect,
                                                      _PageProgress(progress) if progress is not None else None,
-                                                     min_share=AUTO_MIN_SHARE if auto else 1)
-                inspected, workers = tuple(merged.inspected), merged.processes
+                                                     min_share=AUTO_MIN_SHARE if auto else 1, reuse=reuse)
+                inspected = tuple((out.dest_uri, out.inspected) for out in merged.pages.values()
+                                  if out.inspected is not None)
+                workers, pages, built = merged.processes, merged.pages, merged.built
             else:
                 if progress is not None:
                     cfg.plugins["briefgen-progress"] = _PageProgress(progress)
@@ -203,4 +160,56 @@ def build_site(config_file: Path, site_dir: Path, epoch: int,
             fault = template_fault(exc, overrides)
             return MkDocsResult(False, tuple(collect.messages), workers=workers, fault=fault,
                                 crash="" if fault else f"{type(exc).__name__}: {exc}")
-    return MkDocsResult(not collect.messages, tuple(collect.messages), inspected, workers)
+    return MkDocsResult(not collect.messages, tuple(collect.messages), inspected, workers, pages=pages, built=built)
+
+
+_MKDOCS_DOC = re.compile(r"\b(?:Doc file|Error reading page|Error building page) '([^']+\.md)'")
+"""The page a MkDocs message is about (a path under build/docs/)."""
+
+
+class Failure(Protocol):
+    """A failed MkDocs build as the adapters describe it (:class:`MkDocsResult`, or a live preview's
+    :class:`~briefgen.emit.incremental.UpdateResult`)."""
+
+    @property
+    def messages(self) -> tuple[str, ...]: ...
+    @property
+    def fault(self) -> TemplateFault | None: ...
+    @property
+    def crash(self) -> str: ...
+
+
+def report_mkdocs(result: Failure, root: Path, diags: Diagnostics, built: Path | None = None) -> None:
+    """Diagnostics for a failed MkDocs build: a failing theme template at its line in the briefing's
+    ``templates/overrides/``; MkDocs' complaints about a page at the generated page under build/docs/.
+    ``built``: the generated project (default ``root/build``)."""
+    built = built or root / BUILD_DIR
+    tdir = root / "templates"
+    overrides = tdir.is_dir() and any(p.is_file() for p in tdir.rglob("*"))
+    fault = result.fault
+    for msg in result.messages:
+        doc = _MKDOCS_DOC.search(msg)
+        if fault is not None and msg.startswith(("Error building page", "Error reading page")):
+            continue  # said below, at the template
+        where = Span(f"{BUILD_DIR}/docs/{doc.group(1)}") if doc else Span(f"{BUILD_DIR}/mkdocs.yml")
+        diags.error(where, "mkdocs", f"MkDocs: {msg}",
+                    "the generated page comes from your templates/ overrides: fix the template that wrote it"
+                    if overrides else
+                    "this is a briefgen bug if your content passed 'briefgen check'; please report it")
+    if fault is not None:
+        path = Path(fault.file)
+        try:
+            rel = path.resolve().relative_to((built / "overrides").resolve()).as_posix()
+            shown = f"templates/overrides/{rel}"
+            theirs = True
+        except (OSError, ValueError):
+            shown, theirs = (f"(theme) {path.name}" if path.is_absolute() else fault.file), False
+        what = (f"'{fault.missing}' is neither in templates/overrides/ nor a template of the theme" if fault.missing
+                else fault.message)
+        diags.error(Span(shown, fault.line), "template", f"theme template failed: {what}",
+                    "fix your override, or delete it to use the theme's own template" if theirs else
+                    "a template override of yours probably passes the theme something it does not expect: "
+                    "check templates/overrides/ against Material for MkDocs' templates")
+    elif result.crash:
+        diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs stopped: {result.crash}",
+                    "this is a briefgen bug if your content passed 'briefgen check'; please report it")

@@ -18,23 +18,27 @@ Pages the navigation lists are read in every process (there are few), so each pr
 exactly as one process would. Theme assets, ``404.html`` and ``sitemap.xml`` are written by this process. The
 result is byte-identical to MkDocs' own build (``tests/test_site.py`` compares them).
 
-Only :mod:`briefgen.emit.mkdocs` uses this module. It needs ``os.fork`` and a process with one thread (forking
-a threaded process can deadlock), so :func:`can_split` decides; otherwise MkDocs' own ``build`` runs.
+Only :mod:`briefgen.emit.mkdocs` uses this module. It needs ``os.fork``, a process with one thread (forking
+a threaded process can deadlock) and MkDocs' page steps (:mod:`briefgen.emit.mkdocs_steps`, for the MkDocs series
+it was written for), so :func:`can_split` decides; otherwise MkDocs' own ``build`` runs.
 """
 
 from __future__ import annotations
 
-import gc
+import functools
 import logging
 import os
 import pickle
 import select
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Protocol
 
+from briefgen import gcpolicy
+from briefgen.emit import mkdocs_steps as steps
 from briefgen.render.errors import template_fault
 
 Inspect = Callable[[str, str], object]
@@ -51,20 +55,47 @@ class WorkerFailed(Exception):
 
 
 def can_split() -> bool:
-    """True when this process may fork page workers (POSIX, one thread)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    """True when this process may fork page workers (POSIX, one thread) and MkDocs' page steps are known."""
+    return hasattr(os, "fork") and threading.active_count() == 1 and steps.steps_available()
+
+
+@dataclass(frozen=True)
+class PageOutput:
+    """What the rest of a build needs from one page once it is written (kept by the build cache, see
+    :class:`Reuse`)."""
+
+    dest_uri: str
+    """Where the page was written in the site."""
+    entries: tuple
+    """The search plugin's entries for the page."""
+    anchor_ids: frozenset | None
+    """The anchor ids the page has (None: MkDocs did not collect them)."""
+    links: dict[str, dict[str, str]]
+    """Its anchor links: target ``src_uri`` → anchor → link."""
+    inspected: object
+    """What ``inspect`` returned for the page."""
+
+
+class Reuse(Protocol):
+    """Pages whose output an earlier build left (:mod:`briefgen.emit.pagecache`)."""
+
+    def begin(self, nav: list[str], pages: list[str]) -> None:
+        """The build's navigation pages and all its pages (``src_uri``s), before any page is asked for."""
+
+    def restore(self, src_uri: str, dest_uri: str) -> PageOutput | None:
+        """Put the page's earlier output in place in the site and return it, or None when it must be built."""
 
 
 @dataclass
 class Share:
     """What one process did with its share of the pages (sent from a worker to the parent, pickled)."""
 
-    entries: list = field(default_factory=list)
-    """The search plugin's entries for these pages, in page order."""
+    entries: dict[str, tuple] = field(default_factory=dict)
+    """The search plugin's entries for each page (``src_uri``)."""
     anchors: dict[str, tuple[set, dict[str, dict[str, str]]]] = field(default_factory=dict)
     """Per page (``src_uri``): the anchor ids it has, and its anchor links (target ``src_uri`` → anchor → link)."""
-    inspected: list[tuple[str, object]] = field(default_factory=list)
-    """(site path, ``inspect`` result) per page written."""
+    inspected: dict[str, object] = field(default_factory=dict)
+    """``inspect``'s result per page written (``src_uri``)."""
     messages: list[str] = field(default_factory=list)
     """MkDocs' warnings and errors logged while a worker did this share (the parent's are in its log handler)."""
     failed: str = ""
@@ -75,6 +106,10 @@ class Share:
     """The failing template (a :class:`~briefgen.render.errors.TemplateFault`), when one made this share fail."""
     crash: str = ""
     """The exception that made this share fail, when it was not a template's."""
+    pages: dict[str, PageOutput] = field(default_factory=dict)
+    """(In the merged result) every page's output, built now or restored, in MkDocs' page order."""
+    built: int = 0
+    """(In the merged result) pages built by this build (the others were restored)."""
 
 
 def _shares(doc_files: list, n: int) -> list[list]:
@@ -102,7 +137,10 @@ class _Hooks:
     def __init__(self, inspect: Inspect | None, tick: Callable[[str], None]) -> None:
         self.inspect = inspect
         self.tick = tick
-        self.inspected: list[tuple[str, object]] = []
+        self.inspected: dict[str, object] = {}
+        self.entries: dict[str, tuple] = {}
+        self.index: steps.SearchIndex | None = None
+        self.mark = 0
         self.parent = os.getpid()
         self.counting = False
 
@@ -122,27 +160,30 @@ class _Hooks:
     def on_post_page(self, output, /, *, page, config):
         self._orphaned()
         if self.inspect is not None:
-            self.inspected.append((page.file.dest_uri, self.inspect(page.file.dest_uri, output)))
+            self.inspected[page.file.src_uri] = self.inspect(page.file.dest_uri, output)
+        if self.index is not None:  # the search plugin added this page's entries in on_page_context
+            entries = self.index.entries()
+            self.entries[page.file.src_uri] = tuple(entries[self.mark:])
+            self.mark = len(entries)
         self.tick("theme")
         return None
 
 
 def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
-                progress=None, min_share: int = 1) -> Share:
+                progress=None, min_share: int = 1, reuse: Reuse | None = None) -> Share:
     """Build the loaded MkDocs config ``cfg`` with ``workers`` processes. ``collect`` is the logging handler
     gathering MkDocs' messages; ``progress`` (the adapter's page counter, with ``start(total)`` and ``tick(stage)``)
     counts the pages of all processes; each process gets at least ``min_share`` pages (so small sites use fewer
     processes, possibly only this one). Returns what was gathered from all shares (pages inspected in page order).
 
+    ``reuse`` gives the output of pages an earlier build wrote (then they are not built again).
+
     Raises what MkDocs' own build raises (``Abort``, ``BuildError``, ``ConfigurationError``)."""
     from mkdocs import utils
-    from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template, _populate_page
     from mkdocs.exceptions import Abort, BuildError
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
-
-    from briefgen.emit.mkdocs import find_search, has_search
 
     overrides = (Path(cfg.config_file_path).parent / "overrides",) if cfg.config_file_path else ()
 
@@ -168,14 +209,23 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
         for file in doc_files:
             if file.page is None and file.inclusion.is_not_in_nav():
                 Page(None, file, config)
-        if progress is not None:
-            progress.start(len(doc_files))
         in_nav = {p.file.src_uri for p in nav.pages}
-        found = find_search(config)
-        index = found[1] if found else None
-        if index is None and has_search(config):
+        index = steps.find_search(config)
+        hooks.index = index
+        if index is None and steps.has_search(config):
             workers = 1  # a search plugin whose entries cannot be gathered from the workers: one process
-        shares = _shares(list(doc_files), max(1, min(workers, len(doc_files) // max(1, min_share))))
+            reuse = None  # nor kept for the pages not built again
+        restored: dict[str, PageOutput] = {}
+        if reuse is not None:
+            reuse.begin([p.file.src_uri for p in nav.pages], [f.src_uri for f in doc_files])
+            for file in doc_files:
+                kept = reuse.restore(file.src_uri, file.dest_uri)
+                if kept is not None:
+                    restored[file.src_uri] = kept
+        todo = [f for f in doc_files if f.src_uri not in restored]
+        if progress is not None:
+            progress.start(len(todo))
+        shares = _shares(todo, max(1, min(workers, len(todo) // max(1, min_share))))
 
         def do_share(mine: list, first: bool) -> Share:
             share = Share()
@@ -184,22 +234,21 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             hooks.counting = True
             for file in doc_files:
                 if file.src_uri in own:
-                    _populate_page(file.page, config, files)
+                    steps.populate_page(file.page, config, files)
                 elif file.src_uri in in_nav:  # the navigation needs these pages' titles and metadata
                     hooks.counting = False
-                    _populate_page(file.page, config, files)
+                    steps.populate_page(file.page, config, files)
                     hooks.counting = True
             env2 = config.plugins.on_env(env, config=config, files=files)
             if first:
                 files.copy_static_files(inclusion=InclusionLevel.is_included)
                 for template in config.theme.static_templates:
-                    _build_theme_template(template, env2, files, config, nav)
+                    steps.build_theme_template(template, env2, files, config, nav)
                 for template in config.extra_templates:
-                    _build_extra_template(template, files, config, nav)
+                    steps.build_extra_template(template, files, config, nav)
             for file in mine:
-                _build_page(file.page, config, doc_files, nav, env2, excluded=file.inclusion.is_excluded())
-            if index is not None:
-                share.entries = list(getattr(index[0], index[1]))
+                steps.build_page(file.page, config, doc_files, nav, env2, excluded=file.inclusion.is_excluded())
+            share.entries = hooks.entries
             for file in mine:
                 page = file.page
                 links = {t.src_uri: dict(v) for t, v in (getattr(page, "links_to_anchors", None) or {}).items()}
@@ -209,42 +258,37 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             return share
 
         children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
-        # Objects alive now (the model, MkDocs' files and navigation) go to the collector's permanent generation:
-        # a collection in a worker would otherwise write to every one of them and copy the whole heap.
-        frozen = len(shares) > 1
-        if frozen:
-            gc.freeze()
-        try:
-            for k in range(1, len(shares)):
-                r, w = os.pipe()
-                pid = os.fork()
-                if pid == 0:  # the worker
-                    os.close(r)
-                    _run_worker(w, lambda k=k: do_share(shares[k], False), hooks, collect, overrides)
-                os.close(w)
-                children.append((pid, r))
-            readers = [_Reader(pid, r) for pid, r in children]
+        # The objects alive now (the model, MkDocs' files and navigation) are shared copy-on-write with the workers.
+        with gcpolicy.frozen(len(shares) > 1):
+            try:
+                for k in range(1, len(shares)):
+                    r, w = os.pipe()
+                    pid = os.fork()
+                    if pid == 0:  # the worker
+                        os.close(r)
+                        _run_worker(w, functools.partial(do_share, shares[k], False), hooks, collect, overrides)
+                    os.close(w)
+                    children.append((pid, r))
+                readers = [_Reader(pid, r) for pid, r in children]
 
-            def tick_and_poll(stage: str) -> None:
-                tick_parent(stage)
-                for rd in readers:
-                    rd.poll(tick_parent)
+                def tick_and_poll(stage: str) -> None:
+                    tick_parent(stage)
+                    for rd in readers:
+                        rd.poll(tick_parent)
 
-            hooks.tick = tick_and_poll
-            mine = do_share(shares[0], True)
-            hooks.tick = tick_parent
-            results = [mine] + [rd.finish(tick_parent) for rd in readers]
-            children = []
-        finally:
-            if frozen:
-                gc.unfreeze()
-            for pid, r in children:  # interrupted: stop the workers
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                    os.close(r)
-                except OSError:
-                    pass
+                hooks.tick = tick_and_poll
+                mine = do_share(shares[0], True)
+                hooks.tick = tick_parent
+                results = [mine] + [rd.finish(tick_parent) for rd in readers]
+                children = []
+            finally:
+                for pid, r in children:  # interrupted: stop the workers
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                        os.waitpid(pid, 0)
+                        os.close(r)
+                    except OSError:
+                        pass
 
         merged = Share()
         for share in results[1:]:
@@ -252,20 +296,30 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
         for share in results:
             if share.failed:
                 raise WorkerFailed(share.failed, share.fault, share.crash)
-            merged.entries.extend(share.entries)
-            merged.inspected.extend(share.inspected)
+            merged.entries.update(share.entries)
+            merged.inspected.update(share.inspected)
             merged.anchors.update(share.anchors)
         merged.processes = len(shares)
+        merged.built = len(todo)
+        for file in doc_files:
+            uri = file.src_uri
+            if uri in restored:
+                merged.pages[uri] = restored[uri]
+            else:
+                ids, links = merged.anchors.get(uri, (None, {}))
+                merged.pages[uri] = PageOutput(file.dest_uri, merged.entries.get(uri, ()),
+                                               frozenset(ids) if ids is not None else None, links,
+                                               merged.inspected.get(uri))
         by_uri = {f.src_uri: f for f in files}
         for file in doc_files:
-            ids, links = merged.anchors.get(file.src_uri, (None, {}))
-            file.page.present_anchor_ids = ids
-            file.page.links_to_anchors = {by_uri[t]: v for t, v in links.items() if t in by_uri}
+            out = merged.pages[file.src_uri]
+            file.page.present_anchor_ids = set(out.anchor_ids) if out.anchor_ids is not None else None
+            file.page.links_to_anchors = {by_uri[t]: dict(v) for t, v in out.links.items() if t in by_uri}
         log_level = config.validation.links.anchors
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=log_level)
         if index is not None:
-            setattr(index[0], index[1], merged.entries)
+            index.set_entries([e for file in doc_files for e in merged.pages[file.src_uri].entries])
         config.plugins.on_post_build(config=config)
         return merged
     except Exception as e:

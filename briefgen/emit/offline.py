@@ -33,19 +33,15 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from briefgen.diagnostics import Diagnostics, Span
+from briefgen.render.urls import is_network_url
+
 SHIM_PATH = "assets/javascripts/briefgen-offline.js"
 """Site path of the offline-search shim (listed in ``extra.polyfills`` of the generated mkdocs.yml)."""
 SEARCH_SCRIPT = "search/search_index.js"
 """Material's bundle loads this on ``file://`` pages instead of fetching ``search/search_index.json``."""
 MAX_REPORTED = 20
 """External references reported per build (the rest are counted)."""
-
-_NETWORK = re.compile(r"^\s*(?:(?:https?|ftp|wss?):|//|\\\\)", re.IGNORECASE)
-
-
-def is_network_url(value: str) -> bool:
-    """True when ``value`` names a resource on the network (absolute http(s)/ftp/ws URL or scheme-relative)."""
-    return bool(_NETWORK.match(value or ""))
 
 
 # -- the shim ---------------------------------------------------------------------------------------
@@ -293,3 +289,29 @@ def scan_site(site: Path, scanned: dict[str, list[External]] | None = None) -> l
         elif file.is_file() and rel not in _SKIP_FILES and file.suffix.lower() in (".html", ".css", ".js", ".mjs"):
             found.extend(scan_file(file, rel))
     return found
+
+
+def finish_offline(staged: Path, diags: Diagnostics, only: tuple[str, ...] | None = None,
+                   scanned: dict | None = None) -> bool:
+    """Make the built site searchable from file:// and check it loads nothing from the network. True when clean.
+
+    ``only``: site-relative paths of the files rewritten since the last full check (live preview); None checks all.
+    ``scanned``: findings already known for some files (pages scanned while MkDocs wrote them), not read again.
+    """
+    write_search_index_script(staged)
+    if only is None:
+        found = scan_site(staged, scanned)
+    else:
+        found = [x for rel in sorted(set(only)) if (staged / rel).is_file() for x in scan_file(staged / rel, rel)]
+    groups: dict[tuple[str, str], list] = {}
+    for x in found:
+        groups.setdefault((x.what, x.url), []).append(x)
+    for (what, url), xs in list(groups.items())[:MAX_REPORTED]:
+        more = f" (and {len(xs) - 1} more place{'s' if len(xs) > 2 else ''})" if len(xs) > 1 else ""
+        diags.error(Span(f"site/{xs[0].path}", xs[0].line, xs[0].col), "external-resource",
+                    f"{what} loads '{url[:120]}' from the network{more}: the site must work offline",
+                    "images, scripts and styles must be local; link to outside pages instead of embedding them "
+                    "(this comes from a template override, a theme setting or content Markdown)")
+    if len(groups) > MAX_REPORTED:
+        diags.error(Span("site/"), "external-resource", f"{len(groups) - MAX_REPORTED} more external addresses are loaded", "")
+    return not found

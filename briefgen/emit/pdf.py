@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import gc
 import logging
 import mimetypes
 import os
 import re
-import sys
 import time
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
+from briefgen import gcpolicy
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.emit.site import process_alive
 from briefgen.render.print import PrintDocument, build_print
@@ -99,7 +99,8 @@ class _Collect(logging.Handler):
             pass
 
 
-def _display(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
+    """``path`` as shown to the user: relative to the briefing folder when inside it."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -127,9 +128,6 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
     collect = _Collect()
     passes = _CountPasses()
     saved = (log.level, progress.level, progress.propagate)
-    collecting = gc.isenabled()
-    if NO_GC_DURING_EXPORT:
-        gc.disable()
     log.addHandler(collect)
     log.setLevel(logging.WARNING)
     if timings is not None:
@@ -137,28 +135,27 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
         progress.setLevel(logging.INFO)
         progress.propagate = False
     try:
-        t = time.perf_counter()
-        html = weasyprint.HTML(string=doc.html, base_url=doc.base_url, url_fetcher=fetcher)
-        digits, tried = _estimate_digits(doc.html), set()
-        while True:
-            css_text, numbered = _placeholder_css(doc.css, digits)
-            css = weasyprint.CSS(string=css_text, base_url=doc.css_url, url_fetcher=fetcher, font_config=fonts)
-            document = html.render(font_config=fonts, stylesheets=[css], pdf_variant=PDF_VARIANT)
-            tried.add(digits)
-            needed = len(str(len(document.pages)))
-            if not numbered or needed == digits or (needed < digits and needed in tried):
-                break  # (the last case: 99 pages with wide placeholders, 100 with narrow ones; wide ones are fine)
-            digits = needed  # the estimate was wrong: lay out again with placeholders of the right width
-            passes.passes += 1
-        if numbered:
-            _fill_page_numbers(document, digits)
-        t1 = time.perf_counter()
-        with _lighter_serialisation():
-            data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=doc.identifier)
-        t2 = time.perf_counter()
+        with gcpolicy.paused():  # layout makes millions of long-lived objects (see briefgen/gcpolicy.py)
+            t = time.perf_counter()
+            html = weasyprint.HTML(string=doc.html, base_url=doc.base_url, url_fetcher=fetcher)
+            digits, tried = _estimate_digits(doc.html), set()
+            while True:
+                css_text, numbered = _placeholder_css(doc.css, digits)
+                css = weasyprint.CSS(string=css_text, base_url=doc.css_url, url_fetcher=fetcher, font_config=fonts)
+                document = html.render(font_config=fonts, stylesheets=[css], pdf_variant=PDF_VARIANT)
+                tried.add(digits)
+                needed = len(str(len(document.pages)))
+                if not numbered or needed == digits or (needed < digits and needed in tried):
+                    break  # (the last case: 99 pages with wide placeholders, 100 with narrow ones; wide ones are fine)
+                digits = needed  # the estimate was wrong: lay out again with placeholders of the right width
+                passes.passes += 1
+            if numbered:
+                _fill_page_numbers(document, digits)
+            t1 = time.perf_counter()
+            with _lighter_serialisation():
+                data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=doc.identifier)
+            t2 = time.perf_counter()
     finally:
-        if collecting:
-            gc.enable()
         log.removeHandler(collect)
         progress.removeHandler(passes)
         log.setLevel(saved[0])
@@ -169,14 +166,6 @@ def render_pdf(doc: PrintDocument, diags: Diagnostics,
     _report_log(collect.messages, fetcher.refused, doc, diags)
     return data, len(document.pages), list(dict.fromkeys(fetcher.refused))
 
-
-NO_GC_DURING_EXPORT = True
-"""Python's cyclic garbage collector is off while WeasyPrint lays out and writes the document (and back on after).
-Layout makes millions of long-lived objects (boxes, styles, Pango wrappers), and the collector's full passes re-scan
-that ever larger heap: on the 166-page synthetic briefing (in process, layout + write) 21.3 s of CPU with the
-collector, 15.4 s without. The price is memory: the cascade's tables, garbage once layout is done, stay until the
-export ends (peak RSS 479 -> 570 MiB there; demo +3 MiB). Off during layout and one collection before writing
-would give 17.8 s and 468 MiB."""
 
 COMPRESS_LEVEL = 6
 """zlib level of the PDF's streams. pydyf (WeasyPrint's PDF writer) uses 9: on the demo 0.74 s of CPU for 723 KiB;
@@ -202,15 +191,16 @@ def _lighter_serialisation():
         return
     original_zlib = getattr(pydyf, "zlib", None)
     original_refs = pydyf.PDF.__dict__.get("page_references")
-    if original_zlib is not zlib or not isinstance(original_refs, property):
+    if original_zlib is not zlib or not isinstance(original_refs, property) or original_refs.fget is None:
         yield
         return
+    read_refs = original_refs.fget
 
     def page_references(pdf):
         kids = pdf.pages["Kids"]
         cached = pdf.__dict__.get("_briefgen_page_references")
         if cached is None or cached[0] != len(kids):
-            cached = (len(kids), original_refs.fget(pdf))
+            cached = (len(kids), read_refs(pdf))
             pdf.__dict__["_briefgen_page_references"] = cached
         return cached[1]
 
@@ -277,7 +267,7 @@ def _fill_page_numbers(document, digits: int) -> None:
     placeholder = PLACEHOLDER * digits
     for page in document.pages:
         moved = False
-        stack = [(page._page_box, ())]
+        stack: list[tuple[object, tuple]] = [(page._page_box, ())]
         while stack:
             box, path = stack.pop()
             if isinstance(box, boxes.TextBox):
@@ -399,23 +389,28 @@ def _report_log(messages: list[str], refused: list[str], doc: PrintDocument, dia
             diags.warning(Span(doc.template_path), "pdf-layout", msg, "")
 
 
+@dataclass(frozen=True)
+class Written:
+    """A PDF written by :func:`export_pdf`."""
+
+    path: Path
+    """Where it was written."""
+    pages: int
+    """Its number of pages."""
+
+
 def export_pdf(root: Path, compiled, diags: Diagnostics, output: Path, pack: str | None,
-               *, strict: bool = False) -> Path | None:
-    """Write the briefing (or ``pack``) as a PDF to ``output``. Returns the path, or None (problems in ``diags``).
+               *, strict: bool = False) -> Written | None:
+    """Write the briefing (or ``pack``) of ``compiled`` (a :class:`briefgen.build.Compiled`) as a PDF to ``output``.
+    None when it could not be written (problems in ``diags``).
 
     The file is first written next to ``output`` and renamed into place, so a failed export leaves an
     existing PDF untouched.
     """
-    done = _export(root, compiled, diags, output, pack, strict)
-    return done[0] if done else None
-
-
-def _export(root: Path, compiled, diags: Diagnostics, output: Path, pack: str | None,
-            strict: bool) -> tuple[Path, int] | None:
     if compiled.model is None:
         return None
     output = Path(output)
-    shown = _display(output, root)
+    shown = display_path(output, root)
     first_new = len(diags.items)
     doc = build_print(compiled.model, root, diags, pack)
     if doc is None:
@@ -436,7 +431,7 @@ def _export(root: Path, compiled, diags: Diagnostics, output: Path, pack: str | 
         return None
     if not _write_atomically(output, data, diags, shown):
         return None
-    return output, pages
+    return Written(output, pages)
 
 
 def _write_atomically(output: Path, data: bytes, diags: Diagnostics, shown: str) -> bool:
@@ -463,31 +458,3 @@ def _write_atomically(output: Path, data: bytes, diags: Diagnostics, shown: str)
             tmp.unlink()
         except OSError:
             pass
-
-
-def pdf_command(root: Path, output: Path | None, pack: str | None, strict: bool, quiet: bool) -> int:
-    """``briefgen pdf [-o FILE] [--pack ID]``: check the content, then export. Exit 0 ok, 1 on any error."""
-    from briefgen.build import compile_briefing
-    from briefgen.cli import _print_diagnostics, _summary
-
-    t0 = time.perf_counter()
-    diags = Diagnostics()
-    compiled = compile_briefing(root, diags)
-    target = (output.resolve() if output is not None
-              else root / "site" / (f"{pack}.pdf" if pack else "briefing.pdf"))
-    done = None
-    if compiled.model is not None and not diags.has_errors(strict):
-        done = _export(root, compiled, diags, target, pack, strict)
-    errors, warnings = _print_diagnostics(diags, strict)
-    shown = _display(target, root)
-    if done is None:
-        kept = f" ({shown} left as it was)" if target.exists() else ""
-        print(f"briefgen: pdf failed: {_summary(errors, warnings)}{kept}", file=sys.stderr)
-        return 1
-    if not quiet:
-        written, pages = done
-        size = written.stat().st_size
-        print(f"briefgen: wrote {shown} in {time.perf_counter() - t0:.1f} s: {pages} pages, {size // 1024} KiB; "
-              f"{_summary(errors, warnings)}", file=sys.stderr)
-    return 0
-

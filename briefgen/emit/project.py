@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from briefgen.emit import offline
+from briefgen.emit.site import prune_empty
 from briefgen.model.types import Model
 from briefgen.render.format import plain_title
 from briefgen.render.pages import Page, default_template_dir
@@ -124,8 +125,7 @@ def write_project(root: Path, files: list[ProjectFile], briefing_templates: Path
             if existing.is_file() and rel not in wanted:
                 existing.unlink()
                 changed.append(rel)
-            elif existing.is_dir() and not any(existing.iterdir()):
-                existing.rmdir()
+                prune_empty(existing.parent, base)
     return changed
 
 

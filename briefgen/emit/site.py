@@ -80,3 +80,11 @@ def swap_in(staged: Path, site: Path) -> None:
 
 def discard(staged: Path) -> None:
     shutil.rmtree(staged, ignore_errors=True)
+
+
+def prune_empty(folder: Path, keep: Path) -> None:
+    """Remove ``folder`` and then each parent of it while it is empty, stopping at ``keep`` (never removed) or at
+    the first folder outside it: what is left after deleting a file that was the last one of its folders."""
+    while folder != keep and folder.is_relative_to(keep) and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

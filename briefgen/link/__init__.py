@@ -6,7 +6,7 @@ from itertools import repeat
 from typing import NamedTuple
 
 from briefgen.clean.types import Paragraph
-from briefgen.link.matcher import AliasTarget, Hit, Matcher, sentence_bounds, sentences_of
+from briefgen.link.matcher import AliasTarget, Matcher, sentences_of
 from briefgen.load.types import EntitySpec
 
 

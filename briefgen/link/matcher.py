@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import ahocorasick_rs
 
@@ -109,8 +110,8 @@ class Matcher:
         # "?" for every other character: one byte per character, so the offsets are the same, and no alias can
         # match where a "?" stands for a character it does not contain (see :meth:`_hits`)
         self._ascii = all(k.isascii() and "?" not in k for k in keys)
-        self._automaton = None
-        self._wide = None  # the fallback for texts (or keys) UTF-8 cannot encode: lone surrogates
+        self._automaton: Any = None  # AhoCorasick (str) or BytesAhoCorasick (ASCII bytes), see _hits
+        self._wide: Any = None  # the fallback for texts (or keys) UTF-8 cannot encode: lone surrogates
         if not self._empty:
             dfa = ahocorasick_rs.Implementation.DFA
             try:
@@ -198,7 +199,7 @@ class Matcher:
                 c = text[end]
                 if c != " " and (c.isalnum() or c == "_"):
                     continue
-            if entity is not None:
+            if entity is not None and alias is not None:  # one target: both set
                 if exact and not text.startswith(alias, start):
                     continue
                 if start < last:

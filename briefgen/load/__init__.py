@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.load import tables
 from briefgen.load.annotations import read_briefing, read_entities, read_fact, read_overrides, read_quote
-from briefgen.load.files import (CAPTURE_SUFFIXES, MAX_CAPTURE_BYTES, MAX_YAML_BYTES, capture_within_limits, find_files,
-                                 read_text, rel)
+from briefgen.load.files import (
+    CAPTURE_SUFFIXES,
+    MAX_CAPTURE_BYTES,
+    MAX_YAML_BYTES,
+    capture_within_limits,
+    find_files,
+    read_text,
+    rel,
+)
 from briefgen.load.read import Reader
-from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec
-from briefgen.load.yamlsafe import YMap, parse_yaml
+from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec, FactSpec, QuoteSpec
+from briefgen.load.yamlsafe import parse_yaml
 from briefgen.slug import is_valid_id, slugify
 
 FRONT_MATTER_RE = re.compile(r"\A---\n(.*?\n)---[ \t]*\n", re.DOTALL)
 
+
+_FORMATS: dict[str, Literal["txt", "html", "md"]] = {".txt": "txt", ".html": "html", ".htm": "html", ".md": "md"}
+"""The capture format of each file name suffix."""
 
 def load_yaml_file(path: Path, root: Path, diags: Diagnostics):
     shown = rel(path, root)
@@ -140,7 +151,7 @@ def _article_files(root: Path, folder: Path, diags: Diagnostics) -> tuple[list[t
 
 def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root: Path, diags: Diagnostics) -> ArticleSpec | None:
     suffix = path.suffix.lower()
-    fmt = {".txt": "txt", ".html": "html", ".htm": "html", ".md": "md"}[suffix]
+    fmt = _FORMATS[suffix]
     text = read_text(path, shown, diags, allow_cp1252=(fmt != "md"), limit=MAX_CAPTURE_BYTES)
     if text is None or not capture_within_limits(text, fmt, shown, diags):
         return None
@@ -161,7 +172,9 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
                 if "notes" in fmap:
                     notes, notes_span = r.text(fmap["notes"], "notes", multiline=True), fmap["notes"].span
             text = text[m.end():]
-    facts, quotes, overrides = (), (), None
+    facts: tuple[FactSpec, ...] = ()
+    quotes: tuple[QuoteSpec, ...] = ()
+    overrides = None
     if ann_path is not None:
         node = load_yaml_file(ann_path, root, diags)
         amap = r.mapping(node, tables.ARTICLE) if node is not None else None
@@ -199,4 +212,4 @@ def _meta(r: Reader, m: dict) -> dict:
     return out
 
 
-__all__ = ["load_content", "Content", "BriefingConfig"]
+__all__ = ["BriefingConfig", "Content", "load_content"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from briefgen.clean.types import CleaningOverrides
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.load import tables
 from briefgen.load.read import Reader, node_span
@@ -10,6 +9,8 @@ from briefgen.load.types import (
     FIELD_TYPES,
     Alias,
     BriefingConfig,
+    CaseRule,
+    CleaningOverrides,
     EntitySpec,
     FactSpec,
     FieldDef,
@@ -26,6 +27,11 @@ from briefgen.slug import is_valid_id, slugify
 RESERVED_FOLDERS = {"articles", "timeline", "sources", "assets", "search", "index", "pdf", "404"}
 """Output names briefgen uses itself: a kind's plural may not slug to one of them."""
 
+
+
+def _case(value: str | None, default: CaseRule) -> CaseRule:
+    """A case rule read from YAML (already checked to be one of the rules), or ``default``."""
+    return "ignore" if value == "ignore" else "exact" if value == "exact" else default
 
 def read_briefing(node: YNode | None, path: str, diags: Diagnostics) -> BriefingConfig | None:
     r = Reader(diags)
@@ -88,7 +94,7 @@ def read_briefing(node: YNode | None, path: str, diags: Diagnostics) -> Briefing
         language=r.text(m.get("language"), "language") or "en",
         authors=r.texts(m.get("authors"), "authors"),
         site_url=r.url(m.get("site_url"), "site_url"),
-        case=r.choice(m.get("case"), "case", ("exact", "ignore")) or "exact",
+        case=_case(r.choice(m.get("case"), "case", ("exact", "ignore")), "exact"),
         kinds=tuple(kinds),
         packs=tuple(packs),
         span=file_span,
@@ -185,6 +191,7 @@ def _read_entity(r: Reader, node: YNode, config: BriefingConfig | None, diags: D
         if kind_id is not None and config is not None:
             kind_def = config.kind(kind_id)
             if kind_def is None:
+                assert kind_node is not None  # the id was read from it
                 diags.error(kind_node.span, "unknown-kind", f"unknown kind '{kind_id}'",
                             did_you_mean(kind_id, [k.id for k in config.kinds]))
             else:
@@ -198,7 +205,7 @@ def _read_entity(r: Reader, node: YNode, config: BriefingConfig | None, diags: D
     name = r.text(m.get("name"), "name")
     if eid is None or name is None or kind_id is None:
         return None
-    default_case = config.case if config else "exact"
+    default_case: CaseRule = config.case if config else "exact"
     aliases = [Alias(name, default_case, False, m["name"].span)]
     for a in r.seq(m.get("aliases"), "aliases"):
         alias = _read_alias(r, a, default_case)
@@ -229,7 +236,7 @@ def _read_entity(r: Reader, node: YNode, config: BriefingConfig | None, diags: D
     )
 
 
-def _read_alias(r: Reader, node: YNode, default_case: str) -> Alias | None:
+def _read_alias(r: Reader, node: YNode, default_case: CaseRule) -> Alias | None:
     if isinstance(node, YMap):
         m = r.mapping(node, tables.ALIAS)
         if m is None:
@@ -237,7 +244,7 @@ def _read_alias(r: Reader, node: YNode, default_case: str) -> Alias | None:
         text = r.text(m.get("text"), "text")
         if not text:
             return None
-        case = r.choice(m.get("case"), "case", ("exact", "ignore")) or default_case
+        case = _case(r.choice(m.get("case"), "case", ("exact", "ignore")), default_case)
         return Alias(text, case, bool(r.boolean(m.get("ambiguous"), "ambiguous")), node.span)
     text = r.text(node, "aliases")
     if not text:
@@ -247,6 +254,7 @@ def _read_alias(r: Reader, node: YNode, default_case: str) -> Alias | None:
 
 def _read_field_value(r: Reader, fd: FieldDef, node: YNode) -> FieldValue | None:
     t = fd.type
+    v: str | float | None
     if t == "text":
         v = r.text(node, fd.key)
     elif t == "markdown":
@@ -293,11 +301,12 @@ def _read_field_value(r: Reader, fd: FieldDef, node: YNode) -> FieldValue | None
     elif t == "coordinates":
         items = r.seq(node, fd.key, single_ok=False)
         nums = [r.number(i, fd.key) for i in items]
-        if len(nums) != 2 or None in nums or not (-90 <= nums[0] <= 90 and -180 <= nums[1] <= 180):
+        lat, lon = nums if len(nums) == 2 else (None, None)
+        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             r.diags.error(node.span, "bad-coordinates", f"'{fd.key}' must be [latitude, longitude] in degrees",
                           "write e.g. [45.0, 147.7] (latitude −90..90, longitude −180..180)")
             return None
-        return FieldValue(fd.key, (nums[0], nums[1]), node.span)
+        return FieldValue(fd.key, (lat, lon), node.span)
     else:  # pragma: no cover - FIELD_TYPES is closed
         return None
     return FieldValue(fd.key, v, node.span) if v is not None else None

@@ -122,8 +122,8 @@ def capture_within_limits(text: str, fmt: str, shown: str, diags: Diagnostics) -
                 continue
             name = _HTML_NAME.match(low, lt + 1)
             if name is None:
-                end = _HTML_NAME.match(low, lt + 2) if low.startswith("</", lt) else None
-                if end is not None and end.group(0) not in _HTML_FLAT:
+                closing = _HTML_NAME.match(low, lt + 2) if low.startswith("</", lt) else None
+                if closing is not None and closing.group(0) not in _HTML_FLAT:
                     depth = max(0, depth - 1)
                 pos = lt + 1 if low[lt + 1:lt + 2] not in ("/", "!", "?") else (low.find(">", lt) + 1 or n)
                 continue

@@ -113,6 +113,7 @@ class Reader:
         value = self.text(node, what)
         if value is None:
             return None
+        assert node is not None  # a value was read from it
         if not is_valid_id(value):
             self.diags.error(node.span, "bad-id", f"'{value}' is not a valid id for '{what}'",
                              f"ids use only a-z, 0-9 and single dashes, e.g. '{slugify(value)}'")
@@ -123,6 +124,7 @@ class Reader:
         value = self.text(node, what)
         if value is None:
             return None
+        assert node is not None  # a value was read from it
         if not valid_date(value, partial):
             fmt = "YYYY-MM-DD, YYYY-MM or YYYY" if partial else "YYYY-MM-DD"
             self.diags.error(node.span, "bad-date", f"'{value}' is not a valid date for '{what}'", f"write the date as {fmt}")
@@ -133,6 +135,7 @@ class Reader:
         value = self.text(node, what)
         if value is None:
             return None
+        assert node is not None  # a value was read from it
         try:
             number = float(value.replace("_", ""))
         except ValueError:
@@ -147,6 +150,7 @@ class Reader:
         value = self.text(node, what)
         if value is None:
             return None
+        assert node is not None  # a value was read from it
         if value not in ("true", "false"):
             self.diags.error(node.span, "bad-bool", f"'{value}' is not true or false for '{what}'",
                              "write true or false (yes/no/on/off are not accepted)")
@@ -157,6 +161,7 @@ class Reader:
         value = self.text(node, what)
         if value is None:
             return None
+        assert node is not None  # a value was read from it
         if not is_http_url(value):
             self.diags.error(node.span, "bad-url", f"'{value}' is not an http(s) address for '{what}'",
                              "only http:// and https:// addresses are allowed")
@@ -167,6 +172,7 @@ class Reader:
         value = self.text(node, what)
         if value is None:
             return None
+        assert node is not None  # a value was read from it
         if value not in choices:
             self.diags.error(node.span, "bad-value", f"'{value}' is not allowed for '{what}'", did_you_mean(value, choices))
             return None

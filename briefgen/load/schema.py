@@ -6,6 +6,8 @@ editor can complete and check ``roles:``, ``participants:`` and the like.
 
 from __future__ import annotations
 
+from typing import Any
+
 from briefgen.load import tables
 from briefgen.load.read import DATE, ID, TEXT, URL
 from briefgen.load.types import BriefingConfig, FieldDef
@@ -14,7 +16,7 @@ from briefgen.load.types import BriefingConfig, FieldDef
 def field_schema(fd: FieldDef) -> dict:
     """JSON Schema of one kind field's value."""
     ident = {**ID, "description": f"id of a {fd.to}" if fd.to else "entity id"}
-    by_type = {
+    by_type: dict[str, dict[str, Any]] = {
         "text": TEXT,
         "markdown": TEXT,
         "url": URL,

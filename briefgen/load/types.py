@@ -7,15 +7,24 @@ references to other entities and articles are resolved by the model stage.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
-from briefgen.clean.types import CleaningOverrides
 from briefgen.diagnostics import Span
 
 FIELD_TYPES = ("text", "markdown", "number", "date", "dates", "ref", "refs", "roles", "names", "coordinates", "url")
 """The value types a kind field may declare (see docs/content-format.md, 'Field types')."""
 
 CaseRule = Literal["exact", "ignore"]
+
+
+@dataclass(frozen=True)
+class CleaningOverrides:
+    """An author's corrections to automatic cleaning, from the article annotation's ``cleaning:`` key."""
+
+    keep: tuple[tuple[str, Span], ...] = ()
+    """Paragraph starts (prefix text) that must be kept, each with the place it was written."""
+    remove: tuple[tuple[str, Span], ...] = ()
+    """Paragraph starts (prefix text) that must be removed, each with the place it was written."""
 
 
 @dataclass(frozen=True)
@@ -206,7 +215,7 @@ class Role:
     """Where the role is written."""
 
 
-FieldPayload = Union[str, float, tuple, None]
+FieldPayload = str | float | tuple | None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ are diagnostics, and alias expansion is capped.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 import yaml
 
@@ -57,12 +56,12 @@ class YScalar:
 class YMap:
     """A mapping with its keys in written order."""
 
-    items: tuple[tuple[YScalar, "YNode"], ...]
+    items: tuple[tuple[YScalar, YNode], ...]
     """Key/value pairs; keys are scalars (complex keys are reported and dropped)."""
     span: Span
     """Where the mapping starts."""
 
-    def get(self, key: str) -> "YNode | None":
+    def get(self, key: str) -> YNode | None:
         for k, v in self.items:
             if k.value == key:
                 return v
@@ -73,13 +72,13 @@ class YMap:
 class YSeq:
     """A sequence."""
 
-    items: tuple["YNode", ...]
+    items: tuple[YNode, ...]
     """The items, in order."""
     span: Span
     """Where the sequence starts."""
 
 
-YNode = Union[YScalar, YMap, YSeq]
+YNode = YScalar | YMap | YSeq
 
 
 def _span(path: str, mark, line_offset: int = 0) -> Span:

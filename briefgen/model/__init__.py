@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from types import MappingProxyType
-from typing import Callable, Protocol
+from typing import Any, Protocol
 
 from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import Mention
-from briefgen.load.types import ArticleSpec, Content, EntitySpec
+from briefgen.load.types import Alias, ArticleSpec, Content, EntitySpec
 from briefgen.model.locate import locate, normalize
 from briefgen.model.types import Article, Citation, Entity, Fact, Link, Model, Quote, TimelineEntry, quote_order
 
@@ -33,12 +34,12 @@ def check_entities(content: Content, diags: Diagnostics) -> dict[str, Entity]:
 
 def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[str]:
     """Report aliases claimed by two entities; return the alias texts that must not be linked."""
-    claims: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    claims: dict[str, list[tuple[str, Alias]]] = defaultdict(list)
     for e in entities.values():
         for a in e.spec.aliases:
             claims[a.text.casefold()].append((e.spec.id, a))
-    unlinked = set()
-    for key, owners in claims.items():
+    unlinked: set[str] = set()
+    for owners in claims.values():
         ids = {i for i, _ in owners}
         if len(ids) < 2:
             continue
@@ -154,13 +155,14 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
             fd = e.kind.field(fv.key)
             if fd is None:
                 continue
+            value: Any = fv.value  # which of the payloads it is, the field's type says
             if fd.type in ("ref", "refs"):
-                targets = (fv.value,) if fd.type == "ref" else fv.value
+                targets = (value,) if fd.type == "ref" else value
                 for target, span in zip(targets, fv.item_spans or (fv.span,) * len(targets)):
                     if check_ref(target, span, fd.to, f"'{fv.key}' of '{e.spec.id}'"):
                         links.append(Link(e.spec.id, target, fv.key, fd.label, fd.reverse or f"{e.kind.plural} ({fd.label.lower()})"))
             elif fd.type == "roles":
-                for role in fv.value:
+                for role in value:
                     if role.org and check_ref(role.org, role.span, fd.to, f"role '{role.title}' of '{e.spec.id}'"):
                         links.append(Link(e.spec.id, role.org, fv.key, fd.label, fd.reverse or "People with roles here"))
     links_out: dict[str, list[Link]] = defaultdict(list)
@@ -239,7 +241,8 @@ def build_timeline(entities: dict[str, Entity], facts: dict[str, list[Fact]]) ->
         fv = e.spec.field(key)
         if fv is None:
             continue
-        dates = (fv.value,) if isinstance(fv.value, str) else tuple(fv.value)
+        value = fv.value
+        dates = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, tuple) else ()
         if dates:
             end = dates[-1] if len(dates) > 1 else None
             entries.append(TimelineEntry(dates[0], end, e.spec.id, e.spec.name, "entity", None))

@@ -39,7 +39,7 @@ def template_fault(exc: BaseException, prefer: tuple[Path, ...] = ()) -> Templat
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
     missing = ""
     if isinstance(exc, jinja2.TemplateNotFound):
-        missing = exc.name or ""
+        missing = str(exc.name or "")
         message = f"template '{missing}' not found"
     if not frames:
         if isinstance(exc, jinja2.TemplateError):

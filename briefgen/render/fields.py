@@ -8,7 +8,7 @@ order, how numbers, dates, roles and names read, what is escaped — is decided 
 from __future__ import annotations
 
 import html
-from typing import Protocol
+from typing import Any, Protocol
 
 from markupsafe import Markup
 
@@ -46,7 +46,7 @@ def field_rows(e: Entity, links: FieldLinks, css: str = "") -> list[InfoRow]:
         fv = e.spec.field(fd.key)
         if fv is None:
             continue
-        v = fv.value
+        v: Any = fv.value  # which of the payloads it is, the field's type says
         if fd.type == "markdown":
             value = links.markdown(v, fv.span, e.spec.id)
         elif fd.type == "url":

@@ -14,14 +14,17 @@ def md_inline(text: str) -> str:
     text = " ".join(str(text).split())
     text = html.escape(text, quote=False)
     text = text.replace("&lt;", "\x00lt\x00").replace("&gt;", "\x00gt\x00").replace("&amp;", "\x00amp\x00")
-    text = _MD_ESCAPE.sub(lambda m: "&#%d;" % ord(m.group(1)), text)
+    text = _MD_ESCAPE.sub(lambda m: f"&#{ord(m.group(1))};", text)
     return text.replace("\x00lt\x00", "&lt;").replace("\x00gt\x00", "&gt;").replace("\x00amp\x00", "&amp;")
+
+
+_PLAIN = str.maketrans("<>&`\\", "\u2039\u203a\uff06'/")
 
 
 def plain_title(text: str) -> str:
     """A title for MkDocs' page metadata (``<title>``, search): no markup characters at all."""
     text = " ".join(str(text).split())
-    return text.translate(str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06", "`": "'", "\\": "/"}))
+    return text.translate(_PLAIN)
 
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
-from briefgen.emit.offline import is_network_url
 from briefgen.link.matcher import Matcher
 from briefgen.model.locate import locate, normalize
 from briefgen.model.types import Citation, Model
 from briefgen.render.format import fmt_date, md_inline
-from briefgen.render.urls import relurl
+from briefgen.render.urls import is_network_url, relurl
 
 CITE_RE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)(?:\s+(?:\"([^\"\]]*)\"|\u201c([^\u201d\]]*)\u201d))?\]")
 

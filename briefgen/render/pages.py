@@ -10,13 +10,13 @@ import dataclasses
 import functools
 import html
 import operator
+import os
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 import jinja2
 import yaml
@@ -33,9 +33,17 @@ from briefgen.render.fields import field_rows
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
-    CitedSource, FactRow, Group, InfoRow, Link, MentionGroup, MentionRow, QuoteRow, esc, source_ref,
+    CitedSource,
+    FactRow,
+    Group,
+    InfoRow,
+    Link,
+    MentionGroup,
+    MentionRow,
+    QuoteRow,
+    esc,
+    source_ref,
 )
-
 
 T = TypeVar("T")
 
@@ -122,7 +130,7 @@ class Renderer:
         self.pdf = pdf
         """File name of the PDF export published beside the site, if any (linked from the home page)."""
         specs = tuple(e.spec for e in model.entities.values())
-        self.matcher: Matcher | _Searched
+        self.matcher: Matcher  # or a _Searched standing in for it (same methods), with a page memo
         self._mention_tags: dict[tuple[str, str], str] = {}
         self.memo = memo
         """Pages of earlier runs (``briefgen serve``); None renders every page."""
@@ -141,7 +149,7 @@ class Renderer:
             self.model = dataclasses.replace(model, entities=self._looked)
             self._now = _Now(model, memo)
             # the same aliases, the same matcher (building one costs 30 ms at 700 aliases)
-            self.matcher = self._searched = _Searched(memo.reuse("matcher", (self._now.versions[1],),
+            self.matcher = self._searched = _Searched(memo.reuse("matcher", (self._now.versions[1],),  # type: ignore[assignment]
                                                                 lambda: build_matcher(specs)))
         else:
             self.matcher = build_matcher(specs)
@@ -342,7 +350,7 @@ class Renderer:
             groups[link.reverse].add(link.source)
         out = []
         for title in sorted(groups):
-            links = sorted((self._elink(page, i) for i in groups[title]), key=lambda l: l.text.casefold())
+            links = sorted((self._elink(page, i) for i in groups[title]), key=lambda link: link.text.casefold())
             out.append(Group(title, tuple(links)))
         return out
 
@@ -360,7 +368,8 @@ class Renderer:
         items = list(by_article.items())
         if sum(len(by_sentence) for _, by_sentence in items) <= MENTION_ROWS:
             return [self._mention_group(page, slug, by_sentence) for slug, by_sentence in items], []
-        shown, rows = [], 0
+        shown: list = []
+        rows = 0
         for slug, by_sentence in reversed(items):
             if shown and rows + len(by_sentence) > MENTION_ROWS:
                 break
@@ -443,7 +452,7 @@ class Renderer:
         entity_groups = []
         mentioned = {mm.entity for mm in a.mentions}
         for kind in m.config.kinds:
-            links = sorted((self._elink(page, i) for i in mentioned if m.entities[i].kind.id == kind.id), key=lambda l: l.text.casefold())
+            links = sorted((self._elink(page, i) for i in mentioned if m.entities[i].kind.id == kind.id), key=lambda link: link.text.casefold())
             if links:
                 entity_groups.append(Group(kind.plural, tuple(links)))
         cited_by = [self._elink(page, i) for i in m.cited_by.get(a.slug, ())]
@@ -464,12 +473,12 @@ class Renderer:
     def sources(self) -> Page:
         page = "sources.md"
         m = self.model
-        refs = {}
+        refs: dict = {}
         for subject, facts in m.facts.items():
             for f in facts:
                 if f.spec.reference is not None:
                     refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), []).append(self._elink(page, subject))
-        general = [(title, url, sorted(set(links), key=lambda l: l.text)) for (title, url), links in sorted(refs.items())]
+        general = [(title, url, sorted(set(links), key=lambda link: link.text)) for (title, url), links in sorted(refs.items())]
         rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
         return self._render("sources.md.j2", page, "Sources", rows=rows, general=general)
 

@@ -22,7 +22,7 @@ import hashlib
 import html
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -584,8 +584,8 @@ class PrintBuilder:
         return str(inner)  # '#' and anything unresolved: text, never a dangling link
 
     def _image(self, tag: str, span: Span) -> str:
-        src = html.unescape((re.search(r'\bsrc="([^"]*)"', tag) or [None, ""])[1])
-        alt = html.unescape((re.search(r'\balt="([^"]*)"', tag) or [None, ""])[1])
+        src = html.unescape(_attr(tag, "src"))
+        alt = html.unescape(_attr(tag, "alt"))
         if src.lower().startswith("data:image/"):
             return tag
         self.diags.warning(span, "pdf-image", f"image '{_short(src)}' is not embedded in the PDF",
@@ -815,14 +815,21 @@ def number_headings(overview: Markup) -> Markup:
 def created_at(model: Model) -> dt.datetime:
     """The PDF's date: noon UTC of the briefing's as-of date (as every output of briefgen)."""
     d = dt.date.fromisoformat(model.config.as_of)
-    return dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc)
+    return dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC)
+
+
+def _attr(tag: str, name: str) -> str:
+    """The value of attribute ``name`` in an HTML start tag written by briefgen ('' when absent)."""
+    m = re.search(rf'\b{name}="([^"]*)"', tag)
+    return m.group(1) if m else ""
 
 
 # -- templates ---------------------------------------------------------------------------------------
 
 def _template_file(env: jinja2.Environment, name: str) -> tuple[str, Path]:
+    assert env.loader is not None  # make_env gives every environment a loader
     source, filename, _ = env.loader.get_source(env, name)
-    return source, Path(filename)
+    return source, Path(filename or name)
 
 
 def _rel(path: Path, root: Path) -> str:

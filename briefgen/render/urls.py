@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 
 
 def html_path(page: str) -> str:
@@ -23,3 +24,11 @@ def _relpath(from_page: str, to_page: str) -> str:
     base = posixpath.dirname(from_page) or "."
     target = html_path(to_page)
     return posixpath.relpath(target, base) if to_page != from_page else posixpath.basename(target)
+
+
+_NETWORK = re.compile(r"^\s*(?:(?:https?|ftp|wss?):|//|\\\\)", re.IGNORECASE)
+
+
+def is_network_url(value: str) -> bool:
+    """True when ``value`` names a resource on the network (absolute http(s)/ftp/ws URL or scheme-relative)."""
+    return bool(_NETWORK.match(value or ""))

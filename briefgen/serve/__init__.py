@@ -98,6 +98,7 @@ class Server:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
+        host = str(host)
         return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
     def _site(self) -> Path | None:
@@ -131,7 +132,7 @@ class Server:
             raise
         except Exception:  # a briefgen bug: say so, keep serving the last good site
             if self.stopping.is_set():
-                raise Stopped()
+                raise Stopped() from None
             _say("briefgen: internal error while rebuilding (please report it):\n" + traceback.format_exc().rstrip())
             self.state.publish(frozenset(), [{"text": "briefgen: internal error while rebuilding; see the terminal",
                                               "where": "", "code": "internal"}])
@@ -171,7 +172,7 @@ def serve(root: Path, host: str, port: int, strict: bool = False) -> int:
         _say(f"briefgen: error: cannot listen on {host}:{port}: {exc.strerror or exc}")
         return 1
 
-    got = []
+    got: list[int] = []
 
     def on_signal(signum, frame) -> None:
         if got:  # a second Ctrl-C while shutting down: give up waiting

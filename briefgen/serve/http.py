@@ -14,10 +14,10 @@ import mimetypes
 import os
 import socket
 import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qs, unquote
 
 PREFIX = "/.briefgen/"
@@ -181,7 +181,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
                                   inject(_WAITING.encode(), version), head)
             root = os.path.realpath(site)
-            kind, found = resolve(root, self.path)
+            kind, where = resolve(root, self.path)
+            found = where or ""  # set for "file" and "redirect"; "missing" sets it below
             if kind == "redirect":
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
                 self.send_header("Location", found + (f"?{query}" if query else ""))
@@ -206,6 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", head)
         ctype = _TYPES.get(ext) or mimetypes.guess_type(found)[0] or "application/octet-stream"
         if ext == ".html":
+            assert data is not None  # pages are always read (the reload script goes into them)
             return self._send(status, ctype, inject(data, version), head)
         if data is None:
             self.send_response(HTTPStatus.NOT_MODIFIED)

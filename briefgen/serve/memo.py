@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText, Paragraph
@@ -134,7 +135,7 @@ class Memo:
     def __init__(self) -> None:
         self._clean: dict[tuple, tuple[CleanedText, tuple[Diagnostic, ...]]] = {}
         self._clean_used: dict[tuple, tuple[CleanedText, tuple[Diagnostic, ...]]] = {}
-        self._matcher = None
+        self._matcher: Matcher | None = None
         self._matcher_key: tuple | None = None
         self._matcher_version = 0
         self._probe: tuple[int, Matcher] | None = None
@@ -223,7 +224,7 @@ class Memo:
         return self._matcher
 
     def link_paragraphs(self, slug, paragraphs, matcher) -> tuple[Mention, ...]:
-        if matcher is not self._matcher:  # not ours: do not remember
+        if self._matcher is None or matcher is not self._matcher:  # not ours: do not remember
             return link_paragraphs(slug, paragraphs, matcher)
         got = self._links.get(slug) or self._links_used.get(slug)  # (paragraphs, mentions, matcher version)
         if got is not None and (got[0] is not paragraphs and got[0] != paragraphs):

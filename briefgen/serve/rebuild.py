@@ -10,17 +10,19 @@ is needed. Content with errors changes nothing on disk: the last good site stays
 
 from __future__ import annotations
 
-import gc
-import inspect
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from briefgen.build import Timings, compile_briefing, epoch_of, report_mkdocs
+from briefgen import gcpolicy
+from briefgen.build import Timings, compile_briefing, epoch_of
 from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.emit.incremental import LiveSite, Stopped
+from briefgen.emit.mkdocs import report_mkdocs
+from briefgen.emit.offline import finish_offline
 from briefgen.emit.project import BUILD_DIR, ProjectFile, project_files, write_project
+from briefgen.emit.site import prune_empty
 from briefgen.serve.memo import Memo
 
 
@@ -72,15 +74,12 @@ class Builder:
 
         A served briefing keeps a large heap (memos, MkDocs' navigation and pages), and a full collection of it
         by the cyclic garbage collector in the middle of a rebuild would cost more than the rebuild. So after
-        the first build and after every full MkDocs build (which replaces most of MkDocs' objects) the garbage
-        is collected and the objects alive are frozen (``gc.freeze``: reference counting still frees them, the
-        collector no longer scans them). ``compile_briefing`` pauses the collector itself."""
+        the first build and after every full MkDocs build (which replaces most of MkDocs' objects) the process
+        settles (:func:`briefgen.gcpolicy.settle`). ``compile_briefing`` pauses the collector itself."""
         c0 = time.thread_time()
         out = self._rebuild()
         if out.full or not self._frozen:
-            gc.unfreeze()
-            gc.collect()
-            gc.freeze()
+            gcpolicy.settle()
             self._frozen = True
         out.cpu = time.thread_time() - c0
         return out
@@ -150,34 +149,16 @@ class Builder:
                     target = build / path
                     target.unlink(missing_ok=True)
                     changed.append(path)
-                    folder = target.parent
-                    while folder != build and folder.parent != build and not any(folder.iterdir()):  # not docs/
-                        folder.rmdir()
-                        folder = folder.parent
+                    prune_empty(target.parent, build / Path(path).parts[0])  # never docs/ itself
         if not overrides:
             self._written = {f.path: f.data for f in files}
         return changed
 
     def _finish(self, folder: Path, changed: tuple[str, ...] | None) -> bool:
-        """What ``briefgen build`` does to a site after MkDocs (``briefgen.build.finish_offline`` when the
-        build has it: the offline search script and the external-resource check), so the served folder stays
-        what a clean build writes. After a page update only the rewritten files need checking."""
-        import briefgen.build as build
-
-        finish = getattr(build, "finish_offline", None)
-        if finish is None:
-            return True
-        if changed is None:
-            return finish(folder, self._diags)
-        if "only" in inspect.signature(finish).parameters:
-            return finish(folder, self._diags, only=changed)
-        # no partial check offered: keep the search script in step; the whole-site check runs on full builds
-        from briefgen.emit import offline
-
-        write = getattr(offline, "write_search_index_script", None)
-        if write is not None and any(p.endswith(".html") for p in changed):
-            write(folder)
-        return True
+        """What ``briefgen build`` does to a site after MkDocs (:func:`briefgen.emit.offline.finish_offline`: the
+        offline search script and the external-resource check), so the served folder stays what a clean build
+        writes. After a page update only the rewritten files need checking."""
+        return finish_offline(folder, self._diags, only=changed)
 
     def close(self) -> None:
         self.live.close()

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import threading
-import warnings
 import time
+import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 WATCHED = ("content", "templates")
 """Top-level folders of a briefing whose changes trigger a rebuild."""
@@ -119,7 +120,7 @@ class Watcher:
         self.root = root
         self.sink = sink
         self.observer = Observer()
-        self._watches: dict[str, object] = {}
+        self._watches: dict[str, Any] = {}  # watchdog's ObservedWatch
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -170,7 +171,7 @@ def _make_handler_base():
     return FileSystemEventHandler
 
 
-class _Handler(_make_handler_base()):
+class _Handler(_make_handler_base()):  # type: ignore[misc]  # watchdog is imported only when serving
     def __init__(self, watcher: Watcher):
         super().__init__()
         self.w = watcher

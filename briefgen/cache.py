@@ -1,0 +1,148 @@
+"""briefgen's build cache: results of earlier runs, keyed by a digest of the inputs that produced them.
+
+A key is always computed from the data a step is given (:func:`digest` of the inputs, pickled), never declared by
+hand, so a step that reads something new cannot be served a stale result. A :class:`Store` is one pickled file
+under ``build/.cache/``; its header names the cache format, the Python version and a digest of briefgen's own
+code and of the tool versions it uses (:func:`code_stamp`). A store that is missing, unreadable, corrupt, of
+another format or written by other code is ignored (and replaced on the next save): it is never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from briefgen import gcpolicy
+
+FORMAT = 1
+"""Version of the cache files' layout; raised when it changes (older files are then ignored)."""
+CACHE_DIR = ".cache"
+"""Folder of the stores, inside the generated project's folder (``build/``)."""
+MAGIC = b"briefgen-cache\n"
+
+
+def digest(*parts: object) -> str:
+    """A hex digest of ``parts`` (anything picklable: dataclasses, tuples, bytes…); equal data, equal digest."""
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=20).hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    """A hex digest of raw bytes (file contents)."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+_STAMP: str | None = None
+
+
+def code_stamp() -> str:
+    """A digest of what produces results besides the inputs: briefgen's own files (code and default templates),
+    the Python version and the versions of MkDocs, Material and the other libraries whose output is kept."""
+    global _STAMP
+    if _STAMP is None:
+        here = Path(__file__).resolve().parent
+        h = hashlib.blake2b(digest_size=20)
+        h.update(sys.version.encode())
+        for name in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markdown-it-py",
+                     "trafilatura", "pyyaml", "ahocorasick-rs"):
+            try:
+                h.update(f"{name}={metadata.version(name)}\n".encode())
+            except metadata.PackageNotFoundError:
+                h.update(f"{name}=-\n".encode())
+        roots = [here]
+        templates = here.parent / "templates"
+        roots.append(templates if templates.is_dir() else here / "_templates")
+        for root in roots:
+            for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+                h.update(path.relative_to(root).as_posix().encode() + b"\0")
+                h.update(path.read_bytes())
+        _STAMP = h.hexdigest()
+    return _STAMP
+
+
+@dataclass
+class Store:
+    """One cache file: a dict of results, loaded at start and saved at the end of a successful run."""
+
+    path: Path | None
+    """Where it lives (None: caching is off; nothing is read or written)."""
+    data: dict[str, Any] = field(default_factory=dict)
+    """The results, by name (each step keeps its own entry)."""
+    loaded: bool = False
+    """True when a valid earlier file was read."""
+
+    @classmethod
+    def open(cls, build_dir: Path, name: str, enabled: bool = True) -> Store:
+        """The store ``name`` under ``build_dir/.cache``; empty when disabled, missing, corrupt or foreign."""
+        if not enabled:
+            return cls(None)
+        path = build_dir / CACHE_DIR / f"{name}.pickle"
+        store = cls(path)
+        try:
+            with open(path, "rb") as f, gcpolicy.paused():  # millions of small objects (see gcpolicy)
+                if f.read(len(MAGIC)) != MAGIC:
+                    return store
+                header = pickle.load(f)
+                if header != (FORMAT, code_stamp()):
+                    return store
+                data = pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
+                ValueError):
+            return store
+        if isinstance(data, dict):
+            store.data, store.loaded = data, True
+        return store
+
+    def save(self) -> None:
+        """Write the store atomically (a temporary file renamed over it); a failure only loses the cache."""
+        if self.path is None:
+            return
+        tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as f, gcpolicy.paused():
+                f.write(MAGIC)
+                pickle.dump((FORMAT, code_stamp()), f, protocol=5)
+                pickle.dump(self.data, f, protocol=5)
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+    def forget(self) -> None:
+        """Remove the file (e.g. when a run fails half-way and what is kept may not match the outputs)."""
+        self.data = {}
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def tree_digest(*folders: Path) -> str:
+    """A digest of every file under ``folders``: paths and bytes (what a run is given)."""
+    h = hashlib.blake2b(digest_size=20)
+    for folder in folders:
+        h.update(b"\1" + str(folder).encode())
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
+                h.update(hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
+    return h.hexdigest()
+
+
+def stamps_digest(folder: Path, skip: str = "") -> str:
+    """A digest of the names, sizes and modification times of the files under ``folder`` (not below a folder named
+    ``skip``): what a run wrote is still there, untouched."""
+    h = hashlib.blake2b(digest_size=20)
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if skip and skip in rel.parts:
+                continue
+            st = path.lstat()
+            h.update(f"{rel.as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_mode}\n".encode())
+    return h.hexdigest()
