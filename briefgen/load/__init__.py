@@ -15,7 +15,7 @@ from briefgen.load.files import (CAPTURE_SUFFIXES, MAX_CAPTURE_BYTES, MAX_YAML_B
 from briefgen.load.read import Reader
 from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec
 from briefgen.load.yamlsafe import YMap, parse_yaml
-from briefgen.slug import is_valid_id, slugify
+from briefgen.slug import capture_slug
 
 FRONT_MATTER_RE = re.compile(r"\A---\n(.*?\n)---[ \t]*\n", re.DOTALL)
 
@@ -121,14 +121,13 @@ def _article_files(root: Path, folder: Path, diags: Diagnostics) -> tuple[list[t
     out = []
     for path in captures:
         shown = rel(path, root)
-        slug = path.stem
-        if not is_valid_id(slug):
-            diags.error(Span(shown), "bad-slug", f"capture file name '{path.name}' is not a valid slug",
-                        f"rename it to '{slugify(slug)}{path.suffix.lower()}' (a-z, 0-9 and dashes)")
-            continue
+        slug = capture_slug(path.stem)  # any file name: the slug is derived from it, the name is kept
         if slug in by_slug:
-            diags.error(Span(shown), "duplicate-slug", f"two captures are named '{slug}' ({rel(by_slug[slug], root)} and this one)",
-                        "rename one of them")
+            first = rel(by_slug[slug], root)
+            diags.error(Span(shown), "duplicate-slug",
+                        f"captures {Span(first)} and {Span(shown)} both give the article slug '{slug}'",
+                        "rename one of them (the slug is the file name in lower case, letters transliterated, "
+                        "everything else a dash)")
             continue
         by_slug[slug] = path
         out.append((path, shown, slug, annotations.pop(path.with_suffix("").as_posix(), None)))
