@@ -10,6 +10,7 @@ from typing import Callable, Protocol, TypeVar
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.load import tables
 from briefgen.load.annotations import read_briefing, read_entities, read_fact, read_overrides, read_quote
+from briefgen.load.capture_meta import read_front_matter
 from briefgen.load.files import (CAPTURE_SUFFIXES, MAX_CAPTURE_BYTES, MAX_YAML_BYTES, capture_within_limits, find_files,
                                  read_text, rel)
 from briefgen.load.read import Reader
@@ -147,6 +148,7 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
         diags.warning(Span(shown), "capture-empty", "capture is empty: the article has no text", "add the article text or remove the file")
     r = Reader(diags)
     meta: dict = {}
+    capture_meta: tuple = ()
     notes = notes_span = None
     body_line = 1
     if fmt == "md":
@@ -154,11 +156,11 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
         if m:
             body_line = m.group(0).count("\n") + 1
             fm = parse_yaml(m.group(1), shown, diags, line_offset=1)
-            fmap = r.mapping(fm, tables.FRONT_MATTER)
-            if fmap:
-                meta.update(_meta(r, fmap))
-                if "notes" in fmap:
-                    notes, notes_span = r.text(fmap["notes"], "notes", multiline=True), fmap["notes"].span
+            # the capture's own front matter: capture tools' keys mapped, the rest kept (warnings, not errors)
+            fm_meta, fm_notes, capture_meta = read_front_matter(fm, diags)
+            meta.update(fm_meta)
+            if fm_notes is not None:
+                notes, notes_span = fm_notes[0], fm_notes[1].span
             text = text[m.end():]
     facts, quotes, overrides = (), (), None
     if ann_path is not None:
@@ -175,7 +177,8 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
             quotes = tuple(q for n in r.seq(amap.get("quotes"), "quotes", single_ok=False)
                            if (q := read_quote(r, n, speaker=None, source=slug)))
     spec = ArticleSpec(slug=slug, path=shown, fmt=fmt, text=text, body_line=body_line, meta=meta,
-                       notes=notes, notes_span=notes_span, facts=facts, quotes=quotes, span=Span(shown))
+                       notes=notes, notes_span=notes_span, facts=facts, quotes=quotes, span=Span(shown),
+                       capture_meta=capture_meta)
     if overrides is not None:
         spec = ArticleSpec(**{**spec.__dict__, "overrides": overrides})
     return spec

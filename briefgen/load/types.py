@@ -260,6 +260,18 @@ ArticleFormat = Literal["txt", "html", "md"]
 
 
 @dataclass(frozen=True)
+class CaptureMeta:
+    """A value of a capture's own front matter that means no article field (``description``, ``tags``…)."""
+
+    key: str
+    """The key as written."""
+    value: str
+    """The value as one line of text (a list joined with commas)."""
+    span: Span
+    """Where the value is written."""
+
+
+@dataclass(frozen=True)
 class ArticleSpec:
     """A source capture with its annotation."""
 
@@ -288,6 +300,8 @@ class ArticleSpec:
     """Quotes found in this article."""
     span: Span = Span("")
     """The capture file."""
+    capture_meta: tuple[CaptureMeta, ...] = ()
+    """The capture's own metadata that means no article field, shown as it is on the article page."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Mapping
 from briefgen.clean.types import DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Span
 from briefgen.link import Mention
-from briefgen.load.types import BriefingConfig, EntitySpec, FactSpec, KindDef, QuoteSpec
+from briefgen.load.types import BriefingConfig, CaptureMeta, EntitySpec, FactSpec, KindDef, QuoteSpec
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ class Article:
     """Where each author-given metadata value is written."""
     span: Span
     """The capture file."""
+    capture_meta: tuple[CaptureMeta, ...] = ()
+    """The capture's own metadata that means no article field (front matter ``description``, ``tags``…)."""
 
 
 @dataclass(frozen=True)

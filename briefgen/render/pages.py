@@ -439,6 +439,7 @@ class Renderer:
         if a.origin:
             meta.append(InfoRow("Capture", esc(a.origin)))
         meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed)")))
+        meta.extend(InfoRow(esc(f"{cm.key} (from the capture)"), esc(cm.value)) for cm in a.capture_meta)
         notes = self._md(a.notes, a.notes_span, page, cites, offset=1)
         entity_groups = []
         mentioned = {mm.entity for mm in a.mentions}
