@@ -96,7 +96,7 @@ def extract_ours(html: str) -> str:
     from briefgen.diagnostics import Diagnostics
 
     result = clean_capture(html, "html", "page.html", CleaningOverrides(), Diagnostics())
-    return "\n".join(p.text for p in result.paragraphs)
+    return "\n".join(p.text for p in result.paragraphs if p.role not in ("caption", "standfirst"))  # the references leave them out
 
 
 EXTRACTORS: dict[str, Callable[[str], str]] = {"raw": extract_raw, "ours": extract_ours}
