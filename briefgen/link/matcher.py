@@ -57,6 +57,21 @@ def fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+TYPOGRAPHIC = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200a": " ",
+})
+"""Typographic apostrophes, quotes, dashes and spaces → their plain forms, one character for one (so offsets
+stay): ``Japan’s`` is found by the alias ``Japan's`` and the other way round, as quote checking reads them."""
+
+
+def plain(text: str) -> str:
+    """``text`` with :data:`TYPOGRAPHIC` characters plain (the text itself when it is ASCII: the usual case)."""
+    return text if text.isascii() else text.translate(TYPOGRAPHIC)
+
+
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
@@ -83,7 +98,7 @@ class Matcher:
     def __init__(self, targets: list[AliasTarget]):
         table: dict[str, list[AliasTarget]] = {}
         for t in targets:
-            key = fold(t.alias)
+            key = fold(plain(t.alias))
             if key.strip():
                 table.setdefault(key, []).append(t)
         self._keys = keys = list(table)
@@ -159,9 +174,10 @@ class Matcher:
             # in ASCII, bytes.lower() is fold(); the one character outside ASCII that folds into it is the
             # Kelvin sign (K, to k). Encoded text by text: a text in ASCII (most paragraphs) is copied as it is
             sep = self.separator.encode("ascii", "replace")
-            low = sep.join([t.encode("ascii", "replace") for t in texts]).lower()
+            low = sep.join([t.encode("ascii", "replace") if t.isascii() else t.translate(TYPOGRAPHIC).encode("ascii", "replace")
+                            for t in texts]).lower()
             return self._automaton.find_matches_as_indexes(low, overlapping=True)
-        return self._raw(self.separator.join(map(fold, texts)))
+        return self._raw(self.separator.join([fold(plain(t)) for t in texts]))
 
     def _raw(self, low: str) -> list[tuple[int, int, int]]:
         """Every occurrence of every key in the folded text ``low``, as (key index, start, end)."""
@@ -199,15 +215,15 @@ class Matcher:
                 if c != " " and (c.isalnum() or c == "_"):
                     continue
             if entity is not None:
-                if exact and not text.startswith(alias, start):
+                if exact and not text.startswith(alias, start) and plain(text[start:end]) != plain(alias):
                     continue
                 if start < last:
                     tangled = True
                 last = end
                 add((start, end, entity, alias))
                 continue
-            surface = text[start:end]
-            ok = [t for t in self._shared[i] if t.case == "ignore" or t.alias == surface]
+            surface = plain(text[start:end])
+            ok = [t for t in self._shared[i] if t.case == "ignore" or plain(t.alias) == surface]
             if len({t.entity for t in ok}) != 1:
                 continue  # no rule fits, or two entities claim the same words: never guess
             if start < last:

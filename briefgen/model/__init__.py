@@ -9,6 +9,7 @@ from typing import Callable, Protocol
 from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import Mention
+from briefgen.link.matcher import plain
 from briefgen.load.types import ArticleSpec, Content, EntitySpec
 from briefgen.model.locate import locate, normalize
 from briefgen.model.types import Article, Citation, Entity, Fact, Link, Model, Quote, TimelineEntry, quote_order
@@ -36,7 +37,7 @@ def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[
     claims: dict[str, list[tuple[str, object]]] = defaultdict(list)
     for e in entities.values():
         for a in e.spec.aliases:
-            claims[a.text.casefold()].append((e.spec.id, a))
+            claims[plain(a.text).casefold()].append((e.spec.id, a))  # Japan's and Japan’s are one name
     unlinked = set()
     for key, owners in claims.items():
         ids = {i for i, _ in owners}
@@ -44,7 +45,7 @@ def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[
             continue
         exact = defaultdict(set)
         for i, a in owners:
-            exact[a.text].add(i)
+            exact[plain(a.text)].add(i)
         clash = any(len(v) > 1 for v in exact.values()) or any(a.case == "ignore" for _, a in owners)
         if not clash:
             continue
