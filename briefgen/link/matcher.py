@@ -14,6 +14,7 @@ longer one) are resolved run by run.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -57,19 +58,44 @@ def fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-TYPOGRAPHIC = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+_PLAIN_FORMS = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
     "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200a": " ",
-})
+}
+TYPOGRAPHIC = str.maketrans(_PLAIN_FORMS)
 """Typographic apostrophes, quotes, dashes and spaces → their plain forms, one character for one (so offsets
 stay): ``Japan’s`` is found by the alias ``Japan's`` and the other way round, as quote checking reads them."""
+_TYPOGRAPHIC_RE = re.compile("[" + re.escape("".join(_PLAIN_FORMS)) + "]")
 
 
 def plain(text: str) -> str:
-    """``text`` with :data:`TYPOGRAPHIC` characters plain (the text itself when it is ASCII: the usual case)."""
-    return text if text.isascii() else text.translate(TYPOGRAPHIC)
+    """``text`` with :data:`TYPOGRAPHIC` characters plain; the text itself when it has none (the usual case:
+    looked for in C, as translating costs a lookup in Python per character)."""
+    if text.isascii() or _TYPOGRAPHIC_RE.search(text) is None:
+        return text
+    return text.translate(TYPOGRAPHIC)
+
+
+def _ascii_plain(exc: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: each character outside ASCII as its plain form, else ``?`` (as ``replace``).
+    Called only for the runs of such characters, so ASCII text is encoded at C speed."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    run = exc.object[exc.start:exc.end]
+    out = _RUNS.get(run)
+    if out is None:
+        out = "".join(_PLAIN_FORMS.get(c, "?") for c in run)
+        if len(_RUNS) < 4096:  # runs are mostly one mark (a quote, a dash): a few dozen distinct ones
+            _RUNS[run] = out
+    return out, exc.end
+
+
+_RUNS: dict[str, str] = {}
+
+
+codecs.register_error("briefgen-ascii-plain", _ascii_plain)
 
 
 def _is_word(ch: str) -> bool:
@@ -174,8 +200,7 @@ class Matcher:
             # in ASCII, bytes.lower() is fold(); the one character outside ASCII that folds into it is the
             # Kelvin sign (K, to k). Encoded text by text: a text in ASCII (most paragraphs) is copied as it is
             sep = self.separator.encode("ascii", "replace")
-            low = sep.join([t.encode("ascii", "replace") if t.isascii() else t.translate(TYPOGRAPHIC).encode("ascii", "replace")
-                            for t in texts]).lower()
+            low = sep.join([t.encode("ascii", "briefgen-ascii-plain") for t in texts]).lower()
             return self._automaton.find_matches_as_indexes(low, overlapping=True)
         return self._raw(self.separator.join([fold(plain(t)) for t in texts]))
 
