@@ -9,7 +9,7 @@ from typing import Callable, Protocol
 from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import Mention
-from briefgen.link.matcher import plain
+from briefgen.link.matcher import AliasTarget, Matcher, plain
 from briefgen.load.types import ArticleSpec, Content, EntitySpec
 from briefgen.model.locate import locate, normalize
 from briefgen.model.types import Article, Citation, Entity, Fact, Link, Model, Quote, TimelineEntry, quote_order
@@ -58,6 +58,46 @@ def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[
                             "remove it from one entity, or mark it '{text: ..., ambiguous: true}' on both (it is then not linked)")
         unlinked.update(a.text for _, a in owners)
     return frozenset(unlinked)
+
+
+MAX_AMBIGUOUS_PLACES = 5
+"""Places listed in one ``alias-ambiguous`` warning; the rest are counted."""
+
+
+def warn_ambiguous(entities: dict[str, Entity], articles: dict[str, Article], diags: Diagnostics) -> None:
+    """One ``alias-ambiguous`` warning per alias marked ``ambiguous: true`` that occurs in the articles' text (where
+    a longer alias does not cover it), at the alias, naming its entities and the places it is left unlinked."""
+    owners: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    for e in entities.values():
+        for a in e.spec.aliases:
+            if a.ambiguous:
+                owners[plain(a.text).casefold()].append((e.spec.id, a))
+    if not owners or not articles:
+        return
+    # every alias, so that a longer one wins as it does when linking; an ambiguous alias stands for its text
+    targets = [AliasTarget(f"\0{plain(a.text).casefold()}" if a.ambiguous else e.spec.id, a.text, a.case)
+               for e in entities.values() for a in e.spec.aliases]
+    matcher = Matcher(targets)
+    places: dict[str, list[str]] = defaultdict(list)
+    for art in articles.values():
+        texts = [p.text for p in art.paragraphs]
+        for k, start, _end, entity, _alias in matcher.spans_many(texts):
+            if entity.startswith("\0"):
+                p = art.paragraphs[k]
+                place = f"{p.span} (\u00b6{p.number} of '{art.slug}')"
+                if place not in places[entity[1:]][-1:]:
+                    places[entity[1:]].append(place)
+    for key, where in places.items():
+        ids = sorted({i for i, _ in owners[key]})
+        first = min((a for _, a in owners[key]), key=lambda a: (a.span.path, a.span.line, a.span.col))
+        shown = ", ".join(where[:MAX_AMBIGUOUS_PLACES])
+        more = f" and {len(where) - MAX_AMBIGUOUS_PLACES} more" if len(where) > MAX_AMBIGUOUS_PLACES else ""
+        others = ", ".join(f"'{i}'" for i in ids)
+        diags.warning(first.span, "alias-ambiguous",
+                      f"alias '{first.text}' ({others}) is marked ambiguous, so it is not linked where it occurs: "
+                      f"{shown}{more}",
+                      "these mentions link to no entity; where a fuller name is used, add it as an alias of the "
+                      "entity meant")
 
 
 class ModelMemo(Protocol):
@@ -124,6 +164,7 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
         else:
             articles[spec.slug] = make_article(spec, cleaned[spec.slug], mentions.get(spec.slug, ()), diags)
     articles = dict(sorted(articles.items(), key=lambda kv: (kv[1].date or "9999", kv[0])))
+    warn_ambiguous(entities, articles, diags)
     slugs = list(articles)
     normalized: dict[str, list[str]] = {}  # per article, computed once: many facts and quotes cite the same one
 
