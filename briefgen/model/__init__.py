@@ -11,7 +11,7 @@ from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import Mention
 from briefgen.link.matcher import AliasTarget, Matcher, plain
 from briefgen.load.types import ArticleSpec, Content, EntitySpec
-from briefgen.model.locate import locate, normalize
+from briefgen.model.locate import closest_passage, locate, normalize
 from briefgen.model.types import Article, Citation, Entity, Fact, Link, Model, Quote, TimelineEntry, quote_order
 
 
@@ -184,8 +184,10 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
             number = locate(art.paragraphs, words, normal)
         if number is None:
             removed = any(normalize(words.strip('"\u201c\u201d')) in normalize(r.text) for r in art.removed)
+            close = None if removed else closest_passage(art.paragraphs, words, normalized.get(source))
             hint = ("these words are in a part cleaning removed; keep that paragraph with 'cleaning: {keep: [...]}'"
-                    if removed else "copy the words exactly from the article text (typographic quotes, dashes, spaces and a final punctuation mark may differ)")
+                    if removed else f"{close.hint()}; copy the words exactly from the article text" if close else
+                    "copy the words exactly from the article text (typographic quotes, dashes, spaces and a final punctuation mark may differ)")
             diags.error(span, "quote-not-found", f"{what} not found in article '{source}': \u201c{_short(words)}\u201d", hint)
             return None
         return Citation(source, number, words)
