@@ -143,6 +143,8 @@ class Matcher:
             else:
                 self._payload.append((None, None, False, ws, we))
                 self._shared[i] = tuple(ts)
+        # keys whose exact aliases may also match in capitals in a dateline (see :meth:`_capitals`)
+        self._caps = frozenset(i for i, ts in enumerate(table.values()) if any(_caps_alias(t) for t in ts))
         self._empty = not table
         self.separator = _separator(keys)
         """What :meth:`scan` joins the texts with."""
@@ -240,7 +242,8 @@ class Matcher:
                 if c != " " and (c.isalnum() or c == "_"):
                     continue
             if entity is not None:
-                if exact and not text.startswith(alias, start) and plain(text[start:end]) != plain(alias):
+                if exact and not text.startswith(alias, start) and plain(text[start:end]) != plain(alias) \
+                        and not (i in self._caps and self._capitals(text, start, end)):
                     continue
                 if start < last:
                     tangled = True
@@ -248,7 +251,8 @@ class Matcher:
                 add((start, end, entity, alias))
                 continue
             surface = plain(text[start:end])
-            ok = [t for t in self._shared[i] if t.case == "ignore" or plain(t.alias) == surface]
+            ok = [t for t in self._shared[i] if t.case == "ignore" or plain(t.alias) == surface
+                  or (_caps_alias(t) and self._capitals(text, start, end))]
             if len({t.entity for t in ok}) != 1:
                 continue  # no rule fits, or two entities claim the same words: never guess
             if start < last:
@@ -259,6 +263,24 @@ class Matcher:
             candidates.sort()
             return _resolve(candidates)
         return candidates
+
+
+    def _capitals(self, text: str, start: int, end: int) -> bool:
+        """Whether the hit ``text[start:end]`` is in capitals at the head of its text (no small letter before it
+        since the separator or the start): a dateline (``TOKYO (Reuters) -``, ``ITURUP / TOKYO, August 2``) or a
+        heading set in capitals. Only there does a capitalised one-word alias match its capitals."""
+        surface = text[start:end]
+        if not surface.isupper():
+            return False
+        head = text.rfind(self.separator, 0, start) + 1
+        return not any(c.islower() for c in text[head:start])
+
+
+def _caps_alias(t: AliasTarget) -> bool:
+    """An ``exact`` alias of one word written with a capital then small letters (``Tokyo``, ``Lavrov``), whose
+    capitals (``TOKYO``) are the same name in a dateline."""
+    a = t.alias
+    return t.case == "exact" and len(a) > 1 and a[0].isupper() and a[1:].islower() and all(_is_word(c) for c in a)
 
 
 def _resolve(candidates: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
