@@ -18,7 +18,7 @@ from dataclasses import replace
 from briefgen.clean.dedup import mark_duplicates
 from briefgen.clean.overrides import apply_keep, apply_remove, warn_unmatched
 from briefgen.clean.rules import REGION_CONTINUES, Rule, classify, is_story_like
-from briefgen.clean.types import CleanedText, CleaningOverrides, DetectedMeta, Removal
+from briefgen.clean.types import CaptureMeta, CleanedText, CleaningOverrides, DetectedMeta, Removal
 from briefgen.clean.units import Unit, finish, fold, norm_prefix, norm_words
 from briefgen.diagnostics import Diagnostics, Span
 
@@ -222,6 +222,37 @@ def _metadata(tree) -> DetectedMeta:
     )
 
 
+PAGE_META = {"description": "description", "og:description": "description", "twitter:description": "description",
+             "keywords": "keywords", "news_keywords": "keywords", "article:tag": "tags", "article:section": "section",
+             "article:modified_time": "updated", "og:updated_time": "updated", "dateModified": "updated"}
+"""Meta tags (``name`` or ``property``) kept as the capture's metadata, under the key shown: they mean no article
+field (title, author, date, site name and URL are read by the metadata extraction)."""
+MAX_PAGE_META_CHARS = 500
+"""A longer meta value is cut (a description is a sentence or two)."""
+
+
+def _page_meta(tree, path: str) -> tuple[CaptureMeta, ...]:
+    """The page's :data:`PAGE_META` tags in page order, values of one key joined with commas."""
+    values: dict[str, list[str]] = {}
+    lines: dict[str, int] = {}
+    for el in tree.iter("meta"):
+        key = PAGE_META.get((el.get("name") or el.get("property") or el.get("itemprop") or "").strip())
+        value = fold(el.get("content") or "")
+        if key is None or not value or value in values.get(key, ()):
+            continue
+        if key != "tags" and key in values:
+            continue  # the first of og:/twitter:/plain wins
+        values.setdefault(key, []).append(value)
+        lines.setdefault(key, el.sourceline or 1)
+    out = []
+    for key, vs in values.items():
+        text = ", ".join(vs)
+        if len(text) > MAX_PAGE_META_CHARS:
+            text = text[: MAX_PAGE_META_CHARS - 1].rstrip() + "…"
+        out.append(CaptureMeta(key, text, Span(path, lines[key], 1)))
+    return tuple(out)
+
+
 def _extract(tree) -> list[tuple[str, str]]:
     """Paragraphs of the article: precision mode, or balanced mode when precision caught only a fragment."""
     import trafilatura
@@ -259,6 +290,7 @@ def clean_html(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
         blocks = _page_blocks(tree)
         paragraphs = _extract(tree)
         detected = _metadata(tree)
+        page_meta = _page_meta(tree, path)
     except Exception as exc:  # untrusted input: any parser failure becomes a located error
         return _unreadable(path, diags, f"extraction failed ({type(exc).__name__})")
     if not paragraphs:
@@ -278,7 +310,7 @@ def clean_html(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
                     max_copies=HTML_DUPLICATE_MAX_COPIES)
     warn_unmatched("keep", keep_unmatched, units, path, diags)
     warn_unmatched("remove", remove_unmatched, units, path, diags)
-    cleaned = finish(units, path, detected, chrome)
+    cleaned = replace(finish(units, path, detected, chrome), page_meta=page_meta)
     kept_roles = [roles.get(id(u), "body") for u in units if u.kept]
     if all(r == "body" for r in kept_roles):
         return cleaned

@@ -68,6 +68,19 @@ class CleaningOverrides:
 
 
 @dataclass(frozen=True)
+class CaptureMeta:
+    """A value of the capture's own metadata that means no article field: front matter ``description``, ``tags``…
+    of a Markdown capture, or meta tags of an HTML page. Shown as it is on the article page."""
+
+    key: str
+    """The key as written (front matter) or the meta tag's name."""
+    value: str
+    """The value as one line of text (a list joined with commas)."""
+    span: Span
+    """Where the value is written."""
+
+
+@dataclass(frozen=True)
 class CleanedText:
     """The result of cleaning one capture."""
 
@@ -77,3 +90,5 @@ class CleanedText:
     """Everything left out, in capture order."""
     detected: DetectedMeta
     """Metadata found in the capture."""
+    page_meta: tuple[CaptureMeta, ...] = ()
+    """The page's meta tags that mean no article field (HTML: description, keywords, section…)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
-from briefgen.clean.types import CleaningOverrides
+from briefgen.clean.types import CaptureMeta, CleaningOverrides
 from briefgen.diagnostics import Span
 
 FIELD_TYPES = ("text", "markdown", "number", "date", "dates", "ref", "refs", "roles", "names", "coordinates", "url")
@@ -257,18 +257,6 @@ class EntitySpec:
 
 
 ArticleFormat = Literal["txt", "html", "md"]
-
-
-@dataclass(frozen=True)
-class CaptureMeta:
-    """A value of a capture's own front matter that means no article field (``description``, ``tags``…)."""
-
-    key: str
-    """The key as written."""
-    value: str
-    """The value as one line of text (a list joined with commas)."""
-    span: Span
-    """Where the value is written."""
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def make_article(spec: ArticleSpec, ct: CleanedText, mentions: tuple[Mention, ..
         notes=spec.notes, notes_span=spec.notes_span, fmt=spec.fmt, path=spec.path,
         paragraphs=ct.paragraphs, removed=ct.removed, detected=det, mentions=mentions,
         meta_spans=MappingProxyType({k: s for k, (_, s) in spec.meta.items()}), span=spec.span,
-        capture_meta=spec.capture_meta,
+        capture_meta=spec.capture_meta + ct.page_meta,
     )
     if not ct.paragraphs and spec.text.strip():
         diags.warning(spec.span, "article-no-text", f"cleaning left no story text in '{spec.slug}'",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from briefgen.clean.types import DetectedMeta, Paragraph, Removal
+from briefgen.clean.types import CaptureMeta, DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Span
 from briefgen.link import Mention
-from briefgen.load.types import BriefingConfig, CaptureMeta, EntitySpec, FactSpec, KindDef, QuoteSpec
+from briefgen.load.types import BriefingConfig, EntitySpec, FactSpec, KindDef, QuoteSpec
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ class Article:
     span: Span
     """The capture file."""
     capture_meta: tuple[CaptureMeta, ...] = ()
-    """The capture's own metadata that means no article field (front matter ``description``, ``tags``…)."""
+    """The capture's own metadata that means no article field (front matter or meta tags: ``description``,
+    ``tags``…)."""
 
 
 @dataclass(frozen=True)
