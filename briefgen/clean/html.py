@@ -335,14 +335,20 @@ MAX_STANDFIRST_BLOCKS = 8
 """How far above the story's first paragraph (in page blocks) a standfirst is looked for without a headline."""
 
 
+_WHOLE_WORD_ONLY = frozenset({"lead", "strap", "deck", "intro"})
+"""Name words that count only as a whole class word: as part of one they mean other things (``lead-image``,
+``intro-video``)."""
+
+
 def _names(el) -> set[str]:
-    """The words of an element's class, id and itemprop, lower case, each also split at dashes."""
+    """The words of an element's class, id and itemprop, lower case, each also split at dashes (except the parts in
+    :data:`_WHOLE_WORD_ONLY`)."""
     out: set[str] = set()
     for attr in ("class", "id", "itemprop"):
         for word in _WORD_SPLIT.split((el.get(attr) or "").lower()):
             if word:
                 out.add(word)
-                out.update(w for w in word.split("-") if w)
+                out.update(w for w in word.split("-") if w and w not in _WHOLE_WORD_ONLY)
     return out
 
 
@@ -396,7 +402,7 @@ def _story_extras(units: list[Unit], blocks: list[_Block], article: tuple[int, i
         if words >= CAPTION_MIN_WORDS and _role_of(b.el, _CAPTION_TOKENS, frozenset({"figcaption"})) \
                 and not _is_link(b.el):
             role = "caption"
-        elif j < first and words >= STANDFIRST_MIN_WORDS and b.el.tag not in ("h1",) \
+        elif j < first and words >= STANDFIRST_MIN_WORDS and b.el.tag != "h1" \
                 and _role_of(b.el, _STANDFIRST_TOKENS, frozenset(), depth=2):
             role = "standfirst"
         if role is None:
