@@ -326,6 +326,10 @@ _STANDFIRST_TOKENS = frozenset({"standfirst", "dek", "deck", "subtitle", "subhea
                                 "teaser", "abstract", "kicker-summary", "article-summary", "article-lead",
                                 "article-intro", "article-dek", "article-standfirst"})
 """Class, id and itemprop words that name a standfirst (dek, summary, lead…) in the markup of news sites."""
+_STANDFIRST_ONLY = frozenset({"standfirst", "dek", "deck", "strapline", "subtitle", "subheadline", "sub-headline",
+                              "subhead", "article-dek", "article-standfirst"})
+"""The names that mean nothing but a standfirst: only these make a paragraph extraction kept first a standfirst
+(sites also name the story's opening paragraph ``intro``, ``lede`` or ``summary``)."""
 _WORD_SPLIT = re.compile(r"[\s_]+")
 STANDFIRST_MIN_WORDS = 6
 """A standfirst is a sentence or two; shorter text under the headline is a label, a date or a byline."""
@@ -392,18 +396,30 @@ def _story_extras(units: list[Unit], blocks: list[_Block], article: tuple[int, i
                  or blocks[j].el is not None and blocks[j].el.tag == "h1"), None)
     top = head + 1 if head is not None else max(0, first - MAX_STANDFIRST_BLOCKS)
     extracted = {norm_words(u.text) for u in units}
+
+    def standfirst_like(j: int, depth: int = 2) -> bool:
+        b = blocks[j]
+        return (b.el is not None and b.el.tag != "h1" and len(b.key.split()) >= STANDFIRST_MIN_WORDS
+                and _role_of(b.el, _STANDFIRST_TOKENS, frozenset(), depth=depth))
+
+    # where the story starts. Extraction may have kept the standfirst as the first paragraph: it is one when the
+    # element itself is named so and the paragraph after it is not (else the name is on a box around the story)
+    located = sorted(j for j in (where.get(id(u)) for u in units) if j is not None and j >= top
+                     and blocks[j].key != title_key)
+    story = first
+    if len(located) >= 2 and standfirst_like(located[0], depth=0) and not standfirst_like(located[1]) \
+            and _names(blocks[located[0]].el) & _STANDFIRST_ONLY:
+        story = located[1]
     added: list[tuple[int, Unit]] = []
     for j in range(top, last + 1):
         b = blocks[j]
         if b.el is None:
             continue
-        words = len(b.key.split())
         role = None
-        if words >= CAPTION_MIN_WORDS and _role_of(b.el, _CAPTION_TOKENS, frozenset({"figcaption"})) \
+        if len(b.key.split()) >= CAPTION_MIN_WORDS and _role_of(b.el, _CAPTION_TOKENS, frozenset({"figcaption"})) \
                 and not _is_link(b.el):
             role = "caption"
-        elif j < first and words >= STANDFIRST_MIN_WORDS and b.el.tag != "h1" \
-                and _role_of(b.el, _STANDFIRST_TOKENS, frozenset(), depth=2):
+        elif j < story and standfirst_like(j):
             role = "standfirst"
         if role is None:
             continue
