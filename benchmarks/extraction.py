@@ -114,7 +114,7 @@ def extract_ours(html: str) -> str:
     from briefgen.diagnostics import Diagnostics
 
     result = clean_capture(html, "html", "page.html", CleaningOverrides(), Diagnostics())
-    return "\n".join(p.text for p in result.paragraphs)
+    return "\n".join(p.text for p in result.paragraphs if p.role not in ("caption", "standfirst"))  # the references leave them out
 
 
 def extract_text_ours(text: str) -> str:

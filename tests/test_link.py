@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.link.matcher import AliasTarget, Matcher, fold, sentence_bounds
-from briefgen.slug import is_valid_id, slugify, unique_slugs
+from briefgen.link.matcher import AliasTarget, Matcher, fold, plain, sentence_bounds
+from briefgen.slug import RESERVED_ARTICLE_SLUGS, capture_slug, is_valid_id, slugify, unique_slugs
 
 CASES = yaml.safe_load((Path(__file__).parent / "golden" / "link" / "cases.yml").read_text(encoding="utf-8"))
 
@@ -43,7 +43,7 @@ def test_matcher_never_overlaps_and_respects_boundaries(aliases: list[str], text
         assert a.end <= b.start
     for h in hits:
         assert 0 <= h.start < h.end <= len(text)
-        assert fold(text[h.start:h.end]) == fold(h.alias)
+        assert fold(plain(text[h.start:h.end])) == fold(plain(h.alias))
 
 
 @given(st.text())
@@ -61,3 +61,22 @@ def test_unique_slugs_are_unique(names: list[str]) -> None:
     assert len(set(slugs)) == len(slugs)
     assert "index" not in slugs
     assert all(is_valid_id(s) for s in slugs)
+
+
+@given(st.text(min_size=1))
+@settings(max_examples=300)
+def test_capture_slug_of_any_file_name_is_a_valid_article_slug(stem: str) -> None:
+    slug = capture_slug(stem)
+    assert is_valid_id(slug) and slug not in RESERVED_ARTICLE_SLUGS
+
+
+@pytest.mark.parametrize("stem, slug", [
+    ("2019-12-20 AFP: Lavrov & Motegi meet", "2019-12-20-afp-lavrov-motegi-meet"),
+    ("Straße in Zürich", "strasse-in-zurich"),
+    ("Лавров и Мотэги", "lavrov-i-motegi"),
+    ("Νέα Ελλάδα", "nea-ellada"),
+    ("index", "index-article"),
+    ("東京", "article-6771-4eac"),
+])
+def test_capture_slug_examples(stem: str, slug: str) -> None:
+    assert capture_slug(stem) == slug

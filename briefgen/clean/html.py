@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from briefgen.clean.dedup import mark_duplicates
 from briefgen.clean.overrides import apply_keep, apply_remove, warn_unmatched
 from briefgen.clean.rules import REGION_CONTINUES, Rule, classify, is_story_like
-from briefgen.clean.types import CleanedText, CleaningOverrides, DetectedMeta, Removal
-from briefgen.clean.units import Unit, finish, fold, norm_words
+from briefgen.clean.types import CaptureMeta, CleanedText, CleaningOverrides, DetectedMeta, Removal
+from briefgen.clean.units import Unit, finish, fold, norm_prefix, norm_words
 from briefgen.diagnostics import Diagnostics, Span
 
 MAX_HTML_BYTES = 20 * 1024 * 1024
 """Larger HTML captures are not parsed (``capture-unreadable``)."""
-CHROME_TEXT_LIMIT = 300
-"""Characters of a page-chrome run shown in its removal (the reason gives the full size)."""
 MAX_CHROME_REMOVALS = 40
 """More runs of page chrome than this are summed up in one last removal."""
 HTML_DUPLICATE_MIN_WORDS = 20
@@ -57,12 +56,13 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 
 class _Block:
-    __slots__ = ("key", "line", "parts")
+    __slots__ = ("el", "key", "line", "parts")
 
-    def __init__(self, line: int) -> None:
+    def __init__(self, line: int, el=None) -> None:
         self.line = line
         self.parts: list[str] = []
         self.key = ""
+        self.el = el
 
 
 def _page_blocks(tree) -> list[_Block]:
@@ -83,7 +83,7 @@ def _page_blocks(tree) -> list[_Block]:
                 skip_depth += 1
                 continue
             if tag in _BLOCKS or not stack:
-                stack.append(_Block(el.sourceline or 1))
+                stack.append(_Block(el.sourceline or 1, el))
                 owners.append(el)
                 blocks.append(stack[-1])
             if el.text and tag:
@@ -113,11 +113,12 @@ def _element_text(el) -> str:
     return fold("".join(el.itertext()))
 
 
-def _body_paragraphs(body) -> list[str]:
-    """Paragraphs of trafilatura's XML body: p / head / item / code, table rows as ``cell | cell``."""
+def _body_paragraphs(body) -> list[tuple[str, str]]:
+    """Paragraphs of trafilatura's XML body with their role: p / head / item / code, table rows as
+    ``cell | cell``; a ``head`` is a heading, everything else body text."""
     for lb in body.iter("lb"):
         lb.tail = " " + (lb.tail or "")
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
 
     def walk(el) -> None:
         tag = el.tag
@@ -125,28 +126,29 @@ def _body_paragraphs(body) -> list[str]:
             cells = [_element_text(c) for c in el]
             text = " | ".join(c for c in cells if c)
             if text:
-                out.append(text)
+                out.append((text, "body"))
             return
         if tag in _CONTAINERS or tag == "table":
             own = fold(el.text or "")
             if own:
-                out.append(own)
+                out.append((own, "body"))
             for child in el:
                 walk(child)
                 tail = fold(child.tail or "")
                 if tail:
-                    out.append(tail)
+                    out.append((tail, "body"))
             return
         text = _element_text(el)
         if text:
-            out.append(text)
+            out.append((text, "heading" if tag == "head" else "body"))
 
     walk(body)
     return out
 
 
-def _locate(units: list[Unit], blocks: list[_Block]) -> tuple[int, int]:
-    """Give each paragraph the source line of the first page block containing its first words (moving pointer).
+def _locate(units: list[Unit], blocks: list[_Block], where: dict[int, int]) -> tuple[int, int]:
+    """Give each paragraph the source line of the first page block containing its first words (moving pointer);
+    ``where`` gets the block index of each paragraph found (by ``id`` of the unit).
 
     Returns the range of block indices the article was found in (``(0, -1)`` when nothing was found).
     """
@@ -161,6 +163,7 @@ def _locate(units: list[Unit], blocks: list[_Block]) -> tuple[int, int]:
         if found is None:
             continue
         u.line = blocks[found].line
+        where[id(u)] = found
         pos = found
         first, last = min(first, found), max(last, found)
     return (first, last) if last >= 0 else (0, -1)
@@ -191,9 +194,8 @@ def _chrome(blocks: list[_Block], units: list[Unit], article: tuple[int, int], p
     if len(runs) > MAX_CHROME_REMOVALS:
         runs[MAX_CHROME_REMOVALS - 1:] = [[b for run in runs[MAX_CHROME_REMOVALS - 1:] for b in run]]
     for run in runs:
-        text = " ".join(b.parts[0] for b in run)
-        shown = text if len(text) <= CHROME_TEXT_LIMIT else text[: CHROME_TEXT_LIMIT - 1].rstrip() + "…"
-        removals.append(Removal(shown, Span(path, run[0].line, 1),
+        text = " ".join(b.parts[0] for b in run)  # whole: the article page shows it collapsed
+        removals.append(Removal(text, Span(path, run[0].line, 1),
                                 f"page chrome, not article text ({len(text)} characters)", "boilerplate"))
     return removals
 
@@ -221,17 +223,48 @@ def _metadata(tree) -> DetectedMeta:
     )
 
 
-def _extract(tree) -> list[str]:
+PAGE_META = {"description": "description", "og:description": "description", "twitter:description": "description",
+             "keywords": "keywords", "news_keywords": "keywords", "article:tag": "tags", "article:section": "section",
+             "article:modified_time": "updated", "og:updated_time": "updated", "dateModified": "updated"}
+"""Meta tags (``name`` or ``property``) kept as the capture's metadata, under the key shown: they mean no article
+field (title, author, date, site name and URL are read by the metadata extraction)."""
+MAX_PAGE_META_CHARS = 500
+"""A longer meta value is cut (a description is a sentence or two)."""
+
+
+def _page_meta(tree, path: str) -> tuple[CaptureMeta, ...]:
+    """The page's :data:`PAGE_META` tags in page order, values of one key joined with commas."""
+    values: dict[str, list[str]] = {}
+    lines: dict[str, int] = {}
+    for el in tree.iter("meta"):
+        key = PAGE_META.get((el.get("name") or el.get("property") or el.get("itemprop") or "").strip())
+        value = fold(el.get("content") or "")
+        if key is None or not value or value in values.get(key, ()):
+            continue
+        if key != "tags" and key in values:
+            continue  # the first of og:/twitter:/plain wins
+        values.setdefault(key, []).append(value)
+        lines.setdefault(key, el.sourceline or 1)
+    out = []
+    for key, vs in values.items():
+        text = ", ".join(vs)
+        if len(text) > MAX_PAGE_META_CHARS:
+            text = text[: MAX_PAGE_META_CHARS - 1].rstrip() + "…"
+        out.append(CaptureMeta(key, text, Span(path, lines[key], 1)))
+    return tuple(out)
+
+
+def _extract(tree) -> list[tuple[str, str]]:
     """Paragraphs of the article: precision mode, or balanced mode when precision caught only a fragment."""
     import trafilatura
 
     doc: Any = trafilatura.bare_extraction(tree, **EXTRACT_OPTIONS)  # a Document (not as_dict)
     paragraphs = _body_paragraphs(doc.body) if doc is not None and doc.body is not None else []
-    size = sum(map(len, paragraphs))
+    size = sum(len(t) for t, _ in paragraphs)
     if size < SHORT_EXTRACTION:
         doc = trafilatura.bare_extraction(tree, **{**EXTRACT_OPTIONS, "favor_precision": False})
         other = _body_paragraphs(doc.body) if doc is not None and doc.body is not None else []
-        if sum(map(len, other)) >= 4 * max(size, 1):
+        if sum(len(t) for t, _ in other) >= 4 * max(size, 1):
             paragraphs = other
     return paragraphs
 
@@ -257,28 +290,199 @@ def clean_html(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
         blocks = _page_blocks(tree)
         paragraphs = _extract(tree)
         detected = _metadata(tree)
+        page_meta = _page_meta(tree, path)
     except Exception as exc:  # untrusted input: any parser failure becomes a located error
         return _unreadable(path, diags, f"extraction failed ({type(exc).__name__})")
     if not paragraphs:
         return _unreadable(path, diags, "trafilatura found no article text in the page")
 
-    units = [Unit(t, 1, 1) for t in paragraphs]
-    article = _locate(units, blocks)
-    chrome = _chrome(blocks, units, article, path)
+    units = [Unit(t, 1, 1) for t, _ in paragraphs]
+    roles = {id(u): role for u, (_, role) in zip(units, paragraphs) if role != "body"}
+    where: dict[int, int] = {}
+    article = _locate(units, blocks, where)
+    units = _story_extras(units, blocks, article, where, roles, detected.title)
     keep_unmatched = apply_keep(units, overrides)
-    _apply_rules(units, detected.title)
+    keep_unmatched = _restore_kept_blocks(units, blocks, where, keep_unmatched)
+    chrome = _chrome(blocks, units, article, path)
+    _apply_rules(units, detected.title, roles)
     remove_unmatched = apply_remove(units, overrides)
     mark_duplicates(units, min_words=HTML_DUPLICATE_MIN_WORDS, near_min_words=HTML_DUPLICATE_MIN_WORDS,
                     max_copies=HTML_DUPLICATE_MAX_COPIES)
     warn_unmatched("keep", keep_unmatched, units, path, diags)
     warn_unmatched("remove", remove_unmatched, units, path, diags)
-    return finish(units, path, detected, chrome)
+    cleaned = replace(finish(units, path, detected, chrome), page_meta=page_meta)
+    kept_roles = [roles.get(id(u), "body") for u in units if u.kept]
+    if all(r == "body" for r in kept_roles):
+        return cleaned
+    return replace(cleaned, paragraphs=tuple(p if r == "body" else replace(p, role=r)
+                                             for p, r in zip(cleaned.paragraphs, kept_roles)))
 
 
-def _apply_rules(units: list[Unit], title: str | None) -> None:
+_SKIP_ANCESTORS = frozenset({"nav", "aside", "footer", "form", "menu"})
+_CAPTION_TOKENS = frozenset({"caption", "figcaption", "photo-caption", "image-caption", "img-caption",
+                             "wp-caption-text", "media-caption", "caption-text"})
+_STANDFIRST_TOKENS = frozenset({"standfirst", "dek", "deck", "subtitle", "subheadline", "sub-headline", "subhead",
+                                "strapline", "strap", "summary", "intro", "lead", "lede", "excerpt", "description",
+                                "teaser", "abstract", "kicker-summary", "article-summary", "article-lead",
+                                "article-intro", "article-dek", "article-standfirst"})
+"""Class, id and itemprop words that name a standfirst (dek, summary, lead…) in the markup of news sites."""
+_STANDFIRST_ONLY = frozenset({"standfirst", "dek", "deck", "strapline", "subtitle", "subheadline", "sub-headline",
+                              "subhead", "article-dek", "article-standfirst"})
+"""The names that mean nothing but a standfirst: only these make a paragraph extraction kept first a standfirst
+(sites also name the story's opening paragraph ``intro``, ``lede`` or ``summary``)."""
+_WORD_SPLIT = re.compile(r"[\s_]+")
+STANDFIRST_MIN_WORDS = 6
+"""A standfirst is a sentence or two; shorter text under the headline is a label, a date or a byline."""
+CAPTION_MIN_WORDS = 3
+"""Shorter captions are credits ("Photo: AFP"), not story text."""
+MAX_STANDFIRST_BLOCKS = 8
+"""How far above the story's first paragraph (in page blocks) a standfirst is looked for without a headline."""
+
+
+_WHOLE_WORD_ONLY = frozenset({"lead", "strap", "deck", "intro"})
+"""Name words that count only as a whole class word: as part of one they mean other things (``lead-image``,
+``intro-video``)."""
+
+
+def _names(el) -> set[str]:
+    """The words of an element's class, id and itemprop, lower case, each also split at dashes (except the parts in
+    :data:`_WHOLE_WORD_ONLY`)."""
+    out: set[str] = set()
+    for attr in ("class", "id", "itemprop"):
+        for word in _WORD_SPLIT.split((el.get(attr) or "").lower()):
+            if word:
+                out.add(word)
+                out.update(w for w in word.split("-") if w and w not in _WHOLE_WORD_ONLY)
+    return out
+
+
+def _role_of(el, tokens: frozenset[str], tags: frozenset[str] = frozenset(), depth: int = 3) -> bool:
+    """Whether ``el`` or one of its ``depth`` nearest ancestors is such an element (by tag or name words), and
+    none of its ancestors is navigation, an aside, a footer or a form."""
+    node, n = el, 0
+    hit = False
+    while node is not None and isinstance(node.tag, str):
+        if node.tag in _SKIP_ANCESTORS or (node.get("role") or "") in ("navigation", "complementary", "contentinfo"):
+            return False
+        if n <= depth and not hit and (node.tag in tags or _names(node) & tokens):
+            hit = True
+        node, n = node.getparent(), n + 1
+    return hit
+
+
+def _is_link(el) -> bool:
+    """Whether ``el`` is inside a link or its text is mostly link text: the title of a teaser card for another
+    article, not a caption of this one."""
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        if node.tag == "a":
+            return True
+        node = node.getparent()
+    linked = sum(len(_element_text(a)) for a in el.iter("a"))
+    return linked * 2 > len(_element_text(el))
+
+
+def _story_extras(units: list[Unit], blocks: list[_Block], article: tuple[int, int], where: dict[int, int],
+                  roles: dict[int, str], title: str | None) -> list[Unit]:
+    """The standfirst under the headline and the photo captions of the story, which extraction leaves out as
+    page furniture: added as units in page order with their role (and extracted paragraphs that are such
+    elements given theirs). Only near the story: a standfirst between the headline and the first paragraph,
+    captions from the headline to the last paragraph."""
+    first, last = article
+    if last < 0:
+        return units
+    title_key = norm_words(title) if title else None
+    head = next((j for j in range(first, -1, -1) if (title_key and blocks[j].key == title_key)
+                 or blocks[j].el is not None and blocks[j].el.tag == "h1"), None)
+    top = head + 1 if head is not None else max(0, first - MAX_STANDFIRST_BLOCKS)
+    extracted = {norm_words(u.text) for u in units}
+
+    def standfirst_like(j: int, depth: int = 2) -> bool:
+        b = blocks[j]
+        return (b.el is not None and b.el.tag != "h1" and len(b.key.split()) >= STANDFIRST_MIN_WORDS
+                and _role_of(b.el, _STANDFIRST_TOKENS, frozenset(), depth=depth))
+
+    # where the story starts. Extraction may have kept the standfirst as the first paragraph: it is one when the
+    # element itself is named so and the paragraph after it is not (else the name is on a box around the story)
+    located = sorted(j for j in (where.get(id(u)) for u in units) if j is not None and j >= top
+                     and blocks[j].key != title_key)
+    story = first
+    if len(located) >= 2 and standfirst_like(located[0], depth=0) and not standfirst_like(located[1]) \
+            and _names(blocks[located[0]].el) & _STANDFIRST_ONLY:
+        story = located[1]
+    added: list[tuple[int, Unit]] = []
+    for j in range(top, last + 1):
+        b = blocks[j]
+        if b.el is None:
+            continue
+        role = None
+        if len(b.key.split()) >= CAPTION_MIN_WORDS and _role_of(b.el, _CAPTION_TOKENS, frozenset({"figcaption"})) \
+                and not _is_link(b.el):
+            role = "caption"
+        elif j < story and standfirst_like(j):
+            role = "standfirst"
+        if role is None:
+            continue
+        if b.key in extracted:
+            for u in units:
+                if norm_words(u.text) == b.key:
+                    roles[id(u)] = role
+            continue
+        u = Unit(b.parts[0], b.line, 1)
+        roles[id(u)] = role
+        where[id(u)] = j
+        extracted.add(b.key)
+        added.append((j, u))
+    if not added:
+        return units
+    return _merge_in_page_order(units, added, where)
+
+
+def _merge_in_page_order(units: list[Unit], added: list[tuple[int, Unit]], where: dict[int, int]) -> list[Unit]:
+    """``units`` with each of ``added`` (block index, unit) placed before the first unit found later on the page."""
+    out: list[Unit] = []
+    pending = sorted(added, key=lambda x: x[0])
+    k = 0
+    for u in units:
+        j = where.get(id(u))
+        while j is not None and k < len(pending) and pending[k][0] < j:
+            out.append(pending[k][1])
+            k += 1
+        out.append(u)
+    out.extend(u for _, u in pending[k:])
+    return out
+
+
+def _restore_kept_blocks(units: list[Unit], blocks: list[_Block], where: dict[int, int],
+                         unmatched: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
+    """``cleaning.keep`` entries that match no extracted paragraph may name a block of the page extraction left
+    out (a caption, a standfirst, a box): that block becomes a kept paragraph in page order. Returns the entries
+    still unmatched."""
+    still: list[tuple[str, Span]] = []
+    taken = {norm_words(u.text) for u in units}
+    added: list[tuple[int, Unit]] = []
+    for entry, span in unmatched:
+        prefix = norm_prefix(entry)
+        found = [(j, b) for j, b in enumerate(blocks)
+                 if prefix and b.key not in taken and norm_prefix(b.parts[0][: len(entry) * 4 + 64]).startswith(prefix)]
+        if not found:
+            still.append((entry, span))
+            continue
+        for j, b in found:
+            u = Unit(b.parts[0], b.line, 1)
+            u.forced_keep = True
+            where[id(u)] = j
+            taken.add(b.key)
+            added.append((j, u))
+    if added:
+        units[:] = _merge_in_page_order(units, added, where)
+    return still
+
+
+def _apply_rules(units: list[Unit], title: str | None, roles: dict[int, str]) -> None:
     """The text rule table and promotional regions on extracted paragraphs (no header or label heuristics:
     the page's metadata gives the headline, and headings are marked up as such). A paragraph repeating the
-    page title is the headline."""
+    page title is the headline. ``roles``: the units marked up as captions, standfirsts or headings."""
     region: Rule | None = None
     story_seen = False
     title_key = norm_words(title) if title else None
@@ -287,6 +491,8 @@ def _apply_rules(units: list[Unit], title: str | None) -> None:
             u.remove("metadata", "headline repeated")
             continue
         hit = classify(u.text)
+        if hit is not None and hit[0].category == "caption" and roles.get(id(u)) == "caption":
+            hit = None  # a caption marked up as one is story text, credit and all
         if hit is not None:
             rule, _ = hit
             u.remove(rule.category, rule.reason)

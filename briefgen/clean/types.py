@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from briefgen.diagnostics import Span
+from briefgen.load.types import CaptureMeta as CaptureMeta  # load data, re-exported
 from briefgen.load.types import CleaningOverrides as CleaningOverrides  # load data (annotations), re-exported
 
 
@@ -68,3 +69,5 @@ class CleanedText:
     """Everything left out, in capture order."""
     detected: DetectedMeta
     """Metadata found in the capture."""
+    page_meta: tuple[CaptureMeta, ...] = ()
+    """The page's meta tags that mean no article field (HTML: description, keywords, section…)."""

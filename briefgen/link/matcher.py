@@ -14,6 +14,7 @@ longer one) are resolved run by run.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -58,6 +59,46 @@ def fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+_PLAIN_FORMS = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200a": " ",
+}
+TYPOGRAPHIC = str.maketrans(_PLAIN_FORMS)
+"""Typographic apostrophes, quotes, dashes and spaces → their plain forms, one character for one (so offsets
+stay): ``Japan’s`` is found by the alias ``Japan's`` and the other way round, as quote checking reads them."""
+_TYPOGRAPHIC_RE = re.compile("[" + re.escape("".join(_PLAIN_FORMS)) + "]")
+
+
+def plain(text: str) -> str:
+    """``text`` with :data:`TYPOGRAPHIC` characters plain; the text itself when it has none (the usual case:
+    looked for in C, as translating costs a lookup in Python per character)."""
+    if text.isascii() or _TYPOGRAPHIC_RE.search(text) is None:
+        return text
+    return text.translate(TYPOGRAPHIC)
+
+
+def _ascii_plain(exc: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: each character outside ASCII as its plain form, else ``?`` (as ``replace``).
+    Called only for the runs of such characters, so ASCII text is encoded at C speed."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    run = exc.object[exc.start:exc.end]
+    out = _RUNS.get(run)
+    if out is None:
+        out = "".join(_PLAIN_FORMS.get(c, "?") for c in run)
+        if len(_RUNS) < 4096:  # runs are mostly one mark (a quote, a dash): a few dozen distinct ones
+            _RUNS[run] = out
+    return out, exc.end
+
+
+_RUNS: dict[str, str] = {}
+
+
+codecs.register_error("briefgen-ascii-plain", _ascii_plain)
+
+
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
@@ -84,7 +125,7 @@ class Matcher:
     def __init__(self, targets: list[AliasTarget]):
         table: dict[str, list[AliasTarget]] = {}
         for t in targets:
-            key = fold(t.alias)
+            key = fold(plain(t.alias))
             if key.strip():
                 table.setdefault(key, []).append(t)
         self._keys = keys = list(table)
@@ -103,6 +144,8 @@ class Matcher:
             else:
                 self._payload.append((None, None, False, ws, we))
                 self._shared[i] = tuple(ts)
+        # keys whose exact aliases may also match in capitals in a dateline (see :meth:`_capitals`)
+        self._caps = frozenset(i for i, ts in enumerate(table.values()) if any(_caps_alias(t) for t in ts))
         self._empty = not table
         self.separator = _separator(keys)
         """What :meth:`scan` joins the texts with."""
@@ -160,9 +203,9 @@ class Matcher:
             # in ASCII, bytes.lower() is fold(); the one character outside ASCII that folds into it is the
             # Kelvin sign (K, to k). Encoded text by text: a text in ASCII (most paragraphs) is copied as it is
             sep = self.separator.encode("ascii", "replace")
-            low = sep.join([t.encode("ascii", "replace") for t in texts]).lower()
+            low = sep.join([t.encode("ascii", "briefgen-ascii-plain") for t in texts]).lower()
             return self._automaton.find_matches_as_indexes(low, overlapping=True)
-        return self._raw(self.separator.join(map(fold, texts)))
+        return self._raw(self.separator.join([fold(plain(t)) for t in texts]))
 
     def _raw(self, low: str) -> list[tuple[int, int, int]]:
         """Every occurrence of every key in the folded text ``low``, as (key index, start, end)."""
@@ -200,15 +243,17 @@ class Matcher:
                 if c != " " and (c.isalnum() or c == "_"):
                     continue
             if entity is not None and alias is not None:  # one target: both set
-                if exact and not text.startswith(alias, start):
+                if exact and not text.startswith(alias, start) and plain(text[start:end]) != plain(alias) \
+                        and not (i in self._caps and self._capitals(text, start, end)):
                     continue
                 if start < last:
                     tangled = True
                 last = end
                 add((start, end, entity, alias))
                 continue
-            surface = text[start:end]
-            ok = [t for t in self._shared[i] if t.case == "ignore" or t.alias == surface]
+            surface = plain(text[start:end])
+            ok = [t for t in self._shared[i] if t.case == "ignore" or plain(t.alias) == surface
+                  or (_caps_alias(t) and self._capitals(text, start, end))]
             if len({t.entity for t in ok}) != 1:
                 continue  # no rule fits, or two entities claim the same words: never guess
             if start < last:
@@ -219,6 +264,24 @@ class Matcher:
             candidates.sort()
             return _resolve(candidates)
         return candidates
+
+
+    def _capitals(self, text: str, start: int, end: int) -> bool:
+        """Whether the hit ``text[start:end]`` is in capitals at the head of its text (no small letter before it
+        since the separator or the start): a dateline (``TOKYO (Reuters) -``, ``ITURUP / TOKYO, August 2``) or a
+        heading set in capitals. Only there does a capitalised one-word alias match its capitals."""
+        surface = text[start:end]
+        if not surface.isupper():
+            return False
+        head = text.rfind(self.separator, 0, start) + 1
+        return not any(c.islower() for c in text[head:start])
+
+
+def _caps_alias(t: AliasTarget) -> bool:
+    """An ``exact`` alias of one word written with a capital then small letters (``Tokyo``, ``Lavrov``), whose
+    capitals (``TOKYO``) are the same name in a dateline."""
+    a = t.alias
+    return t.case == "exact" and len(a) > 1 and a[0].isupper() and a[1:].islower() and all(_is_word(c) for c in a)
 
 
 def _resolve(candidates: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:

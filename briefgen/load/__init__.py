@@ -20,10 +20,11 @@ from briefgen.load.files import (
     read_text,
     rel,
 )
+from briefgen.load.capture_meta import read_front_matter
 from briefgen.load.read import Reader
 from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec, FactSpec, QuoteSpec
 from briefgen.load.yamlsafe import parse_yaml
-from briefgen.slug import is_valid_id, slugify
+from briefgen.slug import capture_slug
 
 FRONT_MATTER_RE = re.compile(r"\A---\n(.*?\n)---[ \t]*\n", re.DOTALL)
 
@@ -132,14 +133,13 @@ def _article_files(root: Path, folder: Path, diags: Diagnostics) -> tuple[list[t
     out = []
     for path in captures:
         shown = rel(path, root)
-        slug = path.stem
-        if not is_valid_id(slug):
-            diags.error(Span(shown), "bad-slug", f"capture file name '{path.name}' is not a valid slug",
-                        f"rename it to '{slugify(slug)}{path.suffix.lower()}' (a-z, 0-9 and dashes)")
-            continue
+        slug = capture_slug(path.stem)  # any file name: the slug is derived from it, the name is kept
         if slug in by_slug:
-            diags.error(Span(shown), "duplicate-slug", f"two captures are named '{slug}' ({rel(by_slug[slug], root)} and this one)",
-                        "rename one of them")
+            first = rel(by_slug[slug], root)
+            diags.error(Span(shown), "duplicate-slug",
+                        f"captures {Span(first)} and {Span(shown)} both give the article slug '{slug}'",
+                        "rename one of them (the slug is the file name in lower case, letters transliterated, "
+                        "everything else a dash)")
             continue
         by_slug[slug] = path
         out.append((path, shown, slug, annotations.pop(path.with_suffix("").as_posix(), None)))
@@ -159,6 +159,7 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
         diags.warning(Span(shown), "capture-empty", "capture is empty: the article has no text", "add the article text or remove the file")
     r = Reader(diags)
     meta: dict = {}
+    capture_meta: tuple = ()
     notes = notes_span = None
     body_line = 1
     if fmt == "md":
@@ -166,11 +167,11 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
         if m:
             body_line = m.group(0).count("\n") + 1
             fm = parse_yaml(m.group(1), shown, diags, line_offset=1)
-            fmap = r.mapping(fm, tables.FRONT_MATTER)
-            if fmap:
-                meta.update(_meta(r, fmap))
-                if "notes" in fmap:
-                    notes, notes_span = r.text(fmap["notes"], "notes", multiline=True), fmap["notes"].span
+            # the capture's own front matter: capture tools' keys mapped, the rest kept (warnings, not errors)
+            fm_meta, fm_notes, capture_meta = read_front_matter(fm, diags)
+            meta.update(fm_meta)
+            if fm_notes is not None:
+                notes, notes_span = fm_notes[0], fm_notes[1].span
             text = text[m.end():]
     facts: tuple[FactSpec, ...] = ()
     quotes: tuple[QuoteSpec, ...] = ()
@@ -189,7 +190,8 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
             quotes = tuple(q for n in r.seq(amap.get("quotes"), "quotes", single_ok=False)
                            if (q := read_quote(r, n, speaker=None, source=slug)))
     spec = ArticleSpec(slug=slug, path=shown, fmt=fmt, text=text, body_line=body_line, meta=meta,
-                       notes=notes, notes_span=notes_span, facts=facts, quotes=quotes, span=Span(shown))
+                       notes=notes, notes_span=notes_span, facts=facts, quotes=quotes, span=Span(shown),
+                       capture_meta=capture_meta)
     if overrides is not None:
         spec = ArticleSpec(**{**spec.__dict__, "overrides": overrides})
     return spec

@@ -109,4 +109,3 @@ ARTICLE = KeyTable("article annotation", (
     Key("quotes", {"type": "array", "items": QUOTE.json_schema()}, doc="quotes found in this article"),
 ))
 
-FRONT_MATTER = KeyTable("front matter", tuple(k for k in ARTICLE.keys if k.name in ARTICLE_META_KEYS + ("notes",)))

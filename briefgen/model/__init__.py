@@ -10,8 +10,9 @@ from typing import Any, Protocol
 from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import Mention
+from briefgen.link.matcher import AliasTarget, Matcher, plain
 from briefgen.load.types import Alias, ArticleSpec, Content, EntitySpec
-from briefgen.model.locate import locate, normalize
+from briefgen.model.locate import closest_passage, locate, normalize
 from briefgen.model.types import Article, Citation, Entity, Fact, Link, Model, Quote, TimelineEntry, quote_order
 
 
@@ -37,7 +38,7 @@ def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[
     claims: dict[str, list[tuple[str, Alias]]] = defaultdict(list)
     for e in entities.values():
         for a in e.spec.aliases:
-            claims[a.text.casefold()].append((e.spec.id, a))
+            claims[plain(a.text).casefold()].append((e.spec.id, a))  # Japan's and Japan’s are one name
     unlinked: set[str] = set()
     for owners in claims.values():
         ids = {i for i, _ in owners}
@@ -45,7 +46,7 @@ def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[
             continue
         exact = defaultdict(set)
         for i, a in owners:
-            exact[a.text].add(i)
+            exact[plain(a.text)].add(i)
         clash = any(len(v) > 1 for v in exact.values()) or any(a.case == "ignore" for _, a in owners)
         if not clash:
             continue
@@ -58,6 +59,46 @@ def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[
                             "remove it from one entity, or mark it '{text: ..., ambiguous: true}' on both (it is then not linked)")
         unlinked.update(a.text for _, a in owners)
     return frozenset(unlinked)
+
+
+MAX_AMBIGUOUS_PLACES = 5
+"""Places listed in one ``alias-ambiguous`` warning; the rest are counted."""
+
+
+def warn_ambiguous(entities: dict[str, Entity], articles: dict[str, Article], diags: Diagnostics) -> None:
+    """One ``alias-ambiguous`` warning per alias marked ``ambiguous: true`` that occurs in the articles' text (where
+    a longer alias does not cover it), at the alias, naming its entities and the places it is left unlinked."""
+    owners: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    for e in entities.values():
+        for a in e.spec.aliases:
+            if a.ambiguous:
+                owners[plain(a.text).casefold()].append((e.spec.id, a))
+    if not owners or not articles:
+        return
+    # every alias, so that a longer one wins as it does when linking; an ambiguous alias stands for its text
+    targets = [AliasTarget(f"\0{plain(a.text).casefold()}" if a.ambiguous else e.spec.id, a.text, a.case)
+               for e in entities.values() for a in e.spec.aliases]
+    matcher = Matcher(targets)
+    places: dict[str, list[str]] = defaultdict(list)
+    for art in articles.values():
+        texts = [p.text for p in art.paragraphs]
+        for k, start, _end, entity, _alias in matcher.spans_many(texts):
+            if entity.startswith("\0"):
+                p = art.paragraphs[k]
+                place = f"{p.span} (\u00b6{p.number} of '{art.slug}')"
+                if place not in places[entity[1:]][-1:]:
+                    places[entity[1:]].append(place)
+    for key, where in places.items():
+        ids = sorted({i for i, _ in owners[key]})
+        first = min((a for _, a in owners[key]), key=lambda a: (a.span.path, a.span.line, a.span.col))
+        shown = ", ".join(where[:MAX_AMBIGUOUS_PLACES])
+        more = f" and {len(where) - MAX_AMBIGUOUS_PLACES} more" if len(where) > MAX_AMBIGUOUS_PLACES else ""
+        others = ", ".join(f"'{i}'" for i in ids)
+        diags.warning(first.span, "alias-ambiguous",
+                      f"alias '{first.text}' ({others}) is marked ambiguous, so it is not linked where it occurs: "
+                      f"{shown}{more}",
+                      "these mentions link to no entity; where a fuller name is used, add it as an alias of the "
+                      "entity meant")
 
 
 class ModelMemo(Protocol):
@@ -91,6 +132,7 @@ def make_article(spec: ArticleSpec, ct: CleanedText, mentions: tuple[Mention, ..
         notes=spec.notes, notes_span=spec.notes_span, fmt=spec.fmt, path=spec.path,
         paragraphs=ct.paragraphs, removed=ct.removed, detected=det, mentions=mentions,
         meta_spans=MappingProxyType({k: s for k, (_, s) in spec.meta.items()}), span=spec.span,
+        capture_meta=spec.capture_meta + ct.page_meta,
     )
     if not ct.paragraphs and spec.text.strip():
         diags.warning(spec.span, "article-no-text", f"cleaning left no story text in '{spec.slug}'",
@@ -123,6 +165,7 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
         else:
             articles[spec.slug] = make_article(spec, cleaned[spec.slug], mentions.get(spec.slug, ()), diags)
     articles = dict(sorted(articles.items(), key=lambda kv: (kv[1].date or "9999", kv[0])))
+    warn_ambiguous(entities, articles, diags)
     slugs = list(articles)
     normalized: dict[str, list[str]] = {}  # per article, computed once: many facts and quotes cite the same one
 
@@ -142,8 +185,10 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
             number = locate(art.paragraphs, words, normal)
         if number is None:
             removed = any(normalize(words.strip('"\u201c\u201d')) in normalize(r.text) for r in art.removed)
+            close = None if removed else closest_passage(art.paragraphs, words, normalized.get(source))
             hint = ("these words are in a part cleaning removed; keep that paragraph with 'cleaning: {keep: [...]}'"
-                    if removed else "copy the words exactly from the article text (typographic quotes, dashes, spaces and a final punctuation mark may differ)")
+                    if removed else f"{close.hint()}; copy the words exactly from the article text" if close else
+                    "copy the words exactly from the article text (typographic quotes, dashes, spaces and a final punctuation mark may differ)")
             diags.error(span, "quote-not-found", f"{what} not found in article '{source}': \u201c{_short(words)}\u201d", hint)
             return None
         return Citation(source, number, words)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from briefgen.clean.types import DetectedMeta, Paragraph, Removal
+from briefgen.clean.types import CaptureMeta, DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Span
 from briefgen.link import Mention
 from briefgen.load.types import BriefingConfig, EntitySpec, FactSpec, KindDef, QuoteSpec
@@ -55,6 +55,9 @@ class Article:
     """Where each author-given metadata value is written."""
     span: Span
     """The capture file."""
+    capture_meta: tuple[CaptureMeta, ...] = ()
+    """The capture's own metadata that means no article field (front matter or meta tags: ``description``,
+    ``tags``…)."""
 
 
 @dataclass(frozen=True)

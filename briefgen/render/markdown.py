@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link.matcher import Matcher
-from briefgen.model.locate import locate, normalize
+from briefgen.model.locate import closest_passage, locate, normalize
 from briefgen.model.types import Citation, Model
 from briefgen.render.format import fmt_date, md_inline
 from briefgen.render.urls import is_network_url, relurl
@@ -229,7 +229,9 @@ def _citation_html(slug: str, words: str | None, span: Span, ctx: MarkdownContex
     if words is not None:
         number = locate(art.paragraphs, words, _normalized(ctx.model, slug))
         if number is None:
+            close = closest_passage(art.paragraphs, words, _normalized(ctx.model, slug))
             ctx.diags.error(span, "quote-not-found", f"cited words not found in article '{slug}': \u201c{words[:70]}\u201d",
+                            f"{close.hint()}; copy the words exactly" if close else
                             "copy the words exactly from the article's cleaned text")
             return "<sup>[?]</sup>"
     c = Citation(slug, number, words)

@@ -429,12 +429,15 @@ class Renderer:
             paragraphs.append((p.number, Markup("".join(parts))))
         # the text block, laid out here once rather than by the template's loop (same HTML; templates that
         # override article.md.j2 still get ``paragraphs``)
+        roles = {p.number: p.role for p in a.paragraphs if p.role != "body"}
         if a.fmt == "md":
-            text_html = Markup("".join(f'<div id="p{n}" class="bg-para"><a class="bg-pnum" href="#p{n}" '
-                                       f'aria-label="Paragraph {n}">{n}</a>{h}</div>\n' for n, h in paragraphs))
+            text_html = Markup("".join(f'<div id="p{n}" class="bg-para{_ROLE_CLASS.get(roles.get(n), "")}"><a class="bg-pnum" href="#p{n}" '
+                                       f'aria-label="Paragraph {n}">{n}</a>{_ROLE_LABEL.get(roles.get(n), "")}{h}</div>\n'
+                                       for n, h in paragraphs))
         else:
-            text_html = Markup("".join(f'<p id="p{n}"><a class="bg-pnum" href="#p{n}" aria-label="Paragraph {n}">{n}</a> '
-                                       f'{h}</p>\n' for n, h in paragraphs))
+            text_html = Markup("".join(f'<p id="p{n}"{_ROLE_ATTRS.get(roles.get(n), "")}><a class="bg-pnum" href="#p{n}" '
+                                       f'aria-label="Paragraph {n}">{n}</a> {_ROLE_LABEL.get(roles.get(n), "")}{h}</p>\n'
+                                       for n, h in paragraphs))
         meta = [InfoRow("Outlet", esc(a.outlet or "unknown"))]
         date = fmt.fmt_date(a.date) if a.date else "unknown"
         meta.append(InfoRow("Published", esc(date)))
@@ -448,6 +451,7 @@ class Renderer:
         if a.origin:
             meta.append(InfoRow("Capture", esc(a.origin)))
         meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed)")))
+        meta.extend(InfoRow(esc(f"{cm.key} (from the capture)"), esc(cm.value)) for cm in a.capture_meta)
         notes = self._md(a.notes, a.notes_span, page, cites, offset=1)
         entity_groups = []
         mentioned = {mm.entity for mm in a.mentions}
@@ -481,6 +485,15 @@ class Renderer:
         general = [(title, url, sorted(set(links), key=lambda link: link.text)) for (title, url), links in sorted(refs.items())]
         rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
         return self._render("sources.md.j2", page, "Sources", rows=rows, general=general)
+
+
+_ROLE_CLASS = {"heading": " bg-heading", "standfirst": " bg-standfirst", "caption": " bg-caption"}
+"""The class a paragraph's role adds to its element on the article page (body text adds none)."""
+_ROLE_ATTRS = {"heading": ' class="bg-heading" role="heading" aria-level="3"', "standfirst": ' class="bg-standfirst"',
+               "caption": ' class="bg-caption"'}
+"""Attributes of a non-Markdown paragraph with a role: a sub-heading is announced as a heading below "Text"."""
+_ROLE_LABEL = {"caption": '<span class="bg-role">Photo caption:</span> '}
+"""A marker before the text, so a caption is not read as the story (and is told apart without styles)."""
 
 
 def _article_meta(art: Article) -> str:

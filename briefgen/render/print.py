@@ -280,6 +280,8 @@ class ParagraphView:
     """Its anchor, ``art-<slug>_p<number>``."""
     html: Markup
     """Its text, escaped, with each mention linked to the entity's section."""
+    role: str = "body"
+    """What it is in the story: body, heading (a sub-heading), standfirst or caption (a photo caption)."""
 
 
 @dataclass(frozen=True)
@@ -671,7 +673,7 @@ class PrintBuilder:
                     pos = mm.end
                 parts.append(_t(p.text[pos:]))
                 body = Markup("".join(parts))
-            paragraphs.append(ParagraphView(p.number, paragraph_anchor(a.slug, p.number), body))
+            paragraphs.append(ParagraphView(p.number, paragraph_anchor(a.slug, p.number), body, p.role))
         meta = [InfoRow("Outlet", esc(a.outlet or "unknown")),
                 InfoRow("Published", esc(fmt.fmt_date(a.date) if a.date else "unknown"))]
         if a.date_note:

@@ -67,7 +67,7 @@ def violations(doc: PageScan, one_h1: bool = False) -> list[str]:
             out.append(f"a form that is not Material's: {where}")
         if el.tag == "form" and "action" in el.attrs:
             out.append(f"form with an action: {where}")
-        if el.tag == "details" and el.attrs.get("class") != "bg-removed":
+        if el.tag == "details" and el.attrs.get("class") not in ("bg-removed", "bg-removed-one"):
             out.append(f"details element from content: {where}")
         if el.tag == "sup" and el.attrs.get("class") != "bg-cite":
             out.append(f"superscript (footnote?) from content: {where}")
@@ -190,7 +190,8 @@ def test_non_http_urls_refused_in_every_url_field(where: str, tmp_path: Path, ca
     content = root / "content"
     if where == "front-matter":
         (content / "articles" / "memo.md").write_text('---\ntitle: Memo\nurl: "javascript:alert(1)"\n---\nAlice said hello.\n')
-        expected = "content/articles/memo.md:3:6: error[bad-url]"
+        # a capture's own front matter is not ours to edit: a warning, and the value is never a link
+        expected = "content/articles/memo.md:3:6: warning[front-matter-url]"
     elif where == "reference":
         (content / "entities" / "ref.yml").write_text(
             "- id: zed\n  kind: actor\n  name: Zed\n  facts:\n"
@@ -206,7 +207,7 @@ def test_non_http_urls_refused_in_every_url_field(where: str, tmp_path: Path, ca
         briefing.write_text(briefing.read_text() + "site_url: 'javascript:alert(1)'\n")
         expected = "content/briefing.yml:29:11: error[bad-url]"
     code, err = _check(root, capsys)
-    assert code == 1 and expected in err, err
+    assert code == (0 if where == "front-matter" else 1) and expected in err, err
 
 
 def test_urls_in_html_meta_tags_that_are_not_http_are_dropped(hostile: Path) -> None:

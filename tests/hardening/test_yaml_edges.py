@@ -99,8 +99,9 @@ CASES = [
      "content/briefing.yml:15:13: error[kind-slug-reserved]"),
     ("captures-share-a-slug", {"content/articles/talks.md": "---\ntitle: Same slug\n---\nText.\n"},
      "content/articles/talks.txt:1:1: error[duplicate-slug]"),
-    ("capture-name-not-a-slug", {"content/articles/Talks Again.txt": "Alice met Bob again in Strelsau.\n"},
-     "content/articles/Talks Again.txt:1:1: error[bad-slug]"),
+    ("capture-names-derive-one-slug", {"content/articles/Talks Again.txt": "Alice met Bob again in Strelsau.\n",
+                                       "content/articles/talks_again.html": "<p>Alice met Bob again.</p>\n"},
+     "content/articles/talks_again.html:1:1: error[duplicate-slug]"),
     ("entity-id-not-a-slug", {"content/entities/id.yml": "- {id: ../../etc, kind: actor, name: Path}\n"},
      "content/entities/id.yml:1:8: error[bad-id]"),
     ("dangling-fact-subject", {"content/articles/talks.yml": "title: T\ndate: 2020-01-10\nfacts:\n"

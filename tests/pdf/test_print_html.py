@@ -178,3 +178,21 @@ def test_quotes_a_meeting_records_are_in_its_section_with_their_speaker(demo_mod
         assert q.spec.text in own[:own.index("</article>")]
     sel = select(demo_model, "moscow-talks", Diagnostics())
     assert sel is not None and {q.citation.article for q in declared} <= sel.articles
+
+
+def test_paragraph_roles_are_shown_apart(tmp_path: Path) -> None:
+    """A standfirst, photo captions and a sub-heading of an HTML capture keep their role in the print document."""
+    root = tmp_path / "b"
+    shutil.copytree(BASE / "content", root / "content")
+    shutil.copytree(ROOT / "tests" / "golden" / "build" / "html-roles" / "content", root / "content", dirs_exist_ok=True)
+    diags = Diagnostics()
+    compiled = compile_briefing(root, diags)
+    doc = build_print(compiled.model, root, diags)
+    assert doc is not None
+    html = doc.html
+    assert re.search(r'<p class="para role-standfirst" id="art-roles_p1">.*The foreign ministers have met 25 times', html)
+    captions = re.findall(r'<p class="para role-caption" id="art-roles_p\d+"><span class="pnum">\d+</span>'
+                          r'<span class="role-label">Photo caption:</span> ', html)
+    assert len(captions) == 2
+    assert re.search(r'<p class="para role-heading" id="art-roles_p5"><span class="pnum">5</span>Visa-free visits</p>', html)
+    assert '<p class="para" id="art-roles_p3">' in html

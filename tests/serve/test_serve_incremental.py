@@ -468,7 +468,7 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
     t.edit(moscow.with_suffix(".yml"), "**Many words are missing", "**Very many words are missing")
     changed, _ = t.check()
     assert "articles/index.md" in changed
-    # the file lists: an article in a new subfolder, a capture whose name is no slug, an orphan annotation,
+    # the file lists: an article in a new subfolder, two captures whose names give one slug, an orphan annotation,
     # then all of them gone again
     (arts / "more").mkdir()
     t.write(arts / "more" / "2019-12-22-sub-wire.txt", "Lavrov spoke in a subfolder.\n")
@@ -476,17 +476,18 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
     changed, _ = t.check()
     assert "articles/2019-12-22-sub-wire.md" in changed
     t.write(arts / "Bad Name.txt", "Text.\n")
+    t.write(arts / "bad_name.txt", "Text.\n")
     t.write(arts / "lonely.yml", "title: Lonely\n")
     _, diags = t.check()
-    assert {"bad-slug", "orphan-annotation"} <= {d.code for d in diags}
+    assert {"duplicate-slug", "orphan-annotation"} <= {d.code for d in diags}
     _, diags = t.check()  # nothing changed: the same diagnostics, replayed
-    assert {"bad-slug", "orphan-annotation"} <= {d.code for d in diags}
+    assert {"duplicate-slug", "orphan-annotation"} <= {d.code for d in diags}
     assert t.memo.files_read == 0 and t.memo.pages.rendered == 0 and t.memo.lists_read == 0
-    for p in (arts / "Bad Name.txt", arts / "lonely.yml", arts / "more" / "2019-12-22-sub-wire.txt",
+    for p in (arts / "Bad Name.txt", arts / "bad_name.txt", arts / "lonely.yml", arts / "more" / "2019-12-22-sub-wire.txt",
               arts / "more" / "2019-12-22-sub-wire.yml"):
         p.unlink()
     _, diags = t.check()
-    assert not {"bad-slug", "orphan-annotation"} & {d.code for d in diags}
+    assert not {"duplicate-slug", "orphan-annotation"} & {d.code for d in diags}
 
     moscow.with_suffix(".txt").unlink()
     moscow.with_suffix(".yml").unlink()
