@@ -195,6 +195,11 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+BOUNDARY_RULES = frozenset({"copyright", "comments", "share", "link-list", "newsletter", "cookies", "tags", "social"})
+"""Furniture that ends a story rather than interrupting it: the story-block pass (:mod:`briefgen.clean.classify`)
+bridges it only between long runs of prose on both sides."""
+
+
 def classify(text: str) -> tuple[Rule, re.Match[str]] | None:
     """The first rule of :data:`RULES` that matches the whole unit, with its match."""
     words = len(text.split())

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from briefgen.clean.classify import apply_story, story_run
 from briefgen.clean.dates import find_date
 from briefgen.clean.dedup import mark_duplicates
 from briefgen.clean.overrides import apply_keep, apply_remove, warn_unmatched
@@ -78,6 +79,7 @@ def _apply_rules(units: list[Unit], ev: _Evidence) -> dict[int, str]:
         hit = classify(u.text)
         if hit is not None:
             rule, m = hit
+            u.rule = rule.name
             ev.note(rule.name, m, u.text)
             u.remove(rule.category, rule.reason)
             if rule.region and story_seen:
@@ -177,8 +179,9 @@ def clean_text(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
     ev = _Evidence()
     captions = _apply_rules(units, ev)
     _caption_pairs(units, captions)
+    story = story_run(units)
     first_story, title, site, masthead = _detect_header(units, ev)
-    _labels(units, first_story)
+    apply_story(units, story)
     remove_unmatched = apply_remove(units, overrides)
     mark_duplicates(units, [(title, "metadata", "headline repeated")] if title else [])
     warn_unmatched("keep", keep_unmatched, units, path, diags)

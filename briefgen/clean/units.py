@@ -35,6 +35,10 @@ class Unit:
     """For a duplicate: the kept unit it repeats."""
     forced_keep: bool = False
     """An annotation's ``cleaning.keep`` matched this unit: no automatic rule may remove it."""
+    rule: str | None = None
+    """Name of the rule of :data:`~briefgen.clean.rules.RULES` that matched the unit, if any."""
+    role: str = "body"
+    """What the unit is in the story while kept: ``body``, ``heading``, ``standfirst`` or ``caption``."""
 
     @property
     def kept(self) -> bool:
@@ -151,7 +155,7 @@ def finish(units: list[Unit], path: str, detected: DetectedMeta,
     for u in units:
         if u.kept:
             numbers[id(u)] = len(paragraphs) + 1
-            paragraphs.append(Paragraph(len(paragraphs) + 1, u.text, Span(path, u.line, u.col)))
+            paragraphs.append(Paragraph(len(paragraphs) + 1, u.text, Span(path, u.line, u.col), u.role))  # type: ignore[arg-type]
     removed: list[Removal] = []
     for u in units:
         if u.kept:

@@ -1,0 +1,200 @@
+"""Story-block classification of text captures: which lines are the story, and what each kept line is.
+
+Text copied out of a browser is the whole page: menus, teasers, cookie banners and comments around the story.
+After the rule table has taken the lines it recognises, this pass looks at shallow features of every line
+(length, stop-word ratio in the page's language, sentence punctuation, capitalisation, menu-like runs of short
+lines) in the spirit of jusText and Boilerpipe:
+
+1. every unit gets a score: prose (long, stop-word rich) scores its length, short and menu-like lines cost a
+   little, furniture recognised by the rules costs more, prose after a comments heading does not count;
+2. the story is the run of units with the highest total score (the densest run of prose, found in one pass,
+   Kadane's maximum-sum segment), so short lines between story paragraphs (sub-headings, captions) stay with it
+   while long menus, teaser lists and comment threads break it off;
+3. units outside the run are removed ("page header" / "page footer" / "reader comments"); inside it, short
+   lines get their role: ``heading`` (a title-like line before a paragraph), ``standfirst`` (the lead
+   paragraph before the first body paragraph, when it stands apart) or ``caption``.
+
+Every unit is classified in constant time, so the pass is linear in the number of units.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefgen.clean.rules import BOUNDARY_RULES, ends_sentence
+from briefgen.clean.units import Unit
+
+# Most frequent function words per language (short lists on purpose: they must be frequent in prose and rare
+# in menus). The page's language is the list with most hits in its longest lines.
+STOPWORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, words in {
+    "en": "the a an of to and in is was for on that with as by at it from be are this which or have has had not "
+          "but were their its they he she his her we you our will would can could been who than more also into "
+          "about after there when one all if so what them i my me do does did no up out some these those just "
+          "over only other such then while because any may should",
+    "de": "der die das und in den von zu mit ist des sich im dem nicht ein eine auch es an als auf für wird "
+          "werden sind aus bei oder nach hat wie zum zur einer einem eines noch wir sie er ich um so über "
+          "aber vor wenn durch kann nur war haben diese dass mehr sein ihre",
+    "fr": "le la les de des du et à un une en est que qui dans pour pas par sur au aux plus ne se ce il elle "
+          "nous vous ils sont avec son sa ses leur été être a ont mais ou comme cette tout fait aussi entre "
+          "même l d qu c n s",
+    "es": "el la los las de del y en a que un una es por con para se no su sus al lo como más pero le ha han "
+          "fue ser este esta sobre entre también cuando muy sin hay desde todo son era porque",
+    "pt": "o a os as de do da dos das e em no na nos nas um uma que é para por com não se ao à mais mas como "
+          "foi ser seu sua são ou também pelo pela entre quando muito já está isso tem há nem sobre",
+    "it": "il lo la i gli le di del della dei delle e è in un una che per con non si al alla da dal nel nella "
+          "sono come più ma anche ha ci questo questa essere stato tra se suo sua loro cui quando",
+    "nl": "de het een en van in is dat op te zijn met voor niet aan er die als ook bij door maar om dan nog "
+          "wordt werd naar uit over tot hij zij wij ze heeft hebben was kan deze dit",
+    "sv": "och i att det som en på är av för med till den har de inte om ett var jag men så från vi kan han "
+          "hon sig vid eller när också efter under",
+    "pl": "i w na z się nie do to że jest o jak a po co ale przez za od jego tak są dla już może tylko "
+          "było być jej ich które który która oraz gdy",
+    "ru": "и в не на что с по как это он она к но за из о для от у же то так все был была были его ее их "
+          "который которые также или бы если уже только при до мы вы они",
+    "id": "dan yang di ke dari ini itu untuk dengan tidak dalam adalah pada juga akan atau ada kita kami mereka "
+          "saya bisa oleh karena sudah telah jadi lebih seperti",
+    "tr": "ve bir bu da de için ile olarak çok daha gibi olan en ne ama o her kadar sonra ya mı değil var "
+          "ancak ise",
+}.items()}
+
+_TOKEN_STRIP = "\"'“”‘’«»()[]{}.,;:!?…–—-*•|/"
+_SENTENCE_PUNCT = re.compile(r"[.!?…。！？](?:\s|$)|[,;，、]")
+_COMMENT_LINE = re.compile(r"^.{1,80}?\b(?:says|said|wrote|writes|sagt|dit|dice|disse|написал)\s*:?\s*$|"
+                           r"^(?:reply|responder|antworten|répondre|rispondi|ответить|balas)\s*[↓↵]?$",
+                           re.IGNORECASE)
+
+GOOD_CHARS = 70
+"""A prose line has at least this many characters…"""
+GOOD_STOP = 0.22
+"""…and at least this share of stop words (pages in a language without a list: sentence punctuation instead)."""
+
+
+@dataclass
+class _Feat:
+    """Shallow features of one unit."""
+
+    words: int
+    chars: int
+    stop: float
+    sentence: bool
+    good: bool
+
+
+def page_stopwords(units: list[Unit]) -> frozenset[str] | None:
+    """The stop-word list of the page's language, judged on its longest lines; None when none fits."""
+    longest = sorted((u.text for u in units), key=len, reverse=True)[:12]
+    words = [w.strip(_TOKEN_STRIP).lower() for t in longest for w in t.split()]
+    if not words:
+        return None
+    best, hits = None, 0
+    for sw in STOPWORDS.values():
+        n = sum(1 for w in words if w in sw)
+        if n > hits:
+            best, hits = sw, n
+    return best if hits >= 0.08 * len(words) else None
+
+
+def _features(text: str, stop: frozenset[str] | None) -> _Feat:
+    tokens = text.split()
+    n, chars = len(tokens), len(text)
+    sentence = ends_sentence(text)
+    if stop is not None:
+        ratio = sum(1 for w in tokens if w.strip(_TOKEN_STRIP).lower() in stop) / n if n else 0.0
+        good = chars >= GOOD_CHARS and ratio >= GOOD_STOP
+    else:  # no stop-word list for this language (or no spaces): punctuation marks prose
+        ratio = 0.0
+        good = chars >= GOOD_CHARS and len(_SENTENCE_PUNCT.findall(text)) >= 2
+    return _Feat(n, chars, ratio, sentence, good)
+
+
+def _value(u: Unit, f: _Feat, boundary: bool) -> float:
+    """A unit's contribution to the score of a run containing it."""
+    if not u.kept:
+        return -400.0 if boundary else -(5 + 0.3 * f.chars)
+    if f.good:
+        return float(f.chars)
+    if f.sentence and f.words >= 5 and (f.stop >= GOOD_STOP or f.stop == 0.0):
+        return 0.3 * f.chars  # a short sentence: neither story nor furniture on its own
+    return -(8 + 0.2 * min(f.chars, 200))
+
+
+def _best_run(values: list[float]) -> tuple[int, int, float]:
+    """The segment [start, end) with the highest sum (Kadane); (0, 0, 0.0) when every value is negative."""
+    best = (0, 0, 0.0)
+    start, total = 0, 0.0
+    for i, v in enumerate(values):
+        if total <= 0:
+            start, total = i, 0.0
+        total += v
+        if total > best[2]:
+            best = (start, i + 1, total)
+    return best
+
+
+@dataclass(frozen=True)
+class Story:
+    """Where the story is among a capture's units."""
+
+    start: int
+    """Index of the first unit of the story run."""
+    end: int
+    """Index after its last unit."""
+    comments_from: int | None
+    """Index of the comments heading that starts the reader comments, if any."""
+    feats: tuple[_Feat, ...]
+    """Features of every unit (for the roles)."""
+
+
+def story_run(units: list[Unit]) -> Story:
+    """Find the story run ``[start, end)`` among the units (nothing is changed yet).
+
+    A capture without any prose is all story (nothing to anchor a story on: the analyst decides)."""
+    stop = page_stopwords(units)
+    feats = tuple(_features(u.text, stop) for u in units)
+    values = [_value(u, f, u.rule in BOUNDARY_RULES) for u, f in zip(units, feats)]
+    # Comment threads: after a comments heading (or "X says:" lines) that follows story prose, prose is not story.
+    comments_from = _comments_start(units, feats)
+    if comments_from is not None:
+        for i in range(comments_from, len(units)):
+            if values[i] > 0:
+                values[i] = -0.2 * values[i]
+    start, end, total = _best_run(values)
+    if total <= 0:
+        return Story(0, len(units), None, feats)
+    return Story(start, end, comments_from, feats)
+
+
+def apply_story(units: list[Unit], story: Story) -> None:
+    """Remove the units outside the story run as boilerplate and give the kept units inside it their role."""
+    for i, u in enumerate(units):
+        if i < story.start:
+            u.remove("boilerplate", "page header (before the story)")
+        elif i >= story.end:
+            in_comments = story.comments_from is not None and i >= story.comments_from
+            u.remove("boilerplate", "reader comments" if in_comments else "page footer (after the story)")
+    _roles(units, list(story.feats), story.start, story.end)
+
+
+def _comments_start(units: list[Unit], feats: list[_Feat]) -> int | None:
+    """Index of the first comments marker that follows at least one prose line, else None."""
+    prose_seen = False
+    for i, (u, f) in enumerate(zip(units, feats)):
+        if f.good and u.kept:
+            prose_seen = True
+        elif prose_seen and ((not u.kept and u.reason == "comments prompt") or _COMMENT_LINE.match(u.text)):
+            return i
+    return None
+
+
+def _roles(units: list[Unit], feats: list[_Feat], start: int, end: int) -> None:
+    """Roles of the kept units of the story run: heading, standfirst, caption, else body."""
+    first_body = next((i for i in range(start, end) if units[i].kept and feats[i].good), start)
+    for i in range(start, end):
+        u, f = units[i], feats[i]
+        if not u.kept:
+            continue
+        if not f.good and not f.sentence and f.words <= 15:
+            u.role = "heading"
+        elif i < first_body:
+            u.role = "standfirst"
