@@ -58,11 +58,15 @@ STOPWORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang,
           "ancak ise",
 }.items()}
 
-_TOKEN_STRIP = "\"'“”‘’«»()[]{}.,;:!?…–—-*•|/"
+_WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_PUNCT = re.compile(r"[.!?…。！？](?:\s|$)|[,;，、]")
 _COMMENT_LINE = re.compile(r"^.{1,80}?\b(?:says|said|wrote|writes|sagt|dit|dice|disse|написал)\s*:?\s*$|"
                            r"^(?:reply|responder|antworten|répondre|rispondi|ответить|balas)\s*[↓↵]?$",
                            re.IGNORECASE)
+
+_STRONG_COMMENTS = re.compile(r"\d+\s+comments?|comments?\s*\(\d+\)|(?:leave|post|add|write) a (?:comment|reply)|"
+                              r"join the (?:conversation|discussion)|(?:view|show|read) (?:all )?comments",
+                              re.IGNORECASE)
 
 GOOD_CHARS = 70
 """A prose line has at least this many characters…"""
@@ -84,7 +88,7 @@ class _Feat:
 def page_stopwords(units: list[Unit]) -> frozenset[str] | None:
     """The stop-word list of the page's language, judged on its longest lines; None when none fits."""
     longest = sorted((u.text for u in units), key=len, reverse=True)[:12]
-    words = [w.strip(_TOKEN_STRIP).lower() for t in longest for w in t.split()]
+    words = [w for t in longest for w in _WORD.findall(t.lower())]
     if not words:
         return None
     best, hits = None, 0
@@ -96,11 +100,10 @@ def page_stopwords(units: list[Unit]) -> frozenset[str] | None:
 
 
 def _features(text: str, stop: frozenset[str] | None) -> _Feat:
-    tokens = text.split()
-    n, chars = len(tokens), len(text)
+    n, chars = len(text.split()), len(text)
     sentence = ends_sentence(text)
     if stop is not None:
-        ratio = sum(1 for w in tokens if w.strip(_TOKEN_STRIP).lower() in stop) / n if n else 0.0
+        ratio = sum(1 for w in _WORD.findall(text.lower()) if w in stop) / n if n else 0.0
         good = chars >= GOOD_CHARS and ratio >= GOOD_STOP
     else:  # no stop-word list for this language (or no spaces): punctuation marks prose
         ratio = 0.0
@@ -113,9 +116,11 @@ def _value(u: Unit, f: _Feat, boundary: bool) -> float:
     if not u.kept:
         return -400.0 if boundary else -(5 + 0.3 * f.chars)
     if f.good:
-        return float(f.chars)
+        return float(f.chars) if f.sentence else 0.5 * f.chars
     if f.sentence and f.words >= 5 and (f.stop >= GOOD_STOP or f.stop == 0.0):
         return 0.3 * f.chars  # a short sentence: neither story nor furniture on its own
+    if u.alone:
+        return 0.1 * f.chars  # a paragraph of its own: a sub-heading, a list line of the story
     return -(8 + 0.2 * min(f.chars, 200))
 
 
@@ -182,7 +187,7 @@ def _comments_start(units: list[Unit], feats: list[_Feat]) -> int | None:
     for i, (u, f) in enumerate(zip(units, feats)):
         if f.good and u.kept:
             prose_seen = True
-        elif prose_seen and ((not u.kept and u.reason == "comments prompt") or _COMMENT_LINE.match(u.text)):
+        elif prose_seen and (_COMMENT_LINE.match(u.text) or (u.rule == "comments" and _STRONG_COMMENTS.match(u.text))):
             return i
     return None
 

@@ -200,17 +200,32 @@ BOUNDARY_RULES = frozenset({"copyright", "comments", "share", "link-list", "news
 bridges it only between long runs of prose on both sides."""
 
 
+def _compiled(rules: tuple[Rule, ...]) -> tuple[tuple, ...]:
+    """The rules as plain tuples for the hot loop of :func:`classify` (same logic as :meth:`Rule.match`)."""
+    return tuple((r, r.max_words, r.needles, r.pattern.fullmatch if r.whole else r.pattern.search, r.check)
+                 for r in rules)
+
+
+_COMPILED = _compiled(RULES)
+
+
 def classify(text: str) -> tuple[Rule, re.Match[str]] | None:
     """The first rule of :data:`RULES` that matches the whole unit, with its match."""
     words = len(text.split())
     folded = None
-    for rule in RULES:
-        if words > rule.max_words:
+    for rule, max_words, needles, find, check in _COMPILED:
+        if words > max_words:
             continue
-        if rule.needles and folded is None:
-            folded = needle_fold(text)
-        m = rule.match(text, words, folded)
-        if m is not None:
+        if needles:
+            if folded is None:
+                folded = needle_fold(text)
+            for n in needles:
+                if n in folded:
+                    break
+            else:
+                continue
+        m = find(text)
+        if m is not None and (check is None or check(m)):
             return rule, m
     return None
 

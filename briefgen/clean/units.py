@@ -37,6 +37,9 @@ class Unit:
     """An annotation's ``cleaning.keep`` matched this unit: no automatic rule may remove it."""
     rule: str | None = None
     """Name of the rule of :data:`~briefgen.clean.rules.RULES` that matched the unit, if any."""
+    alone: bool = True
+    """The unit is a whole blank-line separated block (a paragraph element of the page, in a browser's text
+    copy), not one line of a block of several lines (menus, lists, link titles)."""
     role: str = "body"
     """What the unit is in the story while kept: ``body``, ``heading``, ``standfirst`` or ``caption``."""
 
@@ -105,7 +108,7 @@ def split_text(text: str, first_line: int = 1,
             no, s = block[0]
             units.append(Unit(fold(" ".join(lines)), no, _first_col(s)))
         else:
-            units.extend(Unit(fold(s), no, _first_col(s)) for no, s in block)
+            units.extend(Unit(fold(s), no, _first_col(s), alone=False) for no, s in block)
         block.clear()
 
     for no, line in enumerate(text.split("\n"), start=first_line):
