@@ -64,9 +64,29 @@ _COMMENT_LINE = re.compile(r"^.{1,80}?\b(?:says|said|wrote|writes|sagt|dit|dice|
                            r"^(?:reply|responder|antworten|répondre|rispondi|ответить|balas)\s*[↓↵]?$",
                            re.IGNORECASE)
 
-_STRONG_COMMENTS = re.compile(r"\d+\s+comments?|comments?\s*\(\d+\)|(?:leave|post|add|write) a (?:comment|reply)|"
-                              r"join the (?:conversation|discussion)|(?:view|show|read) (?:all )?comments",
+_COMMENTS_WORD = (r"(?:comments?|responses?|replies|kommentare?|commentaires?|comentários?|comentarios?|commenti|"
+                  r"reacties|komentar|комментари[йи]|kommentarer)")
+_STRONG_COMMENTS = re.compile(rf"^\W*(?:\d+\s+{_COMMENTS_WORD}|{_COMMENTS_WORD}\s*\(\d+\)|"
+                              rf"(?:leave|post|add|write|submit) a (?:comment|reply)|join the (?:conversation|discussion)|"
+                              rf"(?:view|show|read|see) (?:all )?(?:\d+ )?comments|(?:top|most) (?:rated|recent|popular) comments|"
+                              rf"(?:\d+\s+)?thoughts? on\b.*|what do you think\??|have your say|discussion)\W*$",
                               re.IGNORECASE)
+
+_END_MARKER = re.compile(
+    r"^\W*(?:related(?: \w+)?|more (?:from|on|in|stories|news|articles|like this)\b.*|(?:you|we think you) (?:may|might|will) "
+    r"(?:also )?(?:like|enjoy|be interested)\b.*|recommended\b.*|(?:read|see) (?:also|more|next)|also (?:read|on)\b.*|"
+    r"popular\b.*|most (?:read|popular|viewed|shared)\b.*|trending\b.*|latest\b.*|"
+    r"tags?|topics?|filed under|categor(?:y|ies)|about the authors?|share this\b.*|"
+    r"leia (?:também|mais)|veja (?:também|mais)|você (?:pode|também pode) gostar\b.*|relacionad[oa]s?|mais lidas?|"
+    r"lesen sie (?:auch|mehr)|das könnte sie (?:auch )?interessieren|mehr zum thema|weitere artikel|ähnliche artikel|"
+    r"(?:à|a) lire aussi|lire aussi|vous aimerez (?:aussi|également)|sur le même sujet|articles similaires|"
+    r"lee (?:también|más)|te puede interesar|noticias relacionadas|más noticias|"
+    r"leggi anche|potrebbe interessarti|articoli correlati|"
+    r"читайте (?:также|еще|ещё)|похожие (?:статьи|новости|записи)|рекомендуем|"
+    r"baca juga|artikel terkait|berita terkait|lees ook|gerelateerd)\W*$", re.IGNORECASE)
+"""Headings that end a story (related links, tags, share bars) in several languages."""
+_RELATIVE_TIME = re.compile(r"^\W*\d+\s?(?:[smhdw]|mins?|hrs?)\s+ago\W*$|^\W*(?:vor|há|hace|il y a)\s+\d+\s+\w+\W*$",
+                            re.IGNORECASE)
 
 GOOD_CHARS = 70
 """A prose line has at least this many characters…"""
@@ -104,24 +124,32 @@ def _features(text: str, stop: frozenset[str] | None) -> _Feat:
     sentence = ends_sentence(text)
     if stop is not None:
         ratio = sum(1 for w in _WORD.findall(text.lower()) if w in stop) / n if n else 0.0
-        good = chars >= GOOD_CHARS and ratio >= GOOD_STOP
+        good = chars >= GOOD_CHARS and ratio >= GOOD_STOP and (sentence or not _title_case(text))
     else:  # no stop-word list for this language (or no spaces): punctuation marks prose
         ratio = 0.0
         good = chars >= GOOD_CHARS and len(_SENTENCE_PUNCT.findall(text)) >= 2
     return _Feat(n, chars, ratio, sentence, good)
 
 
+def _title_case(text: str) -> bool:
+    """Most words capitalised: a headline, a menu entry or a product name rather than a sentence."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.6 * len(words)
+
+
 def _value(u: Unit, f: _Feat, boundary: bool) -> float:
     """A unit's contribution to the score of a run containing it."""
+    if boundary:
+        return -400.0
     if not u.kept:
-        return -400.0 if boundary else -(5 + 0.3 * f.chars)
+        return -(5 + 0.3 * f.chars)
     if f.good:
         return float(f.chars) if f.sentence else 0.5 * f.chars
     if f.sentence and f.words >= 5 and (f.stop >= GOOD_STOP or f.stop == 0.0):
         return 0.3 * f.chars  # a short sentence: neither story nor furniture on its own
     if u.alone:
         return 0.1 * f.chars  # a paragraph of its own: a sub-heading, a list line of the story
-    return -(8 + 0.2 * min(f.chars, 200))
+    return -(15 + 0.3 * min(f.chars, 200))
 
 
 def _best_run(values: list[float]) -> tuple[int, int, float]:
@@ -157,7 +185,8 @@ def story_run(units: list[Unit]) -> Story:
     A capture without any prose is all story (nothing to anchor a story on: the analyst decides)."""
     stop = page_stopwords(units)
     feats = tuple(_features(u.text, stop) for u in units)
-    values = [_value(u, f, u.rule in BOUNDARY_RULES) for u, f in zip(units, feats)]
+    values = [_value(u, f, u.rule in BOUNDARY_RULES or (f.words <= 8 and bool(_END_MARKER.match(u.text))))
+              for u, f in zip(units, feats)]
     # Comment threads: after a comments heading (or "X says:" lines) that follows story prose, prose is not story.
     comments_from = _comments_start(units, feats)
     if comments_from is not None:
@@ -187,7 +216,7 @@ def _comments_start(units: list[Unit], feats: list[_Feat]) -> int | None:
     for i, (u, f) in enumerate(zip(units, feats)):
         if f.good and u.kept:
             prose_seen = True
-        elif prose_seen and (_COMMENT_LINE.match(u.text) or (u.rule == "comments" and _STRONG_COMMENTS.match(u.text))):
+        elif prose_seen and len(u.text) <= 120 and (_COMMENT_LINE.match(u.text) or _STRONG_COMMENTS.match(u.text)):
             return i
     return None
 
