@@ -152,6 +152,37 @@ def _value(u: Unit, f: _Feat, boundary: bool) -> float:
     return -(15 + 0.3 * min(f.chars, 200))
 
 
+_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]|[•·▪◦●○*✓✔-]\s|\(?[a-z]\))|\d")
+
+
+def _lists(units: list[Unit], feats: tuple[_Feat, ...], values: list[float]) -> None:
+    """Lists and tables of the story cost nothing: the lines after a line ending with a colon (to the end of its
+    block, or the next block when the colon line stands alone), and runs of three or more numbered or
+    figure-led lines (rankings, dates, ingredients). Menus are neither."""
+    intro_block = -1
+    run: list[int] = []
+    prose_before = False
+    for i, u in enumerate(units):
+        if u.block == intro_block and u.kept and values[i] < 0:
+            values[i] = 0.05 * feats[i].chars
+        if u.kept and u.text.endswith(":") and 3 <= feats[i].words <= 25 and prose_before:
+            intro_block = u.block + 1 if u.alone else u.block
+        if u.kept:
+            prose_before = values[i] > 0
+        if u.kept and not u.alone and _ITEM.match(u.text):
+            run.append(i)
+            continue
+        _credit(run, feats, values)
+        run = []
+    _credit(run, feats, values)
+
+
+def _credit(run: list[int], feats: tuple[_Feat, ...], values: list[float]) -> None:
+    if len(run) >= 3:
+        for j in run:
+            values[j] = max(values[j], 0.05 * feats[j].chars)
+
+
 def _best_run(values: list[float]) -> tuple[int, int, float]:
     """The segment [start, end) with the highest sum (Kadane); (0, 0, 0.0) when every value is negative."""
     best = (0, 0, 0.0)
@@ -187,6 +218,7 @@ def story_run(units: list[Unit]) -> Story:
     feats = tuple(_features(u.text, stop) for u in units)
     values = [_value(u, f, u.rule in BOUNDARY_RULES or (f.words <= 8 and bool(_END_MARKER.match(u.text))))
               for u, f in zip(units, feats)]
+    _lists(units, feats, values)
     # Comment threads: after a comments heading (or "X says:" lines) that follows story prose, prose is not story.
     comments_from = _comments_start(units, feats)
     if comments_from is not None:

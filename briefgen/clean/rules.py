@@ -162,6 +162,16 @@ RULES: tuple[Rule, ...] = (
     Rule("comments", "boilerplate", "comments prompt",
          _rx(r"comments?\s*\(\d+\)|\d+\s+comments?|(?:leave|post|add|write) a (?:comment|reply)|"
              r"(?:view|show|read|hide) (?:all )?comments|join the (?:conversation|discussion)|comments?")),
+    Rule("cookies", "boilerplate", "cookie notice",
+         _rx(r"\bcookies?\b.{0,300}\b(?:consent|accept|agree|privacy|policy|settings|preferences|browser|website|site|"
+             r"experience|opt[- ]?out|necessary|analytics|einwilligung|zustimm|datenschutz|akzeptier|consentement|"
+             r"accepte[rz]?|confidentialité|consentimento|aceit|privacidade|consenso|accett|consentimiento|acept|"
+             r"privacidad|согла|конфиденциальн)|"
+             r"\b(?:consent|privacy|datenschutz|confidentialité|privacidade|privacidad)\b.{0,200}\bcookies?\b|"
+             r"^\W*(?:accept|reject|allow|decline|manage|customi[sz]e)(?: all)? cookies\W*$|^\W*cookie (?:settings|policy|preferences)\W*$|"
+             r"^\W*(?:privacy overview|necessary|non-necessary|always enabled|functional|performance|analytics|advertisement)"
+             r"(?: cookies)?\W*$"),
+         whole=False, max_words=120, needles=("cooki", "куки", "privacy overview", "necessary", "always enabled")),
     Rule("social", "boilerplate", "social media prompt",
          _rx(r"(?:follow|like) us\b.*|follow (?:him|her|them|@\w+) on .*|(?:find|connect with) us on .*"),
          max_words=20),
