@@ -60,7 +60,7 @@ STOPWORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang,
 
 _WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_PUNCT = re.compile(r"[.!?…。！？](?:\s|$)|[,;，、]")
-_COMMENT_LINE = re.compile(r"^.{1,80}?\b(?:says|said|wrote|writes|sagt|dit|dice|disse|написал)\s*:?\s*$|"
+_COMMENT_LINE = re.compile(r"^.{1,80}?\b(?:says|said|wrote|writes|sagt|dit|dice|disse|написал)\s*:\s*$|"
                            r"^(?:reply|responder|antworten|répondre|rispondi|ответить|balas)\s*[↓↵]?$",
                            re.IGNORECASE)
 
@@ -75,6 +75,8 @@ _STRONG_COMMENTS = re.compile(rf"^\W*(?:\d+\s+{_COMMENTS_WORD}|{_COMMENTS_WORD}\
 _END_MARKER = re.compile(
     r"^\W*(?:related(?: \w+)?|more (?:from|on|in|stories|news|articles|like this)\b.*|(?:you|we think you) (?:may|might|will) "
     r"(?:also )?(?:like|enjoy|be interested)\b.*|recommended\b.*|(?:read|see) (?:also|more|next)|also (?:read|on)\b.*|"
+    r"(?:read|watch) (?:these|this|what's) next|what to read next|up next|more to (?:explore|read)|don'?t miss\b.*|"
+    r"in case you missed it|around the web|(?:sponsored|promoted) (?:stories|links|content)|from (?:our|the) partners?|"
     r"popular\b.*|most (?:read|popular|viewed|shared)\b.*|trending\b.*|latest\b.*|"
     r"tags?|topics?|filed under|categor(?:y|ies)|about the authors?|share this\b.*|"
     r"leia (?:também|mais)|veja (?:também|mais)|você (?:pode|também pode) gostar\b.*|relacionad[oa]s?|mais lidas?|"
@@ -88,6 +90,8 @@ _END_MARKER = re.compile(
 _RELATIVE_TIME = re.compile(r"^\W*\d+\s?(?:[smhdw]|mins?|hrs?)\s+ago\W*$|^\W*(?:vor|há|hace|il y a)\s+\d+\s+\w+\W*$",
                             re.IGNORECASE)
 
+MAX_VALUE = 1000
+"""No single line counts for more than this many characters (a run-together block of teasers is one line)."""
 GOOD_CHARS = 70
 """A prose line has at least this many characters…"""
 GOOD_STOP = 0.22
@@ -140,11 +144,13 @@ def _title_case(text: str) -> bool:
 def _value(u: Unit, f: _Feat, boundary: bool) -> float:
     """A unit's contribution to the score of a run containing it."""
     if boundary:
-        return -400.0
+        return BOUNDARY
     if not u.kept:
         return -(5 + 0.3 * f.chars)
     if f.good:
-        return float(f.chars) if f.sentence else 0.5 * f.chars
+        if u.text.endswith(("...", "…")):
+            return 0.2 * f.chars  # a teaser cut short, or a quote trailing off
+        return float(min(f.chars, MAX_VALUE)) if f.sentence else 0.5 * min(f.chars, MAX_VALUE)
     if f.sentence and f.words >= 5 and (f.stop >= GOOD_STOP or f.stop == 0.0):
         return 0.3 * f.chars  # a short sentence: neither story nor furniture on its own
     if u.alone:
@@ -183,6 +189,9 @@ def _credit(run: list[int], feats: tuple[_Feat, ...], values: list[float]) -> No
             values[j] = max(values[j], 0.05 * feats[j].chars)
 
 
+BOUNDARY = -400.0
+"""Value of an end marker (related links, tags, share bar, comments heading): a run crosses it only between
+long stretches of prose on both sides (a "Related" box inside the story)."""
 def _best_run(values: list[float]) -> tuple[int, int, float]:
     """The segment [start, end) with the highest sum (Kadane); (0, 0, 0.0) when every value is negative."""
     best = (0, 0, 0.0)

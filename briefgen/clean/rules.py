@@ -205,7 +205,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-BOUNDARY_RULES = frozenset({"copyright", "comments", "share", "link-list", "newsletter", "cookies", "tags", "social"})
+BOUNDARY_RULES = frozenset({"copyright", "comments", "share", "link-list", "cookies"})
 """Furniture that ends a story rather than interrupting it: the story-block pass (:mod:`briefgen.clean.classify`)
 bridges it only between long runs of prose on both sides."""
 
