@@ -178,6 +178,8 @@ def _lists(units: list[Unit], feats: tuple[_Feat, ...], values: list[float]) -> 
         if u.kept and not u.alone and _ITEM.match(u.text):
             run.append(i)
             continue
+        if not u.kept:
+            continue  # a removed line (a link address, a price) does not break a list
         _credit(run, feats, values)
         run = []
     _credit(run, feats, values)
@@ -185,8 +187,9 @@ def _lists(units: list[Unit], feats: tuple[_Feat, ...], values: list[float]) -> 
 
 def _credit(run: list[int], feats: tuple[_Feat, ...], values: list[float]) -> None:
     if len(run) >= 3:
-        for j in run:
-            values[j] = max(values[j], 0.05 * feats[j].chars)
+        units_in = dict.fromkeys(run, True)
+        for j in range(run[0], run[-1] + 1):  # removed lines inside the list (link addresses) cost nothing either
+            values[j] = max(values[j], 0.05 * feats[j].chars if j in units_in else 0.0)
 
 
 BOUNDARY = -400.0
