@@ -19,6 +19,7 @@ Every unit is classified in constant time, so the pass is linear in the number o
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 
@@ -109,28 +110,36 @@ class _Feat:
     good: bool
 
 
+_LANGS_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in STOPWORDS.items():
+    for _w in _words:
+        _LANGS_OF[_w] = _LANGS_OF.get(_w, ()) + (_lang,)
+
+
 def page_stopwords(units: list[Unit]) -> frozenset[str] | None:
     """The stop-word list of the page's language, judged on its longest lines; None when none fits."""
-    longest = sorted((u.text for u in units), key=len, reverse=True)[:12]
-    words = [w for t in longest for w in _WORD.findall(t.lower())]
-    if not words:
+    longest = heapq.nlargest(8, (u.text for u in units), key=len)
+    words = [w for t in longest for w in _WORD.findall(t.lower())][:400]
+    hits: dict[str, int] = {}
+    for w in words:
+        for lang in _LANGS_OF.get(w, ()):
+            hits[lang] = hits.get(lang, 0) + 1
+    if not hits:
         return None
-    best, hits = None, 0
-    for sw in STOPWORDS.values():
-        n = sum(1 for w in words if w in sw)
-        if n > hits:
-            best, hits = sw, n
-    return best if hits >= 0.08 * len(words) else None
+    lang = max(hits, key=hits.__getitem__)
+    return STOPWORDS[lang] if hits[lang] >= 0.08 * len(words) else None
 
 
 def _features(text: str, stop: frozenset[str] | None) -> _Feat:
     n, chars = len(text.split()), len(text)
     sentence = ends_sentence(text)
-    if stop is not None:
-        ratio = sum(1 for w in _WORD.findall(text.lower()) if w in stop) / n if n else 0.0
+    ratio, good = 0.0, False
+    if chars < GOOD_CHARS and not (sentence and n >= 5):
+        pass  # too short to be prose: the stop-word ratio is not needed
+    elif stop is not None:
+        ratio = sum(1 for w in _WORD.findall(text.lower()) if w in stop) / n
         good = chars >= GOOD_CHARS and ratio >= GOOD_STOP and (sentence or not _title_case(text))
     else:  # no stop-word list for this language (or no spaces): punctuation marks prose
-        ratio = 0.0
         good = chars >= GOOD_CHARS and len(_SENTENCE_PUNCT.findall(text)) >= 2
     return _Feat(n, chars, ratio, sentence, good)
 
@@ -141,7 +150,7 @@ def _title_case(text: str) -> bool:
     return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.6 * len(words)
 
 
-def _value(u: Unit, f: _Feat, boundary: bool) -> float:
+def _value(u: Unit, f: _Feat, boundary: bool, stopless: bool) -> float:
     """A unit's contribution to the score of a run containing it."""
     if boundary:
         return BOUNDARY
@@ -151,7 +160,7 @@ def _value(u: Unit, f: _Feat, boundary: bool) -> float:
         if u.text.endswith(("...", "…")):
             return 0.2 * f.chars  # a teaser cut short, or a quote trailing off
         return float(min(f.chars, MAX_VALUE)) if f.sentence else 0.5 * min(f.chars, MAX_VALUE)
-    if f.sentence and f.words >= 5 and (f.stop >= GOOD_STOP or f.stop == 0.0):
+    if f.sentence and f.words >= 5 and (f.stop >= GOOD_STOP or stopless):
         return 0.3 * f.chars  # a short sentence: neither story nor furniture on its own
     if u.alone:
         return 0.1 * f.chars  # a paragraph of its own: a sub-heading, a list line of the story
@@ -228,8 +237,8 @@ def story_run(units: list[Unit]) -> Story:
     A capture without any prose is all story (nothing to anchor a story on: the analyst decides)."""
     stop = page_stopwords(units)
     feats = tuple(_features(u.text, stop) for u in units)
-    values = [_value(u, f, u.rule in BOUNDARY_RULES or (f.words <= 8 and bool(_END_MARKER.match(u.text))))
-              for u, f in zip(units, feats)]
+    values = [_value(u, f, u.rule in BOUNDARY_RULES or (f.words <= 8 and bool(_END_MARKER.match(u.text))),
+                     stop is None) for u, f in zip(units, feats)]
     _lists(units, feats, values)
     # Comment threads: after a comments heading (or "X says:" lines) that follows story prose, prose is not story.
     comments_from = _comments_start(units, feats)
