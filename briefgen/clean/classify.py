@@ -78,7 +78,7 @@ _END_MARKER = re.compile(
     r"(?:also )?(?:like|enjoy|be interested)\b.*|recommended\b.*|(?:read|see) (?:also|more|next)|also (?:read|on)\b.*|"
     r"(?:read|watch) (?:these|this|what's) next|what to read next|up next|more to (?:explore|read)|don'?t miss\b.*|"
     r"in case you missed it|around the web|(?:sponsored|promoted) (?:stories|links|content)|from (?:our|the) partners?|"
-    r"popular\b.*|most (?:read|popular|viewed|shared)\b.*|trending\b.*|latest\b.*|"
+    r"more [\w’'&.-]+(?: [\w’'&.-]+){0,2}|popular\b.*|most (?:read|popular|viewed|shared)\b.*|trending\b.*|latest\b.*|"
     r"tags?|topics?|filed under|categor(?:y|ies)|about the authors?|share this\b.*|"
     r"leia (?:também|mais)|veja (?:também|mais)|você (?:pode|também pode) gostar\b.*|relacionad[oa]s?|mais lidas?|"
     r"lesen sie (?:auch|mehr)|das könnte sie (?:auch )?interessieren|mehr zum thema|weitere artikel|ähnliche artikel|"
@@ -90,6 +90,17 @@ _END_MARKER = re.compile(
 """Headings that end a story (related links, tags, share bars) in several languages."""
 _RELATIVE_TIME = re.compile(r"^\W*\d+\s?(?:[smhdw]|mins?|hrs?)\s+ago\W*$|^\W*(?:vor|há|hace|il y a)\s+\d+\s+\w+\W*$",
                             re.IGNORECASE)
+
+_PROMPT = re.compile(
+    r"\b(?:newsletters?|subscribe|subscription|sign up|inbox|e-?mail address|push notifications|follow us|"
+    r"share (?:this|it|your thoughts)\b|with (?:your )?friends|"
+    r"abonn\w+|anmelden|newsletter|inscri(?:vez|ption)|suscr[ií]b\w+|assine|inscreva-se|iscriviti|"
+    r"подпи(?:шитесь|саться|ска)|berlangganan)\b", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"\b(?:you|your|yours|our|us|ihr|ihre|ihren|unser\w*|vous|votre|vos|notre|nos|tu|tus|su|sus|nuestr\w+|"
+    r"você|seu|sua|nosso|nossa|tuo|tua|vostr\w+|nostr\w+|ваш\w*|наш\w*|вы|anda|kami)\b", re.IGNORECASE)
+"""A short line with call-to-action vocabulary addressing the reader ("Stay up to date with X. Subscribe to our
+newsletter.", "Share your thoughts with friends.") is a prompt of the page, in the story run or not."""
 
 MAX_VALUE = 1000
 """No single line counts for more than this many characters (a run-together block of teasers is one line)."""
@@ -144,6 +155,11 @@ def _features(text: str, stop: frozenset[str] | None) -> _Feat:
     return _Feat(n, chars, ratio, sentence, good)
 
 
+def is_prompt(text: str, words: int) -> bool:
+    """A call to action addressed to the reader (subscribe, share, follow, download…), at most 25 words."""
+    return words <= 20 and _PROMPT.search(text) is not None and _ADDRESS.search(text) is not None
+
+
 def _title_case(text: str) -> bool:
     """Most words capitalised: a headline, a menu entry or a product name rather than a sentence."""
     words = [w for w in text.split() if w[:1].isalpha()]
@@ -154,7 +170,7 @@ def _value(u: Unit, f: _Feat, boundary: bool, stopless: bool) -> float:
     """A unit's contribution to the score of a run containing it."""
     if boundary:
         return BOUNDARY
-    if not u.kept:
+    if not u.kept or is_prompt(u.text, f.words):
         return -(5 + 0.3 * f.chars)
     if f.good:
         if u.text.endswith(("...", "…")):
@@ -260,6 +276,10 @@ def apply_story(units: list[Unit], story: Story) -> None:
         elif i >= story.end:
             in_comments = story.comments_from is not None and i >= story.comments_from
             u.remove("boilerplate", "reader comments" if in_comments else "page footer (after the story)")
+    for i in range(story.start, story.end):
+        u = units[i]
+        if u.kept and is_prompt(u.text, story.feats[i].words):
+            u.remove("boilerplate", "call to action (subscribe, share, follow…)")
     _roles(units, list(story.feats), story.start, story.end)
 
 
