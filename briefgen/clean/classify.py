@@ -278,7 +278,9 @@ def apply_story(units: list[Unit], story: Story) -> None:
             u.remove("boilerplate", "reader comments" if in_comments else "page footer (after the story)")
     for i in range(story.start, story.end):
         u = units[i]
-        if u.kept and is_prompt(u.text, story.feats[i].words):
+        if u.category == "caption" and u.reason == "photo caption" and not u.forced_keep:
+            u.category, u.reason, u.role = None, None, "caption"  # a caption in the story is story text
+        elif u.kept and is_prompt(u.text, story.feats[i].words):
             u.remove("boilerplate", "call to action (subscribe, share, follow…)")
     _roles(units, list(story.feats), story.start, story.end)
 
@@ -299,9 +301,10 @@ def _roles(units: list[Unit], feats: list[_Feat], start: int, end: int) -> None:
     first_body = next((i for i in range(start, end) if units[i].kept and feats[i].good), start)
     for i in range(start, end):
         u, f = units[i], feats[i]
-        if not u.kept:
+        if not u.kept or u.role != "body":
             continue
+        nxt = next((units[j] for j in range(i + 1, end) if units[j].kept), None)
         if not f.good and not f.sentence and f.words <= 15:
-            u.role = "heading"
+            u.role = "caption" if nxt is not None and nxt.role == "caption" else "heading"
         elif i < first_body:
             u.role = "standfirst"

@@ -32,6 +32,8 @@ class Original:
     """Something later paragraphs may repeat: a kept unit, or a seed such as the removed headline."""
 
     unit: Unit | None
+    index: int = -1
+    """Position of the unit among all units (-1 for a seed)."""
     category: str = "duplicate"
     reason: str = "duplicate of paragraph {n}"
     near_reason: str = "near-duplicate of paragraph {n}"
@@ -43,13 +45,16 @@ def _shingles(words: list[str]) -> set[tuple[str, ...]]:
 
 
 def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), min_words: int = MIN_WORDS,
-                    near_min_words: int = NEAR_MIN_WORDS, max_copies: int | None = None) -> None:
+                    near_min_words: int = NEAR_MIN_WORDS, max_copies: int | None = None,
+                    far_min_words: int | None = None, window: int = 3) -> None:
     """Mark kept units that repeat an earlier kept unit (or a seed: ``(text, category, reason)``) as removed.
 
     Units shorter than ``min_words`` words are never duplicates; near copies need ``near_min_words`` and the
     same numbers in the same order (a paragraph that differs in a figure is a different statement). With
     ``max_copies``, a text occurring more often than that is page structure (repeated recipe steps, interview
-    questions), not an accidental copy, and all its copies stay.
+    questions), not an accidental copy, and all its copies stay. With ``far_min_words``, a repeat shorter than that
+    is a duplicate only when its original is at most ``window`` units before it (the page printed it twice); further
+    away it is the story repeating itself (a refrain, an ingredient line) and stays.
     """
     repeated: set[str] = set()
     if max_copies is not None:
@@ -77,7 +82,7 @@ def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), m
         if len(words) >= MIN_WORDS:
             add(Original(None, category, reason, reason, key), words)
 
-    for u in units:
+    for i, u in enumerate(units):
         if not u.kept:
             continue
         key = norm_words(u.text)
@@ -90,11 +95,14 @@ def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), m
         if orig is None and len(words) >= near_min_words:
             shingles = _shingles(words)  # computed once: for the search and, if kept, for the index
             orig, near = _near(key, shingles, index, originals), True
+        if (orig is not None and far_min_words is not None and len(words) < far_min_words and orig.unit is not None
+                and i - orig.index > window):
+            continue  # the story repeats a short line: not a copy made by the page
         if orig is not None and not u.forced_keep:
             u.category, u.dup_of = orig.category, orig.unit
             u.reason = orig.near_reason if near else orig.reason
             continue
-        add(Original(u, key=key), words, shingles)
+        add(Original(u, i, key=key), words, shingles)
 
 
 def _near(key: str, shingles: set, index: dict, originals: list[Original]) -> Original | None:
