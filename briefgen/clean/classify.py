@@ -32,7 +32,9 @@ STOPWORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang,
     "en": "the a an of to and in is was for on that with as by at it from be are this which or have has had not "
           "but were their its they he she his her we you our will would can could been who than more also into "
           "about after there when one all if so what them i my me do does did no up out some these those just "
-          "over only other such then while because any may should",
+          "over only other such then while because any may should against near between during under through since "
+          "until without within among where how why very most many much each both own same here now how being "
+          "said says told according",
     "de": "der die das und in den von zu mit ist des sich im dem nicht ein eine auch es an als auf für wird "
           "werden sind aus bei oder nach hat wie zum zur einer einem eines noch wir sie er ich um so über "
           "aber vor wenn durch kann nur war haben diese dass mehr sein ihre",
@@ -102,11 +104,15 @@ _ADDRESS = re.compile(
 """A short line with call-to-action vocabulary addressing the reader ("Stay up to date with X. Subscribe to our
 newsletter.", "Share your thoughts with friends.") is a prompt of the page, in the story run or not."""
 
+FURNITURE_COST = (3.0, 0.1)
+"""Cost (fixed, per character) of a line the rules removed or a call to action, inside a run."""
+MENU_COST = (15.0, 0.3)
+"""Cost (fixed, per character up to 200) of a short line in a block of several lines (menus, link lists)."""
 MAX_VALUE = 1000
 """No single line counts for more than this many characters (a run-together block of teasers is one line)."""
 GOOD_CHARS = 70
 """A prose line has at least this many characters…"""
-GOOD_STOP = 0.22
+GOOD_STOP = 0.26
 """…and at least this share of stop words (pages in a language without a list: sentence punctuation instead)."""
 
 
@@ -171,7 +177,7 @@ def _value(u: Unit, f: _Feat, boundary: bool, stopless: bool) -> float:
     if boundary:
         return BOUNDARY
     if not u.kept or is_prompt(u.text, f.words):
-        return -(5 + 0.3 * f.chars)
+        return -(FURNITURE_COST[0] + FURNITURE_COST[1] * f.chars)
     if f.good:
         if u.text.endswith(("...", "…")):
             return 0.2 * f.chars  # a teaser cut short, or a quote trailing off
@@ -180,7 +186,7 @@ def _value(u: Unit, f: _Feat, boundary: bool, stopless: bool) -> float:
         return 0.3 * f.chars  # a short sentence: neither story nor furniture on its own
     if u.alone:
         return 0.1 * f.chars  # a paragraph of its own: a sub-heading, a list line of the story
-    return -(15 + 0.3 * min(f.chars, 200))
+    return -(MENU_COST[0] + MENU_COST[1] * min(f.chars, 200))
 
 
 _ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]|[•·▪◦●○*✓✔-]\s|\(?[a-z]\))|\d")

@@ -178,7 +178,7 @@ def clean_text(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
     first_story, title, site, masthead = _detect_header(units, ev)
     apply_story(units, story)
     remove_unmatched = apply_remove(units, overrides)
-    mark_duplicates(units, [(title, "metadata", "headline repeated")] if title else [], max_copies=2,
+    mark_duplicates(units, [(title, "metadata", "headline repeated")] if title else [],
                     far_min_words=DUPLICATE_FAR_MIN_WORDS)
     warn_unmatched("keep", keep_unmatched, units, path, diags)
     warn_unmatched("remove", remove_unmatched, units, path, diags)
