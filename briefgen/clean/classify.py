@@ -275,7 +275,14 @@ def story_run(units: list[Unit]) -> Story:
 
 
 def apply_story(units: list[Unit], story: Story) -> None:
-    """Remove the units outside the story run as boilerplate and give the kept units inside it their role."""
+    """Remove the units outside the story run as boilerplate and give the kept units inside it their role.
+
+    The run is widened over photo captions right before it (the lead picture's caption, between headline and
+    story)."""
+    start = story.start
+    while start > 0 and units[start - 1].category == "caption" and units[start - 1].reason == "photo caption":
+        start -= 1
+    story = Story(start, story.end, story.comments_from, story.feats)
     for i, u in enumerate(units):
         if i < story.start:
             u.remove("boilerplate", "page header (before the story)")

@@ -7,8 +7,9 @@ A case folder holds ``capture.txt`` / ``capture.html`` / ``capture.md``, optiona
 notes: |            # free text for reviewers; kept when the file is regenerated
   Why the expected output is what an analyst wants.
 detected: {title: ..., date: ..., byline: ..., outlet: ..., url: ..., date_evidence: ...}
-paragraphs:         # the kept paragraphs, in order
+paragraphs:         # the kept paragraphs, in order (role: heading, standfirst or caption; none for body text)
   - {line: 7, text: "Russia and Japan's foreign ministers met on Thursday to try…"}
+  - {line: 9, role: heading, text: "Talks resume"}
 removed:            # everything removed, in capture order
   - {line: 1, category: metadata, reason: headline, text: "Russia, Japan meet to try to end WWII islands dispute"}
 diagnostics:        # path:line:col: severity[code], sorted
@@ -79,7 +80,8 @@ def run_case(case: Path) -> tuple[dict, Diagnostics]:
                            load_overrides(case / "overrides.yml"), diags)
     actual = {
         "detected": {k: v for k, v in vars(result.detected).items() if v is not None},
-        "paragraphs": [{"line": p.span.line, "text": p.text} for p in result.paragraphs],
+        "paragraphs": [{"line": p.span.line, **({"role": p.role} if p.role != "body" else {}), "text": p.text}
+                       for p in result.paragraphs],
         "removed": [{"line": r.span.line, "category": r.category, "reason": r.reason, "text": r.text}
                     for r in result.removed],
         "diagnostics": [f"{d.span}: {d.severity.value}[{d.code}]" for d in diags.sorted()],
@@ -98,7 +100,7 @@ def _text_matches(expected: str, actual: str) -> bool:
 def _compare_list(name: str, expected: list[dict], actual: list[dict]) -> list[str]:
     problems = []
     for i, (e, a) in enumerate(zip(expected, actual), start=1):
-        wrong = [k for k in e if k != "text" and e[k] != a.get(k)]
+        wrong = [k for k in {**e, **a} if k != "text" and e.get(k) != a.get(k)]
         if wrong or not _text_matches(str(e.get("text", "")), a["text"]):
             problems.append(f"{name}[{i}]: expected {e}\n{' ' * (len(name) + 6)}got      {dict(a, text=_cut(a['text']))}")
     if len(expected) != len(actual):
