@@ -216,6 +216,26 @@ def _lists(units: list[Unit], feats: tuple[_Feat, ...], values: list[float]) -> 
     _credit(run, feats, values)
 
 
+ISOLATED = 0.3
+"""Share of its value that a prose line keeps when menu-like lines surround it on both sides (a teaser excerpt
+under its kicker, headline and source lines), rather than other paragraphs (the story)."""
+
+
+def _isolated(feats: tuple[_Feat, ...], values: list[float]) -> None:
+    """Discount prose lines with two or more costly lines on each side before the next prose line."""
+    n = len(values)
+    left = [0] * n  # costly lines right before i, since the last prose line
+    run = 0
+    for i in range(n):
+        left[i] = run
+        run = 0 if feats[i].good else run + (values[i] < 0)
+    run = 0
+    for i in range(n - 1, -1, -1):
+        if feats[i].good and values[i] > 0 and left[i] >= 2 and run >= 2:
+            values[i] *= ISOLATED
+        run = 0 if feats[i].good else run + (values[i] < 0)
+
+
 def _credit(run: list[int], feats: tuple[_Feat, ...], values: list[float]) -> None:
     if len(run) >= 3:
         units_in = dict.fromkeys(run, True)
@@ -262,6 +282,7 @@ def story_run(units: list[Unit]) -> Story:
     values = [_value(u, f, u.rule in BOUNDARY_RULES or (f.words <= 8 and bool(_END_MARKER.match(u.text))),
                      stop is None) for u, f in zip(units, feats)]
     _lists(units, feats, values)
+    _isolated(feats, values)
     # Comment threads: after a comments heading (or "X says:" lines) that follows story prose, prose is not story.
     comments_from = _comments_start(units, feats)
     if comments_from is not None:
