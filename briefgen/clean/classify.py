@@ -216,6 +216,9 @@ def _lists(units: list[Unit], feats: tuple[_Feat, ...], values: list[float]) -> 
     _credit(run, feats, values)
 
 
+EARLIER_SHARE = 0.3
+"""A run of prose ending at an end marker wins over a bigger run after the marker if it scores at least this share
+of it."""
 ISOLATED = 0.3
 """Share of its value that a prose line keeps when menu-like lines surround it on both sides (a teaser excerpt
 under its kicker, headline and source lines), rather than other paragraphs (the story)."""
@@ -290,6 +293,15 @@ def story_run(units: list[Unit]) -> Story:
             if values[i] > 0:
                 values[i] = -0.2 * values[i]
     start, end, total = _best_run(values)
+    # A run right after an end marker ("You may also like") is a list of teasers when a fair run of prose ends
+    # before the marker: the story comes first.
+    cut = start - 1
+    while cut >= 0 and BOUNDARY < values[cut] <= 0:
+        cut -= 1
+    if cut >= 0 and values[cut] <= BOUNDARY:
+        s0, e0, t0 = _best_run(values[:cut])
+        if t0 >= EARLIER_SHARE * total:
+            start, end, total = s0, e0, t0
     if total <= 0:
         return Story(0, len(units), None, feats)
     return Story(start, end, comments_from, feats)
