@@ -286,8 +286,9 @@ def story_run(units: list[Unit]) -> Story:
                      stop is None) for u, f in zip(units, feats)]
     _lists(units, feats, values)
     _isolated(feats, values)
-    # Comment threads: after a comments heading (or "X says:" lines) that follows story prose, prose is not story.
-    comments_from = _comments_start(units, feats)
+    # Comment threads: after a comments heading (or "X says:" lines) that follows the start of the story, prose is
+    # not story.
+    comments_from = _comments_start(units, feats, _best_run(values)[0])
     if comments_from is not None:
         for i in range(comments_from, len(units)):
             if values[i] > 0:
@@ -331,10 +332,11 @@ def apply_story(units: list[Unit], story: Story) -> None:
     _roles(units, list(story.feats), story.start, story.end)
 
 
-def _comments_start(units: list[Unit], feats: list[_Feat]) -> int | None:
-    """Index of the first comments marker that follows at least one prose line, else None."""
+def _comments_start(units: list[Unit], feats: tuple[_Feat, ...], start: int) -> int | None:
+    """Index of the first comments marker after ``start`` that follows at least one prose line, else None."""
     prose_seen = False
-    for i, (u, f) in enumerate(zip(units, feats)):
+    for i in range(start, len(units)):
+        u, f = units[i], feats[i]
         if f.good and u.kept:
             prose_seen = True
         elif prose_seen and len(u.text) <= 120 and (_COMMENT_LINE.match(u.text) or _STRONG_COMMENTS.match(u.text)):
