@@ -100,6 +100,13 @@ def _credits_shape(m: re.Match[str]) -> bool:
     return (text.startswith("(") and text.endswith(")")) or (len(text.split()) <= 12 and not ends_sentence(text))
 
 
+_COMMENTS_ITEM = (r"(?:comments?\s*\(\d+\)|\d+\s+comments?|(?:leave|post|add|write) a (?:comment|reply)|"
+                  r"(?:view|show|read|hide) (?:all )?comments|join the (?:conversation|discussion)|comments?|"
+                  r"kommentare?\s*\(\d+\)|\d+\s+kommentare?|commentaires?\s*\(\d+\)|\d+\s+commentaires?|"
+                  r"coment[aá]rios?\s*\(\d+\)|\d+\s+coment[aá]rios?|commenti\s*\(\d+\)|\d+\s+commenti|"
+                  r"комментари[йиея]\s*\(\d+\)|\d+\s+комментари[йиея]|kommentieren|commenter|comentar|commenta)")
+
+
 #: The rule table. Order matters: the first matching rule decides.
 RULES: tuple[Rule, ...] = (
     Rule("advertisement", "boilerplate", "advertisement",
@@ -120,7 +127,7 @@ RULES: tuple[Rule, ...] = (
              r"(?:enter )?(?:your )?e-?mail address\W*$|enter your e-?mail\b|join (?:our|the) mailing list|never miss a (?:story|thing)\b)"),
          whole=False, region="promo"),
     Rule("subscription", "boilerplate", "subscription offer",
-         _rx(r"\W*(?:subscribe(?: now| today| here)?|already a subscriber\??|become a (?:member|subscriber)|"
+         _rx(r"\W*(?:subscribe(?: now| today| here)?(?:\s*[-–—:|]\s*.{1,40})?|already a subscriber\??|become a (?:member|subscriber)|"
              r"renews? automatically.*|auto-?renew.*|cancel any ?time|save \d+\s?%|"
              r"(?:start (?:your|a) )?free trial.*|(?:unlock|get) (?:unlimited|full|premium) access.*|"
              r"subscriber[- ]only.*|premium (?:content|article|story)|subscribe to .*)\W*"),
@@ -160,8 +167,13 @@ RULES: tuple[Rule, ...] = (
          whole=False, max_words=25),
     Rule("share", "boilerplate", "share buttons", _rx(rf"{_SHARE_WORD}(?:[\s,|/·•]+{_SHARE_WORD})*")),
     Rule("comments", "boilerplate", "comments prompt",
-         _rx(r"comments?\s*\(\d+\)|\d+\s+comments?|(?:leave|post|add|write) a (?:comment|reply)|"
-             r"(?:view|show|read|hide) (?:all )?comments|join the (?:conversation|discussion)|comments?")),
+         _rx(rf"\W*{_COMMENTS_ITEM}(?:\s*[|/•·,]\s*{_COMMENTS_ITEM})*\W*")),
+    Rule("tags", "boilerplate", "tag list",
+         _rx(r"(?:tags?|tagged(?: with)?|topics?|filed under|categor(?:y|ies)|keywords|schlagworte|schlagwörter|"
+             r"étiquettes|mots-clés|etiquetas|temas|tópicos|argomenti|теги|метки|темы)\s*[:|]\s*.+"),
+         max_words=30),
+    Rule("separator", "boilerplate", "separator line", _rx(r"[\W_]{2,}"), max_words=3),
+    Rule("chevron", "boilerplate", "link prompt", _rx(r"(?:>>|»\s|›\s|>\s).+"), max_words=25),
     Rule("cookies", "boilerplate", "cookie notice",
          _rx(r"\bcookies?\b.{0,300}\b(?:consent|accept|agree|privacy|policy|settings|preferences|browser|website|site|"
              r"experience|opt[- ]?out|necessary|analytics|einwilligung|zustimm|datenschutz|akzeptier|consentement|"
@@ -205,7 +217,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-BOUNDARY_RULES = frozenset({"copyright", "comments", "share", "link-list", "cookies"})
+BOUNDARY_RULES = frozenset({"copyright", "comments", "share", "link-list", "cookies", "tags"})
 """Furniture that ends a story rather than interrupting it: the story-block pass (:mod:`briefgen.clean.classify`)
 bridges it only between long runs of prose on both sides."""
 

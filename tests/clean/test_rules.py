@@ -68,6 +68,14 @@ MATCHES = [
     ("Utilizamos cookies para melhorar a sua experiência. Ao continuar, você concorda com a nossa política de "
      "privacidade.", "cookies"),
     ("Accept all cookies", "cookies"),
+    ("Comments (0) | Add a comment", "comments"),
+    ("2 Kommentare", "comments"),
+    ("Tags: Japan, Russia, Kuril Islands", "tags"),
+    ("Filed under: Diplomacy | Asia", "tags"),
+    ("-----", "separator"),
+    ("* * *", "separator"),
+    (">> Read our full coverage of the talks", "chevron"),
+    ("SUBSCRIBE – SPRING OFFER", "subscription"),
     ("Cookie settings", "cookies"),
     ("Privacy Overview", "cookies"),
     ("Follow us on Twitter", "social"),
@@ -103,6 +111,8 @@ MATCHES = [
 
 # Story text (or labels left to the context heuristics) that no rule may take.
 NO_MATCH = [
+    "»Wir sind bereit«, sagte der Minister.",
+    "Topics on the agenda included fisheries, visas and joint economic activity on the islands.",
     "The company said the cookies were recalled after customers complained about the taste.",
     "Russia and Japan's foreign ministers met on Thursday to try and find a solution to a territorial dispute.",
     "and Japan's top diplomats said Friday there was a way to go before their could resolve a World War II-era "
