@@ -46,20 +46,24 @@ def _shingles(words: list[str]) -> set[tuple[str, ...]]:
 
 def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), min_words: int = MIN_WORDS,
                     near_min_words: int = NEAR_MIN_WORDS, max_copies: int | None = None,
-                    far_min_words: int | None = None, window: int = 3) -> None:
+                    far_min_words: int | None = None, window: int = 2) -> None:
     """Mark kept units that repeat an earlier kept unit (or a seed: ``(text, category, reason)``) as removed.
 
     Units shorter than ``min_words`` words are never duplicates; near copies need ``near_min_words`` and the
     same numbers in the same order (a paragraph that differs in a figure is a different statement). With
     ``max_copies``, a text occurring more often than that is page structure (repeated recipe steps, interview
-    questions), not an accidental copy, and all its copies stay. With ``far_min_words``, a repeat shorter than that
-    is a duplicate only when its original is at most ``window`` units before it (the page printed it twice); further
-    away it is the story repeating itself (a refrain, an ingredient line) and stays.
+    questions), not an accidental copy, and all its copies stay. With ``far_min_words`` (text captures), a copy at
+    most ``window`` units after the previous copy is always a duplicate (the page printed it twice); a copy further
+    away only when it is at least ``far_min_words`` words long and the text occurs twice at most — a short line or
+    a text occurring three times or more is the story repeating itself (a refrain, a recipe step, a meal plan).
     """
     repeated: set[str] = set()
-    if max_copies is not None:
+    counts: Counter[str] = Counter()
+    if max_copies is not None or far_min_words is not None:
         counts = Counter(norm_words(u.text) for u in units if u.kept)
+    if max_copies is not None:
         repeated = {k for k, c in counts.items() if c > max_copies}
+    last: dict[str, int] = {}
     exact: dict[str, Original] = {}
     index: dict[tuple[str, ...], list[int]] = {}
     originals: list[Original] = []
@@ -95,9 +99,10 @@ def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), m
         if orig is None and len(words) >= near_min_words:
             shingles = _shingles(words)  # computed once: for the search and, if kept, for the index
             orig, near = _near(key, shingles, index, originals), True
-        if (orig is not None and far_min_words is not None and len(words) < far_min_words and orig.unit is not None
-                and i - orig.index > window):
-            continue  # the story repeats a short line: not a copy made by the page
+        if orig is not None and far_min_words is not None and orig.unit is not None:
+            previous, last[key] = last.get(key, orig.index), i
+            if i - previous > window and (len(words) < far_min_words or counts[key] > 2):
+                continue  # the story repeats itself: not a copy made by the page
         if orig is not None and not u.forced_keep:
             u.category, u.dup_of = orig.category, orig.unit
             u.reason = orig.near_reason if near else orig.reason
