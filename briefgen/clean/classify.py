@@ -135,8 +135,8 @@ for _lang, _words in STOPWORDS.items():
 
 def page_stopwords(units: list[Unit]) -> frozenset[str] | None:
     """The stop-word list of the page's language, judged on its longest lines; None when none fits."""
-    longest = heapq.nlargest(8, (u.text for u in units), key=len)
-    words = [w for t in longest for w in _WORD.findall(t.lower())][:400]
+    longest = heapq.nlargest(6, (u.text for u in units), key=len)
+    words = [w for t in longest for w in _WORD.findall(t[:600].lower())][:300]
     hits: dict[str, int] = {}
     for w in words:
         for lang in _LANGS_OF.get(w, ()):
@@ -149,7 +149,7 @@ def page_stopwords(units: list[Unit]) -> frozenset[str] | None:
 
 def _features(text: str, stop: frozenset[str] | None) -> _Feat:
     n, chars = len(text.split()), len(text)
-    sentence = ends_sentence(text)
+    sentence = ends_sentence(text[-8:])
     ratio, good = 0.0, False
     if chars < GOOD_CHARS and not (sentence and n >= 5):
         pass  # too short to be prose: the stop-word ratio is not needed

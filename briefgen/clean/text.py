@@ -20,6 +20,7 @@ Passes over the units, in order (each is linear in the number of units):
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from briefgen.clean.classify import apply_story, story_run
 from briefgen.clean.dates import find_date
@@ -76,13 +77,14 @@ class _Evidence:
                 self.outlet_ranked.append((0 if rule_name == "copyright" else 1, len(self.outlet_ranked), name))
 
 
-def _apply_rules(units: list[Unit], ev: _Evidence) -> dict[int, str]:
+def _apply_rules(units: list[Unit], ev: _Evidence,
+                 classify_unit: Callable[[str], tuple[Rule, re.Match[str]] | None] = classify) -> dict[int, str]:
     """Pass 2: the rule table and promotional regions. Returns caption texts without their credits, by index."""
     region: Rule | None = None
     story_seen = False
     captions: dict[int, str] = {}
     for i, u in enumerate(units):
-        hit = classify(u.text)
+        hit = classify_unit(u.text)
         if hit is not None:
             rule, m = hit
             u.rule = rule.name
@@ -169,10 +171,18 @@ def _outlet(site: str | None, masthead: str | None, ev: _Evidence) -> str | None
 def clean_text(text: str, path: str, overrides: CleaningOverrides, diags: Diagnostics,
                first_line: int = 1) -> CleanedText:
     """Clean a text capture (see the module docstring for the passes)."""
-    units = split_text(text, first_line, is_element=lambda line: classify(line) is not None)
+    memo: dict[str, tuple[Rule, re.Match[str]] | None] = {}
+
+    def classify_unit(line: str) -> tuple[Rule, re.Match[str]] | None:
+        # lines are classified once per capture (wrapped-block test, rules pass; menus repeat in header and footer)
+        if line not in memo:
+            memo[line] = classify(line)
+        return memo[line]
+
+    units = split_text(text, first_line, is_element=lambda line: classify_unit(line) is not None)
     keep_unmatched = apply_keep(units, overrides)
     ev = _Evidence()
-    captions = _apply_rules(units, ev)
+    captions = _apply_rules(units, ev, classify_unit)
     _caption_pairs(units, captions)
     story = story_run(units)
     first_story, title, site, masthead = _detect_header(units, ev)
