@@ -108,6 +108,9 @@ FURNITURE_COST = (3.0, 0.1)
 """Cost (fixed, per character) of a line the rules removed or a call to action, inside a run."""
 MENU_COST = (15.0, 0.3)
 """Cost (fixed, per character up to 200) of a short line in a block of several lines (menus, link lists)."""
+IN_BLOCK = 0.5
+"""Share of its value that a prose line keeps when it is one line of a block of several (teaser lists put
+headline and excerpt on lines of one block; story paragraphs are mostly blocks of their own)."""
 MAX_VALUE = 1000
 """No single line counts for more than this many characters (a run-together block of teasers is one line)."""
 GOOD_CHARS = 70
@@ -181,7 +184,8 @@ def _value(u: Unit, f: _Feat, boundary: bool, stopless: bool) -> float:
     if f.good:
         if u.text.endswith(("...", "…")):
             return 0.2 * f.chars  # a teaser cut short, or a quote trailing off
-        return float(min(f.chars, MAX_VALUE)) if f.sentence else 0.5 * min(f.chars, MAX_VALUE)
+        value = float(min(f.chars, MAX_VALUE)) if f.sentence else 0.5 * min(f.chars, MAX_VALUE)
+        return value if u.alone else IN_BLOCK * value
     if f.sentence and f.words >= 5 and (f.stop >= GOOD_STOP or stopless):
         return 0.3 * f.chars  # a short sentence: neither story nor furniture on its own
     if u.alone:
