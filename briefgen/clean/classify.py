@@ -62,7 +62,8 @@ STOPWORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang,
 }.items()}
 
 _WORD = re.compile(r"[^\W\d_]+")
-_SENTENCE_PUNCT = re.compile(r"[.!?…。！？](?:\s|$)|[,;，、]")
+_SENTENCE_PUNCT = re.compile(r"[.!?…](?:\s|$)|[。！？,;，、]")
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _COMMENT_LINE = re.compile(r"^.{1,80}?\b(?:says|said|wrote|writes|sagt|dit|dice|disse|написал)\s*:\s*$|"
                            r"^(?:reply|responder|antworten|répondre|rispondi|ответить|balas)\s*[↓↵]?$",
                            re.IGNORECASE)
@@ -139,7 +140,10 @@ for _lang, _words in STOPWORDS.items():
 def page_stopwords(units: list[Unit]) -> frozenset[str] | None:
     """The stop-word list of the page's language, judged on its longest lines; None when none fits."""
     longest = heapq.nlargest(6, (u.text for u in units), key=len)
-    words = [w for t in longest for w in _WORD.findall(t[:600].lower())][:300]
+    sample = " ".join(t[:600] for t in longest)
+    if len(_WIDE.findall(sample)) > 0.3 * len(sample):
+        return None  # Chinese, Japanese, Korean: no spaces between words, punctuation marks prose instead
+    words = _WORD.findall(sample.lower())[:300]
     hits: dict[str, int] = {}
     for w in words:
         for lang in _LANGS_OF.get(w, ()):
@@ -154,13 +158,17 @@ def _features(text: str, stop: frozenset[str] | None) -> _Feat:
     n, chars = len(text.split()), len(text)
     sentence = ends_sentence(text[-8:])
     ratio, good = 0.0, False
-    if chars < GOOD_CHARS and not (sentence and n >= 5):
+    if chars < GOOD_CHARS and not (sentence and n >= 5) and stop is not None:
         pass  # too short to be prose: the stop-word ratio is not needed
     elif stop is not None:
         ratio = sum(1 for w in _WORD.findall(text.lower()) if w in stop) / n
         good = chars >= GOOD_CHARS and ratio >= GOOD_STOP and (sentence or not _title_case(text))
     else:  # no stop-word list for this language (or no spaces): punctuation marks prose
-        good = chars >= GOOD_CHARS and len(_SENTENCE_PUNCT.findall(text)) >= 2
+        wide = len(_WIDE.findall(text))
+        if wide:  # a Chinese, Japanese or Korean character says as much as about three Latin letters
+            chars += 2 * wide
+            sentence = sentence or text.rstrip("」』）)\"'”’").endswith(("。", "！", "？"))
+        good = chars >= GOOD_CHARS and len(_SENTENCE_PUNCT.findall(text)) >= (1 if wide else 2)
     return _Feat(n, chars, ratio, sentence, good)
 
 
@@ -186,7 +194,7 @@ def _value(u: Unit, f: _Feat, boundary: bool, stopless: bool) -> float:
             return 0.2 * f.chars  # a teaser cut short, or a quote trailing off
         value = float(min(f.chars, MAX_VALUE)) if f.sentence else 0.5 * min(f.chars, MAX_VALUE)
         return value if u.alone else IN_BLOCK * value
-    if f.sentence and f.words >= 5 and (f.stop >= GOOD_STOP or stopless):
+    if f.sentence and (f.words >= 5 or stopless) and (f.stop >= GOOD_STOP or stopless):
         return 0.3 * f.chars  # a short sentence: neither story nor furniture on its own
     if u.alone:
         return 0.1 * f.chars  # a paragraph of its own: a sub-heading, a list line of the story
