@@ -201,7 +201,9 @@ def _value(u: Unit, f: _Feat, boundary: bool, stopless: bool) -> float:
     return -(MENU_COST[0] + MENU_COST[1] * min(f.chars, 200))
 
 
-_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]|[•·▪◦●○*✓✔-]\s|\(?[a-z]\))|\d")
+_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]|[•·▪◦●○*✓✔-]\s|\(?[a-z]\))|\d|"
+                   r"^(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-z]*\.?\s+\d", re.IGNORECASE)
+"""A list item: numbered, bulleted, or led by a figure or a date ("June 9 – Tampa, FL")."""
 
 
 def _lists(units: list[Unit], feats: tuple[_Feat, ...], values: list[float]) -> None:
