@@ -308,14 +308,15 @@ def story_run(units: list[Unit]) -> Story:
             if values[i] > 0:
                 values[i] = -0.2 * values[i]
     start, end, total = _best_run(values)
-    # A run right after an end marker ("You may also like") is a list of teasers when a fair run of prose ends
-    # before the marker: the story comes first.
+    # A run right after an end marker ("You may also like") is a list of teasers when a fair run of paragraphs
+    # (blocks of their own, not lines of a teaser block) ends before the marker: the story comes first.
     cut = start - 1
     while cut >= 0 and BOUNDARY < values[cut] <= 0:
         cut -= 1
     if cut >= 0 and values[cut] <= BOUNDARY:
         s0, e0, t0 = _best_run(values[:cut])
-        if t0 >= EARLIER_SHARE * total:
+        alone = sum(values[i] for i in range(s0, e0) if values[i] > 0 and units[i].alone)
+        if t0 >= EARLIER_SHARE * total and alone >= 0.5 * sum(max(v, 0.0) for v in values[s0:e0]):
             start, end, total = s0, e0, t0
     if total <= 0:
         return Story(0, len(units), None, feats)
