@@ -239,18 +239,19 @@ under its kicker, headline and source lines), rather than other paragraphs (the 
 
 
 def _isolated(feats: tuple[_Feat, ...], values: list[float]) -> None:
-    """Discount prose lines with two or more costly lines on each side before the next prose line."""
+    """Discount prose lines with two or more costly lines on each side before the next prose line (end markers do
+    not count: they follow the last paragraph of every story)."""
     n = len(values)
     left = [0] * n  # costly lines right before i, since the last prose line
     run = 0
     for i in range(n):
         left[i] = run
-        run = 0 if feats[i].good else run + (values[i] < 0)
+        run = 0 if feats[i].good else run + (BOUNDARY < values[i] < 0)
     run = 0
     for i in range(n - 1, -1, -1):
         if feats[i].good and values[i] > 0 and left[i] >= 2 and run >= 2:
             values[i] *= ISOLATED
-        run = 0 if feats[i].good else run + (values[i] < 0)
+        run = 0 if feats[i].good else run + (BOUNDARY < values[i] < 0)
 
 
 def _credit(run: list[int], feats: tuple[_Feat, ...], values: list[float]) -> None:
