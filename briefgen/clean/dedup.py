@@ -3,7 +3,7 @@
 Paragraphs are compared by :func:`~briefgen.clean.units.norm_words` (case, punctuation and spacing ignored).
 Exact copies are found with a dictionary. Near copies (similarity ≥ :data:`NEAR_RATIO` by
 :class:`difflib.SequenceMatcher`) are only compared with the few earlier paragraphs that share most of their
-word 3-shingles, found through an inverted index — never all pairs. Near copies must carry the same numbers.
+content words, found through an inverted index — never all pairs. Near copies must carry the same numbers.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ NEAR_MIN_WORDS = 8
 NEAR_RATIO = 0.9
 """Similarity from which two paragraphs count as the same."""
 _MAX_POSTINGS = 64
-"""Shingles shared by more paragraphs than this are too common to pick candidates with."""
+"""Words shared by more paragraphs than this are too common to pick candidates with."""
 _CANDIDATES = 3
 _NUMBERS = re.compile(r"\d+")
 
@@ -40,8 +40,10 @@ class Original:
     key: str = ""
 
 
-def _shingles(words: list[str]) -> set[tuple[str, ...]]:
-    return set(zip(words, words[1:], words[2:]))
+def _signature(words: list[str]) -> set[str]:
+    """The paragraph's content words (5+ letters): near copies share nearly all of them; cheaper to collect than
+    word n-grams, and function words, which every paragraph shares, are left out."""
+    return {w for w in words if len(w) >= 5}
 
 
 def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), min_words: int = MIN_WORDS,
@@ -68,12 +70,12 @@ def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), m
     index: dict[tuple[str, ...], list[int]] = {}
     originals: list[Original] = []
 
-    def add(orig: Original, words: list[str], shingles: set | None = None) -> None:
+    def add(orig: Original, words: list[str], signature: set | None = None) -> None:
         exact.setdefault(orig.key, orig)
         if len(words) >= near_min_words:
             originals.append(orig)
             n = len(originals) - 1
-            for sh in (_shingles(words) if shingles is None else shingles):
+            for sh in (_signature(words) if signature is None else signature):
                 postings = index.get(sh)
                 if postings is None:
                     index[sh] = [n]
@@ -95,10 +97,10 @@ def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), m
             continue
         orig = exact.get(key)
         near = False
-        shingles = None
+        signature = None
         if orig is None and len(words) >= near_min_words:
-            shingles = _shingles(words)  # computed once: for the search and, if kept, for the index
-            orig, near = _near(key, shingles, index, originals), True
+            signature = _signature(words)  # computed once: for the search and, if kept, for the index
+            orig, near = _near(key, signature, index, originals), True
         if orig is not None and far_min_words is not None and orig.unit is not None:
             previous, last[key] = last.get(key, orig.index), i
             if i - previous > window and (len(words) < far_min_words or counts[key] > 2):
@@ -107,16 +109,16 @@ def mark_duplicates(units: list[Unit], seeds: list[tuple[str, str, str]] = (), m
             u.category, u.dup_of = orig.category, orig.unit
             u.reason = orig.near_reason if near else orig.reason
             continue
-        add(Original(u, i, key=key), words, shingles)
+        add(Original(u, i, key=key), words, signature)
 
 
-def _near(key: str, shingles: set, index: dict, originals: list[Original]) -> Original | None:
+def _near(key: str, signature: set, index: dict, originals: list[Original]) -> Original | None:
     counts: Counter[int] = Counter()
-    for sh in shingles:
+    for sh in signature:
         postings = index.get(sh)
         if postings and len(postings) <= _MAX_POSTINGS:
             counts.update(postings)
-    need = 0.5 * len(shingles)
+    need = 0.5 * len(signature)
     for j, shared in counts.most_common(_CANDIDATES):
         if shared < need:
             break

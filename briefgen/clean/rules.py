@@ -140,7 +140,7 @@ RULES: tuple[Rule, ...] = (
          _rx(r"^\W*(?:copyright\b|©|\(c\)\s*\d{4})|\ball rights reserved\b"), whole=False,
          needles=("copyright", "©", "(c)", "all rights reserved")),
     Rule("disclaimer", "boilerplate", "disclaimer", _rx(r"^\W*(?:disclaimer|our standards)\s*:"), whole=False,
-         max_words=80),
+         max_words=80, needles=("disclaimer", "our standards")),
     Rule("syndication", "boilerplate", "syndication notice",
          _rx(r"auto-generated from a syndicated feed|(?:has|have) not been edited by .{1,60}? staff|"
              r"(?:published|generated) from (?:a|an) (?:syndicated|agency|wire) feed|only the headline .{1,80} reworked"),
@@ -164,7 +164,7 @@ RULES: tuple[Rule, ...] = (
              r"print this (?:page|article)|font size|text size|listen to (?:this )?article")),
     Rule("link-prompt", "boilerplate", "link prompt",
          _rx(r"\b(?:click|tap) here\b|\bread the full (?:story|article)\b|\bdownload (?:the|our) app\b"),
-         whole=False, max_words=25),
+         whole=False, max_words=25, needles=("here", "read the full", "download")),
     Rule("share", "boilerplate", "share buttons", _rx(rf"{_SHARE_WORD}(?:[\s,|/·•]+{_SHARE_WORD})*")),
     Rule("comments", "boilerplate", "comments prompt",
          _rx(rf"\W*{_COMMENTS_ITEM}(?:\s*[|/•·,]\s*{_COMMENTS_ITEM})*\W*")),
@@ -196,8 +196,9 @@ RULES: tuple[Rule, ...] = (
     Rule("dateline", "metadata", "dateline",
          _rx(r"(?P<label>first published|published(?: on| at)?|last updated|last modified|updated(?: on| at)?|"
              r"posted(?: on| at)?|dated?)\s*:?\s*(?P<rest>.+)"),
-         max_words=25, check=_date_follows),
-    Rule("date", "metadata", "dateline", _rx(r".+"), max_words=12, check=_whole_date),
+         max_words=25, check=_date_follows, needles=("publish", "updat", "modif", "post", "date")),
+    Rule("date", "metadata", "dateline", _rx(r".+"), max_words=12, check=_whole_date,
+         needles=tuple("0123456789")),  # every date read has a four-digit year
     Rule("date-label", "metadata", "dateline",
          _rx(r"(?:first |last )?(?:published|updated|posted|modified)(?: on| at)?\s*:?|dated?\s*:")),
     Rule("timestamp", "metadata", "relative timestamp",
@@ -213,7 +214,8 @@ RULES: tuple[Rule, ...] = (
          max_words=16),
     Rule("url", "metadata", "source address", _rx(r"(?:(?:source|url|link|from)\s*:?\s*)?(?P<url>https?://\S+)"),
          max_words=3),
-    Rule("credits", "metadata", "reporting credits", _rx(_CREDITS_RX), max_words=50, check=_credits_shape),
+    Rule("credits", "metadata", "reporting credits", _rx(_CREDITS_RX), max_words=50, check=_credits_shape,
+         needles=("report", "writ", "edit", "compil", "translat", "input")),
 )
 
 
