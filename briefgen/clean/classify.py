@@ -233,6 +233,8 @@ def _lists(units: list[Unit], feats: tuple[_Feat, ...], values: list[float]) -> 
 EARLIER_SHARE = 0.3
 """A run of prose ending at an end marker wins over a bigger run after the marker if it scores at least this share
 of it."""
+DOUBT = 50.0
+"""A head or tail of the capture outside the run that costs less than this (and has no end marker) stays."""
 ISOLATED = 0.3
 """Share of its value that a prose line keeps when menu-like lines surround it on both sides (a teaser excerpt
 under its kicker, headline and source lines), rather than other paragraphs (the story)."""
@@ -321,6 +323,11 @@ def story_run(units: list[Unit]) -> Story:
             start, end, total = s0, e0, t0
     if total <= 0:
         return Story(0, len(units), None, feats)
+    # When in doubt, keep: a head or tail that costs almost nothing and holds no end marker is not furniture.
+    if start and min(values[:start]) > BOUNDARY and sum(values[:start]) > -DOUBT:
+        start = 0
+    if end < len(units) and min(values[end:]) > BOUNDARY and sum(values[end:]) > -DOUBT and comments_from is None:
+        end = len(units)
     return Story(start, end, comments_from, feats)
 
 

@@ -172,7 +172,7 @@ RULES: tuple[Rule, ...] = (
          _rx(r"(?:tags?|tagged(?: with)?|topics?|filed under|categor(?:y|ies)|keywords|schlagworte|schlagwörter|"
              r"étiquettes|mots-clés|etiquetas|temas|tópicos|argomenti|теги|метки|темы)\s*[:|]\s*.+"),
          max_words=30),
-    Rule("separator", "boilerplate", "separator line", _rx(r"[\W_]+"), max_words=3),
+    Rule("separator", "boilerplate", "separator line", _rx(r"[^\w|]+|_+"), max_words=3),
     Rule("chevron", "boilerplate", "link prompt", _rx(r"(?:>>|»\s|›\s|>\s).+"), max_words=25),
     Rule("cookies", "boilerplate", "cookie notice",
          _rx(r"\bcookies?\b.{0,300}\b(?:consent|accept|agree|privacy|policy|settings|preferences|browser|website|site|"
