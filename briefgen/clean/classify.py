@@ -10,9 +10,10 @@ lines) in the spirit of jusText and Boilerpipe:
 2. the story is the run of units with the highest total score (the densest run of prose, found in one pass,
    Kadane's maximum-sum segment), so short lines between story paragraphs (sub-headings, captions) stay with it
    while long menus, teaser lists and comment threads break it off;
-3. units outside the run are removed ("page header" / "page footer" / "reader comments"); inside it, short
-   lines get their role: ``heading`` (a title-like line before a paragraph), ``standfirst`` (the lead
-   paragraph before the first body paragraph, when it stands apart) or ``caption``.
+3. units outside the run are removed ("page header" / "page footer" / "reader comments") unless that part costs
+   almost nothing (when in doubt, keep); inside the run, kept lines get their role: ``heading`` (a short line
+   without sentence punctuation), ``standfirst`` (before the first prose paragraph) or ``caption`` (a photo
+   caption the rules recognised, and the image title right above it); calls to action inside it go.
 
 Every unit is classified in constant time, so the pass is linear in the number of units.
 """
