@@ -92,9 +92,6 @@ _END_MARKER = re.compile(
     r"читайте (?:также|еще|ещё)|похожие (?:статьи|новости|записи)|рекомендуем|"
     r"baca juga|artikel terkait|berita terkait|lees ook|gerelateerd)\W*$", re.IGNORECASE)
 """Headings that end a story (related links, tags, share bars) in several languages."""
-_RELATIVE_TIME = re.compile(r"^\W*\d+\s?(?:[smhdw]|mins?|hrs?)\s+ago\W*$|^\W*(?:vor|há|hace|il y a)\s+\d+\s+\w+\W*$",
-                            re.IGNORECASE)
-
 _PROMPT = re.compile(
     r"\b(?:newsletters?|subscribe|subscription|sign up|inbox|e-?mail address|push notifications|follow us|"
     r"share (?:this|it|your thoughts)\b|with (?:your )?friends|"
@@ -121,15 +118,20 @@ GOOD_STOP = 0.26
 """…and at least this share of stop words (pages in a language without a list: sentence punctuation instead)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Feat:
     """Shallow features of one unit."""
 
     words: int
+    """Whitespace-separated words."""
     chars: int
+    """Characters (a Chinese, Japanese or Korean character counts three)."""
     stop: float
+    """Share of stop words of the page's language (0 when not measured: short lines, no list)."""
     sentence: bool
+    """Ends with sentence punctuation."""
     good: bool
+    """Reads as prose: long enough and stop-word rich (or punctuated, without a stop-word list)."""
 
 
 _LANGS_OF: dict[str, tuple[str, ...]] = {}
@@ -171,6 +173,13 @@ def _features(text: str, stop: frozenset[str] | None) -> _Feat:
             sentence = sentence or text.rstrip("」』）)\"'”’").endswith(("。", "！", "？"))
         good = chars >= GOOD_CHARS and len(_SENTENCE_PUNCT.findall(text)) >= (1 if wide else 2)
     return _Feat(n, chars, ratio, sentence, good)
+
+
+def _end_marker(text: str, f: _Feat) -> bool:
+    """A short heading that ends a story; a sentence ("Latest figures show growth.") is not one."""
+    if f.words > 8 or (f.sentence and not text.endswith(("...", "…"))):
+        return False
+    return _END_MARKER.match(text) is not None
 
 
 def is_prompt(text: str, words: int) -> bool:
@@ -300,7 +309,7 @@ def story_run(units: list[Unit]) -> Story:
     A capture without any prose is all story (nothing to anchor a story on: the analyst decides)."""
     stop = page_stopwords(units)
     feats = tuple(_features(u.text, stop) for u in units)
-    values = [_value(u, f, u.rule in BOUNDARY_RULES or (f.words <= 8 and bool(_END_MARKER.match(u.text))),
+    values = [_value(u, f, u.rule in BOUNDARY_RULES or _end_marker(u.text, f),
                      stop is None) for u, f in zip(units, feats)]
     _lists(units, feats, values)
     _isolated(feats, values)
