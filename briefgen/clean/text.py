@@ -184,9 +184,10 @@ def clean_text(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
     ev = _Evidence()
     captions = _apply_rules(units, ev, classify_unit)
     _caption_pairs(units, captions)
-    story = story_run(units)
-    first_story, title, site, masthead = _detect_header(units, ev)
-    apply_story(units, story)
+    story = story_run(units)  # classification: where the story is (story.start: its first unit); nothing removed yet
+    # Metadata (the one place for it): the header is read while the units before story.start are still kept.
+    _, title, site, masthead = _detect_header(units, ev)
+    apply_story(units, story)  # classification applied: outside the run removed, roles given inside it
     remove_unmatched = apply_remove(units, overrides)
     mark_duplicates(units, [(title, "metadata", "headline repeated")] if title else [],
                     far_min_words=DUPLICATE_FAR_MIN_WORDS)
