@@ -90,7 +90,9 @@ _END_MARKER = re.compile(
     r"lee (?:también|más)|te puede interesar|noticias relacionadas|más noticias|"
     r"leggi anche|potrebbe interessarti|articoli correlati|"
     r"читайте (?:также|еще|ещё)|похожие (?:статьи|новости|записи)|рекомендуем|"
-    r"baca juga|artikel terkait|berita terkait|lees ook|gerelateerd)\W*$", re.IGNORECASE)
+    r"baca juga|artikel terkait|berita terkait|lees ook|gerelateerd|"
+    r"関連記事|関連ニュース|おすすめ記事|人気記事|こちらの記事も.*|相关文章|相关阅读|相关新闻|推荐阅读|관련 ?기사|추천 ?기사)\W*$",
+    re.IGNORECASE)
 """Headings that end a story (related links, tags, share bars) in several languages."""
 _PROMPT = re.compile(
     r"\b(?:newsletters?|subscribe|subscription|sign up|inbox|e-?mail address|push notifications|follow us|"
