@@ -114,6 +114,8 @@ IN_BLOCK = 0.5
 headline and excerpt on lines of one block; story paragraphs are mostly blocks of their own)."""
 MAX_VALUE = 1000
 """No single line counts for more than this many characters (a run-together block of teasers is one line)."""
+STOP_SAMPLE = 300
+"""The stop-word ratio is measured on the first this many characters of a line."""
 GOOD_CHARS = 70
 """A prose line has at least this many characters…"""
 GOOD_STOP = 0.26
@@ -148,7 +150,7 @@ def page_stopwords(units: list[Unit]) -> frozenset[str] | None:
     sample = " ".join(t[:600] for t in longest)
     if len(_WIDE.findall(sample)) > 0.3 * len(sample):
         return None  # Chinese, Japanese, Korean: no spaces between words, punctuation marks prose instead
-    words = _WORD.findall(sample.lower())[:300]
+    words = _WORD.findall(sample.lower())[:200]
     hits: dict[str, int] = {}
     for w in words:
         for lang in _LANGS_OF.get(w, ()):
@@ -166,7 +168,8 @@ def _features(text: str, stop: frozenset[str] | None) -> _Feat:
     if chars < GOOD_CHARS and not (sentence and n >= 5) and stop is not None:
         pass  # too short to be prose: the stop-word ratio is not needed
     elif stop is not None:
-        ratio = sum(1 for w in _WORD.findall(text.lower()) if w in stop) / n
+        head = text[:STOP_SAMPLE]  # the ratio of a paragraph's first sentences is the paragraph's
+        ratio = sum(1 for w in _WORD.findall(head.lower()) if w in stop) / (len(head.split()) or 1)
         good = chars >= GOOD_CHARS and ratio >= GOOD_STOP and (sentence or not _title_case(text))
     else:  # no stop-word list for this language (or no spaces): punctuation marks prose
         wide = len(_WIDE.findall(text))
