@@ -3,6 +3,8 @@
 Usage::
 
     python benchmarks/extraction.py [--data DIR] [--json FILE] [--min-f1 0.90] [--limit N] [--no-raw] [--worst N]
+                                    [--as-text] [--ids 01234567] [--min-precision P] [--min-recall R]
+                                    [--min-median M] [--max-below-raw N]
 
 ``DIR`` holds ``html/<page-id>.html.gz`` and ``ground-truth.json`` (``{page-id: {"articleBody": ..., "url": ...}}``);
 default: ``$BRIEFGEN_EXTRACTION_DATA`` or ``../shared/benchmarks/article-extraction`` beside the repository.
