@@ -391,8 +391,8 @@ def _roles(units: list[Unit], feats: list[_Feat], start: int, end: int) -> None:
             continue
         nxt = next((units[j] for j in range(i + 1, end) if units[j].kept), None)
         if not f.good and not f.sentence and f.words <= 15:
-            if i < first_body and nxt is not None and nxt.role != "caption":
-                # a title line before any prose: the headline, a kicker or a section label, not a sub-heading
+            if start > 0 and i < first_body and nxt is not None and nxt.role != "caption":
+                # a title line before any prose, under a page header: the headline, a kicker or a section label
                 u.remove("boilerplate", "page header (before the story)")
                 continue
             u.role = "caption" if nxt is not None and nxt.role == "caption" else "heading"
