@@ -120,6 +120,17 @@ GOOD_CHARS = 70
 """A prose line has at least this many characters…"""
 GOOD_STOP = 0.26
 """…and at least this share of stop words (pages in a language without a list: sentence punctuation instead)."""
+BOUNDARY = -400.0
+"""Value of an end marker (related links, tags, share bar, comments heading): a run crosses it only between
+long stretches of prose on both sides (a "Related" box inside the story)."""
+EARLIER_SHARE = 0.3
+"""A run of prose ending at an end marker wins over a bigger run after the marker if it scores at least this share
+of it."""
+DOUBT = 50.0
+"""A head or tail of the capture outside the run that costs less than this (and has no end marker) stays."""
+ISOLATED = 0.3
+"""Share of its value that a prose line keeps when menu-like lines surround it on both sides (a teaser excerpt
+under its kicker, headline and source lines), rather than other paragraphs (the story)."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +173,7 @@ def page_stopwords(units: list[Unit]) -> frozenset[str] | None:
 
 
 def _features(text: str, stop: frozenset[str] | None) -> _Feat:
+    """The features of one unit's text, with the page's stop words (None: a language without a list)."""
     n, chars = len(text.split()), len(text)
     sentence = ends_sentence(text[-8:])
     ratio, good = 0.0, False
@@ -188,7 +200,7 @@ def _end_marker(text: str, f: _Feat) -> bool:
 
 
 def is_prompt(text: str, words: int) -> bool:
-    """A call to action addressed to the reader (subscribe, share, follow, download…), at most 25 words."""
+    """A call to action addressed to the reader (subscribe, newsletter, share this…), at most 20 words."""
     return words <= 20 and _PROMPT.search(text) is not None and _ADDRESS.search(text) is not None
 
 
@@ -245,16 +257,6 @@ def _lists(units: list[Unit], feats: tuple[_Feat, ...], values: list[float]) -> 
     _credit(run, feats, values)
 
 
-EARLIER_SHARE = 0.3
-"""A run of prose ending at an end marker wins over a bigger run after the marker if it scores at least this share
-of it."""
-DOUBT = 50.0
-"""A head or tail of the capture outside the run that costs less than this (and has no end marker) stays."""
-ISOLATED = 0.3
-"""Share of its value that a prose line keeps when menu-like lines surround it on both sides (a teaser excerpt
-under its kicker, headline and source lines), rather than other paragraphs (the story)."""
-
-
 def _isolated(feats: tuple[_Feat, ...], values: list[float]) -> None:
     """Discount prose lines with two or more costly lines on each side before the next prose line (end markers do
     not count: they follow the last paragraph of every story)."""
@@ -278,9 +280,6 @@ def _credit(run: list[int], feats: tuple[_Feat, ...], values: list[float]) -> No
             values[j] = max(values[j], 0.05 * feats[j].chars if j in units_in else 0.0)
 
 
-BOUNDARY = -400.0
-"""Value of an end marker (related links, tags, share bar, comments heading): a run crosses it only between
-long stretches of prose on both sides (a "Related" box inside the story)."""
 def _best_run(values: list[float]) -> tuple[int, int, float]:
     """The segment [start, end) with the highest sum (Kadane); (0, 0, 0.0) when every value is negative."""
     best = (0, 0, 0.0)
