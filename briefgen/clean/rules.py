@@ -156,7 +156,7 @@ RULES: tuple[Rule, ...] = (
     Rule("navigation", "boilerplate", "navigation link",
          _rx(r"(?:next|previous|prev) (?:story|article|post|page)|back to top|skip to (?:main )?content|"
              r"continue reading|load more|show more|view all|"
-             r"(?:(?:read|see) (?:more|also|next)|also read)\s*[:»›|-].*"),
+             r"(?:(?:read|see) (?:more|also|next)|also read)\s*[:»›|-].*|also on [\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b.*"),
          max_words=25),
     Rule("ui-control", "boilerplate", "page control",
          _rx(r"(?:close|open|toggle|expand|collapse)(?: (?:panel|menu|navigation|caption|search|gallery))?|menu|"
@@ -170,7 +170,8 @@ RULES: tuple[Rule, ...] = (
          _rx(rf"\W*{_COMMENTS_ITEM}(?:\s*[|/•·,]\s*{_COMMENTS_ITEM})*\W*")),
     Rule("tags", "boilerplate", "tag list",
          _rx(r"(?:tags?|tagged(?: with)?|topics?|filed under|categor(?:y|ies)|keywords|schlagworte|schlagwörter|"
-             r"étiquettes|mots-clés|etiquetas|temas|tópicos|argomenti|теги|метки|темы)\s*[:|]\s*.+"),
+             r"étiquettes|mots-clés|etiquetas|temas|tópicos|argomenti|теги|метки|темы)\s*[:|]\s*.+|"
+             r"tags\s+(?!(?:are|is|were|was|can|will|have|help|that|which|and|or)\b)\S.*[^.!?:]"),
          max_words=30),
     Rule("separator", "boilerplate", "separator line", _rx(r"[^\w|]+|_+"), max_words=3),
     Rule("chevron", "boilerplate", "link prompt", _rx(r"(?:>>|»\s|›\s|>\s).+"), max_words=25),
@@ -185,7 +186,8 @@ RULES: tuple[Rule, ...] = (
              r"(?: cookies)?\W*$"),
          whole=False, max_words=120, needles=("cooki", "куки", "privacy overview", "necessary", "always enabled")),
     Rule("social", "boilerplate", "social media prompt",
-         _rx(r"(?:follow|like) us\b.*|follow (?:him|her|them|@\w+) on .*|(?:find|connect with) us on .*"),
+         _rx(r"(?:follow|like) us\b.*|follow (?:him|her|them|@\w+) on .*|(?:find|connect with) us on .*|"
+             r"follow (?:[\w@.&'’-]+ ){1,3}on(?: (?:twitter|facebook|instagram|linkedin|youtube|telegram|x))?\W*"),
          max_words=20),
     Rule("photo-credit", "caption", "photo caption",
          _rx(r"(?:^|[\s.!?(|,;])(?:photo(?:graph)?|picture|pic|image)(?: ?credit| courtesy| by)?\s*(?::|/)\s*[^.!?:]{1,60}?\)?$|"
@@ -202,7 +204,8 @@ RULES: tuple[Rule, ...] = (
     Rule("date-label", "metadata", "dateline",
          _rx(r"(?:first |last )?(?:published|updated|posted|modified)(?: on| at)?\s*:?|dated?\s*:")),
     Rule("timestamp", "metadata", "relative timestamp",
-         _rx(r"(?:(?:published|updated|posted)\s*:?\s*)?(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago")),
+         _rx(r"(?:(?:published|updated|posted)\s*:?\s*)?(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago|"
+             r"(?:published|updated|posted)(?: at| on)?\s*:?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s?m\.?)?\s*(?:\(?[A-Z]{2,5}\)?)?\.?")),
     Rule("reading-time", "boilerplate", "reading time", _rx(r"\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read")),
     Rule("agency", "metadata", "agency dateline",
          re.compile(rf"(?:(?i:by)\s+)?\(?(?P<agency>{AGENCIES})\b\)?(?:\s*[|,/–—:-]\s*|\s+)?"

@@ -71,6 +71,10 @@ MATCHES = [
     ("Comments (0) | Add a comment", "comments"),
     ("2 Kommentare", "comments"),
     ("Tags: Japan, Russia, Kuril Islands", "tags"),
+    ("Tags Japan Russia Kuril Islands Sergei Lavrov", "tags"),
+    ("Updated at 1:23 p.m.", "timestamp"),
+    ("Follow The Daily Kuril on Twitter", "social"),
+    ("Also on example.com Lavrov says talks must start with the war's results", "navigation"),
     ("Filed under: Diplomacy | Asia", "tags"),
     ("-----", "separator"),
     ("* * *", "separator"),
@@ -111,6 +115,8 @@ MATCHES = [
 
 # Story text (or labels left to the context heuristics) that no rule may take.
 NO_MATCH = [
+    "Tags are added by the editors after the story is filed.",
+    "Follow the money, the minister said.",
     "»Wir sind bereit«, sagte der Minister.",
     "Topics on the agenda included fisheries, visas and joint economic activity on the islands.",
     "The company said the cookies were recalled after customers complained about the taste.",
