@@ -3,7 +3,7 @@
 Paragraphs are compared by :func:`~briefgen.clean.units.norm_words` (case, punctuation and spacing ignored).
 Exact copies are found with a dictionary. Near copies (similarity ≥ :data:`NEAR_RATIO` by
 :class:`difflib.SequenceMatcher`) are only compared with the few earlier paragraphs that share most of their
-word 3-shingles, found through an inverted index — never all pairs. Near copies must carry the same numbers.
+content words, found through an inverted index — never all pairs. Near copies must carry the same numbers.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ NEAR_MIN_WORDS = 8
 NEAR_RATIO = 0.9
 """Similarity from which two paragraphs count as the same."""
 _MAX_POSTINGS = 64
-"""Shingles shared by more paragraphs than this are too common to pick candidates with."""
+"""Words shared by more paragraphs than this are too common to pick candidates with."""
 _CANDIDATES = 3
 _NUMBERS = re.compile(r"\d+")
 
@@ -33,39 +33,50 @@ class Original:
     """Something later paragraphs may repeat: a kept unit, or a seed such as the removed headline."""
 
     unit: Unit | None
+    index: int = -1
+    """Position of the unit among all units (-1 for a seed)."""
     category: str = "duplicate"
     reason: str = "duplicate of paragraph {n}"
     near_reason: str = "near-duplicate of paragraph {n}"
     key: str = ""
 
 
-def _shingles(words: list[str]) -> set[tuple[str, ...]]:
-    return set(zip(words, words[1:], words[2:]))
+def _signature(words: list[str]) -> set[str]:
+    """The paragraph's content words (5+ letters): near copies share nearly all of them; cheaper to collect than
+    word n-grams, and function words, which every paragraph shares, are left out."""
+    return {w for w in words if len(w) >= 5}
 
 
 def mark_duplicates(units: list[Unit], seeds: Sequence[tuple[str, str, str]] = (), min_words: int = MIN_WORDS,
-                    near_min_words: int = NEAR_MIN_WORDS, max_copies: int | None = None) -> None:
+                    near_min_words: int = NEAR_MIN_WORDS, max_copies: int | None = None,
+                    far_min_words: int | None = None, window: int = 2) -> None:
     """Mark kept units that repeat an earlier kept unit (or a seed: ``(text, category, reason)``) as removed.
 
     Units shorter than ``min_words`` words are never duplicates; near copies need ``near_min_words`` and the
     same numbers in the same order (a paragraph that differs in a figure is a different statement). With
     ``max_copies``, a text occurring more often than that is page structure (repeated recipe steps, interview
-    questions), not an accidental copy, and all its copies stay.
+    questions), not an accidental copy, and all its copies stay. With ``far_min_words`` (text captures), a copy at
+    most ``window`` units after the previous copy is always a duplicate (the page printed it twice); a copy further
+    away only when it is at least ``far_min_words`` words long and the text occurs twice at most — a short line or
+    a text occurring three times or more is the story repeating itself (a refrain, a recipe step, a meal plan).
     """
     repeated: set[str] = set()
-    if max_copies is not None:
+    counts: Counter[str] = Counter()
+    if max_copies is not None or far_min_words is not None:
         counts = Counter(norm_words(u.text) for u in units if u.kept)
+    if max_copies is not None:
         repeated = {k for k, c in counts.items() if c > max_copies}
+    last: dict[str, int] = {}
     exact: dict[str, Original] = {}
     index: dict[tuple[str, ...], list[int]] = {}
     originals: list[Original] = []
 
-    def add(orig: Original, words: list[str], shingles: set | None = None) -> None:
+    def add(orig: Original, words: list[str], signature: set | None = None) -> None:
         exact.setdefault(orig.key, orig)
         if len(words) >= near_min_words:
             originals.append(orig)
             n = len(originals) - 1
-            for sh in (_shingles(words) if shingles is None else shingles):
+            for sh in (_signature(words) if signature is None else signature):
                 postings = index.get(sh)
                 if postings is None:
                     index[sh] = [n]
@@ -78,7 +89,7 @@ def mark_duplicates(units: list[Unit], seeds: Sequence[tuple[str, str, str]] = (
         if len(words) >= MIN_WORDS:
             add(Original(None, category, reason, reason, key), words)
 
-    for u in units:
+    for i, u in enumerate(units):
         if not u.kept:
             continue
         key = norm_words(u.text)
@@ -87,24 +98,28 @@ def mark_duplicates(units: list[Unit], seeds: Sequence[tuple[str, str, str]] = (
             continue
         orig = exact.get(key)
         near = False
-        shingles = None
+        signature = None
         if orig is None and len(words) >= near_min_words:
-            shingles = _shingles(words)  # computed once: for the search and, if kept, for the index
-            orig, near = _near(key, shingles, index, originals), True
+            signature = _signature(words)  # computed once: for the search and, if kept, for the index
+            orig, near = _near(key, signature, index, originals), True
+        if orig is not None and far_min_words is not None and orig.unit is not None:
+            previous, last[key] = last.get(key, orig.index), i
+            if i - previous > window and (len(words) < far_min_words or counts[key] > 2):
+                continue  # the story repeats itself: not a copy made by the page
         if orig is not None and not u.forced_keep:
             u.category, u.dup_of = orig.category, orig.unit
             u.reason = orig.near_reason if near else orig.reason
             continue
-        add(Original(u, key=key), words, shingles)
+        add(Original(u, i, key=key), words, signature)
 
 
-def _near(key: str, shingles: set, index: dict, originals: list[Original]) -> Original | None:
+def _near(key: str, signature: set, index: dict, originals: list[Original]) -> Original | None:
     counts: Counter[int] = Counter()
-    for sh in shingles:
+    for sh in signature:
         postings = index.get(sh)
         if postings and len(postings) <= _MAX_POSTINGS:
             counts.update(postings)
-    need = 0.5 * len(shingles)
+    need = 0.5 * len(signature)
     for j, shared in counts.most_common(_CANDIDATES):
         if shared < need:
             break

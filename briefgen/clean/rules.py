@@ -101,6 +101,13 @@ def _credits_shape(m: re.Match[str]) -> bool:
     return (text.startswith("(") and text.endswith(")")) or (len(text.split()) <= 12 and not ends_sentence(text))
 
 
+_COMMENTS_ITEM = (r"(?:comments?\s*\(\d+\)|\d+\s+comments?|(?:leave|post|add|write) a (?:comment|reply)|"
+                  r"(?:view|show|read|hide) (?:all )?comments|join the (?:conversation|discussion)|comments?|"
+                  r"kommentare?\s*\(\d+\)|\d+\s+kommentare?|commentaires?\s*\(\d+\)|\d+\s+commentaires?|"
+                  r"coment[aá]rios?\s*\(\d+\)|\d+\s+coment[aá]rios?|commenti\s*\(\d+\)|\d+\s+commenti|"
+                  r"комментари[йиея]\s*\(\d+\)|\d+\s+комментари[йиея]|kommentieren|commenter|comentar|commenta)")
+
+
 #: The rule table. Order matters: the first matching rule decides.
 RULES: tuple[Rule, ...] = (
     Rule("advertisement", "boilerplate", "advertisement",
@@ -121,7 +128,7 @@ RULES: tuple[Rule, ...] = (
              r"(?:enter )?(?:your )?e-?mail address\W*$|enter your e-?mail\b|join (?:our|the) mailing list|never miss a (?:story|thing)\b)"),
          whole=False, region="promo"),
     Rule("subscription", "boilerplate", "subscription offer",
-         _rx(r"\W*(?:subscribe(?: now| today| here)?|already a subscriber\??|become a (?:member|subscriber)|"
+         _rx(r"\W*(?:subscribe(?: now| today| here)?(?:\s*[-–—:|]\s*.{1,40})?|already a subscriber\??|become a (?:member|subscriber)|"
              r"renews? automatically.*|auto-?renew.*|cancel any ?time|save \d+\s?%|"
              r"(?:start (?:your|a) )?free trial.*|(?:unlock|get) (?:unlimited|full|premium) access.*|"
              r"subscriber[- ]only.*|premium (?:content|article|story)|subscribe to .*)\W*"),
@@ -134,7 +141,7 @@ RULES: tuple[Rule, ...] = (
          _rx(r"^\W*(?:copyright\b|©|\(c\)\s*\d{4})|\ball rights reserved\b"), whole=False,
          needles=("copyright", "©", "(c)", "all rights reserved")),
     Rule("disclaimer", "boilerplate", "disclaimer", _rx(r"^\W*(?:disclaimer|our standards)\s*:"), whole=False,
-         max_words=80),
+         max_words=80, needles=("disclaimer", "our standards")),
     Rule("syndication", "boilerplate", "syndication notice",
          _rx(r"auto-generated from a syndicated feed|(?:has|have) not been edited by .{1,60}? staff|"
              r"(?:published|generated) from (?:a|an) (?:syndicated|agency|wire) feed|only the headline .{1,80} reworked"),
@@ -150,7 +157,7 @@ RULES: tuple[Rule, ...] = (
     Rule("navigation", "boilerplate", "navigation link",
          _rx(r"(?:next|previous|prev) (?:story|article|post|page)|back to top|skip to (?:main )?content|"
              r"continue reading|load more|show more|view all|"
-             r"(?:(?:read|see) (?:more|also|next)|also read)\s*[:»›|-].*"),
+             r"(?:(?:read|see) (?:more|also|next)|also read)\s*[:»›|-].*|also on [\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b.*"),
          max_words=25),
     Rule("ui-control", "boilerplate", "page control",
          _rx(r"(?:close|open|toggle|expand|collapse)(?: (?:panel|menu|navigation|caption|search|gallery))?|menu|"
@@ -158,13 +165,30 @@ RULES: tuple[Rule, ...] = (
              r"print this (?:page|article)|font size|text size|listen to (?:this )?article")),
     Rule("link-prompt", "boilerplate", "link prompt",
          _rx(r"\b(?:click|tap) here\b|\bread the full (?:story|article)\b|\bdownload (?:the|our) app\b"),
-         whole=False, max_words=25),
+         whole=False, max_words=25, needles=("here", "read the full", "download")),
     Rule("share", "boilerplate", "share buttons", _rx(rf"{_SHARE_WORD}(?:[\s,|/·•]+{_SHARE_WORD})*")),
     Rule("comments", "boilerplate", "comments prompt",
-         _rx(r"comments?\s*\(\d+\)|\d+\s+comments?|(?:leave|post|add|write) a (?:comment|reply)|"
-             r"(?:view|show|read|hide) (?:all )?comments|join the (?:conversation|discussion)|comments?")),
+         _rx(rf"\W*{_COMMENTS_ITEM}(?:\s*[|/•·,]\s*{_COMMENTS_ITEM})*\W*")),
+    Rule("tags", "boilerplate", "tag list",
+         _rx(r"(?:tags?|tagged(?: with)?|topics?|filed under|categor(?:y|ies)|keywords|schlagworte|schlagwörter|"
+             r"étiquettes|mots-clés|etiquetas|temas|tópicos|argomenti|теги|метки|темы)\s*[:|]\s*.+|"
+             r"tags\s+(?!(?:are|is|were|was|can|will|have|help|that|which|and|or)\b)\S.*[^.!?:]"),
+         max_words=30),
+    Rule("separator", "boilerplate", "separator line", _rx(r"[^\w|]+|_+"), max_words=3),
+    Rule("chevron", "boilerplate", "link prompt", _rx(r"(?:>>|»\s|›\s|>\s).+"), max_words=25),
+    Rule("cookies", "boilerplate", "cookie notice",
+         _rx(r"\bcookies?\b.{0,300}\b(?:consent|accept|agree|privacy|policy|settings|preferences|browser|website|site|"
+             r"experience|opt[- ]?out|necessary|analytics|einwilligung|zustimm|datenschutz|akzeptier|consentement|"
+             r"accepte[rz]?|confidentialité|consentimento|aceit|privacidade|consenso|accett|consentimiento|acept|"
+             r"privacidad|согла|конфиденциальн)|"
+             r"\b(?:consent|privacy|datenschutz|confidentialité|privacidade|privacidad)\b.{0,200}\bcookies?\b|"
+             r"^\W*(?:accept|reject|allow|decline|manage|customi[sz]e)(?: all)? cookies\W*$|^\W*cookie (?:settings|policy|preferences)\W*$|"
+             r"^\W*(?:privacy overview|necessary|non-necessary|always enabled|functional|performance|analytics|advertisement)"
+             r"(?: cookies)?\W*$"),
+         whole=False, max_words=120, needles=("cooki", "куки", "privacy overview", "necessary", "always enabled")),
     Rule("social", "boilerplate", "social media prompt",
-         _rx(r"(?:follow|like) us\b.*|follow (?:him|her|them|@\w+) on .*|(?:find|connect with) us on .*"),
+         _rx(r"(?:follow|like) us\b.*|follow (?:him|her|them|@\w+) on .*|(?:find|connect with) us on .*|"
+             r"follow (?:[\w@.&'’-]+ ){1,3}on(?: (?:twitter|facebook|instagram|linkedin|youtube|telegram|x))?\W*"),
          max_words=20),
     Rule("photo-credit", "caption", "photo caption",
          _rx(r"(?:^|[\s.!?(|,;])(?:photo(?:graph)?|picture|pic|image)(?: ?credit| courtesy| by)?\s*(?::|/)\s*[^.!?:]{1,60}?\)?$|"
@@ -175,12 +199,14 @@ RULES: tuple[Rule, ...] = (
     Rule("dateline", "metadata", "dateline",
          _rx(r"(?P<label>first published|published(?: on| at)?|last updated|last modified|updated(?: on| at)?|"
              r"posted(?: on| at)?|dated?)\s*:?\s*(?P<rest>.+)"),
-         max_words=25, check=_date_follows),
-    Rule("date", "metadata", "dateline", _rx(r".+"), max_words=12, check=_whole_date),
+         max_words=25, check=_date_follows, needles=("publish", "updat", "modif", "post", "date")),
+    Rule("date", "metadata", "dateline", _rx(r".+"), max_words=12, check=_whole_date,
+         needles=tuple("0123456789")),  # every date read has a four-digit year
     Rule("date-label", "metadata", "dateline",
          _rx(r"(?:first |last )?(?:published|updated|posted|modified)(?: on| at)?\s*:?|dated?\s*:")),
     Rule("timestamp", "metadata", "relative timestamp",
-         _rx(r"(?:(?:published|updated|posted)\s*:?\s*)?(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago")),
+         _rx(r"(?:(?:published|updated|posted)\s*:?\s*)?(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago|"
+             r"(?:published|updated|posted)(?: at| on)?\s*:?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s?m\.?)?\s*(?:\(?[A-Z]{2,5}\)?)?\.?")),
     Rule("reading-time", "boilerplate", "reading time", _rx(r"\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read")),
     Rule("agency", "metadata", "agency dateline",
          re.compile(rf"(?:(?i:by)\s+)?\(?(?P<agency>{AGENCIES})\b\)?(?:\s*[|,/–—:-]\s*|\s+)?"
@@ -192,21 +218,53 @@ RULES: tuple[Rule, ...] = (
          max_words=16),
     Rule("url", "metadata", "source address", _rx(r"(?:(?:source|url|link|from)\s*:?\s*)?(?P<url>https?://\S+)"),
          max_words=3),
-    Rule("credits", "metadata", "reporting credits", _rx(_CREDITS_RX), max_words=50, check=_credits_shape),
+    Rule("credits", "metadata", "reporting credits", _rx(_CREDITS_RX), max_words=50, check=_credits_shape,
+         needles=("report", "writ", "edit", "compil", "translat", "input")),
 )
+
+
+BOUNDARY_RULES = frozenset({"copyright", "comments", "share", "link-list", "cookies", "tags"})
+"""Furniture that ends a story rather than interrupting it: the story-block pass (:mod:`briefgen.clean.classify`)
+bridges it only between long runs of prose on both sides."""
+
+
+def _compiled(rules: tuple[Rule, ...]) -> tuple[tuple, ...]:
+    """The rules as plain tuples for the hot loop of :func:`classify` (same logic as :meth:`Rule.match`)."""
+    return tuple((r, r.max_words, r.needles, r.pattern.fullmatch if r.whole else r.pattern.search, r.check)
+                 for r in rules)
+
+
+_COMPILED = _compiled(RULES)
+_WHOLE_ANY = re.compile("|".join(
+    f"(?{'i' if r.pattern.flags & re.IGNORECASE else '-i'}:{re.sub(r'[(][?]P<[a-z_]+>', '(?:', r.pattern.pattern)})"
+    for r in RULES if r.whole and r.check is None))
+"""All whole-unit patterns in one: most lines (menus, story) match none of them, and one match in C is much cheaper
+than trying each pattern in turn."""
 
 
 def classify(text: str) -> tuple[Rule, re.Match[str]] | None:
     """The first rule of :data:`RULES` that matches the whole unit, with its match."""
     words = len(text.split())
     folded = None
-    for rule in RULES:
-        if words > rule.max_words:
+    whole_possible = None
+    for rule, max_words, needles, find, check in _COMPILED:
+        if words > max_words:
             continue
-        if rule.needles and folded is None:
-            folded = needle_fold(text)
-        m = rule.match(text, words, folded)
-        if m is not None:
+        if rule.whole and check is None:
+            if whole_possible is None:
+                whole_possible = _WHOLE_ANY.fullmatch(text) is not None
+            if not whole_possible:
+                continue
+        if needles:
+            if folded is None:
+                folded = needle_fold(text)
+            for n in needles:
+                if n in folded:
+                    break
+            else:
+                continue
+        m = find(text)
+        if m is not None and (check is None or check(m)):
             return rule, m
     return None
 

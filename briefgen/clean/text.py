@@ -7,35 +7,34 @@ Passes over the units, in order (each is linear in the number of units):
    subscription offer with its plan / price / feature lines, a "Related" / "More on this story" heading with
    the link titles under it (regions open only once the story has begun, so that a "Subscribe" button above
    the headline cannot carry the headline away);
-3. photo captions printed twice (once bare, once with the "Photo: …" credit) lose both copies;
-4. the header (everything before the first story-like paragraph) gives the headline and masthead;
-5. short label lines between story paragraphs (image titles, caption headings) are removed;
+3. a photo caption printed twice (once bare, once with the "Photo: …" credit) loses the bare copy;
+4. the story run (:mod:`briefgen.clean.classify`): the densest run of prose; what lies outside it (menus,
+   teasers, comments) is removed, kept lines inside it get their role (heading, standfirst, caption);
+5. metadata: the header (everything before the first story-like paragraph) gives the headline and masthead
+   (``_Evidence``, ``_detect_header``, ``_outlet``: read from the units before the story run is applied);
 6. ``cleaning.remove`` overrides;
-7. exact and near duplicates (the later copy goes; a repeat of the headline is metadata).
+7. exact and near duplicates (the later copy goes; a repeat of the headline is metadata; a short line the story
+   repeats far from its first copy, or any text printed three times or more, stays).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
+from briefgen.clean.classify import apply_story, story_run
 from briefgen.clean.dates import find_date
 from briefgen.clean.dedup import mark_duplicates
 from briefgen.clean.overrides import apply_keep, apply_remove, warn_unmatched
-from briefgen.clean.rules import (
-    CAPTION_LABEL,
-    INLINE_DATELINE,
-    OUTLET_EVIDENCE,
-    REGION_CONTINUES,
-    Rule,
-    classify,
-    is_headline_candidate,
-    is_label,
-    is_story_like,
-)
+from briefgen.clean.rules import (CAPTION_LABEL, INLINE_DATELINE, OUTLET_EVIDENCE, REGION_CONTINUES, Rule,
+                                  classify, is_headline_candidate, is_story_like)
 from briefgen.clean.types import CleanedText, CleaningOverrides, DetectedMeta
 from briefgen.clean.units import Unit, finish, norm_words, split_markdown, split_text
 from briefgen.diagnostics import Diagnostics
 
+DUPLICATE_FAR_MIN_WORDS = 20
+"""A repeated line shorter than this is removed only next to its first copy (a page printing it twice); a text
+printed three times or more is the story's own structure (see :func:`briefgen.clean.dedup.mark_duplicates`)."""
 _UPDATED = re.compile(r"updat|modif", re.IGNORECASE)
 _SITE_SUFFIX = re.compile(r"\s+\|{1,2}\s+")
 _DASH_SUFFIX = re.compile(r"\s+[-–—]\s+")
@@ -78,15 +77,17 @@ class _Evidence:
                 self.outlet_ranked.append((0 if rule_name == "copyright" else 1, len(self.outlet_ranked), name))
 
 
-def _apply_rules(units: list[Unit], ev: _Evidence) -> dict[int, str]:
+def _apply_rules(units: list[Unit], ev: _Evidence,
+                 classify_unit: Callable[[str], tuple[Rule, re.Match[str]] | None] = classify) -> dict[int, str]:
     """Pass 2: the rule table and promotional regions. Returns caption texts without their credits, by index."""
     region: Rule | None = None
     story_seen = False
     captions: dict[int, str] = {}
     for i, u in enumerate(units):
-        hit = classify(u.text)
+        hit = classify_unit(u.text)
         if hit is not None:
             rule, m = hit
+            u.rule = rule.name
             ev.note(rule.name, m, u.text)
             u.remove(rule.category, rule.reason)
             if rule.region and story_seen:
@@ -114,13 +115,14 @@ def _caption_pairs(units: list[Unit], captions: dict[int, str]) -> None:
             nxt = units[i + 1] if i + 1 < len(units) else None
             if nxt is not None and nxt.kept and len(nxt.text.split()) <= 40:
                 nxt.remove("caption", "photo caption")
+            units[i].reason = "caption label"
             continue
         key = norm_words(bare)
         if not key:
             continue
         for j in (i - 1, i + 1):
             if 0 <= j < len(units) and units[j].kept and norm_words(units[j].text) == key:
-                units[j].remove("caption", "photo caption (repeated without credit)")
+                units[j].remove("duplicate", "photo caption printed twice (the copy without its credit)")
 
 
 def _detect_header(units: list[Unit], ev: _Evidence) -> tuple[int, str | None, str | None, str | None]:
@@ -159,18 +161,6 @@ def _detect_header(units: list[Unit], ev: _Evidence) -> tuple[int, str | None, s
     return first_story, title, site, masthead
 
 
-def _labels(units: list[Unit], first_story: int) -> None:
-    """Pass 5: short label lines after the story has begun (image titles, caption headings)."""
-    for i in range(first_story + 1, len(units)):
-        u = units[i]
-        if u.kept and is_label(u.text):
-            nxt = units[i + 1] if i + 1 < len(units) else None
-            if nxt is not None and nxt.category == "caption":
-                u.remove("caption", "caption heading")
-            else:
-                u.remove("caption", "label line (image title or section label)")
-
-
 def _outlet(site: str | None, masthead: str | None, ev: _Evidence) -> str | None:
     name = site or masthead or (min(ev.outlet_ranked)[2] if ev.outlet_ranked else None)
     if ev.agency and name and norm_words(ev.agency) not in norm_words(name):
@@ -181,15 +171,26 @@ def _outlet(site: str | None, masthead: str | None, ev: _Evidence) -> str | None
 def clean_text(text: str, path: str, overrides: CleaningOverrides, diags: Diagnostics,
                first_line: int = 1) -> CleanedText:
     """Clean a text capture (see the module docstring for the passes)."""
-    units = split_text(text, first_line, is_element=lambda line: classify(line) is not None)
+    memo: dict[str, tuple[Rule, re.Match[str]] | None] = {}
+
+    def classify_unit(line: str) -> tuple[Rule, re.Match[str]] | None:
+        # lines are classified once per capture (wrapped-block test, rules pass; menus repeat in header and footer)
+        if line not in memo:
+            memo[line] = classify(line)
+        return memo[line]
+
+    units = split_text(text, first_line, is_element=lambda line: classify_unit(line) is not None)
     keep_unmatched = apply_keep(units, overrides)
     ev = _Evidence()
-    captions = _apply_rules(units, ev)
+    captions = _apply_rules(units, ev, classify_unit)
     _caption_pairs(units, captions)
-    first_story, title, site, masthead = _detect_header(units, ev)
-    _labels(units, first_story)
+    story = story_run(units)  # classification: where the story is (story.start: its first unit); nothing removed yet
+    # Metadata (the one place for it): the header is read while the units before story.start are still kept.
+    _, title, site, masthead = _detect_header(units, ev)
+    apply_story(units, story)  # classification applied: outside the run removed, roles given inside it
     remove_unmatched = apply_remove(units, overrides)
-    mark_duplicates(units, [(title, "metadata", "headline repeated")] if title else [])
+    mark_duplicates(units, [(title, "metadata", "headline repeated")] if title else [],
+                    far_min_words=DUPLICATE_FAR_MIN_WORDS)
     warn_unmatched("keep", keep_unmatched, units, path, diags)
     warn_unmatched("remove", remove_unmatched, units, path, diags)
     date = min(ev.dates) if ev.dates else None

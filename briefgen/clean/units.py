@@ -35,6 +35,15 @@ class Unit:
     """For a duplicate: the kept unit it repeats."""
     forced_keep: bool = False
     """An annotation's ``cleaning.keep`` matched this unit: no automatic rule may remove it."""
+    rule: str | None = None
+    """Name of the rule of :data:`~briefgen.clean.rules.RULES` that matched the unit, if any."""
+    alone: bool = True
+    """The unit is a whole blank-line separated block (a paragraph element of the page, in a browser's text
+    copy), not one line of a block of several lines (menus, lists, link titles)."""
+    block: int = 0
+    """Number of the blank-line separated block the unit comes from (0-based, in capture order)."""
+    role: str = "body"
+    """What the unit is in the story while kept: ``body``, ``heading``, ``standfirst`` or ``caption``."""
 
     @property
     def kept(self) -> bool:
@@ -92,16 +101,19 @@ def split_text(text: str, first_line: int = 1,
     """Split a text capture into units: blank-line separated blocks, each line its own unit unless wrapped."""
     units: list[Unit] = []
     block: list[tuple[int, str]] = []
+    blocks: list[int] = []
 
     def flush() -> None:
         if not block:
             return
         lines = [s for _, s in block]
+        n = len(blocks)
+        blocks.append(len(block))
         if len(block) == 1 or _looks_wrapped(lines, is_element):
             no, s = block[0]
-            units.append(Unit(fold(" ".join(lines)), no, _first_col(s)))
+            units.append(Unit(fold(" ".join(lines)), no, _first_col(s), block=n))
         else:
-            units.extend(Unit(fold(s), no, _first_col(s)) for no, s in block)
+            units.extend(Unit(fold(s), no, _first_col(s), alone=False, block=n) for no, s in block)
         block.clear()
 
     for no, line in enumerate(text.split("\n"), start=first_line):
@@ -151,7 +163,7 @@ def finish(units: list[Unit], path: str, detected: DetectedMeta,
     for u in units:
         if u.kept:
             numbers[id(u)] = len(paragraphs) + 1
-            paragraphs.append(Paragraph(len(paragraphs) + 1, u.text, Span(path, u.line, u.col)))
+            paragraphs.append(Paragraph(len(paragraphs) + 1, u.text, Span(path, u.line, u.col), u.role))  # type: ignore[arg-type]
     removed: list[Removal] = []
     for u in units:
         if u.kept:

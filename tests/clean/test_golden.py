@@ -7,8 +7,9 @@ A case folder holds ``capture.txt`` / ``capture.html`` / ``capture.md``, optiona
 notes: |            # free text for reviewers; kept when the file is regenerated
   Why the expected output is what an analyst wants.
 detected: {title: ..., date: ..., byline: ..., outlet: ..., url: ..., date_evidence: ...}
-paragraphs:         # the kept paragraphs, in order; ``role`` when not body text (heading, standfirst, caption)
+paragraphs:         # the kept paragraphs, in order (role: heading, standfirst or caption; none for body text)
   - {line: 7, text: "Russia and Japan's foreign ministers met on Thursday to try…"}
+  - {line: 9, role: heading, text: "Talks resume"}
 removed:            # everything removed, in capture order
   - {line: 1, category: metadata, reason: headline, text: "Russia, Japan meet to try to end WWII islands dispute"}
 diagnostics:        # path:line:col: severity[code], sorted

@@ -61,6 +61,27 @@ MATCHES = [
     ("Share on WhatsApp", "share"),
     ("Comments (0)", "comments"),
     ("Leave a comment", "comments"),
+    ("This website uses cookies to improve your experience. We'll assume you're ok with this, but you can opt-out "
+     "if you wish.", "cookies"),
+    ("Wir verwenden Cookies, um Inhalte zu personalisieren. Mit der Nutzung stimmen Sie der Datenschutzerklärung zu.",
+     "cookies"),
+    ("Utilizamos cookies para melhorar a sua experiência. Ao continuar, você concorda com a nossa política de "
+     "privacidade.", "cookies"),
+    ("Accept all cookies", "cookies"),
+    ("Comments (0) | Add a comment", "comments"),
+    ("2 Kommentare", "comments"),
+    ("Tags: Japan, Russia, Kuril Islands", "tags"),
+    ("Tags Japan Russia Kuril Islands Sergei Lavrov", "tags"),
+    ("Updated at 1:23 p.m.", "timestamp"),
+    ("Follow The Daily Kuril on Twitter", "social"),
+    ("Also on example.com Lavrov says talks must start with the war's results", "navigation"),
+    ("Filed under: Diplomacy | Asia", "tags"),
+    ("-----", "separator"),
+    ("* * *", "separator"),
+    (">> Read our full coverage of the talks", "chevron"),
+    ("SUBSCRIBE – SPRING OFFER", "subscription"),
+    ("Cookie settings", "cookies"),
+    ("Privacy Overview", "cookies"),
     ("Follow us on Twitter", "social"),
     ("Shinzo Abe and Vladimir Putin shake hands at the official reception in Nagato. Photo: Mikhail Svetlov/Getty",
      "photo-credit"),
@@ -94,6 +115,11 @@ MATCHES = [
 
 # Story text (or labels left to the context heuristics) that no rule may take.
 NO_MATCH = [
+    "Tags are added by the editors after the story is filed.",
+    "Follow the money, the minister said.",
+    "»Wir sind bereit«, sagte der Minister.",
+    "Topics on the agenda included fisheries, visas and joint economic activity on the islands.",
+    "The company said the cookies were recalled after customers complained about the taste.",
     "Russia and Japan's foreign ministers met on Thursday to try and find a solution to a territorial dispute.",
     "and Japan's top diplomats said Friday there was a way to go before their could resolve a World War II-era "
     "dispute over a chain of islands, following a meeting in",
