@@ -1,0 +1,487 @@
+"""Metadata of text captures: headline, date, byline and outlet read from the lines around the story's start.
+
+A text copied out of a browser holds the page's furniture (menus, section labels, breadcrumbs, today's date,
+"Share" buttons, edition names) above the headline, and the headline sits just above the story, with the byline
+and date lines between them. So the headline is looked for *backwards* from the first story unit (given by the
+cleaner), past metadata and furniture lines, never as "the first line". Dates and bylines are read from the
+lines near the story's start (datelines ``CITY, May 10, 2019 –`` and ``CITY / CITY, …`` also from the first
+story paragraph), "Published / Updated" lines from anywhere, the outlet from a site name after the headline, a
+masthead, a copyright line or a disclaimer.
+
+Every value carries the line it came from and how it was found (:class:`~briefgen.clean.types.MetaSource`).
+A reading that may be wrong is marked: a guess (``sure=False``) or a conflict with another line; a date that
+cannot be read unambiguously (``10/05/2019``) is not given at all. The model stage turns these marks into
+``meta-uncertain`` / ``meta-conflict`` warnings unless the annotation sets the field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Sequence
+
+from briefgen.clean.dates import DateMatch, only_date, scan_dates
+from briefgen.clean.types import DetectedMeta, MetaField, MetaSource
+from briefgen.clean.units import Unit, norm_words
+from briefgen.diagnostics import Span
+
+HEADER_WINDOW = 12
+"""How many units above the first story unit may hold the headline, byline and date."""
+AFTER_WINDOW = 8
+"""How many units from the first story unit on may still hold a byline or date line (under a standfirst or a
+lead photo)."""
+NEAR = 4
+"""A bare date line this close to the headline or the story's start is the article's date; farther up it may be
+the site's "today" (a guess)."""
+
+
+@dataclass(frozen=True)
+class MetadataLine:
+    """A unit that is nothing but metadata (headline, byline, dateline, masthead): not story text."""
+
+    index: int
+    """Index of the unit in the list given to :func:`read_metadata`."""
+    reason: str
+    """Removal reason, e.g. ``headline``, ``byline``, ``dateline``, ``masthead (outlet name)``."""
+
+
+@dataclass(frozen=True)
+class MetaReading:
+    """What :func:`read_metadata` found."""
+
+    detected: DetectedMeta
+    """The values, each with its source."""
+    lines: tuple[MetadataLine, ...]
+    """Units that are pure metadata lines, for the cleaner to remove (category ``metadata``)."""
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """One reading of one field from one unit, before the best reading of each field is chosen."""
+
+    field: MetaField
+    value: str | None
+    index: int
+    how: str
+    rank: int
+    """Lower is better among the candidates of a field."""
+    sure: bool = True
+    doubt: str | None = None
+    whole_line: bool = False
+    """The unit is nothing but this metadata (so it is removed from the story)."""
+
+
+# --- line patterns -------------------------------------------------------------------------------------------
+
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
+_LABEL = re.compile(
+    r"^\W*(?P<label>first published|originally published|published(?: on| at)?|posted(?: on| at)?|"
+    r"last updated|updated(?: on| at)?|last modified|modified(?: on)?|date(?:d| of publication)?|"
+    r"release date|publication date|erschienen|publié le|publicado(?: el| em)?|pubblicato(?: il)?)"
+    r"\s*(?:[:|–—-]\s*|\s)", re.IGNORECASE)
+_UPDATE_LABEL = re.compile(r"updat|modif", re.IGNORECASE)
+_PLACE_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ.'’-]*"
+_PLACE = rf"{_PLACE_WORD}(?:[ -]{_PLACE_WORD}){{0,3}}"
+_DATELINE = re.compile(rf"^(?P<place>{_PLACE}(?:\s*/\s*{_PLACE})*)(?:\s*\([^()]{{1,30}}\))?\s*,\s*")
+"""``TOKYO, `` / ``ITURUP / TOKYO, `` / ``Washington (AP), `` before a date."""
+_AFTER_DATELINE = re.compile(r"^(?:\s*(?:[-–—:|]|\(\w+\))\s*|\s*$)")
+AGENCIES = ("AFP", "AP", "Reuters", "PTI", "IANS", "ANI", "UNI", "Bloomberg", "UPI", "dpa", "DPA", "Xinhua", "TASS",
+            "Tass", "Kyodo", "Kyodo News", "EFE", "ANSA", "Yonhap", "Sputnik", "RIA Novosti", "Interfax", "Anadolu",
+            "Anadolu Agency", "AAP", "Bernama", "Press Association", "PA Media", "Associated Press",
+            "Agence France-Presse")
+_AGENCY = "|".join(re.escape(a) for a in sorted(AGENCIES, key=len, reverse=True))
+_AGENCY_LINE = re.compile(rf"^(?:(?i:by)\s+)?\(?(?P<agency>{_AGENCY})\)?(?:\s*[|,/–—:-]\s*|\s+)?"
+                          rf"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}})?$")
+_INLINE_AGENCY = re.compile(rf"^[A-Z][A-Za-z .,'’/-]{{1,60}}\((?P<agency>{_AGENCY})\)\s*[-–—]")
+_BY = re.compile(r"^\W*(?:by|written by|story by|words by|reported by|words|text|author|authors|von|por|par|di)"
+                 r"\s*[:|]?\s+(?=\S)", re.IGNORECASE)
+_NAME_WORD = r"(?:[A-ZÀ-Ý][\w'’.-]*|(?:de|da|del|der|di|du|la|le|van|von|bin|al|el|ibn|dos|das)(?=\s))"
+_NAME = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}")
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\by\b|\bet\b|\be\b)\s*")
+_NAME_END = re.compile(r"\s(?:[|•·]|[-–—]\s)|\s*\(")
+_ROLE = re.compile(r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|staff|producer|photographer|"
+                   r"senior|associate|special|chief|bureau|desk|team|news|media|magazine|times|post|daily|"
+                   r"updated|published|posted|min(?:ute)?s?|read|for|the|of|in|at|on|via)\b", re.IGNORECASE)
+_COPYRIGHT = re.compile(
+    r"(?:copyright\b\s*|©\s*|\(c\)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?:by\s+)?"
+    r"(?P<o>[^\W\d_][^.,;|©]{1,60}?)\s*(?:[.,;|]|\ball rights reserved|$)", re.IGNORECASE)
+_DISCLAIMER = re.compile(r"^\W*disclaimer\s*:\s*no (?P<o>[A-Z][\w&'’ .-]{1,40}?) (?:journalist|staff|reporter)s?\b",
+                         re.IGNORECASE)
+_SYNDICATION = re.compile(r"not been edited by (?P<o>[A-Z][\w&'’ .-]{1,40}?) staff\b")
+_SITE_SUFFIX = re.compile(r"\s+(?:\|{1,2}|::)\s+")
+_DASH_SUFFIX = re.compile(r"\s+[-–—]\s+")
+_SECTION_SEP = re.compile(r"\s[|›»>/•·]\s|\s*[›»]\s*")
+_SENTENCE_END = re.compile(r"(?<!\.\.)(?<!…)[.;,]['\"”’»)]*$")
+_FURNITURE_WORDS = re.compile(
+    r"^\W*(?:share|tweet|e-?mail|print|save|comments?|follow|subscribe|sign (?:in|up)|log ?in|menu|search|"
+    r"advertisement|image|photo|video|credit|listen|read more|more|home|news|opinion|\d+)\b", re.IGNORECASE)
+_RELATIVE_TIME = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b|\b\d+\s*min(?:ute)?s?\.?\s+read\b",
+                            re.IGNORECASE)
+
+
+def _letters(text: str) -> list[str]:
+    return [c for c in text if c.isalpha()]
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = _letters(text)
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters) and \
+        any(unicodedata.category(c) == "Lu" for c in letters)
+
+
+def _dates_in(text: str, limit: int | None = None) -> list[DateMatch]:
+    found = scan_dates(text)
+    return [d for d in found if limit is None or d.start <= limit]
+
+
+# --- bylines -----------------------------------------------------------------------------------------------
+
+def _names(text: str) -> tuple[list[str], str | None]:
+    """Person names at the start of ``text`` (after "By"), and an agency named among them."""
+    cut = _NAME_END.search(text)
+    if cut:
+        text = text[: cut.start()]
+    names: list[str] = []
+    agency = None
+    for part in _NAME_SPLIT.split(text.strip()):
+        part = part.strip(" .:")
+        if not part:
+            continue
+        if re.fullmatch(_AGENCY, part):
+            agency = agency or part
+            continue
+        m = _NAME.fullmatch(part)
+        if m is None or _ROLE.search(part) or len(part.split()) < 2 and not names:
+            break
+        if len(part.split()) < 2:
+            break
+        names.append(part)
+    return names, agency
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# --- the reader --------------------------------------------------------------------------------------------
+
+class _Reader:
+    def __init__(self, units: Sequence[Unit], first_story: int, path: str) -> None:
+        self.units = units
+        self.first = first_story
+        self.path = path
+        self.cands: list[_Candidate] = []
+        self.agency: str | None = None
+        self.agency_at = 0
+        """Unit where the agency was named."""
+        self.lo = max(0, first_story - HEADER_WINDOW)
+        self.hi = min(len(units), first_story + AFTER_WINDOW)
+        self.meta_units: set[int] = set()
+        """Units recognised as date / byline / agency / timestamp lines (skipped when looking for the headline)."""
+
+    def span(self, i: int) -> Span:
+        return Span(self.path, self.units[i].line, self.units[i].col)
+
+    def add(self, c: _Candidate) -> None:
+        self.cands.append(c)
+
+    # dates and bylines --------------------------------------------------------------------------------
+    def read_lines(self) -> None:
+        for i, u in enumerate(self.units):
+            near = self.lo <= i < self.hi
+            text = u.text
+            if len(text) > 400 and i != self.first:
+                continue
+            label = _LABEL.match(text)
+            if label and len(text.split()) <= 30:
+                self._labelled(i, text, label)
+                continue
+            if not near:
+                continue
+            if i >= self.first and u.kept and len(text.split()) > 12:
+                if i == self.first or i == self._first_kept_from(self.first):
+                    self._dateline(i, text)
+                    inline = _INLINE_AGENCY.match(text)
+                    if inline:
+                        self._note_agency(inline.group("agency"), i)
+                continue
+            if len(text.split()) > 25:
+                continue
+            if self._dateline(i, text) or self._date_line(i, text) or self._byline(i, text):
+                self.meta_units.add(i)
+                continue
+            agency = _AGENCY_LINE.fullmatch(text)
+            if agency:
+                self._note_agency(agency.group("agency"), i)
+                self.meta_units.add(i)
+            elif _RELATIVE_TIME.search(text) and len(text.split()) <= 8:
+                self.meta_units.add(i)
+
+    def _note_agency(self, agency: str, i: int) -> None:
+        if self.agency is None:
+            self.agency, self.agency_at = agency, i
+
+    def _first_kept_from(self, i: int) -> int:
+        while i < len(self.units) and not self.units[i].kept:
+            i += 1
+        return i
+
+    def _labelled(self, i: int, text: str, label: re.Match[str]) -> None:
+        rest = text[label.end():]
+        dates = [d for d in _dates_in(rest) if d.start <= 40]
+        if not dates:
+            return
+        d = dates[0]
+        word = label.group("label").strip()
+        updated = bool(_UPDATE_LABEL.search(word))
+        how = f"'{word[0].upper() + word[1:]}' line"
+        if updated:
+            self.add(_Candidate("date", d.iso, i, how, 3, sure=False, whole_line=True,
+                                doubt="only an 'Updated' line gives a date: the article may be older"))
+        else:
+            self.add(_Candidate("date", d.iso, i, how, 0, whole_line=True,
+                                doubt=None if d.iso else _ambiguous(d)))
+        self.meta_units.add(i)
+        before = text[: label.start()] + rest[: d.start]
+        names, _ = _names(_BY.sub("", before).strip(" |/-–—")) if _BY.match(before.strip()) else ([], None)
+        if names:
+            self.add(_Candidate("byline", _join(names), i, "byline on the date line", 1))
+
+    def _dateline(self, i: int, text: str) -> bool:
+        m = _DATELINE.match(text)
+        if not m or m.group("place").split()[0].lower().strip(".,") in _WEEKDAYS:
+            return False
+        dates = _dates_in(text[m.end():], 0)
+        if not dates:
+            return False
+        d = dates[0]
+        after = text[m.end() + d.end:]
+        after = re.sub(r"^,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?", "", after)
+        if not _AFTER_DATELINE.match(after):
+            return False
+        whole = not after.strip(" -–—:|")
+        self.add(_Candidate("date", d.iso, i, "dateline", 0, whole_line=whole,
+                            doubt=None if d.iso else _ambiguous(d)))
+        return True
+
+    def _date_line(self, i: int, text: str) -> bool:
+        dates = _dates_in(text)
+        if not dates:
+            return False
+        d = dates[0]
+        if only_date(text, d):
+            self.add(_Candidate("date", d.iso, i, "date line", 2, whole_line=True,
+                                doubt=None if d.iso else _ambiguous(d)))
+            return True
+        # "Chris Davies - Nov 19, 2019, 10:31 pm CST", "By Jane Doe | May 10, 2019"
+        head = text[: d.start].strip(" |/-–—•·,")
+        rest = text[d.start:]
+        if head and only_date(rest, DateMatch(d.iso, d.readings, 0, d.end - d.start, d.form)):
+            body = _BY.sub("", head) if _BY.match(head) else head
+            names, _ = _names(body)
+            if names and len(" ".join(names)) >= len(body) - 2:
+                self.add(_Candidate("date", d.iso, i, "date beside the byline", 1, whole_line=True,
+                                    doubt=None if d.iso else _ambiguous(d)))
+                self.add(_Candidate("byline", _join(names), i, "byline beside the date", 1, whole_line=True))
+                return True
+        return False
+
+    def _byline(self, i: int, text: str) -> bool:
+        by = _BY.match(text)
+        if not by or len(text.split()) > 16:
+            return False
+        names, agency = _names(text[by.end():])
+        if agency:
+            self._note_agency(agency, i)
+        if not names:
+            return agency is not None
+        self.add(_Candidate("byline", _join(names), i, "'By' line", 0, whole_line=True))
+        return True
+
+    # headline ------------------------------------------------------------------------------------------
+    def headline(self) -> None:
+        steps = 0
+        for i in range(self.first - 1, self.lo - 1, -1):
+            u = self.units[i]
+            text = u.text
+            if i in self.meta_units or u.category not in (None, "metadata") or _skippable(text):
+                continue
+            steps += 1
+            if not _headline_like(text):
+                if len(text.split()) >= 15 or _SENTENCE_END.search(text) and len(text.split()) >= 6:
+                    return  # story text of something else: the headline is not above it
+                continue
+            title, site = _split_site(text)
+            sure = len(title.split()) >= 3 and steps <= 3
+            doubt = None if sure else ("a short line" if len(title.split()) < 3 else
+                                       "other lines stand between it and the story")
+            self.add(_Candidate("title", title, i, "line above the story" if steps == 1 else
+                                "headline-like line above the story", 0, sure=sure,
+                                doubt=f"guessed: {doubt}" if doubt else None, whole_line=True))
+            if site:
+                self.add(_Candidate("outlet", site, i, "site name after the headline", 0, whole_line=False))
+            return
+
+    # outlet ----------------------------------------------------------------------------------------------
+    def outlet(self, title: str | None) -> None:
+        named: list[tuple[int, str, str]] = []  # (unit, name, how)
+        for i, u in enumerate(self.units):
+            text = u.text
+            if len(text) > 300:
+                continue
+            for pattern, how in ((_COPYRIGHT, "copyright line"), (_DISCLAIMER, "disclaimer"),
+                                 (_SYNDICATION, "syndication notice")):
+                m = pattern.search(text)
+                if m:
+                    name = m.group("o").strip(" -–—")
+                    if name and "rights reserved" not in name.lower() and not scan_dates(name) and \
+                            len(name.split()) <= 6:
+                        named.append((i, name, how))
+                    break
+        # a repeat of the headline with the site's name: "Headline | Site"
+        if title:
+            key = norm_words(title)
+            for i in range(0, self.first):
+                t, site = _split_site(self.units[i].text)
+                if site and norm_words(t) == key:
+                    self.add(_Candidate("outlet", site, i, "site name beside a repeat of the headline", 0))
+                    break
+        header = range(0, self.first)
+        for i, name, how in named:
+            key = norm_words(name)
+            masthead = next((j for j in header if _masthead_key(self.units[j].text) == key), None)
+            elsewhere = sum(key in norm_words(u.text) for u in self.units) > 1
+            if how != "copyright line":
+                self.add(_Candidate("outlet", name, i, how, 1))
+            elif masthead is not None:
+                self.add(_Candidate("outlet", name, masthead, "masthead (named in the copyright line)", 1,
+                                    whole_line=_masthead_key(self.units[masthead].text) == norm_words(self.units[masthead].text)))
+            else:
+                self.add(_Candidate("outlet", name, i, how, 2, sure=elsewhere,
+                                    doubt=None if elsewhere else
+                                    "guessed: the copyright holder may be the publisher's parent company"))
+
+
+def _ambiguous(d: DateMatch) -> str:
+    a, b = d.readings
+    return f"the date can be read as {a} or {b}"
+
+
+def _skippable(text: str) -> bool:
+    """Furniture between the headline and the story: single words, counters, "Share", credits, captions' tags."""
+    words = text.split()
+    return len(words) <= 1 or bool(_FURNITURE_WORDS.match(text) and len(words) <= 4) or \
+        bool(_RELATIVE_TIME.search(text))
+
+
+def _headline_like(text: str) -> bool:
+    """A headline: 2–30 words, starts with a capital, digit, quote or bracket, no sentence-final stop, not a
+    section label, breadcrumb or masthead (mostly capitals and short), no date, not a byline."""
+    words = text.split()
+    if not 2 <= len(words) <= 30 or len(text) > 250:
+        return False
+    first = text[0]
+    if not (first.isupper() or first.isdigit() or first in "\"“‘'[(¿¡") and not (first.isalpha() and not first.islower()):
+        return False
+    if _SENTENCE_END.search(text) or text.endswith(":"):
+        return False
+    title, _ = _split_site(text)
+    if len(_SECTION_SEP.findall(title)) >= 1 and all(len(p.split()) <= 4 for p in _SECTION_SEP.split(title)):
+        return False  # "NEWS | WORLD", "Politics › Diplomacy › Russia-Japan"
+    if _mostly_upper(title) and len(title.split()) <= 6:
+        return False  # section labels, mastheads ("MERIDIAN WEEKLY DIGEST – World Affairs": see below)
+    if _DASH_SUFFIX.search(title):
+        head = _DASH_SUFFIX.split(title)[0]
+        if _mostly_upper(head) and len(head.split()) <= 5:
+            return False
+    if scan_dates(text) or _BY.match(text) or _LABEL.match(text):
+        return False
+    return sum(c.isalpha() for c in text) >= 0.5 * len(text.replace(" ", ""))
+
+
+def _split_site(text: str) -> tuple[str, str | None]:
+    """``Headline | Site`` → (headline, site) when the tail is short (≤ 5 words) and the head longer."""
+    parts = _SITE_SUFFIX.split(text)
+    if len(parts) > 1:
+        head, tail = " | ".join(parts[:-1]).strip(), parts[-1].strip()
+        if tail and head and len(tail.split()) <= 5 and len(head.split()) > len(tail.split()):
+            return head, tail
+    return text, None
+
+
+def _masthead_key(text: str) -> str:
+    """A masthead line's name: ``MERIDIAN WEEKLY DIGEST – World Affairs`` → ``meridian weekly digest``."""
+    return norm_words(_DASH_SUFFIX.split(text)[0]) if len(text.split()) <= 10 else ""
+
+
+# --- choosing ------------------------------------------------------------------------------------------------
+
+_ORDER: tuple[MetaField, ...] = ("title", "date", "byline", "outlet", "url")
+
+
+def read_metadata(units: Sequence[Unit], first_story: int, path: str) -> MetaReading:
+    """Headline, date, byline and outlet of a text capture, each with its line and how it was found, and the
+    units that are pure metadata lines. ``first_story``: index of the first story unit (``len(units)`` when
+    there is none)."""
+    r = _Reader(units, first_story, path)
+    r.read_lines()
+    r.headline()
+    titles = [c for c in r.cands if c.field == "title"]
+    r.outlet(titles[0].value if titles else None)
+
+    sources: list[MetaSource] = []
+    values: dict[str, str | None] = {}
+    lines: dict[int, str] = {}
+    reasons = {"title": "headline", "date": "dateline", "byline": "byline", "outlet": "masthead (outlet name)"}
+    for field in _ORDER:
+        cands = sorted((c for c in r.cands if c.field == field), key=lambda c: (c.rank, c.index))
+        if not cands:
+            continue
+        best = cands[0]
+        conflict = None
+        doubt = best.doubt
+        if field == "date":
+            readable = [c for c in cands if c.value is not None]
+            if best.value is None and readable and readable[0].rank <= best.rank + 1:
+                # an ambiguous numeric date next to a readable one: the readable one decides
+                best, doubt = readable[0], readable[0].doubt
+            sure = [c for c in cands if c.sure and c.value is not None and c is not best and c.rank <= 2]
+            other = next((c for c in sure if c.value != best.value), None)
+            if other is not None and best.value is not None:
+                conflict = r.span(other.index)
+                doubt = f"{other.how} at line {units[other.index].line} says {other.value}"
+            if best.rank == 2 and not _near_story(r, best.index, titles):
+                best = _Candidate(**{**best.__dict__, "sure": False})
+                doubt = doubt or "guessed: a date line far from the story (it may be the site's date of today)"
+        values[field] = best.value
+        sources.append(MetaSource(field, best.value, r.span(best.index), best.how, units[best.index].text,
+                                  sure=best.sure, doubt=doubt, conflict=conflict))
+        for c in cands:
+            if c.whole_line and (c is best or field in ("date", "byline")) and c.index not in lines:
+                if field != "date" or c.index >= r.lo:
+                    lines[c.index] = reasons[field] if field != "date" or c.rank < 3 else "dateline"
+    title = values.get("title")
+    outlet = values.get("outlet")
+    if r.agency and (outlet is None or norm_words(r.agency) not in norm_words(outlet)):
+        outlet = f"{outlet} ({r.agency})" if outlet else r.agency
+        if values.get("outlet") is None:
+            sources.append(MetaSource("outlet", outlet, r.span(r.agency_at), "news agency named in a dateline or byline",
+                                      units[r.agency_at].text))
+        else:
+            sources = [s if s.field != "outlet" else MetaSource(s.field, outlet, s.span, s.how + " and news agency",
+                                                                s.text, s.sure, s.doubt, s.conflict)
+                       for s in sources]
+    date_src = next((s for s in sources if s.field == "date"), None)
+    detected = DetectedMeta(
+        title=title, date=values.get("date"), byline=values.get("byline"), outlet=outlet,
+        date_evidence=date_src.text if date_src is not None and date_src.value else None,
+        sources=tuple(sources),
+    )
+    return MetaReading(detected, tuple(MetadataLine(i, why) for i, why in sorted(lines.items())))
+
+
+def _near_story(r: _Reader, index: int, titles: list[_Candidate]) -> bool:
+    anchors = [r.first] + [t.index for t in titles]
+    return any(abs(index - a) <= NEAR for a in anchors)
