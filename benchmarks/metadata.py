@@ -14,7 +14,9 @@ in the truth only when the page's tags give it unambiguously:
 * ``title``: ``og:title``, ``twitter:title`` and the JSON-LD article ``headline`` agree (after normalising, a
   trailing `` | Site`` / `` - Site`` dropped) and the title is printed in the capture (the visible headline);
 * ``date``: every published-date tag (JSON-LD ``datePublished``, ``article:published_time``, ``datePublished``,
-  ``pubdate``, ``dc.date``, ``sailthru.date``, ``parsely-pub-date``) gives the same day;
+  ``pubdate``, ``dc.date``, ``sailthru.date``, ``parsely-pub-date``) gives the same day (1990 or later), and the
+  capture does not print the day before or after it without printing that day itself (the tags' time zone
+  is then not the page's: which day the page means is not clear);
 * ``byline``: person names from the JSON-LD ``author`` and the ``author`` / ``byl`` / ``sailthru.author`` /
   ``parsely-author`` / ``dc.creator`` tags (not URLs, not the site's name), one of them printed in the capture;
 * ``outlet``: ``og:site_name`` and the JSON-LD ``publisher`` name agree (a URL is not a name).
@@ -34,6 +36,7 @@ Exit status 1 when a field's precision is below ``--min-precision``.
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import gzip
 import json
 import os
@@ -196,8 +199,8 @@ def truth_of(html: str, capture: str, url: str | None = None) -> dict[str, str]:
 
     days = [_day(a["datePublished"]) for a in articles if isinstance(a.get("datePublished"), str)]
     days += [_day(v) for k in _DATE_TAGS for v in tags.get(k, [])]
-    days = [d for d in days if d]
-    if days and len(set(days)) == 1:
+    days = [d for d in days if d and d >= "1990"]
+    if days and len(set(days)) == 1 and not _other_day_printed(days[0], capture):
         out["date"] = days[0]
 
     names = [n for a in articles for n in _names(a.get("author"))]
@@ -210,6 +213,33 @@ def truth_of(html: str, capture: str, url: str | None = None) -> dict[str, str]:
     if printed:
         out["byline"] = " and ".join(printed)
     return out
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+def _printed_forms(day: _dt.date) -> list[str]:
+    """How a day may be printed (lower case, punctuation removed, spaces folded)."""
+    d, y = day.day, day.year
+    forms = []
+    for month in (_MONTHS[day.month - 1], _MONTHS[day.month - 1][:3], _MONTHS[day.month - 1][:4]):
+        forms += [f"{month} {d} {y}", f"{d} {month} {y}", f"{month} {d:02d} {y}", f"{d:02d} {month} {y}"]
+    forms += [f"{y} {day.month:02d} {d:02d}", f"{day.month} {d} {y}", f"{day.month:02d} {d:02d} {y}",
+              f"{d} {day.month} {y}", f"{d:02d} {day.month:02d} {y}"]
+    return forms
+
+
+def _other_day_printed(iso: str, capture: str) -> bool:
+    """The capture prints the day before or after the tags' day but not the day itself: the tags' time zone
+    is not the page's, and which day the page means is not clear."""
+    text = " " + " ".join(re.sub(r"(?:st|nd|rd|th)\b", "", re.sub(r"[^\w]+", " ", capture.lower())).split()) + " "
+    day = _dt.date.fromisoformat(iso)
+
+    def printed(x: _dt.date) -> bool:
+        return any(f" {f} " in text for f in _printed_forms(x))
+
+    return not printed(day) and (printed(day - _dt.timedelta(days=1)) or printed(day + _dt.timedelta(days=1)))
 
 
 def build_truth(data: Path) -> dict[str, dict[str, str]]:
@@ -242,6 +272,8 @@ class Outcome:
     warned: bool
     """Detection gave it with a warning (meta-uncertain / meta-conflict)."""
     right: bool
+    how: str | None = None
+    """How detection found it (MetaSource.how)."""
 
 
 def matches(field: str, given: str, truth: str, site: str | None) -> bool:
@@ -272,7 +304,8 @@ def score_all(truth: dict[str, dict[str, str]]) -> list[Outcome]:
             given = getattr(det, field)
             warned = given is not None and field in {s.field for s in det.doubtful()}
             right = given is not None and matches(field, given, value, fields.get("outlet"))
-            outcomes.append(Outcome(pid, field, value, given, warned, right))
+            src = det.source(field)
+            outcomes.append(Outcome(pid, field, value, given, warned, right, src.how if src else None))
     return outcomes
 
 
@@ -329,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
             wrong = o.given is not None and not o.right
             if args.show == "all" or (args.show == "wrong" and wrong) or (args.show == "missing" and o.given is None):
                 mark = "ok " if o.right else ("-- " if o.given is None else "XX ")
-                print(f"{mark}{o.page[:10]} {o.field:<6} {'(warned) ' if o.warned else ''}{o.given!r}  truth {o.truth!r}")
+                print(f"{mark}{o.page[:10]} {o.field:<6} {'(warned) ' if o.warned else ''}{o.given!r}  truth {o.truth!r}  [{o.how}]")
     if args.json:
         args.json.write_text(json.dumps([o.__dict__ for o in outcomes], indent=1, ensure_ascii=False), encoding="utf-8")
     bad = [f for f in FIELDS if precision(outcomes, f) < args.min_precision]

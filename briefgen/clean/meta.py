@@ -117,7 +117,12 @@ _SENTENCE_END = re.compile(r"(?<!\.\.)(?<!…)[.;,]['\"”’»)]*$")
 _FURNITURE_WORDS = re.compile(
     r"^\W*(?:share|tweet|e-?mail|print|save|comments?|follow|subscribe|sign (?:in|up)|log ?in|menu|search|"
     r"advertisement|image|photo|video|credit|listen|read more|more|home|news|opinion|\d+)\b", re.IGNORECASE)
-_RELATIVE_TIME = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b|\b\d+\s*min(?:ute)?s?\.?\s+read\b",
+_CREDIT = re.compile(r"^(?:image|photo|picture|video|graphic|courtesy)\b|\([^()]*/[^()]*\)$|@\w|"
+                     r"\((?:left|right|centre|center|top|bottom|pictured|file|above|below)\)|\b(?:photo|image|credit|courtesy|getty|"
+                     r"shutterstock)\b.{0,40}$|\((?:" + "|".join(re.escape(a) for a in AGENCIES) + r")\)$", re.IGNORECASE)
+_BY_INSIDE = re.compile(r"\b[Bb]y\s+[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+(?:,|$)")
+_RELATIVE_TIME = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b|\b\d+\s*min(?:ute)?s?\.?\s+read\b|"
+                            r"\b(?:tempo de leitura|tiempo de lectura|tempo di lettura|lesezeit|temps de lecture)\b",
                             re.IGNORECASE)
 
 
@@ -302,27 +307,56 @@ class _Reader:
 
     # headline ------------------------------------------------------------------------------------------
     def headline(self) -> None:
+        """The headline: the nearest headline-like line above the article's header block (its byline and date
+        lines) or, without one, above the story; when the line above it is headline-like too, that one is the
+        headline and the nearer one its standfirst. The story's opening must repeat some of its words (a link
+        to another story, a caption or a label does not). Sure when a byline or date line marks the header, or
+        only furniture is above it (a capture starting with its headline), or the story repeats half its words."""
+        start = self.first
+        for j in range(self.first - 1, self.lo - 1, -1):
+            if j in self.meta_units:
+                start = j
+            elif not (_skippable(self.units[j].text) or self.units[j].category not in (None, "metadata")):
+                if start != self.first:
+                    break
+        header = start != self.first
+        lead = _stems(" ".join(u.text for u in self.units[self.first: self.first + 6]))
+        found: list[tuple[int, str, str | None, float]] = []
         steps = 0
-        for i in range(self.first - 1, self.lo - 1, -1):
+        for i in range(start - 1, self.lo - 1, -1):
             u = self.units[i]
-            text = u.text
-            if i in self.meta_units or u.category not in (None, "metadata") or _skippable(text):
+            if i in self.meta_units or u.category not in (None, "metadata") or _skippable(u.text):
                 continue
             steps += 1
-            if not _headline_like(text):
-                if len(text.split()) >= 15 or _SENTENCE_END.search(text) and len(text.split()) >= 6:
-                    return  # story text of something else: the headline is not above it
-                continue
-            title, site = _split_site(text)
-            sure = len(title.split()) >= 3 and steps <= 3
-            doubt = None if sure else ("a short line" if len(title.split()) < 3 else
-                                       "other lines stand between it and the story")
-            self.add(_Candidate("title", title, i, "line above the story" if steps == 1 else
-                                "headline-like line above the story", 0, sure=sure,
-                                doubt=f"guessed: {doubt}" if doubt else None, whole_line=True))
-            if site:
-                self.add(_Candidate("outlet", site, i, "site name after the headline", 0, whole_line=False))
+            title, site = _split_site(u.text)
+            words = _stems(title)
+            echo = len(words & lead) / len(words) if words else 0.0
+            like = _headline_like(u.text) and len(title.split()) >= 3
+            if found:
+                if like and echo >= 0.3 and norm_words(title) != norm_words(found[-1][1]) and len(found) < 2:
+                    found.append((i, title, site, echo))  # the nearer line was the standfirst
+                    continue
+                if like and norm_words(title) == norm_words(found[-1][1]):
+                    continue  # the headline printed twice
+                break
+            if steps > 4:
+                return
+            if like and echo >= 0.3:
+                found.append((i, title, site, echo))
+        if not found:
             return
+        i, title, site, echo = found[-1]
+        top = all(j in self.meta_units or _skippable(self.units[j].text) for j in range(0, i))
+        if header or top or echo >= 0.5:
+            how = ("headline above the byline / date lines" if header else "first line of the capture" if top
+                   else "headline-like line above the story, its words repeated in the story")
+            self.add(_Candidate("title", title, i, how, 0, whole_line=True))
+        else:
+            self.add(_Candidate("title", title, i, "headline-like line above the story", 0, sure=False,
+                                whole_line=True, doubt="guessed: no byline or date line marks it as the "
+                                "article's headline, and the story repeats few of its words"))
+        if site:
+            self.add(_Candidate("outlet", site, i, "site name after the headline", 0))
 
     # outlet ----------------------------------------------------------------------------------------------
     def outlet(self, title: str | None) -> None:
@@ -369,6 +403,16 @@ def _ambiguous(d: DateMatch) -> str:
     return f"the date can be read as {a} or {b}"
 
 
+_STOP = frozenset("""a an the of in on at by to from with for and or but as than that which who is are was were be been
+has have had its their his her our your this these those it not no after over into about de la le les el los las des
+du der die das und von zu im en et y e o di il lo per con una un une ein eine""".split())
+
+
+def _stems(text: str) -> set[str]:
+    """Content words of ``text`` cut to 5 letters (a crude stem, language-blind)."""
+    return {w[:5] for w in re.findall(r"[^\W_]+", text.casefold()) if w not in _STOP and (len(w) > 2 or w.isdigit())}
+
+
 def _skippable(text: str) -> bool:
     """Furniture between the headline and the story: single words, counters, "Share", credits, captions' tags."""
     words = text.split()
@@ -396,8 +440,15 @@ def _headline_like(text: str) -> bool:
         head = _DASH_SUFFIX.split(title)[0]
         if _mostly_upper(head) and len(head.split()) <= 5:
             return False
-    if scan_dates(text) or _BY.match(text) or _LABEL.match(text):
+    if len(title.split()) <= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in title.split()):
+        return False  # "Ben Patton Trinity", "Senior Contributor", "Telegraph Sport": names and labels
+    if _BY_INSIDE.search(text):
+        return False  # "Analysis by Chris Cillizza, CNN Editor-at-large"
+    if scan_dates(text) or _BY.match(text) or _LABEL.match(text) or _CREDIT.search(text):
         return False
+    names, _ = _names(text.split(",")[0]) if "," in text or "/" in text else ([], None)
+    if names and (_ROLE.search(text.split(",", 1)[-1]) or re.search(_AGENCY, text, re.IGNORECASE) or "/" in text):
+        return False  # "Tom Krisher, AP Auto Writer", "Al Goldis, Associated Press", "Amy K. Dragoo/AIMMEDIA"
     return sum(c.isalpha() for c in text) >= 0.5 * len(text.replace(" ", ""))
 
 
@@ -425,7 +476,7 @@ def read_metadata(units: Sequence[Unit], first_story: int, path: str) -> MetaRea
     """Headline, date, byline and outlet of a text capture, each with its line and how it was found, and the
     units that are pure metadata lines. ``first_story``: index of the first story unit (``len(units)`` when
     there is none)."""
-    r = _Reader(units, first_story, path)
+    r = _Reader(units, _story_start(units, first_story), path)
     r.read_lines()
     r.headline()
     titles = [c for c in r.cands if c.field == "title"]
@@ -480,6 +531,34 @@ def read_metadata(units: Sequence[Unit], first_story: int, path: str) -> MetaRea
         sources=tuple(sources),
     )
     return MetaReading(detected, tuple(MetadataLine(i, why) for i, why in sorted(lines.items())))
+
+
+def _prose(u: Unit) -> bool:
+    words = len(u.text.split())
+    return u.kept and (words >= 20 or (words >= 8 and bool(_PROSE_END.search(u.text))))
+
+
+_PROSE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
+def _story_start(units: Sequence[Unit], first_story: int) -> int:
+    """Where the story begins: the start of the densest run of prose (most words of prose paragraphs, less a
+    cost per line of anything else), so that a sentence in a menu or a cookie notice above the article is not
+    taken for its start. The cleaner's ``first_story`` when there is no prose at all."""
+    best, best_start, run, start = 0, None, 0, 0
+    for i, u in enumerate(units):
+        value = len(u.text.split()) if _prose(u) else (-2 if not u.kept else -6)
+        if run <= 0:
+            run, start = 0, i
+        run += value
+        if run > best:
+            best, best_start = run, start
+    if best_start is None:
+        return first_story
+    i = best_start
+    while i < len(units) and not _prose(units[i]):
+        i += 1
+    return i
 
 
 def _near_story(r: _Reader, index: int, titles: list[_Candidate]) -> bool:
