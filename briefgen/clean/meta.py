@@ -97,6 +97,7 @@ _AGENCY_LINE = re.compile(rf"^(?:(?i:by)\s+)?\(?(?P<agency>{_AGENCY})\)?(?:\s*[|
 _INLINE_AGENCY = re.compile(rf"^[A-Z][A-Za-z .,'’/-]{{1,60}}\((?P<agency>{_AGENCY})\)\s*[-–—]")
 _BY = re.compile(r"^\W*(?:by|written by|story by|words by|reported by|words|text|author|authors|von|por|par|di)"
                  r"\s*[:|]?\s+(?=\S)", re.IGNORECASE)
+_SIGNATURE = re.compile(r"^\s*[–—]\s*(?=[A-Z])")
 _NAME_WORD = r"(?:[A-ZÀ-Ý][\w'’.-]*|(?:de|da|del|der|di|du|la|le|van|von|bin|al|el|ibn|dos|das)(?=\s))"
 _NAME = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\by\b|\bet\b|\be\b)\s*")
@@ -157,17 +158,23 @@ def _names(text: str) -> tuple[list[str], str | None]:
         if re.fullmatch(_AGENCY, part):
             agency = agency or part
             continue
-        m = _NAME.fullmatch(part)
-        if m is None or _ROLE.search(part) or len(part.split()) < 2 and not names:
-            break
-        if len(part.split()) < 2:
+        if _NAME.fullmatch(part) is None or _ROLE.search(part) or len(part.split()) < 2:
             break
         names.append(part)
     return names, agency
 
 
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _only_names(text: str, names: list[str]) -> bool:
+    """``text`` is nothing but ``names`` and the words joining them."""
+    rest = [w for w in _NAME_SPLIT.sub(" ", text).split()]
+    return len(rest) == sum(len(n.split()) for n in names)
+
+
+def _as_written(text: str, names: list[str]) -> str:
+    """The names as the line writes them (``Kiyoshi Takenaka, Maria Kiselyova``), from the first to the last."""
+    start = text.find(names[0])
+    end = text.find(names[-1], start) + len(names[-1])
+    return text[start:end] if start >= 0 and end > start else " and ".join(names)
 
 
 # --- the reader --------------------------------------------------------------------------------------------
@@ -203,6 +210,7 @@ class _Reader:
             if label and len(text.split()) <= 30:
                 self._labelled(i, text, label)
                 continue
+            self._signature(i, text)
             if not near:
                 continue
             if i >= self.first and u.kept and len(text.split()) > 12:
@@ -252,7 +260,7 @@ class _Reader:
         before = text[: label.start()] + rest[: d.start]
         names, _ = _names(_BY.sub("", before).strip(" |/-–—")) if _BY.match(before.strip()) else ([], None)
         if names:
-            self.add(_Candidate("byline", _join(names), i, "byline on the date line", 1))
+            self.add(_Candidate("byline", _as_written(before, names), i, "byline on the date line", 1))
 
     def _dateline(self, i: int, text: str) -> bool:
         m = _DATELINE.match(text)
@@ -286,10 +294,11 @@ class _Reader:
         if head and only_date(rest, DateMatch(d.iso, d.readings, 0, d.end - d.start, d.form)):
             body = _BY.sub("", head) if _BY.match(head) else head
             names, _ = _names(body)
-            if names and len(" ".join(names)) >= len(body) - 2:
+            if names and _only_names(body, names):
                 self.add(_Candidate("date", d.iso, i, "date beside the byline", 1, whole_line=True,
                                     doubt=None if d.iso else _ambiguous(d)))
-                self.add(_Candidate("byline", _join(names), i, "byline beside the date", 1, whole_line=True))
+                self.add(_Candidate("byline", _as_written(body, names), i, "byline beside the date", 1,
+                                    whole_line=True))
                 return True
         return False
 
@@ -302,8 +311,17 @@ class _Reader:
             self._note_agency(agency, i)
         if not names:
             return agency is not None
-        self.add(_Candidate("byline", _join(names), i, "'By' line", 0, whole_line=True))
+        self.add(_Candidate("byline", _as_written(text, names), i, "'By' line", 0, whole_line=True))
         return True
+
+    def _signature(self, i: int, text: str) -> None:
+        """A dash and names on a line of their own (``– Jane Doe and John Roe``), often under the story."""
+        m = _SIGNATURE.match(text)
+        if m and len(text.split()) <= 12:
+            names, _ = _names(text[m.end():])
+            if names and _only_names(text[m.end():], names):
+                self.add(_Candidate("byline", _as_written(text, names), i, "signature line (a dash and names)", 2,
+                                    whole_line=True))
 
     # headline ------------------------------------------------------------------------------------------
     def headline(self) -> None:
@@ -312,6 +330,8 @@ class _Reader:
         headline and the nearer one its standfirst. The story's opening must repeat some of its words (a link
         to another story, a caption or a label does not). Sure when a byline or date line marks the header, or
         only furniture is above it (a capture starting with its headline), or the story repeats half its words."""
+        if self.first >= len(self.units):
+            return  # no story: a lone line is the text, not its headline
         start = self.first
         for j in range(self.first - 1, self.lo - 1, -1):
             if j in self.meta_units:
@@ -341,12 +361,12 @@ class _Reader:
                 break
             if steps > 4:
                 return
-            if like and echo >= 0.3:
+            if like and (echo >= 0.3 or self._top(i)):
                 found.append((i, title, site, echo))
         if not found:
             return
         i, title, site, echo = found[-1]
-        top = all(j in self.meta_units or _skippable(self.units[j].text) for j in range(0, i))
+        top = self._top(i)
         if header or top or echo >= 0.5:
             how = ("headline above the byline / date lines" if header else "first line of the capture" if top
                    else "headline-like line above the story, its words repeated in the story")
@@ -357,6 +377,10 @@ class _Reader:
                                 "article's headline, and the story repeats few of its words"))
         if site:
             self.add(_Candidate("outlet", site, i, "site name after the headline", 0))
+
+    def _top(self, i: int) -> bool:
+        """Only metadata and furniture lines are above unit ``i``: the capture starts with it."""
+        return all(j in self.meta_units or _skippable(self.units[j].text) for j in range(0, i))
 
     # outlet ----------------------------------------------------------------------------------------------
     def outlet(self, title: str | None) -> None:
@@ -380,22 +404,44 @@ class _Reader:
             for i in range(0, self.first):
                 t, site = _split_site(self.units[i].text)
                 if site and norm_words(t) == key:
-                    self.add(_Candidate("outlet", site, i, "site name beside a repeat of the headline", 0))
+                    self.add(_Candidate("outlet", site, i, "site name beside a repeat of the headline", 0,
+                                        whole_line=True))
                     break
-        header = range(0, self.first)
+        # a masthead is at the top of the page or in the article's header, not in a menu further down
+        header = [j for j in range(0, self.first) if j < 3 or j >= self.lo]
         for i, name, how in named:
+            if how == "copyright line":
+                name = _brand(name)
+                if not name or re.fullmatch(_AGENCY + r"|getty images|shutterstock|epa|ap photo|afp", name,
+                                            re.IGNORECASE) or not _COPYRIGHT_NOTICE.search(self.units[i].text):
+                    continue  # a photo credit ("© Reuters"), not the site's notice
             key = norm_words(name)
             masthead = next((j for j in header if _masthead_key(self.units[j].text) == key), None)
-            elsewhere = sum(key in norm_words(u.text) for u in self.units) > 1
-            if how != "copyright line":
+            if masthead is not None:
+                whole = _masthead_key(self.units[masthead].text) == norm_words(self.units[masthead].text)
+                self.add(_Candidate("outlet", name, masthead, f"masthead (named in the {how})", 1,
+                                    whole_line=whole))
+            elif how != "copyright line":
                 self.add(_Candidate("outlet", name, i, how, 1))
-            elif masthead is not None:
-                self.add(_Candidate("outlet", name, masthead, "masthead (named in the copyright line)", 1,
-                                    whole_line=_masthead_key(self.units[masthead].text) == norm_words(self.units[masthead].text)))
             else:
-                self.add(_Candidate("outlet", name, i, how, 2, sure=elsewhere,
-                                    doubt=None if elsewhere else
-                                    "guessed: the copyright holder may be the publisher's parent company"))
+                self.add(_Candidate("outlet", name, i, how, 2, sure=False,
+                                    doubt="guessed: the copyright holder may be the publisher's company rather "
+                                          "than the publication"))
+
+_CORPORATE = re.compile(
+    r"(?:\s*[,(]?\s*\b(?:inc|llc|ltd|limited|plc|pty|pvt|gmbh|ag|sa|co|corp|corporation|company|group|holdings|"
+    r"media|network|networks|communications|publishing|publications|interactive|digital|newspapers|enterprises|"
+    r"\d{4}(?:\s*[-–]\s*\d{4})?)\b\.?\)?)+$", re.IGNORECASE)
+_COPYRIGHT_NOTICE = re.compile(r"\b\d{4}\b|rights reserved", re.IGNORECASE)
+
+
+def _brand(name: str) -> str:
+    """The publication's name in a copyright holder: ``Forbes Media LLC`` → ``Forbes``,
+    ``Telegraph Media Group Limited 2019`` → ``Telegraph``, ``Al Bawaba (www.albawaba.com)`` → ``Al Bawaba``."""
+    name = re.sub(r"^(?:copyright|©)\s*", "", name.strip(), flags=re.IGNORECASE)
+    name = re.split(r"\s*(?:\(|/|\s[-–—]\s)", name)[0].strip()
+    brand = _CORPORATE.sub("", name).strip(" ,.")
+    return brand or name
 
 
 def _ambiguous(d: DateMatch) -> str:
@@ -512,14 +558,17 @@ def read_metadata(units: Sequence[Unit], first_story: int, path: str) -> MetaRea
         for c in cands:
             if c.whole_line and (c is best or field in ("date", "byline")) and c.index not in lines:
                 if field != "date" or c.index >= r.lo:
-                    lines[c.index] = reasons[field] if field != "date" or c.rank < 3 else "dateline"
+                    lines[c.index] = ("headline repeated" if c.how.startswith("site name beside") else
+                                      reasons[field])
     title = values.get("title")
     outlet = values.get("outlet")
     if r.agency and (outlet is None or norm_words(r.agency) not in norm_words(outlet)):
         outlet = f"{outlet} ({r.agency})" if outlet else r.agency
         if values.get("outlet") is None:
             sources.append(MetaSource("outlet", outlet, r.span(r.agency_at), "news agency named in a dateline or byline",
-                                      units[r.agency_at].text))
+                                      units[r.agency_at].text, sure=False,
+                                      doubt="guessed: only the news agency is named, not the publication that ran "
+                                            "the story"))
         else:
             sources = [s if s.field != "outlet" else MetaSource(s.field, outlet, s.span, s.how + " and news agency",
                                                                 s.text, s.sure, s.doubt, s.conflict)
