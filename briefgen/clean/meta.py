@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
-from briefgen.clean.dates import DateMatch, only_date, scan_dates
+from briefgen.clean.dates import MONTHS, DateMatch, only_date, scan_dates
 from briefgen.clean.types import DetectedMeta, MetaField, MetaSource
 from briefgen.clean.units import Unit, norm_words
 from briefgen.diagnostics import Span
@@ -158,7 +158,8 @@ def _names(text: str) -> tuple[list[str], str | None]:
         if re.fullmatch(_AGENCY, part):
             agency = agency or part
             continue
-        if _NAME.fullmatch(part) is None or _ROLE.search(part) or len(part.split()) < 2:
+        if _NAME.fullmatch(part) is None or _ROLE.search(part) or len(part.split()) < 2 or \
+                any(w.lower().strip(".,") in _WEEKDAYS or w.lower().strip(".,") in MONTHS for w in part.split()):
             break
         names.append(part)
     return names, agency
@@ -264,8 +265,8 @@ class _Reader:
 
     def _dateline(self, i: int, text: str) -> bool:
         m = _DATELINE.match(text)
-        if not m or m.group("place").split()[0].lower().strip(".,") in _WEEKDAYS:
-            return False
+        if not m or any(w.lower().strip(".,") in _WEEKDAYS for w in m.group("place").split()):
+            return False  # "Saturday, …" is a date line; "ASIA Saturday, …" a section label with today's date
         dates = _dates_in(text[m.end():], 0)
         if not dates:
             return False
@@ -511,6 +512,17 @@ def _split_site(text: str) -> tuple[str, str | None]:
 def _masthead_key(text: str) -> str:
     """A masthead line's name: ``MERIDIAN WEEKLY DIGEST – World Affairs`` → ``meridian weekly digest``."""
     return norm_words(_DASH_SUFFIX.split(text)[0]) if len(text.split()) <= 10 else ""
+
+
+def is_metadata_line(text: str) -> bool:
+    """A line that is a page element of its own: a labelled date, a date, a byline, a dateline (so that a block
+    holding it is split into lines, not read as one hard-wrapped paragraph)."""
+    if len(text) > 120:
+        return False
+    dates = scan_dates(text)
+    if dates and (_LABEL.match(text) or only_date(text, dates[0]) or _DATELINE.match(text) or len(text.split()) <= 10):
+        return True
+    return bool(_BY.match(text) and _names(text[_BY.match(text).end():])[0])
 
 
 # --- choosing ------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ Passes over the units, in order (each is linear in the number of units):
 from __future__ import annotations
 
 from briefgen.clean.dedup import mark_duplicates
-from briefgen.clean.meta import read_metadata
+from briefgen.clean.meta import is_metadata_line, read_metadata
 from briefgen.clean.overrides import apply_keep, apply_remove, warn_unmatched
 from briefgen.clean.rules import CAPTION_LABEL, REGION_CONTINUES, Rule, classify, is_label, is_story_like
 from briefgen.clean.types import CleanedText, CleaningOverrides, DetectedMeta
@@ -80,7 +80,7 @@ def _labels(units: list[Unit], first_story: int) -> None:
 def clean_text(text: str, path: str, overrides: CleaningOverrides, diags: Diagnostics,
                first_line: int = 1) -> CleanedText:
     """Clean a text capture (see the module docstring for the passes)."""
-    units = split_text(text, first_line, is_element=lambda line: classify(line) is not None)
+    units = split_text(text, first_line, is_element=lambda line: classify(line) is not None or is_metadata_line(line))
     keep_unmatched = apply_keep(units, overrides)
     captions = _apply_rules(units)
     _caption_pairs(units, captions)
