@@ -362,7 +362,7 @@ class _Reader:
                 break
             if steps > 4:
                 return
-            if like and (echo >= 0.3 or self._top(i)):
+            if like and (echo >= 0.4 or self._top(i)):
                 found.append((i, title, site, echo))
         if not found:
             return
