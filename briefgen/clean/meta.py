@@ -114,6 +114,7 @@ _SYNDICATION = re.compile(r"not been edited by (?P<o>[A-Z][\w&'’ .-]{1,40}?) s
 _SITE_SUFFIX = re.compile(r"\s+(?:\|{1,2}|::)\s+")
 _DASH_SUFFIX = re.compile(r"\s+[-–—]\s+")
 _SECTION_SEP = re.compile(r"\s[|›»>/•·]\s|\s*[›»]\s*")
+_LIST_MARK = re.compile(r"[|>›»•·]")
 _SENTENCE_END = re.compile(r"(?<!\.\.)(?<!…)[.;,]['\"”’»)]*$")
 _FURNITURE_WORDS = re.compile(
     r"^\W*(?:share|tweet|e-?mail|print|save|comments?|follow|subscribe|sign (?:in|up)|log ?in|menu|search|"
@@ -327,10 +328,15 @@ class _Reader:
     # headline ------------------------------------------------------------------------------------------
     def headline(self) -> None:
         """The headline: the nearest headline-like line above the article's header block (its byline and date
-        lines) or, without one, above the story; when the line above it is headline-like too, that one is the
-        headline and the nearer one its standfirst. The story's opening must repeat some of its words (a link
-        to another story, a caption or a label does not). Sure when a byline or date line marks the header, or
-        only furniture is above it (a capture starting with its headline), or the story repeats half its words."""
+        lines) or, without one, above the story; when the line above it is headline-like too and shorter, that
+        one is the headline and the nearer one its standfirst. The story's opening must repeat some of its words
+        (a link to another story, a caption or a label does not).
+
+        Sure only when independent signs agree and none speaks against it. For: byline / date lines right
+        under it, only furniture above it (a capture starting with its headline), the story repeating half its
+        words. Against (a warning naming the line): other lines between it and the header block (captions, a
+        teaser), a list of dated items around it (other stories' teasers), the line printed three times or
+        more (a caption or label), another headline-like line nearby saying nearly the same."""
         if self.first >= len(self.units):
             return  # no story: a lone line is the text, not its headline
         start = self.first
@@ -349,16 +355,17 @@ class _Reader:
             if i in self.meta_units or u.category not in (None, "metadata") or _skippable(u.text):
                 continue
             steps += 1
-            title, site = _split_site(u.text)
+            title, site = _split_site(self._unglued(i, u.text))
             words = _stems(title)
             echo = len(words & lead) / len(words) if words else 0.0
-            like = _headline_like(u.text) and len(title.split()) >= 3
+            like = _headline_like(title) and len(title.split()) >= 3
             if found:
-                if like and echo >= 0.3 and norm_words(title) != norm_words(found[-1][1]) and len(found) < 2:
+                near = found[-1][1]
+                if like and (norm_words(title) == norm_words(near) or norm_words(title).endswith(norm_words(near))):
+                    continue  # the headline printed twice, or glued to the breadcrumb above it
+                if like and echo >= 0.3 and len(found) < 2 and i == found[-1][0] - 1 and _standfirst(near, title):
                     found.append((i, title, site, echo))  # the nearer line was the standfirst
                     continue
-                if like and norm_words(title) == norm_words(found[-1][1]):
-                    continue  # the headline printed twice
                 break
             if steps > 4:
                 return
@@ -368,16 +375,84 @@ class _Reader:
             return
         i, title, site, echo = found[-1]
         top = self._top(i)
-        if header or top or echo >= 0.5:
+        against = self._against_headline(i, title)
+        if len(found) == 2 and not against and sum(1 for u in self.units if u.text == self.units[i].text) < 2:
+            # which of two adjacent headline-like lines is the headline is a guess unless the page repeats it
+            against = f"the line under it (line {self.units[found[0][0]].line}) may be the headline instead"
+        if (header or top or echo >= 0.5) and not against:
             how = ("headline above the byline / date lines" if header else "first line of the capture" if top
                    else "headline-like line above the story, its words repeated in the story")
             self.add(_Candidate("title", title, i, how, 0, whole_line=True))
         else:
+            doubt = against or ("no byline or date line marks it as the article's headline, and the story "
+                                "repeats few of its words")
             self.add(_Candidate("title", title, i, "headline-like line above the story", 0, sure=False,
-                                whole_line=True, doubt="guessed: no byline or date line marks it as the "
-                                "article's headline, and the story repeats few of its words"))
+                                whole_line=True, doubt="guessed: " + doubt))
         if site:
-            self.add(_Candidate("outlet", site, i, "site name after the headline", 0))
+            self.add(_Candidate("outlet", site, i, "site name after the headline", 0, sure=not against,
+                                doubt=against and "guessed: the headline beside it is itself a guess"))
+
+    def _unglued(self, i: int, text: str) -> str:
+        """``text`` without a label that is also a line of its own just above it (``Share All sharing options
+        for: Headline`` under ``Share All sharing options``): the page glued a button's text to the headline."""
+        for j in range(i - 1, max(self.lo, i - 3) - 1, -1):
+            label = self.units[j].text
+            if 2 <= len(label.split()) <= 8 and text.startswith(label) and len(text) > len(label) + 10:
+                rest = re.sub(r"^\s*(?:\w+\s*)?[:|›»–—-]\s*", "", text[len(label):], count=1)
+                if rest != text[len(label):]:
+                    return rest
+        return text
+
+    def _short_run(self, i: int) -> int:
+        """How many similar short lines (each at most 8 words, within 2 words of unit ``i``'s length, plain
+        words: no date, no separator, no sentence end) stand in a row from unit ``i`` down: a list of captions
+        or links, not a headline over its byline (menus above a headline are common and say nothing)."""
+        n = len(self.units[i].text.split())
+        if n > 8:
+            return 1
+        run, j = 1, i + 1
+        while j < len(self.units) and j not in self.meta_units:
+            t = self.units[j].text
+            if t == self.units[i].text or not self.units[j].kept:
+                j += 1
+                continue
+            if abs(len(t.split()) - n) > 2 or _SENTENCE_END.search(t) or not t[:1].isupper() or \
+                    _LIST_MARK.search(t) or scan_dates(t):
+                break
+            run += 1
+            j += 1
+        return run
+
+    def _against_headline(self, i: int, title: str) -> str | None:
+        """What speaks against unit ``i`` (text ``title``) being the article's headline, or None."""
+        # a teaser list: headline-like lines each followed by a date line, around this one
+        dates = {c.index for c in self.cands if c.field == "date" and c.whole_line}
+        dated = [j for j in range(max(0, i - 8), i - 1) if (j + 1) in dates and j not in self.meta_units
+                 and _headline_like(self.units[j].text) and len(self.units[j].text.split()) >= 3]
+        if dated:
+            return (f"other dated headlines around it (line {self.units[dated[0]].line}): it may be a list of "
+                    "other stories")
+        text = self.units[i].text
+        above = next((j for j in range(i - 1, max(-1, i - 4), -1) if _prose(self.units[j])), None)
+        if above is not None:
+            return f"the story seems to begin above it (line {self.units[above].line}): it may be a sub-heading"
+        run = self._short_run(i)
+        if run >= 3:
+            return f"it is one of {run} similar short lines in a row (captions or links)"
+        repeats = sum(1 for u in self.units if u.text == text)
+        if repeats >= 5:
+            return f"the line is printed {repeats} times on the page (a caption or a label)"
+        key = _stems(title)
+        for j in range(self.lo, min(len(self.units), self.first + 1)):
+            other = self.units[j].text
+            if j == i or not key or norm_words(other) == norm_words(title) or j in self.meta_units or \
+                    not 2 <= len(other.split()) <= 30:
+                continue
+            words = _stems(other)
+            if words and len(words & key) / len(words | key) >= 0.6 and \
+                    not (norm_words(other).endswith(norm_words(title)) or norm_words(title) in norm_words(other)):
+                return f"line {self.units[j].line} gives a similar but different headline"
+        return None
 
     def _top(self, i: int) -> bool:
         """Only metadata and furniture lines are above unit ``i``: the capture starts with it."""
@@ -497,6 +572,13 @@ def _headline_like(text: str) -> bool:
     if names and (_ROLE.search(text.split(",", 1)[-1]) or re.search(_AGENCY, text, re.IGNORECASE) or "/" in text):
         return False  # "Tom Krisher, AP Auto Writer", "Al Goldis, Associated Press", "Amy K. Dragoo/AIMMEDIA"
     return sum(c.isalpha() for c in text) >= 0.5 * len(text.replace(" ", ""))
+
+
+def _standfirst(near: str, far: str) -> bool:
+    """``near`` (under ``far``) is the standfirst of the headline ``far``: longer than it, and neither is made of
+    the other's words (a section label such as ``Dancing With the Stars`` above a headline naming it)."""
+    a, b = _stems(near), _stems(far)
+    return bool(b - a) and bool(a - b)
 
 
 def _split_site(text: str) -> tuple[str, str | None]:
