@@ -484,12 +484,13 @@ class _Reader:
                                         whole_line=True))
                     break
         # a masthead is at the top of the page or in the article's header, not in a menu further down
-        header = [j for j in range(0, self.first) if j < 3 or j >= self.lo]
+        header = [j for j in range(0, self.first) if j < 3 or (j >= self.lo and not self._in_menu(j))]
+        brands: list[tuple[int, str]] = []
         for i, name, how in named:
             if how == "copyright line":
                 name = _brand(name)
-                if not name or re.fullmatch(_AGENCY + r"|getty images|shutterstock|epa|ap photo|afp", name,
-                                            re.IGNORECASE) or not _COPYRIGHT_NOTICE.search(self.units[i].text):
+                if not name or re.fullmatch(_AGENCY, name, re.IGNORECASE) or _PHOTO_AGENCY.fullmatch(name) or \
+                        not _COPYRIGHT_NOTICE.search(self.units[i].text):
                     continue  # a photo credit ("© Reuters"), not the site's notice
             key = norm_words(name)
             masthead = next((j for j in header if _masthead_key(self.units[j].text) == key), None)
@@ -500,9 +501,67 @@ class _Reader:
             elif how != "copyright line":
                 self.add(_Candidate("outlet", name, i, how, 1))
             else:
-                self.add(_Candidate("outlet", name, i, how, 2, sure=False,
-                                    doubt="guessed: the copyright holder may be the publisher's company rather "
-                                          "than the publication"))
+                brands.append((i, name))
+        # the outlet named after the author's name in the byline ("By Jane Doe | Site", "Jane Doe, Site Staff"):
+        # sure when the copyright line names it too, a guess otherwise
+        credit = self._byline_outlet()
+        if credit is not None:
+            j, name = credit
+            key = norm_words(name).replace(" ", "")
+            agree = next((b for b in brands if norm_words(b[1]).replace(" ", "") in key
+                          or key in norm_words(b[1]).replace(" ", "")), None)
+            if agree is not None:
+                # the longer of the two names is the more specific ("Business Insider Deutschland")
+                name = max(name, agree[1], key=len)
+                self.add(_Candidate("outlet", name, j, "named in the byline and the copyright line", 1))
+                return
+            if not brands:
+                self.add(_Candidate("outlet", name, j, "named in the byline", 2, sure=False,
+                                    doubt="guessed: only the byline names it"))
+                return
+        for i, name in brands:
+            self.add(_Candidate("outlet", name, i, "copyright line", 2, sure=False,
+                                doubt="guessed: the copyright holder may be the publisher's company rather "
+                                      "than the publication"))
+
+    def _in_menu(self, j: int) -> bool:
+        """Unit ``j`` sits between two short lines: an item of a menu (other brands of the same company), not a
+        masthead."""
+        def short(k: int) -> bool:
+            return 0 <= k < len(self.units) and len(self.units[k].text.split()) <= 4 and \
+                not _PROSE_END.search(self.units[k].text)
+        return short(j - 1) and short(j + 1)
+
+    def _byline_outlet(self) -> tuple[int, str] | None:
+        """The outlet named after the author's name on a byline line near the story's start."""
+        for j in range(self.lo, self.hi):
+            text = self.units[j].text
+            if len(text.split()) > 12 or len(text) > 120:
+                continue
+            m = _CREDIT_LINE.match(text)
+            if not m:
+                continue
+            names, agency = _names(m.group("name"))
+            if agency or not names or not _only_names(m.group("name"), names):
+                continue
+            name = _OUTLET_ROLE.sub("", m.group("o")).strip(" ,.-–—")
+            if not name or re.search(rf"\b(?:{_AGENCY})\b", name, re.IGNORECASE) or _PHOTO_AGENCY.search(name) or \
+                    not 1 <= len(name.split()) <= 4 or scan_dates(name) or _ROLE_WORD.search(name) or \
+                    not all(w[:1].isupper() or w[:1].isdigit() for w in name.split()):
+                continue
+            return j, name
+        return None
+
+_PHOTO_AGENCY = re.compile(r"getty(?: images)?|shutterstock|epa|ap photo|afp|alamy|istock(?:photo)?|"
+                           r"ap images|reuters pictures", re.IGNORECASE)
+_CREDIT_LINE = re.compile(r"^(?:(?i:by)\s*:?\s+)?(?P<name>[A-ZÀ-Ý][^,|]{3,60}?)\s*(?:,|\|)\s*"
+                          r"(?P<o>[A-Z0-9][\w&'’. -]{1,50})$")
+_OUTLET_ROLE = re.compile(r"\s*(?:\b(?:staff|senior|chief|special|contributing)\b\s*)*(?:\b(?:writer|reporter|"
+                          r"correspondent|editor(?:-at-large)?|columnist|contributor|producer|staff)\b\s*)*$",
+                          re.IGNORECASE)
+_ROLE_WORD = re.compile(r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|producer|staff|"
+                        r"photographer|senior|national|bureau|chief|sports|auto|security|updated|published|"
+                        r"min|read)\b", re.IGNORECASE)
 
 _CORPORATE = re.compile(
     r"(?:\s*[,(]?\s*\b(?:inc|llc|ltd|limited|plc|pty|pvt|gmbh|ag|sa|co|corp|corporation|company|group|holdings|"
