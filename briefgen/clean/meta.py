@@ -506,7 +506,7 @@ class _Reader:
         # sure when the copyright line names it too, a guess otherwise
         credit = self._byline_outlet()
         if credit is not None:
-            j, name = credit
+            j, name, comma = credit
             key = norm_words(name).replace(" ", "")
             agree = next((b for b in brands if norm_words(b[1]).replace(" ", "") in key
                           or key in norm_words(b[1]).replace(" ", "")), None)
@@ -515,7 +515,7 @@ class _Reader:
                 name = max(name, agree[1], key=len)
                 self.add(_Candidate("outlet", name, j, "named in the byline and the copyright line", 1))
                 return
-            if not brands:
+            if not brands and not comma:  # "Jane Doe, John Roe": a second author, unless the copyright agrees
                 self.add(_Candidate("outlet", name, j, "named in the byline", 2, sure=False,
                                     doubt="guessed: only the byline names it"))
                 return
@@ -532,8 +532,9 @@ class _Reader:
                 not _PROSE_END.search(self.units[k].text)
         return short(j - 1) and short(j + 1)
 
-    def _byline_outlet(self) -> tuple[int, str] | None:
-        """The outlet named after the author's name on a byline line near the story's start."""
+    def _byline_outlet(self) -> tuple[int, str, bool] | None:
+        """The outlet named after the author's name on a byline line near the story's start, and whether a
+        comma (not a bar) separates them."""
         for j in range(self.lo, self.hi):
             text = self.units[j].text
             if len(text.split()) > 12 or len(text) > 120:
@@ -549,7 +550,7 @@ class _Reader:
                     not 1 <= len(name.split()) <= 4 or scan_dates(name) or _ROLE_WORD.search(name) or \
                     not all(w[:1].isupper() or w[:1].isdigit() for w in name.split()):
                 continue
-            return j, name
+            return j, name, text[m.end("name"):m.start("o")].strip() == ","
         return None
 
 _PHOTO_AGENCY = re.compile(r"getty(?: images)?|shutterstock|epa|ap photo|afp|alamy|istock(?:photo)?|"
