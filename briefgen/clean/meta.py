@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from functools import lru_cache
+from itertools import accumulate
+from operator import attrgetter
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -31,6 +35,8 @@ HEADER_WINDOW = 12
 AFTER_WINDOW = 8
 """How many units from the first story unit on may still hold a byline or date line (under a standfirst or a
 lead photo)."""
+LEAD_CHARS = 1500
+"""How much of the story's opening is searched for the headline's words (its first paragraphs)."""
 NEAR = 4
 """A bare date line this close to the headline or the story's start is the article's date; farther up it may be
 the site's "today" (a guess)."""
@@ -98,6 +104,19 @@ _INLINE_AGENCY = re.compile(rf"^[A-Z][A-Za-z .,'’/-]{{1,60}}\((?P<agency>{_AGE
 _BY = re.compile(r"^\W*(?:by|written by|story by|words by|reported by|words|text|author|authors|von|por|par|di)"
                  r"\s*[:|]?\s+(?=\S)", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^\s*[–—]\s*(?=[A-Z])")
+_SIGNATURE_ANYWHERE = re.compile(r"\n[ \t]*[–—][ \t]*(?=[A-Z])")
+_LABEL_ANYWHERE = re.compile(_LABEL.pattern.replace(r"^\W*", r"\n[^\w\n]*", 1), re.IGNORECASE)
+_OUTLET_HINTS = ("©", "opyright", "OPYRIGHT", "(c)", "(C)", "isclaimer", "ISCLAIMER", "edited by")
+"""Substrings of the lines that may name the outlet (copyright, disclaimer, syndication): found with str.find,
+much faster than a case-insensitive regex over the whole capture."""
+
+
+def _find_all(text: str, needle: str) -> list[int]:
+    found, pos = [], text.find(needle)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(needle, pos + 1)
+    return found
 _NAME_WORD = r"(?:[A-ZÀ-Ý][\w'’.-]*|(?:de|da|del|der|di|du|la|le|van|von|bin|al|el|ibn|dos|das)(?=\s))"
 _NAME = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\by\b|\bet\b|\be\b)\s*")
@@ -114,6 +133,7 @@ _SYNDICATION = re.compile(r"not been edited by (?P<o>[A-Z][\w&'’ .-]{1,40}?) s
 _SITE_SUFFIX = re.compile(r"\s+(?:\|{1,2}|::)\s+")
 _DASH_SUFFIX = re.compile(r"\s+[-–—]\s+")
 _SECTION_SEP = re.compile(r"\s[|›»>/•·]\s|\s*[›»]\s*")
+_DIGIT = re.compile(r"\d").search
 _LIST_MARK = re.compile(r"[|>›»•·]")
 _SENTENCE_END = re.compile(r"(?<!\.\.)(?<!…)[.;,]['\"”’»)]*$")
 _FURNITURE_WORDS = re.compile(
@@ -128,14 +148,10 @@ _RELATIVE_TIME = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|day
                             re.IGNORECASE)
 
 
-def _letters(text: str) -> list[str]:
-    return [c for c in text if c.isalpha()]
-
-
 def _mostly_upper(text: str) -> bool:
-    letters = _letters(text)
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters) and \
-        any(unicodedata.category(c) == "Lu" for c in letters)
+    letters = sum(map(str.isalpha, text))
+    upper = sum(map(str.isupper, text))
+    return letters > 0 and upper >= 0.8 * letters and any(unicodedata.category(c) == "Lu" for c in text)
 
 
 def _dates_in(text: str, limit: int | None = None) -> list[DateMatch]:
@@ -192,6 +208,12 @@ class _Reader:
         """Unit where the agency was named."""
         self.lo = max(0, first_story - HEADER_WINDOW)
         self.hi = min(len(units), first_story + AFTER_WINDOW)
+        self.texts: list[str] = list(map(attrgetter("text"), units))
+        self.joined = "\n".join(self.texts)
+        """The units' texts, one a line, for scans of the whole capture in one regex call."""
+        self.ends: list[int] = list(accumulate(map(len, self.texts), initial=0))
+        """Total length of the texts before each unit (unit ``i`` starts at offset ``ends[i] + i`` of
+        ``joined``)."""
         self.meta_units: set[int] = set()
         """Units recognised as date / byline / agency / timestamp lines (skipped when looking for the headline)."""
 
@@ -202,36 +224,49 @@ class _Reader:
         self.cands.append(c)
 
     # dates and bylines --------------------------------------------------------------------------------
+    def _at(self, pos: int) -> int:
+        """Index of the unit holding offset ``pos`` of the joined text."""
+        ends = self.ends
+        return bisect_right(range(len(ends)), pos, key=lambda i: ends[i] + i) - 1
+
     def read_lines(self) -> None:
-        for i, u in enumerate(self.units):
+        # labelled date lines and signatures may be anywhere (under the story too): one scan of the whole text
+        # finds them; everything else is read only around the story's start
+        text = "\n" + self.joined  # each pattern starts with a line break: the regex engine skips to them fast
+        far = {self._at(m.start("label") - 1) for m in _LABEL_ANYWHERE.finditer(text)}
+        far |= {self._at(m.end() - 1) for m in _SIGNATURE_ANYWHERE.finditer(text)}
+        for i in sorted(far.union(range(self.lo, self.hi))):
+            u = self.units[i]
             near = self.lo <= i < self.hi
             text = u.text
             if len(text) > 400 and i != self.first:
                 continue
+            words = text.count(" ") + 1  # folded text: one space between words
             label = _LABEL.match(text)
-            if label and len(text.split()) <= 30:
+            if label and words <= 30:
                 self._labelled(i, text, label)
                 continue
             self._signature(i, text)
             if not near:
                 continue
-            if i >= self.first and u.kept and len(text.split()) > 12:
-                if i == self.first or i == self._first_kept_from(self.first):
+            if i >= self.first and u.kept and words > 12:
+                if (i == self.first or i == self._first_kept_from(self.first)) and _DIGIT(text):
                     self._dateline(i, text)
                     inline = _INLINE_AGENCY.match(text)
                     if inline:
                         self._note_agency(inline.group("agency"), i)
                 continue
-            if len(text.split()) > 25:
+            if words > 25:
                 continue
-            if self._dateline(i, text) or self._date_line(i, text) or self._byline(i, text):
+            dated = _DIGIT(text) is not None  # every date form has digits: most lines need no date scan
+            if dated and (self._dateline(i, text) or self._date_line(i, text)) or self._byline(i, text):
                 self.meta_units.add(i)
                 continue
             agency = _AGENCY_LINE.fullmatch(text)
             if agency:
                 self._note_agency(agency.group("agency"), i)
                 self.meta_units.add(i)
-            elif _RELATIVE_TIME.search(text) and len(text.split()) <= 8:
+            elif words <= 8 and _RELATIVE_TIME.search(text):
                 self.meta_units.add(i)
 
     def _note_agency(self, agency: str, i: int) -> None:
@@ -347,7 +382,7 @@ class _Reader:
                 if start != self.first:
                     break
         header = start != self.first
-        lead = _stems(" ".join(u.text for u in self.units[self.first: self.first + 6]))
+        lead = _stems(" ".join(self.texts[self.first: self.first + 6])[:LEAD_CHARS])
         found: list[tuple[int, str, str | None, float]] = []
         steps = 0
         for i in range(start - 1, self.lo - 1, -1):
@@ -356,9 +391,9 @@ class _Reader:
                 continue
             steps += 1
             title, site = _split_site(self._unglued(i, u.text))
-            words = _stems(title)
+            like = title.count(" ") >= 2 and _headline_like(title)
+            words = _stems(title) if like else None
             echo = len(words & lead) / len(words) if words else 0.0
-            like = _headline_like(title) and len(title.split()) >= 3
             if found:
                 near = found[-1][1]
                 if like and (norm_words(title) == norm_words(near) or norm_words(title).endswith(norm_words(near))):
@@ -379,15 +414,15 @@ class _Reader:
         if len(found) == 2 and not against and sum(1 for u in self.units if u.text == self.units[i].text) < 2:
             # which of two adjacent headline-like lines is the headline is a guess unless the page repeats it
             against = f"the line under it (line {self.units[found[0][0]].line}) may be the headline instead"
-        if (header or top or echo >= 0.5) and not against:
+        if header or top or echo >= 0.5:
             how = ("headline above the byline / date lines" if header else "first line of the capture" if top
                    else "headline-like line above the story, its words repeated in the story")
-            self.add(_Candidate("title", title, i, how, 0, whole_line=True))
         else:
-            doubt = against or ("no byline or date line marks it as the article's headline, and the story "
-                                "repeats few of its words")
-            self.add(_Candidate("title", title, i, "headline-like line above the story", 0, sure=False,
-                                whole_line=True, doubt="guessed: " + doubt))
+            how = "headline-like line above the story"
+            against = against or ("no byline or date line marks it as the article's headline, and the story "
+                                  "repeats few of its words")
+        self.add(_Candidate("title", title, i, how, 0, sure=not against, whole_line=True,
+                            doubt=against and "guessed: " + against))
         if site:
             self.add(_Candidate("outlet", site, i, "site name after the headline", 0, sure=not against,
                                 doubt=against and "guessed: the headline beside it is itself a guess"))
@@ -439,18 +474,19 @@ class _Reader:
         run = self._short_run(i)
         if run >= 3:
             return f"it is one of {run} similar short lines in a row (captions or links)"
-        repeats = sum(1 for u in self.units if u.text == text)
+        repeats = self.texts.count(text)
         if repeats >= 5:
             return f"the line is printed {repeats} times on the page (a caption or a label)"
-        key = _stems(title)
+        key, size, norm_title = _stems(title), len(title), norm_words(title)
         for j in range(self.lo, min(len(self.units), self.first + 1)):
             other = self.units[j].text
-            if j == i or not key or norm_words(other) == norm_words(title) or j in self.meta_units or \
-                    not 2 <= len(other.split()) <= 30:
+            if j == i or not key or j in self.meta_units or not size / 2 <= len(other) <= size * 2:
                 continue
             words = _stems(other)
-            if words and len(words & key) / len(words | key) >= 0.6 and \
-                    not (norm_words(other).endswith(norm_words(title)) or norm_words(title) in norm_words(other)):
+            if not words or len(words & key) / len(words | key) < 0.6:
+                continue
+            norm_other = norm_words(other)
+            if norm_other != norm_title and norm_title not in norm_other:
                 return f"line {self.units[j].line} gives a similar but different headline"
         return None
 
@@ -461,8 +497,8 @@ class _Reader:
     # outlet ----------------------------------------------------------------------------------------------
     def outlet(self, title: str | None) -> None:
         named: list[tuple[int, str, str]] = []  # (unit, name, how)
-        for i, u in enumerate(self.units):
-            text = u.text
+        for i in sorted({self._at(pos) for needle in _OUTLET_HINTS for pos in _find_all(self.joined, needle)}):
+            text = self.units[i].text
             if len(text) > 300:
                 continue
             for pattern, how in ((_COPYRIGHT, "copyright line"), (_DISCLAIMER, "disclaimer"),
@@ -478,13 +514,15 @@ class _Reader:
         if title:
             key = norm_words(title)
             for i in range(0, self.first):
+                if "|" not in self.units[i].text and "::" not in self.units[i].text:
+                    continue
                 t, site = _split_site(self.units[i].text)
                 if site and norm_words(t) == key:
                     self.add(_Candidate("outlet", site, i, "site name beside a repeat of the headline", 0,
                                         whole_line=True))
                     break
         # a masthead is at the top of the page or in the article's header, not in a menu further down
-        header = [j for j in range(0, self.first) if j < 3 or (j >= self.lo and not self._in_menu(j))]
+        header = [*range(min(3, self.first)), *range(max(3, self.lo), self.first)]
         brands: list[tuple[int, str]] = []
         for i, name, how in named:
             if how == "copyright line":
@@ -493,7 +531,8 @@ class _Reader:
                         not _COPYRIGHT_NOTICE.search(self.units[i].text):
                     continue  # a photo credit ("© Reuters"), not the site's notice
             key = norm_words(name)
-            masthead = next((j for j in header if _masthead_key(self.units[j].text) == key), None)
+            masthead = next((j for j in header if _masthead_key(self.units[j].text) == key
+                             and (j < 3 or not self._in_menu(j))), None)
             if masthead is not None:
                 whole = _masthead_key(self.units[masthead].text) == norm_words(self.units[masthead].text)
                 self.add(_Candidate("outlet", name, masthead, f"masthead (named in the {how})", 1,
@@ -564,10 +603,10 @@ _ROLE_WORD = re.compile(r"\b(?:writer|reporter|correspondent|editor|columnist|co
                         r"photographer|senior|national|bureau|chief|sports|auto|security|updated|published|"
                         r"min|read)\b", re.IGNORECASE)
 
-_CORPORATE = re.compile(
-    r"(?:\s*[,(]?\s*\b(?:inc|llc|ltd|limited|plc|pty|pvt|gmbh|ag|sa|co|corp|corporation|company|group|holdings|"
-    r"media|network|networks|communications|publishing|publications|interactive|digital|newspapers|enterprises|"
-    r"\d{4}(?:\s*[-–]\s*\d{4})?)\b\.?\)?)+$", re.IGNORECASE)
+_CORPORATE_WORD = re.compile(
+    r"inc|llc|ltd|limited|plc|pty|pvt|gmbh|ag|sa|co|corp|corporation|company|group|holdings|media|network|"
+    r"networks|communications|publishing|publications|interactive|digital|newspapers|enterprises|[-–]?|"
+    r"\d{4}(?:[-–]\d{4})?", re.IGNORECASE)
 _COPYRIGHT_NOTICE = re.compile(r"\b\d{4}\b|rights reserved", re.IGNORECASE)
 
 
@@ -576,7 +615,10 @@ def _brand(name: str) -> str:
     ``Telegraph Media Group Limited 2019`` → ``Telegraph``, ``Al Bawaba (www.albawaba.com)`` → ``Al Bawaba``."""
     name = re.sub(r"^(?:copyright|©)\s*", "", name.strip(), flags=re.IGNORECASE)
     name = re.split(r"\s*(?:\(|/|\s[-–—]\s)", name)[0].strip()
-    brand = _CORPORATE.sub("", name).strip(" ,.")
+    words = name.split()
+    while words and _CORPORATE_WORD.fullmatch(words[-1].strip(",.()")):
+        words.pop()  # word by word: one regex over the whole tail backtracks badly on long holders
+    brand = " ".join(words).strip(" ,.(")
     return brand or name
 
 
@@ -590,9 +632,14 @@ has have had its their his her our your this these those it not no after over in
 du der die das und von zu im en et y e o di il lo per con una un une ein eine""".split())
 
 
-def _stems(text: str) -> set[str]:
-    """Content words of ``text`` cut to 5 letters (a crude stem, language-blind)."""
-    return {w[:5] for w in re.findall(r"[^\W_]+", text.casefold()) if w not in _STOP and (len(w) > 2 or w.isdigit())}
+@lru_cache(maxsize=2048)
+def _stems(text: str) -> frozenset[str]:
+    """Content words of ``text`` (3+ letters, or a number) cut to 5 letters (a crude stem, language-blind)."""
+    return frozenset({w[:5] for w in _CONTENT_WORD.findall(text.casefold())}) - _STOP
+
+
+_CONTENT_WORD = re.compile(r"(?<![^\W_])(?:[^\W_]{3,}|\d{1,2})(?![^\W_])")
+"""Whole words of 3+ letters or digits, and numbers of 1-2 digits."""
 
 
 def _skippable(text: str) -> bool:
@@ -631,12 +678,12 @@ def _headline_like(text: str) -> bool:
     names, _ = _names(text.split(",")[0]) if "," in text or "/" in text else ([], None)
     if names and (_ROLE.search(text.split(",", 1)[-1]) or re.search(_AGENCY, text, re.IGNORECASE) or "/" in text):
         return False  # "Tom Krisher, AP Auto Writer", "Al Goldis, Associated Press", "Amy K. Dragoo/AIMMEDIA"
-    return sum(c.isalpha() for c in text) >= 0.5 * len(text.replace(" ", ""))
+    return sum(map(str.isalpha, text)) >= 0.5 * (len(text) - text.count(" "))
 
 
 def _standfirst(near: str, far: str) -> bool:
-    """``near`` (under ``far``) is the standfirst of the headline ``far``: longer than it, and neither is made of
-    the other's words (a section label such as ``Dancing With the Stars`` above a headline naming it)."""
+    """``near`` (right under ``far``) may be the standfirst of the headline ``far``: neither is made of the
+    other's words (a section label such as ``Dancing With the Stars`` above a headline naming it)."""
     a, b = _stems(near), _stems(far)
     return bool(b - a) and bool(a - b)
 
@@ -737,8 +784,10 @@ def read_metadata(units: Sequence[Unit], first_story: int, path: str) -> MetaRea
 
 
 def _prose(u: Unit) -> bool:
-    words = len(u.text.split())
-    return u.kept and (words >= 20 or (words >= 8 and bool(_PROSE_END.search(u.text))))
+    if u.category is not None:
+        return False
+    words = u.text.count(" ") + 1  # the text is folded: one space between words
+    return words >= 20 or (words >= 8 and bool(_PROSE_END.search(u.text)))
 
 
 _PROSE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
@@ -749,8 +798,15 @@ def _story_start(units: Sequence[Unit], first_story: int) -> int:
     cost per line of anything else), so that a sentence in a menu or a cookie notice above the article is not
     taken for its start. The cleaner's ``first_story`` when there is no prose at all."""
     best, best_start, run, start = 0, None, 0, 0
-    for i, u in enumerate(units):
-        value = len(u.text.split()) if _prose(u) else (-2 if not u.kept else -6)
+    prose_end = _PROSE_END.search
+    for i, u in enumerate(units):  # _prose inlined: this loop runs over every unit of every capture
+        if u.category is not None:
+            value = -2
+        else:
+            t = u.text
+            value = t.count(" ") + 1
+            if value < 8 or (value < 20 and not prose_end(t)):
+                value = -6
         if run <= 0:
             run, start = 0, i
         run += value
