@@ -250,8 +250,9 @@ class _Reader:
             if not near:
                 continue
             if i >= self.first and u.kept and words > 12:
-                if (i == self.first or i == self._first_kept_from(self.first)) and _DIGIT(text):
-                    self._dateline(i, text)
+                if i == self.first or i == self._first_kept_from(self.first):
+                    if _DIGIT(text):
+                        self._dateline(i, text)
                     inline = _INLINE_AGENCY.match(text)
                     if inline:
                         self._note_agency(inline.group("agency"), i)
