@@ -19,7 +19,7 @@ from typing import Any
 from briefgen.clean.dedup import mark_duplicates
 from briefgen.clean.overrides import apply_keep, apply_remove, warn_unmatched
 from briefgen.clean.rules import REGION_CONTINUES, Rule, classify, is_story_like
-from briefgen.clean.types import CaptureMeta, CleanedText, CleaningOverrides, DetectedMeta, Removal
+from briefgen.clean.types import CaptureMeta, CleanedText, CleaningOverrides, DetectedMeta, MetaSource, Removal
 from briefgen.clean.units import Unit, finish, fold, norm_prefix, norm_words
 from briefgen.diagnostics import Diagnostics, Span
 
@@ -205,7 +205,7 @@ def _http(url: str | None) -> str | None:
     return url if _HTTP.match(url) else None
 
 
-def _metadata(tree) -> DetectedMeta:
+def _metadata(tree, path: str) -> DetectedMeta:
     from trafilatura.metadata import extract_metadata
 
     try:
@@ -213,14 +213,14 @@ def _metadata(tree) -> DetectedMeta:
     except Exception:  # metadata is a bonus: a failure here must not lose the article
         return DetectedMeta()
     date = m.date if m.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", m.date) else None
-    return DetectedMeta(
-        title=fold(m.title) if m.title else None,
-        date=date,
-        byline=fold(m.author) if m.author else None,
-        outlet=fold(m.sitename) if m.sitename else None,
-        url=_http(m.url),
-        date_evidence="the page's metadata (meta tags / structured data)" if date else None,
-    )
+    values = {"title": fold(m.title) if m.title else None, "date": date,
+              "byline": fold(m.author) if m.author else None, "outlet": fold(m.sitename) if m.sitename else None,
+              "url": _http(m.url)}
+    # trafilatura does not say which tag each value came from: the page as a whole is the source
+    sources = tuple(MetaSource(field, value, Span(path), "page metadata (meta tags / structured data)", value)
+                    for field, value in values.items() if value is not None)
+    return DetectedMeta(**values, date_evidence="the page's metadata (meta tags / structured data)" if date else None,
+                        sources=sources)
 
 
 PAGE_META = {"description": "description", "og:description": "description", "twitter:description": "description",
@@ -289,7 +289,7 @@ def clean_html(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
             return _unreadable(path, diags, "it could not be parsed as HTML")
         blocks = _page_blocks(tree)
         paragraphs = _extract(tree)
-        detected = _metadata(tree)
+        detected = _metadata(tree, path)
         page_meta = _page_meta(tree, path)
     except Exception as exc:  # untrusted input: any parser failure becomes a located error
         return _unreadable(path, diags, f"extraction failed ({type(exc).__name__})")

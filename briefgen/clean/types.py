@@ -41,14 +41,40 @@ class Removal:
     """Coarse class of the removal, for counting and styling."""
 
 
+MetaField = Literal["title", "date", "byline", "outlet", "url"]
+
+
+@dataclass(frozen=True)
+class MetaSource:
+    """Where one detected metadata value was read, how, and how sure the reading is."""
+
+    field: MetaField
+    """Which value of :class:`DetectedMeta` this is about."""
+    value: str | None
+    """The value read; None when the line could not be read unambiguously (a date such as ``10/05/2019``)."""
+    span: Span
+    """The line it was read from (for HTML captures: the capture file, line 1)."""
+    how: str
+    """How it was found, for the article page: ``dateline``, ``'Published' line``, ``line above the story``,
+    ``copyright line``, ``site name after the headline``, ``page metadata (meta tags)``…"""
+    text: str
+    """The captured line (whitespace folded), or what the page metadata says."""
+    sure: bool = True
+    """False for a guess: the value is used, but an analyst should confirm it (``warning[meta-uncertain]``)."""
+    doubt: str | None = None
+    """Why the value may be wrong (a guess), or which other line contradicts it (a conflict), in words."""
+    conflict: Span | None = None
+    """The line that contradicts the value (``warning[meta-conflict]``); None when nothing does."""
+
+
 @dataclass(frozen=True)
 class DetectedMeta:
     """Metadata that cleaning found in the capture itself (all optional; annotations take precedence)."""
 
     title: str | None = None
-    """Headline, e.g. the first line of a text capture with a trailing `` | Site Name`` removed."""
+    """Headline, e.g. the line above a text capture's story with a trailing `` | Site Name`` removed."""
     date: str | None = None
-    """Publication date as ISO ``YYYY-MM-DD`` when a dateline or 'First Published' line gives it."""
+    """Publication date as ISO ``YYYY-MM-DD`` when a dateline, 'Published' line or date line gives it."""
     byline: str | None = None
     """Author names when a byline line is present."""
     outlet: str | None = None
@@ -57,6 +83,17 @@ class DetectedMeta:
     """Canonical http(s) URL when the capture gives it (HTML canonical link / og:url)."""
     date_evidence: str | None = None
     """The captured text the date was read from, e.g. ``First Published: Fri, May 10 2019. 19:26 IST``."""
+    sources: tuple[MetaSource, ...] = ()
+    """Per detected value (and per value that could not be read), where and how it was found; at most one per
+    field, in the order title, date, byline, outlet, url."""
+
+    def source(self, field: MetaField) -> MetaSource | None:
+        """Where the value of ``field`` came from, if it was detected (or found but unreadable)."""
+        return next((s for s in self.sources if s.field == field), None)
+
+    def doubtful(self) -> tuple[MetaSource, ...]:
+        """The sources an analyst should check: guesses, conflicts and unreadable values."""
+        return tuple(s for s in self.sources if not s.sure or s.conflict is not None or s.value is None)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from briefgen.clean.types import CleanedText, Paragraph
+from briefgen.clean.types import CleanedText, DetectedMeta, Paragraph
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import Mention
 from briefgen.link.matcher import AliasTarget, Matcher, plain
@@ -115,12 +115,19 @@ class ModelMemo(Protocol):
         same objects, or equal ones), its diagnostics added to ``diags`` again."""
 
 
+def _date_note(det: DetectedMeta) -> str:
+    src = det.source("date")
+    where = f" ({src.how}, line {src.span.line})" if src is not None else ""
+    return f"Read from the capture{where}: \u201c{det.date_evidence}\u201d"
+
+
 def make_article(spec: ArticleSpec, ct: CleanedText, mentions: tuple[Mention, ...], diags: Diagnostics) -> Article:
     """An article of the model from its annotation, cleaned text and mentions."""
     det = ct.detected
     meta = {k: v for k, (v, _) in spec.meta.items()}
     date = meta.get("date") or det.date
-    date_note = meta.get("date_note") or (f"Read from the capture: \u201c{det.date_evidence}\u201d" if not meta.get("date") and det.date_evidence else None)
+    date_note = meta.get("date_note") or (_date_note(det) if not meta.get("date") and det.date_evidence else None)
+    _warn_doubtful(spec, det, meta, diags)
     if date is None:
         diags.warning(spec.span, "article-no-date", f"the date of article '{spec.slug}' is known nowhere",
                       f"add 'date: YYYY-MM-DD' (and 'date_note:' saying how you established it) to {spec.slug}.yml")
@@ -138,6 +145,28 @@ def make_article(spec: ArticleSpec, ct: CleanedText, mentions: tuple[Mention, ..
         diags.warning(spec.span, "article-no-text", f"cleaning left no story text in '{spec.slug}'",
                       "check the capture, or keep paragraphs with 'cleaning: {keep: [...]}' in its annotation")
     return article
+
+
+_FIELD_WORDS = {"title": "headline", "date": "date", "byline": "byline", "outlet": "outlet", "url": "address"}
+
+
+def _warn_doubtful(spec: ArticleSpec, det: DetectedMeta, meta: dict, diags: Diagnostics) -> None:
+    """A detected value that is a guess, contradicted by another line, or unreadable is a warning at its line,
+    unless the annotation sets the field (then the analyst has decided)."""
+    for src in det.doubtful():
+        if meta.get(src.field):
+            continue
+        what = _FIELD_WORDS.get(src.field, src.field)
+        hint = f"set '{src.field}:' in {spec.slug}.yml to confirm (or correct) it"
+        if src.value is None:
+            diags.warning(src.span, "meta-uncertain", f"the {what} of '{spec.slug}' could not be read: {src.doubt}",
+                          hint)
+        elif src.conflict is not None:
+            diags.warning(src.span, "meta-conflict", f"the {what} '{src.value}' read from this line ({src.how}) is "
+                          f"contradicted: {src.doubt} ({src.conflict})", hint)
+        else:
+            diags.warning(src.span, "meta-uncertain", f"the {what} '{src.value}' ({src.how}) is "
+                          f"{src.doubt or 'a guess'}", hint)
 
 
 def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str, CleanedText],

@@ -34,6 +34,7 @@ from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, ci
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
     CitedSource,
+    DetectedRow,
     FactRow,
     Group,
     InfoRow,
@@ -452,6 +453,7 @@ class Renderer:
             meta.append(InfoRow("Capture", esc(a.origin)))
         meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed)")))
         meta.extend(InfoRow(esc(f"{cm.key} (from the capture)"), esc(cm.value)) for cm in a.capture_meta)
+        detected = _detected_rows(a)
         notes = self._md(a.notes, a.notes_span, page, cites, offset=1)
         entity_groups = []
         mentioned = {mm.entity for mm in a.mentions}
@@ -460,7 +462,7 @@ class Renderer:
             if links:
                 entity_groups.append(Group(kind.plural, tuple(links)))
         cited_by = [self._elink(page, i) for i in m.cited_by.get(a.slug, ())]
-        return self._render("article.md.j2", page, a.title, article=a, meta=meta, notes=notes,
+        return self._render("article.md.j2", page, a.title, article=a, meta=meta, detected=detected, notes=notes,
                             paragraphs=paragraphs, text_html=text_html, entity_groups=entity_groups, cited_by=cited_by,
                             cited=self._cited(page, cites))
 
@@ -485,6 +487,25 @@ class Renderer:
         general = [(title, url, sorted(set(links), key=lambda link: link.text)) for (title, url), links in sorted(refs.items())]
         rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
         return self._render("sources.md.j2", page, "Sources", rows=rows, general=general)
+
+
+def _detected_rows(a: Article) -> list[DetectedRow]:
+    """Each metadata value read from the capture, how and where, and whether the annotation overrode it."""
+    rows = []
+    for src in a.detected.sources:
+        if src.field in a.meta_spans:
+            status = f"overridden by the annotation ({a.meta_spans[src.field]})"
+        elif src.value is None:
+            status = f"not used: {src.doubt}" if src.doubt else "not used"
+        elif src.conflict is not None:
+            status = f"used, but contradicted: {src.doubt}"
+        elif not src.sure:
+            status = f"used, {src.doubt}" if src.doubt else "used, a guess"
+        else:
+            status = "used"
+        rows.append(DetectedRow(src.field.capitalize(), src.value if src.value is not None else "(not read)",
+                                src.how, f"{src.span.path}:{src.span.line}", status))
+    return rows
 
 
 _ROLE_CLASS = {"heading": " bg-heading", "standfirst": " bg-standfirst", "caption": " bg-caption"}

@@ -38,6 +38,22 @@ class InfoRow:
 
 
 @dataclass(frozen=True)
+class DetectedRow:
+    """One metadata value cleaning read from the capture, for the article page's "Detected in the capture"."""
+
+    label: str
+    """Field name as shown (``Title``, ``Date``…)."""
+    value: str
+    """The value read, or ``(not read)`` when the line was ambiguous."""
+    how: str
+    """How it was found (``dateline``, ``'Published' line``, ``copyright line``…)."""
+    place: str
+    """``path:line`` of the line it came from."""
+    status: str
+    """``used``, ``overridden by the annotation``, ``a guess: …``, ``contradicted: …``."""
+
+
+@dataclass(frozen=True)
 class SourceRef:
     """Where a fact or quote comes from, ready to show."""
 
