@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from briefgen.diagnostics import Span
+
+if TYPE_CHECKING:  # load data; a runtime import would be circular while load.types imports CleaningOverrides
+    from briefgen.load.types import CaptureMeta
 
 
 @dataclass(frozen=True)
@@ -65,19 +68,6 @@ class CleaningOverrides:
     """Paragraph starts (prefix text) that must be kept, each with the place it was written."""
     remove: tuple[tuple[str, Span], ...] = ()
     """Paragraph starts (prefix text) that must be removed, each with the place it was written."""
-
-
-@dataclass(frozen=True)
-class CaptureMeta:
-    """A value of the capture's own metadata that means no article field: front matter ``description``, ``tags``…
-    of a Markdown capture, or meta tags of an HTML page. Shown as it is on the article page."""
-
-    key: str
-    """The key as written (front matter) or the meta tag's name."""
-    value: str
-    """The value as one line of text (a list joined with commas)."""
-    span: Span
-    """Where the value is written."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 
 from briefgen.diagnostics import Diagnostics, did_you_mean
 from briefgen.load.read import DATE_RE, is_http_url, valid_date
-from briefgen.clean.types import CaptureMeta
+from briefgen.load.types import CaptureMeta
 from briefgen.load.yamlsafe import YMap, YNode, YScalar, YSeq
 
 FIELD_KEYS: dict[str, str] = {

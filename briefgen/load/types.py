@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
-from briefgen.clean.types import CaptureMeta, CleaningOverrides
+from briefgen.clean.types import CleaningOverrides
 from briefgen.diagnostics import Span
 
 FIELD_TYPES = ("text", "markdown", "number", "date", "dates", "ref", "refs", "roles", "names", "coordinates", "url")
@@ -257,6 +257,19 @@ class EntitySpec:
 
 
 ArticleFormat = Literal["txt", "html", "md"]
+
+
+@dataclass(frozen=True)
+class CaptureMeta:
+    """A value of the capture's own metadata that means no article field: front matter ``description``, ``tags``…
+    of a Markdown capture, or meta tags of an HTML page. Shown as it is on the article page."""
+
+    key: str
+    """The key as written (front matter) or the meta tag's name."""
+    value: str
+    """The value as one line of text (a list joined with commas)."""
+    span: Span
+    """Where the value is written."""
 
 
 @dataclass(frozen=True)
