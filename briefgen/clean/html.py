@@ -19,9 +19,10 @@ from typing import Any
 from briefgen.clean.dedup import mark_duplicates
 from briefgen.clean.overrides import apply_keep, apply_remove, warn_unmatched
 from briefgen.clean.rules import REGION_CONTINUES, Rule, classify, is_story_like
-from briefgen.clean.types import CaptureMeta, CleanedText, CleaningOverrides, DetectedMeta, MetaSource, Removal
+from briefgen.clean.types import CleanedText, CleaningOverrides, DetectedMeta, MetaSource, Removal
 from briefgen.clean.units import Unit, finish, fold, norm_prefix, norm_words
 from briefgen.diagnostics import Diagnostics, Span
+from briefgen.load.types import CaptureMeta
 
 MAX_HTML_BYTES = 20 * 1024 * 1024
 """Larger HTML captures are not parsed (``capture-unreadable``)."""

@@ -28,19 +28,6 @@ class CleaningOverrides:
 
 
 @dataclass(frozen=True)
-class CaptureMeta:
-    """A value of the capture's own metadata that means no article field: front matter ``description``, ``tags``…
-    of a Markdown capture, or meta tags of an HTML page. Shown as it is on the article page."""
-
-    key: str
-    """The key as written (front matter) or the meta tag's name."""
-    value: str
-    """The value as one line of text (a list joined with commas)."""
-    span: Span
-    """Where the value is written."""
-
-
-@dataclass(frozen=True)
 class FieldDef:
     """One kind-specific field, declared in ``briefing.yml`` under ``kinds.<kind>.fields``."""
 
@@ -279,6 +266,19 @@ class EntitySpec:
 
 
 ArticleFormat = Literal["txt", "html", "md"]
+
+
+@dataclass(frozen=True)
+class CaptureMeta:
+    """A value of the capture's own metadata that means no article field: front matter ``description``, ``tags``…
+    of a Markdown capture, or meta tags of an HTML page. Shown as it is on the article page."""
+
+    key: str
+    """The key as written (front matter) or the meta tag's name."""
+    value: str
+    """The value as one line of text (a list joined with commas)."""
+    span: Span
+    """Where the value is written."""
 
 
 @dataclass(frozen=True)

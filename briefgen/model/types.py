@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from briefgen.clean.types import CaptureMeta, DetectedMeta, Paragraph, Removal
+from briefgen.clean.types import DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Span
 from briefgen.link import Mention
-from briefgen.load.types import BriefingConfig, EntitySpec, FactSpec, KindDef, QuoteSpec
+from briefgen.load.types import BriefingConfig, CaptureMeta, EntitySpec, FactSpec, KindDef, QuoteSpec
 
 
 @dataclass(frozen=True)
