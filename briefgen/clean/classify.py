@@ -376,8 +376,9 @@ def _comments_start(units: list[Unit], feats: tuple[_Feat, ...], start: int) -> 
         u, f = units[i], feats[i]
         if f.good and u.kept:
             prose_seen = True
-        elif prose_seen and len(u.text) <= 120 and (_COMMENT_LINE.match(u.text) or _STRONG_COMMENTS.match(u.text)):
-            return i
+        elif prose_seen and len(u.text) <= 120 and (_STRONG_COMMENTS.match(u.text) or (
+                (u.text.endswith(":") or len(u.text) <= 14) and _COMMENT_LINE.match(u.text))):
+            return i  # ("Name said:" ends with a colon; "Reply" is short: the costly pattern only where it can match)
     return None
 
 
