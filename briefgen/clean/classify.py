@@ -104,6 +104,9 @@ _ADDRESS = re.compile(
     r"você|seu|sua|nosso|nossa|tuo|tua|vostr\w+|nostr\w+|ваш\w*|наш\w*|вы|anda|kami)\b", re.IGNORECASE)
 """A short line with call-to-action vocabulary addressing the reader ("Stay up to date with X. Subscribe to our
 newsletter.", "Share your thoughts with friends.") is a prompt of the page, in the story run or not."""
+_PROMPT_NEEDLES = ("newsletter", "subscri", "sign up", "inbox", "mail address", "notification", "follow us", "share",
+                   "friend", "abonn", "anmeld", "inscri", "suscr", "assine", "inscreva", "iscriv", "подпи", "berlangganan")
+"""Every text :data:`_PROMPT` matches contains one of these (lower case): a quick test before the pattern."""
 
 FURNITURE_COST = (3.0, 0.1)
 """Cost (fixed, per character) of a line the rules removed or a call to action, inside a run."""
@@ -201,7 +204,12 @@ def _end_marker(text: str, f: _Feat) -> bool:
 
 def is_prompt(text: str, words: int) -> bool:
     """A call to action addressed to the reader (subscribe, newsletter, share this…), at most 20 words."""
-    return words <= 20 and _PROMPT.search(text) is not None and _ADDRESS.search(text) is not None
+    if words > 20:
+        return False
+    folded = text.lower()
+    if not any(n in folded for n in _PROMPT_NEEDLES):
+        return False
+    return _PROMPT.search(text) is not None and _ADDRESS.search(text) is not None
 
 
 def _title_case(text: str) -> bool:
