@@ -207,7 +207,10 @@ def is_prompt(text: str, words: int) -> bool:
     if words > 20:
         return False
     folded = text.lower()
-    if not any(n in folded for n in _PROMPT_NEEDLES):
+    for needle in _PROMPT_NEEDLES:
+        if needle in folded:
+            break
+    else:
         return False
     return _PROMPT.search(text) is not None and _ADDRESS.search(text) is not None
 
@@ -222,7 +225,8 @@ def _value(u: Unit, f: _Feat, boundary: bool, stopless: bool) -> float:
     """A unit's contribution to the score of a run containing it."""
     if boundary:
         return BOUNDARY
-    if not u.kept or is_prompt(u.text, f.words):
+    if not u.kept or ((f.good or f.sentence or u.alone) and is_prompt(u.text, f.words)):
+        # (a menu line costs more than furniture anyway: no need to test it for a call to action)
         return -(FURNITURE_COST[0] + FURNITURE_COST[1] * f.chars)
     if f.good:
         if u.text.endswith(("...", "…")):
