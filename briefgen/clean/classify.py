@@ -104,6 +104,9 @@ _ADDRESS = re.compile(
     r"você|seu|sua|nosso|nossa|tuo|tua|vostr\w+|nostr\w+|ваш\w*|наш\w*|вы|anda|kami)\b", re.IGNORECASE)
 """A short line with call-to-action vocabulary addressing the reader ("Stay up to date with X. Subscribe to our
 newsletter.", "Share your thoughts with friends.") is a prompt of the page, in the story run or not."""
+_PROMPT_NEEDLES = ("newsletter", "subscri", "sign up", "inbox", "mail address", "notification", "follow us", "share",
+                   "friend", "abonn", "anmeld", "inscri", "suscr", "assine", "inscreva", "iscriv", "подпи", "berlangganan")
+"""Every text :data:`_PROMPT` matches contains one of these (lower case): a quick test before the pattern."""
 
 FURNITURE_COST = (3.0, 0.1)
 """Cost (fixed, per character) of a line the rules removed or a call to action, inside a run."""
@@ -201,7 +204,15 @@ def _end_marker(text: str, f: _Feat) -> bool:
 
 def is_prompt(text: str, words: int) -> bool:
     """A call to action addressed to the reader (subscribe, newsletter, share this…), at most 20 words."""
-    return words <= 20 and _PROMPT.search(text) is not None and _ADDRESS.search(text) is not None
+    if words > 20:
+        return False
+    folded = text.lower()
+    for needle in _PROMPT_NEEDLES:
+        if needle in folded:
+            break
+    else:
+        return False
+    return _PROMPT.search(text) is not None and _ADDRESS.search(text) is not None
 
 
 def _title_case(text: str) -> bool:
@@ -214,7 +225,8 @@ def _value(u: Unit, f: _Feat, boundary: bool, stopless: bool) -> float:
     """A unit's contribution to the score of a run containing it."""
     if boundary:
         return BOUNDARY
-    if not u.kept or is_prompt(u.text, f.words):
+    if not u.kept or ((f.good or f.sentence or u.alone) and is_prompt(u.text, f.words)):
+        # (a menu line costs more than furniture anyway: no need to test it for a call to action)
         return -(FURNITURE_COST[0] + FURNITURE_COST[1] * f.chars)
     if f.good:
         if u.text.endswith(("...", "…")):
@@ -376,8 +388,9 @@ def _comments_start(units: list[Unit], feats: tuple[_Feat, ...], start: int) -> 
         u, f = units[i], feats[i]
         if f.good and u.kept:
             prose_seen = True
-        elif prose_seen and len(u.text) <= 120 and (_COMMENT_LINE.match(u.text) or _STRONG_COMMENTS.match(u.text)):
-            return i
+        elif prose_seen and len(u.text) <= 120 and (_STRONG_COMMENTS.match(u.text) or (
+                (u.text.endswith(":") or len(u.text) <= 14) and _COMMENT_LINE.match(u.text))):
+            return i  # ("Name said:" ends with a colon; "Reply" is short: the costly pattern only where it can match)
     return None
 
 

@@ -238,23 +238,21 @@ _COMPILED = _compiled(RULES)
 _WHOLE_ANY = re.compile("|".join(
     f"(?{'i' if r.pattern.flags & re.IGNORECASE else '-i'}:{re.sub(r'[(][?]P<[a-z_]+>', '(?:', r.pattern.pattern)})"
     for r in RULES if r.whole and r.check is None))
-"""All whole-unit patterns in one: most lines (menus, story) match none of them, and one match in C is much cheaper
-than trying each pattern in turn."""
+"""All whole-unit patterns without an extra check in one: most lines (menus, story) match none of them, and one
+match in C is much cheaper than trying each pattern in turn."""
+_NOT_WHOLE = tuple(c for c in _COMPILED if not (c[0].whole and c[4] is None))
+"""The rules left to try, in table order, when :data:`_WHOLE_ANY` does not match."""
+_WHOLE_MAX_WORDS = max(r.max_words for r in RULES if r.whole and r.check is None)
 
 
 def classify(text: str) -> tuple[Rule, re.Match[str]] | None:
     """The first rule of :data:`RULES` that matches the whole unit, with its match."""
     words = len(text.split())
     folded = None
-    whole_possible = None
-    for rule, max_words, needles, find, check in _COMPILED:
+    whole = words <= _WHOLE_MAX_WORDS and _WHOLE_ANY.fullmatch(text) is not None
+    for rule, max_words, needles, find, check in (_COMPILED if whole else _NOT_WHOLE):
         if words > max_words:
             continue
-        if rule.whole and check is None:
-            if whole_possible is None:
-                whole_possible = _WHOLE_ANY.fullmatch(text) is not None
-            if not whole_possible:
-                continue
         if needles:
             if folded is None:
                 folded = needle_fold(text)
