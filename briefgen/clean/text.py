@@ -49,6 +49,8 @@ def _apply_rules(units: list[Unit],
             rule, m = hit
             u.rule = rule.name
             u.remove(rule.category, rule.reason)
+            if rule.name == "photo-credit" and u.forced_keep:
+                u.role = "caption"  # kept by the author, still a caption
             if rule.region and story_seen:
                 region = rule
             if rule.name == "photo-credit":
