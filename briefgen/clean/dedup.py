@@ -68,7 +68,7 @@ def mark_duplicates(units: list[Unit], seeds: Sequence[tuple[str, str, str]] = (
         repeated = {k for k, c in counts.items() if c > max_copies}
     last: dict[str, int] = {}
     exact: dict[str, Original] = {}
-    index: dict[tuple[str, ...], list[int]] = {}
+    index: dict[str, list[int]] = {}
     originals: list[Original] = []
 
     def add(orig: Original, words: list[str], signature: set | None = None) -> None:
@@ -87,7 +87,7 @@ def mark_duplicates(units: list[Unit], seeds: Sequence[tuple[str, str, str]] = (
         key = norm_words(text)
         words = key.split()
         if len(words) >= MIN_WORDS:
-            add(Original(None, category, reason, reason, key), words)
+            add(Original(None, category=category, reason=reason, near_reason=reason, key=key), words)
 
     for i, u in enumerate(units):
         if not u.kept:

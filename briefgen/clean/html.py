@@ -19,7 +19,7 @@ from typing import Any
 from briefgen.clean.dedup import mark_duplicates
 from briefgen.clean.overrides import apply_keep, apply_remove, warn_unmatched
 from briefgen.clean.rules import REGION_CONTINUES, Rule, classify, is_story_like
-from briefgen.clean.types import CleanedText, CleaningOverrides, DetectedMeta, MetaSource, Removal
+from briefgen.clean.types import CleanedText, CleaningOverrides, DetectedMeta, MetaField, MetaSource, Removal, Role
 from briefgen.clean.units import Unit, finish, fold, norm_prefix, norm_words
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.load.types import CaptureMeta
@@ -114,12 +114,12 @@ def _element_text(el) -> str:
     return fold("".join(el.itertext()))
 
 
-def _body_paragraphs(body) -> list[tuple[str, str]]:
+def _body_paragraphs(body) -> list[tuple[str, Role]]:
     """Paragraphs of trafilatura's XML body with their role: p / head / item / code, table rows as
     ``cell | cell``; a ``head`` is a heading, everything else body text."""
     for lb in body.iter("lb"):
         lb.tail = " " + (lb.tail or "")
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, Role]] = []
 
     def walk(el) -> None:
         tag = el.tag
@@ -214,7 +214,7 @@ def _metadata(tree, path: str) -> DetectedMeta:
     except Exception:  # metadata is a bonus: a failure here must not lose the article
         return DetectedMeta()
     date = m.date if m.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", m.date) else None
-    values = {"title": fold(m.title) if m.title else None, "date": date,
+    values: dict[MetaField, str | None] = {"title": fold(m.title) if m.title else None, "date": date,
               "byline": fold(m.author) if m.author else None, "outlet": fold(m.sitename) if m.sitename else None,
               "url": _http(m.url)}
     # trafilatura does not say which tag each value came from: the page as a whole is the source
@@ -255,7 +255,7 @@ def _page_meta(tree, path: str) -> tuple[CaptureMeta, ...]:
     return tuple(out)
 
 
-def _extract(tree) -> list[tuple[str, str]]:
+def _extract(tree) -> list[tuple[str, Role]]:
     """Paragraphs of the article: precision mode, or balanced mode when precision caught only a fragment."""
     import trafilatura
 
@@ -297,26 +297,20 @@ def clean_html(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
     if not paragraphs:
         return _unreadable(path, diags, "trafilatura found no article text in the page")
 
-    units = [Unit(t, 1, 1) for t, _ in paragraphs]
-    roles = {id(u): role for u, (_, role) in zip(units, paragraphs) if role != "body"}
+    units = [Unit(t, 1, 1, role=role) for t, role in paragraphs]
     where: dict[int, int] = {}
     article = _locate(units, blocks, where)
-    units = _story_extras(units, blocks, article, where, roles, detected.title)
+    units = _story_extras(units, blocks, article, where, detected.title)
     keep_unmatched = apply_keep(units, overrides)
     keep_unmatched = _restore_kept_blocks(units, blocks, where, keep_unmatched)
     chrome = _chrome(blocks, units, article, path)
-    _apply_rules(units, detected.title, roles)
+    _apply_rules(units, detected.title)
     remove_unmatched = apply_remove(units, overrides)
     mark_duplicates(units, min_words=HTML_DUPLICATE_MIN_WORDS, near_min_words=HTML_DUPLICATE_MIN_WORDS,
                     max_copies=HTML_DUPLICATE_MAX_COPIES)
     warn_unmatched("keep", keep_unmatched, units, path, diags)
     warn_unmatched("remove", remove_unmatched, units, path, diags)
-    cleaned = replace(finish(units, path, detected, chrome), page_meta=page_meta)
-    kept_roles = [roles.get(id(u), "body") for u in units if u.kept]
-    if all(r == "body" for r in kept_roles):
-        return cleaned
-    return replace(cleaned, paragraphs=tuple(p if r == "body" else replace(p, role=r)
-                                             for p, r in zip(cleaned.paragraphs, kept_roles)))
+    return replace(finish(units, path, detected, chrome), page_meta=page_meta)
 
 
 _SKIP_ANCESTORS = frozenset({"nav", "aside", "footer", "form", "menu"})
@@ -384,7 +378,7 @@ def _is_link(el) -> bool:
 
 
 def _story_extras(units: list[Unit], blocks: list[_Block], article: tuple[int, int], where: dict[int, int],
-                  roles: dict[int, str], title: str | None) -> list[Unit]:
+                  title: str | None) -> list[Unit]:
     """The standfirst under the headline and the photo captions of the story, which extraction leaves out as
     page furniture: added as units in page order with their role (and extracted paragraphs that are such
     elements given theirs). Only near the story: a standfirst between the headline and the first paragraph,
@@ -394,7 +388,7 @@ def _story_extras(units: list[Unit], blocks: list[_Block], article: tuple[int, i
         return units
     title_key = norm_words(title) if title else None
     head = next((j for j in range(first, -1, -1) if (title_key and blocks[j].key == title_key)
-                 or blocks[j].el is not None and blocks[j].el.tag == "h1"), None)
+                 or (blocks[j].el is not None and blocks[j].el.tag == "h1")), None)
     top = head + 1 if head is not None else max(0, first - MAX_STANDFIRST_BLOCKS)
     extracted = {norm_words(u.text) for u in units}
 
@@ -416,7 +410,7 @@ def _story_extras(units: list[Unit], blocks: list[_Block], article: tuple[int, i
         b = blocks[j]
         if b.el is None:
             continue
-        role = None
+        role: Role | None = None
         if len(b.key.split()) >= CAPTION_MIN_WORDS and _role_of(b.el, _CAPTION_TOKENS, frozenset({"figcaption"})) \
                 and not _is_link(b.el):
             role = "caption"
@@ -427,10 +421,9 @@ def _story_extras(units: list[Unit], blocks: list[_Block], article: tuple[int, i
         if b.key in extracted:
             for u in units:
                 if norm_words(u.text) == b.key:
-                    roles[id(u)] = role
+                    u.role = role
             continue
-        u = Unit(b.parts[0], b.line, 1)
-        roles[id(u)] = role
+        u = Unit(b.parts[0], b.line, 1, role=role)
         where[id(u)] = j
         extracted.add(b.key)
         added.append((j, u))
@@ -480,10 +473,10 @@ def _restore_kept_blocks(units: list[Unit], blocks: list[_Block], where: dict[in
     return still
 
 
-def _apply_rules(units: list[Unit], title: str | None, roles: dict[int, str]) -> None:
+def _apply_rules(units: list[Unit], title: str | None) -> None:
     """The text rule table and promotional regions on extracted paragraphs (no header or label heuristics:
     the page's metadata gives the headline, and headings are marked up as such). A paragraph repeating the
-    page title is the headline. ``roles``: the units marked up as captions, standfirsts or headings."""
+    page title is the headline. Units marked up as captions (their ``role``) keep their credits."""
     region: Rule | None = None
     story_seen = False
     title_key = norm_words(title) if title else None
@@ -492,7 +485,7 @@ def _apply_rules(units: list[Unit], title: str | None, roles: dict[int, str]) ->
             u.remove("metadata", "headline repeated")
             continue
         hit = classify(u.text)
-        if hit is not None and hit[0].category == "caption" and roles.get(id(u)) == "caption":
+        if hit is not None and hit[0].category == "caption" and u.role == "caption":
             hit = None  # a caption marked up as one is story text, credit and all
         if hit is not None:
             rule, _ = hit

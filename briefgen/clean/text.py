@@ -21,7 +21,7 @@ Passes over the units, in order (each is linear in the number of units):
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from briefgen.clean.classify import apply_story, story_run
 from briefgen.clean.dedup import mark_duplicates

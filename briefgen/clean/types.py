@@ -9,6 +9,9 @@ from briefgen.diagnostics import Span
 from briefgen.load.types import CaptureMeta as CaptureMeta  # load data, re-exported
 from briefgen.load.types import CleaningOverrides as CleaningOverrides  # load data (annotations), re-exported
 
+Role = Literal["body", "heading", "standfirst", "caption"]
+"""What a paragraph is in the story (see :attr:`Paragraph.role`)."""
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -22,7 +25,7 @@ class Paragraph:
     For Markdown captures (trusted, written by the author) the block's source text, unchanged."""
     span: Span
     """Where the paragraph starts in the capture file (for HTML captures: the best line found, else line 1)."""
-    role: Literal["body", "heading", "standfirst", "caption"] = "body"
+    role: Role = "body"
     """What the paragraph is in the story: running text, a sub-heading, the standfirst under the headline, or a
     photo caption. All are story text (linked, citable); pages and the PDF show them differently."""
 

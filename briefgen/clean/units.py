@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from briefgen.clean.types import CleanedText, DetectedMeta, Paragraph, Removal
+from briefgen.clean.types import CleanedText, DetectedMeta, Paragraph, Removal, Role
 from briefgen.diagnostics import Span
 
 
@@ -42,7 +42,7 @@ class Unit:
     copy), not one line of a block of several lines (menus, lists, link titles)."""
     block: int = 0
     """Number of the blank-line separated block the unit comes from (0-based, in capture order)."""
-    role: str = "body"
+    role: Role = "body"
     """What the unit is in the story while kept: ``body``, ``heading``, ``standfirst`` or ``caption``."""
 
     @property
@@ -163,7 +163,7 @@ def finish(units: list[Unit], path: str, detected: DetectedMeta,
     for u in units:
         if u.kept:
             numbers[id(u)] = len(paragraphs) + 1
-            paragraphs.append(Paragraph(len(paragraphs) + 1, u.text, Span(path, u.line, u.col), u.role))  # type: ignore[arg-type]
+            paragraphs.append(Paragraph(len(paragraphs) + 1, u.text, Span(path, u.line, u.col), u.role))
     removed: list[Removal] = []
     for u in units:
         if u.kept:

@@ -11,6 +11,7 @@ from typing import Literal, Protocol, TypeVar
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.load import tables
 from briefgen.load.annotations import read_briefing, read_entities, read_fact, read_overrides, read_quote
+from briefgen.load.capture_meta import read_front_matter
 from briefgen.load.files import (
     CAPTURE_SUFFIXES,
     MAX_CAPTURE_BYTES,
@@ -20,7 +21,6 @@ from briefgen.load.files import (
     read_text,
     rel,
 )
-from briefgen.load.capture_meta import read_front_matter
 from briefgen.load.read import Reader
 from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec, FactSpec, QuoteSpec
 from briefgen.load.yamlsafe import parse_yaml

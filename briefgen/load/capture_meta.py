@@ -58,8 +58,11 @@ def _text(node: YNode) -> str | None:
     """A scalar as one line of text, a list of scalars joined with commas; None for anything else."""
     if isinstance(node, YScalar):
         return None if node.is_null else _one(node.value) or None
-    if isinstance(node, YSeq) and all(isinstance(i, YScalar) for i in node.items):
-        items = [_one(i.value) for i in node.items if not i.is_null and _one(i.value)]
+    if isinstance(node, YSeq):
+        scalars = [i for i in node.items if isinstance(i, YScalar)]
+        if len(scalars) != len(node.items):
+            return None
+        items = [_one(i.value) for i in scalars if not i.is_null and _one(i.value)]
         return ", ".join(items) or None
     return None
 

@@ -68,7 +68,7 @@ MAX_AMBIGUOUS_PLACES = 5
 def warn_ambiguous(entities: dict[str, Entity], articles: dict[str, Article], diags: Diagnostics) -> None:
     """One ``alias-ambiguous`` warning per alias marked ``ambiguous: true`` that occurs in the articles' text (where
     a longer alias does not cover it), at the alias, naming its entities and the places it is left unlinked."""
-    owners: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    owners: dict[str, list[tuple[str, Alias]]] = defaultdict(list)
     for e in entities.values():
         for a in e.spec.aliases:
             if a.ambiguous:
@@ -82,7 +82,7 @@ def warn_ambiguous(entities: dict[str, Entity], articles: dict[str, Article], di
     places: dict[str, list[str]] = defaultdict(list)
     for art in articles.values():
         texts = [p.text for p in art.paragraphs]
-        for k, start, _end, entity, _alias in matcher.spans_many(texts):
+        for k, _start, _end, entity, _alias in matcher.spans_many(texts):
             if entity.startswith("\0"):
                 p = art.paragraphs[k]
                 place = f"{p.span} (\u00b6{p.number} of '{art.slug}')"

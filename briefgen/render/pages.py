@@ -430,14 +430,14 @@ class Renderer:
             paragraphs.append((p.number, Markup("".join(parts))))
         # the text block, laid out here once rather than by the template's loop (same HTML; templates that
         # override article.md.j2 still get ``paragraphs``)
-        roles = {p.number: p.role for p in a.paragraphs if p.role != "body"}
+        roles: dict[int, str] = {p.number: p.role for p in a.paragraphs if p.role != "body"}
         if a.fmt == "md":
-            text_html = Markup("".join(f'<div id="p{n}" class="bg-para{_ROLE_CLASS.get(roles.get(n), "")}"><a class="bg-pnum" href="#p{n}" '
-                                       f'aria-label="Paragraph {n}">{n}</a>{_ROLE_LABEL.get(roles.get(n), "")}{h}</div>\n'
+            text_html = Markup("".join(f'<div id="p{n}" class="bg-para{_ROLE_CLASS.get(roles.get(n, "body"), "")}"><a class="bg-pnum" href="#p{n}" '
+                                       f'aria-label="Paragraph {n}">{n}</a>{_ROLE_LABEL.get(roles.get(n, "body"), "")}{h}</div>\n'
                                        for n, h in paragraphs))
         else:
-            text_html = Markup("".join(f'<p id="p{n}"{_ROLE_ATTRS.get(roles.get(n), "")}><a class="bg-pnum" href="#p{n}" '
-                                       f'aria-label="Paragraph {n}">{n}</a> {_ROLE_LABEL.get(roles.get(n), "")}{h}</p>\n'
+            text_html = Markup("".join(f'<p id="p{n}"{_ROLE_ATTRS.get(roles.get(n, "body"), "")}><a class="bg-pnum" href="#p{n}" '
+                                       f'aria-label="Paragraph {n}">{n}</a> {_ROLE_LABEL.get(roles.get(n, "body"), "")}{h}</p>\n'
                                        for n, h in paragraphs))
         meta = [InfoRow("Outlet", esc(a.outlet or "unknown"))]
         date = fmt.fmt_date(a.date) if a.date else "unknown"
