@@ -237,7 +237,7 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
                     steps.populate_page(file.page, config, files)
                 elif file.src_uri in in_nav:  # the navigation needs these pages' titles and metadata
                     hooks.counting = False
-                    steps.populate_page(file.page, config, files)
+                    steps.read_title(file.page, config, files)
                     hooks.counting = True
             env2 = config.plugins.on_env(env, config=config, files=files)
             if first:

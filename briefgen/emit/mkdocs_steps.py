@@ -49,6 +49,15 @@ def populate_page(page: Any, config: Any, files: Any) -> None:
     _populate_page(page, config, files)
 
 
+def read_title(page: Any, config: Any, files: Any) -> None:
+    """What other pages show of a page they do not build (the navigation: its title and metadata): its source and
+    front matter only when that gives the title (MkDocs' ``Page.title`` then reads nothing else), else the whole
+    :func:`populate_page`."""
+    page.read_source(config)
+    if "title" not in page.meta:
+        populate_page(page, config, files)
+
+
 def build_page(page: Any, config: Any, doc_files: Any, nav: Any, env: Any, *, excluded: bool = False) -> None:
     """MkDocs' step putting a page's HTML into the theme and writing it."""
     from mkdocs.commands.build import _build_page

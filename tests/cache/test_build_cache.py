@@ -81,14 +81,16 @@ def built_pages(monkeypatch) -> list[int]:
     return counts
 
 
-def test_cached_build_equals_a_clean_build_after_every_edit(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cached_build_equals_a_clean_build_after_every_edit(tmp_path: Path, monkeypatch, jobs: str) -> None:
+    """With one process, and with MkDocs' page loop shared by two (restored pages among the built ones)."""
     root = copy_briefing(tmp_path / "demo")
-    assert briefgen_main(["-C", str(root), "build", "-q"]) == 0
+    assert briefgen_main(["-C", str(root), "build", "-q", "-j", jobs]) == 0
     counts = built_pages(monkeypatch)
     for step in EDITS:
         apply(root, step)
         before = len(counts)
-        assert briefgen_main(["-C", str(root), "build", "-q"]) == 0, step["name"]
+        assert briefgen_main(["-C", str(root), "build", "-q", "-j", jobs]) == 0, step["name"]
         built = counts[-1] if len(counts) > before else 0  # nothing changed: MkDocs does not even start
         assert_same(root, fresh_build(root, tmp_path))
         if "pages" in step:
