@@ -1,6 +1,6 @@
 """Command line: ``briefgen build | check | schema | serve | pdf``.
 
-Exit codes: 0 ok, 1 content or build error, 2 usage error. Content problems are printed as
+Exit codes: 0 ok, 1 content or build error, 2 usage error, 130 interrupted, 141 output pipe closed. Content problems are printed as
 ``path:line:col: severity[code]: message`` with a hint, never as a traceback.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -217,10 +218,41 @@ def cmd_pdf(args) -> int:
 
 
 def entry() -> int:
-    """The program's entry point (console script, ``python -m briefgen``): :func:`main`, then the process exits."""
-    code = main()
+    """The program's entry point (console script, ``python -m briefgen``): :func:`main`, then the process exits.
+
+    A reader that closes the pipe early (``briefgen schema | head``) ends the command quietly with 141, the code a
+    shell reports for SIGPIPE; Ctrl-C anywhere ends it with 130 and one line, never a traceback.
+    """
+    try:
+        code = main()
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's own flush at exit
+        sys.stderr.flush()
+    except BrokenPipeError:
+        _silence_output()
+        return 141
+    except KeyboardInterrupt:  # outside main()'s own handler: while parsing or flushing
+        _say_interrupted()
+        return 130
     gcpolicy.before_exit()
     return code
+
+
+def _silence_output() -> None:
+    """Point stdout and stderr at /dev/null so the interpreter's flush at exit cannot fail on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass
+    os.close(devnull)
+
+
+def _say_interrupted() -> None:
+    try:
+        print("briefgen: interrupted", file=sys.stderr)
+    except BrokenPipeError:
+        _silence_output()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,6 +273,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "schema":
             return cmd_schema(args)
     except KeyboardInterrupt:
-        print("briefgen: interrupted", file=sys.stderr)
+        _say_interrupted()
         return 130
     return 2

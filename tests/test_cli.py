@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, run_cli
 
 BASE = ROOT / "tests" / "golden" / "build" / "_base"
@@ -94,3 +98,30 @@ def test_schema_knows_the_briefings_kinds(tmp_path: Path) -> None:
     meeting = variants["meeting"]
     assert "participants" in meeting["properties"] and "date" in meeting["required"]
     assert meeting["additionalProperties"] is False
+
+
+# command -> the stream its reader closes early (`| head`, `2>&1 | head`), and the exit code: 141 as for SIGPIPE;
+# argparse's own --help output ignores a closed pipe and exits 0
+CLOSED_PIPE_CASES = {
+    "schema": (["schema"], "stdout", 141),
+    "help": (["--help"], "stdout", 0),
+    "check": (["check"], "stderr", 141),
+    "build": (["build"], "stderr", 141),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLOSED_PIPE_CASES))
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path, case: str) -> None:
+    args, closed, code = CLOSED_PIPE_CASES[case]
+    root = make(tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write: every write fails with EPIPE
+    try:
+        streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, closed: write_end}
+        proc = subprocess.run([sys.executable, "-m", "briefgen", "-C", str(root), *args], text=True, timeout=300,
+                              stdout=streams["stdout"], stderr=streams["stderr"])
+    finally:
+        os.close(write_end)
+    other = proc.stderr if closed == "stdout" else proc.stdout
+    assert proc.returncode == code, other
+    assert other == "", "nothing but the closed stream's output was due, and no traceback"
