@@ -40,7 +40,7 @@ def make_parser() -> argparse.ArgumentParser:
     common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     b = sub.add_parser("build", parents=[common], help="check the content and build site/")
-    b.add_argument("--pdf", action="store_true", help="also export the PDF briefing into site/ (linked from the site)")
+    b.add_argument("--pdf", action="store_true", help="also export the PDF briefing into site/, linked from the site ('pdf: true' in briefing.yml: always)")
     b.add_argument("--no-cache", action="store_true",
                    help="build everything again, ignoring and not writing build/.cache (the result is the same)")
     b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
@@ -112,7 +112,8 @@ def cmd_check(args, build: bool) -> int:
     timings = Timings()
     t0 = time.perf_counter()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
-    with_pdf = build and getattr(args, "pdf", False)
+    with_pdf = build and (args.pdf or _pdf_wanted(root))
+    had_pdf = build and (root / "site" / "briefing.pdf").is_file()
     cached = build and not args.no_cache
     store = Store.open(root / BUILD_DIR, "build", enabled=cached)
     inputs = inputs_of(root, with_pdf) if cached else ""
@@ -121,7 +122,8 @@ def cmd_check(args, build: bool) -> int:
         diags.extend(last.diagnostics)  # nothing changed since the last build: its site and its report stand
         errors, warnings = _print_diagnostics(diags, args.strict)
         if not args.quiet:
-            print(f"briefgen: site/ is up to date ({time.perf_counter() - t0:.1f} s): {last.pages} pages, "
+            pdf_kept = " and site/briefing.pdf are" if with_pdf else " is"
+            print(f"briefgen: site/{pdf_kept} up to date ({time.perf_counter() - t0:.1f} s): {last.pages} pages, "
                   f"{last.entities} entities, {last.articles} articles; {_summary(errors, warnings)}", file=sys.stderr)
         return 0
     stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached)) if cached else None
@@ -130,6 +132,7 @@ def cmd_check(args, build: bool) -> int:
     if stages is not None:
         stages.save()
     failed = compiled.model is None or diags.has_errors(args.strict)
+    pdf_pages: list[int] = []  # the page count of the PDF exported into the staged site
     if build and not failed:
         extra = None
         if with_pdf:
@@ -139,6 +142,8 @@ def cmd_check(args, build: bool) -> int:
                 t = time.perf_counter()
                 done = export_pdf(root, compiled, diags, output=staged / "briefing.pdf", pack=None, strict=args.strict)
                 timings.add("pdf", time.perf_counter() - t)
+                if done is not None:
+                    pdf_pages.append(done.pages)
                 return done is not None
         ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs,
                        cache=cached)
@@ -156,9 +161,29 @@ def cmd_check(args, build: bool) -> int:
         m = compiled.model
         assert m is not None  # not failed
         what = f"built site/ in {time.perf_counter() - t0:.1f} s" if build else "content OK"
+        pdf = ""
+        if pdf_pages:
+            size = (root / "site" / "briefing.pdf").stat().st_size
+            pdf = f"; site/briefing.pdf: {pdf_pages[0]} pages, {size // 1024} KiB"
         print(f"briefgen: {what}: {len(compiled.pages)} pages, {len(m.entities)} entities, "
-              f"{len(m.articles)} articles; {_summary(errors, warnings)}", file=sys.stderr)
+              f"{len(m.articles)} articles{pdf}; {_summary(errors, warnings)}", file=sys.stderr)
+        if had_pdf and not with_pdf:
+            print("briefgen: note: site/briefing.pdf of the previous build is gone; to keep the PDF in every build, "
+                  "add 'pdf: true' to content/briefing.yml (or build with --pdf)", file=sys.stderr)
     return 0
+
+
+def _pdf_wanted(root: Path) -> bool:
+    """``pdf: true`` in ``content/briefing.yml``. Read quietly: the build itself reports the file's problems."""
+    from briefgen.load import load_yaml_file
+    from briefgen.load.annotations import read_briefing
+
+    briefing = root / "content" / "briefing.yml"
+    if not briefing.is_file():
+        return False
+    diags = Diagnostics()
+    config = read_briefing(load_yaml_file(briefing, root, diags), "content/briefing.yml", diags)
+    return config is not None and config.pdf
 
 
 def cmd_schema(args) -> int:
