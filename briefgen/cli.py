@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 content or build error, 2 usage error, 130 interrupted, 141 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
@@ -18,9 +19,30 @@ from briefgen.diagnostics import Diagnostics
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        self.options: list[str] = [o for parent in kwargs.get("parents", ()) for o in parent.options]
+        self.commands: dict[str, _Parser] = {}
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *names, **kwargs):  # remembers the option names, for "did you mean"
+        self.options += [n for n in names if isinstance(n, str) and n.startswith("-")]
+        return super().add_argument(*names, **kwargs)
+
     def error(self, message: str):  # usage errors exit 2, as argparse does, with our wording
         self.print_usage(sys.stderr)
         self.exit(2, f"briefgen: error: {message}\n")
+
+    def parse_args(self, args=None, namespace=None):
+        """Names unknown options first: argparse alone would complain of the missing COMMAND instead."""
+        ns, unknown = self.parse_known_args(args, namespace)
+        if unknown:
+            known = self.options + (self.commands[ns.command].options if ns.command in self.commands else [])
+            close = difflib.get_close_matches(unknown[0].partition("=")[0], known, n=1, cutoff=0.75)
+            hint = f" (did you mean {close[0]}?)" if unknown[0].startswith("-") and close else ""
+            self.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+        if self.commands and ns.command is None:
+            self.error("the following arguments are required: COMMAND")
+        return ns
 
 
 def _jobs(text: str) -> int:
@@ -38,7 +60,7 @@ def make_parser() -> argparse.ArgumentParser:
                         help="briefing folder (default: current folder)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)  # required: _Parser.parse_args
     b = sub.add_parser("build", parents=[common], help="check the content and build site/")
     b.add_argument("--pdf", action="store_true", help="also export the PDF briefing into site/, linked from the site ('pdf: true' in briefing.yml: always)")
     b.add_argument("--no-cache", action="store_true",
@@ -54,6 +76,7 @@ def make_parser() -> argparse.ArgumentParser:
     pdf = sub.add_parser("pdf", parents=[common], help="export the briefing (or one pack) as a PDF")
     pdf.add_argument("-o", "--output", metavar="FILE", help="output file (default: site/briefing.pdf, or site/<pack>.pdf)")
     pdf.add_argument("--pack", metavar="ID", help="export only this pack (declared under 'packs:' in briefing.yml)")
+    p.commands = sub.choices
     return p
 
 

@@ -28,6 +28,30 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert "no such folder" in proc.stderr
 
 
+UNKNOWN_OPTIONS = {  # arguments -> what the error must say
+    ("--frobnicate",): "unrecognized arguments: --frobnicate\n",
+    ("--frobnicate", "build"): "unrecognized arguments: --frobnicate\n",
+    ("build", "--strcit"): "unrecognized arguments: --strcit (did you mean --strict?)",
+    ("--strcit", "check"): "unrecognized arguments: --strcit (did you mean --strict?)",
+    ("pdf", "--outptu=x.pdf"): "unrecognized arguments: --outptu=x.pdf (did you mean --output?)",
+    ("serve", "--dev-adr", "x"): "unrecognized arguments: --dev-adr x (did you mean --dev-addr?)",
+}
+
+
+@pytest.mark.parametrize("args", sorted(UNKNOWN_OPTIONS))
+def test_unknown_options_are_named(args: tuple[str, ...], tmp_path: Path) -> None:
+    proc = run_cli(*args, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f"briefgen: error: {UNKNOWN_OPTIONS[args]}" in proc.stderr
+    assert "required" not in proc.stderr and "Traceback" not in proc.stderr
+    assert not list(tmp_path.iterdir()), "a usage error writes nothing"
+
+
+def test_a_missing_command_is_still_said(tmp_path: Path) -> None:
+    proc = run_cli("-C", str(tmp_path))
+    assert proc.returncode == 2 and "the following arguments are required: COMMAND" in proc.stderr
+
+
 def test_not_a_briefing_folder(tmp_path: Path) -> None:
     proc = run_cli("-C", str(tmp_path), "check")
     assert proc.returncode == 1
