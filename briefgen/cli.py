@@ -11,7 +11,10 @@ import difflib
 import json
 import os
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from briefgen import __version__, gcpolicy
@@ -98,26 +101,83 @@ def _summary(errors: int, warnings: int) -> str:
 
 
 class Progress:
-    """A one-line progress display on a terminal; silent when stderr is piped."""
+    """A one-line progress display on a terminal; silent when stderr is piped.
+
+    Stages that count pages or articles show a bar (large briefings); any :meth:`step` still running after
+    ``SLOW`` seconds with no bar moving shows its name and time, e.g. ``exporting the PDF… 4 s``.
+    """
+
+    SLOW = 2.0
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.shown = False
+        self._lock = threading.Lock()
+        self._steps: list[tuple[str, float]] = []  # (name, start) of the steps under way, innermost last
+        self._last_bar = 0.0
+        self._line = ""  # the step line on screen now
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled or total < 200:
             return
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r{stage:>6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}\x1b[K")
-        sys.stderr.flush()
-        self.shown = True
+        with self._lock:
+            sys.stderr.write(f"\r{stage:>6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}\x1b[K")
+            sys.stderr.flush()
+            self.shown = True
+            self._last_bar = time.monotonic()
+            self._line = ""
 
-    def clear(self) -> None:
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Name what runs inside the ``with`` block, for a terminal showing how long it takes."""
+        if not self.enabled:
+            yield
+            return
+        with self._lock:
+            self._steps.append((name, time.monotonic()))
+            if self._ticker is None:
+                self._ticker = threading.Thread(target=self._tick, name="briefgen-progress", daemon=True)
+                self._ticker.start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._steps.pop()
+                self._erase()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.5):
+            with self._lock:
+                now = time.monotonic()
+                if not self._steps or now - self._last_bar < 1.0:
+                    continue
+                name, start = self._steps[-1]
+                line = f"{name}… {now - start:.0f} s"
+                if now - start >= self.SLOW and line != self._line:
+                    sys.stderr.write(f"\r{line}\x1b[K")
+                    sys.stderr.flush()
+                    self.shown = True
+                    self._line = line
+
+    def _erase(self) -> None:
+        self._line = ""
         if self.shown:
             sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
             self.shown = False
+
+    def clear(self) -> None:
+        """Erase the line and stop showing steps (before the final report)."""
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+            self._ticker = None
+        with self._lock:
+            self._erase()
 
 
 def cmd_check(args, build: bool) -> int:
@@ -150,8 +210,9 @@ def cmd_check(args, build: bool) -> int:
                   f"{last.entities} entities, {last.articles} articles; {_summary(errors, warnings)}", file=sys.stderr)
         return 0
     stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached)) if cached else None
-    compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
-                                memo=stages)
+    with progress.step("checking the content"):
+        compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
+                                    memo=stages)
     if stages is not None:
         stages.save()
     failed = compiled.model is None or diags.has_errors(args.strict)
@@ -163,13 +224,16 @@ def cmd_check(args, build: bool) -> int:
 
             def extra(staged: Path) -> bool:  # the PDF goes into the staged site, swapped in with it
                 t = time.perf_counter()
-                done = export_pdf(root, compiled, diags, output=staged / "briefing.pdf", pack=None, strict=args.strict)
+                with progress.step("exporting the PDF"):
+                    done = export_pdf(root, compiled, diags, output=staged / "briefing.pdf", pack=None,
+                                      strict=args.strict)
                 timings.add("pdf", time.perf_counter() - t)
                 if done is not None:
                     pdf_pages.append(done.pages)
                 return done is not None
-        ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs,
-                       cache=cached)
+        with progress.step("building the site (MkDocs)"):
+            ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs,
+                           cache=cached)
         failed = not ok
         if ok and cached:
             remember_build(root, store, inputs, compiled, diags)
@@ -246,12 +310,16 @@ def cmd_pdf(args) -> int:
     root = Path(args.root).resolve()
     t0 = time.perf_counter()
     diags = Diagnostics()
-    compiled = compile_briefing(root, diags)
+    progress = Progress(sys.stderr.isatty() and not args.quiet)
+    with progress.step("checking the content"):
+        compiled = compile_briefing(root, diags, progress=progress)
     target = (Path(args.output).resolve() if args.output
               else root / "site" / (f"{args.pack}.pdf" if args.pack else "briefing.pdf"))
     done = None
     if compiled.model is not None and not diags.has_errors(args.strict):
-        done = export_pdf(root, compiled, diags, target, args.pack, strict=args.strict)
+        with progress.step("exporting the PDF"):
+            done = export_pdf(root, compiled, diags, target, args.pack, strict=args.strict)
+    progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)
     shown = display_path(target, root)
     if done is None:
