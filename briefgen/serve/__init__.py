@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 
 from briefgen.emit.incremental import Stopped
-from briefgen.serve.http import LiveState, SiteServer
+from briefgen.serve.http import LiveState, SiteServer, exposure_warning
 from briefgen.serve.rebuild import Builder, Outcome
 from briefgen.serve.watch import Debouncer, Watcher
 
@@ -185,6 +185,8 @@ def serve(root: Path, host: str, port: int, strict: bool = False) -> int:
     try:
         server.start()
         _say(f"briefgen: serving {root} at {server.url} (Ctrl-C to stop)")
+        if warning := exposure_warning(host, server.httpd.server_address[1]):
+            _say(warning)
         while not server.stopping.wait(0.5):
             pass
         _say("briefgen: stopping")

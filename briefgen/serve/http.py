@@ -149,6 +149,19 @@ def host_allowed(header: str | None, served: str) -> bool:
     return name in ("localhost", host_name(served)) or name.endswith(".localhost")
 
 
+def exposure_warning(host: str, port: int) -> str | None:
+    """What to tell the user when the server listens beyond this machine (``-a 0.0.0.0:PORT``), else None."""
+    name = host_name(host)
+    try:
+        if ipaddress.ip_address(name).is_loopback:
+            return None
+    except ValueError:
+        if name == "localhost" or name.endswith(".localhost"):
+            return None
+    return (f"briefgen: warning: serving on {host} (port {port}), not only on this machine: anyone who can reach "
+            f"it can read the briefing; -a 127.0.0.1:{port} keeps it to this machine")
+
+
 def inject(html: bytes, version: int) -> bytes:
     tag = f'<script src="{PREFIX}livereload.js" data-version="{version}"></script>'.encode()
     at = html.rfind(b"</body>")
