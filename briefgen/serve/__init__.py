@@ -26,7 +26,13 @@ TEMP_PREFIX = "briefgen-serve-"
 
 
 def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except BrokenPipeError:  # whoever read the terminal output is gone (`| head`): stop as on SIGTERM, quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stderr.fileno())
+        os.close(devnull)
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _plural(n: int, word: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import signal
 import socket
@@ -162,6 +163,25 @@ def test_sed_i_on_a_file_shows_only_that_file_as_changed(tmp_path: Path) -> None
             sp.output
         rc = sp.stop()
     assert_clean_exit(sp, rc)
+
+
+def test_a_closed_output_pipe_stops_the_server_quietly(tmp_path: Path) -> None:
+    root = small_briefing(tmp_path / "b")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "-C", str(root), "serve", "-a", "127.0.0.1:0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": str(tmp)})
+    assert proc.stdout is not None
+    seen = b""
+    while b"built" not in seen:  # `briefgen serve 2>&1 | head -2`
+        line = proc.stdout.readline()
+        assert line, seen
+        seen += line
+    proc.stdout.close()
+    overview = root / "content" / "overview.md"
+    overview.write_text(overview.read_text() + "\nOne more line.\n")  # the rebuild has something to say
+    assert proc.wait(30) == 0
+    assert not list(tmp.iterdir()), "the temporary folder is removed"
 
 
 def test_address_in_use_is_a_clear_error(tmp_path: Path) -> None:
