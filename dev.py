@@ -5,8 +5,9 @@
     python3 dev.py test     # set up, then run the whole test suite
 
 Set-up is idempotent: a virtualenv in .venv with briefgen and its test tools, and (for tests) the
-Debian packages chromium, poppler-utils, qpdf and npm, installed with apt-get when running as root, and
-axe-core (pinned) from npm into .tools/ for the accessibility tests.
+Debian packages chromium, poppler-utils, qpdf, fontconfig and npm plus the fonts DejaVu and Noto, installed with
+apt-get when running as root, and axe-core (pinned) from npm into .tools/ for the accessibility tests.
+Each step says what it installs before it starts; on a terminal, a step still running after 2 s shows its time.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -31,21 +34,59 @@ AXE_VERSION = "4.14.1"
 """axe-core (accessibility rules run in Chromium by tests/hardening/test_a11y.py), from npm into .tools/."""
 
 
-def run(cmd: list[str], **kw) -> None:
+def run(cmd: list[str], what: str = "", **kw) -> None:
+    """Run ``cmd`` after saying ``what`` it does; on a terminal, its running time once it passes 2 s."""
+    if what:
+        print(f"dev.py: {what}", flush=True)
     print("+ " + " ".join(cmd), flush=True)
-    subprocess.run(cmd, check=True, **kw)
+    done = threading.Event()
+    ticker = None
+    if sys.stdout.isatty():
+        ticker = threading.Thread(target=_tick, args=(done, time.monotonic()), daemon=True)
+        ticker.start()
+    try:
+        subprocess.run(cmd, check=True, **kw)
+    finally:
+        done.set()
+        if ticker is not None:
+            ticker.join()
+
+
+def _tick(done: threading.Event, start: float) -> None:
+    shown = False
+    while not done.wait(1.0):
+        seconds = time.monotonic() - start
+        if seconds >= 2:
+            sys.stdout.write(f"\r  … {seconds:.0f} s\x1b[K")
+            sys.stdout.flush()
+            shown = True
+    if shown:
+        sys.stdout.write(f"\r  done in {time.monotonic() - start:.0f} s\x1b[K\n")
+        sys.stdout.flush()
+
+
+def python_packages() -> list[str]:
+    """The packages pip installs into .venv by name (pyproject.toml: dependencies, extras test and pdf)."""
+    import tomllib  # Python 3.11+, checked by ensure_venv before
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = [*project["dependencies"], *project["optional-dependencies"]["test"],
+             *project["optional-dependencies"]["pdf"]]
+    return [spec.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip() for spec in specs]
 
 
 def ensure_venv() -> None:
     if sys.version_info < (3, 11):
         sys.exit("briefgen needs Python 3.11 or newer")
     if not PY.exists():
-        run([sys.executable, "-m", "venv", str(VENV)])
+        run([sys.executable, "-m", "venv", str(VENV)], "creating the virtualenv .venv")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
-    run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"])
-    run([str(PY), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test,pdf]"])
+    run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"], "upgrading pip in .venv")
+    run([str(PY), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test,pdf]"],
+        "installing briefgen (editable) into .venv with " + ", ".join(python_packages())
+        + " and what they need (about 20 s)")
     STAMP.write_text(wanted)
 
 
@@ -56,8 +97,9 @@ def ensure_debian() -> None:
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
         sys.exit("missing system tools; install them with:\n  sudo apt-get install -y " + " ".join(missing + DEBIAN_EXTRA))
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    run(["apt-get", "update", "-qq"], env=env)
-    run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, *DEBIAN_EXTRA], env=env)
+    run(["apt-get", "update", "-qq"], "updating the apt package lists", env=env)
+    run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, *DEBIAN_EXTRA],
+        "installing the Debian packages " + ", ".join(missing + DEBIAN_EXTRA), env=env)
 
 
 def ensure_axe() -> None:
@@ -68,7 +110,8 @@ def ensure_axe() -> None:
     if npm is None:
         sys.exit("npm is missing (needed for axe-core); install it with:\n  sudo apt-get install -y npm")
     TOOLS.mkdir(exist_ok=True)
-    run([npm, "install", "--no-audit", "--no-fund", "--no-save", "--prefix", str(TOOLS), f"axe-core@{AXE_VERSION}"])
+    run([npm, "install", "--no-audit", "--no-fund", "--no-save", "--prefix", str(TOOLS), f"axe-core@{AXE_VERSION}"],
+        f"installing axe-core {AXE_VERSION} from npm into .tools/ (accessibility tests)")
 
 
 def main(argv: list[str]) -> int:

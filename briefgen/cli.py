@@ -1,15 +1,20 @@
 """Command line: ``briefgen build | check | schema | serve | pdf``.
 
-Exit codes: 0 ok, 1 content or build error, 2 usage error. Content problems are printed as
+Exit codes: 0 ok, 1 content or build error, 2 usage error, 130 interrupted, 141 output pipe closed. Content problems are printed as
 ``path:line:col: severity[code]: message`` with a hint, never as a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import os
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from briefgen import __version__, gcpolicy
@@ -17,9 +22,30 @@ from briefgen.diagnostics import Diagnostics
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        self.options: list[str] = [o for parent in kwargs.get("parents", ()) for o in parent.options]
+        self.commands: dict[str, _Parser] = {}
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *names, **kwargs):  # remembers the option names, for "did you mean"
+        self.options += [n for n in names if isinstance(n, str) and n.startswith("-")]
+        return super().add_argument(*names, **kwargs)
+
     def error(self, message: str):  # usage errors exit 2, as argparse does, with our wording
         self.print_usage(sys.stderr)
         self.exit(2, f"briefgen: error: {message}\n")
+
+    def parse_args(self, args=None, namespace=None):
+        """Names unknown options first: argparse alone would complain of the missing COMMAND instead."""
+        ns, unknown = self.parse_known_args(args, namespace)
+        if unknown:
+            known = self.options + (self.commands[ns.command].options if ns.command in self.commands else [])
+            close = difflib.get_close_matches(unknown[0].partition("=")[0], known, n=1, cutoff=0.75)
+            hint = f" (did you mean {close[0]}?)" if unknown[0].startswith("-") and close else ""
+            self.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+        if self.commands and ns.command is None:
+            self.error("the following arguments are required: COMMAND")
+        return ns
 
 
 def _jobs(text: str) -> int:
@@ -37,9 +63,9 @@ def make_parser() -> argparse.ArgumentParser:
                         help="briefing folder (default: current folder)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)  # required: _Parser.parse_args
     b = sub.add_parser("build", parents=[common], help="check the content and build site/")
-    b.add_argument("--pdf", action="store_true", help="also export the PDF briefing into site/ (linked from the site)")
+    b.add_argument("--pdf", action="store_true", help="also export the PDF briefing into site/, linked from the site ('pdf: true' in briefing.yml: always)")
     b.add_argument("--no-cache", action="store_true",
                    help="build everything again, ignoring and not writing build/.cache (the result is the same)")
     b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
@@ -53,6 +79,7 @@ def make_parser() -> argparse.ArgumentParser:
     pdf = sub.add_parser("pdf", parents=[common], help="export the briefing (or one pack) as a PDF")
     pdf.add_argument("-o", "--output", metavar="FILE", help="output file (default: site/briefing.pdf, or site/<pack>.pdf)")
     pdf.add_argument("--pack", metavar="ID", help="export only this pack (declared under 'packs:' in briefing.yml)")
+    p.commands = sub.choices
     return p
 
 
@@ -74,26 +101,83 @@ def _summary(errors: int, warnings: int) -> str:
 
 
 class Progress:
-    """A one-line progress display on a terminal; silent when stderr is piped."""
+    """A one-line progress display on a terminal; silent when stderr is piped.
+
+    Stages that count pages or articles show a bar (large briefings); any :meth:`step` still running after
+    ``SLOW`` seconds with no bar moving shows its name and time, e.g. ``exporting the PDF… 4 s``.
+    """
+
+    SLOW = 2.0
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.shown = False
+        self._lock = threading.Lock()
+        self._steps: list[tuple[str, float]] = []  # (name, start) of the steps under way, innermost last
+        self._last_bar = 0.0
+        self._line = ""  # the step line on screen now
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled or total < 200:
             return
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r{stage:>6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}\x1b[K")
-        sys.stderr.flush()
-        self.shown = True
+        with self._lock:
+            sys.stderr.write(f"\r{stage:>6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}\x1b[K")
+            sys.stderr.flush()
+            self.shown = True
+            self._last_bar = time.monotonic()
+            self._line = ""
 
-    def clear(self) -> None:
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Name what runs inside the ``with`` block, for a terminal showing how long it takes."""
+        if not self.enabled:
+            yield
+            return
+        with self._lock:
+            self._steps.append((name, time.monotonic()))
+            if self._ticker is None:
+                self._ticker = threading.Thread(target=self._tick, name="briefgen-progress", daemon=True)
+                self._ticker.start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._steps.pop()
+                self._erase()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.5):
+            with self._lock:
+                now = time.monotonic()
+                if not self._steps or now - self._last_bar < 1.0:
+                    continue
+                name, start = self._steps[-1]
+                line = f"{name}… {now - start:.0f} s"
+                if now - start >= self.SLOW and line != self._line:
+                    sys.stderr.write(f"\r{line}\x1b[K")
+                    sys.stderr.flush()
+                    self.shown = True
+                    self._line = line
+
+    def _erase(self) -> None:
+        self._line = ""
         if self.shown:
             sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
             self.shown = False
+
+    def clear(self) -> None:
+        """Erase the line and stop showing steps (before the final report)."""
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+            self._ticker = None
+        with self._lock:
+            self._erase()
 
 
 def cmd_check(args, build: bool) -> int:
@@ -111,7 +195,8 @@ def cmd_check(args, build: bool) -> int:
     timings = Timings()
     t0 = time.perf_counter()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
-    with_pdf = build and getattr(args, "pdf", False)
+    with_pdf = build and (args.pdf or _pdf_wanted(root))
+    had_pdf = build and (root / "site" / "briefing.pdf").is_file()
     cached = build and not args.no_cache
     store = Store.open(root / BUILD_DIR, "build", enabled=cached)
     inputs = inputs_of(root, with_pdf) if cached else ""
@@ -120,15 +205,18 @@ def cmd_check(args, build: bool) -> int:
         diags.extend(last.diagnostics)  # nothing changed since the last build: its site and its report stand
         errors, warnings = _print_diagnostics(diags, args.strict)
         if not args.quiet:
-            print(f"briefgen: site/ is up to date ({time.perf_counter() - t0:.1f} s): {last.pages} pages, "
+            pdf_kept = " and site/briefing.pdf are" if with_pdf else " is"
+            print(f"briefgen: site/{pdf_kept} up to date ({time.perf_counter() - t0:.1f} s): {last.pages} pages, "
                   f"{last.entities} entities, {last.articles} articles; {_summary(errors, warnings)}", file=sys.stderr)
         return 0
     stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached)) if cached else None
-    compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
-                                memo=stages)
+    with progress.step("checking the content"):
+        compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
+                                    memo=stages)
     if stages is not None:
         stages.save()
     failed = compiled.model is None or diags.has_errors(args.strict)
+    pdf_pages: list[int] = []  # the page count of the PDF exported into the staged site
     if build and not failed:
         extra = None
         if with_pdf:
@@ -136,11 +224,16 @@ def cmd_check(args, build: bool) -> int:
 
             def extra(staged: Path) -> bool:  # the PDF goes into the staged site, swapped in with it
                 t = time.perf_counter()
-                done = export_pdf(root, compiled, diags, output=staged / "briefing.pdf", pack=None, strict=args.strict)
+                with progress.step("exporting the PDF"):
+                    done = export_pdf(root, compiled, diags, output=staged / "briefing.pdf", pack=None,
+                                      strict=args.strict)
                 timings.add("pdf", time.perf_counter() - t)
+                if done is not None:
+                    pdf_pages.append(done.pages)
                 return done is not None
-        ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs,
-                       cache=cached)
+        with progress.step("building the site (MkDocs)"):
+            ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs,
+                           cache=cached)
         failed = not ok
         if ok and cached:
             remember_build(root, store, inputs, compiled, diags)
@@ -155,9 +248,29 @@ def cmd_check(args, build: bool) -> int:
         m = compiled.model
         assert m is not None  # not failed
         what = f"built site/ in {time.perf_counter() - t0:.1f} s" if build else "content OK"
+        pdf = ""
+        if pdf_pages:
+            size = (root / "site" / "briefing.pdf").stat().st_size
+            pdf = f"; site/briefing.pdf: {pdf_pages[0]} pages, {size // 1024} KiB"
         print(f"briefgen: {what}: {len(compiled.pages)} pages, {len(m.entities)} entities, "
-              f"{len(m.articles)} articles; {_summary(errors, warnings)}", file=sys.stderr)
+              f"{len(m.articles)} articles{pdf}; {_summary(errors, warnings)}", file=sys.stderr)
+        if had_pdf and not with_pdf:
+            print("briefgen: note: site/briefing.pdf of the previous build is gone; to keep the PDF in every build, "
+                  "add 'pdf: true' to content/briefing.yml (or build with --pdf)", file=sys.stderr)
     return 0
+
+
+def _pdf_wanted(root: Path) -> bool:
+    """``pdf: true`` in ``content/briefing.yml``. Read quietly: the build itself reports the file's problems."""
+    from briefgen.load import load_yaml_file
+    from briefgen.load.annotations import read_briefing
+
+    briefing = root / "content" / "briefing.yml"
+    if not briefing.is_file():
+        return False
+    diags = Diagnostics()
+    config = read_briefing(load_yaml_file(briefing, root, diags), "content/briefing.yml", diags)
+    return config is not None and config.pdf
 
 
 def cmd_schema(args) -> int:
@@ -197,12 +310,16 @@ def cmd_pdf(args) -> int:
     root = Path(args.root).resolve()
     t0 = time.perf_counter()
     diags = Diagnostics()
-    compiled = compile_briefing(root, diags)
+    progress = Progress(sys.stderr.isatty() and not args.quiet)
+    with progress.step("checking the content"):
+        compiled = compile_briefing(root, diags, progress=progress)
     target = (Path(args.output).resolve() if args.output
               else root / "site" / (f"{args.pack}.pdf" if args.pack else "briefing.pdf"))
     done = None
     if compiled.model is not None and not diags.has_errors(args.strict):
-        done = export_pdf(root, compiled, diags, target, args.pack, strict=args.strict)
+        with progress.step("exporting the PDF"):
+            done = export_pdf(root, compiled, diags, target, args.pack, strict=args.strict)
+    progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)
     shown = display_path(target, root)
     if done is None:
@@ -217,10 +334,41 @@ def cmd_pdf(args) -> int:
 
 
 def entry() -> int:
-    """The program's entry point (console script, ``python -m briefgen``): :func:`main`, then the process exits."""
-    code = main()
+    """The program's entry point (console script, ``python -m briefgen``): :func:`main`, then the process exits.
+
+    A reader that closes the pipe early (``briefgen schema | head``) ends the command quietly with 141, the code a
+    shell reports for SIGPIPE; Ctrl-C anywhere ends it with 130 and one line, never a traceback.
+    """
+    try:
+        code = main()
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's own flush at exit
+        sys.stderr.flush()
+    except BrokenPipeError:
+        _silence_output()
+        return 141
+    except KeyboardInterrupt:  # outside main()'s own handler: while parsing or flushing
+        _say_interrupted()
+        return 130
     gcpolicy.before_exit()
     return code
+
+
+def _silence_output() -> None:
+    """Point stdout and stderr at /dev/null so the interpreter's flush at exit cannot fail on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass
+    os.close(devnull)
+
+
+def _say_interrupted() -> None:
+    try:
+        print("briefgen: interrupted", file=sys.stderr)
+    except BrokenPipeError:
+        _silence_output()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,6 +389,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "schema":
             return cmd_schema(args)
     except KeyboardInterrupt:
-        print("briefgen: interrupted", file=sys.stderr)
+        _say_interrupted()
         return 130
     return 2

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, run_cli
 
 BASE = ROOT / "tests" / "golden" / "build" / "_base"
@@ -22,6 +26,30 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     proc = run_cli("-C", str(tmp_path / "missing"), "check")
     assert proc.returncode == 2
     assert "no such folder" in proc.stderr
+
+
+UNKNOWN_OPTIONS = {  # arguments -> what the error must say
+    ("--frobnicate",): "unrecognized arguments: --frobnicate\n",
+    ("--frobnicate", "build"): "unrecognized arguments: --frobnicate\n",
+    ("build", "--strcit"): "unrecognized arguments: --strcit (did you mean --strict?)",
+    ("--strcit", "check"): "unrecognized arguments: --strcit (did you mean --strict?)",
+    ("pdf", "--outptu=x.pdf"): "unrecognized arguments: --outptu=x.pdf (did you mean --output?)",
+    ("serve", "--dev-adr", "x"): "unrecognized arguments: --dev-adr x (did you mean --dev-addr?)",
+}
+
+
+@pytest.mark.parametrize("args", sorted(UNKNOWN_OPTIONS))
+def test_unknown_options_are_named(args: tuple[str, ...], tmp_path: Path) -> None:
+    proc = run_cli(*args, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f"briefgen: error: {UNKNOWN_OPTIONS[args]}" in proc.stderr
+    assert "required" not in proc.stderr and "Traceback" not in proc.stderr
+    assert not list(tmp_path.iterdir()), "a usage error writes nothing"
+
+
+def test_a_missing_command_is_still_said(tmp_path: Path) -> None:
+    proc = run_cli("-C", str(tmp_path))
+    assert proc.returncode == 2 and "the following arguments are required: COMMAND" in proc.stderr
 
 
 def test_not_a_briefing_folder(tmp_path: Path) -> None:
@@ -94,3 +122,30 @@ def test_schema_knows_the_briefings_kinds(tmp_path: Path) -> None:
     meeting = variants["meeting"]
     assert "participants" in meeting["properties"] and "date" in meeting["required"]
     assert meeting["additionalProperties"] is False
+
+
+# command -> the stream its reader closes early (`| head`, `2>&1 | head`), and the exit code: 141 as for SIGPIPE;
+# argparse's own --help output ignores a closed pipe and exits 0
+CLOSED_PIPE_CASES = {
+    "schema": (["schema"], "stdout", 141),
+    "help": (["--help"], "stdout", 0),
+    "check": (["check"], "stderr", 141),
+    "build": (["build"], "stderr", 141),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLOSED_PIPE_CASES))
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path, case: str) -> None:
+    args, closed, code = CLOSED_PIPE_CASES[case]
+    root = make(tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write: every write fails with EPIPE
+    try:
+        streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, closed: write_end}
+        proc = subprocess.run([sys.executable, "-m", "briefgen", "-C", str(root), *args], text=True, timeout=300,
+                              stdout=streams["stdout"], stderr=streams["stderr"])
+    finally:
+        os.close(write_end)
+    other = proc.stderr if closed == "stdout" else proc.stdout
+    assert proc.returncode == code, other
+    assert other == "", "nothing but the closed stream's output was due, and no traceback"

@@ -13,6 +13,7 @@ from briefgen.load import tables
 from briefgen.load.annotations import read_briefing, read_entities, read_fact, read_overrides, read_quote
 from briefgen.load.capture_meta import read_front_matter
 from briefgen.load.files import (
+    ANNOTATION_SUFFIXES,
     CAPTURE_SUFFIXES,
     MAX_CAPTURE_BYTES,
     MAX_YAML_BYTES,
@@ -110,7 +111,7 @@ def _entity_file(path: Path, root: Path, config: BriefingConfig | None, diags: D
 
 def _entity_files(folder: Path, diags: Diagnostics) -> tuple[list[Path], tuple[Path, ...]]:
     folders: list[Path] = []
-    return find_files(folder, (".yml", ".yaml"), folders=folders), tuple(folders)
+    return find_files(folder, ANNOTATION_SUFFIXES, folders=folders), tuple(folders)
 
 
 def load_articles(root: Path, diags: Diagnostics, keep=_fresh, listing=_fresh_listing) -> list[ArticleSpec]:
@@ -127,7 +128,7 @@ def _article_files(root: Path, folder: Path, diags: Diagnostics) -> tuple[list[t
     """Each capture under ``folder`` with its shown path, slug and annotation file; the folders listed. File
     names that cannot be articles are reported here."""
     folders: list[Path] = []
-    captures, yamls = find_files(folder, CAPTURE_SUFFIXES, (".yml", ".yaml"), folders=folders)
+    captures, yamls = find_files(folder, CAPTURE_SUFFIXES, ANNOTATION_SUFFIXES, folders=folders)
     annotations = {p.with_suffix("").as_posix(): p for p in yamls}
     by_slug: dict[str, Path] = {}
     out = []

@@ -97,6 +97,7 @@ def read_briefing(node: YNode | None, path: str, diags: Diagnostics) -> Briefing
         case=_case(r.choice(m.get("case"), "case", ("exact", "ignore")), "exact"),
         kinds=tuple(kinds),
         packs=tuple(packs),
+        pdf=bool(r.boolean(m.get("pdf"), "pdf")),
         span=file_span,
     )
 

@@ -13,6 +13,7 @@ MAX_CAPTURE_BYTES = 10 * 1024 * 1024
 MAX_YAML_BYTES = 5 * 1024 * 1024
 """Annotation files larger than this are refused."""
 CAPTURE_SUFFIXES = (".txt", ".html", ".htm", ".md")
+ANNOTATION_SUFFIXES = (".yml", ".yaml")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0d-\x1f]")
 """Control characters other than tab, line feed and form feed (carriage returns are gone by then)."""
 BINARY_CONTROL_SHARE = 0.01

@@ -38,6 +38,7 @@ BRIEFING = KeyTable("briefing", (
     Key("case", {"enum": ["exact", "ignore"]}, doc="default case rule for aliases"),
     Key("kinds", {"type": "object", "additionalProperties": KIND.json_schema()}, True, "entity kinds"),
     Key("packs", {"type": "object", "additionalProperties": PACK.json_schema()}, doc="PDF briefing packs"),
+    Key("pdf", {"type": "boolean"}, doc="every build also exports the PDF into site/, as build --pdf does"),
 ))
 
 ALIAS = KeyTable("alias", (

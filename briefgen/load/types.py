@@ -115,6 +115,8 @@ class BriefingConfig:
     """Entity kinds, in declared order."""
     packs: tuple[PackDef, ...]
     """PDF packs."""
+    pdf: bool
+    """Every ``briefgen build`` also exports ``site/briefing.pdf`` (as ``--pdf`` does); default false."""
     span: Span
     """The file."""
 

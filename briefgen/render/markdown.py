@@ -75,6 +75,39 @@ class MarkdownContext:
     """Link every mention, not only the first of each entity (article text)."""
 
 
+class _Where:
+    """Finds the file line and column of a construct (a citation, a link target) of one Markdown text.
+
+    markdown-it gives each block its first line only; the line within a block is counted from the line breaks of
+    the text before the construct, and the column is where its source text first appears on that line after the
+    previous construct found there. Columns are exact for Markdown files (``overview.md``, ``.md`` captures); a text taken
+    from a YAML value has its indentation or quotes removed, so its constructs are placed at column 1 of their line.
+    """
+
+    def __init__(self, text: str, span: Span, first_line_offset: int) -> None:
+        self.path = span.path
+        self.first = span.line + first_line_offset
+        self.lines = text.split("\n")
+        self.exact = first_line_offset == 0 and span.col == 1
+        self._after: dict[int, int] = {}
+
+    def span(self, line: int, *needles: str) -> Span:
+        """The place of the first of ``needles`` (source text of the construct) found on file line ``line``."""
+        i = line - self.first
+        if self.exact and 0 <= i < len(self.lines):
+            source = self.lines[i]
+            for needle in needles:
+                if not needle:
+                    continue
+                at = source.find(needle, self._after.get(i, 0))
+                if at < 0:
+                    at = source.find(needle)
+                if at >= 0:
+                    self._after[i] = at + len(needle)
+                    return Span(self.path, line, at + 1)
+        return Span(self.path, line, 1)
+
+
 def render_markdown(text: str, span: Span, ctx: MarkdownContext, first_line_offset: int = 0,
                     headings_as_markdown: bool = False) -> str:
     """HTML for ``text``; ``span`` is where the text starts (for located diagnostics).
@@ -83,6 +116,7 @@ def render_markdown(text: str, span: Span, ctx: MarkdownContext, first_line_offs
     between HTML blocks, so that MkDocs puts them in the page's table of contents.
     """
     tokens = _md.parse(text)
+    where = _Where(text, span, first_line_offset)
     block_line = 0
     in_heading = False
     for tok in tokens:
@@ -94,7 +128,7 @@ def render_markdown(text: str, span: Span, ctx: MarkdownContext, first_line_offs
             in_heading = False
         elif tok.type == "inline" and tok.children is not None:
             line = span.line + first_line_offset + block_line
-            tok.children = _process_inline(tok.children, Span(span.path, line, 1), ctx, in_heading)
+            tok.children = _process_inline(tok.children, where, line, ctx, in_heading)
     if not headings_as_markdown:
         return _md.renderer.render(tokens, _md.options, {}).strip()
     chunks: list[str] = []
@@ -132,31 +166,49 @@ def _join_soft_breaks(children: list[Token]) -> list[Token]:
     return out
 
 
-def _process_inline(children: list[Token], span: Span, ctx: MarkdownContext, in_heading: bool) -> list[Token]:
+def _process_inline(children: list[Token], where: _Where, line: int, ctx: MarkdownContext,
+                    in_heading: bool) -> list[Token]:
     children = _join_soft_breaks(children)
     out: list[Token] = []
     link_depth = 0
-    line = span.line
-    for tok in children:
+    for i, tok in enumerate(children):
         if tok.type == "link_open":
             link_depth += 1
-            _resolve_link(tok, Span(span.path, line, 1), ctx)
+            _resolve_link(tok, where, line + _breaks_in_link(children, i), ctx)
         elif tok.type == "link_close":
             link_depth -= 1
         elif tok.type in ("softbreak", "hardbreak"):
             line += 1
         elif tok.type == "image" and is_network_url(str(tok.attrs.get("src", ""))):
-            ctx.diags.error(Span(span.path, line, 1), "external-image",
+            src = str(tok.attrs["src"])
+            ctx.diags.error(where.span(line, src), "external-image",
                             f"image '{str(tok.attrs['src'])[:100]}' would be loaded from the network",
                             "the site works offline: link to the image instead, e.g. [photo](https://…)")
             out.append(_text_token(tok.content))
             continue
         if tok.type == "text":
-            out.extend(_process_text(tok.content, Span(span.path, line, 1), ctx, link_depth > 0 or in_heading))
+            out.extend(_process_text(tok.content, where, line, ctx, link_depth > 0 or in_heading))
             line += tok.content.count("\n")
             continue
         out.append(tok)
     return out
+
+
+def _breaks_in_link(children: list[Token], start: int) -> int:
+    """Line breaks in the text of the link opened at ``children[start]``: its target is that many lines down."""
+    depth = breaks = 0
+    for tok in children[start:]:
+        if tok.type == "link_open":
+            depth += 1
+        elif tok.type == "link_close":
+            depth -= 1
+            if depth == 0:
+                break
+        elif tok.type in ("softbreak", "hardbreak"):
+            breaks += 1
+        elif tok.type == "text":
+            breaks += tok.content.count("\n")
+    return breaks
 
 
 def _html_token(content: str) -> Token:
@@ -167,11 +219,12 @@ def _text_token(content: str) -> Token:
     return Token("text", "", 0, content=content)
 
 
-def _process_text(text: str, span: Span, ctx: MarkdownContext, no_links: bool) -> list[Token]:
+def _process_text(text: str, where: _Where, line: int, ctx: MarkdownContext, no_links: bool) -> list[Token]:
     out: list[Token] = []
     pos = 0
     for m in CITE_RE.finditer(text):
         out.extend(_mentions(text[pos:m.start()], ctx, no_links))
+        span = where.span(line + text.count("\n", 0, m.start()), m.group(0), f"[@{m.group(1)}")
         out.append(_html_token(_citation_html(m.group(1), m.group(2) or m.group(3), span, ctx)))
         pos = m.end()
     out.extend(_mentions(text[pos:], ctx, no_links))
@@ -197,8 +250,10 @@ def _mentions(text: str, ctx: MarkdownContext, no_links: bool) -> list[Token]:
     return [t for t in out if t.content]
 
 
-def _resolve_link(tok: Token, span: Span, ctx: MarkdownContext) -> None:
+def _resolve_link(tok: Token, where: _Where, line: int, ctx: MarkdownContext) -> None:
     href = str(tok.attrs.get("href", ""))
+    span = where.span(line, "](" + href)
+    span = Span(span.path, span.line, span.col + 2) if span.col > 1 else where.span(line, href)  # at the target
     scheme, _, rest = href.partition(":")
     if scheme in ("entity", "article"):
         target, _, anchor = rest.partition("#")

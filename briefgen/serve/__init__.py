@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 
 from briefgen.emit.incremental import Stopped
-from briefgen.serve.http import LiveState, SiteServer
+from briefgen.serve.http import LiveState, SiteServer, exposure_warning
 from briefgen.serve.rebuild import Builder, Outcome
 from briefgen.serve.watch import Debouncer, Watcher
 
@@ -26,7 +26,13 @@ TEMP_PREFIX = "briefgen-serve-"
 
 
 def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except BrokenPipeError:  # whoever read the terminal output is gone (`| head`): stop as on SIGTERM, quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stderr.fileno())
+        os.close(devnull)
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _plural(n: int, word: str) -> str:
@@ -185,6 +191,8 @@ def serve(root: Path, host: str, port: int, strict: bool = False) -> int:
     try:
         server.start()
         _say(f"briefgen: serving {root} at {server.url} (Ctrl-C to stop)")
+        if warning := exposure_warning(host, server.httpd.server_address[1]):
+            _say(warning)
         while not server.stopping.wait(0.5):
             pass
         _say("briefgen: stopping")

@@ -5,10 +5,15 @@ the resolved path must stay inside the folder. HTML responses get one ``<script>
 ``/.briefgen/livereload.js`` added on the way out, so the files on disk stay exactly what a clean build
 writes. ``/.briefgen/state`` is a long-poll endpoint: it answers when the site was rebuilt or the list of
 content errors changed, telling the page whether it must reload and which errors to show.
+
+A request whose ``Host`` is a name other than ``localhost`` (or ``*.localhost``) or the host given to ``-a`` is
+refused with 403: a page of another site whose name was made to resolve to this machine (DNS rebinding) could
+otherwise read the preview. An IP address is always accepted: rebinding needs a name.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import mimetypes
 import os
@@ -119,6 +124,44 @@ def resolve(root: str, url_path: str) -> tuple[str, str | None]:
     return "file", full
 
 
+def host_name(header: str) -> str:
+    """The host of a ``Host`` header value, without port, brackets or final dot, in lower case."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        name = value[1:value.find("]")] if "]" in value else value[1:]
+    elif value.count(":") == 1:
+        name = value.partition(":")[0]
+    else:  # a bare name, or an IPv6 address without brackets (not valid in Host, but unambiguous)
+        name = value
+    return name.rstrip(".")
+
+
+def host_allowed(header: str | None, served: str) -> bool:
+    """Whether a request with ``Host: header`` may be answered by a server bound to host ``served``."""
+    if header is None:
+        return True  # HTTP/1.0 without Host: not a browser, so not a rebinding attack
+    name = host_name(header)
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    return name in ("localhost", host_name(served)) or name.endswith(".localhost")
+
+
+def exposure_warning(host: str, port: int) -> str | None:
+    """What to tell the user when the server listens beyond this machine (``-a 0.0.0.0:PORT``), else None."""
+    name = host_name(host)
+    try:
+        if ipaddress.ip_address(name).is_loopback:
+            return None
+    except ValueError:
+        if name == "localhost" or name.endswith(".localhost"):
+            return None
+    return (f"briefgen: warning: serving on {host} (port {port}), not only on this machine: anyone who can reach "
+            f"it can read the briefing; -a 127.0.0.1:{port} keeps it to this machine")
+
+
 def inject(html: bytes, version: int) -> bytes:
     tag = f'<script src="{PREFIX}livereload.js" data-version="{version}"></script>'.encode()
     at = html.rfind(b"</body>")
@@ -144,6 +187,7 @@ class SiteServer(ThreadingHTTPServer):
         host = address[0]
         if ":" in host:
             self.address_family = socket.AF_INET6
+        self.served = host  # the host it was asked to serve on (-a): a Host header naming it is accepted
         self.site_dir = site_dir
         self.lock = lock
         self.state = state
@@ -170,6 +214,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.do_GET(head=True)
 
     def do_GET(self, head: bool = False) -> None:
+        if not host_allowed(self.headers.get("Host"), self.server.served):
+            return self._refuse_host(head)
         path, _, query = self.path.partition("?")
         if path.startswith(PREFIX):
             return self._internal(path[len(PREFIX):], query, head)
@@ -216,6 +262,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         self._send(status, ctype, data, head, etag)
+
+    def _refuse_host(self, head: bool) -> None:
+        port = self.server.server_address[1]
+        served = self.server.served
+        where = f"[{served}]" if ":" in served else served
+        if where in ("0.0.0.0", "[::]"):
+            where = "localhost"
+        text = (f"briefgen serve: refused: the Host header names {host_name(self.headers['Host'])[:100]!r}, not the "
+                f"address this server serves on; open http://{where}:{port}/ (or serve on that name with -a NAME:PORT)\n")
+        self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", text.encode(), head)
 
     def _internal(self, name: str, query: str, head: bool) -> None:
         if name == "livereload.js":

@@ -3,12 +3,15 @@
 Only files under ``content/`` and ``templates/`` count. Generated folders (``build/``, ``site/``, staging
 folders, the server's own temporary folder) are outside them, so a rebuild can never trigger another.
 Editor droppings are ignored: swap and backup files (``.x.swp``, ``x~``, ``#x#``, ``.#x``), Vim's
-``4913`` probe, hidden files and folders, partial downloads.
+``4913`` probe, JetBrains' ``x___jb_tmp___``, ``sed -i``'s ``sedXXXXXX``, hidden files and folders, partial
+downloads; and under ``content/`` any file of a type briefgen does not read (VS Code's and other tools' temporary
+names, whatever they are, end in something other than ``.yml``, ``.txt``, ``.html`` or ``.md``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 import warnings
@@ -16,22 +19,39 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from briefgen.load.files import ANNOTATION_SUFFIXES, CAPTURE_SUFFIXES
+
 WATCHED = ("content", "templates")
 """Top-level folders of a briefing whose changes trigger a rebuild."""
 
 _IGNORED_SUFFIXES = (".swp", ".swo", ".swx", ".swpx", ".tmp", ".temp", ".bak", ".orig", ".part", ".crdownload",
                      ".kate-swp", ".pyc")
 _IGNORED_NAMES = {"4913", ".DS_Store", "Thumbs.db", "__pycache__"}
+_IGNORED_ENDINGS = ("___jb_tmp___", "___jb_old___")  # JetBrains' safe write: the new file, the old one kept
+_SED_TEMP = re.compile(r"sed[A-Za-z0-9]{6}")
+"""``sed -i`` writes the edited copy to ``sed`` + 6 random letters/digits beside the file, then renames it over."""
+_CONTENT_SUFFIXES = frozenset((*CAPTURE_SUFFIXES, *ANNOTATION_SUFFIXES))
 
 
 def is_ignored_name(name: str) -> bool:
     """True for a file or folder name an editor or OS writes on its own (never content)."""
-    return (name in _IGNORED_NAMES or name.startswith(".") or name.endswith("~")
+    return (name in _IGNORED_NAMES or name.startswith(".") or name.endswith(("~", *_IGNORED_ENDINGS))
             or (name.startswith("#") and name.endswith("#")) or name.lower().endswith(_IGNORED_SUFFIXES))
 
 
-def relevant(root: Path | str, path: str) -> str | None:
-    """The briefing-relative POSIX path of ``path`` if a change there must trigger a rebuild, else None."""
+def is_ignored_file(parts: tuple[str, ...]) -> bool:
+    """True for a file (not a folder) no build reads: a ``sed -i`` temporary anywhere, and under ``content/`` a
+    file whose suffix is not one of captures or annotations. ``parts``: its path relative to the briefing."""
+    name = parts[-1]
+    if _SED_TEMP.fullmatch(name):
+        return True
+    return parts[0] == "content" and len(parts) > 1 and os.path.splitext(name)[1].lower() not in _CONTENT_SUFFIXES
+
+
+def relevant(root: Path | str, path: str, *, is_dir: bool = False) -> str | None:
+    """The briefing-relative POSIX path of ``path`` if a change there must trigger a rebuild, else None.
+
+    ``is_dir``: ``path`` is (or was) a folder, whose name alone never makes it irrelevant."""
     try:
         rel = os.path.relpath(path, root)
     except ValueError:
@@ -40,6 +60,8 @@ def relevant(root: Path | str, path: str) -> str | None:
     if not parts or parts[0] not in WATCHED or ".." in parts:
         return None
     if any(is_ignored_name(p) for p in parts[1:]):
+        return None
+    if not is_dir and is_ignored_file(parts):
         return None
     return "/".join(parts)
 
@@ -186,7 +208,7 @@ class _Handler(_make_handler_base()):  # type: ignore[misc]  # watchdog is impor
             if not p:
                 continue
             p = os.fsdecode(p)
-            rel = relevant(self.w.root, p)
+            rel = relevant(self.w.root, p, is_dir=event.is_directory)
             if rel is None:
                 continue
             if event.is_directory and rel in WATCHED and kind in ("created", "moved", "deleted"):

@@ -92,7 +92,7 @@ def test_external_image_in_markdown_is_an_error_at_its_source(tmp_path: Path) ->
     overview.write_text(overview.read_text() + "\nA pixel: ![x](https://tracker.example/p.gif)\n")
     proc = run_cli("-C", str(root), "check")
     assert proc.returncode == 1
-    assert "content/overview.md:5:1: error[external-image]: image 'https://tracker.example/p.gif'" in proc.stderr
+    assert "content/overview.md:5:15: error[external-image]: image 'https://tracker.example/p.gif'" in proc.stderr
 
 
 # -- Chromium with the network off ------------------------------------------------------------------------

@@ -412,6 +412,40 @@ def test_build_pdf_links_the_pdf_from_the_home_page(small_build: Path) -> None:
     assert 'href="briefing.pdf"' in (small_build / "site" / "index.html").read_text()
 
 
+def test_pdf_true_in_briefing_yml_puts_the_pdf_in_every_build(tmp_path: Path) -> None:
+    root = _small(tmp_path)
+    yml = root / "content" / "briefing.yml"
+    assert run_cli("-C", str(root), "build", "--pdf").returncode == 0
+    plain = run_cli("-C", str(root), "build")  # without pdf: true, a plain build drops the PDF, and says so
+    assert plain.returncode == 0, plain.stderr
+    assert not (root / "site" / "briefing.pdf").exists()
+    assert 'href="briefing.pdf"' not in (root / "site" / "index.html").read_text()
+    assert "site/briefing.pdf of the previous build is gone" in plain.stderr and "pdf: true" in plain.stderr
+
+    yml.write_text(yml.read_text() + "pdf: true\n")
+    for _ in range(2):  # the second build finds nothing changed (build cache): the PDF stays
+        proc = run_cli("-C", str(root), "build")
+        assert proc.returncode == 0, proc.stderr
+        pdf = root / "site" / "briefing.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF-1.7")
+        assert 'href="briefing.pdf"' in (root / "site" / "index.html").read_text()
+        assert "is gone" not in proc.stderr
+    first_line = run_cli("-C", str(root), "build", "--no-cache").stderr.splitlines()[0]
+    pages = len(PdfReader(pdf).pages)
+    assert re.fullmatch(rf"briefgen: built site/ in [\d.]+ s: \d+ pages, .*; site/briefing\.pdf: {pages} pages, "
+                        rf"\d+ KiB; 0 errors, 0 warnings", first_line), first_line
+
+
+def test_pdf_in_briefing_yml_must_be_true_or_false(tmp_path: Path) -> None:
+    root = _small(tmp_path)
+    yml = root / "content" / "briefing.yml"
+    yml.write_text(yml.read_text() + "pdf: yes\n")
+    proc = run_cli("-C", str(root), "build")
+    assert proc.returncode == 1
+    assert re.search(r"content/briefing\.yml:\d+:6: error\[bad-bool\]: 'yes' is not true or false for 'pdf'",
+                     proc.stderr), proc.stderr
+
+
 # -- page numbers: one layout ---------------------------------------------------------------------------------
 
 def test_page_references_need_one_layout_and_a_wrong_width_guess_changes_nothing(monkeypatch) -> None:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from briefgen.serve.http import LiveState, inject, page_of, resolve
+import pytest
+
+from briefgen.serve.http import LiveState, SiteServer, host_allowed, inject, page_of, resolve
 
 
 def site(tmp_path: Path) -> str:
@@ -74,3 +79,58 @@ def test_a_waiting_poll_wakes_on_change() -> None:
     threading.Timer(0.1, lambda: s.publish(frozenset({"a.html"}), [])).start()
     s.wait(0, 5)
     assert time.monotonic() - t0 < 2 and s.version == 1
+
+
+@contextmanager
+def running(tmp_path: Path, host: str = "127.0.0.1") -> Iterator[SiteServer]:
+    root = Path(site(tmp_path))
+    server = SiteServer((host, 0), lambda: root, threading.Lock(), LiveState())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def raw_get(server: SiteServer, host_line: str | None, path: str = "/") -> tuple[int, bytes]:
+    """A request written byte by byte (no client library fixing the Host header up): status and body."""
+    head = f"GET {path} HTTP/1.1\r\n" + (f"{host_line}\r\n" if host_line is not None else "") + "Connection: close\r\n\r\n"
+    with socket.create_connection(server.server_address[:2], timeout=10) as s:
+        s.sendall(head.encode("latin-1"))
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    status_line, _, rest = data.partition(b"\r\n")
+    return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
+
+
+def test_requests_for_a_foreign_host_are_refused(tmp_path: Path) -> None:
+    with running(tmp_path) as server:
+        port = server.server_address[1]
+        for ok in (f"Host: 127.0.0.1:{port}", f"Host: localhost:{port}", "Host: LOCALHOST", "Host: localhost.",
+                   f"Host: [::1]:{port}", "Host: app.localhost:1", "Host: 10.0.0.7:8000", None):
+            status, body = raw_get(server, ok)
+            assert (status, body) == (200, body) and body.startswith(b"home"), (ok, status, body)
+        for bad in (f"Host: evil.example:{port}", "Host: evil.example", "Host: localhost.evil.example",
+                    "Host: 127.0.0.1.nip.io", "Host: ", f"Host: attacker.localhost.example:{port}"):
+            status, body = raw_get(server, bad, "/actors/a.html")
+            assert status == 403, (bad, status)
+            assert b"refused" in body and b"Host" in body and f"http://127.0.0.1:{port}/".encode() in body, body
+            assert b"<" not in body  # plain text: the name is not echoed into markup
+        assert raw_get(server, "Host: evil.example", "/.briefgen/state?v=0")[0] == 403  # the live state too
+
+
+@pytest.mark.parametrize(("header", "served", "allowed"), [
+    ("briefing.lan:8000", "briefing.lan", True),   # served on a name given with -a
+    ("Briefing.LAN", "briefing.lan", True),
+    ("other.lan:8000", "briefing.lan", False),
+    ("[::1]", "::1", True),
+    ("[fe80::1]:80", "0.0.0.0", True),
+    ("localhost", "0.0.0.0", True),
+    ("rebind.example", "0.0.0.0", False),
+])
+def test_host_rule(header: str, served: str, allowed: bool) -> None:
+    assert host_allowed(header, served) is allowed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import signal
 import socket
@@ -125,6 +126,62 @@ def test_a_burst_of_saves_is_one_rebuild_and_droppings_none(tmp_path: Path) -> N
         assert status == 200 and b"Extra Person Number 7" in body
         rc = sp.stop()
     assert_clean_exit(sp, rc)
+
+
+def test_serving_beyond_this_machine_warns_and_foreign_hosts_are_refused(tmp_path: Path) -> None:
+    root = small_briefing(tmp_path / "b")
+    with ServeProcess(root, tmp_path / "tmp", "-a", "0.0.0.0:0") as sp:  # the later -a wins
+        sp.wait_for(r"built \d+ pages")
+        port = sp.url.rstrip("/").rpartition(":")[2]
+        assert re.search(rf"warning: serving on 0\.0\.0\.0 \(port {port}\), not only on this machine", sp.output)
+        assert sp.get("/")[0] == 200
+        with socket.create_connection(("127.0.0.1", int(port)), timeout=10) as s:
+            s.sendall(f"GET / HTTP/1.1\r\nHost: rebound.example:{port}\r\nConnection: close\r\n\r\n".encode())
+            answer = b""
+            while chunk := s.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.0 403") or answer.startswith(b"HTTP/1.1 403"), answer[:200]
+        assert b"refused" in answer
+        rc = sp.stop()
+    assert_clean_exit(sp, rc)
+    with ServeProcess(root, tmp_path / "tmp2") as local:
+        assert "warning: serving" not in local.output
+        local.stop()
+
+
+def test_sed_i_on_a_file_shows_only_that_file_as_changed(tmp_path: Path) -> None:
+    root = small_briefing(tmp_path / "b")
+    overview = root / "content" / "overview.md"
+    with ServeProcess(root, tmp_path / "tmp") as sp:
+        sp.wait_for(r"built \d+ pages")
+        m = sp.mark()
+        subprocess.run(["sed", "-i", "s/$/ /", str(overview)], check=True)  # sed writes sedXXXXXX, renames it over
+        i = sp.wait_for(r"changed:", m)
+        sp.wait_for(r"built \d+ pages|no page changed", i)
+        time.sleep(0.5)
+        assert [line for line in sp.lines[m:] if "changed:" in line] == ["briefgen: changed: content/overview.md"], \
+            sp.output
+        rc = sp.stop()
+    assert_clean_exit(sp, rc)
+
+
+def test_a_closed_output_pipe_stops_the_server_quietly(tmp_path: Path) -> None:
+    root = small_briefing(tmp_path / "b")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "-C", str(root), "serve", "-a", "127.0.0.1:0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": str(tmp)})
+    assert proc.stdout is not None
+    seen = b""
+    while b"built" not in seen:  # `briefgen serve 2>&1 | head -2`
+        line = proc.stdout.readline()
+        assert line, seen
+        seen += line
+    proc.stdout.close()
+    overview = root / "content" / "overview.md"
+    overview.write_text(overview.read_text() + "\nOne more line.\n")  # the rebuild has something to say
+    assert proc.wait(30) == 0
+    assert not list(tmp.iterdir()), "the temporary folder is removed"
 
 
 def test_address_in_use_is_a_clear_error(tmp_path: Path) -> None:

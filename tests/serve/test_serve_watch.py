@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -13,16 +15,31 @@ from briefgen.serve.watch import Debouncer, Watcher, is_ignored_name, relevant
 
 
 @pytest.mark.parametrize("name", [".actors.yml.swp", ".actors.yml.swx", "actors.yml~", "4913", ".#actors.yml",
-                                  "#actors.yml#", ".DS_Store", "talks.txt.tmp", ".hidden", "x.crdownload"])
+                                  "#actors.yml#", ".DS_Store", "talks.txt.tmp", ".hidden", "x.crdownload",
+                                  "actors.yml___jb_tmp___", "actors.yml___jb_old___"])
 def test_editor_droppings_are_ignored(name: str) -> None:
     assert is_ignored_name(name)
     assert relevant("/b", f"/b/content/entities/{name}") is None
+    assert relevant("/b", f"/b/templates/{name}") is None
+
+
+@pytest.mark.parametrize("rel", ["content/sed6tmruZ", "content/articles/sedAb12Z9", "templates/print/sedQQQQQQ",
+                                 "content/overview.md.vsctmp", "content/articles/talks.txt.crswap",
+                                 "content/articles/photo.jpg", "content/articles/notes"])
+def test_files_no_build_reads_are_ignored(rel: str) -> None:
+    assert relevant("/b", f"/b/{rel}") is None
 
 
 @pytest.mark.parametrize("rel", ["content/briefing.yml", "content/entities/actors.yml", "content/articles/a.txt",
-                                 "templates/entity.md.j2", "templates/assets/briefgen.css", "content/entities"])
+                                 "content/articles/b.HTML", "content/overview.md", "templates/entity.md.j2",
+                                 "templates/assets/briefgen.css", "templates/sed.css"])
 def test_content_and_templates_count(rel: str) -> None:
     assert relevant("/b", f"/b/{rel}") == rel
+
+
+@pytest.mark.parametrize("rel", ["content/entities", "content/articles/sedAb12Z9", "content/articles/2019"])
+def test_folders_count_whatever_their_name(rel: str) -> None:
+    assert relevant("/b", f"/b/{rel}", is_dir=True) == rel
 
 
 @pytest.mark.parametrize("rel", ["build/docs/index.md", "site/index.html", ".briefgen-staging-site-12/index.html",
@@ -151,5 +168,46 @@ def test_watcher_reports_content_saves_but_not_droppings_or_generated_files(tmp_
         # (a late event of the template written before may arrive in between: only these files' order counts)
         moves = [p for p in seen if p.startswith("content/entities/")]
         assert moves[-2:] == ["content/entities/places.yml", "content/entities/moved.yml"], seen
+    finally:
+        w.stop()
+
+
+def test_sed_i_and_safe_writes_report_only_the_file_saved(tmp_path: Path) -> None:
+    """Real tools: ``sed -i`` (temporary ``sedXXXXXX`` renamed over the file) and a JetBrains-style safe write
+    (``x___jb_tmp___`` written, the old file renamed to ``x___jb_old___``, the new one into place)."""
+    sed = shutil.which("sed")
+    if sed is None:
+        pytest.skip("no sed")
+    root = tmp_path / "b"
+    (root / "content" / "entities").mkdir(parents=True)
+    overview = root / "content" / "overview.md"
+    overview.write_text("# Overview\n\nOld words.\n")
+    actors = root / "content" / "entities" / "actors.yml"
+    actors.write_text("- id: a\n")
+    seen: list[str] = []
+    lock = threading.Condition()
+
+    def sink(rel: str, done: bool) -> None:
+        with lock:
+            seen.append(rel)
+            lock.notify_all()
+
+    w = Watcher(root, sink)
+    w.start()
+    try:
+        time.sleep(0.1)
+        subprocess.run([sed, "-i", "s/Old/New/", str(overview)], check=True)
+        (actors.parent / "actors.yml___jb_tmp___").write_text("- id: b\n")
+        os.replace(actors, actors.parent / "actors.yml___jb_old___")
+        os.replace(actors.parent / "actors.yml___jb_tmp___", actors)
+        (actors.parent / "actors.yml___jb_old___").unlink()
+        deadline = time.monotonic() + 5
+        with lock:
+            while not {"content/overview.md", "content/entities/actors.yml"} <= set(seen) \
+                    and time.monotonic() < deadline:
+                lock.wait(0.1)
+        time.sleep(0.2)  # any late event of a temporary would arrive by now
+        assert "New words" in overview.read_text()
+        assert set(seen) == {"content/overview.md", "content/entities/actors.yml"}, seen
     finally:
         w.stop()
