@@ -17,7 +17,6 @@ cannot be read unambiguously (``10/05/2019``) is not given at all. The model sta
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate
@@ -133,7 +132,8 @@ _SYNDICATION = re.compile(r"not been edited by (?P<o>[A-Z][\w&'’ .-]{1,40}?) s
 _SITE_SUFFIX = re.compile(r"\s+(?:\|{1,2}|::)\s+")
 _DASH_SUFFIX = re.compile(r"\s+[-–—]\s+")
 _SECTION_SEP = re.compile(r"\s[|›»>/•·]\s|\s*[›»]\s*")
-_DIGIT = re.compile(r"\d").search
+_SEPARATOR_CHAR = re.compile(r"[|›»>/•·]")
+"""A character of a section separator (a cheap test before _SECTION_SEP, whose leading ``\s*`` is slow)."""
 _LIST_MARK = re.compile(r"[|>›»•·]")
 _SENTENCE_END = re.compile(r"(?<!\.\.)(?<!…)[.;,]['\"”’»)]*$")
 _FURNITURE_WORDS = re.compile(
@@ -143,15 +143,30 @@ _CREDIT = re.compile(r"^(?:image|photo|picture|video|graphic|courtesy)\b|\([^()]
                      r"\((?:left|right|centre|center|top|bottom|pictured|file|above|below)\)|\b(?:photo|image|credit|courtesy|getty|"
                      r"shutterstock)\b.{0,40}$|\((?:" + "|".join(re.escape(a) for a in AGENCIES) + r")\)$", re.IGNORECASE)
 _BY_INSIDE = re.compile(r"\b[Bb]y\s+[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+(?:,|$)")
-_RELATIVE_TIME = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b|\b\d+\s*min(?:ute)?s?\.?\s+read\b|"
-                            r"\b(?:tempo de leitura|tiempo de lectura|tempo di lettura|lesezeit|temps de lecture)\b",
-                            re.IGNORECASE)
+_DIGIT = re.compile(r"\d").search
+_RELATIVE_NUM = re.compile(r"(?<!\d)\d+\s*(?:(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b|"
+                           r"min(?:ute)?s?\.?\s+read\b)", re.IGNORECASE)
+_READING_TIME = re.compile(r"tempo de leitura|tiempo de lectura|tempo di lettura|lesezeit|temps de lecture")
+"""Searched in the lower-cased text: a case-sensitive alternation of words is scanned fast, not so with
+re.IGNORECASE."""
+
+
+def _relative_time(text: str) -> bool:
+    """``3 hours ago``, ``5 min read``, ``Tempo de leitura``: a timestamp or reading time, not a date (the digit
+    test first: most lines have none, and an unanchored regex is slow)."""
+    return bool(_DIGIT(text) and _RELATIVE_NUM.search(text)) or bool(_READING_TIME.search(text.lower()))
+
+
+def _sentence_end(text: str) -> bool:
+    """The line ends as a sentence does (full stop, semicolon or comma, maybe closing quotes): only its last
+    characters are searched."""
+    return _SENTENCE_END.search(text[-12:]) is not None
 
 
 def _mostly_upper(text: str) -> bool:
     letters = sum(map(str.isalpha, text))
     upper = sum(map(str.isupper, text))
-    return letters > 0 and upper >= 0.8 * letters and any(unicodedata.category(c) == "Lu" for c in text)
+    return letters > 0 and upper >= 0.8 * letters and upper > 0
 
 
 def _dates_in(text: str, limit: int | None = None) -> list[DateMatch]:
@@ -267,7 +282,7 @@ class _Reader:
             if agency:
                 self._note_agency(agency.group("agency"), i)
                 self.meta_units.add(i)
-            elif words <= 8 and _RELATIVE_TIME.search(text):
+            elif words <= 8 and _relative_time(text):
                 self.meta_units.add(i)
 
     def _note_agency(self, agency: str, i: int) -> None:
@@ -452,7 +467,7 @@ class _Reader:
             if t == self.units[i].text or not self.units[j].kept:
                 j += 1
                 continue
-            if abs(len(t.split()) - n) > 2 or _SENTENCE_END.search(t) or not t[:1].isupper() or \
+            if abs(len(t.split()) - n) > 2 or _sentence_end(t) or not t[:1].isupper() or \
                     _LIST_MARK.search(t) or scan_dates(t):
                 break
             run += 1
@@ -532,8 +547,9 @@ class _Reader:
                         not _COPYRIGHT_NOTICE.search(self.units[i].text):
                     continue  # a photo credit ("© Reuters"), not the site's notice
             key = norm_words(name)
-            masthead = next((j for j in header if _masthead_key(self.units[j].text) == key
-                             and (j < 3 or not self._in_menu(j))), None)
+            first_word = name.split()[0].casefold()  # a cheap test before normalising each header line
+            masthead = next((j for j in header if first_word in self.texts[j].casefold()
+                             and _masthead_key(self.texts[j]) == key and (j < 3 or not self._in_menu(j))), None)
             if masthead is not None:
                 whole = _masthead_key(self.units[masthead].text) == norm_words(self.units[masthead].text)
                 self.add(_Candidate("outlet", name, masthead, f"masthead (named in the {how})", 1,
@@ -645,9 +661,9 @@ _CONTENT_WORD = re.compile(r"(?<![^\W_])(?:[^\W_]{3,}|\d{1,2})(?![^\W_])")
 
 def _skippable(text: str) -> bool:
     """Furniture between the headline and the story: single words, counters, "Share", credits, captions' tags."""
-    words = text.split()
-    return len(words) <= 1 or bool(_FURNITURE_WORDS.match(text) and len(words) <= 4) or \
-        bool(_RELATIVE_TIME.search(text))
+    words = text.count(" ") + 1  # folded text
+    return words <= 1 or (words <= 4 and _FURNITURE_WORDS.match(text) is not None) or \
+        (words <= 12 and _relative_time(text))
 
 
 def _headline_like(text: str) -> bool:
@@ -659,10 +675,11 @@ def _headline_like(text: str) -> bool:
     first = text[0]
     if not (first.isupper() or first.isdigit() or first in "\"“‘'[(¿¡") and not (first.isalpha() and not first.islower()):
         return False
-    if _SENTENCE_END.search(text) or text.endswith(":"):
+    if _sentence_end(text) or text.endswith(":"):
         return False
     title, _ = _split_site(text)
-    if len(_SECTION_SEP.findall(title)) >= 1 and all(len(p.split()) <= 4 for p in _SECTION_SEP.split(title)):
+    if _SEPARATOR_CHAR.search(title) and _SECTION_SEP.search(title) and \
+            all(len(p.split()) <= 4 for p in _SECTION_SEP.split(title)):
         return False  # "NEWS | WORLD", "Politics › Diplomacy › Russia-Japan"
     if _mostly_upper(title) and len(title.split()) <= 6:
         return False  # section labels, mastheads ("MERIDIAN WEEKLY DIGEST – World Affairs": see below)
@@ -674,7 +691,7 @@ def _headline_like(text: str) -> bool:
         return False  # "Ben Patton Trinity", "Senior Contributor", "Telegraph Sport": names and labels
     if _BY_INSIDE.search(text):
         return False  # "Analysis by Chris Cillizza, CNN Editor-at-large"
-    if scan_dates(text) or _BY.match(text) or _LABEL.match(text) or _CREDIT.search(text):
+    if _BY.match(text) or _LABEL.match(text) or scan_dates(text) or _CREDIT.search(text):
         return False
     names, _ = _names(text.split(",")[0]) if "," in text or "/" in text else ([], None)
     if names and (_ROLE.search(text.split(",", 1)[-1]) or re.search(_AGENCY, text, re.IGNORECASE) or "/" in text):
