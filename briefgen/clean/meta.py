@@ -133,7 +133,7 @@ _SITE_SUFFIX = re.compile(r"\s+(?:\|{1,2}|::)\s+")
 _DASH_SUFFIX = re.compile(r"\s+[-–—]\s+")
 _SECTION_SEP = re.compile(r"\s[|›»>/•·]\s|\s*[›»]\s*")
 _SEPARATOR_CHAR = re.compile(r"[|›»>/•·]")
-"""A character of a section separator (a cheap test before _SECTION_SEP, whose leading ``\s*`` is slow)."""
+"""A character of a section separator: a cheap test before _SECTION_SEP (slow: it may start with spaces)."""
 _LIST_MARK = re.compile(r"[|>›»•·]")
 _SENTENCE_END = re.compile(r"(?<!\.\.)(?<!…)[.;,]['\"”’»)]*$")
 _FURNITURE_WORDS = re.compile(
