@@ -104,7 +104,10 @@ _BY = re.compile(r"^\W*(?:by|written by|story by|words by|reported by|words|text
                  r"\s*[:|]?\s+(?=\S)", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^\s*[–—]\s*(?=[A-Z])")
 _SIGNATURE_ANYWHERE = re.compile(r"\n[ \t]*[–—][ \t]*(?=[A-Z])")
-_LABEL_ANYWHERE = re.compile(_LABEL.pattern.replace(r"^\W*", r"\n[^\w\n]*", 1), re.IGNORECASE)
+_LABEL_ANYWHERE = re.compile(r"\n[^\w\n]*(?i:" + _LABEL.pattern.removeprefix(r"^\W*") + ")")
+"""_LABEL at any line of the joined text. Case-insensitive only inside: a pattern that starts with a literal
+line break case-sensitively lets the regex engine jump from line break to line break (re.IGNORECASE on the
+whole pattern makes it try every character)."""
 _OUTLET_HINTS = ("©", "opyright", "OPYRIGHT", "(c)", "(C)", "isclaimer", "ISCLAIMER", "edited by")
 """Substrings of the lines that may name the outlet (copyright, disclaimer, syndication): found with str.find,
 much faster than a case-insensitive regex over the whole capture."""
@@ -398,7 +401,9 @@ class _Reader:
                 if start != self.first:
                     break
         header = start != self.first
-        lead = _stems(" ".join(self.texts[self.first: self.first + 6])[:LEAD_CHARS])
+        # the story's opening as " word word … ": a headline's stem is echoed when a word there starts with it
+        # (a short word: is it), found by substring search instead of stemming the whole opening
+        lead = " " + _NON_WORD_RUN.sub(" ", " ".join(self.texts[self.first: self.first + 6])[:LEAD_CHARS].casefold()) + " "
         found: list[tuple[int, str, str | None, float]] = []
         steps = 0
         for i in range(start - 1, self.lo - 1, -1):
@@ -409,7 +414,7 @@ class _Reader:
             title, site = _split_site(self._unglued(i, u.text))
             like = title.count(" ") >= 2 and _headline_like(title)
             words = _stems(title) if like else None
-            echo = len(words & lead) / len(words) if words else 0.0
+            echo = _echo(words, lead) if words else 0.0
             if found:
                 near = found[-1][1]
                 if like and (norm_words(title) == norm_words(near) or norm_words(title).endswith(norm_words(near))):
@@ -642,6 +647,14 @@ def _brand(name: str) -> str:
 def _ambiguous(d: DateMatch) -> str:
     a, b = d.readings
     return f"the date can be read as {a} or {b}"
+
+
+_NON_WORD_RUN = re.compile(r"[\W_]+")
+
+
+def _echo(stems: frozenset[str], lead: str) -> float:
+    """Share of ``stems`` that words of ``lead`` (" word word … ", case-folded) repeat."""
+    return sum((" " + w if len(w) == 5 else " " + w + " ") in lead for w in stems) / len(stems)
 
 
 _STOP = frozenset("""a an the of in on at by to from with for and or but as than that which who is are was were be been
