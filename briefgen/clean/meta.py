@@ -401,9 +401,15 @@ class _Reader:
                 if start != self.first:
                     break
         header = start != self.first
-        # the story's opening as " word word … ": a headline's stem is echoed when a word there starts with it
-        # (a short word: is it), found by substring search instead of stemming the whole opening
-        lead = " " + _NON_WORD_RUN.sub(" ", " ".join(self.texts[self.first: self.first + 6])[:LEAD_CHARS].casefold()) + " "
+        opening, size = [], 0
+        for t in self.texts[self.first: self.first + 6]:  # cut before joining: a paragraph may be very long
+            opening.append(t[: LEAD_CHARS - size])
+            size += len(opening[-1]) + 1
+            if size >= LEAD_CHARS:
+                break
+        # the stems of the story's opening: its words cut to 5 letters (split and strip: cheaper than a regex)
+        words = " ".join(opening).casefold().replace("-", " ").replace("/", " ").split()
+        lead = {w.strip(_PUNCT)[:5] for w in words}
         found: list[tuple[int, str, str | None, float]] = []
         steps = 0
         for i in range(start - 1, self.lo - 1, -1):
@@ -649,12 +655,12 @@ def _ambiguous(d: DateMatch) -> str:
     return f"the date can be read as {a} or {b}"
 
 
-_NON_WORD_RUN = re.compile(r"[\W_]+")
+_PUNCT = "\"'“”‘’«»()[]{}.,;:!?¿¡…–—*_"
 
 
-def _echo(stems: frozenset[str], lead: str) -> float:
-    """Share of ``stems`` that words of ``lead`` (" word word … ", case-folded) repeat."""
-    return sum((" " + w if len(w) == 5 else " " + w + " ") in lead for w in stems) / len(stems)
+def _echo(stems: frozenset[str], lead: set[str]) -> float:
+    """Share of ``stems`` that the story's opening (``lead``: its words cut to 5 letters) repeats."""
+    return len(stems & lead) / len(stems)
 
 
 _STOP = frozenset("""a an the of in on at by to from with for and or but as than that which who is are was were be been
