@@ -98,10 +98,39 @@ def scan_dates(text: str) -> list[DateMatch]:
     """Every date written out in ``text``, in order: month-name forms, year-first numeric forms (ISO, also with
     ``/`` or ``.``) and day/month numeric forms. A numeric ``a/b/yyyy`` whose two readings are both valid and
     differ is returned with ``iso`` None and both ``readings``; ``19/11/2019`` or ``11/19/2019`` has one."""
-    if not _YEAR.search(text):
-        return []
     found: list[DateMatch] = []
-    for m in _DATE.finditer(text):
+    for lo, hi in _year_windows(text):
+        _scan(text, lo, hi, found)
+    found.sort(key=lambda d: d.start)
+    # a month-name match inside a longer one (none today) or overlapping numeric readings: keep the first
+    out: list[DateMatch] = []
+    for d in found:
+        if not out or d.start >= out[-1].end:
+            out.append(d)
+    return out
+
+
+_BEFORE_YEAR = 30
+"""Every date form ends with its year or starts with it; written out, the part before the year is at most
+``30th of September., `` (24 characters)."""
+_AFTER_YEAR = 16
+
+
+def _year_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of ``text`` around its four-digit numbers, overlapping ones merged: the date patterns are run on
+    these only (they are slow to run over long lines, and a date holds a year)."""
+    windows: list[tuple[int, int]] = []
+    for m in _YEAR.finditer(text):
+        lo, hi = max(0, m.start() - _BEFORE_YEAR), min(len(text), m.end() + _AFTER_YEAR)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], hi)
+        else:
+            windows.append((lo, hi))
+    return windows
+
+
+def _scan(text: str, lo: int, hi: int, found: list[DateMatch]) -> None:
+    for m in _DATE.finditer(text, lo, hi):
         if m.group("a"):
             iso = _valid(int(m.group("year1")), MONTHS[m.group("mon1").lower().rstrip(".")], int(m.group("day1")))
         elif m.group("b"):
@@ -110,22 +139,15 @@ def scan_dates(text: str) -> list[DateMatch]:
             continue  # year-first forms below
         if iso:
             found.append(DateMatch(iso, (iso,), m.start(), m.end(), "month name"))
-    for m in _ISO_LIKE.finditer(text):
+    for m in _ISO_LIKE.finditer(text, lo, hi):
         iso = _valid(int(m.group("y")), int(m.group("m")), int(m.group("d")))
         if iso:
             found.append(DateMatch(iso, (iso,), m.start(), m.end(), "ISO"))
-    for m in _NUMERIC.finditer(text):
+    for m in _NUMERIC.finditer(text, lo, hi):
         a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y"))
         readings = tuple(dict.fromkeys(r for r in (_valid(y, b, a), _valid(y, a, b)) if r))
         if readings:
             found.append(DateMatch(readings[0] if len(readings) == 1 else None, readings, m.start(), m.end(), "numeric"))
-    found.sort(key=lambda d: d.start)
-    # a month-name match inside a longer one (none today) or overlapping numeric readings: keep the first
-    out: list[DateMatch] = []
-    for d in found:
-        if not out or d.start >= out[-1].end:
-            out.append(d)
-    return out
 
 
 def only_date(text: str, match: DateMatch) -> bool:

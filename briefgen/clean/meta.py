@@ -17,7 +17,6 @@ cannot be read unambiguously (``10/05/2019``) is not given at all. The model sta
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate
@@ -105,7 +104,10 @@ _BY = re.compile(r"^\W*(?:by|written by|story by|words by|reported by|words|text
                  r"\s*[:|]?\s+(?=\S)", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^\s*[–—]\s*(?=[A-Z])")
 _SIGNATURE_ANYWHERE = re.compile(r"\n[ \t]*[–—][ \t]*(?=[A-Z])")
-_LABEL_ANYWHERE = re.compile(_LABEL.pattern.replace(r"^\W*", r"\n[^\w\n]*", 1), re.IGNORECASE)
+_LABEL_ANYWHERE = re.compile(r"\n[^\w\n]*(?=[FfOoPpLlUuMmDdRrEe])(?i:" + _LABEL.pattern.removeprefix(r"^\W*") + ")")
+"""_LABEL at any line of the joined text. Case-insensitive only inside: a pattern that starts with a literal
+line break case-sensitively lets the regex engine jump from line break to line break (re.IGNORECASE on the
+whole pattern makes it try every character); the first letters of the labels are tested before them."""
 _OUTLET_HINTS = ("©", "opyright", "OPYRIGHT", "(c)", "(C)", "isclaimer", "ISCLAIMER", "edited by")
 """Substrings of the lines that may name the outlet (copyright, disclaimer, syndication): found with str.find,
 much faster than a case-insensitive regex over the whole capture."""
@@ -133,7 +135,8 @@ _SYNDICATION = re.compile(r"not been edited by (?P<o>[A-Z][\w&'’ .-]{1,40}?) s
 _SITE_SUFFIX = re.compile(r"\s+(?:\|{1,2}|::)\s+")
 _DASH_SUFFIX = re.compile(r"\s+[-–—]\s+")
 _SECTION_SEP = re.compile(r"\s[|›»>/•·]\s|\s*[›»]\s*")
-_DIGIT = re.compile(r"\d").search
+_SEPARATOR_CHAR = re.compile(r"[|›»>/•·]")
+"""A character of a section separator: a cheap test before _SECTION_SEP (slow: it may start with spaces)."""
 _LIST_MARK = re.compile(r"[|>›»•·]")
 _SENTENCE_END = re.compile(r"(?<!\.\.)(?<!…)[.;,]['\"”’»)]*$")
 _FURNITURE_WORDS = re.compile(
@@ -143,15 +146,30 @@ _CREDIT = re.compile(r"^(?:image|photo|picture|video|graphic|courtesy)\b|\([^()]
                      r"\((?:left|right|centre|center|top|bottom|pictured|file|above|below)\)|\b(?:photo|image|credit|courtesy|getty|"
                      r"shutterstock)\b.{0,40}$|\((?:" + "|".join(re.escape(a) for a in AGENCIES) + r")\)$", re.IGNORECASE)
 _BY_INSIDE = re.compile(r"\b[Bb]y\s+[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+(?:,|$)")
-_RELATIVE_TIME = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b|\b\d+\s*min(?:ute)?s?\.?\s+read\b|"
-                            r"\b(?:tempo de leitura|tiempo de lectura|tempo di lettura|lesezeit|temps de lecture)\b",
-                            re.IGNORECASE)
+_DIGIT = re.compile(r"\d").search
+_RELATIVE_NUM = re.compile(r"(?<!\d)\d+\s*(?:(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b|"
+                           r"min(?:ute)?s?\.?\s+read\b)", re.IGNORECASE)
+_READING_TIME = re.compile(r"tempo de leitura|tiempo de lectura|tempo di lettura|lesezeit|temps de lecture")
+"""Searched in the lower-cased text: a case-sensitive alternation of words is scanned fast, not so with
+re.IGNORECASE."""
+
+
+def _relative_time(text: str) -> bool:
+    """``3 hours ago``, ``5 min read``, ``Tempo de leitura``: a timestamp or reading time, not a date (the digit
+    test first: most lines have none, and an unanchored regex is slow)."""
+    return bool(_DIGIT(text) and _RELATIVE_NUM.search(text)) or bool(_READING_TIME.search(text.lower()))
+
+
+def _sentence_end(text: str) -> bool:
+    """The line ends as a sentence does (full stop, semicolon or comma, maybe closing quotes): only its last
+    characters are searched."""
+    return _SENTENCE_END.search(text[-12:]) is not None
 
 
 def _mostly_upper(text: str) -> bool:
     letters = sum(map(str.isalpha, text))
     upper = sum(map(str.isupper, text))
-    return letters > 0 and upper >= 0.8 * letters and any(unicodedata.category(c) == "Lu" for c in text)
+    return letters > 0 and upper >= 0.8 * letters and upper > 0
 
 
 def _dates_in(text: str, limit: int | None = None) -> list[DateMatch]:
@@ -267,7 +285,7 @@ class _Reader:
             if agency:
                 self._note_agency(agency.group("agency"), i)
                 self.meta_units.add(i)
-            elif words <= 8 and _RELATIVE_TIME.search(text):
+            elif words <= 8 and _relative_time(text):
                 self.meta_units.add(i)
 
     def _note_agency(self, agency: str, i: int) -> None:
@@ -383,7 +401,19 @@ class _Reader:
                 if start != self.first:
                     break
         header = start != self.first
-        lead = _stems(" ".join(self.texts[self.first: self.first + 6])[:LEAD_CHARS])
+        opening, size = [], 0
+        for t in self.texts[self.first: self.first + 6]:  # cut before joining: a paragraph may be very long
+            opening.append(t[: LEAD_CHARS - size])
+            size += len(opening[-1]) + 1
+            if size >= LEAD_CHARS:
+                break
+        # the stems of the story's opening: its words cut to 5 letters (split and strip: cheaper than a regex)
+        # " word word … ": a headline's stem is echoed when a word there starts with it (a short word: is it),
+        # found by substring search (cheaper than stemming the whole opening)
+        lead = " " + " ".join(opening).casefold() + " "
+        for c in _LEAD_PUNCT:  # str.replace per mark: much cheaper than translate or a regex on such text
+            if c in lead:
+                lead = lead.replace(c, " ")
         found: list[tuple[int, str, str | None, float]] = []
         steps = 0
         for i in range(start - 1, self.lo - 1, -1):
@@ -394,7 +424,7 @@ class _Reader:
             title, site = _split_site(self._unglued(i, u.text))
             like = title.count(" ") >= 2 and _headline_like(title)
             words = _stems(title) if like else None
-            echo = len(words & lead) / len(words) if words else 0.0
+            echo = _echo(words, lead) if words else 0.0
             if found:
                 near = found[-1][1]
                 if like and (norm_words(title) == norm_words(near) or norm_words(title).endswith(norm_words(near))):
@@ -452,7 +482,7 @@ class _Reader:
             if t == self.units[i].text or not self.units[j].kept:
                 j += 1
                 continue
-            if abs(len(t.split()) - n) > 2 or _SENTENCE_END.search(t) or not t[:1].isupper() or \
+            if abs(len(t.split()) - n) > 2 or _sentence_end(t) or not t[:1].isupper() or \
                     _LIST_MARK.search(t) or scan_dates(t):
                 break
             run += 1
@@ -532,8 +562,9 @@ class _Reader:
                         not _COPYRIGHT_NOTICE.search(self.units[i].text):
                     continue  # a photo credit ("© Reuters"), not the site's notice
             key = norm_words(name)
-            masthead = next((j for j in header if _masthead_key(self.units[j].text) == key
-                             and (j < 3 or not self._in_menu(j))), None)
+            first_word = name.split()[0].casefold()  # a cheap test before normalising each header line
+            masthead = next((j for j in header if first_word in self.texts[j].casefold()
+                             and _masthead_key(self.texts[j]) == key and (j < 3 or not self._in_menu(j))), None)
             if masthead is not None:
                 whole = _masthead_key(self.units[masthead].text) == norm_words(self.units[masthead].text)
                 self.add(_Candidate("outlet", name, masthead, f"masthead (named in the {how})", 1,
@@ -569,7 +600,7 @@ class _Reader:
         masthead."""
         def short(k: int) -> bool:
             return 0 <= k < len(self.units) and len(self.units[k].text.split()) <= 4 and \
-                not _PROSE_END.search(self.units[k].text)
+                not _PROSE_END.search(self.units[k].text[-8:])
         return short(j - 1) and short(j + 1)
 
     def _byline_outlet(self) -> tuple[int, str, bool] | None:
@@ -577,7 +608,7 @@ class _Reader:
         comma (not a bar) separates them."""
         for j in range(self.lo, self.hi):
             text = self.units[j].text
-            if len(text.split()) > 12 or len(text) > 120:
+            if len(text) > 120 or text.count(" ") > 11 or ("," not in text and "|" not in text):
                 continue
             m = _CREDIT_LINE.match(text)
             if not m:
@@ -628,6 +659,17 @@ def _ambiguous(d: DateMatch) -> str:
     return f"the date can be read as {a} or {b}"
 
 
+_PUNCT = "\"'“”‘’«»()[]{}.,;:!?¿¡…–—*_"
+
+
+_LEAD_PUNCT = _PUNCT + "-/"
+
+
+def _echo(stems: frozenset[str], lead: str) -> float:
+    """Share of ``stems`` that the story's opening (``lead``: " word word … ", case-folded) repeats."""
+    return sum((" " + w if len(w) == 5 else " " + w + " ") in lead for w in stems) / len(stems)
+
+
 _STOP = frozenset("""a an the of in on at by to from with for and or but as than that which who is are was were be been
 has have had its their his her our your this these those it not no after over into about de la le les el los las des
 du der die das und von zu im en et y e o di il lo per con una un une ein eine""".split())
@@ -645,9 +687,9 @@ _CONTENT_WORD = re.compile(r"(?<![^\W_])(?:[^\W_]{3,}|\d{1,2})(?![^\W_])")
 
 def _skippable(text: str) -> bool:
     """Furniture between the headline and the story: single words, counters, "Share", credits, captions' tags."""
-    words = text.split()
-    return len(words) <= 1 or bool(_FURNITURE_WORDS.match(text) and len(words) <= 4) or \
-        bool(_RELATIVE_TIME.search(text))
+    words = text.count(" ") + 1  # folded text
+    return words <= 1 or (words <= 4 and _FURNITURE_WORDS.match(text) is not None) or \
+        (words <= 12 and _relative_time(text))
 
 
 def _headline_like(text: str) -> bool:
@@ -659,10 +701,11 @@ def _headline_like(text: str) -> bool:
     first = text[0]
     if not (first.isupper() or first.isdigit() or first in "\"“‘'[(¿¡") and not (first.isalpha() and not first.islower()):
         return False
-    if _SENTENCE_END.search(text) or text.endswith(":"):
+    if _sentence_end(text) or text.endswith(":"):
         return False
     title, _ = _split_site(text)
-    if len(_SECTION_SEP.findall(title)) >= 1 and all(len(p.split()) <= 4 for p in _SECTION_SEP.split(title)):
+    if _SEPARATOR_CHAR.search(title) and _SECTION_SEP.search(title) and \
+            all(len(p.split()) <= 4 for p in _SECTION_SEP.split(title)):
         return False  # "NEWS | WORLD", "Politics › Diplomacy › Russia-Japan"
     if _mostly_upper(title) and len(title.split()) <= 6:
         return False  # section labels, mastheads ("MERIDIAN WEEKLY DIGEST – World Affairs": see below)
@@ -674,7 +717,7 @@ def _headline_like(text: str) -> bool:
         return False  # "Ben Patton Trinity", "Senior Contributor", "Telegraph Sport": names and labels
     if _BY_INSIDE.search(text):
         return False  # "Analysis by Chris Cillizza, CNN Editor-at-large"
-    if scan_dates(text) or _BY.match(text) or _LABEL.match(text) or _CREDIT.search(text):
+    if _BY.match(text) or _LABEL.match(text) or scan_dates(text) or _CREDIT.search(text):
         return False
     names, _ = _names(text.split(",")[0]) if "," in text or "/" in text else ([], None)
     if names and (_ROLE.search(text.split(",", 1)[-1]) or re.search(_AGENCY, text, re.IGNORECASE) or "/" in text):
@@ -788,25 +831,28 @@ def _prose(u: Unit) -> bool:
     if u.category is not None:
         return False
     words = u.text.count(" ") + 1  # the text is folded: one space between words
-    return words >= 20 or (words >= 8 and bool(_PROSE_END.search(u.text)))
+    return words >= 20 or (words >= 8 and bool(_PROSE_END.search(u.text[-8:])))
 
 
 _PROSE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+"""A sentence's end at the end of a line (searched in its last characters: an unanchored search is slow)."""
 
 
 def _story_start(units: Sequence[Unit], first_story: int) -> int:
     """Where the story begins: the start of the densest run of prose (most words of prose paragraphs, less a
     cost per line of anything else), so that a sentence in a menu or a cookie notice above the article is not
     taken for its start. The cleaner's ``first_story`` when there is no prose at all."""
-    best, best_start, run, start = 0, None, 0, 0
+    best, best_start, run, start = 0, None, 0, first_story
     prose_end = _PROSE_END.search
-    for i, u in enumerate(units):  # _prose inlined: this loop runs over every unit of every capture
+    # prose is story-like: no run starts above the cleaner's first story-like unit (a third of the units, saved)
+    for i in range(first_story, len(units)):  # _prose inlined: this loop runs over the story of every capture
+        u = units[i]
         if u.category is not None:
             value = -2
         else:
             t = u.text
             value = t.count(" ") + 1
-            if value < 8 or (value < 20 and not prose_end(t)):
+            if value < 8 or (value < 20 and not prose_end(t[-8:])):
                 value = -6
         if run <= 0:
             run, start = 0, i
