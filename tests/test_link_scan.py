@@ -20,9 +20,18 @@ def _word(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
+def in_capitals(t: AliasTarget, text: str, start: int, end: int) -> bool:
+    """The capitals rule: a one-word ``exact`` alias written Capitalised (``Tokyo``) also matches its capitals
+    (``TOKYO``) when no small letter comes before them in the text (a dateline, a heading in capitals)."""
+    a, surface = t.alias, text[start:end]
+    one_word = len(a) > 1 and a[0].isupper() and a[1:].islower() and all(_word(c) for c in a)
+    return (t.case == "exact" and one_word and surface.isupper()
+            and not any(c.islower() for c in text[:start]))
+
+
 def reference_spans(targets: list[AliasTarget], text: str) -> list[tuple[int, int, str, str]]:
-    """Every occurrence of every alias (folded, by brute force), on word boundaries, by the case rule; two
-    entities for the same words: none; overlaps: the longest, then the leftmost, wins."""
+    """Every occurrence of every alias (folded, by brute force), on word boundaries, by the case rule (and the
+    capitals rule); two entities for the same words: none; overlaps: the longest, then the leftmost, wins."""
     table: dict[str, list[AliasTarget]] = {}
     for t in targets:
         key = fold(t.alias)
@@ -36,7 +45,7 @@ def reference_spans(targets: list[AliasTarget], text: str) -> list[tuple[int, in
             end = start + len(key)
             ok_start = not (start > 0 and _word(text[start - 1]) and _word(text[start]))
             ok_end = not (end < n and _word(text[end]) and _word(text[end - 1]))
-            ok = [t for t in ts if t.case == "ignore" or t.alias == text[start:end]]
+            ok = [t for t in ts if t.case == "ignore" or t.alias == text[start:end] or in_capitals(t, text, start, end)]
             if ok_start and ok_end and len({t.entity for t in ok}) == 1:
                 candidates.append((start, end, ok[0].entity, ok[0].alias))
             start = low.find(key, start + 1)

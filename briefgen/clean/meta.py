@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from operator import attrgetter
-from dataclasses import dataclass
-from typing import Sequence
 
 from briefgen.clean.dates import MONTHS, DateMatch, only_date, scan_dates
 from briefgen.clean.types import DetectedMeta, MetaField, MetaSource
@@ -202,7 +202,7 @@ def _names(text: str) -> tuple[list[str], str | None]:
 
 def _only_names(text: str, names: list[str]) -> bool:
     """``text`` is nothing but ``names`` and the words joining them."""
-    rest = [w for w in _NAME_SPLIT.sub(" ", text).split()]
+    rest = _NAME_SPLIT.sub(" ", text).split()
     return len(rest) == sum(len(n.split()) for n in names)
 
 
@@ -278,7 +278,7 @@ class _Reader:
             if words > 25:
                 continue
             dated = _DIGIT(text) is not None  # every date form has digits: most lines need no date scan
-            if dated and (self._dateline(i, text) or self._date_line(i, text)) or self._byline(i, text):
+            if (dated and (self._dateline(i, text) or self._date_line(i, text))) or self._byline(i, text):
                 self.meta_units.add(i)
                 continue
             agency = _AGENCY_LINE.fullmatch(text)
@@ -523,7 +523,7 @@ class _Reader:
 
     def _top(self, i: int) -> bool:
         """Only metadata and furniture lines are above unit ``i``: the capture starts with it."""
-        return all(j in self.meta_units or _skippable(self.units[j].text) for j in range(0, i))
+        return all(j in self.meta_units or _skippable(self.units[j].text) for j in range(i))
 
     # outlet ----------------------------------------------------------------------------------------------
     def outlet(self, title: str | None) -> None:
@@ -544,7 +544,7 @@ class _Reader:
         # a repeat of the headline with the site's name: "Headline | Site"
         if title:
             key = norm_words(title)
-            for i in range(0, self.first):
+            for i in range(self.first):
                 if "|" not in self.units[i].text and "::" not in self.units[i].text:
                     continue
                 t, site = _split_site(self.units[i].text)
@@ -755,7 +755,8 @@ def is_metadata_line(text: str) -> bool:
     dates = scan_dates(text)
     if dates and (_LABEL.match(text) or only_date(text, dates[0]) or _DATELINE.match(text) or len(text.split()) <= 10):
         return True
-    return bool(_BY.match(text) and _names(text[_BY.match(text).end():])[0])
+    by = _BY.match(text)
+    return bool(by and _names(text[by.end():])[0])
 
 
 # --- choosing ------------------------------------------------------------------------------------------------
