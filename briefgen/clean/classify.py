@@ -401,12 +401,16 @@ def _roles(units: list[Unit], feats: list[_Feat], start: int, end: int) -> None:
         u, f = units[i], feats[i]
         if not u.kept or u.role != "body":
             continue
-        nxt = next((units[j] for j in range(i + 1, end) if units[j].kept), None)
+        k = next((j for j in range(i + 1, end) if units[j].kept), None)
+        nxt = units[k] if k is not None else None
         if not f.good and not f.sentence and f.words <= 15:
             if start > 0 and i < first_body and nxt is not None and nxt.role != "caption":
                 # a title line before any prose, under a page header: the headline, a kicker or a section label
                 u.remove("boilerplate", "page header (before the story)")
                 continue
-            u.role = "caption" if nxt is not None and nxt.role == "caption" else "heading"
+            if nxt is not None and nxt.role == "caption":
+                u.role = "caption"
+            elif k is not None and (feats[k].good or feats[k].sentence):
+                u.role = "heading"  # a sub-heading introduces text; a run of short lines is a list, not headings
         elif i < first_body:
             u.role = "standfirst"
