@@ -76,6 +76,8 @@ def make_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", parents=[common], help="build, serve on localhost and rebuild/reload on every save")
     s.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
                    help="address to serve on (default 127.0.0.1:8000)")
+    s.add_argument("--allow-remote", action="store_true",
+                   help="allow an address other machines can reach (e.g. -a 0.0.0.0:8000): they can read the briefing")
     pdf = sub.add_parser("pdf", parents=[common], help="export the briefing (or one pack) as a PDF")
     pdf.add_argument("-o", "--output", metavar="FILE", help="output file (default: site/briefing.pdf, or site/<pack>.pdf)")
     pdf.add_argument("--pack", metavar="ID", help="export only this pack (declared under 'packs:' in briefing.yml)")
@@ -294,10 +296,15 @@ def cmd_schema(args) -> int:
 
 def cmd_serve(args) -> int:
     from briefgen.serve import serve
+    from briefgen.serve.http import is_loopback
 
     host, _, port = args.dev_addr.rpartition(":")
     if not host or not port.isdigit():
         print(f"briefgen: error: -a {args.dev_addr}: expected HOST:PORT, e.g. 127.0.0.1:8000", file=sys.stderr)
+        return 2
+    if not is_loopback(host.strip("[]")) and not args.allow_remote:
+        print(f"briefgen: error: -a {args.dev_addr} can be reached from other machines, which could then read the "
+              f"briefing; add --allow-remote to serve there anyway, or use -a 127.0.0.1:{port}", file=sys.stderr)
         return 2
     return serve(Path(args.root).resolve(), host.strip("[]"), int(port), strict=args.strict)
 

@@ -47,6 +47,14 @@ def test_unknown_options_are_named(args: tuple[str, ...], tmp_path: Path) -> Non
     assert not list(tmp_path.iterdir()), "a usage error writes nothing"
 
 
+@pytest.mark.parametrize("addr", ["0.0.0.0:8765", "[::]:8765", "192.0.2.7:8765"])
+def test_serving_beyond_this_machine_needs_allow_remote(addr: str, tmp_path: Path) -> None:
+    proc = run_cli("-C", str(make(tmp_path)), "serve", "-a", addr, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert f"-a {addr} can be reached from other machines" in proc.stderr and "--allow-remote" in proc.stderr
+    assert not (tmp_path / "b" / "site").exists() and not (tmp_path / "b" / "build").exists()
+
+
 def test_a_missing_command_is_still_said(tmp_path: Path) -> None:
     proc = run_cli("-C", str(tmp_path))
     assert proc.returncode == 2 and "the following arguments are required: COMMAND" in proc.stderr

@@ -149,15 +149,19 @@ def host_allowed(header: str | None, served: str) -> bool:
     return name in ("localhost", host_name(served)) or name.endswith(".localhost")
 
 
-def exposure_warning(host: str, port: int) -> str | None:
-    """What to tell the user when the server listens beyond this machine (``-a 0.0.0.0:PORT``), else None."""
+def is_loopback(host: str) -> bool:
+    """Whether an address to listen on (``127.0.0.1``, ``[::1]``, ``localhost``) reaches this machine only."""
     name = host_name(host)
     try:
-        if ipaddress.ip_address(name).is_loopback:
-            return None
+        return ipaddress.ip_address(name).is_loopback
     except ValueError:
-        if name == "localhost" or name.endswith(".localhost"):
-            return None
+        return name == "localhost" or name.endswith(".localhost")
+
+
+def exposure_warning(host: str, port: int) -> str | None:
+    """What to tell the user when the server listens beyond this machine (``-a 0.0.0.0:PORT``), else None."""
+    if is_loopback(host):
+        return None
     return (f"briefgen: warning: serving on {host} (port {port}), not only on this machine: anyone who can reach "
             f"it can read the briefing; -a 127.0.0.1:{port} keeps it to this machine")
 

@@ -130,7 +130,7 @@ def test_a_burst_of_saves_is_one_rebuild_and_droppings_none(tmp_path: Path) -> N
 
 def test_serving_beyond_this_machine_warns_and_foreign_hosts_are_refused(tmp_path: Path) -> None:
     root = small_briefing(tmp_path / "b")
-    with ServeProcess(root, tmp_path / "tmp", "-a", "0.0.0.0:0") as sp:  # the later -a wins
+    with ServeProcess(root, tmp_path / "tmp", "-a", "0.0.0.0:0", "--allow-remote") as sp:  # the later -a wins
         sp.wait_for(r"built \d+ pages")
         port = sp.url.rstrip("/").rpartition(":")[2]
         assert re.search(rf"warning: serving on 0\.0\.0\.0 \(port {port}\), not only on this machine", sp.output)
