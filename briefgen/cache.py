@@ -9,10 +9,13 @@ another format or written by other code is ignored (and replaced on the next sav
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
+import io
 import os
 import pickle
 import sys
+import types
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -27,9 +30,27 @@ CACHE_DIR = ".cache"
 MAGIC = b"briefgen-cache\n"
 
 
+def read_only(mapping: dict) -> types.MappingProxyType:
+    """A read-only view of ``mapping`` (how a kept read-only mapping, e.g. an article's ``meta_spans``, is
+    unpickled)."""
+    return types.MappingProxyType(mapping)
+
+
+_REDUCERS = copyreg.dispatch_table.copy()
+_REDUCERS[types.MappingProxyType] = lambda proxy: (read_only, (dict(proxy),))
+
+
+def _pickle(data: object, f: io.BufferedIOBase | io.BytesIO) -> None:
+    pickler = pickle.Pickler(f, protocol=5)
+    pickler.dispatch_table = _REDUCERS
+    pickler.dump(data)
+
+
 def digest(*parts: object) -> str:
     """A hex digest of ``parts`` (anything picklable: dataclasses, tuples, bytes…); equal data, equal digest."""
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=20).hexdigest()
+    out = io.BytesIO()
+    _pickle(parts, out)
+    return hashlib.blake2b(out.getbuffer(), digest_size=20).hexdigest()
 
 
 def digest_bytes(data: bytes) -> str:
@@ -108,7 +129,7 @@ class Store:
             with open(tmp, "wb") as f, gcpolicy.paused():
                 f.write(MAGIC)
                 pickle.dump((FORMAT, code_stamp()), f, protocol=5)
-                pickle.dump(self.data, f, protocol=5)
+                _pickle(self.data, f)
             os.replace(tmp, self.path)
         except OSError:
             tmp.unlink(missing_ok=True)

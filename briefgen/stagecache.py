@@ -1,4 +1,4 @@
-"""The build cache of the stages before the model (a :class:`briefgen.build.StageMemo` kept under ``build/.cache``).
+"""The build cache of the stages up to the pages (a :class:`briefgen.build.StageMemo` kept under ``build/.cache``).
 
 ``briefgen build`` runs every stage each time; what one article's load, clean and link steps give depends only on
 what they are given, so those results are kept between runs, each keyed by a digest of its inputs
@@ -9,11 +9,18 @@ what they are given, so those results are kept between runs, each keyed by a dig
 * **clean**: an article's :class:`~briefgen.clean.types.CleanedText`, keyed by its capture text, format, path,
   cleaning overrides and first line;
 * **link**: an article's mentions, keyed by its slug and paragraphs and the entities and unlinked aliases the
-  matcher was built from.
+  matcher was built from;
+* **model**: each :class:`~briefgen.model.types.Article`, keyed by what made its spec, cleaned text and mentions,
+  and where cited words are in an article's paragraphs (the checks across articles run every time);
+* **render**: each page, with what it read of the model, recorded while it rendered (fields, and entries of
+  mapping fields) and the digest of each; a page is rendered again when one of those differs now, when a changed
+  alias could match in the Markdown it searched for mentions, or when the templates or the PDF's name changed
+  (see :class:`briefgen.render.pages.RenderedPage`).
 
-The diagnostics a step added are kept with its result and added again when it is reused. Results the run did
-not use are dropped when the store is saved, so the cache follows the briefing. The model and the pages are
-made every time (the pages MkDocs builds from them are cached, see :mod:`briefgen.emit.pagecache`).
+A result of this run stands for itself by the key of the step that made it (:meth:`StageCache.digest_of`): a
+digest of what made it is a digest of it, and costs nothing. The diagnostics a step added are kept with its
+result and added again when it is reused. Results the run did not use are dropped when the store is saved, so
+the cache follows the briefing. The pages MkDocs builds are cached too, see :mod:`briefgen.emit.pagecache`.
 """
 
 from __future__ import annotations
@@ -22,19 +29,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from briefgen.cache import Store, digest, digest_bytes
+from briefgen.cache import Store, digest, digest_bytes, tree_digest
 from briefgen.clean import clean_capture
-from briefgen.clean.types import CleanedText
+from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostics
 from briefgen.link import Mention, build_matcher, link_paragraphs
 from briefgen.link.matcher import Matcher
 from briefgen.load import load_content
-from briefgen.load.types import Content
+from briefgen.load.types import ArticleSpec, Content
 from briefgen.model import build_model
-from briefgen.model.types import Model
-from briefgen.render.pages import Page, render_pages
+from briefgen.model.locate import locate
+from briefgen.model.types import Article, Model
+from briefgen.render.pages import KeptPages, Page, render_pages
 
 T = TypeVar("T")
+
+STAGES = ("load", "clean", "link", "article", "locate")
+"""The steps whose results the stage store keeps (see the module's docstring)."""
 
 
 class StageCache:
@@ -42,12 +53,18 @@ class StageCache:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.before: dict[str, dict[str, Any]] = {k: store.data.get(k, {}) for k in ("load", "clean", "link")}
+        self.before: dict[str, dict[str, Any]] = {k: store.data.get(k, {}) for k in STAGES}
         self.now: dict[str, dict[str, Any]] = {k: {} for k in self.before}
         self.matcher_key = ""
         self.hits = self.misses = 0
+        self.pages: KeptPages | None = None
+        """The render cache of this run (after :meth:`render_pages`)."""
+        self.rendered: dict[str, Any] | None = None
+        self.origin: dict[int, str] = {}
+        """The key of the step that gave each result of this run, by the result's ``id`` (the result is kept
+        alive by :attr:`now`): the digest of what made it, standing for a digest of the result itself."""
 
-    def _get(self, stage: str, key: str, diags: Diagnostics, make: Callable[[Diagnostics], T]) -> T:
+    def _get(self, stage: str, key: str, diags: Diagnostics, make: Callable[[Diagnostics], T], track: bool = False) -> T:
         got = self.before[stage].get(key) or self.now[stage].get(key)
         if got is None:
             own = Diagnostics()
@@ -56,12 +73,20 @@ class StageCache:
         else:
             self.hits += 1
         self.now[stage][key] = got
+        if track and got[0]:  # not an empty result: ``()`` and the like are one object shared by all
+            self.origin[id(got[0])] = key
         diags.extend(got[1])
         return got[0]
+
+    def digest_of(self, value: object) -> str:
+        """A digest of ``value``: the key of the step that gave it (a result of this run), else of its pickle."""
+        return self.origin.get(id(value)) or digest(value)
 
     def save(self) -> None:
         """Keep what this run used (and nothing else)."""
         self.store.data = dict(self.now)
+        if self.rendered is not None:
+            self.store.data["render"] = self.rendered
         self.store.save()
 
     # -- load (a :class:`briefgen.load.FileMemo`) ---------------------------------------------------------
@@ -76,7 +101,7 @@ class StageCache:
                 data.append(digest_bytes(p.read_bytes()) if p is not None else None)
             except OSError:
                 data.append("unreadable")
-        return self._get("load", digest([str(p) for p in paths], data, extra), diags, read)
+        return self._get("load", digest([str(p) for p in paths], data, extra), diags, read, track=True)
 
     def listing(self, folder: Path, diags: Diagnostics,
                 read: Callable[[Diagnostics], tuple[T, tuple[Path, ...]]]) -> T:
@@ -86,7 +111,7 @@ class StageCache:
     def clean_capture(self, text, fmt, path, overrides, diags: Diagnostics, *, first_line: int = 1) -> CleanedText:
         key = digest(text, fmt, path, overrides, first_line)
         return self._get("clean", key, diags,
-                         lambda d: clean_capture(text, fmt, path, overrides, d, first_line=first_line))
+                         lambda d: clean_capture(text, fmt, path, overrides, d, first_line=first_line), track=True)
 
     def build_matcher(self, entities, unlinked=frozenset()) -> Matcher:
         self.matcher_key = digest(tuple(entities), frozenset(unlinked))
@@ -94,12 +119,35 @@ class StageCache:
 
     def link_paragraphs(self, slug, paragraphs, matcher) -> tuple[Mention, ...]:
         key = digest(slug, paragraphs, self.matcher_key)
-        return self._get("link", key, Diagnostics(), lambda d: link_paragraphs(slug, paragraphs, matcher))
+        return self._get("link", key, Diagnostics(), lambda d: link_paragraphs(slug, paragraphs, matcher), track=True)
 
-    # -- model, render: made every time ---------------------------------------------------------------------
+    # -- model (a :class:`briefgen.model.ModelMemo`) ---------------------------------------------------------
     def build_model(self, content: Content, entities, cleaned, mentions, diags: Diagnostics) -> Model:
-        return build_model(content, entities, cleaned, mentions, diags)
+        return build_model(content, entities, cleaned, mentions, diags, memo=self)
 
+    def article(self, spec: ArticleSpec, cleaned: CleanedText, mentions: tuple[Mention, ...], diags: Diagnostics,
+                make: Callable[[ArticleSpec, CleanedText, tuple[Mention, ...], Diagnostics], Article]) -> Article:
+        key = digest(self.digest_of(spec), self.digest_of(cleaned), self.digest_of(mentions))
+        got = self._get("article", key, diags, lambda d: make(spec, cleaned, mentions, d), track=True)
+        if got.paragraphs:
+            self.origin[id(got.paragraphs)] = key + "/paragraphs"  # what :meth:`locate` is given
+        return got
+
+    def locate(self, slug: str, paragraphs: tuple[Paragraph, ...], words: str) -> int | None:
+        key = digest(self.digest_of(paragraphs), words)
+        return self._get("locate", key, Diagnostics(), lambda d: locate(paragraphs, words))
+
+    # -- render: a page is rendered again only when what it read last time differs ------------------------
     def render_pages(self, model: Model, briefing_root: Path | None, diags: Diagnostics,
                      pdf: str | None = None) -> list[Page]:
-        return render_pages(model, briefing_root, diags, pdf=pdf)
+        # besides the model, a page is given the templates (briefgen's own are in the store's code stamp) and the
+        # PDF's name: when they differ, no page is reused
+        given = digest(tree_digest(briefing_root / "templates") if briefing_root is not None else None, pdf)
+        last = self.store.data.get("render")
+        if not isinstance(last, dict) or last.get("given") != given:
+            last = {}
+        self.pages = KeptPages(model, last.get("pages", {}), last.get("aliases"), self.digest_of)
+        compiled = self.store.path.parent / "templates" if self.store.path is not None else None
+        pages = render_pages(model, briefing_root, diags, pdf=pdf, kept=self.pages, compiled=compiled)
+        self.rendered = {"given": given, "aliases": self.pages.aliases_now, "pages": self.pages.now}
+        return pages
