@@ -10,12 +10,13 @@ what they are given, so those results are kept between runs, each keyed by a dig
   cleaning overrides and first line;
 * **link**: an article's mentions, keyed by its slug and paragraphs and the entities and unlinked aliases the
   matcher was built from;
-* **model**: each :class:`~briefgen.model.types.Article`, keyed by what made its spec, cleaned text and mentions,
-  and where cited words are in an article's paragraphs (the checks across articles run every time);
+* **model**: where cited words are in an article's paragraphs, keyed by what made the article (its spec, cleaned
+  text and mentions; the articles themselves are made again: that is faster than reading them);
 * **render**: each page, with what it read of the model, recorded while it rendered (fields, and entries of
   mapping fields) and the digest of each; a page is rendered again when one of those differs now, when a changed
   alias could match in the Markdown it searched for mentions, or when the templates or the PDF's name changed
-  (see :class:`briefgen.render.pages.RenderedPage`).
+  (see :class:`briefgen.render.pages.RenderedPage`); its Markdown is not kept but read back from ``build/docs/``,
+  where the last build wrote it (a file that is not the one written is a page not found).
 
 A result of this run stands for itself by the key of the step that made it (:meth:`StageCache.digest_of`): a
 digest of what made it is a digest of it, and costs nothing. The diagnostics a step added are kept with its
@@ -25,7 +26,8 @@ the cache follows the briefing. The pages MkDocs builds are cached too, see :mod
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,6 +35,7 @@ from briefgen.cache import Store, digest, digest_bytes, tree_digest
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostics
+from briefgen.emit.project import BUILD_DIR
 from briefgen.link import Mention, build_matcher, link_paragraphs
 from briefgen.link.matcher import Matcher
 from briefgen.load import load_content
@@ -40,11 +43,11 @@ from briefgen.load.types import ArticleSpec, Content
 from briefgen.model import build_model
 from briefgen.model.locate import locate
 from briefgen.model.types import Article, Model
-from briefgen.render.pages import KeptPages, Page, render_pages
+from briefgen.render.pages import KeptPages, Page, RenderedPage, render_pages
 
 T = TypeVar("T")
 
-STAGES = ("load", "clean", "link", "article", "locate")
+STAGES = ("load", "clean", "link", "locate")
 """The steps whose results the stage store keeps (see the module's docstring)."""
 
 
@@ -54,12 +57,16 @@ class StageCache:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.before: dict[str, dict[str, Any]] = {k: store.data.get(k, {}) for k in STAGES}
+        # mentions are kept as plain tuples: pickling 50,000 named tuples calls Python for each
+        self.before["link"] = {k: (tuple(Mention._make(m) for m in got[0]), got[1])
+                               for k, got in self.before["link"].items()}
         self.now: dict[str, dict[str, Any]] = {k: {} for k in self.before}
         self.matcher_key = ""
         self.hits = self.misses = 0
         self.pages: KeptPages | None = None
         """The render cache of this run (after :meth:`render_pages`)."""
         self.rendered: dict[str, Any] | None = None
+        self.made: list[object] = []  # results not kept in the store but in :attr:`origin`: alive while it is
         self.origin: dict[int, str] = {}
         """The key of the step that gave each result of this run, by the result's ``id`` (the result is kept
         alive by :attr:`now`): the digest of what made it, standing for a digest of the result itself."""
@@ -85,6 +92,7 @@ class StageCache:
     def save(self) -> None:
         """Keep what this run used (and nothing else)."""
         self.store.data = dict(self.now)
+        self.store.data["link"] = {k: (tuple(map(tuple, got[0])), got[1]) for k, got in self.now["link"].items()}
         if self.rendered is not None:
             self.store.data["render"] = self.rendered
         self.store.save()
@@ -110,15 +118,18 @@ class StageCache:
     # -- clean, link --------------------------------------------------------------------------------------
     def clean_capture(self, text, fmt, path, overrides, diags: Diagnostics, *, first_line: int = 1) -> CleanedText:
         key = digest(text, fmt, path, overrides, first_line)
-        return self._get("clean", key, diags,
-                         lambda d: clean_capture(text, fmt, path, overrides, d, first_line=first_line), track=True)
+        got = self._get("clean", key, diags,
+                        lambda d: clean_capture(text, fmt, path, overrides, d, first_line=first_line), track=True)
+        if got.paragraphs:
+            self.origin[id(got.paragraphs)] = key + "/paragraphs"  # what the link step is given
+        return got
 
     def build_matcher(self, entities, unlinked=frozenset()) -> Matcher:
         self.matcher_key = digest(tuple(entities), frozenset(unlinked))
         return build_matcher(entities, unlinked)
 
     def link_paragraphs(self, slug, paragraphs, matcher) -> tuple[Mention, ...]:
-        key = digest(slug, paragraphs, self.matcher_key)
+        key = digest(slug, self.digest_of(paragraphs), self.matcher_key)
         return self._get("link", key, Diagnostics(), lambda d: link_paragraphs(slug, paragraphs, matcher), track=True)
 
     # -- model (a :class:`briefgen.model.ModelMemo`) ---------------------------------------------------------
@@ -127,8 +138,11 @@ class StageCache:
 
     def article(self, spec: ArticleSpec, cleaned: CleanedText, mentions: tuple[Mention, ...], diags: Diagnostics,
                 make: Callable[[ArticleSpec, CleanedText, tuple[Mention, ...], Diagnostics], Article]) -> Article:
+        # made every time (faster than keeping it), but known by what made it
         key = digest(self.digest_of(spec), self.digest_of(cleaned), self.digest_of(mentions))
-        got = self._get("article", key, diags, lambda d: make(spec, cleaned, mentions, d), track=True)
+        got = make(spec, cleaned, mentions, diags)
+        self.made.append(got)
+        self.origin[id(got)] = key
         if got.paragraphs:
             self.origin[id(got.paragraphs)] = key + "/paragraphs"  # what :meth:`locate` is given
         return got
@@ -144,10 +158,43 @@ class StageCache:
         # PDF's name: when they differ, no page is reused
         given = digest(tree_digest(briefing_root / "templates") if briefing_root is not None else None, pdf)
         last = self.store.data.get("render")
-        if not isinstance(last, dict) or last.get("given") != given:
+        if not isinstance(last, dict) or last.get("given") != given or briefing_root is None:
             last = {}
-        self.pages = KeptPages(model, last.get("pages", {}), last.get("aliases"), self.digest_of)
+        before = _Written(briefing_root / BUILD_DIR / "docs", last.get("pages", {})) if briefing_root else {}
+        self.pages = KeptPages(model, before, last.get("aliases"), self.digest_of)
         compiled = self.store.path.parent / "templates" if self.store.path is not None else None
         pages = render_pages(model, briefing_root, diags, pdf=pdf, kept=self.pages, compiled=compiled)
-        self.rendered = {"given": given, "aliases": self.pages.aliases_now, "pages": self.pages.now}
+        restored = before.restored if isinstance(before, _Written) else {}
+        written = {path: restored.get(id(got)) or (dataclasses.replace(got, page=dataclasses.replace(got.page, markdown="")),
+                                                   digest_bytes(got.page.markdown.encode()))
+                   for path, got in self.pages.now.items()}
+        self.rendered = {"given": given, "aliases": self.pages.aliases_now, "pages": written}
         return pages
+
+
+class _Written(Mapping[str, RenderedPage]):
+    """The pages of the last build, kept without their Markdown: that is read back from the project's ``docs/``
+    (which the build wrote from them), and the page is not found when the file is not the one written then."""
+
+    def __init__(self, docs: Path, kept: dict[str, tuple[RenderedPage, str]]):
+        self._docs, self._kept = docs, kept
+        self.restored: dict[int, tuple[RenderedPage, str]] = {}
+        """What is kept of each page given out, by the ``id`` of the page (alive as long as the caller holds it)."""
+
+    def __getitem__(self, path: str) -> RenderedPage:
+        got = self._kept[path]
+        try:
+            data = (self._docs / path).read_bytes()
+        except OSError:
+            raise KeyError(path) from None
+        if digest_bytes(data) != got[1]:
+            raise KeyError(path)
+        page = dataclasses.replace(got[0], page=dataclasses.replace(got[0].page, markdown=data.decode()))
+        self.restored[id(page)] = got
+        return page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kept)
+
+    def __len__(self) -> int:
+        return len(self._kept)
