@@ -9,7 +9,8 @@ what they are given, so those results are kept between runs, each keyed by a dig
 * **clean**: an article's :class:`~briefgen.clean.types.CleanedText`, keyed by its capture text, format, path,
   cleaning overrides and first line;
 * **link**: an article's mentions, keyed by its slug and paragraphs and the entities and unlinked aliases the
-  matcher was built from;
+  matcher was built from, and known by their own digest (an entity added links every article again, but an
+  article whose mentions stayed the same stays the same article for the model and the pages);
 * **model**: where cited words are in an article's paragraphs, keyed by what made the article (its spec, cleaned
   text and mentions; the articles themselves are made again: that is faster than reading them);
 * **render**: each page, with what it read of the model, recorded while it rendered (fields, and entries of
@@ -31,6 +32,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from briefgen import gcpolicy
 from briefgen.cache import Store, digest, digest_bytes, tree_digest
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText, Paragraph
@@ -58,8 +60,9 @@ class StageCache:
         self.store = store
         self.before: dict[str, dict[str, Any]] = {k: store.data.get(k, {}) for k in STAGES}
         # mentions are kept as plain tuples: pickling 50,000 named tuples calls Python for each
-        self.before["link"] = {k: (tuple(Mention._make(m) for m in got[0]), got[1])
-                               for k, got in self.before["link"].items()}
+        with gcpolicy.paused():  # many small objects (see briefgen/gcpolicy.py)
+            self.before["link"] = {k: (tuple(Mention._make(m) for m in got[0]), *got[1:])
+                                   for k, got in self.before["link"].items()}
         self.now: dict[str, dict[str, Any]] = {k: {} for k in self.before}
         self.matcher_key = ""
         self.hits = self.misses = 0
@@ -71,17 +74,22 @@ class StageCache:
         """The key of the step that gave each result of this run, by the result's ``id`` (the result is kept
         alive by :attr:`now`): the digest of what made it, standing for a digest of the result itself."""
 
-    def _get(self, stage: str, key: str, diags: Diagnostics, make: Callable[[Diagnostics], T], track: bool = False) -> T:
+    def _get(self, stage: str, key: str, diags: Diagnostics, make: Callable[[Diagnostics], T], track: bool = False,
+             by_value: bool = False) -> T:
+        """``make``'s result for ``key``, made now or kept. ``track``: the result is known by ``key`` (see
+        :attr:`origin`); ``by_value``: by the digest of the result itself (computed once, when it is made), so
+        that what is made from it stays the same when other inputs gave the same result."""
         got = self.before[stage].get(key) or self.now[stage].get(key)
         if got is None:
             own = Diagnostics()
-            got = (make(own), tuple(own.items))
+            made = make(own)
+            got = (made, tuple(own.items), digest(made) if by_value else key)
             self.misses += 1
         else:
             self.hits += 1
         self.now[stage][key] = got
         if track and got[0]:  # not an empty result: ``()`` and the like are one object shared by all
-            self.origin[id(got[0])] = key
+            self.origin[id(got[0])] = got[2]
         diags.extend(got[1])
         return got[0]
 
@@ -92,7 +100,7 @@ class StageCache:
     def save(self) -> None:
         """Keep what this run used (and nothing else)."""
         self.store.data = dict(self.now)
-        self.store.data["link"] = {k: (tuple(map(tuple, got[0])), got[1]) for k, got in self.now["link"].items()}
+        self.store.data["link"] = {k: (tuple(map(tuple, got[0])), *got[1:]) for k, got in self.now["link"].items()}
         if self.rendered is not None:
             self.store.data["render"] = self.rendered
         self.store.save()
@@ -130,7 +138,8 @@ class StageCache:
 
     def link_paragraphs(self, slug, paragraphs, matcher) -> tuple[Mention, ...]:
         key = digest(slug, self.digest_of(paragraphs), self.matcher_key)
-        return self._get("link", key, Diagnostics(), lambda d: link_paragraphs(slug, paragraphs, matcher), track=True)
+        return self._get("link", key, Diagnostics(), lambda d: link_paragraphs(slug, paragraphs, matcher), track=True,
+                         by_value=True)
 
     # -- model (a :class:`briefgen.model.ModelMemo`) ---------------------------------------------------------
     def build_model(self, content: Content, entities, cleaned, mentions, diags: Diagnostics) -> Model:
@@ -143,8 +152,6 @@ class StageCache:
         got = make(spec, cleaned, mentions, diags)
         self.made.append(got)
         self.origin[id(got)] = key
-        if got.paragraphs:
-            self.origin[id(got.paragraphs)] = key + "/paragraphs"  # what :meth:`locate` is given
         return got
 
     def locate(self, slug: str, paragraphs: tuple[Paragraph, ...], words: str) -> int | None:
