@@ -141,8 +141,9 @@ class Store:
             self.path.unlink(missing_ok=True)
 
 
-def tree_digest(*folders: Path) -> str:
-    """A digest of every file under ``folders``: paths and bytes (what a run is given)."""
+def tree_digest(*folders: Path, files: dict[str, str] | None = None) -> str:
+    """A digest of every file under ``folders``: paths and bytes (what a run is given). ``files`` receives the
+    :func:`digest_bytes` of each file, by path (so that the run need not read and hash them again)."""
     h = hashlib.blake2b(digest_size=20)
     for folder in folders:
         h.update(b"\1" + str(folder).encode())
@@ -151,7 +152,10 @@ def tree_digest(*folders: Path) -> str:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 h.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
-                h.update(hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
+                got = digest_bytes(path.read_bytes())
+                h.update(got.encode())
+                if files is not None:
+                    files[str(path)] = got
     return h.hexdigest()
 
 

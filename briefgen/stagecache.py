@@ -56,8 +56,10 @@ STAGES = ("load", "clean", "link", "locate")
 class StageCache:
     """Load, clean and link results of earlier runs (``store``); :meth:`save` keeps those of this run."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, files: dict[str, str] | None = None) -> None:
         self.store = store
+        self.files = files or {}
+        """The digest of each file read at the start of the run (:func:`briefgen.build.inputs_of`), by path."""
         self.before: dict[str, dict[str, Any]] = {k: store.data.get(k, {}) for k in STAGES}
         # mentions are kept as plain tuples: pickling 50,000 named tuples calls Python for each
         with gcpolicy.paused():  # many small objects (see briefgen/gcpolicy.py)
@@ -100,7 +102,8 @@ class StageCache:
     def save(self) -> None:
         """Keep what this run used (and nothing else)."""
         self.store.data = dict(self.now)
-        self.store.data["link"] = {k: (tuple(map(tuple, got[0])), *got[1:]) for k, got in self.now["link"].items()}
+        with gcpolicy.paused():
+            self.store.data["link"] = {k: (tuple(map(tuple, got[0])), *got[1:]) for k, got in self.now["link"].items()}
         if self.rendered is not None:
             self.store.data["render"] = self.rendered
         self.store.save()
@@ -114,7 +117,7 @@ class StageCache:
         data = []
         for p in paths:
             try:
-                data.append(digest_bytes(p.read_bytes()) if p is not None else None)
+                data.append(None if p is None else self.files.get(str(p)) or digest_bytes(p.read_bytes()))
             except OSError:
                 data.append("unreadable")
         return self._get("load", digest([str(p) for p in paths], data, extra), diags, read, track=True)
