@@ -135,10 +135,10 @@ class Report:
     """Articles in the model."""
 
 
-def inputs_of(root: Path, pdf: bool) -> str:
+def inputs_of(root: Path, pdf: bool, files: dict[str, str] | None = None) -> str:
     """The digest of what a build of ``root`` is given: every file of content/ and templates/, and the options
-    that change what it writes."""
-    return digest(tree_digest(root / "content", root / "templates"), pdf)
+    that change what it writes. ``files`` receives the digest of each file (see :func:`tree_digest`)."""
+    return digest(tree_digest(root / "content", root / "templates", files=files), pdf)
 
 
 def _outputs(root: Path, site: Path) -> str:

@@ -9,10 +9,13 @@ another format or written by other code is ignored (and replaced on the next sav
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
+import io
 import os
 import pickle
 import sys
+import types
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -27,9 +30,27 @@ CACHE_DIR = ".cache"
 MAGIC = b"briefgen-cache\n"
 
 
+def read_only(mapping: dict) -> types.MappingProxyType:
+    """A read-only view of ``mapping`` (how a kept read-only mapping, e.g. an article's ``meta_spans``, is
+    unpickled)."""
+    return types.MappingProxyType(mapping)
+
+
+_REDUCERS = copyreg.dispatch_table.copy()
+_REDUCERS[types.MappingProxyType] = lambda proxy: (read_only, (dict(proxy),))
+
+
+def _pickle(data: object, f: io.BufferedIOBase | io.BytesIO) -> None:
+    pickler = pickle.Pickler(f, protocol=5)
+    pickler.dispatch_table = _REDUCERS
+    pickler.dump(data)
+
+
 def digest(*parts: object) -> str:
     """A hex digest of ``parts`` (anything picklable: dataclasses, tuples, bytes…); equal data, equal digest."""
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=20).hexdigest()
+    out = io.BytesIO()
+    _pickle(parts, out)
+    return hashlib.blake2b(out.getbuffer(), digest_size=20).hexdigest()
 
 
 def digest_bytes(data: bytes) -> str:
@@ -108,7 +129,7 @@ class Store:
             with open(tmp, "wb") as f, gcpolicy.paused():
                 f.write(MAGIC)
                 pickle.dump((FORMAT, code_stamp()), f, protocol=5)
-                pickle.dump(self.data, f, protocol=5)
+                _pickle(self.data, f)
             os.replace(tmp, self.path)
         except OSError:
             tmp.unlink(missing_ok=True)
@@ -120,17 +141,35 @@ class Store:
             self.path.unlink(missing_ok=True)
 
 
-def tree_digest(*folders: Path) -> str:
-    """A digest of every file under ``folders``: paths and bytes (what a run is given)."""
+def _walk(folder: Path, skip: str = "") -> list[tuple[str, str]]:
+    """(relative POSIX path, full path) of every entry under ``folder`` (not below a folder named ``skip``), in
+    a fixed order (os.walk: pathlib costs tenths of a second over thousands of files)."""
+    out: list[tuple[str, str]] = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != skip) if skip else sorted(dirs)
+        rel = os.path.relpath(top, folder)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        out.extend((prefix + n, os.path.join(top, n)) for n in sorted(names))
+        out.extend((prefix + d, os.path.join(top, d)) for d in dirs)
+    return out
+
+
+def tree_digest(*folders: Path, files: dict[str, str] | None = None) -> str:
+    """A digest of every file under ``folders``: paths and bytes (what a run is given). ``files`` receives the
+    :func:`digest_bytes` of each file, by path (so that the run need not read and hash them again)."""
     h = hashlib.blake2b(digest_size=20)
     for folder in folders:
         h.update(b"\1" + str(folder).encode())
         if not folder.is_dir():
             continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                h.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
-                h.update(hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
+        for rel, path in _walk(folder):
+            if os.path.isfile(path):
+                h.update(b"\0" + rel.encode() + b"\0")
+                with open(path, "rb") as f:
+                    got = digest_bytes(f.read())
+                h.update(got.encode())
+                if files is not None:
+                    files[str(Path(path))] = got
     return h.hexdigest()
 
 
@@ -139,10 +178,7 @@ def stamps_digest(folder: Path, skip: str = "") -> str:
     ``skip``): what a run wrote is still there, untouched."""
     h = hashlib.blake2b(digest_size=20)
     if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            rel = path.relative_to(folder)
-            if skip and skip in rel.parts:
-                continue
-            st = path.lstat()
-            h.update(f"{rel.as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_mode}\n".encode())
+        for rel, path in _walk(folder, skip):
+            st = os.lstat(path)
+            h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_mode}\n".encode())
     return h.hexdigest()

@@ -201,7 +201,8 @@ def cmd_check(args, build: bool) -> int:
     had_pdf = build and (root / "site" / "briefing.pdf").is_file()
     cached = build and not args.no_cache
     store = Store.open(root / BUILD_DIR, "build", enabled=cached)
-    inputs = inputs_of(root, with_pdf) if cached else ""
+    files: dict[str, str] = {}  # each file's digest, read once
+    inputs = inputs_of(root, with_pdf, files) if cached else ""
     last = last_build(root, store, inputs) if cached else None
     if last is not None and not any(args.strict or d.severity.value == "error" for d in last.diagnostics):
         diags.extend(last.diagnostics)  # nothing changed since the last build: its site and its report stand
@@ -211,7 +212,7 @@ def cmd_check(args, build: bool) -> int:
             print(f"briefgen: site/{pdf_kept} up to date ({time.perf_counter() - t0:.1f} s): {last.pages} pages, "
                   f"{last.entities} entities, {last.articles} articles; {_summary(errors, warnings)}", file=sys.stderr)
         return 0
-    stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached)) if cached else None
+    stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached), files) if cached else None
     with progress.step("checking the content"):
         compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
                                     memo=stages)

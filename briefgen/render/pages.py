@@ -73,24 +73,26 @@ def default_template_dir() -> Path:
     raise FileNotFoundError("briefgen's default templates are missing; reinstall briefgen")
 
 
-def make_env(briefing_root: Path | None) -> jinja2.Environment:
+def make_env(briefing_root: Path | None, compiled: Path | None = None) -> jinja2.Environment:
     """The template environment: the briefing's own templates/ first, then briefgen's defaults.
 
     Environments are kept per folder for the life of the process, so templates are compiled once; Jinja
     still checks each template file's modification time, so edits (``briefgen serve``) are picked up.
+    ``compiled``: a folder where compiled templates are kept between processes (Jinja checks each against its
+    source).
     """
     user = briefing_root / "templates" if briefing_root is not None else None
     if user is None or not user.is_dir():
-        return _env(None, ())
+        return _env(None, (), str(compiled) if compiled else None)
     # which templates the briefing overrides is part of the key: a template compiled from briefgen's defaults
     # is still "up to date" for Jinja when an override of it appears
     names = tuple(sorted(os.path.relpath(os.path.join(top, n), user) for top, _, files in os.walk(user) for n in files
                          if n.endswith(".j2")))
-    return _env(str(user), names)
+    return _env(str(user), names, str(compiled) if compiled else None)
 
 
 @functools.lru_cache(maxsize=8)
-def _env(user_templates: str | None, overrides: tuple[str, ...]) -> jinja2.Environment:
+def _env(user_templates: str | None, overrides: tuple[str, ...], compiled: str | None) -> jinja2.Environment:
     loaders = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(user_templates))
@@ -98,10 +100,19 @@ def _env(user_templates: str | None, overrides: tuple[str, ...]) -> jinja2.Envir
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+        bytecode_cache=_compiled_in(compiled) if compiled else None,
     )
     env.filters.update(md=lambda s: Markup(fmt.md_inline(s)), date=fmt.fmt_date, range=fmt.fmt_range,
                        front_matter=_front_matter)
     return env
+
+
+def _compiled_in(folder: str) -> jinja2.FileSystemBytecodeCache | None:
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None  # templates are compiled in memory only
+    return jinja2.FileSystemBytecodeCache(folder)
 
 
 _YAML_WORDS = frozenset("y Y n N yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL"
@@ -123,7 +134,7 @@ class Renderer:
     """Renders every page of a model. One instance per build."""
 
     def __init__(self, model: Model, env: jinja2.Environment, diags: Diagnostics, pdf: str | None = None,
-                 memo: PageMemo | None = None, templates: tuple = ()):
+                 memo: PageMemo | None = None, templates: tuple = (), kept: KeptPages | None = None):
         self.model = model
         """The model as the pages read it (with a memo: its entities note every look-up, see :class:`_Looked`)."""
         self.env = env
@@ -152,14 +163,23 @@ class Renderer:
             # the same aliases, the same matcher (building one costs 30 ms at 700 aliases)
             self.matcher = self._searched = _Searched(memo.reuse("matcher", (self._now.versions[1],),  # type: ignore[assignment]
                                                                 lambda: build_matcher(specs)))
+        elif kept is not None:
+            self._log = _ReadLog()
+            self.model = self._plain = _RecordedModel(model, self._log)  # type: ignore[assignment]
+            self._searched = _Searched(build_matcher(specs))
+            self.matcher = self._searched  # type: ignore[assignment]
         else:
             self.matcher = build_matcher(specs)
+        self.kept = kept
+        """Pages of the last build with what each read (``briefgen build``); None renders every page."""
 
     # -- the page list ------------------------------------------------------------------------------
     def pages(self) -> list[Page]:
         m = self.model
         if self.memo is not None:
             return self._memo_pages()
+        if self.kept is not None:
+            return self._kept_pages()
         out = [self.home()]
         for kind in m.config.kinds:
             out.append(self.kind_index(kind))
@@ -169,6 +189,56 @@ class Renderer:
         out.append(self.timeline())
         out.append(self.sources())
         return out
+
+    # -- pages kept between builds (briefgen build) ------------------------------------------------
+    def _kept_pages(self) -> list[Page]:
+        """The same pages as :meth:`pages`, each rendered only when something it read last time differs now."""
+        assert self.kept is not None
+        m = self.kept.model
+        now = _Reading(self.kept)
+        # each page takes its subject from the model as it reads it (self.model), so that reading it is noted
+        out = [self._reuse(now, "index.md", self.home)]
+        for i, kind in enumerate(m.config.kinds):
+            out.append(self._reuse(now, f"{kind.slug}/index.md", functools.partial(self._kind_index_at, i)))
+        for eid, e in m.entities.items():
+            out.append(self._reuse(now, e.page, functools.partial(self._entity_of, eid)))
+        out.append(self._reuse(now, "articles/index.md", self.articles_index))
+        for slug, a in m.articles.items():
+            out.append(self._reuse(now, a.page, functools.partial(self._article_of, slug)))
+        out.append(self._reuse(now, "timeline.md", self.timeline))
+        out.append(self._reuse(now, "sources.md", self.sources))
+        return out
+
+    def _kind_index_at(self, i: int) -> Page:
+        return self.kind_index(self.model.config.kinds[i])
+
+    def _entity_of(self, eid: str) -> Page:
+        return self.entity(self.model.entities[eid])
+
+    def _article_of(self, slug: str) -> Page:
+        return self.article(self.model.articles[slug])
+
+    def _reuse(self, now: _Reading, path: str, make: Callable[[], Page]) -> Page:
+        assert self.kept is not None
+        got = self.kept.before.get(path)
+        if got is not None and now.still(got):
+            self.kept.now[path] = got
+            self.diags.extend(got.diagnostics)
+            return got.page
+        outer, own = self.diags, Diagnostics()
+        self.diags = own
+        self._log.reads.clear()
+        self._searched.restart()
+        try:
+            page = make()
+        finally:
+            self.diags = outer
+        outer.extend(own.items)
+        if page.markdown and not own.has_errors():  # a failed page is rendered (and reported) again next time
+            self.kept.now[path] = RenderedPage(page, tuple(own.items), tuple((r, now.digest(r)) for r in sorted(self._log.reads)),
+                                               "\n".join(self._searched.texts))
+        self.kept.rendered += 1
+        return page
 
     # -- pages kept between runs (briefgen serve) ---------------------------------------------------
     def _memo_pages(self) -> list[Page]:
@@ -562,15 +632,168 @@ def _first_sentence(text: str | None) -> str:
 
 
 def render_pages(model: Model, briefing_root: Path | None, diags: Diagnostics, pdf: str | None = None,
-                 memo: PageMemo | None = None) -> list[Page]:
+                 memo: PageMemo | None = None, kept: KeptPages | None = None, compiled: Path | None = None) -> list[Page]:
     """Every page of the site, in a stable order. ``pdf``: file name of a PDF published with the site.
 
     ``memo`` (``briefgen serve``) keeps pages between runs: a page whose inputs are unchanged is not rendered
-    again. The result is the same either way.
+    again. ``kept`` (``briefgen build``): a page is rendered again only when something it read last time (see
+    :class:`RenderedPage`) differs now. The result is the same either way. ``compiled``: see :func:`make_env`.
     """
-    env = make_env(briefing_root)
+    env = make_env(briefing_root, compiled)
     templates = template_stamp(briefing_root) if memo is not None else ()
-    return Renderer(model, env, diags, pdf, memo, templates).pages()
+    return Renderer(model, env, diags, pdf, memo, templates, kept).pages()
+
+
+# -- what each page read (for the render cache of briefgen build) ----------------------------------------
+
+Read = tuple[str, ...]
+"""Something a page read of the model: ``(field,)`` — the whole field (a value, or all of a mapping: it went
+through it) — or ``(field, key)`` — one entry of a mapping field (absent ones too)."""
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page as the render cache keeps it: what it read, recorded while it rendered, with digests."""
+
+    page: Page
+    """The page."""
+    diagnostics: tuple[Diagnostic, ...]
+    """What rendering it added (added again when it is reused)."""
+    reads: tuple[tuple[Read, str], ...]
+    """Each part of the model it read, with the digest of what it read there."""
+    searched: str
+    """The texts of author Markdown the alias matcher searched for mentions, one a line (an alias added, removed
+    or changed changes the page only if it could match in them, see :func:`alias_probe`)."""
+
+
+@dataclass
+class KeptPages:
+    """The render cache of one build: the pages of the last build (:attr:`before`) and of this one (:attr:`now`).
+    The caller keeps them between builds, and drops :attr:`before` when anything else a page is given differs
+    (the templates, the PDF's name)."""
+
+    model: Model
+    """This build's model."""
+    before: Mapping[str, RenderedPage]
+    """The pages of the last build, by path."""
+    aliases: tuple | None
+    """What the last build's alias matcher was built from (:func:`alias_table`); None: unknown."""
+    digest: Callable[[object], str]
+    """The digest of a value of the model (equal values, equal digests)."""
+    now: dict[str, RenderedPage] = dataclasses.field(default_factory=dict)
+    """The pages of this build (reused or rendered)."""
+    rendered: int = 0
+    """How many pages this build rendered."""
+    aliases_now: tuple | None = None
+    """What this build's alias matcher is built from (set while rendering)."""
+
+
+class _ReadLog:
+    """What the page being rendered read of the model (see :class:`_RecordedModel`)."""
+
+    def __init__(self) -> None:
+        self.reads: set[Read] = set()
+
+
+class _RecordedMap(Mapping):
+    """A mapping field of the model as a page reads it: each look-up is noted, and so is going through it."""
+
+    def __init__(self, name: str, data: Mapping, log: _ReadLog):
+        self._name, self._data, self._reads = name, data, log.reads
+
+    def __getitem__(self, key):
+        self._reads.add((self._name, key))
+        return self._data[key]
+
+    def get(self, key, default=None):
+        self._reads.add((self._name, key))
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._reads.add((self._name, key))  # type: ignore[arg-type]
+        return key in self._data
+
+    def __iter__(self):
+        self._reads.add((self._name,))
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._reads.add((self._name,))
+        return len(self._data)
+
+    def keys(self):
+        self._reads.add((self._name,))
+        return self._data.keys()
+
+    def values(self):
+        self._reads.add((self._name,))
+        return self._data.values()
+
+    def items(self):
+        self._reads.add((self._name,))
+        return self._data.items()
+
+
+class _RecordedModel:
+    """The model as the pages read it with a render cache: every field read is noted in ``log`` (mapping fields
+    entry by entry); the model's methods run on this view, so what they read is noted too."""
+
+    def __init__(self, model: Model, log: _ReadLog):
+        self._model, self._log = model, log
+        self._maps: dict[str, _RecordedMap] = {}
+
+    def __getattr__(self, name: str):
+        method = getattr(type(self._model), name, None)
+        if callable(method):
+            return method.__get__(self)
+        value = getattr(self._model, name)
+        if isinstance(value, Mapping):
+            got = self._maps.get(name)
+            if got is None:
+                got = self._maps[name] = _RecordedMap(name, value, self._log)
+            return got
+        self._log.reads.add((name,))
+        return value
+
+
+_ABSENT = "absent"
+
+
+class _Reading:
+    """This build's digests of what pages read (each computed once), and the check of a kept page."""
+
+    def __init__(self, kept: KeptPages):
+        self._kept = kept
+        self._digests: dict[Read, str] = {}
+        self._aliases = alias_table(e.spec for e in kept.model.entities.values())
+        self._probe: Matcher | None = None
+        if kept.aliases is not None and kept.aliases != self._aliases:
+            changed = changed_alias_texts(kept.aliases, self._aliases)
+            self._probe = alias_probe(changed) if changed else None
+        self._aliases_unknown = kept.aliases is None
+        kept.aliases_now = self._aliases
+
+    def digest(self, read: Read) -> str:
+        got = self._digests.get(read)
+        if got is None:
+            value = getattr(self._kept.model, read[0])
+            if len(read) == 2:
+                got = _ABSENT if read[1] not in value else self._kept.digest(value[read[1]])
+            elif isinstance(value, Mapping):
+                got = self._kept.digest(tuple((k, self.digest((read[0], k))) for k in value))
+            else:
+                got = self._kept.digest(value)
+            self._digests[read] = got
+        return got
+
+    def still(self, kept: RenderedPage) -> bool:
+        """Whether everything the kept page read is as it was (then, rendered again, it is the same page)."""
+        for read, was in kept.reads:
+            if self.digest(read) != was:
+                return False
+        if kept.searched and (self._aliases_unknown or (self._probe is not None and self._probe.spans(kept.searched))):
+            return False
+        return True
 
 
 # -- what each page reads (for the page memo of briefgen serve) -----------------------------------------

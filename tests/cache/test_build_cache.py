@@ -57,12 +57,12 @@ def fresh_build(root: Path, tmp: Path) -> Path:
     return fresh
 
 
-def assert_same(root: Path, fresh: Path) -> None:
+def assert_same(root: Path, fresh: Path, step: str = "") -> None:
     for sub in ("site", "build"):
         mine, theirs = tree(root / sub), tree(fresh / sub)
-        assert sorted(mine) == sorted(theirs), sub
+        assert sorted(mine) == sorted(theirs), f"{step}: {sub}"
         differ = [k for k in theirs if mine[k] != theirs[k]]
-        assert not differ, f"{sub}/ differs from a --no-cache build in {differ[:10]}"
+        assert not differ, f"{step}: {sub}/ differs from a --no-cache build in {differ[:10]}"
 
 
 def built_pages(monkeypatch) -> list[int]:
@@ -92,7 +92,7 @@ def test_cached_build_equals_a_clean_build_after_every_edit(tmp_path: Path, monk
         before = len(counts)
         assert briefgen_main(["-C", str(root), "build", "-q", "-j", jobs]) == 0, step["name"]
         built = counts[-1] if len(counts) > before else 0  # nothing changed: MkDocs does not even start
-        assert_same(root, fresh_build(root, tmp_path))
+        assert_same(root, fresh_build(root, tmp_path), step["name"])
         if "pages" in step:
             assert built <= step["pages"], (step["name"], built)
 
@@ -117,7 +117,7 @@ def test_a_damaged_or_foreign_cache_is_ignored(tmp_path: Path, monkeypatch, dama
     (root / "site" / "actors" / "lavrov.html").write_bytes(b"a stale page")  # must not survive
     assert briefgen_main(["-C", str(root), "build", "-q"]) == 0
     assert counts == [len(list((root / "build" / "docs").rglob("*.md")))]  # every page built
-    assert_same(root, fresh_build(root, tmp_path))
+    assert_same(root, fresh_build(root, tmp_path), damage)
 
 
 def test_a_changed_page_in_site_is_built_again(tmp_path: Path, monkeypatch) -> None:
