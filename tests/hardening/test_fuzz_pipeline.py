@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hardening_support import BASE, tree
 from hypothesis import HealthCheck, event, given, settings
@@ -241,3 +242,14 @@ def test_build_on_fuzzed_content_fails_cleanly_and_keeps_the_site(tmp_path_facto
     else:
         assert (root / "site" / "index.html").is_file()
     assert not [p.name for p in root.iterdir() if p.name.startswith(".briefgen-")], "a build left files behind"
+
+
+def test_the_report_check_rejects_what_the_fuzzing_must_catch() -> None:
+    """The harness's own check fails on a traceback, a diagnostic without a place, a bad exit code."""
+    good = "content/articles/fuzzed.txt:3:7: error[file-binary]: binary data\n  hint: …\nbriefgen: check failed\n"
+    assert_reported_well(1, good)
+    for code, stderr in [(1, "Traceback (most recent call last):\n"), (1, "error[file-binary]: binary data\n"),
+                         (1, "/abs/fuzzed.txt:3:7: error[file-binary]: x\n"), (1, "content/a.yml:0:1: error[x]: y\n"),
+                         (1, "briefgen: check failed\n"), (2, good), (0, "content/a.yml:1:1 warning[x]: y\n")]:
+        with pytest.raises(AssertionError):
+            assert_reported_well(code, stderr)
