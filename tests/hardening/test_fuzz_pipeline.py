@@ -223,6 +223,7 @@ def test_check_on_fuzzed_content_reports_every_problem_at_its_place(case: dict[s
         assert_reported_well(code, err.getvalue())
 
 
+@pytest.mark.slow
 @CLI
 @given(CASE)
 def test_build_on_fuzzed_content_fails_cleanly_and_keeps_the_site(tmp_path_factory, case: dict[str, Any]) -> None:
