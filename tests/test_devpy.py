@@ -4,15 +4,11 @@ terminal (not in a log), and the README lists everything it installs."""
 from __future__ import annotations
 
 import importlib.util
-import os
-import pty
 import re
 import subprocess
 import sys
-import time
-from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, on_a_terminal
 
 
 def load_devpy():
@@ -37,23 +33,8 @@ STEP = ("import sys; sys.path.insert(0, sys.argv[1]); import dev; "
 
 
 def test_a_long_step_says_what_it_does_and_shows_its_time_on_a_terminal() -> None:
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-c", STEP, str(ROOT)], stdout=follower, stderr=follower,
-                            stdin=subprocess.DEVNULL)
-    os.close(follower)
-    out = b""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the terminal closed: the process has ended
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(leader)
-    assert proc.wait(10) == 0
-    text = out.decode()
+    code, text = on_a_terminal([sys.executable, "-c", STEP, str(ROOT)], timeout=30)
+    assert code == 0
     assert text.startswith("dev.py: installing nothing in particular\r\n+ "), text
     assert re.search(r"\r  … [23] s", text), text  # shown from 2 s on, updated in place
     assert re.search(r"\r  done in 3 s", text), text
