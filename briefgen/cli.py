@@ -354,6 +354,14 @@ def entry() -> int:
     except BrokenPipeError:
         _silence_output()
         return 141
+    except SystemExit:  # argparse's --help, --version and usage errors: their output flushed here as well
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BrokenPipeError:
+            _silence_output()
+            return 141
+        raise
     except KeyboardInterrupt:  # outside main()'s own handler: while parsing or flushing
         _say_interrupted()
         return 130

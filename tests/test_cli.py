@@ -132,19 +132,20 @@ def test_schema_knows_the_briefings_kinds(tmp_path: Path) -> None:
     assert meeting["additionalProperties"] is False
 
 
-# command -> the stream its reader closes early (`| head`, `2>&1 | head`), and the exit code: 141 as for SIGPIPE;
-# argparse's own --help output ignores a closed pipe and exits 0
+# command -> the stream its reader closes early (`| head`, `2>&1 | head`), and the exit codes allowed: 141 as for
+# SIGPIPE; argparse's own --help output may meet the closed pipe in argparse, which ignores it (0), or at our flush
+# (141), depending on how the stream is buffered
 CLOSED_PIPE_CASES = {
-    "schema": (["schema"], "stdout", 141),
-    "help": (["--help"], "stdout", 0),
-    "check": (["check"], "stderr", 141),
-    "build": (["build"], "stderr", 141),
+    "schema": (["schema"], "stdout", (141,)),
+    "help": (["--help"], "stdout", (0, 141)),
+    "check": (["check"], "stderr", (141,)),
+    "build": (["build"], "stderr", (141,)),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CLOSED_PIPE_CASES))
 def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path, case: str) -> None:
-    args, closed, code = CLOSED_PIPE_CASES[case]
+    args, closed, codes = CLOSED_PIPE_CASES[case]
     root = make(tmp_path)
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the first write: every write fails with EPIPE
@@ -155,5 +156,5 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path, case: str) -> No
     finally:
         os.close(write_end)
     other = proc.stderr if closed == "stdout" else proc.stdout
-    assert proc.returncode == code, other
+    assert proc.returncode in codes, other
     assert other == "", "nothing but the closed stream's output was due, and no traceback"

@@ -47,7 +47,8 @@ def test_build_killed_during_mkdocs_keeps_the_previous_site(tmp_path: Path) -> N
 
     overview = root / "content" / "overview.md"
     overview.write_text(overview.read_text() + "\nA sentence that only the second build has.\n")
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "-C", str(root), "build"],
+    # --no-cache: MkDocs builds every page again (a cached build of one changed page is over too soon to be killed)
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "-C", str(root), "build", "--no-cache"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     staging = root / f".briefgen-staging-site-{proc.pid}"
     deadline = time.monotonic() + 120
