@@ -6,8 +6,9 @@ merely *contain* its words. Rules marked ``region`` start a promotional region: 
 lines that follow (plan names, prices, feature lists) are removed with it until story text resumes
 (see :func:`is_promo_continuation`).
 
-Besides the table, a few heuristics need context (the headline, mastheads, caption labels, duplicates); they
-live in :mod:`briefgen.clean.text` and use the predicates at the end of this module.
+Besides the table, passes that need context (the story run, captions printed twice, duplicates, metadata) live in
+:mod:`briefgen.clean.classify`, :mod:`briefgen.clean.text`, :mod:`briefgen.clean.dedup` and
+:mod:`briefgen.clean.meta`; they use the predicates at the end of this module.
 """
 
 from __future__ import annotations
@@ -267,18 +268,6 @@ def classify(text: str) -> tuple[Rule, re.Match[str]] | None:
     return None
 
 
-# --- evidence of the outlet's name in boilerplate (used to recognise a masthead line) -----------------------
-
-OUTLET_EVIDENCE: dict[str, re.Pattern[str]] = {
-    "disclaimer": re.compile(r"^\W*disclaimer\s*:\s*no (?P<o>[A-Z][\w&'’ .-]{1,40}?) (?:journalist|staff|reporter)s?\b",
-                             re.IGNORECASE),
-    "syndication": re.compile(r"not been edited by (?P<o>[A-Z][\w&'’ .-]{1,40}?) staff\b"),
-    "copyright": re.compile(r"^\W*(?:copyright\b\s*|©\s*|\([cC]\)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?:by\s+)?"
-                            r"(?P<o>[A-Z][^.,;|©]{1,50}?)\s*(?:[.,;|]|\b[Aa]ll [Rr]ights [Rr]eserved|$)", re.IGNORECASE),
-}
-"""Per rule name, a pattern whose group ``o`` names the outlet (disclaimers, syndication notices, copyright)."""
-
-
 # --- predicates used by the context heuristics ---------------------------------------------------------------
 
 FUNCTION_WORDS = frozenset(
@@ -291,7 +280,6 @@ _BULLET = re.compile(r"^(?:[•·▪▫►▶✓✔✗■□◦●○*]|[-–—
 _PROMO = re.compile(r"\b(?:subscri\w*|newsletters?|inbox|premium|offers?|free|trial|sign(?:ed)? ?up|log ?in|"
                     r"register|access|plans?|e-?paper|ad-free|devices?|apps?|unlimited|digital|membership|"
                     r"members?|editorial charter|cancel\w*|renews?)\b", re.IGNORECASE)
-_LABEL_BAD_CHARS = re.compile(r"[.!?;:\"“”«»()\[\]|/]")
 
 
 def ends_sentence(text: str) -> bool:
@@ -310,22 +298,6 @@ def is_story_like(text: str) -> bool:
     return n >= 15 or (n >= 6 and ends_sentence(text))
 
 
-def is_label(text: str) -> bool:
-    """A short label line: 1–6 words, capitalised, no sentence punctuation, not ending on a function word.
-
-    Image titles ("Kuriles islands") and section labels look like this. A story fragment whose names were
-    stripped out ("The string of volcanic islands are called the Kurils by") is longer or ends on a function
-    word, so it is not a label.
-    """
-    words = text.split()
-    if not 1 <= len(words) <= 6 or _LABEL_BAD_CHARS.search(text):
-        return False
-    if not (text[0].isupper() or text[0].isdigit()) or not any(c.isalpha() for c in text):
-        return False
-    last = _last_word(text)
-    return bool(last) and last not in FUNCTION_WORDS and not text.endswith((",", "-", "–", "—"))
-
-
 def is_headline_candidate(text: str) -> bool:
     """Could be a headline: at most 25 words, starts with a capital or digit, does not end with a full stop."""
     words = text.split()
@@ -341,8 +313,6 @@ def is_link_title(text: str) -> bool:
 
 CAPTION_LABEL = re.compile(r"\W*(?:image|photo|video)? ?caption\W*", re.IGNORECASE)
 """A caption label on its own line ("Image caption,"): the next line is the caption (BBC style)."""
-INLINE_DATELINE = re.compile(rf"^[A-Z][A-Z .,'’-]{{1,40}}\((?P<agency>{AGENCIES})\)\s*[-–—]")
-"""An agency dateline opening the first story paragraph: ``MOSCOW (Reuters) -``."""
 
 
 def is_promo_continuation(text: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from briefgen.clean.dates import find_date, is_date_line
-from briefgen.clean.rules import (RULES, classify, is_headline_candidate, is_label, is_promo_continuation,
+from briefgen.clean.rules import (RULES, classify, is_headline_candidate, is_promo_continuation,
                                   is_story_like)
 
 # (unit text, rule name that must decide it) — lines seen in real captures, and their usual variants.
@@ -206,21 +206,6 @@ def test_find_date(text: str, iso: str) -> None:
 ])
 def test_is_date_line(text: str, expected: bool) -> None:
     assert is_date_line(text) is expected
-
-
-@pytest.mark.parametrize("text,expected", [
-    ("Kuriles islands", True),
-    ("Japan Russia disputed islands", True),
-    ("Smart Quarterly", True),
-    ("The pair met in", False),                 # a broken sentence ending on a function word
-    ("They will meet again in Tokyo on Friday.", False),
-    ("and have made resolving the dispute", False),  # lower-case start: a fragment
-    ("A label that has far too many words to be one", False),
-    ("Photo: Reuters", False),
-    ("2019", False),
-])
-def test_is_label(text: str, expected: bool) -> None:
-    assert is_label(text) is expected
 
 
 @pytest.mark.parametrize("text,expected", [
