@@ -13,6 +13,7 @@ deterministic for the same input.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -81,7 +82,7 @@ def encode(pts: list[tuple[float, float]]) -> dict | None:
     if len(dedup) < 4:
         return None
     flat = [dedup[0][0], dedup[0][1]]
-    for (ax, ay), (bx, by) in zip(dedup, dedup[1:]):
+    for (ax, ay), (bx, by) in itertools.pairwise(dedup):
         flat += [bx - ax, by - ay]
     xs, ys = [p[0] for p in dedup], [p[1] for p in dedup]
     return {"bbox": [min(xs), min(ys), max(xs), max(ys)], "d": flat}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from briefgen.clean.types import DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Span
 from briefgen.link import Mention
-from briefgen.load.types import BriefingConfig, CaptureMeta, EntitySpec, FactSpec, KindDef, QuoteSpec
+from briefgen.load.types import BriefingConfig, CaptureMeta, EntitySpec, FactSpec, KindDef, QuoteSpec, ShapeSpec
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,8 @@ class Model:
     """Entities whose facts or quotes cite each article (a quote: its speaker, and the entity it is written in)."""
     timeline: tuple[TimelineEntry, ...]
     """Chronological timeline."""
+    shapes: tuple[ShapeSpec, ...] = ()
+    """Map outlines of ``content/shapes/`` whose entity (if any) exists."""
 
     def quotes_on(self, eid: str) -> tuple[Quote, ...]:
         """The quotes an entity's page (and PDF section) shows: its own words, and the words of others its YAML
