@@ -278,10 +278,12 @@ def entity_timeline(model: Model, entity: Entity, links: Links) -> Figure | None
     entries = [t for t in entries if t.entity is None or enabled(model, "timeline", model.entities[t.entity].kind.id)]
     if not entries or (all(t.entity == eid for t in entries) and len(entries) < 2):
         return None
-    return _timeline(model, entries, links, "fig-timeline", f"Timeline of {entity.spec.name}")
+    return _timeline(model, entries, links, "fig-timeline", f"Timeline of {entity.spec.name}", eid)
 
 
-def _timeline(model: Model, entries: list[TimelineEntry], links: Links, fid: str, title: str) -> Figure:
+def _timeline(model: Model, entries: list[TimelineEntry], links: Links, fid: str, title: str,
+              own: str | None = None) -> Figure:
+    """``own``: the entity whose page the timeline is on (its facts are named without it, and not linked)."""
     facts_group = "Dated facts"
     events = []
     for t in entries:
@@ -290,9 +292,9 @@ def _timeline(model: Model, entries: list[TimelineEntry], links: Links, fid: str
             group, label = e.kind.plural, t.label
         else:
             group = facts_group
-            label = f"{e.spec.name}: {t.label}" if e is not None else t.label
+            label = f"{e.spec.name}: {t.label}" if e is not None and t.entity != own else t.label
         events.append(Event(t.date, t.end, label, fmt.fmt_range(t.date, t.end), group,
-                            links.entity(t.entity) if t.entity else None))
+                            links.entity(t.entity) if t.entity and t.entity != own else None))
     groups = tuple(k.plural for k in model.config.kinds) + (facts_group,)
     return cached(TimelineInput(fid, title, tuple(events), groups), draw_timeline)
 
