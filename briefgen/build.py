@@ -28,6 +28,7 @@ from briefgen.link import Mention, build_matcher, link_paragraphs
 from briefgen.load import Content, load_content
 from briefgen.model import build_model, check_aliases, check_entities
 from briefgen.model.types import Model
+from briefgen.render.figures.make import seconds_spent as figure_seconds
 from briefgen.render.pages import Page, render_pages
 
 Progress = Callable[[str, int, int], None]
@@ -116,8 +117,11 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     timings.add("model", time.perf_counter() - t)
 
     t = time.perf_counter()
+    drawn = figure_seconds()
     pages = render(model, root, diags, pdf=pdf)
-    timings.add("render", time.perf_counter() - t)
+    drawn = figure_seconds() - drawn  # figures are drawn while pages render; reported as their own stage
+    timings.add("render", time.perf_counter() - t - drawn)
+    timings.add("figures", drawn)
     return Compiled(model, tuple(pages))
 
 
