@@ -166,11 +166,16 @@ def text_lines(placed: Placed, lines: list[str], cls: str = "bgf-t bgf-halo", si
 
 
 def link(href: str | None, inner: str, label: str | None = None) -> str:
-    """``inner`` wrapped in a link to ``href`` (relative to the page), or as it is without one."""
+    """``inner`` wrapped in a link to ``href`` (relative to the page), or as it is without one. ``label`` says the
+    whole of it: a tooltip (``<title>``) where the link shows text (whose words are then its name, as WCAG
+    wants), its accessible name where it shows only a mark."""
     if not href:
         return inner
-    aria = f' aria-label="{esc(label)}"' if label else ""
-    return f'<a href="{esc(href)}"{aria}>{inner}</a>'
+    if not label:
+        return f'<a href="{esc(href)}">{inner}</a>'
+    if "<text" in inner:
+        return f'<a href="{esc(href)}"><title>{esc(label)}</title>{inner}</a>'
+    return f'<a href="{esc(href)}" aria-label="{esc(label)}">{inner}</a>'
 
 
 def frame(fid: str, width: float, height: float, title: str, desc: str, body: list[str]) -> str:
