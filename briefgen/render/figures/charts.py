@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from briefgen.render.figures.svg import FONT, esc, frame, link, num, text_width
 from briefgen.render.figures.types import Figure, Row
 
-_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d°])\s*(million|thousand|billion)?", re.I)
+_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|[.,]\d|\s*°)\s*(million|thousand|billion)?", re.I)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 
