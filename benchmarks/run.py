@@ -119,11 +119,10 @@ def _child_build(root: str, out: str, pdf: bool) -> int:
     rc = cli.main(["-C", root, "build", "-q", "--no-cache"] + (["--pdf"] if pdf else []))
     total = time.perf_counter() - t0
     stages = dict(recorded[0].stages) if recorded else {}
-    # figures are drawn while pages render: their CPU seconds are counted by the figures themselves
-    from briefgen.render.figures.make import cpu_seconds_spent
-
-    if "render" in cpu:
-        cpu["figures"] = cpu_seconds_spent()
+    # figures are drawn while pages render, in this process and on one core: their CPU seconds are taken as their
+    # wall seconds (the build times them without reading a CPU clock) and moved out of the render stage's
+    if "render" in cpu and "figures" in stages:
+        cpu["figures"] = min(stages["figures"], cpu["render"])
         cpu["render"] -= cpu["figures"]
     if pdf_seconds:
         stages["pdf"] = sum(pdf_seconds)

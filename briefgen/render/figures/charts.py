@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from briefgen.render.figures.svg import FONT, esc, frame, link, num, text_width
+from briefgen.render.figures.svg import FONT, clip_text, esc, frame, link, num, text_width
 from briefgen.render.figures.types import Figure, Row
 
 _NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|[.,]\d|\s*°)\s*(million|thousand|billion)?", re.I)
@@ -74,14 +74,6 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if x == int(x) or abs(x) >= 100 else f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
-def _clip(text: str, width: float) -> str:
-    if text_width(text) <= width:
-        return text
-    while text and text_width(text + "…") > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
 def draw_chart(c: ChartInput) -> Figure:
     pts = c.points
     labels = [" · ".join(x for x in (p.date, p.source) if x) for p in pts]
@@ -121,7 +113,7 @@ def draw_chart(c: ChartInput) -> Figure:
         w = max(sx(p.value) - x0, 1.0)
         cls = "bgf-gen" if p.general else "bgf-bar"
         bar = f'<rect class="{cls}" x="{num(x0)}" y="{num(ry + 4)}" width="{num(w)}" height="{num(ROW - 9)}"/>'
-        text = f'<text class="bgf-t" x="{num(label_w)}" y="{num(ry + 16)}" text-anchor="end">{esc(_clip(label, label_w - 4))}</text>'
+        text = f'<text class="bgf-t" x="{num(label_w)}" y="{num(ry + 16)}" text-anchor="end">{esc(clip_text(label, label_w - 4))}</text>'
         value = f'<text class="bgf-t bgf-b" x="{num(x0 + w + 5)}" y="{num(ry + 16)}">{esc(_fmt(p.value))}</text>'
         body.append(link(p.href, text, f"{label}: {p.text}") + bar + value)
     height = plot_bottom + 22

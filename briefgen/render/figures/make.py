@@ -78,7 +78,7 @@ class SiteLinks:
 T = TypeVar("T")
 _CACHE: OrderedDict[object, Figure] = OrderedDict()
 _CACHE_SIZE = 4096
-_SPENT = [0.0, 0.0]
+_SPENT = [0.0]
 
 
 def cached(inp: T, draw: Callable[[T], Figure]) -> Figure:
@@ -94,23 +94,18 @@ def cached(inp: T, draw: Callable[[T], Figure]) -> Figure:
 
 
 def seconds_spent() -> float:
-    """Seconds (wall) this process has spent making figures (the build reports it as its own stage)."""
+    """Seconds (wall) this process has spent making figures (the build reports it as its own stage). No CPU
+    clock is read: on some hosts reading one costs milliseconds."""
     return _SPENT[0]
-
-
-def cpu_seconds_spent() -> float:
-    """CPU seconds this process has spent making figures (benchmarks/run.py)."""
-    return _SPENT[1]
 
 
 def _timed(fn: Callable[..., T]) -> Callable[..., T]:
     def run(*a, **kw):
-        t, c = time.perf_counter(), time.process_time()
+        t = time.perf_counter()
         try:
             return fn(*a, **kw)
         finally:
             _SPENT[0] += time.perf_counter() - t
-            _SPENT[1] += time.process_time() - c
     run.__name__, run.__doc__, run.__wrapped__ = fn.__name__, fn.__doc__, fn  # type: ignore[attr-defined]
     return run
 

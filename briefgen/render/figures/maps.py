@@ -79,19 +79,33 @@ class MapInput:
     """The narrowest extent, km (a single place is shown in its surroundings)."""
 
 
+@dataclass(frozen=True)
+class _Base:
+    """The base map in memory: every ring's points end to end, which ring each point is of, and each ring's
+    bounding box (degrees)."""
+
+    lonlat: np.ndarray
+    """(N, 2) longitude, latitude."""
+    ring: np.ndarray
+    """(N,) ring number of each point."""
+    bbox: np.ndarray
+    """(R, 4) west, south, east, north of each ring."""
+    attribution: str
+    """Who made it, under which licence."""
+
+
 @functools.cache
-def _basemap() -> tuple[list[tuple[tuple[float, float, float, float], np.ndarray]], str]:
-    """Rings of the base map: (bounding box in degrees, array of (lon, lat) points), and its attribution."""
+def _basemap() -> _Base:
     data = json.loads(BASEMAP.read_text(encoding="utf-8"))
     scale = float(data["scale"])
-    rings = []
+    parts, ids, boxes = [], [], []
     for country in data["countries"]:
         for ring in country["rings"]:
             d = np.asarray(ring["d"], dtype=np.float64).reshape(-1, 2)
-            pts = np.cumsum(d, axis=0) / scale
-            b = ring["bbox"]
-            rings.append(((b[0] / scale, b[1] / scale, b[2] / scale, b[3] / scale), pts))
-    return rings, str(data["attribution"])
+            parts.append(np.cumsum(d, axis=0) / scale)
+            ids.append(np.full(len(d), len(boxes)))
+            boxes.append([v / scale for v in ring["bbox"]])
+    return _Base(np.concatenate(parts), np.concatenate(ids), np.asarray(boxes), str(data["attribution"]))
 
 
 def _project(lon: np.ndarray, lat: np.ndarray, lon0: float, lat0: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -157,6 +171,71 @@ def _cross(a, b, axis, bound):
     return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
 
 
+def _land(base: _Base, lon0: float, lat0: float, radius: float, px, height: float) -> str:
+    """Path data of the land in view, in tenths of a pixel, computed for all rings at once (numpy) but the clip
+    of the few rings that cross the edge."""
+    w, h, m = WIDTH, height, 4.0
+    b = base.bbox
+    if radius > 60:
+        cand = np.ones(len(b), dtype=bool)
+    else:
+        dl = radius / max(math.cos(math.radians(min(abs(lat0) + radius, 89.9))), 1e-3)
+        cand = (b[:, 3] >= lat0 - radius) & (b[:, 1] <= lat0 + radius)
+        near = np.zeros(len(b), dtype=bool)
+        for k in (-360.0, 0.0, 360.0):
+            near |= (b[:, 2] >= lon0 - dl + k) & (b[:, 0] <= lon0 + dl + k)
+        cand &= near
+    sel = cand[base.ring]
+    if not sel.any():
+        return ""
+    pts, rid = base.lonlat[sel], base.ring[sel]
+    x, y, cosc = _project(pts[:, 0], pts[:, 1], lon0, lat0)
+    X, Y = px(x, y)
+    starts = np.flatnonzero(np.r_[True, rid[1:] != rid[:-1]])
+    lengths = np.diff(np.r_[starts, len(rid)])
+    seg = np.repeat(np.arange(len(starts)), lengths)
+    lo_x, hi_x = np.minimum.reduceat(X, starts), np.maximum.reduceat(X, starts)
+    lo_y, hi_y = np.minimum.reduceat(Y, starts), np.maximum.reduceat(Y, starts)
+    # near the antipode the projection runs wild; such rings are far outside any view drawn here anyway
+    ok = (np.minimum.reduceat(cosc, starts) >= -0.94) & (hi_x >= 0) & (lo_x <= w) & (hi_y >= 0) & (lo_y <= h)
+    inside = (lo_x >= 0) & (hi_x <= w) & (lo_y >= 0) & (hi_y <= h)
+    keep = ok[seg]
+    # points within a pixel of the previous one of their ring add nothing
+    q = np.round(np.stack([X, Y], axis=1) / 0.8)
+    first = np.zeros(len(X), dtype=bool)
+    first[starts] = True
+    keep &= first | np.r_[True, np.any(q[1:] != q[:-1], axis=1)]
+    X, Y, seg = X[keep], Y[keep], seg[keep]
+    if not len(X):
+        return ""
+    # a run of points outside the view on the same side(s): its inner points change nothing once clipped (the
+    # run's path stays in that outside region), so they are dropped before the clip
+    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+    ends = np.r_[starts[1:], len(seg)] - 1
+    prev = np.arange(len(seg)) - 1
+    prev[starts] = ends
+    nxt = np.arange(len(seg)) + 1
+    nxt[ends] = starts
+    code = (X < -m) * 1 + (X > w + m) * 2 + (Y < -m) * 4 + (Y > h + m) * 8
+    drop = (code != 0) & (code == code[prev]) & (code == code[nxt])
+    X, Y, seg = X[~drop], Y[~drop], seg[~drop]
+    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+    bounds = [*starts.tolist(), len(seg)]
+    T = np.round(np.stack([X, Y], axis=1) * 10).astype(np.int64)
+    out = []
+    for i in range(len(starts)):
+        a, z = bounds[i], bounds[i + 1]
+        if z - a < 3:
+            continue
+        if inside[seg[a]]:
+            out.append("M" + " ".join(map(str, T[a:z].ravel().tolist())) + "Z")
+            continue
+        for ring in _clip(list(zip(X[a:z].tolist(), Y[a:z].tolist())), w, h, True):
+            if len(ring) >= 3:
+                out.append("M" + " ".join(f"{round(px_ * 10)} {round(py_ * 10)}" for px_, py_ in ring) + "Z")
+    return "".join(out)
+
+
 def _path(rings: list[list[tuple[float, float]]], closed: bool) -> str:
     """SVG path data at 0.1 px, points closer than a pixel to the last one dropped."""
     parts = []
@@ -204,26 +283,11 @@ def draw_map(mi: MapInput) -> Figure:
     body = [f'<rect class="bgf-sea" x="0" y="0" width="{num(WIDTH)}" height="{num(height)}"/>']
     # base map: rings whose box is near the view (angular radius of the view, generously), then clipped
     radius = math.degrees(math.hypot(sx, sy) / 2 / EARTH_KM) * 1.5 + 1
-    rings, attribution = _basemap()
-    land = []
-    coslat = max(math.cos(math.radians(min(abs(lat0) + radius, 89.9))), 1e-3)
-    wide = radius > 60
-    for (bx0, by0, bx1, by1), pts in rings:
-        if not wide:
-            if by1 < lat0 - radius or by0 > lat0 + radius:
-                continue
-            dl = radius / coslat
-            if not any(bx1 >= lon0 - dl + k and bx0 <= lon0 + dl + k for k in (-360, 0, 360)):
-                continue
-        x, y, cosc = _project(pts[:, 0], pts[:, 1], lon0, lat0)
-        if float(cosc.min()) < -0.94:  # near the antipode: far outside any view drawn here
-            continue
-        X, Y = px(x, y)
-        if X.max() < 0 or X.min() > WIDTH or Y.max() < 0 or Y.min() > height:
-            continue
-        land.extend(_clip(list(zip(X.tolist(), Y.tolist())), WIDTH, height, True))
-    if land:
-        body.append(f'<path class="bgf-land" fill-rule="evenodd" d="{_path(land, True)}"/>')
+    base = _basemap()
+    attribution = base.attribution
+    d = _land(base, lon0, lat0, radius, lambda x, y: px(x, y), height)
+    if d:  # in tenths of a pixel (integers are shorter to write and quicker to make)
+        body.append(f'<path class="bgf-land" transform="scale(.1)" fill-rule="evenodd" d="{d}"/>')
     for s in mi.shapes:
         drawn = []
         for ring in s.rings:
@@ -255,7 +319,8 @@ def draw_map(mi: MapInput) -> Figure:
             r = 6.0 if p.focus else 4.0
             labeller.block(Box(a - r, b - r, a + r, b + r))
     marks, labels = [], []
-    order = sorted(shown, key=lambda t: (not t[0].focus, -len(t[0].meetings), t[0].name.casefold(), t[0].id))
+    # the subject first, then contested places (their every name matters), then where meetings were held
+    order = sorted(shown, key=lambda t: (not t[0].focus, not t[0].names, -len(t[0].meetings), t[0].name.casefold(), t[0].id))
     for p, a, b in order:
         lines = [p.name, *p.lines]
         placed = labeller.place(a, b, lines, r=6.0 if p.focus else 4.0)

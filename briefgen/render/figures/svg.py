@@ -7,6 +7,7 @@ recolours a figure, and a figure outside the site (the PDF) still has its colour
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ STYLE = (
     ".bgf-muted{fill:var(--md-default-fg-color--light,#555)}"
     ".bgf-axis{stroke:var(--md-default-fg-color--lighter,#888);stroke-width:1;fill:none}"
     ".bgf-grid{stroke:var(--md-default-fg-color--lightest,#ddd);stroke-width:1;fill:none}"
-    ".bgf-land{fill:var(--md-default-fg-color--lightest,#e4e4e4);stroke:var(--md-default-bg-color,#fff);stroke-width:.6}"
+    ".bgf-land{fill:var(--md-default-fg-color--lightest,#e4e4e4);stroke:var(--md-default-bg-color,#fff);stroke-width:6}"
     ".bgf-sea{fill:var(--md-default-bg-color,#fff)}"
     ".bgf-shape{fill:var(--md-accent-fg-color--transparent,rgba(255,109,0,.12));stroke:var(--md-accent-fg-color,#c43e00);stroke-width:1.2;stroke-dasharray:4 2}"
     ".bgf-mark{fill:var(--md-accent-fg-color,#c43e00);stroke:var(--md-default-bg-color,#fff);stroke-width:1}"
@@ -62,22 +63,36 @@ _NARROW = frozenset("iljtfrI.,:;'!|() ")
 _WIDE = frozenset("MWmw@%")
 
 
+def _char_width(c: str) -> float:
+    if c in _NARROW:
+        return 0.33
+    if c in _WIDE:
+        return 0.9
+    if c.isupper() or c.isdigit():
+        return 0.66
+    if ord(c) > 0x2E80:  # CJK: full width
+        return 1.0
+    return 0.56
+
+
+@functools.lru_cache(maxsize=1 << 15)
 def text_width(text: str, size: float = FONT) -> float:
     """Estimated width of ``text`` in a sans-serif face at ``size`` (no font is measured: the figure must be the
     same on every machine). Errs wide, so that estimated boxes that do not touch do not touch when drawn."""
-    w = 0.0
-    for c in text:
-        if c in _NARROW:
-            w += 0.33
-        elif c in _WIDE:
-            w += 0.9
-        elif c.isupper() or c.isdigit():
-            w += 0.66
-        elif ord(c) > 0x2E80:  # CJK: full width
-            w += 1.0
-        else:
-            w += 0.56
-    return w * size
+    return sum(_char_width(c) for c in text) * size
+
+
+def clip_text(text: str, width: float, size: float = FONT) -> str:
+    """``text`` cut to fit ``width`` (estimated), ending in an ellipsis when cut."""
+    if text_width(text, size) <= width:
+        return text
+    room = width / size - _char_width("…")
+    used = 0.0
+    for i, c in enumerate(text):
+        used += _char_width(c)
+        if used > room:
+            return text[:i].rstrip() + "…"
+    return text
 
 
 @dataclass(frozen=True)

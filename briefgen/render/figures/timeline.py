@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from briefgen.render.figures.svg import FONT, esc, frame, link, num, text_width
+from briefgen.render.figures.svg import FONT, clip_text, esc, frame, link, num, text_width
 from briefgen.render.figures.types import Figure, Row
 
 WIDTH = 720.0
@@ -109,14 +109,6 @@ def _segments(days: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _clip(text: str) -> str:
-    if text_width(text) <= MAX_LABEL:
-        return text
-    while text and text_width(text + "…") > MAX_LABEL:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
 def draw_timeline(t: TimelineInput) -> Figure:
     evs = t.events
     starts = [day(e.start) for e in evs]
@@ -150,7 +142,7 @@ def draw_timeline(t: TimelineInput) -> Figure:
         for i in sorted(members, key=lambda i: (starts[i], ends[i], evs[i].label)):
             e = evs[i]
             x, xe = sx(starts[i]), sx(ends[i] + 1)
-            label = _clip(e.label)
+            label = clip_text(e.label, MAX_LABEL)
             w = text_width(label)
             # the label goes right of the mark; near the right edge it goes left of it
             if xe + 6 + w <= WIDTH - 2:
