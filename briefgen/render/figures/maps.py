@@ -98,7 +98,9 @@ class _Base:
 def _basemap() -> _Base:
     data = json.loads(BASEMAP.read_text(encoding="utf-8"))
     scale = float(data["scale"])
-    parts, ids, boxes = [], [], []
+    parts: list[np.ndarray] = []
+    ids: list[np.ndarray] = []
+    boxes: list[list[float]] = []
     for country in data["countries"]:
         for ring in country["rings"]:
             d = np.asarray(ring["d"], dtype=np.float64).reshape(-1, 2)
