@@ -408,7 +408,13 @@ class Renderer:
                             more_mentions=more, n_mention_articles=len(mentions) + len(more),
                             n_mentions=len(m.mentions.get(eid, ())), cited=self._cited(page, cites),
                             index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")),
-                            figures=figures.entity_figures(m, e, figures.SiteLinks(m, page)))
+                            figures=self._figures_of(e, page))
+
+    def _figures_of(self, e: Entity, page: str) -> tuple:
+        """An entity page's figures. They read the model itself (``_plain``), not the page's view of it: with a
+        page memo the figures are among the page's inputs (:func:`page_inputs`), so that an entity added elsewhere
+        does not render every page with a map again; with the render cache ``_plain`` records their reads."""
+        return figures.entity_figures(self._plain, e, figures.SiteLinks(self._plain, page))
 
     def _infobox(self, e: Entity, page: str, cites: PageCitations) -> list[InfoRow]:
         return [InfoRow("Kind", esc(e.kind.label))] + field_rows(e, _SiteFieldLinks(self, page, cites), css="bg-")
@@ -559,17 +565,17 @@ class Renderer:
             src = source_ref(m, page, t.citation) if t.citation else None
             years[t.date[:4]].append((fmt.fmt_range(t.date, t.end), t, link, src))
         return self._render("timeline.md.j2", page, "Timeline", years=sorted(years.items()),
-                            figure=figures.briefing_timeline(m, figures.SiteLinks(m, page)))
+                            figure=figures.briefing_timeline(self._plain, figures.SiteLinks(self._plain, page)))
 
     def map_page(self) -> Page:
         page = "map.md"
-        maps = figures.briefing_maps(self.model, figures.SiteLinks(self.model, page))
+        maps = figures.briefing_maps(self._plain, figures.SiteLinks(self._plain, page))
         n_meetings = sum(len(r.cells[3].split("; ")) for r in maps[0].rows if r.cells[3]) if maps else 0
         return self._render("map.md.j2", page, "Map", maps=maps, n_meetings=n_meetings)
 
     def connections_page(self) -> Page:
         page = "connections.md"
-        graph = figures.briefing_graph(self.model, figures.SiteLinks(self.model, page))
+        graph = figures.briefing_graph(self._plain, figures.SiteLinks(self._plain, page))
         return self._render("connections.md.j2", page, "Connections", graph=graph)
 
     def sources(self) -> Page:
