@@ -102,10 +102,19 @@ def draw_graph(g: GraphInput) -> Figure:
     mx, my = 170.0, 30.0  # room for labels at the sides
     spanx, spany = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
 
+    # a force-directed layout packs the well-connected core tight and flings the few loose ends far out: halfway
+    # between its coordinates and their ranks, the core gets room for labels and the order of places is kept
+    rank_x = {k: i / max(len(pos) - 1, 1) for i, k in enumerate(sorted(pos, key=lambda k: (pos[k][0], k)))}
+    rank_y = {k: i / max(len(pos) - 1, 1) for i, k in enumerate(sorted(pos, key=lambda k: (pos[k][1], k)))}
+    spread = g.ego is None
+
     def at(nid: str) -> tuple[float, float]:
         x, y = pos[nid]
-        return (mx + (width - 2 * mx) * (x - min(xs)) / spanx if len(xs) > 1 and max(xs) > min(xs) else width / 2,
-                my + (height - 2 * my) * (y - min(ys)) / spany if len(ys) > 1 and max(ys) > min(ys) else height / 2)
+        fx = (x - min(xs)) / spanx if max(xs) > min(xs) else 0.5
+        fy = (y - min(ys)) / spany if max(ys) > min(ys) else 0.5
+        if spread:
+            fx, fy = (fx + rank_x[nid]) / 2, (fy + rank_y[nid]) / 2
+        return mx + (width - 2 * mx) * fx, my + (height - 2 * my) * fy
 
     groups = sorted({nd.group for nd in g.nodes if nd.id != "+more"})
     # a shape per kind, filled, then the same shapes hollow: ten kinds told apart without colour
