@@ -119,10 +119,11 @@ def _child_build(root: str, out: str, pdf: bool) -> int:
     rc = cli.main(["-C", root, "build", "-q", "--no-cache"] + (["--pdf"] if pdf else []))
     total = time.perf_counter() - t0
     stages = dict(recorded[0].stages) if recorded else {}
-    # figures are drawn while pages render, in this process and on one core: their CPU seconds are taken as their
-    # wall seconds (the build times them without reading a CPU clock) and moved out of the render stage's
+    # figures are drawn while pages render (the build times them by the wall clock: reading a CPU clock per figure
+    # costs milliseconds on some hosts); the render stage's CPU seconds are split between the two by their wall times
     if "render" in cpu and "figures" in stages:
-        cpu["figures"] = min(stages["figures"], cpu["render"])
+        whole = stages["figures"] + stages.get("render", 0.0)
+        cpu["figures"] = cpu["render"] * stages["figures"] / whole if whole > 0 else 0.0
         cpu["render"] -= cpu["figures"]
     if pdf_seconds:
         stages["pdf"] = sum(pdf_seconds)
