@@ -44,6 +44,8 @@ def test_fresh_venv_install_cleans_html(tmp_path: Path) -> None:
     page = (briefing / "build" / "docs" / "articles" / "keep-talking.md").read_text(encoding="utf-8")
     assert "agreed on Thursday to continue negotiations" in page
     assert "Injected by a script" not in page
+    # the bundled base map ships in the wheel: the map page draws land
+    assert "bgf-land" in (briefing / "build" / "docs" / "map.md").read_text(encoding="utf-8")
     # the installed package ran, not the working tree
     where = subprocess.run([str(py), "-c", "import briefgen; print(briefgen.__file__)"], capture_output=True,
                            text=True, env=env, cwd=tmp_path, check=True).stdout
