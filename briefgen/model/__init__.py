@@ -304,7 +304,21 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
         cited_by=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(cited_by.items())}),
         timeline=timeline,
         shapes=check_shapes(content.shapes, entities, diags),
+        located=MappingProxyType(located(entities)),
     )
+
+
+def located(entities: dict[str, Entity]) -> dict[str, tuple[float, float]]:
+    """Each entity's coordinates (the first ``coordinates`` field its kind declares and it gives), by id."""
+    out = {}
+    for eid in sorted(entities):
+        e = entities[eid]
+        for fd in e.kind.fields:
+            fv = e.spec.field(fd.key) if fd.type == "coordinates" else None
+            if fv is not None and isinstance(fv.value, tuple):
+                out[eid] = (float(fv.value[0]), float(fv.value[1]))
+                break
+    return out
 
 
 def check_shapes(shapes: tuple[ShapeSpec, ...], entities: dict[str, Entity], diags: Diagnostics) -> tuple[ShapeSpec, ...]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from briefgen.clean.types import DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Span
@@ -176,6 +177,9 @@ class Model:
     """Chronological timeline."""
     shapes: tuple[ShapeSpec, ...] = ()
     """Map outlines of ``content/shapes/`` whose entity (if any) exists."""
+    located: Mapping[str, tuple[float, float]] = field(default_factory=lambda: MappingProxyType({}))
+    """(latitude, longitude) of every entity that gives coordinates (its kind's first ``coordinates`` field), by
+    id in id order: what a map reads of the other entities (so it depends on no entity without them)."""
 
     def quotes_on(self, eid: str) -> tuple[Quote, ...]:
         """The quotes an entity's page (and PDF section) shows: its own words, and the words of others its YAML

@@ -246,12 +246,10 @@ def entity_map(model: Model, entity: Entity, links: Links) -> Figure | None:
         if at is not None:  # drawn at its place, named as itself
             p = Place(eid, entity.spec.name, (f"at {model.entities[at].spec.name}",), lat, lon, links.entity(eid), True)
         places.append(p)
-    for other in model.entities.values():
-        if other.spec.id in (eid, at) or not enabled(model, "maps", other.kind.id):
-            continue
-        c = _coords(other)
-        if c is not None:
-            places.append(_place(model, other, c[0], c[1], links, False))
+    for oid, (lat, lon) in model.located.items():  # not every entity: a map depends on the located ones only
+        other = model.entities[oid]
+        if oid not in (eid, at) and enabled(model, "maps", other.kind.id):
+            places.append(_place(model, other, lat, lon, links, False))
     if at is not None:
         c = _coords(model.entities[at])
         assert c is not None
