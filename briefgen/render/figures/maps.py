@@ -325,13 +325,16 @@ def draw_map(mi: MapInput) -> Figure:
     order = sorted(shown, key=lambda t: (not t[0].focus, not t[0].names, -len(t[0].meetings), t[0].name.casefold(), t[0].id))
     for p, a, b in order:
         lines = [p.name, *p.lines]
-        placed = labeller.place(a, b, lines, r=6.0 if p.focus else 4.0)
+        # the subject and contested places may be labelled farther out, joined to their mark by a line
+        reach = 3 if p.focus or p.names else 1
+        placed = labeller.place(a, b, lines, r=6.0 if p.focus else 4.0, reach=reach)
         if placed is None and len(lines) > 1:  # no room for every line: the name alone, the table has the rest
             lines = [p.name]
-            placed = labeller.place(a, b, lines, r=6.0 if p.focus else 4.0)
+            placed = labeller.place(a, b, lines, r=6.0 if p.focus else 4.0, reach=reach)
         if placed is not None:
-            labels.append(link(p.href, text_lines(placed, lines, "bgf-t bgf-halo" + (" bgf-b" if p.focus else "")),
-                               p.name))
+            lead = labeller.leader(a, b, placed) if placed.far else ""
+            labels.append(lead + link(p.href, text_lines(placed, lines, "bgf-t bgf-halo" + (" bgf-b" if p.focus else "")),
+                                      p.name))
     for p, a, b in shown:
         halo = (f'<circle class="bgf-gen" cx="{num(a)}" cy="{num(b)}" r="{num(9 if p.focus else 7)}"/>'
                 if p.meetings else "")

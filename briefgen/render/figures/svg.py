@@ -128,6 +128,8 @@ class Placed:
     """``start``, ``middle`` or ``end``."""
     box: Box
     """The box the lines take."""
+    far: bool = False
+    """Set down away from its mark (a leader line joins them)."""
 
 
 class Labeller:
@@ -144,28 +146,38 @@ class Labeller:
         self.taken.append(box)
 
     def place(self, x: float, y: float, lines: list[str], r: float = 4.0, size: float = FONT,
-              left_first: bool = False) -> Placed | None:
+              left_first: bool = False, reach: int = 1) -> Placed | None:
         """Set a label of ``lines`` down by the point (x, y) of a mark of radius ``r``: right of it first (left
-        first with ``left_first``), then left, above, below and the diagonals; None when nowhere is free."""
+        first with ``left_first``), then left, above, below and the diagonals; with ``reach`` over 1, then the
+        same places farther out (the caller draws a leader line, see :attr:`Placed.far`); None when nowhere is
+        free."""
         lh = size * 1.2
         w = max(text_width(t, size if i == 0 else size * 0.875) for i, t in enumerate(lines))
         h = lh * len(lines)
         asc = size * 0.8
-        d = r + 3
-        # right, left, above, below, then the four diagonals
-        tries = ((x + d, y - h / 2, "start"), (x - d - w, y - h / 2, "end"), (x - w / 2, y - d - h, "middle"),
-                 (x - w / 2, y + d, "middle"), (x + d, y - d - h, "start"), (x + d, y + d, "start"),
-                 (x - d - w, y - d - h, "end"), (x - d - w, y + d, "end"))
-        if left_first:
-            tries = (tries[1], tries[0], *tries[2:])
-        for left, top, anchor in tries:
-            box = Box(left, top, left + w, top + h)
-            if not box.inside(self.width, self.height) or any(box.overlaps(t) for t in self.taken):
-                continue
-            self.taken.append(box)
-            ax = left if anchor == "start" else left + w if anchor == "end" else left + w / 2
-            return Placed(ax, top + asc + (lh - size) / 2, anchor, box)
+        for step in range(reach):
+            d = r + 3 + step * 3 * size
+            # right, left, above, below, then the four diagonals
+            tries = ((x + d, y - h / 2, "start"), (x - d - w, y - h / 2, "end"), (x - w / 2, y - d - h, "middle"),
+                     (x - w / 2, y + d, "middle"), (x + d, y - d - h, "start"), (x + d, y + d, "start"),
+                     (x - d - w, y - d - h, "end"), (x - d - w, y + d, "end"))
+            if left_first:
+                tries = (tries[1], tries[0], *tries[2:])
+            for left, top, anchor in tries:
+                box = Box(left, top, left + w, top + h)
+                if not box.inside(self.width, self.height) or any(box.overlaps(t) for t in self.taken):
+                    continue
+                self.taken.append(box)
+                ax = left if anchor == "start" else left + w if anchor == "end" else left + w / 2
+                return Placed(ax, top + asc + (lh - size) / 2, anchor, box, step > 0)
         return None
+
+    def leader(self, x: float, y: float, placed: Placed) -> str:
+        """A line from a mark at (x, y) to its label set down farther out."""
+        b = placed.box
+        tx = min(max(x, b.x0), b.x1)
+        ty = min(max(y, b.y0), b.y1)
+        return f'<line class="bgf-axis" x1="{num(x)}" y1="{num(y)}" x2="{num(tx)}" y2="{num(ty)}"/>'
 
 
 def text_lines(placed: Placed, lines: list[str], cls: str = "bgf-t bgf-halo", size: float = FONT) -> str:
