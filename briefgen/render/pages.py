@@ -569,8 +569,9 @@ class Renderer:
 
     def map_page(self) -> Page:
         page = "map.md"
-        maps = figures.briefing_maps(self._plain, figures.SiteLinks(self._plain, page))
-        n_meetings = sum(len(r.cells[3].split("; ")) for r in maps[0].rows if r.cells[3]) if maps else 0
+        links = figures.SiteLinks(self._plain, page)
+        maps = figures.briefing_maps(self._plain, links)
+        n_meetings = figures.meetings_placed(self._plain, links) if maps else 0
         return self._render("map.md.j2", page, "Map", maps=maps, n_meetings=n_meetings)
 
     def connections_page(self) -> Page:

@@ -175,6 +175,11 @@ def _meetings_at(model: Model, links: Links) -> dict[str, list[tuple[str, str, s
     return {k: [(n, d, h) for n, d, h, _ in sorted(v, key=lambda m: (m[3], m[0].casefold()))] for k, v in out.items()}
 
 
+def meetings_placed(model: Model, links: Links) -> int:
+    """How many dated entities (meetings) the briefing map shows at their places."""
+    return sum(len(v) for v in _meetings_at(model, links).values())
+
+
 def _first_date(e: Entity) -> str | None:
     fv = e.spec.field(e.kind.timeline) if e.kind.timeline else None
     if fv is None:
