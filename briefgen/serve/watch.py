@@ -5,7 +5,7 @@ folders, the server's own temporary folder) are outside them, so a rebuild can n
 Editor droppings are ignored: swap and backup files (``.x.swp``, ``x~``, ``#x#``, ``.#x``), Vim's
 ``4913`` probe, JetBrains' ``x___jb_tmp___``, ``sed -i``'s ``sedXXXXXX``, hidden files and folders, partial
 downloads; and under ``content/`` any file of a type briefgen does not read (VS Code's and other tools' temporary
-names, whatever they are, end in something other than ``.yml``, ``.txt``, ``.html`` or ``.md``).
+names, whatever they are, end in something other than ``.yml``, ``.txt``, ``.html``, ``.md`` or a shape's ``.geojson``/``.json``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.load.files import ANNOTATION_SUFFIXES, CAPTURE_SUFFIXES
+from briefgen.load.shapes import SHAPE_SUFFIXES
 
 WATCHED = ("content", "templates")
 """Top-level folders of a briefing whose changes trigger a rebuild."""
@@ -30,7 +31,7 @@ _IGNORED_NAMES = {"4913", ".DS_Store", "Thumbs.db", "__pycache__"}
 _IGNORED_ENDINGS = ("___jb_tmp___", "___jb_old___")  # JetBrains' safe write: the new file, the old one kept
 _SED_TEMP = re.compile(r"sed[A-Za-z0-9]{6}")
 """``sed -i`` writes the edited copy to ``sed`` + 6 random letters/digits beside the file, then renames it over."""
-_CONTENT_SUFFIXES = frozenset((*CAPTURE_SUFFIXES, *ANNOTATION_SUFFIXES))
+_CONTENT_SUFFIXES = frozenset((*CAPTURE_SUFFIXES, *ANNOTATION_SUFFIXES, *SHAPE_SUFFIXES))  # shapes: docs/figures.md
 
 
 def is_ignored_name(name: str) -> bool:

@@ -32,7 +32,7 @@ def test_files_no_build_reads_are_ignored(rel: str) -> None:
 
 @pytest.mark.parametrize("rel", ["content/briefing.yml", "content/entities/actors.yml", "content/articles/a.txt",
                                  "content/articles/b.HTML", "content/overview.md", "templates/entity.md.j2",
-                                 "templates/assets/briefgen.css", "templates/sed.css"])
+                                 "templates/assets/briefgen.css", "templates/sed.css", "content/shapes/area.geojson"])
 def test_content_and_templates_count(rel: str) -> None:
     assert relevant("/b", f"/b/{rel}") == rel
 
