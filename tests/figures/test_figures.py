@@ -128,3 +128,21 @@ def test_number_in_values() -> None:
     assert number_in("1.2 million people") == 1_200_000
     assert number_in("45.03° N, 147.62° E (approximate centre)") is None
     assert number_in("no civilian population") is None
+
+
+def test_site_stylesheet_has_every_figure_rule() -> None:
+    """The site styles figures with briefgen.css (its pages carry no <style>); a standalone figure carries the
+    same rules (print_svg): they must agree."""
+    import re
+
+    from briefgen.render.figures.svg import STYLE
+
+    css = (Path(__file__).resolve().parents[2] / "templates" / "assets" / "briefgen.css").read_text(encoding="utf-8")
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", STYLE[len("<style>"):-len("</style>")])
+    assert len(rules) > 10
+    for sel, body in rules:
+        sels = ", ".join(".md-typeset svg.bg-svg " + x.strip() for x in sel.split(","))
+        assert f"{sels} {{ {body} }}" in css, sel
+    f = draw("chart-population")
+    assert "<style>" not in f.svg and STYLE.replace("var(", "") not in f.svg
+    assert "<style>" in print_svg(f.svg) and print_svg(f.svg).index("<style>") > print_svg(f.svg).index("</desc>")

@@ -1,8 +1,9 @@
 """Writing SVG by hand, deterministically: numbers, escaping, text sizes, label placement, the figure's frame.
 
 Every figure is a string built here from plain values, so the same input gives the same bytes. Colours are CSS
-classes of the figure's own ``<style>`` (Material's colour variables with light fallbacks): the site's dark mode
-recolours a figure, and a figure outside the site (the PDF) still has its colours (see :func:`print_svg`).
+classes (``bgf-…``) styled by the site's stylesheet with Material's colour variables, so the dark scheme recolours
+a figure; the site's pages carry no ``<style>`` element. :func:`print_svg` gives a figure that stands alone (the
+PDF): the same rules inside it, each colour its light fallback.
 """
 
 from __future__ import annotations
@@ -35,15 +36,17 @@ STYLE = (
     "a:focus .bgf-t,a:hover .bgf-t{text-decoration:underline}"
     "</style>"
 )
-"""The classes every figure uses (one copy inside each figure, so it stands alone)."""
+"""The classes every figure uses. templates/assets/briefgen.css has the same rules for the site (a test checks
+they agree); :func:`print_svg` puts them inside a figure that must stand alone."""
 
 _VAR = re.compile(r"var\(--[a-z0-9-]+,([^)]*\)?)\)")
 
 
 def print_svg(svg: str) -> str:
-    """The figure for a renderer without CSS variables (e.g. a PDF engine): every ``var(--x,fallback)`` is its
-    fallback, the light scheme's colour."""
-    return _VAR.sub(lambda m: m.group(1), svg)
+    """The figure standing alone, for a renderer without the site's stylesheet or CSS variables (e.g. a PDF
+    engine): its styles inside it, every ``var(--x,fallback)`` its fallback, the light scheme's colour."""
+    at = svg.index("</desc>") + len("</desc>")
+    return _VAR.sub(lambda m: m.group(1), svg[:at] + "\n" + STYLE + svg[at:])
 
 
 def num(x: float) -> str:
@@ -212,6 +215,6 @@ def frame(fid: str, width: float, height: float, title: str, desc: str, body: li
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="bg-svg" viewBox="0 0 {num(width)} {num(height)}" '
             f'width="{num(width)}" height="{num(height)}" role="group" aria-labelledby="{fid}-t" '
             f'aria-describedby="{fid}-d">')
-    parts = [head, f'<title id="{fid}-t">{esc(title)}</title>', f'<desc id="{fid}-d">{esc(desc)}</desc>', STYLE, *body,
+    parts = [head, f'<title id="{fid}-t">{esc(title)}</title>', f'<desc id="{fid}-d">{esc(desc)}</desc>', *body,
              "</svg>"]
     return "\n".join(p for p in parts if p)
