@@ -146,3 +146,22 @@ def test_site_stylesheet_has_every_figure_rule() -> None:
     f = draw("chart-population")
     assert "<style>" not in f.svg and STYLE.replace("var(", "") not in f.svg
     assert "<style>" in print_svg(f.svg) and print_svg(f.svg).index("<style>") > print_svg(f.svg).index("</desc>")
+
+
+def test_degenerate_inputs_still_draw() -> None:
+    """One date for every event, a single place at the pole, a shape across the 180th meridian, values of 0."""
+    from briefgen.render.figures.charts import ChartPoint
+    from briefgen.render.figures.maps import Place, Shape
+    from briefgen.render.figures.timeline import Event
+
+    same = tuple(Event("2020-02-02", None, f"Event {i}", "2 February 2020", "Meetings", None) for i in range(5))
+    f = draw_timeline(TimelineInput("fig-timeline", "Same day", same, ("Meetings",)))
+    assert f.svg.count("<circle") == 5
+    pole = draw_map(MapInput("fig-map", "Pole", (Place("p", "North Pole", (), 90.0, 0.0, None, True),)))
+    assert "North Pole" in pole.svg and "nan" not in pole.svg
+    across = draw_map(MapInput("fig-map", "Across", (), (Shape("Strait", (((179.0, 65.0), (-179.0, 66.0)),), False,
+                                                                 None, True),)))
+    assert "Strait" in across.svg and "nan" not in across.svg
+    zero = draw_chart(ChartInput("fig-chart-x", "Nowhere", "population", (
+        ChartPoint(0.0, "none", "", "A", False, None), ChartPoint(0.0, "nobody", "", "B", True, None))))
+    assert "nan" not in zero.svg and zero.rows[0].cells[3] == "0"

@@ -160,7 +160,7 @@ def draw_timeline(t: TimelineInput) -> Figure:
         for i, lane, x, xe, anchor, label in drawn:
             e = evs[i]
             cy = y + lane * LANE + LANE / 2
-            if xe - x > 6:  # a range: a bar over its days
+            if ends[i] > starts[i] and xe - x > 6:  # a range (or a month, a year): a bar over its days
                 mark = f'<rect class="bgf-mark" x="{num(x)}" y="{num(cy - 4)}" width="{num(xe - x)}" height="8" rx="3"/>'
                 tx = xe + 6 if anchor == "start" else x - 6
             else:
