@@ -45,6 +45,7 @@ from briefgen.load.types import ArticleSpec, Content
 from briefgen.model import build_model
 from briefgen.model.locate import locate
 from briefgen.model.types import Article, Model
+from briefgen.render.figures import make as figure_cache
 from briefgen.render.pages import KeptPages, Page, RenderedPage, render_pages
 
 T = TypeVar("T")
@@ -71,6 +72,8 @@ class StageCache:
         self.pages: KeptPages | None = None
         """The render cache of this run (after :meth:`render_pages`)."""
         self.rendered: dict[str, Any] | None = None
+        self.figures: dict[object, Any] | None = None
+        """The figures this run's pages used, by their inputs (kept for the next run)."""
         self.made: list[object] = []  # results not kept in the store but in :attr:`origin`: alive while it is
         self.origin: dict[int, str] = {}
         """The key of the step that gave each result of this run, by the result's ``id`` (the result is kept
@@ -106,6 +109,8 @@ class StageCache:
             self.store.data["link"] = {k: (tuple(map(tuple, got[0])), *got[1:]) for k, got in self.now["link"].items()}
         if self.rendered is not None:
             self.store.data["render"] = self.rendered
+        if self.figures is not None:
+            self.store.data["figures"] = self.figures
         self.store.save()
 
     # -- load (a :class:`briefgen.load.FileMemo`) ---------------------------------------------------------
@@ -173,7 +178,10 @@ class StageCache:
         before = _Written(briefing_root / BUILD_DIR / "docs", last.get("pages", {})) if briefing_root else {}
         self.pages = KeptPages(model, before, last.get("aliases"), self.digest_of)
         compiled = self.store.path.parent / "templates" if self.store.path is not None else None
+        kept = self.store.data.get("figures")
+        figure_cache.keep(kept if isinstance(kept, dict) else {})  # figures by their inputs (render/figures/make.py)
         pages = render_pages(model, briefing_root, diags, pdf=pdf, kept=self.pages, compiled=compiled)
+        self.figures = figure_cache.used()
         restored = before.restored if isinstance(before, _Written) else {}
         written = {path: restored.get(id(got)) or (dataclasses.replace(got, page=dataclasses.replace(got.page, markdown="")),
                                                    digest_bytes(got.page.markdown.encode()))

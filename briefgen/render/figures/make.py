@@ -17,7 +17,7 @@ import math
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -81,8 +81,13 @@ _CACHE_SIZE = 4096
 _SPENT = [0.0]
 
 
+_USED: dict[object, Figure] = {}
+_NOTING = [False]
+
+
 def cached(inp: T, draw: Callable[[T], Figure]) -> Figure:
-    """``draw(inp)``, kept by the input value (frozen, hashable): equal inputs are drawn once per process."""
+    """``draw(inp)``, kept by the input value (frozen, hashable): equal inputs are drawn once per process (and,
+    through :func:`keep` and :func:`used`, across builds by the build cache)."""
     got = _CACHE.get(inp)
     if got is None:
         got = _CACHE[inp] = draw(inp)
@@ -90,6 +95,29 @@ def cached(inp: T, draw: Callable[[T], Figure]) -> Figure:
             _CACHE.popitem(last=False)
     else:
         _CACHE.move_to_end(inp)
+    if _NOTING[0]:
+        _USED[inp] = got
+    return got
+
+
+def keep(figures: Mapping[object, Figure]) -> None:
+    """Figures drawn by an earlier build, by their inputs (the build cache hands them back), to be reused when
+    an input is equal; and start noting what this build uses (:func:`used`)."""
+    for inp, fig in figures.items():
+        if isinstance(fig, Figure):
+            _CACHE[inp] = fig
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    _USED.clear()
+    _NOTING[0] = True
+
+
+def used() -> dict[object, Figure]:
+    """The figures used since :func:`keep`, by their inputs (what the build cache keeps for the next build); noting
+    stops (a long-lived process that never calls :func:`keep` notes nothing)."""
+    got = dict(_USED)
+    _USED.clear()
+    _NOTING[0] = False
     return got
 
 
