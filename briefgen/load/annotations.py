@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.load import tables
-from briefgen.load.read import Reader, node_span
+from briefgen.load.read import Reader, node_span, text_span
 from briefgen.load.types import (
     FIELD_TYPES,
     Alias,
@@ -232,7 +232,7 @@ def _read_entity(r: Reader, node: YNode, config: BriefingConfig | None, diags: D
     return EntitySpec(
         id=eid, kind=kind_id, name=name, aliases=tuple(aliases),
         summary=r.text(summary_node, "summary", multiline=True),
-        summary_span=summary_node.span if summary_node is not None else None,
+        summary_span=text_span(summary_node) if summary_node is not None else None,
         fields=tuple(fields), facts=facts, quotes=quotes, span=node.span,
     )
 
@@ -260,6 +260,7 @@ def _read_field_value(r: Reader, fd: FieldDef, node: YNode) -> FieldValue | None
         v = r.text(node, fd.key)
     elif t == "markdown":
         v = r.text(node, fd.key, multiline=True)
+        return FieldValue(fd.key, v, text_span(node)) if v is not None else None
     elif t == "url":
         v = r.url(node, fd.key)
     elif t == "number":

@@ -319,11 +319,11 @@ class Renderer:
                          "this is a briefgen bug unless one of your templates/ overrides is involved; please report it")
 
     def _md(self, text: str | None, span: Span | None, page: str, cites: PageCitations,
-            self_entity: str | None = None, offset: int = 0, headings: bool = False) -> Markup:
+            self_entity: str | None = None, headings: bool = False) -> Markup:
         if not text:
             return Markup("")
         ctx = MarkdownContext(self.model, page, self.matcher, cites, self.diags, self_entity)
-        return Markup(render_markdown(text, span or Span("?"), ctx, offset, headings_as_markdown=headings))
+        return Markup(render_markdown(text, span or Span("?"), ctx, headings_as_markdown=headings))
 
     def _cited(self, page: str, cites: PageCitations) -> list[CitedSource]:
         out = []
@@ -383,7 +383,7 @@ class Renderer:
         eid = e.spec.id
         cites = PageCitations()
         infobox = self._infobox(e, page, cites)
-        summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid, offset=1 if e.spec.summary_span else 0)
+        summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid)
         facts = self._facts(eid, page)
         # its own words, and what others said where the entity's YAML records it (e.g. at a meeting), by date
         quotes = [QuoteRow(q.spec.text, self._elink(page, q.spec.speaker), fmt.fmt_date(q.date), q.spec.context,
@@ -524,7 +524,7 @@ class Renderer:
         meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed)")))
         meta.extend(InfoRow(esc(f"{cm.key} (from the capture)"), esc(cm.value)) for cm in a.capture_meta)
         detected = _detected_rows(a)
-        notes = self._md(a.notes, a.notes_span, page, cites, offset=1)
+        notes = self._md(a.notes, a.notes_span, page, cites)
         entity_groups = []
         mentioned = {mm.entity for mm in a.mentions}
         for kind in m.config.kinds:
@@ -613,7 +613,7 @@ class _SiteFieldLinks:
         return Markup(f'<a href="{html.escape(url)}" rel="nofollow noopener noreferrer">{html.escape(url)}</a>')
 
     def markdown(self, text: str, span: Span, entity: str) -> Markup:
-        return self.renderer._md(text, span, self.page, self.cites, entity, offset=1)
+        return self.renderer._md(text, span, self.page, self.cites, entity)
 
 
 def _first_sentence(text: str | None) -> str:
