@@ -320,12 +320,12 @@ def place_scalar(value: str, origin: ScalarOrigin) -> tuple[TextRun, ...]:
     rows = origin.document.rows()
     try:
         row = rows[origin.line][0]
-        col = origin.col + _PREFIX_RE.match(row, origin.col).end() - origin.col  # type: ignore[union-attr]
+        col = _PREFIX_RE.match(row, origin.col).end()  # type: ignore[union-attr]  # (always matches)
         if origin.style in ("|", ">"):
             pieces = _block_pieces(rows, origin.line, value, origin.style == ">")
         else:
             pieces = _flow_pieces(rows, origin.line, col, origin.end_line, origin.end_col, origin.style)
-    except (IndexError, ValueError):
+    except (IndexError, KeyError, ValueError):  # (not after a successful parse; unplaced rather than a crash)
         return ()
     if pieces is None:
         return ()
