@@ -320,13 +320,15 @@ def cmd_pdf(args) -> int:
     """``briefgen pdf [-o FILE] [--pack ID]``: check the content, then export. Exit 0 ok, 1 on any error."""
     from briefgen.build import compile_briefing
     from briefgen.emit.pdf import display_path, export_pdf
+    from briefgen.model.manifest import read_since
 
     root = Path(args.root).resolve()
     t0 = time.perf_counter()
     diags = Diagnostics()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
+    since = read_since(root, None, diags)  # the PDF opens with what is new, as the site does
     with progress.step("checking the content"):
-        compiled = compile_briefing(root, diags, progress=progress)
+        compiled = compile_briefing(root, diags, progress=progress, since=since)
     target = (Path(args.output).resolve() if args.output
               else root / "site" / (f"{args.pack}.pdf" if args.pack else "briefing.pdf"))
     done = None

@@ -154,7 +154,9 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
             edits.append(EntityEdit(ref, "Name", a.name, b.name))
         if a.summary != b.summary:
             edits.append(EntityEdit(ref, "Summary", a.summary, b.summary))
-        before, after = Counter(a.aliases), Counter(b.aliases)
+        # the name is always one of the aliases: a new name is told as the name
+        before = Counter(x for x in a.aliases if x != a.name)
+        after = Counter(x for x in b.aliases if x != b.name)
         if before != after:
             aliases.append(AliasChange(ref, tuple(sorted((after - before).elements(), key=str.casefold)),
                                        tuple(sorted((before - after).elements(), key=str.casefold))))

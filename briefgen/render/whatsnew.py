@@ -8,12 +8,17 @@ takes how to make a link (a relative URL on the site, an anchor in the PDF), and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from briefgen.load.types import BriefingConfig
 from briefgen.model.changes import ArticleRef, EditionChanges, EntityRef, FactItem, QuoteItem, SourceRef
 from briefgen.render.format import fmt_date
+
+_SPACES = re.compile(r"\s+")
+_HTTP = re.compile(r"^https?://", re.IGNORECASE)
+"""The only outside addresses an item links to (an earlier manifest's reference URL is not trusted)."""
 
 PAGE = "whatsnew.md"
 """The page's path in the site."""
@@ -129,7 +134,8 @@ def whatsnew_view(changes: EditionChanges, config: BriefingConfig, link: LinkMak
     def source(s: SourceRef) -> tuple[Piece, ...]:
         if s.article is None:
             if s.reference:
-                return (Piece("general knowledge: "), Piece(s.reference, s.reference_url))
+                url = s.reference_url if s.reference_url and _HTTP.match(s.reference_url) else None
+                return (Piece("general knowledge: "), Piece(s.reference, url))
             return (Piece("no source"),)
         label = ", ".join(x for x in (s.article.outlet or s.article.title,
                                       fmt_date(s.article.date) if s.article.date else None) if x)
@@ -154,8 +160,11 @@ def whatsnew_view(changes: EditionChanges, config: BriefingConfig, link: LinkMak
     sections: list[ChangeSection] = []
 
     def section(sid: str, heading: str, items: list[tuple[Piece, ...]]) -> None:
+        # one line each: an earlier manifest is read from outside, and a line break in its text must not end the
+        # page's HTML block (the template escapes the rest)
         if items:
-            sections.append(ChangeSection(sid, heading, tuple(ChangeItem(tuple(p for p in i if p.text)) for i in items)))
+            sections.append(ChangeSection(sid, heading, tuple(ChangeItem(tuple(
+                Piece(_SPACES.sub(" ", p.text), p.href, p.style) for p in i if p.text)) for i in items)))
 
     section("new-articles", "New articles", [(art(a), about(a)) for a in c.new_articles])
     section("facts-changed", "Facts changed", [

@@ -209,3 +209,21 @@ def test_serve_shows_the_same_edition_as_a_build(editions: dict[str, Path], tmp_
     build(root, "--no-cache")
     assert served == tree(root / "site")
     assert "whatsnew.html" in served and "edition-since.json" in served
+
+
+def test_an_earlier_manifest_is_untrusted_text(editions: dict[str, Path], tmp_path: Path) -> None:
+    """What an earlier manifest says is escaped on the page and cannot break out of it (it is read from outside)."""
+    root = editions["scripted"]
+    doc = json.loads((root.parent / "edition-1" / "edition.json").read_text(encoding="utf-8"))
+    doc["entities"].append(dict(doc["entities"][0], id="zz-evil", name="<script>alert(1)</script>\n\n![x](https://evil.example/x.png)"))
+    doc["facts"].append({"id": "abe/evil/ref-x", "subject": "abe", "property": "evil\n\n# Heading", "value": "<b>v</b>",
+                         "as_of": None, "source": None, "paragraph": None, "quote": None, "reference": "X",
+                         "reference_url": "javascript:alert(1)"})
+    (tmp_path / "evil.json").write_text(json.dumps(doc), encoding="utf-8")
+    work = copy_briefing(tmp_path / "w", root / "content")
+    build(work, "--since", str(tmp_path / "evil.json"))
+    page = (work / "site" / "whatsnew.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "javascript:" not in page and "evil.example" not in page.replace(
+        "![x](https://evil.example/x.png)", "")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;v&lt;/b&gt;" in page
+    assert "<h1" in page and page.count("<h1") == 1
