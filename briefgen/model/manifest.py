@@ -257,8 +257,17 @@ def manifest_json(m: Manifest) -> dict:
 
 
 def dump_manifest(m: Manifest) -> bytes:
-    """The bytes of ``edition.json`` (the same manifest, the same bytes)."""
-    return (json.dumps(manifest_json(m), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """The bytes of ``edition.json`` (the same manifest, the same bytes): one record a line, so that two editions
+    compare line by line and the file is written by the JSON module's fast encoder (no indentation)."""
+    doc = manifest_json(m)
+    out = []
+    for key, value in doc.items():
+        if isinstance(value, list):
+            rows = ",\n".join(json.dumps(x, ensure_ascii=False) for x in value)
+            out.append(f"{json.dumps(key)}: [\n{rows}\n]" if rows else f"{json.dumps(key)}: []")
+        else:
+            out.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return ("{\n" + ",\n".join(out) + "\n}\n").encode("utf-8")
 
 
 # -- reading --------------------------------------------------------------------------------------------------
