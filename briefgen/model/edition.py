@@ -26,7 +26,7 @@ from briefgen.model.changes import (
     RevisedArticle,
     SourceRef,
 )
-from briefgen.model.manifest import EntityRecord, FactRecord, FieldRecord, Json, Manifest, QuoteRecord
+from briefgen.model.manifest import EntityRecord, FactRecord, FieldRecord, Json, Manifest, QuoteRecord, words_digest
 
 # -- figures ---------------------------------------------------------------------------------------------------
 
@@ -205,7 +205,7 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
         return QuoteItem(q.id, eref(speaker), q.text, q.date, sref(q.source, q.paragraph, None, None))
 
     def qkey(q: QuoteRecord, speaker: str) -> tuple:
-        return (speaker, q.source, " ".join(q.text.casefold().split()))
+        return (speaker, q.source, words_digest(q.text))
 
     _, q_old, q_new = _pair([(qkey(q, now_id(q.speaker)), q) for q in old.quotes if q.speaker not in gone_set],
                             [(qkey(q, q.speaker), q) for q in new.quotes], lambda k: k)

@@ -204,8 +204,22 @@ def test_serve_shows_the_same_edition_as_a_build(editions: dict[str, Path], tmp_
     try:
         assert b.rebuild().ok
         served = tree(b.site.resolve())
+        # an edit while serving: only the pages it changes are rebuilt, the edition record follows
+        facts = root / "content" / "articles" / "2016-09-02-independent-ng-putin-island-row.yml"
+        facts.write_text(facts.read_text(encoding="utf-8").replace("some 20,000 Russians", "some 21,000 Russians"),
+                         encoding="utf-8")
+        again = b.rebuild()
+        assert again.ok and not again.full and "whatsnew.html" in again.pages
+        served_again = tree(b.site.resolve())
     finally:
         b.close()
+    assert b"21,000" in served_again["whatsnew.html"] and b"21,000" in served_again["edition.json"]
+    clean = copy_briefing(tmp_path / "clean", root / "content")
+    shutil.copytree(editions["scripted"].parent / "edition-1", clean / "site")
+    build(clean, "--no-cache")
+    assert served_again == tree(clean / "site")
+    facts.write_text(facts.read_text(encoding="utf-8").replace("some 21,000 Russians", "some 20,000 Russians"),
+                     encoding="utf-8")
     build(root, "--no-cache")
     assert served == tree(root / "site")
     assert "whatsnew.html" in served and "edition-since.json" in served
