@@ -136,6 +136,8 @@ class EntityEdit:
     """Before, as plain text (None: not given)."""
     new: str | None
     """Now, as plain text (None: not given any more)."""
+    prose: bool = False
+    """Author Markdown (the summary, a ``markdown`` field): told as revised rather than shown old → new."""
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
         if a.name != b.name:
             edits.append(EntityEdit(ref, "Name", a.name, b.name))
         if a.summary != b.summary:
-            edits.append(EntityEdit(ref, "Summary", a.summary, b.summary))
+            edits.append(EntityEdit(ref, "Summary", a.summary, b.summary, prose=True))
         # the name is always one of the aliases: a new name is told as the name
         before = Counter(x for x in a.aliases if x != a.name)
         after = Counter(x for x in b.aliases if x != b.name)
@@ -172,7 +172,7 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
                 figures.append(FigureMove(ref, label, xt, yt, figure_delta(xt, yt)[1], None, None))
                 continue
             edits.append(EntityEdit(ref, label, _field_text(x, old_names) if x else None,
-                                    _field_text(y, names) if y else None))
+                                    _field_text(y, names) if y else None, prose=(y or x).type == "markdown"))  # type: ignore[union-attr]
 
     # facts: matched by (subject, property, source), then by (subject, property)
     def fitem(f: FactRecord, subject: str) -> FactItem:

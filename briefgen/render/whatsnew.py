@@ -196,9 +196,10 @@ def whatsnew_view(changes: EditionChanges, config: BriefingConfig, link: LinkMak
         details.append((ent(rn.entity), Piece(f": its id changed from “{rn.old_id}” to “{rn.entity.id}”"
                                               " (its page moved)")))
     for ed in c.edits:
-        if ed.what == "Summary":
-            details.append((ent(ed.entity), Piece(" — summary added" if ed.old is None else
-                                                  " — summary removed" if ed.new is None else " — summary revised")))
+        if ed.prose:
+            what = ed.what.lower() if ed.what == "Summary" else ed.what
+            details.append((ent(ed.entity), Piece(f" — {what} added" if ed.old is None else
+                                                  f" — {what} removed" if ed.new is None else f" — {what} revised")))
         elif ed.old is None:
             details.append((ent(ed.entity), Piece(f" — {ed.what}: "), Piece(ed.new or "", style="new"),
                             Piece(" (added)")))

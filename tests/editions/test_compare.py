@@ -18,8 +18,11 @@ def manifest(data: dict) -> Manifest:
     """A manifest document from a case's short form, read as any manifest is."""
     entities = [{"id": e["id"], "kind": e.get("kind", "actor"), "kind_label": "Actor", "name": e["name"],
                  "page": f"actors/{e['id']}.md", "aliases": e.get("aliases", [e["name"]]), "summary": e.get("summary"),
-                 "fields": [{"key": "area", "label": "Area", "type": "number", "unit": "km²", "value": e["number"]}]
-                 if "number" in e else []} for e in data.get("entities", [])]
+                 "fields": [f for f in (
+                     {"key": "area", "label": "Area", "type": "number", "unit": "km²", "value": e.get("number")},
+                     {"key": "outcome", "label": "Outcome", "type": "markdown", "unit": None, "value": e.get("markdown")},
+                     {"key": "met", "label": "Met", "type": "refs", "unit": None, "value": e.get("refs")})
+                     if f["value"] is not None]} for e in data.get("entities", [])]
     facts = [{"id": f"{f['subject']}/{f['property']}/{f.get('source', 'general')}", "subject": f["subject"],
               "property": f["property"], "value": f["value"], "as_of": None, "source": f.get("source"),
               "paragraph": 1 if f.get("source") else None, "quote": None, "reference": None, "reference_url": None}
@@ -45,7 +48,7 @@ def described(c: EditionChanges) -> dict[str, list[str]]:
         "removed_entities": [r.entity.id if not (r.facts or r.quotes) else f"{r.entity.id} {r.facts} {r.quotes}"
                              for r in c.removed_entities],
         "renamed": [f"{r.old_id}→{r.entity.id}" for r in c.renamed],
-        "edits": [f"{e.entity.id} {e.what}" for e in c.edits],
+        "edits": [f"{e.entity.id} {e.what}{' (prose)' if e.prose else ''}" for e in c.edits],
         "aliases": [f"{a.entity.id} {' '.join(['+' + x for x in a.added] + ['-' + x for x in a.removed])}"
                     for a in c.aliases],
         "facts_added": [f"{f.subject.id} {f.property}" for f in c.facts_added],
