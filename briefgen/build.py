@@ -130,7 +130,7 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     base = base_for(since, model.config.edition)
     if base is not None:
         model = dataclasses.replace(model, changes=compare(base, manifest))
-    timings.add("edition", time.perf_counter() - t)
+    timings.add("model", time.perf_counter() - t)  # the edition is made in the model stage (model/manifest.py)
 
     t = time.perf_counter()
     pages = render(model, root, diags, pdf=pdf)
