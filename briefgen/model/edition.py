@@ -184,8 +184,10 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
 
     old_facts = [(fkey(f, now_id(f.subject)), f) for f in old.facts if f.subject not in gone_set]
     new_facts = [(fkey(f, f.subject), f) for f in new.facts]
-    pairs, old_left, new_left = _pair(old_facts, new_facts, lambda k: k)
-    more, old_left, new_left = _pair(old_left, new_left, lambda k: k[:2])
+    # the same value first: repeats of a key trade ids when they are written in another order
+    _, old_left, new_left = _pair(old_facts, new_facts, lambda k, f: (k, f.value, f.as_of))
+    pairs, old_left, new_left = _pair(old_left, new_left, lambda k, f: k)
+    more, old_left, new_left = _pair(old_left, new_left, lambda k, f: k[:2])
     facts_changed: list[FactChange] = []
     for of, nf in pairs + more:
         if (of.value, of.as_of, of.source, of.reference) == (nf.value, nf.as_of, nf.source, nf.reference):
@@ -208,7 +210,7 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
         return (speaker, q.source, words_digest(q.text))
 
     _, q_old, q_new = _pair([(qkey(q, now_id(q.speaker)), q) for q in old.quotes if q.speaker not in gone_set],
-                            [(qkey(q, q.speaker), q) for q in new.quotes], lambda k: k)
+                            [(qkey(q, q.speaker), q) for q in new.quotes], lambda k, q: k)
     quotes_added = [qitem(q, q.speaker) for _, q in q_new]
     quotes_removed = [qitem(q, now_id(q.speaker)) for _, q in q_old]
 
@@ -270,14 +272,14 @@ def _take(counts: Counter, h: str) -> bool:
 
 
 def _pair(old: list, new: list, key) -> tuple[list, list, list]:
-    """Pairs (old record, new record) of equal ``key(k)``, in id order within a key; and the unpaired of each
-    side, as (k, record) lists."""
+    """Pairs (old record, new record) of equal ``key(k, record)``, in id order within a key; and the unpaired of
+    each side, as (k, record) lists."""
     waiting: dict[tuple, list] = defaultdict(list)
     for k, r in sorted(new, key=lambda kr: kr[1].id):
-        waiting[key(k)].append((k, r))
+        waiting[key(k, r)].append((k, r))
     pairs, old_left = [], []
     for k, r in sorted(old, key=lambda kr: kr[1].id):
-        got = waiting.get(key(k))
+        got = waiting.get(key(k, r))
         if got:
             pairs.append((r, got.pop(0)[1]))
         else:

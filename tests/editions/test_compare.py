@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,14 @@ def manifest(data: dict) -> Manifest:
                      {"key": "outcome", "label": "Outcome", "type": "markdown", "unit": None, "value": e.get("markdown")},
                      {"key": "met", "label": "Met", "type": "refs", "unit": None, "value": e.get("refs")})
                      if f["value"] is not None]} for e in data.get("entities", [])]
-    facts = [{"id": f"{f['subject']}/{f['property']}/{f.get('source', 'general')}", "subject": f["subject"],
+    seen: Counter[str] = Counter()
+
+    def fid(f: dict) -> str:  # as manifest_of makes them: repeats get ~2, ~3…
+        key = f"{f['subject']}/{f['property']}/{f.get('source', 'general')}"
+        seen[key] += 1
+        return key if seen[key] == 1 else f"{key}~{seen[key]}"
+
+    facts = [{"id": fid(f), "subject": f["subject"],
               "property": f["property"], "value": f["value"], "as_of": None, "source": f.get("source"),
               "paragraph": 1 if f.get("source") else None, "quote": None, "reference": None, "reference_url": None}
              for f in data.get("facts", [])]
