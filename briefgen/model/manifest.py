@@ -477,7 +477,7 @@ def read_since(root: Path, given: str | None, diags: Diagnostics) -> Since | Non
     if previous is None:
         return None
     stored = None
-    if (folder / SINCE).is_file():
+    if given is None and (folder / SINCE).is_file():  # only the default base looks at what it was compared with
         stored = read_manifest(folder / SINCE, _shown(folder / SINCE, root), diags, severity)
     return Since(previous, stored, given is not None)
 
