@@ -99,7 +99,23 @@ def read_briefing(node: YNode | None, path: str, diags: Diagnostics) -> Briefing
         packs=tuple(packs),
         pdf=bool(r.boolean(m.get("pdf"), "pdf")),
         span=file_span,
+        edition=_edition(r, m.get("edition")),
+        edition_date=r.date(m.get("edition_date"), "edition_date", partial=False),
     )
+
+
+def _edition(r: Reader, node: YNode | None) -> int | str | None:
+    """``edition:``: a whole number written plainly (``5``) is the edition's number; anything else its name."""
+    value = r.text(node, "edition")
+    if value is None or node is None:
+        return None
+    if isinstance(node, YScalar) and not node.quoted and value.isdigit():
+        if int(value) < 1:
+            r.diags.error(node.span, "bad-edition", f"edition number {value} is not 1 or more",
+                          "number editions from 1 (or give the edition a name, e.g. 'edition: Spring 2027')")
+            return None
+        return int(value)
+    return value
 
 
 def _read_kind(r: Reader, key: YScalar, node: YNode, diags: Diagnostics) -> KindDef | None:
