@@ -23,7 +23,8 @@ from briefgen.load.files import (
     rel,
 )
 from briefgen.load.read import Reader, text_span
-from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec, FactSpec, QuoteSpec
+from briefgen.load.shapes import SHAPE_SUFFIXES, read_shape_file
+from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec, FactSpec, QuoteSpec, ShapeSpec
 from briefgen.load.yamlsafe import parse_yaml
 from briefgen.slug import capture_slug
 
@@ -100,9 +101,18 @@ def load_content(root: Path, diags: Diagnostics, memo: FileMemo | None = None) -
     else:
         diags.warning(Span(rel(overview_path, root)), "no-overview", "content/overview.md not found: the home page only lists contents",
                       "write the briefing's front page in content/overview.md")
+    shapes: list[ShapeSpec] = []
+    if (content / "shapes").is_dir():
+        for path in listing(content / "shapes", diags, functools.partial(_shape_files, content / "shapes")):
+            shapes.extend(keep((path,), None, diags, functools.partial(read_shape_file, path, root)))
     if config is None:
         return None
-    return Content(config, overview, rel(overview_path, root), tuple(entities), tuple(articles))
+    return Content(config, overview, rel(overview_path, root), tuple(entities), tuple(articles), tuple(shapes))
+
+
+def _shape_files(folder: Path, diags: Diagnostics) -> tuple[list[Path], tuple[Path, ...]]:
+    folders: list[Path] = []
+    return find_files(folder, SHAPE_SUFFIXES, folders=folders), tuple(folders)
 
 
 def _entity_file(path: Path, root: Path, config: BriefingConfig | None, diags: Diagnostics) -> tuple[EntitySpec, ...]:

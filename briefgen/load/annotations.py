@@ -15,6 +15,7 @@ from briefgen.load.types import (
     FactSpec,
     FieldDef,
     FieldValue,
+    FigureSwitches,
     KindDef,
     PackDef,
     QuoteSpec,
@@ -101,6 +102,7 @@ def read_briefing(node: YNode | None, path: str, diags: Diagnostics) -> Briefing
         span=file_span,
         edition=_edition(r, m.get("edition")),
         edition_date=r.date(m.get("edition_date"), "edition_date", partial=False),
+        figures=read_figures(r, m.get("figures")),
     )
 
 
@@ -153,7 +155,18 @@ def _read_kind(r: Reader, key: YScalar, node: YNode, diags: Diagnostics) -> Kind
                         f"'timeline: {timeline}' must name a date or dates field of kind '{key.value}'",
                         did_you_mean(timeline, [f.key for f in fields if f.type in ("date", "dates")]))
             timeline = None
-    return KindDef(key.value, label, plural, slug, r.text(m.get("icon"), "icon"), timeline, tuple(fields), key.span)
+    return KindDef(key.value, label, plural, slug, r.text(m.get("icon"), "icon"), timeline, tuple(fields), key.span,
+                   read_figures(r, m.get("figures")))
+
+
+def read_figures(r: Reader, node: YNode | None) -> FigureSwitches:
+    """``figures:`` — each kind of figure on (default) or off."""
+    if node is None:
+        return FigureSwitches()
+    m = r.mapping(node, tables.FIGURES)
+    if m is None:
+        return FigureSwitches()
+    return FigureSwitches(**{k: v for k in tables.FIGURES.names() if (v := r.boolean(m.get(k), k)) is not None})
 
 
 _BASE_ENTITY_KEYS = set(tables.ENTITY.names())
