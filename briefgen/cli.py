@@ -242,6 +242,8 @@ def cmd_check(args, build: bool) -> int:
             remember_build(root, store, inputs, compiled, diags)
     progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)
+    if not build and compiled.model is not None:
+        _print_notes(compiled.model)
     if failed:
         what = "build failed" if build else "check failed"
         kept = " (site/ left as it was)" if build else ""
@@ -261,6 +263,14 @@ def cmd_check(args, build: bool) -> int:
             print("briefgen: note: site/briefing.pdf of the previous build is gone; to keep the PDF in every build, "
                   "add 'pdf: true' to content/briefing.yml (or build with --pdf)", file=sys.stderr)
     return 0
+
+
+def _print_notes(model) -> None:
+    """``info`` notes of ``briefgen check`` (never counted, never failing): facts named differently."""
+    from briefgen.model.differences import naming_notes
+
+    for d in naming_notes(model.facts, model.config.differences):
+        print(d.format(), file=sys.stderr)
 
 
 def _pdf_wanted(root: Path) -> bool:

@@ -15,6 +15,9 @@ import yaml
 from briefgen.emit import offline
 from briefgen.emit.site import prune_empty
 from briefgen.model.types import Model
+from briefgen.render.differences import PAGE as DIFFERENCES_PAGE
+from briefgen.render.differences import TITLE as DIFFERENCES_TITLE
+from briefgen.render.differences import differences_of
 from briefgen.render.format import plain_title
 from briefgen.render.pages import Page, default_template_dir
 
@@ -43,6 +46,8 @@ def nav(model: Model) -> list:
     for kind in model.config.kinds:
         items.append({plain_title(kind.plural): f"{kind.slug}/index.md"})
     items += [{"Timeline": "timeline.md"}, {"Articles": "articles/index.md"}, {"Sources": "sources.md"}]
+    if differences_of(model):
+        items.append({DIFFERENCES_TITLE: DIFFERENCES_PAGE})
     return items
 
 

@@ -26,8 +26,12 @@ from briefgen.diagnostics import Diagnostic, Diagnostics, Span
 from briefgen.link import Mention, build_matcher
 from briefgen.link.matcher import AliasTarget, Hit, Matcher
 from briefgen.load.types import Alias, EntitySpec
+from briefgen.model.differences import find_differences
 from briefgen.model.types import Article, Entity, Model
 from briefgen.render import format as fmt
+from briefgen.render.differences import PAGE as DIFFERENCES_PAGE
+from briefgen.render.differences import TITLE as DIFFERENCES_TITLE
+from briefgen.render.differences import anchor_of, difference_rows, differences_of
 from briefgen.render.errors import template_fault
 from briefgen.render.fields import field_rows
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
@@ -188,6 +192,8 @@ class Renderer:
         out.extend(self.article(a) for a in m.articles.values())
         out.append(self.timeline())
         out.append(self.sources())
+        if differences_of(self._plain):
+            out.append(self.differences())
         return out
 
     # -- pages kept between builds (briefgen build) ------------------------------------------------
@@ -207,6 +213,8 @@ class Renderer:
             out.append(self._reuse(now, a.page, functools.partial(self._article_of, slug)))
         out.append(self._reuse(now, "timeline.md", self.timeline))
         out.append(self._reuse(now, "sources.md", self.sources))
+        if differences_of(m):
+            out.append(self._reuse(now, DIFFERENCES_PAGE, self.differences))
         return out
 
     def _kind_index_at(self, i: int) -> Page:
@@ -259,6 +267,8 @@ class Renderer:
             out.append(keep(a.page, page_inputs(m, a.page, self._shared, article=a), functools.partial(self.article, a)))
         for page, make in (("timeline.md", self.timeline), ("sources.md", self.sources)):
             out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), make))
+        if differences_of(m):
+            out.append(keep(DIFFERENCES_PAGE, page_inputs(m, DIFFERENCES_PAGE, self._shared), self.differences))
         return out
 
     def _keep(self, path: str, inputs: tuple, make: Callable[[], Page]) -> Page:
@@ -407,12 +417,12 @@ class Renderer:
 
     def _facts(self, eid: str, page: str) -> list[FactRow]:
         facts = self.model.facts.get(eid, ())
-        values_by_prop = defaultdict(set)
-        for f in facts:
-            values_by_prop[f.spec.property.casefold()].add(f.spec.value.casefold())
+        # a fact is flagged only where sources really differ (model/differences.py), linked to the comparison
+        flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor_of(d))
+                   for d in find_differences({eid: facts}, self.model.config.differences).get(eid, ()) for span in d.spans()}
         return [FactRow(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "",
                         source_ref(self.model, page, f.citation, f.spec.reference), f.spec.quote,
-                        len(values_by_prop[f.spec.property.casefold()]) > 1) for f in facts]
+                        f.spec.span in flagged, flagged.get(f.spec.span)) for f in facts]
 
     def _related(self, eid: str, page: str) -> list[Group]:
         m = self.model
@@ -557,6 +567,14 @@ class Renderer:
         general = [(title, url, sorted(set(links), key=lambda link: link.text)) for (title, url), links in sorted(refs.items())]
         rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
         return self._render("sources.md.j2", page, "Sources", rows=rows, general=general)
+
+    def differences(self) -> Page:
+        m = self.model
+        c = m.config.differences
+        window = f"{c.window_days // 365} years" if c.window_days % 365 == 0 else f"{c.window_days} days"
+        return self._render("differences.md.j2", DIFFERENCES_PAGE, DIFFERENCES_TITLE,
+                            rows=difference_rows(m, DIFFERENCES_PAGE, differences_of(m)), window=window,
+                            tolerance=f"{c.tolerance * 100:g} %")
 
 
 def _detected_rows(a: Article) -> list[DetectedRow]:
@@ -1096,6 +1114,9 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
                                     (a, len({mm.entity for mm in a.mentions})) for a in m.articles.values()))
     if page == "timeline.md":
         return (shared, page, m.timeline)
+    if page == DIFFERENCES_PAGE:
+        return (shared, page, m.facts, m.config.differences,
+                tuple(m.articles[f.citation.article].outlet for fs in m.facts.values() for f in fs if f.citation))
     if page == "sources.md":
         return (shared, page, tuple((subject, f.spec.reference) for subject, fs in m.facts.items() for f in fs
                                     if f.spec.reference is not None),
