@@ -74,8 +74,11 @@ class StageMemo(Protocol):
 
 @gcpolicy.pausing  # the stages allocate millions of small acyclic objects (see briefgen/gcpolicy.py)
 def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = None,
-                     progress: Progress = _noop, memo: StageMemo | None = None, pdf: str | None = None) -> Compiled:
+                     progress: Progress = _noop, memo: StageMemo | None = None, pdf: str | None = None,
+                     render_pages_too: bool = True) -> Compiled:
     """load → clean → link → model → render, in memory. Problems go to ``diags``.
+
+    ``render_pages_too``: False stops after the model (``briefgen suggest`` reads nothing else); no pages.
 
     ``pdf`` names the PDF export that will be published beside the site (the home page links it).
     """
@@ -114,6 +117,8 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     t = time.perf_counter()
     model = model_of(content, entities, cleaned, mentions, diags)
     timings.add("model", time.perf_counter() - t)
+    if not render_pages_too:
+        return Compiled(model, ())
 
     t = time.perf_counter()
     pages = render(model, root, diags, pdf=pdf)
