@@ -328,21 +328,27 @@ def cmd_serve(args) -> int:
 def cmd_suggest(args) -> int:
     """``briefgen suggest``: read the briefing (reusing the build cache's load, clean and link results when a build
     left them, never writing it) and print the suggestions. Exit 0, or 1 when the content cannot be read."""
-    from briefgen.build import compile_briefing, inputs_of
+    from briefgen.build import StageMemo, compile_briefing, inputs_of
     from briefgen.cache import Store
     from briefgen.emit.project import BUILD_DIR
+    from briefgen.parallel_clean import ParallelClean
     from briefgen.stagecache import StageCache
     from briefgen.suggest import SUGGESTION_KINDS, suggest
     from briefgen.suggest.output import as_text, as_yaml
 
     root = Path(args.root).resolve()
     diags = Diagnostics()
-    files: dict[str, str] = {}
-    inputs_of(root, False, files)  # each file's digest, read once (the cache's keys)
-    stages = StageCache(Store.open(root / BUILD_DIR, "stages"), files)  # read, never saved: suggest writes nothing
+    store = Store.open(root / BUILD_DIR, "stages")  # read, never saved: suggest writes nothing
+    memo: StageMemo
+    if store.data.get("clean"):  # a build left its stage cache: its load, clean and link results are reused
+        files: dict[str, str] = {}
+        inputs_of(root, False, files)  # each file's digest, read once (the cache's keys)
+        memo = StageCache(store, files)
+    else:  # nothing kept: cleaning is most of the work, done on all cores
+        memo = ParallelClean()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
     with progress.step("reading the briefing"):
-        compiled = compile_briefing(root, diags, memo=stages, progress=progress, render_pages_too=False)
+        compiled = compile_briefing(root, diags, memo=memo, progress=progress, render_pages_too=False)
     progress.clear()
     model = compiled.model
     if model is None or diags.has_errors():

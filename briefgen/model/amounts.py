@@ -27,7 +27,7 @@ APPROX_WORDS = {
 }
 """Approximation words, lower case, and how each bends the range of the figure after it."""
 
-_WORD_NUMBERS = {
+WORD_NUMBERS = {  # number words, as written (lower case) → the number
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
@@ -62,7 +62,7 @@ def _alternation(words) -> str:
 
 
 _APPROX_RE = _alternation(APPROX_WORDS)
-_WORDNUM_RE = _alternation(_WORD_NUMBERS)
+_WORDNUM_RE = _alternation(WORD_NUMBERS)
 _MULT_RE = _alternation(_MULTIPLIERS)
 _UNIT_RE = _alternation(UNITS)
 _SIGN_RE = _alternation(_CURRENCY_SIGNS)
@@ -137,7 +137,7 @@ def read_amount(text: str, tolerance: float = 0.02) -> Amount | None:
             value = float(digits)
             half = _rounding(digits)
         else:
-            value = float(_WORD_NUMBERS[" ".join(m["word"].lower().split())])
+            value = float(WORD_NUMBERS[" ".join(m["word"].lower().split())])
             half = 0.5 if value < 100 else 50.0
         mult = (m["mult"] or "").lower()
         unit = UNITS.get(" ".join(m["unit"].lower().split())) if m["unit"] else None

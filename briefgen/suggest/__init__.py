@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from briefgen import gcpolicy
 from briefgen.link import Mention
 from briefgen.link.matcher import sentence_bounds
-from briefgen.model.amounts import AMOUNT_RE, UNITS
+from briefgen.model.amounts import AMOUNT_RE, UNITS, WORD_NUMBERS
 from briefgen.model.locate import normalize
 from briefgen.model.types import Article, Model
 from briefgen.slug import slugify
@@ -112,13 +113,12 @@ _DATELINE = re.compile(r"^([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})(?=\s*
 _QUOTE_OPEN = "\"“"
 _QUOTE_CLOSE = "\"”"
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,}?)[\"”]")
-_VERB_RE = "|".join(v.replace(" ", r"\s+") for v in SPEECH_VERBS)
-_TITLE_RE = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
-_NAME_RE = (rf"(?:(?i:{_TITLE_RE})\s+){{0,3}}"  # "said envoy Brojastar", "energy minister Grobom"
-            r"[A-Z][\w'’\-.]*(?:\s+(?:[A-Z][\w'’\-.]*|of|the|de|al|bin|von|van))*")
-_AFTER = re.compile(rf"\s*,?\s*(?:(?P<verb1>{_VERB_RE})\s+(?P<who1>{_NAME_RE}|he|she|they)"
-                    rf"|(?P<who2>{_NAME_RE}|he|she|they|[\w'’\- ]{{0,60}}?)\s+(?P<verb2>{_VERB_RE})\b)")
-_BEFORE = re.compile(rf"(?P<who>{_NAME_RE}|he|she|they)(?:,[^,]{{0,60}},)?\s+(?:{_VERB_RE})(?:\s+\w+){{0,3}}\s*[:,]?\s*$")
+_VERB = re.compile(r"\b(?:" + "|".join(v.replace(" ", r"\s+") for v in SPEECH_VERBS) + r")\b")
+_PRONOUN_BEFORE = re.compile(r"\b(he|she|they)\s*$", re.IGNORECASE)
+_PRONOUN_AFTER = re.compile(r"\s*(he|she|they)\b", re.IGNORECASE)
+NEAR_VERB = 90
+"""Characters between a speaker's name and the speech verb ("Atsushi Kaifu, a spokesman from Japan's foreign
+ministry, said")."""
 
 
 _PARTICLE_NAME = re.compile(r"(?:al|el|ad|as|bin|ibn|abu|de|da|di|du|le|la|van|von)-[A-Z]")
@@ -181,6 +181,7 @@ class _Text:
     def __init__(self, art: Article):
         self.art = art
         self.sentences = [sentence_bounds(p.text) for p in art.paragraphs]
+        self._runs: dict[int, list] = {}
         self.covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
         self.mentions: dict[int, list[Mention]] = defaultdict(list)
         for m in art.mentions:
@@ -200,42 +201,61 @@ class _Text:
                 return a, b
         return 0, len(self.art.paragraphs[k].text)
 
+    def runs(self, k: int) -> list[tuple[int, int, list[tuple[int, int, str]], bool]]:
+        """The runs of capitalised words of paragraph ``k`` (see :func:`_runs`), found once."""
+        got = self._runs.get(k)
+        if got is None:
+            text = self.art.paragraphs[k].text
+            got = self._runs[k] = list(_runs(text, {a for a, _ in self.sentences[k]} | {0}))
+        return got
+
     def is_covered(self, number: int, start: int, end: int) -> bool:
         return any(a < end and start < b for a, b in self.covered.get(number, ()))
 
 
 # -- names ---------------------------------------------------------------------------------------------------------
 
+def _upper_class() -> str:
+    """A regex class of every upper-case letter of the Basic Multilingual Plane, as ranges."""
+    ranges: list[list[int]] = []
+    for c in range(0x10000):
+        if chr(c).isupper():
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1][1] = c
+            else:
+                ranges.append([c, c])
+    return "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                         for a, b in ranges) + "]"
+
+
+_UPPER = _upper_class()
+_CAP_WORD = rf"(?:{_UPPER}|(?:al|el|ad|as|bin|ibn|abu|de|da|di|du|le|la|van|von)-{_UPPER})[\w'’.\-]*(?<![.'’\-])"
+_RUN = re.compile(rf"(?<![\w'’\-]){_CAP_WORD}(?: (?:(?:{'|'.join(sorted(CONNECTORS))}) )*{_CAP_WORD})*")
+_WORD_IN_RUN = re.compile(r"\S+")
+
+
 def _runs(text: str, sentence_starts: set[int]) -> Iterator[tuple[int, int, list[tuple[int, int, str]], bool]]:
-    """Runs of capitalised tokens (with connectors inside): (start, end, tokens, at a sentence start)."""
-    tokens = [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(text)]
-    i = 0
-    while i < len(tokens):
-        s, _e, w = tokens[i]
-        if not _cap(w) or not w[0].isalpha():
-            i += 1
-            continue
-        run = [tokens[i]]
-        j = i + 1
-        while j < len(tokens):
-            _ps, pe, pw = run[-1]
-            s2, e2, w2 = tokens[j]
-            if s2 - pe != 1 or text[pe] != " " or pw.endswith(("'s", "’s")):
-                break
-            if _cap(w2) and w2[0].isalpha():
-                run.append(tokens[j])
-                j += 1
-                continue
-            if w2 in CONNECTORS and j + 1 < len(tokens) and _cap(tokens[j + 1][2]) and tokens[j + 1][0] - e2 == 1:
-                run.append(tokens[j])
-                j += 1
-                continue
-            break
-        while run and run[-1][2] in CONNECTORS:
-            run.pop()
-        at_start = s in sentence_starts or (s > 0 and text[s - 1] in _QUOTE_OPEN + "(")
-        yield run[0][0], run[-1][1], run, at_start
-        i = j
+    """Runs of capitalised words, one space apart, with connectors inside ("Ministry of Foreign Affairs"): (start,
+    end, words with their offsets, at a sentence start). A possessive ends a run ("Japan's Hokkaido" is two)."""
+    for m in _RUN.finditer(text):
+        run: list[tuple[int, int, str]] = []
+        for w in _WORD_IN_RUN.finditer(text, m.start(), m.end()):
+            run.append((w.start(), w.end(), w[0]))
+            if w[0].endswith(("'s", "’s")) and w.end() < m.end():
+                yield from _one_run(text, run, sentence_starts)
+                run = []
+        yield from _one_run(text, run, sentence_starts)
+
+
+def _one_run(text: str, run: list[tuple[int, int, str]], sentence_starts: set[int]
+             ) -> Iterator[tuple[int, int, list[tuple[int, int, str]], bool]]:
+    while run and run[-1][2] in CONNECTORS:
+        run.pop()
+    while run and run[0][2] in CONNECTORS:
+        run.pop(0)
+    if run:
+        s = run[0][0]
+        yield s, run[-1][1], run, s in sentence_starts or (s > 0 and text[s - 1] in _QUOTE_OPEN + "(")
 
 
 def _split_and(run: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
@@ -281,14 +301,13 @@ def _title_case(text: str) -> bool:
 def _names_in(text: _Text, lower_vocab: frozenset[str]) -> Iterator[_Seen]:
     art = text.art
     for k, p in enumerate(art.paragraphs):
-        starts = {a for a, _ in text.sentences[k]} | {0}
         dl = _DATELINE.match(p.text)
         if dl and len(dl[1]) >= 3 and not text.is_covered(p.number, dl.start(1), dl.end(1)):
             name = " ".join(w.capitalize() if w.isalpha() else w.title() for w in dl[1].split())
             yield _Seen(name, "place", False, False, 0, text.place(k, 0))
         if _title_case(p.text):
             continue  # a headline or label in title case: every word capitalised, names cannot be told apart
-        for start, _end, run, at_start in _runs(p.text, starts):
+        for start, _end, run, at_start in text.runs(k):
             if dl and start < dl.end(1):
                 continue
             for part in _split_and(run):
@@ -442,8 +461,8 @@ def _near_misses(texts: list[_Text], model: Model, aliases: dict[str, str]) -> l
         return []
     seen: dict[str, list[Place]] = defaultdict(list)
     for t in texts:
-        for k, p in enumerate(t.art.paragraphs):
-            for start, _end, run, _ in _runs(p.text, set()):
+        for k in range(len(t.art.paragraphs)):
+            for start, _end, run, _ in t.runs(k):
                 words = [_plain_word(w) for _, _, w in run]
                 forms = {" ".join(words)} | {w for w in words if len(w) >= 4}
                 for f in forms:
@@ -470,66 +489,78 @@ def _near_misses(texts: list[_Text], model: Model, aliases: dict[str, str]) -> l
 
 # -- quotes -----------------------------------------------------------------------------------------------------------
 
-def _speaker(text: _Text, k: int, who_start: int, who_end: int, who: str, last: str | None,
-             kinds: frozenset[str]) -> tuple[str | None, str]:
-    """The entity named by the words ``who`` (a mention inside them), or the last speaker for a pronoun."""
+def _subject_of(text: _Text, k: int, verb: re.Match, lo: int, hi: int) -> str | None:
+    """The entity named just before a speech verb (within :data:`NEAR_VERB` characters, no sentence end between)
+    or right after it ("said Lavrov", "said envoy Brojastar"), within ``lo``..``hi``."""
+    p = text.art.paragraphs[k].text
+    before = sorted((m for m in text.mentions.get(text.art.paragraphs[k].number, ())
+                     if lo <= m.start and m.end <= verb.start() and verb.start() - m.end <= NEAR_VERB
+                     and not re.search(r"[.!?\"“”]", p[m.end:verb.start()])), key=lambda m: -m.end)
+    for m in before:
+        between = p[m.end:verb.start()]
+        # right before the verb ("Putin said"), before an aside ("Kaifu, a spokesman …, said"), or with no comma
+        if not between.strip() or re.fullmatch(r",[^,]*,\s*", between) or "," not in between:
+            return m.entity
     for m in text.mentions.get(text.art.paragraphs[k].number, ()):
-        if who_start <= m.start and m.end <= who_end:
-            return m.entity, who.strip()
-    if who.strip().lower() in PRONOUNS and last is not None:
-        return last, f"{who.strip()} (taken as the last named speaker)"
-    return None, who.strip()
-
-
-_SAID_IN = re.compile(rf"(?P<who>{_NAME_RE})(?:,[^,“”\"]{{0,80}},)?\s+(?:{_VERB_RE})\b")
+        if verb.end() <= m.start <= verb.end() + 30 and m.end <= hi and \
+                re.fullmatch(r"[\s\w\-]*", p[verb.end():m.start]):
+            return m.entity
+    return None
 
 
 def _quotes(texts: list[_Text], model: Model) -> list[QuoteSuggestion]:
-    done = [normalize(q.spec.text) for qs in model.quotes.values() for q in qs]
-    kinds = frozenset(model.entities[s].kind.id for s in model.quotes if s in model.entities)
+    done: dict[str, list[str]] = defaultdict(list)  # annotated quotes by article: a suggestion is checked against its own
+    for qs in model.quotes.values():
+        for q in qs:
+            done[q.spec.source].append(normalize(q.spec.text))
     out = []
     for t in texts:
-        last: str | None = None  # the last named speaker, or the last entity mentioned
+        last: str | None = None  # who spoke last (named with a speech verb)
         before_speaker: str | None = None  # who was quoted in the paragraph before
         for k, p in enumerate(t.art.paragraphs):
+            text = p.text
+            verbs = list(_VERB.finditer(text)) if "said" in text or "say" in text or _VERB.search(text) else []
             speaker_here: str | None = None
-            quoted_to = -1  # the end of the last attributed quote here
-            for m in _QUOTED.finditer(p.text):
+            for m in _QUOTED.finditer(text):
                 words = m[1].strip().rstrip(",")
+                a, _ = t.sentence_at(k, m.start())
                 speaker, how = None, ""
-                after = _AFTER.match(p.text, m.end())
-                if after:
-                    g = "who1" if after["who1"] else "who2"
-                    speaker, how = _speaker(t, k, after.start(g), after.end(g), after[g], last, kinds)
+                # after the quote: "…," Lavrov said / said Lavrov / he said
+                after = next((v for v in verbs if m.end() <= v.start() <= m.end() + 80), None)
+                if after is not None and not re.search(r"[.!?]\s", text[m.end():after.start()]):
+                    speaker = _subject_of(t, k, after, m.end(), len(text))
+                    how = text[m.end():after.end() + 30].strip(" ,").split(".")[0]
+                    pronoun = _PRONOUN_AFTER.match(text, m.end())
+                    if speaker is None and pronoun and last is not None:
+                        speaker, how = last, f"{pronoun[1]} {after[0]} (the last named speaker)"
+                # before it, in its sentence: Lavrov said: "…" / Putin said that … “…”
                 if speaker is None:
-                    head = p.text[max(0, m.start() - 120):m.start()]
-                    before = _BEFORE.search(head)
-                    if before:
-                        off = m.start() - len(head)
-                        speaker, how = _speaker(t, k, off + before.start("who"), off + before.end("who"), before["who"],
-                                                last, kinds)
-                if speaker is None:  # "X said that … and that Moscow “…”": the sentence's speaker
-                    a, _ = t.sentence_at(k, m.start())
-                    for said in reversed(list(_SAID_IN.finditer(p.text, a, m.start()))):
-                        speaker, how = _speaker(t, k, said.start("who"), said.end("who"), said["who"], None, kinds)
+                    before = [v for v in verbs if a <= v.start() and v.end() <= m.start()]
+                    for v in reversed(before):
+                        speaker = _subject_of(t, k, v, a, m.start())
                         if speaker is not None:
-                            how = said[0]
+                            how = text[max(a, v.start() - 40):v.end()].strip()
+                            break
+                        if _PRONOUN_BEFORE.search(text, a, v.start()) and last is not None:
+                            speaker, how = last, f"{text[a:v.end()].split()[-2]} {v[0]} (the last named speaker)"
                             break
                 if speaker is None and before_speaker is not None and m.start() <= 1 and \
-                        m.end() >= len(p.text.rstrip()) - 1:
+                        m.end() >= len(text.rstrip()) - 1:
                     speaker, how = before_speaker, "the quote of the paragraph before, continued"
                 if speaker is None:
                     continue
                 last = speaker_here = speaker
-                quoted_to = m.end()
                 n = normalize(words)
-                if any(n in d or d in n for d in done if d):
+                if any(n in d or d in n for d in done.get(t.art.slug, ()) if d):
                     continue
-                out.append(QuoteSuggestion(speaker, words, t.art.slug, how, t.place(k, m.start())))
+                out.append(QuoteSuggestion(speaker, " ".join(words.split()), t.art.slug, how, t.place(k, m.start())))
             before_speaker = speaker_here
-            for said in _SAID_IN.finditer(p.text):  # who speaks here, for a "he said" further on
-                who, _ = _speaker(t, k, said.start("who"), said.end("who"), said["who"], None, kinds)
-                if who is not None and said.start() > quoted_to:
+            quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)] if verbs else []
+            for v in verbs:  # who speaks here outside quotes, for a "he said" further on
+                if any(s <= v.start() < e for s, e in quoted):
+                    continue
+                who = _subject_of(t, k, v, 0, len(text))
+                if who is not None:
                     last = who
     return out
 
@@ -541,12 +572,25 @@ _MONTH_AFTER = re.compile(r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|de
 _NOUN_AFTER = re.compile(r"\s+((?:[a-z][\w\-]*\s+){0,2}?[a-z][\w\-]*s)\b")
 
 
+_NUMBERISH = re.compile(r"\d|[$€£¥]|\b(?:" + "|".join(w for w in WORD_NUMBERS if " " not in w) + r")\b",
+                        re.IGNORECASE)
+
+
 def _facts(texts: list[_Text], model: Model) -> list[FactSuggestion]:
-    done = [normalize(f.spec.quote) for fs in model.facts.values() for f in fs if f.spec.quote]
+    done: dict[str, list[str]] = defaultdict(list)  # annotated facts' quotes by article
+    for fs in model.facts.values():
+        for f in fs:
+            if f.spec.quote and f.spec.source:
+                done[f.spec.source].append(normalize(f.spec.quote))
     out = []
     for t in texts:
         for k, p in enumerate(t.art.paragraphs):
-            for m in AMOUNT_RE.finditer(p.text):
+            mentions = t.mentions.get(p.number, ())
+            if not mentions or not _NUMBERISH.search(p.text):
+                continue  # a figure is suggested only beside an entity
+            sentences = sorted({t.sentence_at(k, mm.start) for mm in mentions})
+            found = [m for a, b in sentences if _NUMBERISH.search(p.text, a, b) for m in AMOUNT_RE.finditer(p.text, a, b)]
+            for m in found:
                 if not (m["num"] or m["word"]):
                     continue
                 num = m["num"] or ""
@@ -565,7 +609,7 @@ def _facts(texts: list[_Text], model: Model) -> list[FactSuggestion]:
                 a, b = t.sentence_at(k, m.start())
                 sentence = p.text[a:b].strip()
                 n = normalize(sentence)
-                if any(d and (d in n or n in d) for d in done):
+                if any(d and (d in n or n in d) for d in done.get(t.art.slug, ())):
                     continue
                 near = [mm for mm in t.mentions.get(p.number, ()) if a <= mm.start < b]
                 if not near:
@@ -583,6 +627,7 @@ def _facts(texts: list[_Text], model: Model) -> list[FactSuggestion]:
 
 # -- the stage ----------------------------------------------------------------------------------------------------------
 
+@gcpolicy.pausing  # hundreds of thousands of small acyclic objects (see briefgen/gcpolicy.py)
 def suggest(model: Model, only: str | None = None) -> Suggestions:
     """Every suggestion for the model's articles. ``only``: a suggestion kind (:data:`SUGGESTION_KINDS`) or an
     entity kind of the briefing (names guessed to be of that kind)."""

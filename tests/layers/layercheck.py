@@ -18,7 +18,7 @@ BASE = ("briefgen", "briefgen.diagnostics", "briefgen.slug", "briefgen.gcpolicy"
 """Modules below every stage (anyone may import them; they import no stage)."""
 TOP = ("briefgen.__main__",)
 """Entry points above every stage."""
-PLACED = {"briefgen.stagecache": "build"}
+PLACED = {"briefgen.stagecache": "build", "briefgen.parallel_clean": "build"}
 """Modules outside a stage's package, with the stage they belong to."""
 
 
