@@ -300,6 +300,8 @@ def _title_case(text: str) -> bool:
 
 def _names_in(text: _Text, lower_vocab: frozenset[str]) -> Iterator[_Seen]:
     art = text.art
+    # the outlet's own name ("(Reuters)" after a dateline, "The New Daily") is the source, not a subject
+    outlet = {art.outlet.casefold()} | {w.casefold() for w in re.findall(r"\w+", art.outlet)} if art.outlet else set()
     for k, p in enumerate(art.paragraphs):
         dl = _DATELINE.match(p.text)
         if dl and len(dl[1]) >= 3 and not text.is_covered(p.number, dl.start(1), dl.end(1)):
@@ -345,7 +347,7 @@ def _names_in(text: _Text, lower_vocab: frozenset[str]) -> Iterator[_Seen]:
                 s, e = part[0][0], part[-1][1]
                 words[-1] = _plain_word(words[-1])
                 name = " ".join(words)
-                if not name or text.is_covered(p.number, s, e):
+                if not name or name.casefold() in outlet or text.is_covered(p.number, s, e):
                     continue
                 before = p.text[max(0, s - 12):s].split()[-1:] or [""]
                 yield _Seen(name, _role_of(words, titled, before[0].lower()), titled, at_start and s == start, s,
@@ -569,7 +571,9 @@ def _quotes(texts: list[_Text], model: Model) -> list[QuoteSuggestion]:
 
 _MONTHS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
-_NOUN_AFTER = re.compile(r"\s+((?:[a-z][\w\-]*\s+){0,2}?[a-z][\w\-]*s)\b")
+_NOUN_AFTER = re.compile(r"\s+((?:[a-z][\w\-]*\s+){0,2}?(?:[a-z][\w\-]*s|people|men|women|children|personnel|staff|"
+                         r"police|cattle))\b")
+"""A counted noun after a figure ("20,000 people", "four new military barracks"): plural, up to two words before it."""
 
 
 _NUMBERISH = re.compile(r"\d|[$€£¥]|\b(?:" + "|".join(w for w in WORD_NUMBERS if " " not in w) + r")\b",
