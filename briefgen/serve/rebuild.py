@@ -23,6 +23,7 @@ from briefgen.emit.mkdocs import report_mkdocs
 from briefgen.emit.offline import finish_offline
 from briefgen.emit.project import BUILD_DIR, ProjectFile, project_files, write_project
 from briefgen.emit.site import prune_empty
+from briefgen.model.types import Model
 from briefgen.serve.memo import Memo
 
 
@@ -63,6 +64,8 @@ class Builder:
         self._written: dict[str, bytes] | None = None
         """The project files as last written to ``work/build`` (None: unknown, read them back)."""
         self._frozen = False
+        self.model: Model | None = None
+        """The model of the last run whose content had no errors (the suggestions page reads it)."""
 
     @property
     def site(self) -> Path:
@@ -97,6 +100,8 @@ class Builder:
         compiled = compile_briefing(self.root, diags, timings, progress, memo=self.memo)
         if self.should_stop():
             raise Stopped()
+        if compiled.model is not None and not diags.has_errors():
+            self.model = compiled.model
         if compiled.model is None or diags.has_errors(self.strict):
             items = diags.sorted()
             blocking = [d for d in items if self.strict or d.severity.value == "error"]

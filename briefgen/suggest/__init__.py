@@ -259,17 +259,28 @@ def _one_run(text: str, run: list[tuple[int, int, str]], sentence_starts: set[in
 
 
 def _split_and(run: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
-    """'Russia and Japan' is two names; 'Bosnia and Herzegovina Council' stays one only if it ends in an
-    organisation word."""
-    if not any(w == "and" for _, _, w in run) or _plain_word(run[-1][2]).lower() in ORG_WORDS:
-        return [run]
+    """A run as the names it holds: "Russia and Japan" is two (one, if it ends in an organisation word: "Bosnia and
+    Herzegovina Council"); so is "Envoy Rupert Hentzau of the Zenda Fisheries Agency" (a name of two words or more
+    before "of" that does not end in a word that takes one: "Ministry of …", "Republic of …", "Summit of …")."""
     parts: list[list[tuple[int, int, str]]] = [[]]
+    joined = _plain_word(run[-1][2]).lower() in ORG_WORDS
+    takes_of = ORG_WORDS | FRAME_WORDS | EVENT_WORDS | PLACE_WORDS | TITLE_WORDS
     for t in run:
-        if t[2] == "and":
+        w = t[2]
+        if w == "and" and not joined:
+            parts.append([])
+        elif w == "of" and len([x for x in parts[-1] if x[2] not in CONNECTORS]) >= 2 and \
+                _plain_word(parts[-1][-1][2]).lower() not in takes_of:
             parts.append([])
         else:
             parts[-1].append(t)
-    return [p for p in parts if p]
+    out = []
+    for part in parts:
+        while part and part[0][2] in CONNECTORS:
+            part = part[1:]
+        if part:
+            out.append(part)
+    return out
 
 
 _CONTRACTION = re.compile(r"['’](?:m|re|ll|ve|d|t)$", re.IGNORECASE)
