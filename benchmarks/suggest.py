@@ -18,7 +18,8 @@ The labelled set is a briefing's own annotations. For each briefing:
   share a quote suggestion covers (same speaker and article, one text inside the other, typography ignored).
 
 Speed: ``briefgen suggest`` as a command (a child process) on a synthetic briefing, first with no build cache,
-then after ``briefgen build`` (whose stage cache it reads). Report the load average with the figures.
+then after ``briefgen build`` (whose stage cache it reads): wall seconds, and CPU seconds of the command and the
+workers it forks (on a busy machine the CPU time is the steadier figure). Report the load average with them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import argparse
 import dataclasses
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -118,21 +120,28 @@ def synth(articles: int, entities: int, out: Path) -> Path:
     return out
 
 
-def timed(args: list[str]) -> float:
+def timed(args: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, the command and the workers it forks) of ``briefgen ARGS``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "briefgen", *args], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, cwd=ROOT)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def speed(articles: int, entities: int, work: Path) -> dict:
     folder = synth(articles, entities, work / f"speed-{articles}")
     shutil.rmtree(folder / "build", ignore_errors=True)
+    load = os.getloadavg()[0]
     cold = timed(["suggest", "-C", str(folder), "-q"])
     timed(["build", "-C", str(folder), "-q"])
     warm = timed(["suggest", "-C", str(folder), "-q"])
-    return {"articles": articles, "entities": entities, "no build first s": round(cold, 1),
-            "after a build s": round(warm, 1), "load average": os.getloadavg()[0]}
+    return {"articles": articles, "entities": entities,
+            "no build first": {"wall s": round(cold[0], 1), "cpu s": round(cold[1], 1)},
+            "after a build": {"wall s": round(warm[0], 1), "cpu s": round(warm[1], 1)},
+            "load average before, after": [round(load, 2), round(os.getloadavg()[0], 2)], "cores": os.cpu_count()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,7 +87,6 @@ SPEECH_VERBS = ("said", "says", "told", "added", "stressed", "noted", "declared"
                 "stated", "asked", "replied", "wrote", "tweeted", "announced", "argued", "according to")
 """Verbs that attribute quoted speech."""
 
-PRONOUNS = frozenset("he she they i we".split())
 
 ROLE_KIND_WORDS = {
     "person": ("person", "people", "actor", "individual", "official", "figure", "politician", "leader", "personality"),
@@ -111,7 +110,6 @@ POPULATION_NOUNS = frozenset("people residents inhabitants population citizens v
 _TOKEN = re.compile(r"[^\W\d_][\w'’.\-]*(?<![.])|\d[\w'’.,\-]*|[^\w\s]", re.UNICODE)
 _DATELINE = re.compile(r"^([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})(?=\s*(?:\(|,|:|\s[-–—]))")
 _QUOTE_OPEN = "\"“"
-_QUOTE_CLOSE = "\"”"
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,}?)[\"”]")
 _VERB = re.compile(r"\b(?:" + "|".join(v.replace(" ", r"\s+") for v in SPEECH_VERBS) + r")\b")
 _PRONOUN_BEFORE = re.compile(r"\b(he|she|they)\s*$", re.IGNORECASE)
@@ -305,6 +303,9 @@ def _role_of(words: list[str], titled: bool, before: str) -> str:
 
 
 def _title_case(text: str) -> bool:
+    """A headline or label in title case (no sentence: no final full stop), whose capitals say nothing."""
+    if text.rstrip().endswith((".", "!", "?", "\"", "”", ":")):
+        return False
     words = [w for w in re.findall(r"[^\W\d_][\w'’\-]*", text) if w.lower() not in CONNECTORS]
     return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from briefgen.suggest.types import Place, Suggestions
@@ -10,8 +12,16 @@ MAX_PLACES = 3
 """Places shown per suggestion in the text format (the YAML lists them all)."""
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str) -> str:
+    """Article text for a terminal: control characters (escape sequences) shown as U+FFFD."""
+    return _CONTROLS.sub("\ufffd", text)
+
+
 def _clip(text: str, n: int = 160) -> str:
-    text = " ".join(text.split())
+    text = " ".join(_safe(text).split())
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
@@ -31,7 +41,7 @@ def as_text(s: Suggestions, limit: int | None = None) -> str:
                " \u2014 paste a stub into content/entities/*.yml:")
     for i, n in enumerate(names, 1):
         kind = n.kind or "no kind fits"
-        out.append(f"{i:>3}. {n.name}  [{n.role}, kind {kind}; {n.count}\u00d7 in {n.articles} article"
+        out.append(f"{i:>3}. {_safe(n.name)}  [{n.role}, kind {kind}; {n.count}\u00d7 in {n.articles} article"
                    f"{'s' if n.articles != 1 else ''}]")
         for p in n.places[:MAX_PLACES]:
             out.append(f"       {_where(p)}: {_clip(p.sentence)}")
@@ -42,7 +52,7 @@ def as_text(s: Suggestions, limit: int | None = None) -> str:
     out.append(f"Near-misses of known aliases ({len(s.near_misses)}) \u2014 add as an alias, or note a misspelling "
                "in the source:")
     for near in s.near_misses:
-        out.append(f"  - '{near.text}' is nearly '{near.alias}' ({near.entity}, {near.similarity:.0f} % alike), "
+        out.append(f"  - '{_safe(near.text)}' is nearly '{near.alias}' ({near.entity}, {near.similarity:.0f} % alike), "
                    f"{len(near.places)}\u00d7")
         for p in near.places[:MAX_PLACES]:
             out.append(f"       {_where(p)}: {_clip(p.sentence)}")
@@ -52,7 +62,7 @@ def as_text(s: Suggestions, limit: int | None = None) -> str:
     out.append(f"Quotes of known entities not yet annotated ({len(s.quotes)}) \u2014 add under 'quotes:' of the "
                "article's .yml:")
     for q in s.quotes:
-        out.append(f"  - {_where(q.place)} ({q.source}), speaker from \u201c{q.how}\u201d:")
+        out.append(f"  - {_where(q.place)} ({q.source}), speaker from \u201c{_clip(q.how)}\u201d:")
         out.append(_indent(q.stub(), "     ").rstrip("\n"))
     out.append("")
     out.append(f"Figures near entities not yet annotated ({len(s.facts)}) \u2014 add under 'facts:' of the "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -137,9 +138,10 @@ _PLAIN = re.compile(r"[\w][\w .,'’()&/-]*")
 
 
 def yaml_text(text: str) -> str:
-    """``text`` as a YAML scalar: plain when that reads back the same, else double-quoted."""
+    """``text`` as a YAML scalar: plain when that reads back the same, else double-quoted (a JSON string is a valid
+    YAML double-quoted scalar, with control characters escaped)."""
     if _PLAIN.fullmatch(text) and not text.endswith((" ", ":")) and ": " not in text and " #" not in text and \
             text.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n") and \
             not text.replace(".", "").replace(",", "").isdigit():
         return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return json.dumps(text, ensure_ascii=False)

@@ -113,3 +113,17 @@ def test_cold_path_cleans_in_parallel_with_the_same_result(monkeypatch) -> None:
     assert plain.model is not None and fast.model is not None
     assert plain.model.articles == fast.model.articles and d1.sorted() == d2.sorted()
     assert as_yaml(suggest(plain.model)) == as_yaml(suggest(fast.model))
+
+
+def test_hostile_text_reaches_no_terminal_or_yaml_raw(tmp_path: Path, capsys) -> None:
+    case = {"kinds": {"actor": {"label": "Actor", "plural": "Actors"}},
+            "entities": [{"id": "kessler", "kind": "actor", "name": "Anna Kessler", "aliases": ["Kessler"]}],
+            "article": 'Envoy Rupert Hentzau met Kessler.\n\n"We \x1b[2J will: not # wait," Kessler said.\n'}
+    root = briefing(case, tmp_path)
+    assert main(["suggest", "-C", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "Rupert Hentzau" in out
+    assert main(["suggest", "-C", str(root), "--format", "yaml", "--kind", "quotes"]) == 0
+    data = yaml.safe_load(capsys.readouterr().out)
+    stub = yaml.safe_load(data["quotes"][0]["stub"])[0]
+    assert stub == {"speaker": "kessler", "text": "We [2J will: not # wait"}  # as cleaning left it, verbatim
