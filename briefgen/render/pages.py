@@ -1114,9 +1114,14 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
                                     (a, len({mm.entity for mm in a.mentions})) for a in m.articles.values()))
     if page == "timeline.md":
         return (shared, page, m.timeline)
-    if page == DIFFERENCES_PAGE:
-        return (shared, page, m.facts, m.config.differences,
-                tuple(m.articles[f.citation.article].outlet for fs in m.facts.values() for f in fs if f.citation))
+    if page == DIFFERENCES_PAGE:  # what it shows of each difference (not where the facts are written)
+        return (shared, page, m.config.differences,
+                tuple((d.subject, d.measure, d.numeric, tuple(
+                    (s.fact.spec.value, s.fact.date, s.fact.citation, s.fact.spec.reference, s.fact.spec.quote,
+                     s.amount.text if s.amount else None,
+                     (m.articles[s.fact.citation.article].outlet, m.articles[s.fact.citation.article].date,
+                      m.articles[s.fact.citation.article].page) if s.fact.citation else None) for s in d.sides))
+                      for d in differences_of(m)))
     if page == "sources.md":
         return (shared, page, tuple((subject, f.spec.reference) for subject, fs in m.facts.items() for f in fs
                                     if f.spec.reference is not None),
