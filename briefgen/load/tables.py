@@ -35,6 +35,12 @@ PACK = KeyTable("pack", (
     Key("entities", {"type": "array", "items": ID}, True, "entity ids at the heart of the pack"),
 ))
 
+DIFFERENCES = KeyTable("differences settings", (
+    Key("window", {"type": ["string", "number"]}, doc="facts dated at most this far apart are compared: 5y, 18m, 90d "
+                                                       "(a bare number is years); default 5y"),
+    Key("tolerance", {"type": ["string", "number"]}, doc="slack of an approximate figure ('some 19,000'): 2%"),
+))
+
 BRIEFING = KeyTable("briefing", (
     Key("title", TEXT, True, "briefing title"),
     Key("subtitle", TEXT, doc="subtitle"),
@@ -50,6 +56,7 @@ BRIEFING = KeyTable("briefing", (
     Key("edition", {"oneOf": [{"type": "integer", "minimum": 1}, TEXT]}, doc="edition number (1, 2, …) or name"),
     Key("edition_date", DATE, doc="date the edition was issued (YYYY-MM-DD), default as_of"),
     Key("figures", FIGURES.json_schema(), doc="which kinds of figure the briefing draws (all on by default)"),
+    Key("differences", DIFFERENCES.json_schema(), doc="when sources' facts are compared (Where sources differ)"),
 ))
 
 ALIAS = KeyTable("alias", (
@@ -71,6 +78,7 @@ FACT = KeyTable("fact", (
     Key("source", ID, doc="article slug (facts from the captures)"),
     Key("quote", TEXT, doc="verbatim supporting words from the source"),
     Key("reference", REFERENCE.json_schema(), doc="outside reference (general knowledge)"),
+    Key("measure", TEXT, doc="what the value measures, to compare it with other sources' facts named differently"),
 ))
 
 QUOTE = KeyTable("quote", (

@@ -113,6 +113,18 @@ class PackDef:
 
 
 @dataclass(frozen=True)
+class DifferencesConfig:
+    """``differences:`` in ``briefing.yml``: when two sources' facts are compared (see model/differences.py)."""
+
+    window_days: int = 5 * 365
+    """Facts whose dates are at most this far apart speak for the same time and are compared (default 5 years)."""
+    tolerance: float = 0.02
+    """Relative slack of an approximate figure ("some", "about", "around"…): 0.02 is ±2 %."""
+    span: Span = Span("")
+    """Where the setting is written ('' when not written)."""
+
+
+@dataclass(frozen=True)
 class BriefingConfig:
     """``content/briefing.yml``."""
 
@@ -146,6 +158,8 @@ class BriefingConfig:
     """``edition_date:``: ISO date the edition was issued; None: ``as_of`` stands for it."""
     figures: FigureSwitches = FigureSwitches()
     """Which kinds of figure the briefing draws (``figures:``)."""
+    differences: DifferencesConfig = DifferencesConfig()
+    """When sources' facts are compared (``differences:``)."""
 
     def kind(self, kind_id: str) -> KindDef | None:
         for k in self.kinds:
@@ -200,6 +214,9 @@ class FactSpec:
     """For general-knowledge facts: the outside reference."""
     span: Span
     """Where the fact starts."""
+    measure: str | None = None
+    """What the value measures, when the analyst names it (``measure:``): facts of one subject with the same
+    measure are compared across sources, whatever their ``property`` says. None: the property, normalised."""
 
 
 @dataclass(frozen=True)

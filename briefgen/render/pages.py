@@ -26,9 +26,13 @@ from briefgen.diagnostics import Diagnostic, Diagnostics, Span
 from briefgen.link import Mention, build_matcher
 from briefgen.link.matcher import AliasTarget, Hit, Matcher
 from briefgen.load.types import Alias, EntitySpec
+from briefgen.model.differences import find_differences
 from briefgen.model.types import Article, Entity, Model
 from briefgen.render import format as fmt
 from briefgen.render import whatsnew
+from briefgen.render.differences import PAGE as DIFFERENCES_PAGE
+from briefgen.render.differences import TITLE as DIFFERENCES_TITLE
+from briefgen.render.differences import anchor_of, difference_rows, differences_of
 from briefgen.render.errors import template_fault
 from briefgen.render.fields import field_rows
 from briefgen.render.figures import make as figures
@@ -193,6 +197,8 @@ class Renderer:
         if m.changes is not None:
             out.append(self.whatsnew())
         out.extend(make() for _, make in self._figure_pages())
+        if differences_of(self._plain):
+            out.append(self.differences())
         return out
 
     def _figure_pages(self) -> list[tuple[str, Callable[[], Page]]]:
@@ -225,6 +231,8 @@ class Renderer:
         if m.changes is not None:
             out.append(self._reuse(now, whatsnew.PAGE, self.whatsnew))
         out.extend(self._reuse(now, path, make) for path, make in self._figure_pages())
+        if differences_of(m):
+            out.append(self._reuse(now, DIFFERENCES_PAGE, self.differences))
         return out
 
     def _kind_index_at(self, i: int) -> Page:
@@ -279,6 +287,8 @@ class Renderer:
             out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), make))
         if m.changes is not None:
             out.append(keep(whatsnew.PAGE, page_inputs(m, whatsnew.PAGE, self._shared), self.whatsnew))
+        if differences_of(m):
+            out.append(keep(DIFFERENCES_PAGE, page_inputs(m, DIFFERENCES_PAGE, self._shared), self.differences))
         return out
 
     def _keep(self, path: str, inputs: tuple, make: Callable[[], Page]) -> Page:
@@ -451,12 +461,12 @@ class Renderer:
 
     def _facts(self, eid: str, page: str) -> list[FactRow]:
         facts = self.model.facts.get(eid, ())
-        values_by_prop = defaultdict(set)
-        for f in facts:
-            values_by_prop[f.spec.property.casefold()].add(f.spec.value.casefold())
+        # a fact is flagged only where sources really differ (model/differences.py), linked to the comparison
+        flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor_of(d))
+                   for d in find_differences({eid: facts}, self.model.config.differences).get(eid, ()) for span in d.spans()}
         return [FactRow(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "",
                         source_ref(self.model, page, f.citation, f.spec.reference), f.spec.quote,
-                        len(values_by_prop[f.spec.property.casefold()]) > 1) for f in facts]
+                        f.spec.span in flagged, flagged.get(f.spec.span)) for f in facts]
 
     def _related(self, eid: str, page: str) -> list[Group]:
         m = self.model
@@ -613,6 +623,14 @@ class Renderer:
         general = [(title, url, sorted(set(links), key=lambda link: link.text)) for (title, url), links in sorted(refs.items())]
         rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
         return self._render("sources.md.j2", page, "Sources", rows=rows, general=general)
+
+    def differences(self) -> Page:
+        m = self.model
+        c = m.config.differences
+        window = f"{c.window_days // 365} years" if c.window_days % 365 == 0 else f"{c.window_days} days"
+        return self._render("differences.md.j2", DIFFERENCES_PAGE, DIFFERENCES_TITLE,
+                            rows=difference_rows(m, DIFFERENCES_PAGE, differences_of(m)), window=window,
+                            tolerance=f"{c.tolerance * 100:g} %")
 
 
 def _detected_rows(a: Article) -> list[DetectedRow]:
@@ -1160,6 +1178,14 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
         return (shared, page, figures.briefing_maps(m, figures.SiteLinks(m, page)))
     if page == "connections.md":
         return (shared, page, figures.briefing_graph(m, figures.SiteLinks(m, page)))
+    if page == DIFFERENCES_PAGE:  # what it shows of each difference (not where the facts are written)
+        return (shared, page, m.config.differences,
+                tuple((d.subject, d.measure, d.numeric, tuple(
+                    (s.fact.spec.value, s.fact.date, s.fact.citation, s.fact.spec.reference, s.fact.spec.quote,
+                     s.amount.text if s.amount else None,
+                     (m.articles[s.fact.citation.article].outlet, m.articles[s.fact.citation.article].date,
+                      m.articles[s.fact.citation.article].page) if s.fact.citation else None) for s in d.sides))
+                      for d in differences_of(m)))
     if page == "sources.md":
         return (shared, page, tuple((subject, f.spec.reference) for subject, fs in m.facts.items() for f in fs
                                     if f.spec.reference is not None),
