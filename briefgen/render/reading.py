@@ -107,7 +107,8 @@ def index_groups(model: Model, entities: list[Entity], page: str, first_sentence
     """A kind's index in display order, grouped by its ``group_by`` field when it names one."""
     groups: dict[str, list[IndexRow]] = {}
     for e in entities:
-        title = group_label(e, model.entities) or "Other" if e.kind.group_by else ""
+        title = (group_label(e, model.entities) or "Other") if e.kind.group_by else ""
+        title = title[:1].upper() + title[1:]
         date = (fmt.fmt_range(e.date, e.end) if e.date else "undated") if e.kind.timeline else ""
         groups.setdefault(title, []).append(IndexRow(Link(e.spec.name, relurl(page, e.page)), date, e.date,
                                                      first_sentence(e.spec.summary), sources_in(model, e)))
