@@ -15,6 +15,7 @@ import yaml
 from briefgen.emit import offline
 from briefgen.emit.site import prune_empty
 from briefgen.model.types import Model
+from briefgen.render import search
 from briefgen.render.format import plain_title
 from briefgen.render.pages import Page, default_template_dir
 
@@ -67,7 +68,7 @@ def mkdocs_config(model: Model) -> dict:
                  "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
             ],
         },
-        "plugins": ["search"],
+        "plugins": [{"search": search.plugin_config()}],
         "markdown_extensions": [{"toc": {"permalink": True, "permalink_title": "Link to this section"}}],
         "extra_css": ["assets/briefgen.css"],
         "extra": {"generator": False, "marking": c.marking or "", "polyfills": [offline.SHIM_PATH]},

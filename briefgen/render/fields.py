@@ -112,7 +112,7 @@ def field_rows(e: Entity, links: FieldLinks, css: str = "", split: bool = False,
                 items.append(Markup("<li>") + text + Markup("</li>"))
             value = Markup(f'<ul class="{css}roles">') + Markup("").join(items) + Markup("</ul>")
         elif fd.type == "names":
-            value = Markup("<br>").join(Markup(f"{html.escape(side)}: <b>{html.escape(name)}</b>") for side, name in v)
+            value = Markup("<br> ").join(Markup(f"{html.escape(side)}: <b>{html.escape(name)}</b>") for side, name in v)
         elif fd.type == "coordinates":
             value = esc(fmt.fmt_coordinates(*v))
         else:  # text, and any type added later: shown as written

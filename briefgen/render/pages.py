@@ -33,6 +33,7 @@ from briefgen.render import reading
 from briefgen.render.errors import template_fault
 from briefgen.render.fields import body_fields, field_rows
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
+from briefgen.render.search import search_front_matter
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
     CitedSource,
@@ -401,7 +402,8 @@ class Renderer:
                             more_mentions=more, n_mention_articles=len(mentions) + len(more),
                             n_mentions=len(m.mentions.get(eid, ())), cited=self._cited(page, cites),
                             index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")),
-                            prose=prose, neighbours=neighbours, reports=reports, linked=linked, more_linked=more_linked)
+                            prose=prose, neighbours=neighbours, reports=reports, linked=linked, more_linked=more_linked,
+                            search_tags=search_front_matter(e))
 
     def _infobox(self, e: Entity, page: str, cites: PageCitations) -> list[InfoRow]:
         return field_rows(e, _SiteFieldLinks(self, page, cites), css="bg-", split=True, name_of=self._name_of)
