@@ -15,6 +15,7 @@ import yaml
 from briefgen.emit import offline
 from briefgen.emit.site import prune_empty
 from briefgen.model.types import Model
+from briefgen.render import search
 from briefgen.render.differences import PAGE as DIFFERENCES_PAGE
 from briefgen.render.differences import TITLE as DIFFERENCES_TITLE
 from briefgen.render.differences import differences_of
@@ -79,7 +80,7 @@ def mkdocs_config(model: Model) -> dict:
                  "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
             ],
         },
-        "plugins": ["search"],
+        "plugins": [{"search": search.plugin_config()}],
         "markdown_extensions": [{"toc": {"permalink": True, "permalink_title": "Link to this section"}}],
         "extra_css": ["assets/briefgen.css"],
         "extra": {"generator": False, "marking": c.marking or "", "polyfills": [offline.SHIM_PATH]},

@@ -188,8 +188,17 @@ def _read_kind(r: Reader, key: YScalar, node: YNode, diags: Diagnostics) -> Kind
                         f"'timeline: {timeline}' must name a date or dates field of kind '{key.value}'",
                         did_you_mean(timeline, [f.key for f in fields if f.type in ("date", "dates")]))
             timeline = None
+    sort = r.choice(m.get("sort"), "sort", ("name", "family-name")) or "name"
+    group_by = r.text(m.get("group_by"), "group_by")
+    if group_by is not None:
+        target = next((f for f in fields if f.key == group_by), None)
+        if target is None or target.type not in ("text", "ref"):
+            diags.error(m["group_by"].span, "bad-group-by",
+                        f"'group_by: {group_by}' must name a text or ref field of kind '{key.value}'",
+                        did_you_mean(group_by, [f.key for f in fields if f.type in ("text", "ref")]))
+            group_by = None
     return KindDef(key.value, label, plural, slug, r.text(m.get("icon"), "icon"), timeline, tuple(fields), key.span,
-                   read_figures(r, m.get("figures")))
+                   read_figures(r, m.get("figures")), sort, group_by)
 
 
 def read_figures(r: Reader, node: YNode | None) -> FigureSwitches:
@@ -296,6 +305,7 @@ def _read_entity(r: Reader, node: YNode, config: BriefingConfig | None, diags: D
         summary=r.text(summary_node, "summary", multiline=True),
         summary_span=text_span(summary_node) if summary_node is not None else None,
         fields=tuple(fields), facts=facts, quotes=quotes, span=node.span,
+        sort_name=r.text(m.get("sort_name"), "sort_name"),
     )
 
 
@@ -429,7 +439,7 @@ def read_fact(r: Reader, node: YNode, subject: tuple[str, Span] | None, source: 
     if subj is None or prop is None or value is None:
         return None
     return FactSpec(subj, subj_span, prop, value, r.date(m.get("as_of"), "as_of"), src, quote, ref, node.span,
-                    measure=r.text(m.get("measure"), "measure"))
+                    measure=r.text(m.get("measure"), "measure"), event_date=r.date(m.get("event_date"), "event_date"))
 
 
 def read_quote(r: Reader, node: YNode, speaker: tuple[str, Span] | None, source: str | None,

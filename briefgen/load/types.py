@@ -90,6 +90,11 @@ class KindDef:
     """Where the kind is declared."""
     figures: FigureSwitches = FigureSwitches()
     """Which figures its entities get (``figures:`` of the kind)."""
+    sort: str = "name"
+    """Order of the kind's index (when it is not a timeline kind): ``name``, or ``family-name`` (the last word of
+    the name first, for people); an entity's ``sort_name`` overrides either."""
+    group_by: str | None = None
+    """Key of a text or ref field by whose value the kind's index is grouped, or None."""
 
     def field(self, key: str) -> FieldDef | None:
         for f in self.fields:
@@ -217,6 +222,9 @@ class FactSpec:
     measure: str | None = None
     """What the value measures, when the analyst names it (``measure:``): facts of one subject with the same
     measure are compared across sources, whatever their ``property`` says. None: the property, normalised."""
+    event_date: str | None = None
+    """ISO (partial) date of the event the fact describes (e.g. when the islands were seized), which puts the fact
+    on the timeline; unlike ``as_of`` (when a value such as a population holds), None keeps it off the timeline."""
 
 
 @dataclass(frozen=True)
@@ -303,6 +311,8 @@ class EntitySpec:
     """Quotes written in this entity: spoken by it, or by the ``speaker`` they name."""
     span: Span
     """Where the entity starts."""
+    sort_name: str | None = None
+    """The name it is sorted by in lists (``sort_name:``), overriding its kind's rule; None: the rule's."""
 
     def field(self, key: str) -> FieldValue | None:
         for f in self.fields:
@@ -343,7 +353,7 @@ class ArticleSpec:
     """Line of ``path`` where ``text`` starts (after front matter)."""
     meta: dict[str, tuple[str, Span]] = field(default_factory=dict)
     """Metadata given by the author (annotation file or front matter): key → (value, span).
-    Keys: title, outlet, date, date_note, byline, url, origin, language."""
+    Keys: title, outlet, date, date_note, byline, url, origin, language, outlet_kind."""
     notes: str | None = None
     """Author's Markdown notes about the capture."""
     notes_span: Span | None = None
@@ -358,6 +368,8 @@ class ArticleSpec:
     """The capture file."""
     capture_meta: tuple[CaptureMeta, ...] = ()
     """The capture's own metadata that means no article field, shown as it is on the article page."""
+    reports: tuple[tuple[str, Span], ...] = ()
+    """Ids of the entities (meetings, events) the article reports (``reports:``), each with where it is written."""
 
 
 @dataclass(frozen=True)
