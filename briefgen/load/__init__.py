@@ -22,7 +22,7 @@ from briefgen.load.files import (
     read_text,
     rel,
 )
-from briefgen.load.read import Reader
+from briefgen.load.read import Reader, text_span
 from briefgen.load.shapes import SHAPE_SUFFIXES, read_shape_file
 from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec, FactSpec, QuoteSpec, ShapeSpec
 from briefgen.load.yamlsafe import parse_yaml
@@ -182,11 +182,12 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
             fm_meta, fm_notes, capture_meta = read_front_matter(fm, diags)
             meta.update(fm_meta)
             if fm_notes is not None:
-                notes, notes_span = fm_notes[0], fm_notes[1].span
+                notes, notes_span = fm_notes[0], fm_notes[1].text_span()
             text = text[m.end():]
     facts: tuple[FactSpec, ...] = ()
     quotes: tuple[QuoteSpec, ...] = ()
     overrides = None
+    reports: tuple[tuple[str, Span], ...] = ()
     if ann_path is not None:
         node = load_yaml_file(ann_path, root, diags)
         amap = r.mapping(node, tables.ARTICLE) if node is not None else None
@@ -194,15 +195,16 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
             ann_meta = _meta(r, amap)
             meta.update(ann_meta)
             if "notes" in amap:
-                notes, notes_span = r.text(amap["notes"], "notes", multiline=True), amap["notes"].span
+                notes, notes_span = r.text(amap["notes"], "notes", multiline=True), text_span(amap["notes"])
             overrides = read_overrides(r, amap.get("cleaning"))
             facts = tuple(f for n in r.seq(amap.get("facts"), "facts", single_ok=False)
                           if (f := read_fact(r, n, subject=None, source=slug)))
             quotes = tuple(q for n in r.seq(amap.get("quotes"), "quotes", single_ok=False)
                            if (q := read_quote(r, n, speaker=None, source=slug)))
+            reports = tuple((i, n.span) for n in r.seq(amap.get("reports"), "reports") if (i := r.id(n, "reports")))
     spec = ArticleSpec(slug=slug, path=shown, fmt=fmt, text=text, body_line=body_line, meta=meta,
                        notes=notes, notes_span=notes_span, facts=facts, quotes=quotes, span=Span(shown),
-                       capture_meta=capture_meta)
+                       capture_meta=capture_meta, reports=reports)
     if overrides is not None:
         spec = ArticleSpec(**{**spec.__dict__, "overrides": overrides})
     return spec
