@@ -377,7 +377,9 @@ class Renderer:
         # the page's input (page_inputs): the kind's entities whole, in display order
         groups = reading.index_groups(self.model, self._plain.entities_of(kind.id), page, _first_sentence)
         rows = [(r.link, r.summary, r) for g in groups for r in g.rows]  # for templates that do not group
-        return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows, groups=groups)
+        laid_out = [(g, reading.index_rows_html(kind.label, bool(kind.timeline), g.rows)) for g in groups]
+        return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows, groups=groups,
+                            laid_out=laid_out)
 
     def entity(self, e: Entity) -> Page:
         m = self.model
@@ -571,8 +573,9 @@ class Renderer:
                     refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), []).append(self._elink(page, subject))
         general = [(title, url, sorted(set(links), key=lambda link: link.text)) for (title, url), links in sorted(refs.items())]
         rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
-        return self._render("sources.md.j2", page, "Sources", rows=rows, general=general,
-                            table=reading.source_rows(m, page))
+        table = reading.source_rows(rows)
+        return self._render("sources.md.j2", page, "Sources", rows=rows, general=general, table=table,
+                            table_html=reading.source_rows_html(table))
 
 
 def _detected_rows(a: Article) -> list[DetectedRow]:
