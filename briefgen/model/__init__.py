@@ -11,7 +11,7 @@ from briefgen.clean.types import CleanedText, DetectedMeta, Paragraph
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import Mention, build_matcher
 from briefgen.link.matcher import AliasTarget, Matcher, plain
-from briefgen.load.types import Alias, ArticleSpec, Content, EntitySpec
+from briefgen.load.types import Alias, ArticleSpec, Content, EntitySpec, ShapeSpec
 from briefgen.model.linkedfrom import linked_from
 from briefgen.model.locate import closest_passage, locate, normalize
 from briefgen.model.order import adjacent, display_order, entity_dates, sort_key
@@ -318,11 +318,24 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
         quotes_declared=freeze({k: sorted(v, key=quote_order) for k, v in quotes_declared.items()}),
         links_out=freeze(links_out), links_in=freeze(links_in), mentions=freeze(by_entity),
         cited_by=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(cited_by.items())}),
-        timeline=timeline, order=MappingProxyType(order), adjacent=MappingProxyType(adjacent(order, entities)),
+        timeline=timeline,
+        shapes=check_shapes(content.shapes, entities, diags), order=MappingProxyType(order), adjacent=MappingProxyType(adjacent(order, entities)),
         reported_by=freeze(reported_by), reporting=freeze({k: tuple(dict.fromkeys(v)) for k, v in reporting.items()}),
         linked_from=MappingProxyType(linked_from(entities, content.overview, articles,
                                                  build_matcher(tuple(e.spec for e in entities.values())), order)),
     )
+
+
+def check_shapes(shapes: tuple[ShapeSpec, ...], entities: dict[str, Entity], diags: Diagnostics) -> tuple[ShapeSpec, ...]:
+    """The shapes whose entity, if they name one, exists (an unknown one is reported at its id)."""
+    out = []
+    for s in shapes:
+        if s.entity is not None and s.entity not in entities:
+            diags.error(s.entity_span, "unknown-entity", f"shape names unknown entity '{s.entity}'",
+                        did_you_mean(s.entity, list(entities)) or "give the id of an entity in content/entities")
+            continue
+        out.append(s)
+    return tuple(out)
 
 
 def build_timeline(entities: dict[str, Entity], facts: dict[str, list[Fact]],

@@ -9,7 +9,17 @@ from types import MappingProxyType
 from briefgen.clean.types import DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Span
 from briefgen.link import Mention
-from briefgen.load.types import BriefingConfig, CaptureMeta, EntitySpec, FactSpec, KindDef, QuoteSpec, Reference
+from briefgen.load.types import (
+    BriefingConfig,
+    CaptureMeta,
+    EntitySpec,
+    FactSpec,
+    KindDef,
+    QuoteSpec,
+    Reference,
+    ShapeSpec,
+)
+from briefgen.model.changes import EditionChanges
 
 
 @dataclass(frozen=True)
@@ -204,6 +214,11 @@ class Model:
     """Entities whose facts or quotes cite each article (a quote: its speaker, and the entity it is written in)."""
     timeline: tuple[TimelineEntry, ...]
     """Chronological timeline: entities of timeline kinds at their dates, facts at their ``event_date``."""
+    changes: EditionChanges | None = None
+    """What changed since the edition this build is compared with (``--since``, see docs/editions.md); None: no
+    comparison (no "What's new" page)."""
+    shapes: tuple[ShapeSpec, ...] = ()
+    """Map outlines of ``content/shapes/`` whose entity (if any) exists."""
     order: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """Entity ids of each kind in display order: by date for timeline kinds (undated last), else by the group
     (``group_by``) and the sort key."""

@@ -26,12 +26,17 @@ from briefgen.diagnostics import Diagnostic, Diagnostics, Span
 from briefgen.link import Mention, build_matcher
 from briefgen.link.matcher import AliasTarget, Hit, Matcher
 from briefgen.load.types import Alias, EntitySpec
+from briefgen.model.differences import find_differences
 from briefgen.model.prose import markdown_plain
 from briefgen.model.types import Article, Citation, Entity, Model
 from briefgen.render import format as fmt
-from briefgen.render import reading
+from briefgen.render import reading, whatsnew
+from briefgen.render.differences import PAGE as DIFFERENCES_PAGE
+from briefgen.render.differences import TITLE as DIFFERENCES_TITLE
+from briefgen.render.differences import anchor_of, difference_rows, differences_of
 from briefgen.render.errors import template_fault
 from briefgen.render.fields import body_fields, field_rows
+from briefgen.render.figures import make as figures
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.search import search_front_matter
 from briefgen.render.urls import relurl
@@ -192,6 +197,21 @@ class Renderer:
         out.extend(self.article(a) for a in m.articles.values())
         out.append(self.timeline())
         out.append(self.sources())
+        if m.changes is not None:
+            out.append(self.whatsnew())
+        out.extend(make() for _, make in self._figure_pages())
+        if differences_of(self._plain):
+            out.append(self.differences())
+        return out
+
+    def _figure_pages(self) -> list[tuple[str, Callable[[], Page]]]:
+        """The briefing's figure pages that have something to show: the map, the connections graph."""
+        m = self._plain
+        out: list[tuple[str, Callable[[], Page]]] = []
+        if figures.has_map(m):
+            out.append(("map.md", self.map_page))
+        if figures.has_graph(m):
+            out.append(("connections.md", self.connections_page))
         return out
 
     # -- pages kept between builds (briefgen build) ------------------------------------------------
@@ -211,6 +231,11 @@ class Renderer:
             out.append(self._reuse(now, a.page, functools.partial(self._article_of, slug)))
         out.append(self._reuse(now, "timeline.md", self.timeline))
         out.append(self._reuse(now, "sources.md", self.sources))
+        if m.changes is not None:
+            out.append(self._reuse(now, whatsnew.PAGE, self.whatsnew))
+        out.extend(self._reuse(now, path, make) for path, make in self._figure_pages())
+        if differences_of(m):
+            out.append(self._reuse(now, DIFFERENCES_PAGE, self.differences))
         return out
 
     def _kind_index_at(self, i: int) -> Page:
@@ -261,8 +286,12 @@ class Renderer:
         out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), self.articles_index))
         for a in m.articles.values():
             out.append(keep(a.page, page_inputs(m, a.page, self._shared, article=a), functools.partial(self.article, a)))
-        for page, make in (("timeline.md", self.timeline), ("sources.md", self.sources)):
+        for page, make in (("timeline.md", self.timeline), ("sources.md", self.sources), *self._figure_pages()):
             out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), make))
+        if m.changes is not None:
+            out.append(keep(whatsnew.PAGE, page_inputs(m, whatsnew.PAGE, self._shared), self.whatsnew))
+        if differences_of(m):
+            out.append(keep(DIFFERENCES_PAGE, page_inputs(m, DIFFERENCES_PAGE, self._shared), self.differences))
         return out
 
     def _keep(self, path: str, inputs: tuple, make: Callable[[], Page]) -> Page:
@@ -323,11 +352,11 @@ class Renderer:
                          "this is a briefgen bug unless one of your templates/ overrides is involved; please report it")
 
     def _md(self, text: str | None, span: Span | None, page: str, cites: PageCitations,
-            self_entity: str | None = None, offset: int = 0, headings: bool = False) -> Markup:
+            self_entity: str | None = None, headings: bool = False) -> Markup:
         if not text:
             return Markup("")
         ctx = MarkdownContext(self.model, page, self.matcher, cites, self.diags, self_entity)
-        return Markup(render_markdown(text, span or Span("?"), ctx, offset, headings_as_markdown=headings))
+        return Markup(render_markdown(text, span or Span("?"), ctx, headings_as_markdown=headings))
 
     def _cited(self, page: str, cites: PageCitations) -> list[CitedSource]:
         out = []
@@ -370,7 +399,24 @@ class Renderer:
                             latest=[(self._alink(page, a.slug), a) for a in latest],
                             n_articles=len(m.articles), cited=self._cited(page, cites),
                             timeline=Link("Timeline", "timeline.html"), sources=Link("Sources", "sources.html"),
-                            pdf=Link("Download the briefing as PDF", self.pdf) if self.pdf else None)
+                            pdf=Link("Download the briefing as PDF", self.pdf) if self.pdf else None,
+                            edition=whatsnew.edition_line(m.config), whatsnew=self._whatsnew_link(page))
+
+    def _whatsnew_link(self, page: str) -> Link | None:
+        """The home page's link to "What's new", with how much changed (None: no comparison)."""
+        changes = self.model.changes
+        if changes is None:
+            return None
+        told = "nothing changed" if changes.empty else f"{changes.count} change{'s' if changes.count != 1 else ''}"
+        return Link(f"{whatsnew.since_title(changes)} ({told})", relurl(page, whatsnew.PAGE))
+
+    def whatsnew(self) -> Page:
+        """What's new since the edition this build is compared with (see render/whatsnew.py)."""
+        page = whatsnew.PAGE
+        changes = self.model.changes
+        assert changes is not None
+        view = whatsnew.whatsnew_view(changes, self.model.config, lambda to, anchor: relurl(page, to, anchor))
+        return self._render("whatsnew.md.j2", page, view.title, view=view)
 
     def kind_index(self, kind) -> Page:
         page = f"{kind.slug}/index.md"
@@ -387,7 +433,7 @@ class Renderer:
         eid = e.spec.id
         cites = PageCitations()
         infobox = self._infobox(e, page, cites)
-        summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid, offset=1 if e.spec.summary_span else 0)
+        summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid)
         prose = body_fields(e, _SiteFieldLinks(self, page, cites))  # after the summary: citations in reading order
         before, after = m.neighbours(eid)
         neighbours = [reading.dated_link(m, page, x.spec.id) if x is not None else None for x in (before, after)]
@@ -404,8 +450,15 @@ class Renderer:
                             more_mentions=more, n_mention_articles=len(mentions) + len(more),
                             n_mentions=len(m.mentions.get(eid, ())), cited=self._cited(page, cites),
                             index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")),
+                            figures=self._figures_of(e, page),
                             prose=prose, neighbours=neighbours, reports=reports, linked=linked, more_linked=more_linked,
                             search_tags=search_front_matter(e))
+
+    def _figures_of(self, e: Entity, page: str) -> tuple:
+        """An entity page's figures. They read the model itself (``_plain``), not the page's view of it: with a
+        page memo the figures are among the page's inputs (:func:`page_inputs`), so that an entity added elsewhere
+        does not render every page with a map again; with the render cache ``_plain`` records their reads."""
+        return figures.entity_figures(self._plain, e, figures.SiteLinks(self._plain, page))
 
     def _infobox(self, e: Entity, page: str, cites: PageCitations) -> list[InfoRow]:
         return field_rows(e, _SiteFieldLinks(self, page, cites), css="bg-", split=True, name_of=self._name_of)
@@ -422,12 +475,12 @@ class Renderer:
 
     def _facts(self, eid: str, page: str) -> list[FactRow]:
         facts = self.model.facts.get(eid, ())
-        values_by_prop = defaultdict(set)
-        for f in facts:
-            values_by_prop[f.spec.property.casefold()].add(f.spec.value.casefold())
+        # a fact is flagged only where sources really differ (model/differences.py), linked to the comparison
+        flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor_of(d))
+                   for d in find_differences({eid: facts}, self.model.config.differences).get(eid, ()) for span in d.spans()}
         return [FactRow(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "",
                         source_ref(self.model, page, f.citation, f.spec.reference), f.spec.quote,
-                        len(values_by_prop[f.spec.property.casefold()]) > 1) for f in facts]
+                        f.spec.span in flagged, flagged.get(f.spec.span)) for f in facts]
 
     def _related(self, eid: str, page: str) -> list[Group]:
         """Reverse references by heading; dated entities (meetings) in date order with their dates."""
@@ -537,7 +590,7 @@ class Renderer:
         meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed)")))
         meta.extend(InfoRow(esc(f"{cm.key} (from the capture)"), esc(cm.value)) for cm in a.capture_meta)
         detected = _detected_rows(a)
-        notes = self._md(a.notes, a.notes_span, page, cites, offset=1)
+        notes = self._md(a.notes, a.notes_span, page, cites)
         entity_groups = []
         mentioned = {mm.entity for mm in a.mentions}
         for kind in m.config.kinds:
@@ -561,7 +614,19 @@ class Renderer:
                 srcs = [SourceRef(citation_label(m, Citation(s, None, None)), relurl(page, m.articles[s].page), False)
                         for s in t.sources if s in m.articles]
             years[t.date[:4]].append((fmt.fmt_range(t.date, t.end), t, link, srcs[0] if srcs else None, srcs))
-        return self._render("timeline.md.j2", page, "Timeline", years=sorted(years.items()))
+        return self._render("timeline.md.j2", page, "Timeline", years=sorted(years.items()),
+                            figure=figures.briefing_timeline(self._plain, figures.SiteLinks(self._plain, page)))
+
+    def map_page(self) -> Page:
+        page = "map.md"
+        maps = figures.briefing_maps(self._plain, figures.SiteLinks(self._plain, page))
+        n_meetings = sum(len(r.cells[3].split("; ")) for r in maps[0].rows if r.cells[3]) if maps else 0
+        return self._render("map.md.j2", page, "Map", maps=maps, n_meetings=n_meetings)
+
+    def connections_page(self) -> Page:
+        page = "connections.md"
+        graph = figures.briefing_graph(self._plain, figures.SiteLinks(self._plain, page))
+        return self._render("connections.md.j2", page, "Connections", graph=graph)
 
     def sources(self) -> Page:
         page = "sources.md"
@@ -576,6 +641,14 @@ class Renderer:
         table = reading.source_rows(rows)
         return self._render("sources.md.j2", page, "Sources", rows=rows, general=general, table=table,
                             table_html=reading.source_rows_html(table))
+
+    def differences(self) -> Page:
+        m = self.model
+        c = m.config.differences
+        window = f"{c.window_days // 365} years" if c.window_days % 365 == 0 else f"{c.window_days} days"
+        return self._render("differences.md.j2", DIFFERENCES_PAGE, DIFFERENCES_TITLE,
+                            rows=difference_rows(m, DIFFERENCES_PAGE, differences_of(m)), window=window,
+                            tolerance=f"{c.tolerance * 100:g} %")
 
 
 def _detected_rows(a: Article) -> list[DetectedRow]:
@@ -632,7 +705,7 @@ class _SiteFieldLinks:
         return Markup(f'<a href="{html.escape(url)}" rel="nofollow noopener noreferrer">{html.escape(url)}</a>')
 
     def markdown(self, text: str, span: Span, entity: str) -> Markup:
-        return self.renderer._md(text, span, self.page, self.cites, entity, offset=1)
+        return self.renderer._md(text, span, self.page, self.cites, entity)
 
 
 def _first_sentence(text: str | None) -> str:
@@ -1095,7 +1168,8 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
         return (shared, page, entity, m.facts.get(eid), m.adjacent.get(eid), m.reported_by.get(eid),
                 m.linked_from.get(eid),
                 m.quotes.get(eid), m.quotes_declared.get(eid), m.links_in.get(eid), mentions,
-                tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown))
+                tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown),
+                figures.entity_figures(m, entity, figures.SiteLinks(m, page)))
     if article is not None:
         texts = [article.notes] + ([p.text for p in article.paragraphs] if article.fmt == "md" else [])
         return (shared, page, article, m.cited_by.get(article.slug), _cited_texts(m, texts))
@@ -1105,14 +1179,29 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
                                           for e in m.entities_of(kind.id)))
     if page == "index.md":
         return (shared, page, m.overview, m.overview_path, _cited_texts(m, [m.overview]), _kind_counts(m),
-                tuple(sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]))
+                tuple(sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]),
+                m.changes)
     if page == "articles/index.md":
         # briefgen's own template shows each article's link, date, outlet and number of entities (the
         # slug, title and page are in ``shared``); a briefing's own templates may show anything of it
         return (shared, page, tuple((a.date, a.outlet, len({mm.entity for mm in a.mentions})) if narrow else
                                     (a, len({mm.entity for mm in a.mentions})) for a in m.articles.values()))
     if page == "timeline.md":
-        return (shared, page, m.timeline)
+        return (shared, page, m.timeline, figures.briefing_timeline(m, figures.SiteLinks(m, page)))
+    if page == whatsnew.PAGE:
+        return (shared, page, m.changes)
+    if page == "map.md":  # the figures are what the page shows of the model
+        return (shared, page, figures.briefing_maps(m, figures.SiteLinks(m, page)))
+    if page == "connections.md":
+        return (shared, page, figures.briefing_graph(m, figures.SiteLinks(m, page)))
+    if page == DIFFERENCES_PAGE:  # what it shows of each difference (not where the facts are written)
+        return (shared, page, m.config.differences,
+                tuple((d.subject, d.measure, d.numeric, tuple(
+                    (s.fact.spec.value, s.fact.date, s.fact.citation, s.fact.spec.reference, s.fact.spec.quote,
+                     s.amount.text if s.amount else None,
+                     (m.articles[s.fact.citation.article].outlet, m.articles[s.fact.citation.article].date,
+                      m.articles[s.fact.citation.article].page) if s.fact.citation else None) for s in d.sides))
+                      for d in differences_of(m)))
     if page == "sources.md":
         return (shared, page, tuple((subject, f.spec.reference) for subject, fs in m.facts.items() for f in fs
                                     if f.spec.reference is not None),

@@ -82,7 +82,9 @@ class FactRow:
     quote: str | None
     """Verbatim supporting words."""
     differs: bool
-    """True when another source gives a different value for the same property."""
+    """True when another source gives a value that differs for the same measure and time (model/differences.py)."""
+    differs_href: str | None = None
+    """Link to the fact's entry on the "Where sources differ" page, when it differs."""
 
 
 @dataclass(frozen=True)
