@@ -126,8 +126,13 @@ def _ranked(page, url: str, query: str) -> list[str]:
         for _ in range(60):
             page.wait_for_timeout(100)
             if "matching" in (meta.text_content() or ""):
-                hrefs = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link",
-                                                  "els => els.map(e => e.getAttribute('href'))")
+                # the list is complete when it reads the same twice in a row (results render as they come)
+                hrefs, before = None, []
+                while hrefs != before:
+                    before = hrefs
+                    page.wait_for_timeout(150)
+                    hrefs = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link",
+                                                      "els => els.map(e => e.getAttribute('href'))")
                 out = []
                 for h in hrefs:
                     rel = h.split("#")[0].split("?")[0].split("/site/")[-1]
