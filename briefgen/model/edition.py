@@ -222,7 +222,7 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
             continue
         was = Counter(oa.paragraphs)
         fresh = [i for i, h in enumerate(na.paragraphs, 1) if not _take(was, h)]
-        dropped = sum(was.values())
+        dropped = max(0, sum(was.values()) - len(fresh))  # a changed paragraph is not also a dropped one
         if fresh or dropped or oa.title != na.title:
             revised.append(RevisedArticle(aref(aid), oa.title if oa.title != na.title else None, tuple(fresh),
                                           dropped))
