@@ -165,6 +165,8 @@ class RevisedArticle:
     dropped: int
     """Paragraphs of the earlier text no longer there, beyond those that changed (the earlier text had this many
     more paragraphs that are not in the new one)."""
+    old_date: str | None = None
+    """The earlier publication date, when it changed ("" when it was unknown)."""
 
 
 @dataclass(frozen=True)
