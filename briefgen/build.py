@@ -32,6 +32,7 @@ from briefgen.model import build_model, check_aliases, check_entities
 from briefgen.model.edition import compare
 from briefgen.model.manifest import Manifest, Since, base_for, manifest_of
 from briefgen.model.types import Model
+from briefgen.render.figures.make import seconds_spent as figure_seconds
 from briefgen.render.pages import Page, render_pages
 
 Progress = Callable[[str, int, int], None]
@@ -133,8 +134,11 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     timings.add("model", time.perf_counter() - t)  # the edition is made in the model stage (model/manifest.py)
 
     t = time.perf_counter()
+    drawn = figure_seconds()
     pages = render(model, root, diags, pdf=pdf)
-    timings.add("render", time.perf_counter() - t)
+    drawn = figure_seconds() - drawn  # figures are drawn while pages render; reported as their own stage
+    timings.add("render", time.perf_counter() - t - drawn)
+    timings.add("figures", drawn)
     return Compiled(model, tuple(pages), manifest, base)
 
 

@@ -15,6 +15,7 @@ import yaml
 from briefgen.emit import offline
 from briefgen.emit.site import prune_empty
 from briefgen.model.types import Model
+from briefgen.render.figures.make import has_graph, has_map
 from briefgen.render.format import plain_title
 from briefgen.render.pages import Page, default_template_dir
 from briefgen.render.whatsnew import PAGE, edition_line
@@ -46,6 +47,9 @@ def nav(model: Model) -> list:
     for kind in model.config.kinds:
         items.append({plain_title(kind.plural): f"{kind.slug}/index.md"})
     items += [{"Timeline": "timeline.md"}, {"Articles": "articles/index.md"}, {"Sources": "sources.md"}]
+    figure_pages = [{"Map": "map.md"}] if has_map(model) else []
+    figure_pages += [{"Connections": "connections.md"}] if has_graph(model) else []
+    items[items.index({"Timeline": "timeline.md"}) + 1:items.index({"Timeline": "timeline.md"}) + 1] = figure_pages
     return items
 
 

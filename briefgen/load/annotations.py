@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.load import tables
-from briefgen.load.read import Reader, node_span
+from briefgen.load.read import Reader, node_span, text_span
 from briefgen.load.types import (
     FIELD_TYPES,
     Alias,
@@ -15,6 +15,7 @@ from briefgen.load.types import (
     FactSpec,
     FieldDef,
     FieldValue,
+    FigureSwitches,
     KindDef,
     PackDef,
     QuoteSpec,
@@ -101,6 +102,7 @@ def read_briefing(node: YNode | None, path: str, diags: Diagnostics) -> Briefing
         span=file_span,
         edition=_edition(r, m.get("edition")),
         edition_date=r.date(m.get("edition_date"), "edition_date", partial=False),
+        figures=read_figures(r, m.get("figures")),
     )
 
 
@@ -153,7 +155,18 @@ def _read_kind(r: Reader, key: YScalar, node: YNode, diags: Diagnostics) -> Kind
                         f"'timeline: {timeline}' must name a date or dates field of kind '{key.value}'",
                         did_you_mean(timeline, [f.key for f in fields if f.type in ("date", "dates")]))
             timeline = None
-    return KindDef(key.value, label, plural, slug, r.text(m.get("icon"), "icon"), timeline, tuple(fields), key.span)
+    return KindDef(key.value, label, plural, slug, r.text(m.get("icon"), "icon"), timeline, tuple(fields), key.span,
+                   read_figures(r, m.get("figures")))
+
+
+def read_figures(r: Reader, node: YNode | None) -> FigureSwitches:
+    """``figures:`` — each kind of figure on (default) or off."""
+    if node is None:
+        return FigureSwitches()
+    m = r.mapping(node, tables.FIGURES)
+    if m is None:
+        return FigureSwitches()
+    return FigureSwitches(**{k: v for k in tables.FIGURES.names() if (v := r.boolean(m.get(k), k)) is not None})
 
 
 _BASE_ENTITY_KEYS = set(tables.ENTITY.names())
@@ -248,7 +261,7 @@ def _read_entity(r: Reader, node: YNode, config: BriefingConfig | None, diags: D
     return EntitySpec(
         id=eid, kind=kind_id, name=name, aliases=tuple(aliases),
         summary=r.text(summary_node, "summary", multiline=True),
-        summary_span=summary_node.span if summary_node is not None else None,
+        summary_span=text_span(summary_node) if summary_node is not None else None,
         fields=tuple(fields), facts=facts, quotes=quotes, span=node.span,
     )
 
@@ -276,6 +289,7 @@ def _read_field_value(r: Reader, fd: FieldDef, node: YNode) -> FieldValue | None
         v = r.text(node, fd.key)
     elif t == "markdown":
         v = r.text(node, fd.key, multiline=True)
+        return FieldValue(fd.key, v, text_span(node)) if v is not None else None
     elif t == "url":
         v = r.url(node, fd.key)
     elif t == "number":

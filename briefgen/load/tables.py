@@ -14,12 +14,20 @@ FIELD = KeyTable("field definition", (
     Key("unit", TEXT, doc="for number: unit shown after the value"),
 ))
 
+FIGURES = KeyTable("figure switches", (
+    Key("maps", {"type": "boolean"}, doc="locator maps and the briefing map"),
+    Key("timeline", {"type": "boolean"}, doc="the visual timeline and entities' own timelines"),
+    Key("connections", {"type": "boolean"}, doc="connection graphs"),
+    Key("charts", {"type": "boolean"}, doc="charts of numbers several sources give"),
+))
+
 KIND = KeyTable("kind", (
     Key("label", TEXT, True, "singular display name"),
     Key("plural", TEXT, True, "plural display name; its slug is the output folder"),
     Key("icon", TEXT, doc="informational icon name"),
     Key("timeline", TEXT, doc="key of a date/dates field: entities of this kind go on the timeline"),
     Key("fields", {"type": "object", "additionalProperties": FIELD.json_schema()}, doc="kind-specific fields"),
+    Key("figures", FIGURES.json_schema(), doc="figures of this kind's entities (all on by default)"),
 ))
 
 PACK = KeyTable("pack", (
@@ -41,6 +49,7 @@ BRIEFING = KeyTable("briefing", (
     Key("pdf", {"type": "boolean"}, doc="every build also exports the PDF into site/, as build --pdf does"),
     Key("edition", {"oneOf": [{"type": "integer", "minimum": 1}, TEXT]}, doc="edition number (1, 2, …) or name"),
     Key("edition_date", DATE, doc="date the edition was issued (YYYY-MM-DD), default as_of"),
+    Key("figures", FIGURES.json_schema(), doc="which kinds of figure the briefing draws (all on by default)"),
 ))
 
 ALIAS = KeyTable("alias", (

@@ -50,6 +50,25 @@ class FieldDef:
 
 
 @dataclass(frozen=True)
+class FigureSwitches:
+    """Which kinds of figure are drawn: ``figures:`` of briefing.yml (the whole briefing) or of a kind (its
+    entities' pages, and whether its entities appear in the briefing-wide figure). See docs/figures.md."""
+
+    maps: bool = True
+    """Locator maps and the briefing map."""
+    timeline: bool = True
+    """The visual timeline and an entity's own timeline."""
+    connections: bool = True
+    """Connection graphs."""
+    charts: bool = True
+    """Charts of the numbers sources give."""
+
+    def on(self, kind: str) -> bool:
+        """Whether figures of ``kind`` (``maps``, ``timeline``, ``connections``, ``charts``) are drawn."""
+        return bool(getattr(self, kind))
+
+
+@dataclass(frozen=True)
 class KindDef:
     """An entity kind declared by the briefing (e.g. actor, island, meeting)."""
 
@@ -69,6 +88,8 @@ class KindDef:
     """Kind-specific fields, in declared order."""
     span: Span
     """Where the kind is declared."""
+    figures: FigureSwitches = FigureSwitches()
+    """Which figures its entities get (``figures:`` of the kind)."""
 
     def field(self, key: str) -> FieldDef | None:
         for f in self.fields:
@@ -123,6 +144,8 @@ class BriefingConfig:
     """``edition:``: the edition's number (a whole number) or name; None: the briefing is not numbered."""
     edition_date: str | None = None
     """``edition_date:``: ISO date the edition was issued; None: ``as_of`` stands for it."""
+    figures: FigureSwitches = FigureSwitches()
+    """Which kinds of figure the briefing draws (``figures:``)."""
 
     def kind(self, kind_id: str) -> KindDef | None:
         for k in self.kinds:
@@ -334,3 +357,23 @@ class Content:
     """All entities, sorted by id."""
     articles: tuple[ArticleSpec, ...]
     """All articles, sorted by slug."""
+    shapes: tuple[ShapeSpec, ...] = ()
+    """Map outlines from ``content/shapes/`` (GeoJSON), in file order."""
+
+
+@dataclass(frozen=True)
+class ShapeSpec:
+    """An outline a briefing draws on its maps: one GeoJSON feature of ``content/shapes/``."""
+
+    name: str
+    """What it is (``properties.name``, else its entity id)."""
+    entity: str | None
+    """The entity it belongs to (``properties.entity``), if any: that entity's maps draw it."""
+    entity_span: Span
+    """Where the entity id is written (the feature, without one)."""
+    rings: tuple[tuple[tuple[float, float], ...], ...]
+    """Polygon rings or lines, as (longitude, latitude) points."""
+    closed: bool
+    """Polygons (filled) rather than lines."""
+    span: Span
+    """Where the feature starts."""

@@ -11,7 +11,7 @@ from briefgen.clean.types import CleanedText, DetectedMeta, Paragraph
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import Mention
 from briefgen.link.matcher import AliasTarget, Matcher, plain
-from briefgen.load.types import Alias, ArticleSpec, Content, EntitySpec
+from briefgen.load.types import Alias, ArticleSpec, Content, EntitySpec, ShapeSpec
 from briefgen.model.locate import closest_passage, locate, normalize
 from briefgen.model.types import Article, Citation, Entity, Fact, Link, Model, Quote, TimelineEntry, quote_order
 
@@ -303,7 +303,20 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
         links_out=freeze(links_out), links_in=freeze(links_in), mentions=freeze(by_entity),
         cited_by=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(cited_by.items())}),
         timeline=timeline,
+        shapes=check_shapes(content.shapes, entities, diags),
     )
+
+
+def check_shapes(shapes: tuple[ShapeSpec, ...], entities: dict[str, Entity], diags: Diagnostics) -> tuple[ShapeSpec, ...]:
+    """The shapes whose entity, if they name one, exists (an unknown one is reported at its id)."""
+    out = []
+    for s in shapes:
+        if s.entity is not None and s.entity not in entities:
+            diags.error(s.entity_span, "unknown-entity", f"shape names unknown entity '{s.entity}'",
+                        did_you_mean(s.entity, list(entities)) or "give the id of an entity in content/entities")
+            continue
+        out.append(s)
+    return tuple(out)
 
 
 def build_timeline(entities: dict[str, Entity], facts: dict[str, list[Fact]]) -> tuple[TimelineEntry, ...]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from briefgen.clean.types import DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Span
 from briefgen.link import Mention
-from briefgen.load.types import BriefingConfig, CaptureMeta, EntitySpec, FactSpec, KindDef, QuoteSpec
+from briefgen.load.types import BriefingConfig, CaptureMeta, EntitySpec, FactSpec, KindDef, QuoteSpec, ShapeSpec
 from briefgen.model.changes import EditionChanges
 
 
@@ -178,6 +178,8 @@ class Model:
     changes: EditionChanges | None = None
     """What changed since the edition this build is compared with (``--since``, see docs/editions.md); None: no
     comparison (no "What's new" page)."""
+    shapes: tuple[ShapeSpec, ...] = ()
+    """Map outlines of ``content/shapes/`` whose entity (if any) exists."""
 
     def quotes_on(self, eid: str) -> tuple[Quote, ...]:
         """The quotes an entity's page (and PDF section) shows: its own words, and the words of others its YAML

@@ -31,6 +31,7 @@ from briefgen.render import format as fmt
 from briefgen.render import whatsnew
 from briefgen.render.errors import template_fault
 from briefgen.render.fields import field_rows
+from briefgen.render.figures import make as figures
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
@@ -191,6 +192,17 @@ class Renderer:
         out.append(self.sources())
         if m.changes is not None:
             out.append(self.whatsnew())
+        out.extend(make() for _, make in self._figure_pages())
+        return out
+
+    def _figure_pages(self) -> list[tuple[str, Callable[[], Page]]]:
+        """The briefing's figure pages that have something to show: the map, the connections graph."""
+        m = self._plain
+        out: list[tuple[str, Callable[[], Page]]] = []
+        if figures.has_map(m):
+            out.append(("map.md", self.map_page))
+        if figures.has_graph(m):
+            out.append(("connections.md", self.connections_page))
         return out
 
     # -- pages kept between builds (briefgen build) ------------------------------------------------
@@ -212,6 +224,7 @@ class Renderer:
         out.append(self._reuse(now, "sources.md", self.sources))
         if m.changes is not None:
             out.append(self._reuse(now, whatsnew.PAGE, self.whatsnew))
+        out.extend(self._reuse(now, path, make) for path, make in self._figure_pages())
         return out
 
     def _kind_index_at(self, i: int) -> Page:
@@ -262,7 +275,7 @@ class Renderer:
         out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), self.articles_index))
         for a in m.articles.values():
             out.append(keep(a.page, page_inputs(m, a.page, self._shared, article=a), functools.partial(self.article, a)))
-        for page, make in (("timeline.md", self.timeline), ("sources.md", self.sources)):
+        for page, make in (("timeline.md", self.timeline), ("sources.md", self.sources), *self._figure_pages()):
             out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), make))
         if m.changes is not None:
             out.append(keep(whatsnew.PAGE, page_inputs(m, whatsnew.PAGE, self._shared), self.whatsnew))
@@ -326,11 +339,11 @@ class Renderer:
                          "this is a briefgen bug unless one of your templates/ overrides is involved; please report it")
 
     def _md(self, text: str | None, span: Span | None, page: str, cites: PageCitations,
-            self_entity: str | None = None, offset: int = 0, headings: bool = False) -> Markup:
+            self_entity: str | None = None, headings: bool = False) -> Markup:
         if not text:
             return Markup("")
         ctx = MarkdownContext(self.model, page, self.matcher, cites, self.diags, self_entity)
-        return Markup(render_markdown(text, span or Span("?"), ctx, offset, headings_as_markdown=headings))
+        return Markup(render_markdown(text, span or Span("?"), ctx, headings_as_markdown=headings))
 
     def _cited(self, page: str, cites: PageCitations) -> list[CitedSource]:
         out = []
@@ -407,7 +420,7 @@ class Renderer:
         eid = e.spec.id
         cites = PageCitations()
         infobox = self._infobox(e, page, cites)
-        summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid, offset=1 if e.spec.summary_span else 0)
+        summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid)
         facts = self._facts(eid, page)
         # its own words, and what others said where the entity's YAML records it (e.g. at a meeting), by date
         quotes = [QuoteRow(q.spec.text, self._elink(page, q.spec.speaker), fmt.fmt_date(q.date), q.spec.context,
@@ -418,7 +431,14 @@ class Renderer:
                             summary=summary, facts=facts, quotes=quotes, related=related, mentions=mentions,
                             more_mentions=more, n_mention_articles=len(mentions) + len(more),
                             n_mentions=len(m.mentions.get(eid, ())), cited=self._cited(page, cites),
-                            index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")))
+                            index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")),
+                            figures=self._figures_of(e, page))
+
+    def _figures_of(self, e: Entity, page: str) -> tuple:
+        """An entity page's figures. They read the model itself (``_plain``), not the page's view of it: with a
+        page memo the figures are among the page's inputs (:func:`page_inputs`), so that an entity added elsewhere
+        does not render every page with a map again; with the render cache ``_plain`` records their reads."""
+        return figures.entity_figures(self._plain, e, figures.SiteLinks(self._plain, page))
 
     def _infobox(self, e: Entity, page: str, cites: PageCitations) -> list[InfoRow]:
         return [InfoRow("Kind", esc(e.kind.label))] + field_rows(e, _SiteFieldLinks(self, page, cites), css="bg-")
@@ -548,7 +568,7 @@ class Renderer:
         meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed)")))
         meta.extend(InfoRow(esc(f"{cm.key} (from the capture)"), esc(cm.value)) for cm in a.capture_meta)
         detected = _detected_rows(a)
-        notes = self._md(a.notes, a.notes_span, page, cites, offset=1)
+        notes = self._md(a.notes, a.notes_span, page, cites)
         entity_groups = []
         mentioned = {mm.entity for mm in a.mentions}
         for kind in m.config.kinds:
@@ -568,7 +588,19 @@ class Renderer:
             link = self._elink(page, t.entity) if t.entity else None
             src = source_ref(m, page, t.citation) if t.citation else None
             years[t.date[:4]].append((fmt.fmt_range(t.date, t.end), t, link, src))
-        return self._render("timeline.md.j2", page, "Timeline", years=sorted(years.items()))
+        return self._render("timeline.md.j2", page, "Timeline", years=sorted(years.items()),
+                            figure=figures.briefing_timeline(self._plain, figures.SiteLinks(self._plain, page)))
+
+    def map_page(self) -> Page:
+        page = "map.md"
+        maps = figures.briefing_maps(self._plain, figures.SiteLinks(self._plain, page))
+        n_meetings = sum(len(r.cells[3].split("; ")) for r in maps[0].rows if r.cells[3]) if maps else 0
+        return self._render("map.md.j2", page, "Map", maps=maps, n_meetings=n_meetings)
+
+    def connections_page(self) -> Page:
+        page = "connections.md"
+        graph = figures.briefing_graph(self._plain, figures.SiteLinks(self._plain, page))
+        return self._render("connections.md.j2", page, "Connections", graph=graph)
 
     def sources(self) -> Page:
         page = "sources.md"
@@ -637,7 +669,7 @@ class _SiteFieldLinks:
         return Markup(f'<a href="{html.escape(url)}" rel="nofollow noopener noreferrer">{html.escape(url)}</a>')
 
     def markdown(self, text: str, span: Span, entity: str) -> Markup:
-        return self.renderer._md(text, span, self.page, self.cites, entity, offset=1)
+        return self.renderer._md(text, span, self.page, self.cites, entity)
 
 
 def _first_sentence(text: str | None) -> str:
@@ -1102,7 +1134,8 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
                                             if (fd := entity.kind.field(fv.key)) is not None and fd.type == "markdown"]
         return (shared, page, entity, m.facts.get(eid),
                 m.quotes.get(eid), m.quotes_declared.get(eid), m.links_in.get(eid), mentions,
-                tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown))
+                tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown),
+                figures.entity_figures(m, entity, figures.SiteLinks(m, page)))
     if article is not None:
         texts = [article.notes] + ([p.text for p in article.paragraphs] if article.fmt == "md" else [])
         return (shared, page, article, m.cited_by.get(article.slug), _cited_texts(m, texts))
@@ -1120,9 +1153,13 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
         return (shared, page, tuple((a.date, a.outlet, len({mm.entity for mm in a.mentions})) if narrow else
                                     (a, len({mm.entity for mm in a.mentions})) for a in m.articles.values()))
     if page == "timeline.md":
-        return (shared, page, m.timeline)
+        return (shared, page, m.timeline, figures.briefing_timeline(m, figures.SiteLinks(m, page)))
     if page == whatsnew.PAGE:
         return (shared, page, m.changes)
+    if page == "map.md":  # the figures are what the page shows of the model
+        return (shared, page, figures.briefing_maps(m, figures.SiteLinks(m, page)))
+    if page == "connections.md":
+        return (shared, page, figures.briefing_graph(m, figures.SiteLinks(m, page)))
     if page == "sources.md":
         return (shared, page, tuple((subject, f.spec.reference) for subject, fs in m.facts.items() for f in fs
                                     if f.spec.reference is not None),

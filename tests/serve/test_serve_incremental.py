@@ -537,10 +537,12 @@ def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: P
     t.edit(actors, "name: Taro Kono", "name: Kono Taro")
     changed, fresh, _ = step()
     assert {"actors/kono.md", "actors/index.md", "actors/lavrov.md", "sources.md", f"articles/{moscow.name}.md",
-            f"articles/{fort.name}.md", "meetings/meeting-2019-05-10-moscow.md"} <= changed
-    assert fresh - changed == {"index.md", "organisations/nhk.md", "organisations/un-general-assembly.md",
-                               "places/new-york.md"}  # "Kono" in their Markdown: a link to the same address
-    assert t.memo.relinked == 1 and not any(p.startswith(("issues/", "documents/")) for p in fresh)
+            f"articles/{fort.name}.md", "meetings/meeting-2019-05-10-moscow.md",
+            "places/new-york.md"} <= changed  # New York's connections graph names who met there
+    assert fresh - changed == {"index.md", "organisations/nhk.md",
+                               "organisations/un-general-assembly.md"}  # "Kono" in their Markdown: a link to the same address
+    # (issues and documents change only where their connections graph names Kono)
+    assert t.memo.relinked == 1 and not any(p.startswith(("issues/", "documents/")) for p in fresh - changed)
 
     # an alias added that only one article's notes contain, then removed: that article and the entity's own page
     # change (the entities written after it in the same file are rendered again: their places moved)
