@@ -84,11 +84,12 @@ class StageMemo(Protocol):
 @gcpolicy.pausing  # the stages allocate millions of small acyclic objects (see briefgen/gcpolicy.py)
 def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = None,
                      progress: Progress = _noop, memo: StageMemo | None = None, pdf: str | None = None,
-                     since: Since | None = None) -> Compiled:
+                     since: Since | None = None, render_pages_too: bool = True) -> Compiled:
     """load → clean → link → model → edition → render, in memory. Problems go to ``diags``.
 
     ``pdf`` names the PDF export that will be published beside the site (the home page links it). ``since``: the
     earlier editions this one may be compared with (:func:`~briefgen.model.manifest.read_since`).
+    ``render_pages_too``: False stops after the model (``briefgen suggest`` reads nothing else); no pages.
     """
     timings = timings or Timings()
     load, clean, matcher_of, link, model_of, render = (
@@ -125,6 +126,8 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     t = time.perf_counter()
     model = model_of(content, entities, cleaned, mentions, diags)
     timings.add("model", time.perf_counter() - t)
+    if not render_pages_too:
+        return Compiled(model, ())
 
     t = time.perf_counter()
     manifest = manifest_of(model)  # what this edition publishes, and what changed since the earlier one

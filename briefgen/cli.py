@@ -1,4 +1,4 @@
-"""Command line: ``briefgen build | check | schema | serve | pdf``.
+"""Command line: ``briefgen build | check | schema | serve | pdf | suggest``.
 
 Exit codes: 0 ok, 1 content or build error, 2 usage error, 130 interrupted, 141 output pipe closed. Content problems are printed as
 ``path:line:col: severity[code]: message`` with a hint, never as a traceback.
@@ -81,6 +81,11 @@ def make_parser() -> argparse.ArgumentParser:
                    help="address to serve on (default 127.0.0.1:8000)")
     s.add_argument("--allow-remote", action="store_true",
                    help="allow an address other machines can reach (e.g. -a 0.0.0.0:8000): they can read the briefing")
+    sg = sub.add_parser("suggest", parents=[common],
+                        help="list what to annotate next: names no alias covers, near-misses, quotes, figures (writes nothing)")
+    sg.add_argument("--format", choices=("text", "yaml"), default="text", help="text for reading (default), yaml for tools")
+    sg.add_argument("--kind", metavar="K", default=None,
+                    help="only names, near-misses, quotes or facts; or only names guessed to be of entity kind K")
     pdf = sub.add_parser("pdf", parents=[common], help="export the briefing (or one pack) as a PDF")
     pdf.add_argument("-o", "--output", metavar="FILE", help="output file (default: site/briefing.pdf, or site/<pack>.pdf)")
     pdf.add_argument("--pack", metavar="ID", help="export only this pack (declared under 'packs:' in briefing.yml)")
@@ -249,6 +254,8 @@ def cmd_check(args, build: bool) -> int:
             remember_build(root, store, inputs, compiled, diags)
     progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)
+    if not build and compiled.model is not None:
+        _print_notes(compiled.model)
     if failed:
         what = "build failed" if build else "check failed"
         kept = " (site/ left as it was)" if build else ""
@@ -268,6 +275,14 @@ def cmd_check(args, build: bool) -> int:
             print("briefgen: note: site/briefing.pdf of the previous build is gone; to keep the PDF in every build, "
                   "add 'pdf: true' to content/briefing.yml (or build with --pdf)", file=sys.stderr)
     return 0
+
+
+def _print_notes(model) -> None:
+    """``info`` notes of ``briefgen check`` (never counted, never failing): facts named differently."""
+    from briefgen.model.differences import naming_notes
+
+    for d in naming_notes(model.facts, model.config.differences):
+        print(d.format(), file=sys.stderr)
 
 
 def _quick_config(root: Path):
@@ -314,6 +329,50 @@ def cmd_serve(args) -> int:
               f"briefing; add --allow-remote to serve there anyway, or use -a 127.0.0.1:{port}", file=sys.stderr)
         return 2
     return serve(Path(args.root).resolve(), host.strip("[]"), int(port), strict=args.strict)
+
+
+def cmd_suggest(args) -> int:
+    """``briefgen suggest``: read the briefing (reusing the build cache's load, clean and link results when a build
+    left them, never writing it) and print the suggestions. Exit 0, or 1 when the content cannot be read."""
+    from briefgen.build import StageMemo, compile_briefing, inputs_of
+    from briefgen.cache import Store
+    from briefgen.emit.project import BUILD_DIR
+    from briefgen.parallel_clean import ParallelClean
+    from briefgen.stagecache import StageCache
+    from briefgen.suggest import SUGGESTION_KINDS, suggest
+    from briefgen.suggest.output import as_text, as_yaml
+
+    root = Path(args.root).resolve()
+    diags = Diagnostics()
+    store = Store.open(root / BUILD_DIR, "stages")  # read, never saved: suggest writes nothing
+    memo: StageMemo
+    if store.data.get("clean"):  # a build left its stage cache: its load, clean and link results are reused
+        files: dict[str, str] = {}
+        inputs_of(root, False, files)  # each file's digest, read once (the cache's keys)
+        memo = StageCache(store, files)
+    else:  # nothing kept: cleaning is most of the work, done on all cores
+        memo = ParallelClean()
+    progress = Progress(sys.stderr.isatty() and not args.quiet)
+    with progress.step("reading the briefing"):
+        compiled = compile_briefing(root, diags, memo=memo, progress=progress, render_pages_too=False)
+    progress.clear()
+    model = compiled.model
+    if model is None or diags.has_errors():
+        errors, warnings = _print_diagnostics(diags, args.strict)
+        print(f"briefgen: suggest failed: the content has problems ({_summary(errors, warnings)}); fix them first",
+              file=sys.stderr)
+        return 1
+    kinds = [k.id for k in model.config.kinds]
+    if args.kind is not None and args.kind not in SUGGESTION_KINDS and args.kind not in kinds:
+        print(f"briefgen: error: --kind {args.kind}: expected one of {', '.join(SUGGESTION_KINDS)}, or an entity kind "
+              f"of this briefing ({', '.join(kinds)})", file=sys.stderr)
+        return 2
+    found = suggest(model, args.kind)
+    sys.stdout.write(as_yaml(found) if args.format == "yaml" else as_text(found))
+    if not args.quiet:
+        print(f"briefgen: {len(found.names)} names, {len(found.near_misses)} near-misses, {len(found.quotes)} quotes, "
+              f"{len(found.facts)} figures to consider", file=sys.stderr)
+    return 0
 
 
 def cmd_pdf(args) -> int:
@@ -398,7 +457,7 @@ def _say_interrupted() -> None:
 def main(argv: list[str] | None = None) -> int:
     """The command line. Returns the exit code."""
     args = make_parser().parse_args(argv)
-    if args.command in ("serve", "pdf") and not Path(args.root).is_dir():
+    if args.command in ("serve", "pdf", "suggest") and not Path(args.root).is_dir():
         print(f"briefgen: error: {args.root}: no such folder", file=sys.stderr)
         return 2
     try:
@@ -412,6 +471,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args, build=False)
         if args.command == "schema":
             return cmd_schema(args)
+        if args.command == "suggest":
+            return cmd_suggest(args)
     except KeyboardInterrupt:
         _say_interrupted()
         return 130

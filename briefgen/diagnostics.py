@@ -77,6 +77,9 @@ class Severity(str, Enum):
 
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
+    """A note for the analyst (``briefgen check``): never fails a run, not even with ``--strict``; kept out of the
+    build's :class:`Diagnostics`."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ class Diagnostic:
     """How to fix it (may be empty)."""
 
     def format(self, strict: bool = False) -> str:
-        sev = Severity.ERROR if strict else self.severity
+        sev = Severity.ERROR if strict and self.severity is not Severity.INFO else self.severity
         text = f"{self.span}: {sev.value}[{self.code}]: {self.message}"
         if self.hint:
             text += f"\n  hint: {self.hint}"

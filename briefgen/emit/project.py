@@ -15,6 +15,10 @@ import yaml
 from briefgen.emit import offline
 from briefgen.emit.site import prune_empty
 from briefgen.model.types import Model
+from briefgen.render import search
+from briefgen.render.differences import PAGE as DIFFERENCES_PAGE
+from briefgen.render.differences import TITLE as DIFFERENCES_TITLE
+from briefgen.render.differences import differences_of
 from briefgen.render.figures.make import has_graph, has_map
 from briefgen.render.format import plain_title
 from briefgen.render.pages import Page, default_template_dir
@@ -50,6 +54,8 @@ def nav(model: Model) -> list:
     figure_pages = [{"Map": "map.md"}] if has_map(model) else []
     figure_pages += [{"Connections": "connections.md"}] if has_graph(model) else []
     items[items.index({"Timeline": "timeline.md"}) + 1:items.index({"Timeline": "timeline.md"}) + 1] = figure_pages
+    if differences_of(model):
+        items.append({DIFFERENCES_TITLE: DIFFERENCES_PAGE})
     return items
 
 
@@ -74,7 +80,7 @@ def mkdocs_config(model: Model) -> dict:
                  "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
             ],
         },
-        "plugins": ["search"],
+        "plugins": [{"search": search.plugin_config()}],
         "markdown_extensions": [{"toc": {"permalink": True, "permalink_title": "Link to this section"}}],
         "extra_css": ["assets/briefgen.css"],
         "extra": {"generator": False, "marking": c.marking or "", "polyfills": [offline.SHIM_PATH]},

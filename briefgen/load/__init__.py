@@ -187,6 +187,7 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
     facts: tuple[FactSpec, ...] = ()
     quotes: tuple[QuoteSpec, ...] = ()
     overrides = None
+    reports: tuple[tuple[str, Span], ...] = ()
     if ann_path is not None:
         node = load_yaml_file(ann_path, root, diags)
         amap = r.mapping(node, tables.ARTICLE) if node is not None else None
@@ -200,9 +201,10 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
                           if (f := read_fact(r, n, subject=None, source=slug)))
             quotes = tuple(q for n in r.seq(amap.get("quotes"), "quotes", single_ok=False)
                            if (q := read_quote(r, n, speaker=None, source=slug)))
+            reports = tuple((i, n.span) for n in r.seq(amap.get("reports"), "reports") if (i := r.id(n, "reports")))
     spec = ArticleSpec(slug=slug, path=shown, fmt=fmt, text=text, body_line=body_line, meta=meta,
                        notes=notes, notes_span=notes_span, facts=facts, quotes=quotes, span=Span(shown),
-                       capture_meta=capture_meta)
+                       capture_meta=capture_meta, reports=reports)
     if overrides is not None:
         spec = ArticleSpec(**{**spec.__dict__, "overrides": overrides})
     return spec

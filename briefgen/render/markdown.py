@@ -18,11 +18,11 @@ from markdown_it.token import Token
 from briefgen.diagnostics import Diagnostics, Span, TextSpan, did_you_mean
 from briefgen.link.matcher import Matcher
 from briefgen.model.locate import closest_passage, locate, normalize
+from briefgen.model.prose import CITE_RE as CITE_RE  # the citation syntax and its removal live in model/prose.py
+from briefgen.model.prose import strip_citations as strip_citations
 from briefgen.model.types import Citation, Model
 from briefgen.render.format import fmt_date, md_inline
 from briefgen.render.urls import is_network_url, relurl
-
-CITE_RE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)(?:\s+(?:\"([^\"\]]*)\"|\u201c([^\u201d\]]*)\u201d))?\]")
 
 _NORMALS: list = [None, {}]
 """[model, {slug: normalised paragraph texts}] for the model being rendered: each cited article is normalised

@@ -26,13 +26,19 @@ from briefgen.diagnostics import Diagnostic, Diagnostics, Span
 from briefgen.link import Mention, build_matcher
 from briefgen.link.matcher import AliasTarget, Hit, Matcher
 from briefgen.load.types import Alias, EntitySpec
-from briefgen.model.types import Article, Entity, Model
+from briefgen.model.differences import find_differences
+from briefgen.model.prose import markdown_plain
+from briefgen.model.types import Article, Citation, Entity, Model
 from briefgen.render import format as fmt
-from briefgen.render import whatsnew
+from briefgen.render import reading, whatsnew
+from briefgen.render.differences import PAGE as DIFFERENCES_PAGE
+from briefgen.render.differences import TITLE as DIFFERENCES_TITLE
+from briefgen.render.differences import anchor_of, difference_rows, differences_of
 from briefgen.render.errors import template_fault
-from briefgen.render.fields import field_rows
+from briefgen.render.fields import body_fields, field_rows
 from briefgen.render.figures import make as figures
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
+from briefgen.render.search import search_front_matter
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
     CitedSource,
@@ -44,6 +50,7 @@ from briefgen.render.views import (
     MentionGroup,
     MentionRow,
     QuoteRow,
+    SourceRef,
     esc,
     source_ref,
 )
@@ -193,6 +200,8 @@ class Renderer:
         if m.changes is not None:
             out.append(self.whatsnew())
         out.extend(make() for _, make in self._figure_pages())
+        if differences_of(self._plain):
+            out.append(self.differences())
         return out
 
     def _figure_pages(self) -> list[tuple[str, Callable[[], Page]]]:
@@ -225,6 +234,8 @@ class Renderer:
         if m.changes is not None:
             out.append(self._reuse(now, whatsnew.PAGE, self.whatsnew))
         out.extend(self._reuse(now, path, make) for path, make in self._figure_pages())
+        if differences_of(m):
+            out.append(self._reuse(now, DIFFERENCES_PAGE, self.differences))
         return out
 
     def _kind_index_at(self, i: int) -> Page:
@@ -279,6 +290,8 @@ class Renderer:
             out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), make))
         if m.changes is not None:
             out.append(keep(whatsnew.PAGE, page_inputs(m, whatsnew.PAGE, self._shared), self.whatsnew))
+        if differences_of(m):
+            out.append(keep(DIFFERENCES_PAGE, page_inputs(m, DIFFERENCES_PAGE, self._shared), self.differences))
         return out
 
     def _keep(self, path: str, inputs: tuple, make: Callable[[], Page]) -> Page:
@@ -407,12 +420,10 @@ class Renderer:
 
     def kind_index(self, kind) -> Page:
         page = f"{kind.slug}/index.md"
-        rows = []
-        for e in self._plain.entities_of(kind.id):  # the page's input (page_inputs), entities whole
-            rows.append((Link(e.spec.name, relurl(page, e.page)), _first_sentence(e.spec.summary),
-                         len(self.model.mentions.get(e.spec.id, ())),
-                         len({mm.article for mm in self.model.mentions.get(e.spec.id, ())})))
-        return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows)
+        # the page's input (page_inputs): the kind's entities whole, in display order
+        groups = reading.index_groups(self.model, self._plain.entities_of(kind.id), page, _first_sentence)
+        rows = [(r.link, r.summary, r) for g in groups for r in g.rows]  # for templates that do not group
+        return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows, groups=groups)
 
     def entity(self, e: Entity) -> Page:
         m = self.model
@@ -421,6 +432,11 @@ class Renderer:
         cites = PageCitations()
         infobox = self._infobox(e, page, cites)
         summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid)
+        prose = body_fields(e, _SiteFieldLinks(self, page, cites))  # after the summary: citations in reading order
+        before, after = m.neighbours(eid)
+        neighbours = [reading.dated_link(m, page, x.spec.id) if x is not None else None for x in (before, after)]
+        reports = reading.report_rows(m, page, m.reported_in(eid))
+        linked, more_linked = reading.linked_groups(m, page, eid)
         facts = self._facts(eid, page)
         # its own words, and what others said where the entity's YAML records it (e.g. at a meeting), by date
         quotes = [QuoteRow(q.spec.text, self._elink(page, q.spec.speaker), fmt.fmt_date(q.date), q.spec.context,
@@ -432,7 +448,9 @@ class Renderer:
                             more_mentions=more, n_mention_articles=len(mentions) + len(more),
                             n_mentions=len(m.mentions.get(eid, ())), cited=self._cited(page, cites),
                             index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")),
-                            figures=self._figures_of(e, page))
+                            figures=self._figures_of(e, page),
+                            prose=prose, neighbours=neighbours, reports=reports, linked=linked, more_linked=more_linked,
+                            search_tags=search_front_matter(e))
 
     def _figures_of(self, e: Entity, page: str) -> tuple:
         """An entity page's figures. They read the model itself (``_plain``), not the page's view of it: with a
@@ -441,7 +459,11 @@ class Renderer:
         return figures.entity_figures(self._plain, e, figures.SiteLinks(self._plain, page))
 
     def _infobox(self, e: Entity, page: str, cites: PageCitations) -> list[InfoRow]:
-        return [InfoRow("Kind", esc(e.kind.label))] + field_rows(e, _SiteFieldLinks(self, page, cites), css="bg-")
+        return field_rows(e, _SiteFieldLinks(self, page, cites), css="bg-", split=True, name_of=self._name_of)
+
+    def _name_of(self, eid: str) -> str | None:
+        e = self.model.entities.get(eid)
+        return e.spec.name if e is not None else None
 
     def _link_html(self, page: str, eid: str) -> str:
         if eid not in self.model.entities:
@@ -451,23 +473,21 @@ class Renderer:
 
     def _facts(self, eid: str, page: str) -> list[FactRow]:
         facts = self.model.facts.get(eid, ())
-        values_by_prop = defaultdict(set)
-        for f in facts:
-            values_by_prop[f.spec.property.casefold()].add(f.spec.value.casefold())
+        # a fact is flagged only where sources really differ (model/differences.py), linked to the comparison
+        flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor_of(d))
+                   for d in find_differences({eid: facts}, self.model.config.differences).get(eid, ()) for span in d.spans()}
         return [FactRow(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "",
                         source_ref(self.model, page, f.citation, f.spec.reference), f.spec.quote,
-                        len(values_by_prop[f.spec.property.casefold()]) > 1) for f in facts]
+                        f.spec.span in flagged, flagged.get(f.spec.span)) for f in facts]
 
     def _related(self, eid: str, page: str) -> list[Group]:
+        """Reverse references by heading; dated entities (meetings) in date order with their dates."""
         m = self.model
         groups: dict[str, set[str]] = defaultdict(set)
         for link in m.links_in.get(eid, ()):
             groups[link.reverse].add(link.source)
-        out = []
-        for title in sorted(groups):
-            links = sorted((self._elink(page, i) for i in groups[title]), key=lambda link: link.text.casefold())
-            out.append(Group(title, tuple(links)))
-        return out
+        return [Group(title, tuple(reading.dated_link(m, page, i) for i in reading.in_reading_order(m, groups[title])))
+                for title in sorted(groups)]
 
     def _mentions(self, eid: str, page: str) -> tuple[list[MentionGroup], list[MentionGroup]]:
         """The "Mentioned in" groups with their sentences, and the groups listed by paragraph links only.
@@ -586,8 +606,12 @@ class Renderer:
         years: dict[str, list] = defaultdict(list)
         for t in m.timeline:
             link = self._elink(page, t.entity) if t.entity else None
-            src = source_ref(m, page, t.citation) if t.citation else None
-            years[t.date[:4]].append((fmt.fmt_range(t.date, t.end), t, link, src))
+            if t.citation or t.reference:
+                srcs = [source_ref(m, page, t.citation, t.reference)]
+            else:
+                srcs = [SourceRef(citation_label(m, Citation(s, None, None)), relurl(page, m.articles[s].page), False)
+                        for s in t.sources if s in m.articles]
+            years[t.date[:4]].append((fmt.fmt_range(t.date, t.end), t, link, srcs[0] if srcs else None, srcs))
         return self._render("timeline.md.j2", page, "Timeline", years=sorted(years.items()),
                             figure=figures.briefing_timeline(self._plain, figures.SiteLinks(self._plain, page)))
 
@@ -612,7 +636,16 @@ class Renderer:
                     refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), []).append(self._elink(page, subject))
         general = [(title, url, sorted(set(links), key=lambda link: link.text)) for (title, url), links in sorted(refs.items())]
         rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
-        return self._render("sources.md.j2", page, "Sources", rows=rows, general=general)
+        return self._render("sources.md.j2", page, "Sources", rows=rows, general=general,
+                            table=reading.source_rows(m, page))
+
+    def differences(self) -> Page:
+        m = self.model
+        c = m.config.differences
+        window = f"{c.window_days // 365} years" if c.window_days % 365 == 0 else f"{c.window_days} days"
+        return self._render("differences.md.j2", DIFFERENCES_PAGE, DIFFERENCES_TITLE,
+                            rows=difference_rows(m, DIFFERENCES_PAGE, differences_of(m)), window=window,
+                            tolerance=f"{c.tolerance * 100:g} %")
 
 
 def _detected_rows(a: Article) -> list[DetectedRow]:
@@ -677,12 +710,7 @@ def _first_sentence(text: str | None) -> str:
         return ""
     import re
 
-    from briefgen.render.markdown import CITE_RE
-
-    plain = CITE_RE.sub("", text)
-    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)
-    plain = re.sub(r"[*_`#>]", "", plain)
-    plain = " ".join(plain.split())
+    plain = markdown_plain(text)
     m = re.search(r"(?<=[.!?])\s", plain)
     return plain[: m.start()] if m else plain
 
@@ -854,9 +882,10 @@ class _Reading:
 
 # -- what each page reads (for the page memo of briefgen serve) -----------------------------------------
 
-EntityRef = tuple[str, str, str]
+EntityRef = tuple[str, str, str, str | None, str | None, str]
 """What a page may show of an entity other than its own: its name, page and kind id (a link, a mention's
-title, a group by kind). A page that showed more of another entity would need it here."""
+title, a group by kind), its date and range end (a dated link) and sort key (the order of a list). A page that
+showed more of another entity would need it here."""
 
 
 @dataclass(frozen=True)
@@ -1026,7 +1055,8 @@ class _Now:
     """This run's entities and aliases, against which the reads of kept pages are checked (one per render)."""
 
     def __init__(self, model: Model, memo: PageMemo):
-        self.refs: dict[str, EntityRef] = {i: (e.spec.name, e.page, e.kind.id) for i, e in model.entities.items()}
+        self.refs: dict[str, EntityRef] = {i: (e.spec.name, e.page, e.kind.id, e.date, e.end, e.sort_key)
+                                           for i, e in model.entities.items()}
         """The :data:`EntityRef` of each entity."""
         self.aliases = alias_table(e.spec for e in model.entities.values())
         """What the renderer's alias matcher is built from (:func:`alias_table`)."""
@@ -1132,7 +1162,8 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
             seen[mm.article] = None
         markdown = [entity.spec.summary] + [fv.value for fv in entity.spec.fields
                                             if (fd := entity.kind.field(fv.key)) is not None and fd.type == "markdown"]
-        return (shared, page, entity, m.facts.get(eid),
+        return (shared, page, entity, m.facts.get(eid), m.adjacent.get(eid), m.reported_by.get(eid),
+                m.linked_from.get(eid),
                 m.quotes.get(eid), m.quotes_declared.get(eid), m.links_in.get(eid), mentions,
                 tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown),
                 figures.entity_figures(m, entity, figures.SiteLinks(m, page)))
@@ -1140,7 +1171,7 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
         texts = [article.notes] + ([p.text for p in article.paragraphs] if article.fmt == "md" else [])
         return (shared, page, article, m.cited_by.get(article.slug), _cited_texts(m, texts))
     if kind is not None:
-        return (shared, page, kind, tuple((e, len(m.mentions.get(e.spec.id, ())),
+        return (shared, page, kind, tuple((e, len(m.mentions.get(e.spec.id, ())), len(m.reported_by.get(e.spec.id, ())),
                                            len({mm.article for mm in m.mentions.get(e.spec.id, ())}))
                                           for e in m.entities_of(kind.id)))
     if page == "index.md":
@@ -1160,9 +1191,17 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
         return (shared, page, figures.briefing_maps(m, figures.SiteLinks(m, page)))
     if page == "connections.md":
         return (shared, page, figures.briefing_graph(m, figures.SiteLinks(m, page)))
+    if page == DIFFERENCES_PAGE:  # what it shows of each difference (not where the facts are written)
+        return (shared, page, m.config.differences,
+                tuple((d.subject, d.measure, d.numeric, tuple(
+                    (s.fact.spec.value, s.fact.date, s.fact.citation, s.fact.spec.reference, s.fact.spec.quote,
+                     s.amount.text if s.amount else None,
+                     (m.articles[s.fact.citation.article].outlet, m.articles[s.fact.citation.article].date,
+                      m.articles[s.fact.citation.article].page) if s.fact.citation else None) for s in d.sides))
+                      for d in differences_of(m)))
     if page == "sources.md":
         return (shared, page, tuple((subject, f.spec.reference) for subject, fs in m.facts.items() for f in fs
                                     if f.spec.reference is not None),
-                tuple((a.outlet, a.date, a.byline, a.url, a.origin, a.date_note) if narrow else a
-                      for a in m.articles.values()))
+                tuple((a.outlet, a.date, a.byline, a.url, a.origin, a.date_note, a.outlet_kind, reading.date_how(a))
+                      if narrow else a for a in m.articles.values()))
     raise ValueError(f"no inputs known for page {page!r}")

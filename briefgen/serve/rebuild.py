@@ -25,6 +25,7 @@ from briefgen.emit.offline import finish_offline
 from briefgen.emit.project import BUILD_DIR, ProjectFile, project_files, write_project
 from briefgen.emit.site import prune_empty
 from briefgen.model.manifest import Manifest, read_since
+from briefgen.model.types import Model
 from briefgen.serve.memo import Memo
 
 
@@ -71,6 +72,8 @@ class Builder:
         it), read once, as ``briefgen build`` would read it now."""
         self._edition: tuple[Manifest, Manifest | None] | None = None
         """The edition record of the last good rebuild (manifest, base), written by :meth:`_finish`."""
+        self.model: Model | None = None
+        """The model of the last run whose content had no errors (the suggestions page reads it)."""
 
     @property
     def site(self) -> Path:
@@ -106,6 +109,8 @@ class Builder:
         compiled = compile_briefing(self.root, diags, timings, progress, memo=self.memo, since=self.since)
         if self.should_stop():
             raise Stopped()
+        if compiled.model is not None and not diags.has_errors():
+            self.model = compiled.model
         if compiled.model is None or diags.has_errors(self.strict):
             items = diags.sorted()
             blocking = [d for d in items if self.strict or d.severity.value == "error"]

@@ -519,17 +519,20 @@ def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: P
     assert changed == {f"articles/{moscow.name}.md"} and fresh - changed <= {"index.md"}  # it lists the latest articles
 
     # an entity added whose alias appears in those notes: its page, its kind's index, the home page (the count of
-    # each kind), that article; no other page, and no article's mentions are searched again
+    # each kind), that article, and the page its summary links to ("Linked from"); no other page, and no
+    # article's mentions are searched again
     t.write(actors, actors.read_text(encoding="utf-8") + "\n- id: qwerty\n  kind: actor\n  name: Alexei Qwerty\n"
             "  aliases: [Envoy Qwerty]\n  summary: An envoy who met [Lavrov](entity:lavrov).\n")
     changed, fresh, _ = step()
-    assert changed == fresh == {"actors/qwerty.md", "actors/index.md", "index.md", f"articles/{moscow.name}.md"}
+    assert changed == fresh == {"actors/qwerty.md", "actors/index.md", "index.md", f"articles/{moscow.name}.md",
+                                "actors/lavrov.md"}
     assert t.memo.relinked == 0
 
-    # renamed: the pages showing its name, and the article whose notes link it (to the same address)
+    # renamed: the pages showing its name (Lavrov's lists its summary), and the article whose notes link it (to
+    # the same address)
     t.edit(actors, "name: Alexei Qwerty", "name: Aleksei Qwerty")
     changed, fresh, _ = step()
-    assert changed == {"actors/qwerty.md", "actors/index.md"}
+    assert changed == {"actors/qwerty.md", "actors/index.md", "actors/lavrov.md"}
     assert fresh == changed | {f"articles/{moscow.name}.md"} and t.memo.relinked == 0
 
     # an entity many pages show renamed: its backlinks, the articles mentioning it, the pages citing it, and the
@@ -583,7 +586,8 @@ def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: P
     t.write(actors, good.split("\n- id: qwerty\n")[0] + "\n")
     changed, fresh, diags = step()
     assert not any(d.severity.value == "error" for d in diags)
-    assert changed == fresh == {"actors/index.md", "index.md", "places/moscow.md", f"articles/{moscow.name}.md"}
+    assert changed == fresh == {"actors/index.md", "index.md", "places/moscow.md", f"articles/{moscow.name}.md",
+                                "actors/lavrov.md"}  # it no longer lists the removed entity's summary
 
 
 def test_link_memo_searches_again_after_alias_changes_it_did_not_see(tmp_path: Path) -> None:
