@@ -25,6 +25,8 @@ class Link:
     """Relative URL or http(s) address."""
     external: bool = False
     """True for addresses outside the briefing."""
+    note: str = ""
+    """Shown before the link where it is listed: the date of a dated entity (a meeting), or ''."""
 
 
 @dataclass(frozen=True)
