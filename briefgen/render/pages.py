@@ -645,7 +645,7 @@ class Renderer:
         window = f"{c.window_days // 365} years" if c.window_days % 365 == 0 else f"{c.window_days} days"
         return self._render("differences.md.j2", DIFFERENCES_PAGE, DIFFERENCES_TITLE,
                             rows=difference_rows(m, DIFFERENCES_PAGE, differences_of(m)), window=window,
-                            tolerance=f"{c.tolerance * 100:g} %")
+                            tolerance=f"{c.tolerance * 100:g}\u00a0%")
 
 
 def _detected_rows(a: Article) -> list[DetectedRow]:
