@@ -182,9 +182,10 @@ class Progress:
             self._erase()
 
 
+@gcpolicy.freezing  # one run: what the stages leave lives until it ends (see briefgen/gcpolicy.py)
 def cmd_check(args, build: bool) -> int:
     from briefgen.build import Timings, compile_briefing, emit_site, inputs_of, last_build, remember_build
-    from briefgen.cache import Store
+    from briefgen.cache import PARTS, Store
     from briefgen.emit.project import BUILD_DIR
     from briefgen.stagecache import StageCache
 
@@ -212,7 +213,7 @@ def cmd_check(args, build: bool) -> int:
             print(f"briefgen: site/{pdf_kept} up to date ({time.perf_counter() - t0:.1f} s): {last.pages} pages, "
                   f"{last.entities} entities, {last.articles} articles; {_summary(errors, warnings)}", file=sys.stderr)
         return 0
-    stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached), files) if cached else None
+    stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached, parts=PARTS), files) if cached else None
     with progress.step("checking the content"):
         compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
                                     memo=stages)
