@@ -191,6 +191,7 @@ class Store:
         if changed or not (self.path / "manifest.pickle").is_file():
             _write(self.path / "manifest.pickle", (FORMAT, code_stamp(), self.parts), tuple(t for t, _ in kept))
         self.kept = kept
+        self.path.with_name(f"{self.path.name}.pickle").unlink(missing_ok=True)  # the one file of cache format 1
 
     def forget(self) -> None:
         """Remove the file (e.g. when a run fails half-way and what is kept may not match the outputs)."""
@@ -288,7 +289,7 @@ def tree_digest(*folders: Path, files: dict[str, str] | None = None) -> str:
                     got = digest_bytes(f.read())
                 h.update(got.encode())
                 if files is not None:
-                    files[str(Path(path))] = got
+                    files[path] = got  # os.walk of a Path: the form str(Path) gives
     return h.hexdigest()
 
 

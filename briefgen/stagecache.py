@@ -28,6 +28,7 @@ the cache follows the briefing. The pages MkDocs builds are cached too, see :mod
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -199,7 +200,8 @@ class _Written(Mapping[str, RenderedPage]):
     def __getitem__(self, path: str) -> RenderedPage:
         got = self._kept[path]
         try:
-            data = (self._docs / path).read_bytes()
+            with open(os.path.join(self._docs, path), "rb") as f:
+                data = f.read()
         except OSError:
             raise KeyError(path) from None
         if digest_bytes(data) != got[1]:
