@@ -2,7 +2,7 @@
 
 A key is always computed from the data a step is given (:func:`digest` of the inputs, pickled), never declared by
 hand, so a step that reads something new cannot be served a stale result. A :class:`Store` is one pickled file
-under ``build/.cache/``; its header names the cache format, the Python version and a digest of briefgen's own
+under ``build/.cache/`` (or a folder of part files, see :attr:`Store.parts`); its header names the cache format, the Python version and a digest of briefgen's own
 code and of the tool versions it uses (:func:`code_stamp`). A store that is missing, unreadable, corrupt, of
 another format or written by other code is ignored (and replaced on the next save): it is never trusted.
 """
