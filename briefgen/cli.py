@@ -1,4 +1,4 @@
-"""Command line: ``briefgen build | check | schema | serve | pdf``.
+"""Command line: ``briefgen build | check | schema | serve | pdf | suggest``.
 
 Exit codes: 0 ok, 1 content or build error, 2 usage error, 130 interrupted, 141 output pipe closed. Content problems are printed as
 ``path:line:col: severity[code]: message`` with a hint, never as a traceback.
@@ -70,6 +70,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="build everything again, ignoring and not writing build/.cache (the result is the same)")
     b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                    help="processes that build pages (default: $BRIEFGEN_JOBS, else the number of cores)")
+    b.add_argument("--since", metavar="PATH", default=None,
+                   help="write 'What's new' since the edition in PATH (a site folder built by briefgen, or its "
+                        "edition.json); default: the site/ this build replaces, when it holds another edition")
     sub.add_parser("check", parents=[common], help="check the content only; print diagnostics")
     sc = sub.add_parser("schema", help="print the JSON Schema of the annotation files (with this briefing's kinds)")
     sc.add_argument("-C", dest="root", metavar="DIR", default=argparse.SUPPRESS, help="briefing folder")
@@ -78,6 +81,11 @@ def make_parser() -> argparse.ArgumentParser:
                    help="address to serve on (default 127.0.0.1:8000)")
     s.add_argument("--allow-remote", action="store_true",
                    help="allow an address other machines can reach (e.g. -a 0.0.0.0:8000): they can read the briefing")
+    sg = sub.add_parser("suggest", parents=[common],
+                        help="list what to annotate next: names no alias covers, near-misses, quotes, figures (writes nothing)")
+    sg.add_argument("--format", choices=("text", "yaml"), default="text", help="text for reading (default), yaml for tools")
+    sg.add_argument("--kind", metavar="K", default=None,
+                    help="only names, near-misses, quotes or facts; or only names guessed to be of entity kind K")
     pdf = sub.add_parser("pdf", parents=[common], help="export the briefing (or one pack) as a PDF")
     pdf.add_argument("-o", "--output", metavar="FILE", help="output file (default: site/briefing.pdf, or site/<pack>.pdf)")
     pdf.add_argument("--pack", metavar="ID", help="export only this pack (declared under 'packs:' in briefing.yml)")
@@ -187,6 +195,7 @@ def cmd_check(args, build: bool) -> int:
     from briefgen.build import Timings, compile_briefing, emit_site, inputs_of, last_build, remember_build
     from briefgen.cache import PARTS, Store
     from briefgen.emit.project import BUILD_DIR
+    from briefgen.model.manifest import base_for, read_since
     from briefgen.stagecache import StageCache
 
     root = Path(args.root)
@@ -198,13 +207,16 @@ def cmd_check(args, build: bool) -> int:
     timings = Timings()
     t0 = time.perf_counter()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
-    with_pdf = build and (args.pdf or _pdf_wanted(root))
+    config = _quick_config(root)
+    with_pdf = build and (args.pdf or (config is not None and config.pdf))
     had_pdf = build and (root / "site" / "briefing.pdf").is_file()
     cached = build and not args.no_cache
+    since = read_since(root, args.since, diags) if build else None  # the earlier edition(s), read before site/ goes
     store = Store.open(root / BUILD_DIR, "build", enabled=cached)
     files: dict[str, str] = {}  # each file's digest, read once
-    inputs = inputs_of(root, with_pdf, files) if cached else ""
-    last = last_build(root, store, inputs) if cached else None
+    base = base_for(since, config.edition if config is not None else None)
+    inputs = inputs_of(root, with_pdf, files, base) if cached else ""
+    last = last_build(root, store, inputs) if cached and not diags.items else None
     if last is not None and not any(args.strict or d.severity.value == "error" for d in last.diagnostics):
         diags.extend(last.diagnostics)  # nothing changed since the last build: its site and its report stand
         errors, warnings = _print_diagnostics(diags, args.strict)
@@ -216,7 +228,7 @@ def cmd_check(args, build: bool) -> int:
     stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached, parts=PARTS), files) if cached else None
     with progress.step("checking the content"):
         compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
-                                    memo=stages)
+                                    memo=stages, since=since)
     if stages is not None:
         stages.save()
     failed = compiled.model is None or diags.has_errors(args.strict)
@@ -243,6 +255,8 @@ def cmd_check(args, build: bool) -> int:
             remember_build(root, store, inputs, compiled, diags)
     progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)
+    if not build and compiled.model is not None:
+        _print_notes(compiled.model)
     if failed:
         what = "build failed" if build else "check failed"
         kept = " (site/ left as it was)" if build else ""
@@ -264,17 +278,24 @@ def cmd_check(args, build: bool) -> int:
     return 0
 
 
-def _pdf_wanted(root: Path) -> bool:
-    """``pdf: true`` in ``content/briefing.yml``. Read quietly: the build itself reports the file's problems."""
+def _print_notes(model) -> None:
+    """``info`` notes of ``briefgen check`` (never counted, never failing): facts named differently."""
+    from briefgen.model.differences import naming_notes
+
+    for d in naming_notes(model.facts, model.config.differences):
+        print(d.format(), file=sys.stderr)
+
+
+def _quick_config(root: Path):
+    """``content/briefing.yml`` (for ``pdf:`` and ``edition:``), read quietly: the build itself reports the
+    file's problems."""
     from briefgen.load import load_yaml_file
     from briefgen.load.annotations import read_briefing
 
     briefing = root / "content" / "briefing.yml"
     if not briefing.is_file():
-        return False
-    diags = Diagnostics()
-    config = read_briefing(load_yaml_file(briefing, root, diags), "content/briefing.yml", diags)
-    return config is not None and config.pdf
+        return None
+    return read_briefing(load_yaml_file(briefing, root, Diagnostics()), "content/briefing.yml", Diagnostics())
 
 
 def cmd_schema(args) -> int:
@@ -311,17 +332,63 @@ def cmd_serve(args) -> int:
     return serve(Path(args.root).resolve(), host.strip("[]"), int(port), strict=args.strict)
 
 
+def cmd_suggest(args) -> int:
+    """``briefgen suggest``: read the briefing (reusing the build cache's load, clean and link results when a build
+    left them, never writing it) and print the suggestions. Exit 0, or 1 when the content cannot be read."""
+    from briefgen.build import StageMemo, compile_briefing, inputs_of
+    from briefgen.cache import PARTS, Store
+    from briefgen.emit.project import BUILD_DIR
+    from briefgen.parallel_clean import ParallelClean
+    from briefgen.stagecache import StageCache
+    from briefgen.suggest import SUGGESTION_KINDS, suggest
+    from briefgen.suggest.output import as_text, as_yaml
+
+    root = Path(args.root).resolve()
+    diags = Diagnostics()
+    store = Store.open(root / BUILD_DIR, "stages", parts=PARTS)  # read, never saved: suggest writes nothing
+    memo: StageMemo
+    if store.data.get("clean"):  # a build left its stage cache: its load, clean and link results are reused
+        files: dict[str, str] = {}
+        inputs_of(root, False, files)  # each file's digest, read once (the cache's keys)
+        memo = StageCache(store, files)
+    else:  # nothing kept: cleaning is most of the work, done on all cores
+        memo = ParallelClean()
+    progress = Progress(sys.stderr.isatty() and not args.quiet)
+    with progress.step("reading the briefing"):
+        compiled = compile_briefing(root, diags, memo=memo, progress=progress, render_pages_too=False)
+    progress.clear()
+    model = compiled.model
+    if model is None or diags.has_errors():
+        errors, warnings = _print_diagnostics(diags, args.strict)
+        print(f"briefgen: suggest failed: the content has problems ({_summary(errors, warnings)}); fix them first",
+              file=sys.stderr)
+        return 1
+    kinds = [k.id for k in model.config.kinds]
+    if args.kind is not None and args.kind not in SUGGESTION_KINDS and args.kind not in kinds:
+        print(f"briefgen: error: --kind {args.kind}: expected one of {', '.join(SUGGESTION_KINDS)}, or an entity kind "
+              f"of this briefing ({', '.join(kinds)})", file=sys.stderr)
+        return 2
+    found = suggest(model, args.kind)
+    sys.stdout.write(as_yaml(found) if args.format == "yaml" else as_text(found))
+    if not args.quiet:
+        print(f"briefgen: {len(found.names)} names, {len(found.near_misses)} near-misses, {len(found.quotes)} quotes, "
+              f"{len(found.facts)} figures to consider", file=sys.stderr)
+    return 0
+
+
 def cmd_pdf(args) -> int:
     """``briefgen pdf [-o FILE] [--pack ID]``: check the content, then export. Exit 0 ok, 1 on any error."""
     from briefgen.build import compile_briefing
     from briefgen.emit.pdf import display_path, export_pdf
+    from briefgen.model.manifest import read_since
 
     root = Path(args.root).resolve()
     t0 = time.perf_counter()
     diags = Diagnostics()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
+    since = read_since(root, None, diags)  # the PDF opens with what is new, as the site does
     with progress.step("checking the content"):
-        compiled = compile_briefing(root, diags, progress=progress)
+        compiled = compile_briefing(root, diags, progress=progress, since=since)
     target = (Path(args.output).resolve() if args.output
               else root / "site" / (f"{args.pack}.pdf" if args.pack else "briefing.pdf"))
     done = None
@@ -391,7 +458,7 @@ def _say_interrupted() -> None:
 def main(argv: list[str] | None = None) -> int:
     """The command line. Returns the exit code."""
     args = make_parser().parse_args(argv)
-    if args.command in ("serve", "pdf") and not Path(args.root).is_dir():
+    if args.command in ("serve", "pdf", "suggest") and not Path(args.root).is_dir():
         print(f"briefgen: error: {args.root}: no such folder", file=sys.stderr)
         return 2
     try:
@@ -405,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args, build=False)
         if args.command == "schema":
             return cmd_schema(args)
+        if args.command == "suggest":
+            return cmd_suggest(args)
     except KeyboardInterrupt:
         _say_interrupted()
         return 130

@@ -86,10 +86,11 @@ def small_run(tmp_path_factory) -> tuple[Path, dict]:
 def test_small_benchmark_reports_every_figure(small_run: tuple[Path, dict]) -> None:
     _, report = small_run
     r = report["result"]
-    assert set(r["stages_s"]) == {"load", "clean", "link", "model", "render", "write", "mkdocs"}
+    assert set(r["stages_s"]) == {"load", "clean", "link", "model", "render", "figures", "write", "mkdocs"}
     for stage, seconds in r["stages_s"].items():
         assert 0 < seconds < 120, stage
-    assert r["pages"] == 50 + 30 + 6 + 4  # articles, entities, one index per kind, home/timeline/sources/articles
+    # articles, entities, one index per kind, home/timeline/sources/articles, map/connections
+    assert r["pages"] == 50 + 30 + 6 + 4 + 2
     assert 0 < r["bare_mkdocs_s"] < r["briefgen_build_s"] + 60
     assert 0.5 < r["overhead_ratio"] < 20
     assert r["ms_per_page"] == pytest.approx(1000 * r["briefgen_build_s"] / r["pages"])
@@ -98,7 +99,8 @@ def test_small_benchmark_reports_every_figure(small_run: tuple[Path, dict]) -> N
     link = r["linking"]
     assert link["aliases"] == 1000 and link["mentions"] > 100 and link["mb"] > 0.1 and link["mb_per_s"] > 0
     assert link["match_mb_per_s"] > link["mb_per_s"] and link["find_mb_per_s"] > 0
-    assert set(report["checks"]) == {"overhead_ratio", "ms_per_page", "peak_memory_mib", "link_mb_per_s", "link_stage_mb_per_s"}
+    assert set(report["checks"]) == {"overhead_ratio", "ms_per_page", "peak_memory_mib", "link_mb_per_s", "link_stage_mb_per_s",
+                                     "figures_share"}
     assert report["machine"]["nproc"] >= 1 and report["machine"]["python"]
 
 

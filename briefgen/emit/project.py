@@ -15,8 +15,14 @@ import yaml
 from briefgen.emit import offline
 from briefgen.emit.site import prune_empty
 from briefgen.model.types import Model
+from briefgen.render import search
+from briefgen.render.differences import PAGE as DIFFERENCES_PAGE
+from briefgen.render.differences import TITLE as DIFFERENCES_TITLE
+from briefgen.render.differences import differences_of
+from briefgen.render.figures.make import has_graph, has_map
 from briefgen.render.format import plain_title
 from briefgen.render.pages import Page, default_template_dir
+from briefgen.render.whatsnew import PAGE, edition_line
 
 BUILD_DIR = "build"
 """Folder of the generated MkDocs project, relative to the briefing folder."""
@@ -40,9 +46,16 @@ def attr_text(text: str) -> str:
 
 def nav(model: Model) -> list:
     items: list = [{"Home": "index.md"}]
+    if model.changes is not None:
+        items.append({"What's new": PAGE})
     for kind in model.config.kinds:
         items.append({plain_title(kind.plural): f"{kind.slug}/index.md"})
     items += [{"Timeline": "timeline.md"}, {"Articles": "articles/index.md"}, {"Sources": "sources.md"}]
+    figure_pages = [{"Map": "map.md"}] if has_map(model) else []
+    figure_pages += [{"Connections": "connections.md"}] if has_graph(model) else []
+    items[items.index({"Timeline": "timeline.md"}) + 1:items.index({"Timeline": "timeline.md"}) + 1] = figure_pages
+    if differences_of(model):
+        items.append({DIFFERENCES_TITLE: DIFFERENCES_PAGE})
     return items
 
 
@@ -67,11 +80,12 @@ def mkdocs_config(model: Model) -> dict:
                  "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
             ],
         },
-        "plugins": ["search"],
+        "plugins": [{"search": search.plugin_config()}],
         "markdown_extensions": [{"toc": {"permalink": True, "permalink_title": "Link to this section"}}],
         "extra_css": ["assets/briefgen.css"],
         "extra": {"generator": False, "marking": c.marking or "", "polyfills": [offline.SHIM_PATH]},
-        "copyright": plain_title(" · ".join(x for x in (c.marking, f"As of {c.as_of}", ", ".join(c.authors)) if x)),
+        "copyright": plain_title(" · ".join(x for x in (c.marking, edition_line(c), f"As of {c.as_of}",
+                                                       ", ".join(c.authors)) if x)),
         "nav": nav(model),
         "validation": {
             "nav": {"omitted_files": "info", "not_found": "warn", "absolute_links": "warn"},

@@ -22,8 +22,9 @@ from briefgen.load.files import (
     read_text,
     rel,
 )
-from briefgen.load.read import Reader
-from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec, FactSpec, QuoteSpec
+from briefgen.load.read import Reader, text_span
+from briefgen.load.shapes import SHAPE_SUFFIXES, read_shape_file
+from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec, FactSpec, QuoteSpec, ShapeSpec
 from briefgen.load.yamlsafe import parse_yaml
 from briefgen.slug import capture_slug
 
@@ -100,9 +101,18 @@ def load_content(root: Path, diags: Diagnostics, memo: FileMemo | None = None) -
     else:
         diags.warning(Span(rel(overview_path, root)), "no-overview", "content/overview.md not found: the home page only lists contents",
                       "write the briefing's front page in content/overview.md")
+    shapes: list[ShapeSpec] = []
+    if (content / "shapes").is_dir():
+        for path in listing(content / "shapes", diags, functools.partial(_shape_files, content / "shapes")):
+            shapes.extend(keep((path,), None, diags, functools.partial(read_shape_file, path, root)))
     if config is None:
         return None
-    return Content(config, overview, rel(overview_path, root), tuple(entities), tuple(articles))
+    return Content(config, overview, rel(overview_path, root), tuple(entities), tuple(articles), tuple(shapes))
+
+
+def _shape_files(folder: Path, diags: Diagnostics) -> tuple[list[Path], tuple[Path, ...]]:
+    folders: list[Path] = []
+    return find_files(folder, SHAPE_SUFFIXES, folders=folders), tuple(folders)
 
 
 def _entity_file(path: Path, root: Path, config: BriefingConfig | None, diags: Diagnostics) -> tuple[EntitySpec, ...]:
@@ -172,11 +182,12 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
             fm_meta, fm_notes, capture_meta = read_front_matter(fm, diags)
             meta.update(fm_meta)
             if fm_notes is not None:
-                notes, notes_span = fm_notes[0], fm_notes[1].span
+                notes, notes_span = fm_notes[0], fm_notes[1].text_span()
             text = text[m.end():]
     facts: tuple[FactSpec, ...] = ()
     quotes: tuple[QuoteSpec, ...] = ()
     overrides = None
+    reports: tuple[tuple[str, Span], ...] = ()
     if ann_path is not None:
         node = load_yaml_file(ann_path, root, diags)
         amap = r.mapping(node, tables.ARTICLE) if node is not None else None
@@ -184,15 +195,16 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
             ann_meta = _meta(r, amap)
             meta.update(ann_meta)
             if "notes" in amap:
-                notes, notes_span = r.text(amap["notes"], "notes", multiline=True), amap["notes"].span
+                notes, notes_span = r.text(amap["notes"], "notes", multiline=True), text_span(amap["notes"])
             overrides = read_overrides(r, amap.get("cleaning"))
             facts = tuple(f for n in r.seq(amap.get("facts"), "facts", single_ok=False)
                           if (f := read_fact(r, n, subject=None, source=slug)))
             quotes = tuple(q for n in r.seq(amap.get("quotes"), "quotes", single_ok=False)
                            if (q := read_quote(r, n, speaker=None, source=slug)))
+            reports = tuple((i, n.span) for n in r.seq(amap.get("reports"), "reports") if (i := r.id(n, "reports")))
     spec = ArticleSpec(slug=slug, path=shown, fmt=fmt, text=text, body_line=body_line, meta=meta,
                        notes=notes, notes_span=notes_span, facts=facts, quotes=quotes, span=Span(shown),
-                       capture_meta=capture_meta)
+                       capture_meta=capture_meta, reports=reports)
     if overrides is not None:
         spec = ArticleSpec(**{**spec.__dict__, "overrides": overrides})
     return spec

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.load import tables
-from briefgen.load.read import Reader, node_span
+from briefgen.load.read import Reader, node_span, text_span
 from briefgen.load.types import (
     FIELD_TYPES,
     Alias,
     BriefingConfig,
     CaseRule,
     CleaningOverrides,
+    DifferencesConfig,
     EntitySpec,
     FactSpec,
     FieldDef,
     FieldValue,
+    FigureSwitches,
     KindDef,
     PackDef,
     QuoteSpec,
@@ -99,7 +103,54 @@ def read_briefing(node: YNode | None, path: str, diags: Diagnostics) -> Briefing
         packs=tuple(packs),
         pdf=bool(r.boolean(m.get("pdf"), "pdf")),
         span=file_span,
+        edition=_edition(r, m.get("edition")),
+        edition_date=r.date(m.get("edition_date"), "edition_date", partial=False),
+        figures=read_figures(r, m.get("figures")),
+        differences=_differences(r, m.get("differences")),
     )
+
+
+def _edition(r: Reader, node: YNode | None) -> int | str | None:
+    """``edition:``: a whole number written plainly (``5``) is the edition's number; anything else its name."""
+    value = r.text(node, "edition")
+    if value is None or node is None:
+        return None
+    if isinstance(node, YScalar) and not node.quoted and value.isdigit():
+        if int(value) < 1:
+            r.diags.error(node.span, "bad-edition", f"edition number {value} is not 1 or more",
+                          "number editions from 1 (or give the edition a name, e.g. 'edition: Spring 2027')")
+            return None
+        return int(value)
+    return value
+
+
+_WINDOW_UNITS = {"y": 365, "m": 30, "d": 1}
+
+
+def _differences(r: Reader, node: YNode | None) -> DifferencesConfig:
+    """``differences: {window: 5y, tolerance: 2%}``; a bad value is reported and the default kept."""
+    m = r.mapping(node, tables.DIFFERENCES)
+    if not m:
+        return DifferencesConfig()
+    assert node is not None  # a mapping was read from it
+    window, tolerance = DifferencesConfig.window_days, DifferencesConfig.tolerance
+    text = r.text(m.get("window"), "window")
+    if text is not None:
+        got = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([ymd]?)", text.strip().lower())
+        if got:
+            window = round(float(got[1]) * _WINDOW_UNITS[got[2] or "y"])
+        else:
+            r.diags.error(m["window"].span, "bad-value", f"'{text}' is not a time window for 'window'",
+                          "write a number of years, months or days: 5y, 18m, 90d")
+    text = r.text(m.get("tolerance"), "tolerance")
+    if text is not None:
+        got = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(%?)", text.strip())
+        if got and float(got[1]) <= 100:
+            tolerance = float(got[1]) / 100
+        else:
+            r.diags.error(m["tolerance"].span, "bad-value", f"'{text}' is not a tolerance for 'tolerance'",
+                          "write a percentage such as 2% (0% compares approximate figures exactly)")
+    return DifferencesConfig(window, tolerance, node.span)
 
 
 def _read_kind(r: Reader, key: YScalar, node: YNode, diags: Diagnostics) -> KindDef | None:
@@ -137,7 +188,27 @@ def _read_kind(r: Reader, key: YScalar, node: YNode, diags: Diagnostics) -> Kind
                         f"'timeline: {timeline}' must name a date or dates field of kind '{key.value}'",
                         did_you_mean(timeline, [f.key for f in fields if f.type in ("date", "dates")]))
             timeline = None
-    return KindDef(key.value, label, plural, slug, r.text(m.get("icon"), "icon"), timeline, tuple(fields), key.span)
+    sort = r.choice(m.get("sort"), "sort", ("name", "family-name")) or "name"
+    group_by = r.text(m.get("group_by"), "group_by")
+    if group_by is not None:
+        target = next((f for f in fields if f.key == group_by), None)
+        if target is None or target.type not in ("text", "ref"):
+            diags.error(m["group_by"].span, "bad-group-by",
+                        f"'group_by: {group_by}' must name a text or ref field of kind '{key.value}'",
+                        did_you_mean(group_by, [f.key for f in fields if f.type in ("text", "ref")]))
+            group_by = None
+    return KindDef(key.value, label, plural, slug, r.text(m.get("icon"), "icon"), timeline, tuple(fields), key.span,
+                   read_figures(r, m.get("figures")), sort, group_by)
+
+
+def read_figures(r: Reader, node: YNode | None) -> FigureSwitches:
+    """``figures:`` — each kind of figure on (default) or off."""
+    if node is None:
+        return FigureSwitches()
+    m = r.mapping(node, tables.FIGURES)
+    if m is None:
+        return FigureSwitches()
+    return FigureSwitches(**{k: v for k in tables.FIGURES.names() if (v := r.boolean(m.get(k), k)) is not None})
 
 
 _BASE_ENTITY_KEYS = set(tables.ENTITY.names())
@@ -232,8 +303,9 @@ def _read_entity(r: Reader, node: YNode, config: BriefingConfig | None, diags: D
     return EntitySpec(
         id=eid, kind=kind_id, name=name, aliases=tuple(aliases),
         summary=r.text(summary_node, "summary", multiline=True),
-        summary_span=summary_node.span if summary_node is not None else None,
+        summary_span=text_span(summary_node) if summary_node is not None else None,
         fields=tuple(fields), facts=facts, quotes=quotes, span=node.span,
+        sort_name=r.text(m.get("sort_name"), "sort_name"),
     )
 
 
@@ -260,6 +332,7 @@ def _read_field_value(r: Reader, fd: FieldDef, node: YNode) -> FieldValue | None
         v = r.text(node, fd.key)
     elif t == "markdown":
         v = r.text(node, fd.key, multiline=True)
+        return FieldValue(fd.key, v, text_span(node)) if v is not None else None
     elif t == "url":
         v = r.url(node, fd.key)
     elif t == "number":
@@ -365,7 +438,8 @@ def read_fact(r: Reader, node: YNode, subject: tuple[str, Span] | None, source: 
     value = r.text(m.get("value"), "value")
     if subj is None or prop is None or value is None:
         return None
-    return FactSpec(subj, subj_span, prop, value, r.date(m.get("as_of"), "as_of"), src, quote, ref, node.span)
+    return FactSpec(subj, subj_span, prop, value, r.date(m.get("as_of"), "as_of"), src, quote, ref, node.span,
+                    measure=r.text(m.get("measure"), "measure"), event_date=r.date(m.get("event_date"), "event_date"))
 
 
 def read_quote(r: Reader, node: YNode, speaker: tuple[str, Span] | None, source: str | None,

@@ -14,17 +14,34 @@ FIELD = KeyTable("field definition", (
     Key("unit", TEXT, doc="for number: unit shown after the value"),
 ))
 
+FIGURES = KeyTable("figure switches", (
+    Key("maps", {"type": "boolean"}, doc="locator maps and the briefing map"),
+    Key("timeline", {"type": "boolean"}, doc="the visual timeline and entities' own timelines"),
+    Key("connections", {"type": "boolean"}, doc="connection graphs"),
+    Key("charts", {"type": "boolean"}, doc="charts of numbers several sources give"),
+))
+
 KIND = KeyTable("kind", (
     Key("label", TEXT, True, "singular display name"),
     Key("plural", TEXT, True, "plural display name; its slug is the output folder"),
     Key("icon", TEXT, doc="informational icon name"),
     Key("timeline", TEXT, doc="key of a date/dates field: entities of this kind go on the timeline"),
     Key("fields", {"type": "object", "additionalProperties": FIELD.json_schema()}, doc="kind-specific fields"),
+    Key("figures", FIGURES.json_schema(), doc="figures of this kind's entities (all on by default)"),
+    Key("sort", {"enum": ["name", "family-name"]}, doc="order of the kind's index: by name (default) or by the "
+        "last word of the name (people); timeline kinds are in date order"),
+    Key("group_by", TEXT, doc="key of a text or ref field: the kind's index is grouped by its value"),
 ))
 
 PACK = KeyTable("pack", (
     Key("title", TEXT, True, "title on the pack's cover"),
     Key("entities", {"type": "array", "items": ID}, True, "entity ids at the heart of the pack"),
+))
+
+DIFFERENCES = KeyTable("differences settings", (
+    Key("window", {"type": ["string", "number"]}, doc="facts dated at most this far apart are compared: 5y, 18m, 90d "
+                                                       "(a bare number is years); default 5y"),
+    Key("tolerance", {"type": ["string", "number"]}, doc="slack of an approximate figure ('some 19,000'): 2%"),
 ))
 
 BRIEFING = KeyTable("briefing", (
@@ -39,6 +56,10 @@ BRIEFING = KeyTable("briefing", (
     Key("kinds", {"type": "object", "additionalProperties": KIND.json_schema()}, True, "entity kinds"),
     Key("packs", {"type": "object", "additionalProperties": PACK.json_schema()}, doc="PDF briefing packs"),
     Key("pdf", {"type": "boolean"}, doc="every build also exports the PDF into site/, as build --pdf does"),
+    Key("edition", {"oneOf": [{"type": "integer", "minimum": 1}, TEXT]}, doc="edition number (1, 2, …) or name"),
+    Key("edition_date", DATE, doc="date the edition was issued (YYYY-MM-DD), default as_of"),
+    Key("figures", FIGURES.json_schema(), doc="which kinds of figure the briefing draws (all on by default)"),
+    Key("differences", DIFFERENCES.json_schema(), doc="when sources' facts are compared (Where sources differ)"),
 ))
 
 ALIAS = KeyTable("alias", (
@@ -60,6 +81,8 @@ FACT = KeyTable("fact", (
     Key("source", ID, doc="article slug (facts from the captures)"),
     Key("quote", TEXT, doc="verbatim supporting words from the source"),
     Key("reference", REFERENCE.json_schema(), doc="outside reference (general knowledge)"),
+    Key("measure", TEXT, doc="what the value measures, to compare it with other sources' facts named differently"),
+    Key("event_date", DATE, doc="date of the event the fact describes: it puts the fact on the timeline"),
 ))
 
 QUOTE = KeyTable("quote", (
@@ -86,6 +109,7 @@ ENTITY = KeyTable("entity", (
     Key("summary", TEXT, doc="Markdown summary"),
     Key("facts", {"type": "array", "items": FACT.json_schema()}, doc="facts about the entity"),
     Key("quotes", {"type": "array", "items": QUOTE.json_schema()}, doc="quotes by the entity"),
+    Key("sort_name", TEXT, doc="the name the entity is sorted by in lists, e.g. 'Lavrov, Sergei'"),
 ))
 
 CLEANING = KeyTable("cleaning overrides", (
@@ -93,7 +117,7 @@ CLEANING = KeyTable("cleaning overrides", (
     Key("remove", text_or_list(TEXT), doc="starts of paragraphs that must be removed"),
 ))
 
-ARTICLE_META_KEYS = ("title", "outlet", "date", "date_note", "byline", "url", "origin", "language")
+ARTICLE_META_KEYS = ("title", "outlet", "date", "date_note", "byline", "url", "origin", "language", "outlet_kind")
 
 ARTICLE = KeyTable("article annotation", (
     Key("title", TEXT, doc="headline"),
@@ -108,5 +132,7 @@ ARTICLE = KeyTable("article annotation", (
     Key("cleaning", CLEANING.json_schema(), doc="overrides of automatic cleaning"),
     Key("facts", {"type": "array", "items": FACT.json_schema()}, doc="facts sourced from this article"),
     Key("quotes", {"type": "array", "items": QUOTE.json_schema()}, doc="quotes found in this article"),
+    Key("outlet_kind", TEXT, doc="kind of outlet, e.g. wire, state media, rewrite of another outlet's report"),
+    Key("reports", {"type": "array", "items": ID}, doc="ids of the meetings or events the article reports"),
 ))
 

@@ -50,6 +50,25 @@ class FieldDef:
 
 
 @dataclass(frozen=True)
+class FigureSwitches:
+    """Which kinds of figure are drawn: ``figures:`` of briefing.yml (the whole briefing) or of a kind (its
+    entities' pages, and whether its entities appear in the briefing-wide figure). See docs/figures.md."""
+
+    maps: bool = True
+    """Locator maps and the briefing map."""
+    timeline: bool = True
+    """The visual timeline and an entity's own timeline."""
+    connections: bool = True
+    """Connection graphs."""
+    charts: bool = True
+    """Charts of the numbers sources give."""
+
+    def on(self, kind: str) -> bool:
+        """Whether figures of ``kind`` (``maps``, ``timeline``, ``connections``, ``charts``) are drawn."""
+        return bool(getattr(self, kind))
+
+
+@dataclass(frozen=True)
 class KindDef:
     """An entity kind declared by the briefing (e.g. actor, island, meeting)."""
 
@@ -69,6 +88,13 @@ class KindDef:
     """Kind-specific fields, in declared order."""
     span: Span
     """Where the kind is declared."""
+    figures: FigureSwitches = FigureSwitches()
+    """Which figures its entities get (``figures:`` of the kind)."""
+    sort: str = "name"
+    """Order of the kind's index (when it is not a timeline kind): ``name``, or ``family-name`` (the last word of
+    the name first, for people); an entity's ``sort_name`` overrides either."""
+    group_by: str | None = None
+    """Key of a text or ref field by whose value the kind's index is grouped, or None."""
 
     def field(self, key: str) -> FieldDef | None:
         for f in self.fields:
@@ -89,6 +115,18 @@ class PackDef:
     """Entity ids at the heart of the pack, with where each is written."""
     span: Span
     """Where the pack is declared."""
+
+
+@dataclass(frozen=True)
+class DifferencesConfig:
+    """``differences:`` in ``briefing.yml``: when two sources' facts are compared (see model/differences.py)."""
+
+    window_days: int = 5 * 365
+    """Facts whose dates are at most this far apart speak for the same time and are compared (default 5 years)."""
+    tolerance: float = 0.02
+    """Relative slack of an approximate figure ("some", "about", "around"…): 0.02 is ±2 %."""
+    span: Span = Span("")
+    """Where the setting is written ('' when not written)."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +157,14 @@ class BriefingConfig:
     """Every ``briefgen build`` also exports ``site/briefing.pdf`` (as ``--pdf`` does); default false."""
     span: Span
     """The file."""
+    edition: int | str | None = None
+    """``edition:``: the edition's number (a whole number) or name; None: the briefing is not numbered."""
+    edition_date: str | None = None
+    """``edition_date:``: ISO date the edition was issued; None: ``as_of`` stands for it."""
+    figures: FigureSwitches = FigureSwitches()
+    """Which kinds of figure the briefing draws (``figures:``)."""
+    differences: DifferencesConfig = DifferencesConfig()
+    """When sources' facts are compared (``differences:``)."""
 
     def kind(self, kind_id: str) -> KindDef | None:
         for k in self.kinds:
@@ -173,6 +219,12 @@ class FactSpec:
     """For general-knowledge facts: the outside reference."""
     span: Span
     """Where the fact starts."""
+    measure: str | None = None
+    """What the value measures, when the analyst names it (``measure:``): facts of one subject with the same
+    measure are compared across sources, whatever their ``property`` says. None: the property, normalised."""
+    event_date: str | None = None
+    """ISO (partial) date of the event the fact describes (e.g. when the islands were seized), which puts the fact
+    on the timeline; unlike ``as_of`` (when a value such as a population holds), None keeps it off the timeline."""
 
 
 @dataclass(frozen=True)
@@ -259,6 +311,8 @@ class EntitySpec:
     """Quotes written in this entity: spoken by it, or by the ``speaker`` they name."""
     span: Span
     """Where the entity starts."""
+    sort_name: str | None = None
+    """The name it is sorted by in lists (``sort_name:``), overriding its kind's rule; None: the rule's."""
 
     def field(self, key: str) -> FieldValue | None:
         for f in self.fields:
@@ -299,7 +353,7 @@ class ArticleSpec:
     """Line of ``path`` where ``text`` starts (after front matter)."""
     meta: dict[str, tuple[str, Span]] = field(default_factory=dict)
     """Metadata given by the author (annotation file or front matter): key → (value, span).
-    Keys: title, outlet, date, date_note, byline, url, origin, language."""
+    Keys: title, outlet, date, date_note, byline, url, origin, language, outlet_kind."""
     notes: str | None = None
     """Author's Markdown notes about the capture."""
     notes_span: Span | None = None
@@ -314,6 +368,8 @@ class ArticleSpec:
     """The capture file."""
     capture_meta: tuple[CaptureMeta, ...] = ()
     """The capture's own metadata that means no article field, shown as it is on the article page."""
+    reports: tuple[tuple[str, Span], ...] = ()
+    """Ids of the entities (meetings, events) the article reports (``reports:``), each with where it is written."""
 
 
 @dataclass(frozen=True)
@@ -330,3 +386,23 @@ class Content:
     """All entities, sorted by id."""
     articles: tuple[ArticleSpec, ...]
     """All articles, sorted by slug."""
+    shapes: tuple[ShapeSpec, ...] = ()
+    """Map outlines from ``content/shapes/`` (GeoJSON), in file order."""
+
+
+@dataclass(frozen=True)
+class ShapeSpec:
+    """An outline a briefing draws on its maps: one GeoJSON feature of ``content/shapes/``."""
+
+    name: str
+    """What it is (``properties.name``, else its entity id)."""
+    entity: str | None
+    """The entity it belongs to (``properties.entity``), if any: that entity's maps draw it."""
+    entity_span: Span
+    """Where the entity id is written (the feature, without one)."""
+    rings: tuple[tuple[tuple[float, float], ...], ...]
+    """Polygon rings or lines, as (longitude, latitude) points."""
+    closed: bool
+    """Polygons (filled) rather than lines."""
+    span: Span
+    """Where the feature starts."""

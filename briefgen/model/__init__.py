@@ -9,10 +9,13 @@ from typing import Any, Protocol
 
 from briefgen.clean.types import CleanedText, DetectedMeta, Paragraph
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
-from briefgen.link import Mention
+from briefgen.link import Mention, build_matcher
 from briefgen.link.matcher import AliasTarget, Matcher, plain
-from briefgen.load.types import Alias, ArticleSpec, Content, EntitySpec
+from briefgen.load.types import Alias, ArticleSpec, Content, EntitySpec, ShapeSpec
+from briefgen.model.linkedfrom import linked_from
 from briefgen.model.locate import closest_passage, locate, normalize
+from briefgen.model.order import adjacent, display_order, entity_dates, sort_key
+from briefgen.model.prose import CITE_RE
 from briefgen.model.types import Article, Citation, Entity, Fact, Link, Model, Quote, TimelineEntry, quote_order
 
 
@@ -29,7 +32,8 @@ def check_entities(content: Content, diags: Diagnostics) -> dict[str, Entity]:
                         "give each entity its own id")
             continue
         first[spec.id] = spec
-        out[spec.id] = Entity(spec, kind, f"{kind.slug}/{spec.id}.md")
+        date, end = entity_dates(spec, kind)
+        out[spec.id] = Entity(spec, kind, f"{kind.slug}/{spec.id}.md", sort_key(spec, kind), date, end)
     return dict(sorted(out.items()))
 
 
@@ -139,7 +143,7 @@ def make_article(spec: ArticleSpec, ct: CleanedText, mentions: tuple[Mention, ..
         notes=spec.notes, notes_span=spec.notes_span, fmt=spec.fmt, path=spec.path,
         paragraphs=ct.paragraphs, removed=ct.removed, detected=det, mentions=mentions,
         meta_spans=MappingProxyType({k: s for k, (_, s) in spec.meta.items()}), span=spec.span,
-        capture_meta=spec.capture_meta + ct.page_meta,
+        capture_meta=spec.capture_meta + ct.page_meta, outlet_kind=meta.get("outlet_kind"),
     )
     if not ct.paragraphs and spec.text.strip():
         diags.warning(spec.span, "article-no-text", f"cleaning left no story text in '{spec.slug}'",
@@ -292,7 +296,19 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
         for m in art.mentions:
             by_entity[m.entity].append(m)
 
-    timeline = build_timeline(entities, facts)
+    # what each article reports (meetings, events), in article order ----------------------------------
+    reported_by: dict[str, list[str]] = defaultdict(list)
+    reporting: dict[str, list[str]] = {}
+    for spec in content.articles:
+        for eid, span in spec.reports:
+            if check_ref(eid, span, None, f"'reports' of article '{spec.slug}'") and spec.slug in articles:
+                reporting.setdefault(spec.slug, []).append(eid)
+    for slug in articles:
+        for eid in dict.fromkeys(reporting.get(slug, ())):
+            reported_by[eid].append(slug)
+
+    order = display_order(entities)
+    timeline = build_timeline(entities, facts, reported_by)
     freeze = lambda d: MappingProxyType({k: tuple(v) for k, v in sorted(d.items())})  # noqa: E731
     return Model(
         config=config, overview=content.overview, overview_path=content.overview_path,
@@ -303,29 +319,49 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
         links_out=freeze(links_out), links_in=freeze(links_in), mentions=freeze(by_entity),
         cited_by=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(cited_by.items())}),
         timeline=timeline,
+        shapes=check_shapes(content.shapes, entities, diags), order=MappingProxyType(order), adjacent=MappingProxyType(adjacent(order, entities)),
+        reported_by=freeze(reported_by), reporting=freeze({k: tuple(dict.fromkeys(v)) for k, v in reporting.items()}),
+        linked_from=MappingProxyType(linked_from(entities, content.overview, articles,
+                                                 build_matcher(tuple(e.spec for e in entities.values())), order)),
     )
 
 
-def build_timeline(entities: dict[str, Entity], facts: dict[str, list[Fact]]) -> tuple[TimelineEntry, ...]:
+def check_shapes(shapes: tuple[ShapeSpec, ...], entities: dict[str, Entity], diags: Diagnostics) -> tuple[ShapeSpec, ...]:
+    """The shapes whose entity, if they name one, exists (an unknown one is reported at its id)."""
+    out = []
+    for s in shapes:
+        if s.entity is not None and s.entity not in entities:
+            diags.error(s.entity_span, "unknown-entity", f"shape names unknown entity '{s.entity}'",
+                        did_you_mean(s.entity, list(entities)) or "give the id of an entity in content/entities")
+            continue
+        out.append(s)
+    return tuple(out)
+
+
+def build_timeline(entities: dict[str, Entity], facts: dict[str, list[Fact]],
+                   reported_by: dict[str, list[str]]) -> tuple[TimelineEntry, ...]:
+    """Entities of timeline kinds at their dates, with the articles that report them (else those their page
+    cites); facts at the date of the event they describe (``event_date``), never at their article's date."""
     entries = []
     for e in entities.values():
-        key = e.kind.timeline
-        if not key:
+        if e.date is None:
             continue
-        fv = e.spec.field(key)
-        if fv is None:
-            continue
-        value = fv.value
-        dates = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, tuple) else ()
-        if dates:
-            end = dates[-1] if len(dates) > 1 else None
-            entries.append(TimelineEntry(dates[0], end, e.spec.id, e.spec.name, "entity", None))
+        sources = tuple(reported_by.get(e.spec.id, ())) or _cited_in(e)
+        entries.append(TimelineEntry(e.date, e.end, e.spec.id, e.spec.name, "entity", None, None, sources))
     for subject, fs in facts.items():
         for f in fs:
-            if f.date and (f.spec.as_of or f.citation):
-                entries.append(TimelineEntry(f.date, None, subject, f"{f.spec.property}: {f.spec.value}", "fact", f.citation))
+            if f.spec.event_date:
+                entries.append(TimelineEntry(f.spec.event_date, None, subject, f"{f.spec.property}: {f.spec.value}",
+                                             "fact", f.citation, f.spec.reference))
     entries.sort(key=lambda t: (t.date, t.kind != "entity", t.label.casefold(), t.entity or ""))
     return tuple(entries)
+
+
+def _cited_in(e: Entity) -> tuple[str, ...]:
+    """The articles an entity's summary and Markdown fields cite, in order of first citation."""
+    texts = [e.spec.summary or ""] + [fv.value for fv in e.spec.fields if isinstance(fv.value, str)
+                                      and (fd := e.kind.field(fv.key)) is not None and fd.type == "markdown"]
+    return tuple(dict.fromkeys(m.group(1) for t in texts for m in CITE_RE.finditer(t)))
 
 
 def _a(word: str) -> str:

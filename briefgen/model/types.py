@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from briefgen.clean.types import DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Span
 from briefgen.link import Mention
-from briefgen.load.types import BriefingConfig, CaptureMeta, EntitySpec, FactSpec, KindDef, QuoteSpec
+from briefgen.load.types import (
+    BriefingConfig,
+    CaptureMeta,
+    EntitySpec,
+    FactSpec,
+    KindDef,
+    QuoteSpec,
+    Reference,
+    ShapeSpec,
+)
+from briefgen.model.changes import EditionChanges
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,8 @@ class Article:
     capture_meta: tuple[CaptureMeta, ...] = ()
     """The capture's own metadata that means no article field (front matter or meta tags: ``description``,
     ``tags``…)."""
+    outlet_kind: str | None = None
+    """Kind of outlet (``outlet_kind:``): wire, state media, a rewrite of another outlet's report…"""
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,29 @@ class Entity:
     """Its kind."""
     page: str
     """Output page path, e.g. ``actors/lavrov.md``."""
+    sort_key: str = ""
+    """What lists sort it by: ``sort_name``, else by its kind's rule (``family-name``: "Lavrov Sergei"), folded."""
+    date: str | None = None
+    """For a kind on the timeline: the ISO (partial) date of its timeline field (the first, for a range)."""
+    end: str | None = None
+    """The last date of a range, if any."""
+
+
+@dataclass(frozen=True)
+class LinkedFrom:
+    """A sentence of author Markdown (an entity page, the overview, an article's notes) that links to an entity
+    or mentions it."""
+
+    page: str
+    """Output page path of the text, e.g. ``actors/lavrov.md``, ``index.md``."""
+    title: str
+    """That page's title (an entity's name, "Overview", an article's title)."""
+    where: str
+    """Which text of the page: ``summary``, a field's label, ``overview``, ``notes``."""
+    sentence: str
+    """The sentence, plain text."""
+    source: str | None
+    """Id of the entity whose page it is; None for the overview and notes."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +176,10 @@ class TimelineEntry:
     """``entity`` (e.g. a meeting) or ``fact``."""
     citation: Citation | None
     """Source of a fact entry."""
+    reference: Reference | None = None
+    """Outside reference of a general-knowledge fact entry."""
+    sources: tuple[str, ...] = ()
+    """For an entity entry: the articles that report it (``reports:``), else the articles its page cites."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +213,23 @@ class Model:
     cited_by: Mapping[str, tuple[str, ...]]
     """Entities whose facts or quotes cite each article (a quote: its speaker, and the entity it is written in)."""
     timeline: tuple[TimelineEntry, ...]
-    """Chronological timeline."""
+    """Chronological timeline: entities of timeline kinds at their dates, facts at their ``event_date``."""
+    changes: EditionChanges | None = None
+    """What changed since the edition this build is compared with (``--since``, see docs/editions.md); None: no
+    comparison (no "What's new" page)."""
+    shapes: tuple[ShapeSpec, ...] = ()
+    """Map outlines of ``content/shapes/`` whose entity (if any) exists."""
+    order: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Entity ids of each kind in display order: by date for timeline kinds (undated last), else by the group
+    (``group_by``) and the sort key."""
+    adjacent: Mapping[str, tuple[str | None, str | None]] = field(default_factory=lambda: MappingProxyType({}))
+    """For each dated entity of a timeline kind: the ids of the previous and next dated entity of its kind."""
+    reported_by: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Slugs of the articles that report each entity (their ``reports:``), in article order."""
+    reporting: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Ids of the entities each article reports, by article slug."""
+    linked_from: Mapping[str, tuple[LinkedFrom, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Sentences of entity pages, the overview and notes that link to or mention each entity, by entity id."""
 
     def quotes_on(self, eid: str) -> tuple[Quote, ...]:
         """The quotes an entity's page (and PDF section) shows: its own words, and the words of others its YAML
@@ -185,7 +241,26 @@ class Model:
         return tuple(sorted((*own, *others), key=quote_order))
 
     def entities_of(self, kind: str) -> list[Entity]:
-        return sorted((e for e in self.entities.values() if e.kind.id == kind), key=lambda e: e.spec.name.casefold())
+        """The entities of a kind in display order (see ``order``)."""
+        return [self.entities[i] for i in self.order.get(kind, ())]
+
+    def index_of(self, eid: str) -> int:
+        """Position of an entity in its kind's display order (for sorting lists of entities of several kinds)."""
+        e = self.entities[eid]
+        return self.order[e.kind.id].index(eid)
+
+    def neighbours(self, eid: str) -> tuple[Entity | None, Entity | None]:
+        """The previous and next dated entity of the same kind (meetings: the meeting before and after)."""
+        prev, nxt = self.adjacent.get(eid, (None, None))
+        return (self.entities[prev] if prev else None, self.entities[nxt] if nxt else None)
+
+    def reported_in(self, eid: str) -> tuple[Article, ...]:
+        """The articles that report an entity (a meeting, an event), in article order."""
+        return tuple(self.articles[s] for s in self.reported_by.get(eid, ()))
+
+    def reported(self, slug: str) -> tuple[Entity, ...]:
+        """The entities an article reports."""
+        return tuple(self.entities[i] for i in self.reporting.get(slug, ()))
 
 
 def quote_order(q: Quote) -> tuple:

@@ -8,11 +8,13 @@ order, how numbers, dates, roles and names read, what is escaped — is decided 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from markupsafe import Markup
 
 from briefgen.diagnostics import Span
+from briefgen.load.types import FieldDef
 from briefgen.model.types import Entity
 from briefgen.render import format as fmt
 from briefgen.render.views import InfoRow, esc
@@ -34,10 +36,43 @@ class FieldLinks(Protocol):
         ...
 
 
-def field_rows(e: Entity, links: FieldLinks, css: str = "") -> list[InfoRow]:
+LONG_TEXT = 160
+"""A text field longer than this many characters reads as prose: :func:`field_rows` with ``split`` leaves it (and
+every Markdown field) to :func:`body_fields`, under its label in the page's body rather than in the infobox."""
+
+
+def in_body(fd: FieldDef, value: Any) -> bool:
+    """Whether a field's value is prose shown in the body (with ``split``) rather than in the infobox."""
+    return fd.type == "markdown" or (fd.type == "text" and isinstance(value, str) and len(value) > LONG_TEXT)
+
+
+def body_fields(e: Entity, links: FieldLinks) -> list[InfoRow]:
+    """The prose fields :func:`field_rows` leaves out with ``split`` (e.g. how a date was established, an
+    outcome), in the kind's order, each with its label: the page shows them after the summary."""
+    rows = []
+    for fd in e.kind.fields:
+        fv = e.spec.field(fd.key)
+        if fv is None or not in_body(fd, fv.value):
+            continue
+        value = links.markdown(str(fv.value), fv.span, e.spec.id) if fd.type == "markdown" else esc(str(fv.value))
+        rows.append(InfoRow(fd.label, value))
+    return rows
+
+
+def fmt_years(start: str | None, end: str | None) -> str:
+    """The years of a role: ``2000–2008``, ``since 2012``, ``until 2008``, ``2012``."""
+    a, b = (start or "")[:4], (end or "")[:4]
+    if a and b:
+        return a if a == b else f"{a}\u2013{b}"
+    return f"since {a}" if a else f"until {b}" if b else ""
+
+
+def field_rows(e: Entity, links: FieldLinks, css: str = "", split: bool = False,
+               name_of: Callable[[str], str | None] | None = None) -> list[InfoRow]:
     """"Also called" (the aliases other than the name), then every field of the entity's kind that it sets, in the
     kind's order. ``css`` prefixes the class names of the parts a stylesheet may style (``roles``, ``dates``,
-    ``side``)."""
+    ``side``). ``split``: prose fields are left to :func:`body_fields`. ``name_of``: an entity's name, so that a
+    role whose title already names its organisation ("President of Russia") does not name it again."""
     rows = []
     others = [a.text for a in e.spec.aliases if a.text != e.spec.name]
     if others:
@@ -47,6 +82,8 @@ def field_rows(e: Entity, links: FieldLinks, css: str = "") -> list[InfoRow]:
         if fv is None:
             continue
         v: Any = fv.value  # which of the payloads it is, the field's type says
+        if split and in_body(fd, v):
+            continue
         if fd.type == "markdown":
             value = links.markdown(v, fv.span, e.spec.id)
         elif fd.type == "url":
@@ -64,18 +101,18 @@ def field_rows(e: Entity, links: FieldLinks, css: str = "") -> list[InfoRow]:
             items = []
             for role in v:
                 text = esc(role.title)
-                if role.org:
+                org = name_of(role.org) if role.org and name_of is not None else None
+                if role.org and (org is None or org not in role.title):
                     text += Markup(" (") + links.entity(role.org) + Markup(")")
-                if role.start or role.end:
-                    span = (f"{fmt.fmt_date(role.start) if role.start else '?'} \u2013 "
-                            f"{fmt.fmt_date(role.end) if role.end else ''}").strip()
-                    text += Markup(f', <span class="{css}dates">') + esc(span) + Markup("</span>")
-                if role.side:
+                years = fmt_years(role.start, role.end)
+                if years:
+                    text += Markup(f', <span class="{css}dates">') + esc(years) + Markup("</span>")
+                if role.side and role.side not in role.title and role.side != org:
                     text += Markup(f' <span class="{css}side">[') + esc(role.side) + Markup("]</span>")
                 items.append(Markup("<li>") + text + Markup("</li>"))
             value = Markup(f'<ul class="{css}roles">') + Markup("").join(items) + Markup("</ul>")
         elif fd.type == "names":
-            value = Markup("<br>").join(Markup(f"{html.escape(side)}: <b>{html.escape(name)}</b>") for side, name in v)
+            value = Markup("<br> ").join(Markup(f"{html.escape(side)}: <b>{html.escape(name)}</b>") for side, name in v)
         elif fd.type == "coordinates":
             value = esc(fmt.fmt_coordinates(*v))
         else:  # text, and any type added later: shown as written

@@ -26,11 +26,19 @@ from briefgen.diagnostics import Diagnostic, Diagnostics, Span
 from briefgen.link import Mention, build_matcher
 from briefgen.link.matcher import AliasTarget, Hit, Matcher
 from briefgen.load.types import Alias, EntitySpec
-from briefgen.model.types import Article, Entity, Model
+from briefgen.model.differences import find_differences
+from briefgen.model.prose import markdown_plain
+from briefgen.model.types import Article, Citation, Entity, Model
 from briefgen.render import format as fmt
+from briefgen.render import reading, whatsnew
+from briefgen.render.differences import PAGE as DIFFERENCES_PAGE
+from briefgen.render.differences import TITLE as DIFFERENCES_TITLE
+from briefgen.render.differences import anchor_of, difference_rows, differences_of
 from briefgen.render.errors import template_fault
-from briefgen.render.fields import field_rows
+from briefgen.render.fields import body_fields, field_rows
+from briefgen.render.figures import make as figures
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
+from briefgen.render.search import search_front_matter
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
     CitedSource,
@@ -42,6 +50,7 @@ from briefgen.render.views import (
     MentionGroup,
     MentionRow,
     QuoteRow,
+    SourceRef,
     esc,
     source_ref,
 )
@@ -188,6 +197,21 @@ class Renderer:
         out.extend(self.article(a) for a in m.articles.values())
         out.append(self.timeline())
         out.append(self.sources())
+        if m.changes is not None:
+            out.append(self.whatsnew())
+        out.extend(make() for _, make in self._figure_pages())
+        if differences_of(self._plain):
+            out.append(self.differences())
+        return out
+
+    def _figure_pages(self) -> list[tuple[str, Callable[[], Page]]]:
+        """The briefing's figure pages that have something to show: the map, the connections graph."""
+        m = self._plain
+        out: list[tuple[str, Callable[[], Page]]] = []
+        if figures.has_map(m):
+            out.append(("map.md", self.map_page))
+        if figures.has_graph(m):
+            out.append(("connections.md", self.connections_page))
         return out
 
     # -- pages kept between builds (briefgen build) ------------------------------------------------
@@ -207,6 +231,11 @@ class Renderer:
             out.append(self._reuse(now, a.page, functools.partial(self._article_of, slug)))
         out.append(self._reuse(now, "timeline.md", self.timeline))
         out.append(self._reuse(now, "sources.md", self.sources))
+        if m.changes is not None:
+            out.append(self._reuse(now, whatsnew.PAGE, self.whatsnew))
+        out.extend(self._reuse(now, path, make) for path, make in self._figure_pages())
+        if differences_of(m):
+            out.append(self._reuse(now, DIFFERENCES_PAGE, self.differences))
         return out
 
     def _kind_index_at(self, i: int) -> Page:
@@ -256,8 +285,12 @@ class Renderer:
         out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), self.articles_index))
         for a in m.articles.values():
             out.append(keep(a.page, page_inputs(m, a.page, self._shared, article=a), functools.partial(self.article, a)))
-        for page, make in (("timeline.md", self.timeline), ("sources.md", self.sources)):
+        for page, make in (("timeline.md", self.timeline), ("sources.md", self.sources), *self._figure_pages()):
             out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), make))
+        if m.changes is not None:
+            out.append(keep(whatsnew.PAGE, page_inputs(m, whatsnew.PAGE, self._shared), self.whatsnew))
+        if differences_of(m):
+            out.append(keep(DIFFERENCES_PAGE, page_inputs(m, DIFFERENCES_PAGE, self._shared), self.differences))
         return out
 
     def _keep(self, path: str, inputs: tuple, make: Callable[[], Page]) -> Page:
@@ -318,11 +351,11 @@ class Renderer:
                          "this is a briefgen bug unless one of your templates/ overrides is involved; please report it")
 
     def _md(self, text: str | None, span: Span | None, page: str, cites: PageCitations,
-            self_entity: str | None = None, offset: int = 0, headings: bool = False) -> Markup:
+            self_entity: str | None = None, headings: bool = False) -> Markup:
         if not text:
             return Markup("")
         ctx = MarkdownContext(self.model, page, self.matcher, cites, self.diags, self_entity)
-        return Markup(render_markdown(text, span or Span("?"), ctx, offset, headings_as_markdown=headings))
+        return Markup(render_markdown(text, span or Span("?"), ctx, headings_as_markdown=headings))
 
     def _cited(self, page: str, cites: PageCitations) -> list[CitedSource]:
         out = []
@@ -365,16 +398,31 @@ class Renderer:
                             latest=[(self._alink(page, a.slug), a) for a in latest],
                             n_articles=len(m.articles), cited=self._cited(page, cites),
                             timeline=Link("Timeline", "timeline.html"), sources=Link("Sources", "sources.html"),
-                            pdf=Link("Download the briefing as PDF", self.pdf) if self.pdf else None)
+                            pdf=Link("Download the briefing as PDF", self.pdf) if self.pdf else None,
+                            edition=whatsnew.edition_line(m.config), whatsnew=self._whatsnew_link(page))
+
+    def _whatsnew_link(self, page: str) -> Link | None:
+        """The home page's link to "What's new", with how much changed (None: no comparison)."""
+        changes = self.model.changes
+        if changes is None:
+            return None
+        told = "nothing changed" if changes.empty else f"{changes.count} change{'s' if changes.count != 1 else ''}"
+        return Link(f"{whatsnew.since_title(changes)} ({told})", relurl(page, whatsnew.PAGE))
+
+    def whatsnew(self) -> Page:
+        """What's new since the edition this build is compared with (see render/whatsnew.py)."""
+        page = whatsnew.PAGE
+        changes = self.model.changes
+        assert changes is not None
+        view = whatsnew.whatsnew_view(changes, self.model.config, lambda to, anchor: relurl(page, to, anchor))
+        return self._render("whatsnew.md.j2", page, view.title, view=view)
 
     def kind_index(self, kind) -> Page:
         page = f"{kind.slug}/index.md"
-        rows = []
-        for e in self._plain.entities_of(kind.id):  # the page's input (page_inputs), entities whole
-            rows.append((Link(e.spec.name, relurl(page, e.page)), _first_sentence(e.spec.summary),
-                         len(self.model.mentions.get(e.spec.id, ())),
-                         len({mm.article for mm in self.model.mentions.get(e.spec.id, ())})))
-        return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows)
+        # the page's input (page_inputs): the kind's entities whole, in display order
+        groups = reading.index_groups(self.model, self._plain.entities_of(kind.id), page, _first_sentence)
+        rows = [(r.link, r.summary, r) for g in groups for r in g.rows]  # for templates that do not group
+        return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows, groups=groups)
 
     def entity(self, e: Entity) -> Page:
         m = self.model
@@ -382,7 +430,12 @@ class Renderer:
         eid = e.spec.id
         cites = PageCitations()
         infobox = self._infobox(e, page, cites)
-        summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid, offset=1 if e.spec.summary_span else 0)
+        summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid)
+        prose = body_fields(e, _SiteFieldLinks(self, page, cites))  # after the summary: citations in reading order
+        before, after = m.neighbours(eid)
+        neighbours = [reading.dated_link(m, page, x.spec.id) if x is not None else None for x in (before, after)]
+        reports = reading.report_rows(m, page, m.reported_in(eid))
+        linked, more_linked = reading.linked_groups(m, page, eid)
         facts = self._facts(eid, page)
         # its own words, and what others said where the entity's YAML records it (e.g. at a meeting), by date
         quotes = [QuoteRow(q.spec.text, self._elink(page, q.spec.speaker), fmt.fmt_date(q.date), q.spec.context,
@@ -393,10 +446,23 @@ class Renderer:
                             summary=summary, facts=facts, quotes=quotes, related=related, mentions=mentions,
                             more_mentions=more, n_mention_articles=len(mentions) + len(more),
                             n_mentions=len(m.mentions.get(eid, ())), cited=self._cited(page, cites),
-                            index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")))
+                            index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")),
+                            figures=self._figures_of(e, page),
+                            prose=prose, neighbours=neighbours, reports=reports, linked=linked, more_linked=more_linked,
+                            search_tags=search_front_matter(e))
+
+    def _figures_of(self, e: Entity, page: str) -> tuple:
+        """An entity page's figures. They read the model itself (``_plain``), not the page's view of it: with a
+        page memo the figures are among the page's inputs (:func:`page_inputs`), so that an entity added elsewhere
+        does not render every page with a map again; with the render cache ``_plain`` records their reads."""
+        return figures.entity_figures(self._plain, e, figures.SiteLinks(self._plain, page))
 
     def _infobox(self, e: Entity, page: str, cites: PageCitations) -> list[InfoRow]:
-        return [InfoRow("Kind", esc(e.kind.label))] + field_rows(e, _SiteFieldLinks(self, page, cites), css="bg-")
+        return field_rows(e, _SiteFieldLinks(self, page, cites), css="bg-", split=True, name_of=self._name_of)
+
+    def _name_of(self, eid: str) -> str | None:
+        e = self.model.entities.get(eid)
+        return e.spec.name if e is not None else None
 
     def _link_html(self, page: str, eid: str) -> str:
         if eid not in self.model.entities:
@@ -406,23 +472,21 @@ class Renderer:
 
     def _facts(self, eid: str, page: str) -> list[FactRow]:
         facts = self.model.facts.get(eid, ())
-        values_by_prop = defaultdict(set)
-        for f in facts:
-            values_by_prop[f.spec.property.casefold()].add(f.spec.value.casefold())
+        # a fact is flagged only where sources really differ (model/differences.py), linked to the comparison
+        flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor_of(d))
+                   for d in find_differences({eid: facts}, self.model.config.differences).get(eid, ()) for span in d.spans()}
         return [FactRow(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "",
                         source_ref(self.model, page, f.citation, f.spec.reference), f.spec.quote,
-                        len(values_by_prop[f.spec.property.casefold()]) > 1) for f in facts]
+                        f.spec.span in flagged, flagged.get(f.spec.span)) for f in facts]
 
     def _related(self, eid: str, page: str) -> list[Group]:
+        """Reverse references by heading; dated entities (meetings) in date order with their dates."""
         m = self.model
         groups: dict[str, set[str]] = defaultdict(set)
         for link in m.links_in.get(eid, ()):
             groups[link.reverse].add(link.source)
-        out = []
-        for title in sorted(groups):
-            links = sorted((self._elink(page, i) for i in groups[title]), key=lambda link: link.text.casefold())
-            out.append(Group(title, tuple(links)))
-        return out
+        return [Group(title, tuple(reading.dated_link(m, page, i) for i in reading.in_reading_order(m, groups[title])))
+                for title in sorted(groups)]
 
     def _mentions(self, eid: str, page: str) -> tuple[list[MentionGroup], list[MentionGroup]]:
         """The "Mentioned in" groups with their sentences, and the groups listed by paragraph links only.
@@ -523,7 +587,7 @@ class Renderer:
         meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed)")))
         meta.extend(InfoRow(esc(f"{cm.key} (from the capture)"), esc(cm.value)) for cm in a.capture_meta)
         detected = _detected_rows(a)
-        notes = self._md(a.notes, a.notes_span, page, cites, offset=1)
+        notes = self._md(a.notes, a.notes_span, page, cites)
         entity_groups = []
         mentioned = {mm.entity for mm in a.mentions}
         for kind in m.config.kinds:
@@ -541,9 +605,25 @@ class Renderer:
         years: dict[str, list] = defaultdict(list)
         for t in m.timeline:
             link = self._elink(page, t.entity) if t.entity else None
-            src = source_ref(m, page, t.citation) if t.citation else None
-            years[t.date[:4]].append((fmt.fmt_range(t.date, t.end), t, link, src))
-        return self._render("timeline.md.j2", page, "Timeline", years=sorted(years.items()))
+            if t.citation or t.reference:
+                srcs = [source_ref(m, page, t.citation, t.reference)]
+            else:
+                srcs = [SourceRef(citation_label(m, Citation(s, None, None)), relurl(page, m.articles[s].page), False)
+                        for s in t.sources if s in m.articles]
+            years[t.date[:4]].append((fmt.fmt_range(t.date, t.end), t, link, srcs[0] if srcs else None, srcs))
+        return self._render("timeline.md.j2", page, "Timeline", years=sorted(years.items()),
+                            figure=figures.briefing_timeline(self._plain, figures.SiteLinks(self._plain, page)))
+
+    def map_page(self) -> Page:
+        page = "map.md"
+        maps = figures.briefing_maps(self._plain, figures.SiteLinks(self._plain, page))
+        n_meetings = sum(len(r.cells[3].split("; ")) for r in maps[0].rows if r.cells[3]) if maps else 0
+        return self._render("map.md.j2", page, "Map", maps=maps, n_meetings=n_meetings)
+
+    def connections_page(self) -> Page:
+        page = "connections.md"
+        graph = figures.briefing_graph(self._plain, figures.SiteLinks(self._plain, page))
+        return self._render("connections.md.j2", page, "Connections", graph=graph)
 
     def sources(self) -> Page:
         page = "sources.md"
@@ -555,7 +635,16 @@ class Renderer:
                     refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), []).append(self._elink(page, subject))
         general = [(title, url, sorted(set(links), key=lambda link: link.text)) for (title, url), links in sorted(refs.items())]
         rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
-        return self._render("sources.md.j2", page, "Sources", rows=rows, general=general)
+        return self._render("sources.md.j2", page, "Sources", rows=rows, general=general,
+                            table=reading.source_rows(m, page))
+
+    def differences(self) -> Page:
+        m = self.model
+        c = m.config.differences
+        window = f"{c.window_days // 365} years" if c.window_days % 365 == 0 else f"{c.window_days} days"
+        return self._render("differences.md.j2", DIFFERENCES_PAGE, DIFFERENCES_TITLE,
+                            rows=difference_rows(m, DIFFERENCES_PAGE, differences_of(m)), window=window,
+                            tolerance=f"{c.tolerance * 100:g} %")
 
 
 def _detected_rows(a: Article) -> list[DetectedRow]:
@@ -612,7 +701,7 @@ class _SiteFieldLinks:
         return Markup(f'<a href="{html.escape(url)}" rel="nofollow noopener noreferrer">{html.escape(url)}</a>')
 
     def markdown(self, text: str, span: Span, entity: str) -> Markup:
-        return self.renderer._md(text, span, self.page, self.cites, entity, offset=1)
+        return self.renderer._md(text, span, self.page, self.cites, entity)
 
 
 def _first_sentence(text: str | None) -> str:
@@ -620,12 +709,7 @@ def _first_sentence(text: str | None) -> str:
         return ""
     import re
 
-    from briefgen.render.markdown import CITE_RE
-
-    plain = CITE_RE.sub("", text)
-    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)
-    plain = re.sub(r"[*_`#>]", "", plain)
-    plain = " ".join(plain.split())
+    plain = markdown_plain(text)
     m = re.search(r"(?<=[.!?])\s", plain)
     return plain[: m.start()] if m else plain
 
@@ -901,9 +985,10 @@ class _Reading:
 
 # -- what each page reads (for the page memo of briefgen serve) -----------------------------------------
 
-EntityRef = tuple[str, str, str]
+EntityRef = tuple[str, str, str, str | None, str | None, str]
 """What a page may show of an entity other than its own: its name, page and kind id (a link, a mention's
-title, a group by kind). A page that showed more of another entity would need it here."""
+title, a group by kind), its date and range end (a dated link) and sort key (the order of a list). A page that
+showed more of another entity would need it here."""
 
 
 @dataclass(frozen=True)
@@ -1073,7 +1158,8 @@ class _Now:
     """This run's entities and aliases, against which the reads of kept pages are checked (one per render)."""
 
     def __init__(self, model: Model, memo: PageMemo):
-        self.refs: dict[str, EntityRef] = {i: (e.spec.name, e.page, e.kind.id) for i, e in model.entities.items()}
+        self.refs: dict[str, EntityRef] = {i: (e.spec.name, e.page, e.kind.id, e.date, e.end, e.sort_key)
+                                           for i, e in model.entities.items()}
         """The :data:`EntityRef` of each entity."""
         self.aliases = alias_table(e.spec for e in model.entities.values())
         """What the renderer's alias matcher is built from (:func:`alias_table`)."""
@@ -1179,29 +1265,46 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
             seen[mm.article] = None
         markdown = [entity.spec.summary] + [fv.value for fv in entity.spec.fields
                                             if (fd := entity.kind.field(fv.key)) is not None and fd.type == "markdown"]
-        return (shared, page, entity, m.facts.get(eid),
+        return (shared, page, entity, m.facts.get(eid), m.adjacent.get(eid), m.reported_by.get(eid),
+                m.linked_from.get(eid),
                 m.quotes.get(eid), m.quotes_declared.get(eid), m.links_in.get(eid), mentions,
-                tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown))
+                tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown),
+                figures.entity_figures(m, entity, figures.SiteLinks(m, page)))
     if article is not None:
         texts = [article.notes] + ([p.text for p in article.paragraphs] if article.fmt == "md" else [])
         return (shared, page, article, m.cited_by.get(article.slug), _cited_texts(m, texts))
     if kind is not None:
-        return (shared, page, kind, tuple((e, len(m.mentions.get(e.spec.id, ())),
+        return (shared, page, kind, tuple((e, len(m.mentions.get(e.spec.id, ())), len(m.reported_by.get(e.spec.id, ())),
                                            len({mm.article for mm in m.mentions.get(e.spec.id, ())}))
                                           for e in m.entities_of(kind.id)))
     if page == "index.md":
         return (shared, page, m.overview, m.overview_path, _cited_texts(m, [m.overview]), _kind_counts(m),
-                tuple(sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]))
+                tuple(sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]),
+                m.changes)
     if page == "articles/index.md":
         # briefgen's own template shows each article's link, date, outlet and number of entities (the
         # slug, title and page are in ``shared``); a briefing's own templates may show anything of it
         return (shared, page, tuple((a.date, a.outlet, len({mm.entity for mm in a.mentions})) if narrow else
                                     (a, len({mm.entity for mm in a.mentions})) for a in m.articles.values()))
     if page == "timeline.md":
-        return (shared, page, m.timeline)
+        return (shared, page, m.timeline, figures.briefing_timeline(m, figures.SiteLinks(m, page)))
+    if page == whatsnew.PAGE:
+        return (shared, page, m.changes)
+    if page == "map.md":  # the figures are what the page shows of the model
+        return (shared, page, figures.briefing_maps(m, figures.SiteLinks(m, page)))
+    if page == "connections.md":
+        return (shared, page, figures.briefing_graph(m, figures.SiteLinks(m, page)))
+    if page == DIFFERENCES_PAGE:  # what it shows of each difference (not where the facts are written)
+        return (shared, page, m.config.differences,
+                tuple((d.subject, d.measure, d.numeric, tuple(
+                    (s.fact.spec.value, s.fact.date, s.fact.citation, s.fact.spec.reference, s.fact.spec.quote,
+                     s.amount.text if s.amount else None,
+                     (m.articles[s.fact.citation.article].outlet, m.articles[s.fact.citation.article].date,
+                      m.articles[s.fact.citation.article].page) if s.fact.citation else None) for s in d.sides))
+                      for d in differences_of(m)))
     if page == "sources.md":
         return (shared, page, tuple((subject, f.spec.reference) for subject, fs in m.facts.items() for f in fs
                                     if f.spec.reference is not None),
-                tuple((a.outlet, a.date, a.byline, a.url, a.origin, a.date_note) if narrow else a
-                      for a in m.articles.values()))
+                tuple((a.outlet, a.date, a.byline, a.url, a.origin, a.date_note, a.outlet_kind, reading.date_how(a))
+                      if narrow else a for a in m.articles.values()))
     raise ValueError(f"no inputs known for page {page!r}")

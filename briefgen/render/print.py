@@ -531,7 +531,7 @@ class PrintBuilder:
         span = span or Span("?")
         cites = PageCitations()
         ctx = MarkdownContext(self.model, ROOT_PAGE, self.matcher, cites, self.diags, self_entity, link_all=link_all)
-        out = render_markdown(text, span, ctx, offset)
+        out = render_markdown(text, span, ctx)
         calls: list[str] = []  # note calls link to our own anchors: kept out of the re-linking below
 
         def call(m: re.Match) -> str:

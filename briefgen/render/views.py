@@ -25,6 +25,8 @@ class Link:
     """Relative URL or http(s) address."""
     external: bool = False
     """True for addresses outside the briefing."""
+    note: str = ""
+    """Shown before the link where it is listed: the date of a dated entity (a meeting), or ''."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,9 @@ class FactRow:
     quote: str | None
     """Verbatim supporting words."""
     differs: bool
-    """True when another source gives a different value for the same property."""
+    """True when another source gives a value that differs for the same measure and time (model/differences.py)."""
+    differs_href: str | None = None
+    """Link to the fact's entry on the "Where sources differ" page, when it differs."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from pathlib import Path
 from briefgen.emit.incremental import Stopped
 from briefgen.serve.http import LiveState, SiteServer, exposure_warning
 from briefgen.serve.rebuild import Builder, Outcome
+from briefgen.serve.suggestions import PAGE as SUGGESTIONS_PAGE
+from briefgen.serve.suggestions import SuggestionsPage
 from briefgen.serve.watch import Debouncer, Watcher
 
 TEMP_PREFIX = "briefgen-serve-"
@@ -77,7 +79,8 @@ def _changed_pages(outcome: Outcome) -> frozenset[str] | None:
         return frozenset()
     if outcome.full or any(not p.endswith(".html") and p not in UNSEEN for p in outcome.pages):
         return None  # everything (or a style sheet every page uses) changed
-    return frozenset(p for p in outcome.pages if p not in UNSEEN)
+    seen = frozenset(p for p in outcome.pages if p not in UNSEEN)
+    return seen | {SUGGESTIONS_PAGE} if outcome.pages else seen  # the content changed: so may the suggestions
 
 
 class Server:
@@ -95,7 +98,9 @@ class Server:
         self.debouncer = Debouncer(quiet=quiet, settle=settle)
         self.watcher = Watcher(root, self.debouncer.add)
         try:
-            self.httpd = SiteServer((host, port), self._site, self.builder.live.lock, self.state)
+            self.suggestions = SuggestionsPage()
+            self.httpd = SiteServer((host, port), self._site, self.builder.live.lock, self.state,
+                                    lambda: self.suggestions.html(self.builder.model))
         except BaseException:
             shutil.rmtree(self.work, ignore_errors=True)
             raise

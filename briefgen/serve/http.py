@@ -187,7 +187,7 @@ class SiteServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], site_dir: Callable[[], Path | None], lock: threading.Lock,
-                 state: LiveState):
+                 state: LiveState, suggestions: Callable[[], bytes | None] = lambda: None):
         host = address[0]
         if ":" in host:
             self.address_family = socket.AF_INET6
@@ -195,6 +195,8 @@ class SiteServer(ThreadingHTTPServer):
         self.site_dir = site_dir
         self.lock = lock
         self.state = state
+        self.suggestions = suggestions
+        """The suggestions page (``/.briefgen/suggestions``), None before the briefing was read."""
         super().__init__(address, _Handler)
 
     def handle_error(self, request, client_address) -> None:
@@ -291,6 +293,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self.server.state.wait(since, POLL_SECONDS)
             body = json.dumps(self.server.state.answer(since, page)).encode()
             return self._send(HTTPStatus.OK, "application/json", body, head)
+        if name == "suggestions":
+            made = self.server.suggestions()
+            if made is None:
+                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
+                                  inject(_WAITING.encode(), self.server.state.version), head)
+            return self._send(HTTPStatus.OK, _TYPES[".html"], inject(made, self.server.state.version), head)
         self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", head)
 
     def _send(self, status: HTTPStatus, ctype: str, data: bytes, head: bool, etag: str | None = None) -> None:

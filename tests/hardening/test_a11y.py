@@ -1,7 +1,7 @@
 """axe-core (from npm, installed by dev.py into .tools/) in Chromium: no WCAG 2.1 A/AA violation.
 
 Pages checked: the home page, the index and one entity page of every kind, the articles index, an article,
-the timeline and the sources page of the demo, plus the article pages of the hostile corpus (long unbroken
+the timeline, sources, map and connections pages of the demo, plus the article pages of the hostile corpus (long unbroken
 payload text, Markdown captures), each in the light and the dark colour scheme.
 """
 
@@ -28,7 +28,7 @@ RUN = """async (tags) => {
 
 
 def demo_pages(site: Path) -> list[str]:
-    pages = ["index.html", "timeline.html", "sources.html", "articles/index.html"]
+    pages = ["index.html", "timeline.html", "sources.html", "articles/index.html", "map.html", "connections.html"]
     articles = sorted(p.name for p in (site / "articles").glob("*.html") if p.name != "index.html")
     pages.append(f"articles/{articles[-1]}")
     for folder in sorted(p for p in site.iterdir() if p.is_dir() and (p / "index.html").is_file()):

@@ -1,6 +1,6 @@
 """The layer rule of briefgen, checked from the source with :mod:`ast` (no module is imported).
 
-Stages in order: load → clean → link → model → render → emit → build → serve → cli. A module may import
+Stages in order: load → clean → link → model → suggest → render → emit → build → serve → cli. A module may import
 modules of its own stage or of stages before it (and the shared base: ``briefgen``, ``briefgen.diagnostics``,
 ``briefgen.slug``, ``briefgen.gcpolicy``, ``briefgen.cache``); never a name starting with ``_`` from another module; and the imports
 between modules (function-local ones included) must not form a cycle.
@@ -12,13 +12,13 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-ORDER = ("load", "clean", "link", "model", "render", "emit", "build", "serve", "cli")
+ORDER = ("load", "clean", "link", "model", "suggest", "render", "emit", "build", "serve", "cli")
 """The stages, lowest first: a module imports only from its own stage or a lower one."""
 BASE = ("briefgen", "briefgen.diagnostics", "briefgen.slug", "briefgen.gcpolicy", "briefgen.cache")
 """Modules below every stage (anyone may import them; they import no stage)."""
 TOP = ("briefgen.__main__",)
 """Entry points above every stage."""
-PLACED = {"briefgen.stagecache": "build"}
+PLACED = {"briefgen.stagecache": "build", "briefgen.parallel_clean": "build"}
 """Modules outside a stage's package, with the stage they belong to."""
 
 

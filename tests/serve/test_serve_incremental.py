@@ -519,17 +519,20 @@ def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: P
     assert changed == {f"articles/{moscow.name}.md"} and fresh - changed <= {"index.md"}  # it lists the latest articles
 
     # an entity added whose alias appears in those notes: its page, its kind's index, the home page (the count of
-    # each kind), that article; no other page, and no article's mentions are searched again
+    # each kind), that article, and the page its summary links to ("Linked from"); no other page, and no
+    # article's mentions are searched again
     t.write(actors, actors.read_text(encoding="utf-8") + "\n- id: qwerty\n  kind: actor\n  name: Alexei Qwerty\n"
             "  aliases: [Envoy Qwerty]\n  summary: An envoy who met [Lavrov](entity:lavrov).\n")
     changed, fresh, _ = step()
-    assert changed == fresh == {"actors/qwerty.md", "actors/index.md", "index.md", f"articles/{moscow.name}.md"}
+    assert changed == fresh == {"actors/qwerty.md", "actors/index.md", "index.md", f"articles/{moscow.name}.md",
+                                "actors/lavrov.md"}
     assert t.memo.relinked == 0
 
-    # renamed: the pages showing its name, and the article whose notes link it (to the same address)
+    # renamed: the pages showing its name (Lavrov's lists its summary), and the article whose notes link it (to
+    # the same address)
     t.edit(actors, "name: Alexei Qwerty", "name: Aleksei Qwerty")
     changed, fresh, _ = step()
-    assert changed == {"actors/qwerty.md", "actors/index.md"}
+    assert changed == {"actors/qwerty.md", "actors/index.md", "actors/lavrov.md"}
     assert fresh == changed | {f"articles/{moscow.name}.md"} and t.memo.relinked == 0
 
     # an entity many pages show renamed: its backlinks, the articles mentioning it, the pages citing it, and the
@@ -537,10 +540,12 @@ def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: P
     t.edit(actors, "name: Taro Kono", "name: Kono Taro")
     changed, fresh, _ = step()
     assert {"actors/kono.md", "actors/index.md", "actors/lavrov.md", "sources.md", f"articles/{moscow.name}.md",
-            f"articles/{fort.name}.md", "meetings/meeting-2019-05-10-moscow.md"} <= changed
-    assert fresh - changed == {"index.md", "organisations/nhk.md", "organisations/un-general-assembly.md",
-                               "places/new-york.md"}  # "Kono" in their Markdown: a link to the same address
-    assert t.memo.relinked == 1 and not any(p.startswith(("issues/", "documents/")) for p in fresh)
+            f"articles/{fort.name}.md", "meetings/meeting-2019-05-10-moscow.md",
+            "places/new-york.md"} <= changed  # New York's connections graph names who met there
+    assert fresh - changed == {"index.md", "organisations/nhk.md",
+                               "organisations/un-general-assembly.md"}  # "Kono" in their Markdown: a link to the same address
+    # (issues and documents change only where their connections graph names Kono)
+    assert t.memo.relinked == 1 and not any(p.startswith(("issues/", "documents/")) for p in fresh - changed)
 
     # an alias added that only one article's notes contain, then removed: that article and the entity's own page
     # change (the entities written after it in the same file are rendered again: their places moved)
@@ -581,7 +586,8 @@ def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: P
     t.write(actors, good.split("\n- id: qwerty\n")[0] + "\n")
     changed, fresh, diags = step()
     assert not any(d.severity.value == "error" for d in diags)
-    assert changed == fresh == {"actors/index.md", "index.md", "places/moscow.md", f"articles/{moscow.name}.md"}
+    assert changed == fresh == {"actors/index.md", "index.md", "places/moscow.md", f"articles/{moscow.name}.md",
+                                "actors/lavrov.md"}  # it no longer lists the removed entity's summary
 
 
 def test_link_memo_searches_again_after_alias_changes_it_did_not_see(tmp_path: Path) -> None:

@@ -1,0 +1,104 @@
+"""Cleaning every article on all cores, for a read-only run that finds no build cache (``briefgen suggest`` before
+any ``briefgen build``: cleaning is then most of its time).
+
+A :class:`briefgen.build.StageMemo` whose first ``clean_capture`` cleans every article of the content at once in
+forked workers (each takes every n-th article; results come back pickled, as the build cache would keep them); the
+other steps are the stages' own functions. The results are the same either way: cleaning an article depends only
+on what it is given. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from pathlib import Path
+
+from briefgen import gcpolicy
+from briefgen.clean import clean_capture
+from briefgen.clean.types import CleanedText
+from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.link import Mention, build_matcher, link_paragraphs
+from briefgen.link.matcher import Matcher
+from briefgen.load import load_content
+from briefgen.load.types import ArticleSpec, Content
+from briefgen.model import build_model
+from briefgen.model.types import Model
+from briefgen.render.pages import Page, render_pages
+
+MIN_ARTICLES = 200
+"""Fewer articles are cleaned in this process (forking costs more than it saves)."""
+
+_TODO: list[ArticleSpec] = []  # the articles the forked workers clean (inherited with the fork, not pickled)
+
+
+def _clean_share(share: tuple[int, int]) -> list[tuple[int, CleanedText, tuple[Diagnostic, ...]]]:
+    """In a worker: clean every ``share[1]``-th article from ``share[0]``."""
+    out = []
+    with gcpolicy.paused():
+        for i in range(share[0], len(_TODO), share[1]):
+            spec = _TODO[i]
+            own = Diagnostics()
+            out.append((i, clean_capture(spec.text, spec.fmt, spec.path, spec.overrides, own, first_line=spec.body_line),
+                        tuple(own.items)))
+    return out
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class ParallelClean:
+    """The stages as they are, except that the first ``clean_capture`` cleans every article of the content at once,
+    on all cores."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or usable_cores()
+        self.content: Content | None = None
+        self.ready: dict[tuple, tuple[CleanedText, tuple[Diagnostic, ...]]] | None = None
+
+    def _prefetch(self) -> None:
+        """Clean every article of the content in forked workers (once)."""
+        self.ready = {}
+        arts = list(self.content.articles) if self.content is not None else []
+        if len(arts) < MIN_ARTICLES or self.workers < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+            return
+        _TODO[:] = arts
+        try:
+            with gcpolicy.frozen(), multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                for share in pool.map(_clean_share, [(k, self.workers) for k in range(self.workers)]):
+                    for i, cleaned, items in share:
+                        a = arts[i]
+                        self.ready[(a.text, a.fmt, a.path, a.overrides, a.body_line)] = (cleaned, items)
+        finally:
+            _TODO.clear()
+
+    # -- the StageMemo ----------------------------------------------------------------------------------
+    def load_content(self, root: Path, diags: Diagnostics) -> Content | None:
+        self.content = load_content(root, diags)
+        return self.content
+
+    def clean_capture(self, text, fmt, path, overrides, diags: Diagnostics, *, first_line: int = 1) -> CleanedText:
+        if self.ready is None:
+            self._prefetch()
+        assert self.ready is not None
+        got = self.ready.pop((text, fmt, path, overrides, first_line), None)
+        if got is None:
+            return clean_capture(text, fmt, path, overrides, diags, first_line=first_line)
+        diags.extend(got[1])
+        return got[0]
+
+    def build_matcher(self, entities, unlinked=frozenset()) -> Matcher:
+        return build_matcher(entities, unlinked)
+
+    def link_paragraphs(self, slug, paragraphs, matcher) -> tuple[Mention, ...]:
+        return link_paragraphs(slug, paragraphs, matcher)
+
+    def build_model(self, content, entities, cleaned, mentions, diags) -> Model:
+        return build_model(content, entities, cleaned, mentions, diags)
+
+    def render_pages(self, model, briefing_root, diags, pdf=None) -> list[Page]:
+        return render_pages(model, briefing_root, diags, pdf=pdf)

@@ -1,0 +1,88 @@
+"""The "Where sources differ" page: each disagreement found by model/differences.py with every source side by side.
+
+The page exists only when sources differ somewhere; entity pages link each differing fact to its entry here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefgen.model.differences import Difference, find_differences
+from briefgen.model.types import Model
+from briefgen.render import format as fmt
+from briefgen.render.urls import relurl
+from briefgen.render.views import Link, SourceRef, source_ref
+from briefgen.slug import slugify
+
+PAGE = "differences.md"
+"""Where the page is written."""
+TITLE = "Where sources differ"
+"""Its title (and its entry in the navigation)."""
+
+
+@dataclass(frozen=True)
+class SideRow:
+    """One source's account of a disputed measure."""
+
+    value: str
+    """The value as the source puts it."""
+    figure: str | None
+    """The figure read from it with its approximation words ("some 19,000"), when compared as figures."""
+    date: str
+    """Formatted date the value holds for ('' when undated)."""
+    outlet: str
+    """The source article's outlet, or the reference's title for general knowledge."""
+    source: SourceRef
+    """The source, linked to its paragraph."""
+    quote: str | None
+    """The verbatim supporting words."""
+
+
+@dataclass(frozen=True)
+class DifferenceRow:
+    """One disagreement on the page."""
+
+    anchor: str
+    """Its id on the page."""
+    subject: Link
+    """The entity it is about."""
+    measure: str
+    """What is measured."""
+    numeric: bool
+    """Compared as figures (else by words)."""
+    sides: tuple[SideRow, ...]
+    """Every source, by date."""
+
+
+def anchor_of(d: Difference) -> str:
+    """The id of a difference's entry on the page: subject, measure and the first date, e.g.
+    ``disputed-islands-population-2016``."""
+    first = d.sides[0].fact.date
+    return slugify(f"{d.subject} {d.measure} {first[:4] if first else ''}".strip())
+
+
+def differences_of(model: Model) -> list[Difference]:
+    """Every difference of the model, subject by subject."""
+    return [d for ds in find_differences(model.facts, model.config.differences).values() for d in ds]
+
+
+def difference_rows(model: Model, page: str, differences: list[Difference]) -> list[DifferenceRow]:
+    rows = []
+    anchors: set[str] = set()
+    for d in differences:
+        e = model.entities[d.subject]
+        sides = []
+        for s in d.sides:
+            f = s.fact
+            outlet = (model.articles[f.citation.article].outlet or "Unknown outlet") if f.citation else \
+                (f.spec.reference.title if f.spec.reference else "no source")
+            sides.append(SideRow(f.spec.value, s.amount.text if s.amount else None,
+                                 fmt.fmt_date(f.date) if f.date else "", outlet,
+                                 source_ref(model, page, f.citation, f.spec.reference), f.spec.quote))
+        anchor = anchor_of(d)
+        while anchor in anchors:  # the same measure disputed twice in one year, far apart
+            anchor += "-2"
+        anchors.add(anchor)
+        rows.append(DifferenceRow(anchor, Link(e.spec.name, relurl(page, e.page)), d.measure, d.numeric,
+                                  tuple(sides)))
+    return rows

@@ -1,0 +1,95 @@
+"""Where sources differ: figures read from fact values, and which facts disagree (cases as data in cases.yml),
+and the demo briefing's own golden cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from briefgen.build import compile_briefing
+from briefgen.diagnostics import Diagnostics, Severity, Span
+from briefgen.load.annotations import read_briefing
+from briefgen.load.types import DifferencesConfig, FactSpec, Reference
+from briefgen.load.yamlsafe import parse_yaml
+from briefgen.model.amounts import read_amount
+from briefgen.model.differences import find_differences, naming_notes
+from briefgen.model.types import Fact
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases.yml").read_text())
+DEMO = Path(__file__).parents[2]
+
+
+def config_of(given: dict | None) -> DifferencesConfig:
+    """The ``differences:`` settings as briefing.yml's reader reads them."""
+    text = "title: t\nas_of: 2020-01-01\nkinds: {actor: {label: A, plural: As}}\n"
+    if given:
+        text += "differences: " + yaml.safe_dump(given, default_flow_style=True)
+    diags = Diagnostics()
+    config = read_briefing(parse_yaml(text, "briefing.yml", diags), "briefing.yml", diags)
+    assert config is not None and not diags.items, diags.items
+    return config.differences
+
+
+@pytest.mark.parametrize("case", CASES["amounts"], ids=[c["text"] for c in CASES["amounts"]])
+def test_amount(case: dict) -> None:
+    got = read_amount(case["text"])
+    if case["value"] is None:
+        assert got is None
+        return
+    assert got is not None
+    assert got.value == pytest.approx(case["value"])
+    for key in ("low", "high"):
+        if key in case:
+            assert getattr(got, key) == pytest.approx(case[key])
+    assert got.unit == case.get("unit")
+    assert got.approx == case.get("approx")
+
+
+def facts_of(given: list[dict]) -> tuple[Fact, ...]:
+    out = []
+    for i, f in enumerate(given, 1):
+        f = {k: str(v) for k, v in f.items()}  # YAML reads dates and figures; annotations keep them as text
+        span = Span("case.yml", i)
+        spec = FactSpec("s", span, f["property"], f["value"], f.get("as_of"), None, None, Reference(f"ref {i}", None),
+                        span, measure=f.get("measure"))
+        out.append(Fact(spec, None, f.get("as_of")))
+    return tuple(out)
+
+
+@pytest.mark.parametrize("case", CASES["compare"], ids=[c["name"] for c in CASES["compare"]])
+def test_compare(case: dict) -> None:
+    config = config_of(case.get("config"))
+    facts = {"s": facts_of(case["facts"])}
+    got = [[s.fact.spec.value for s in d.sides] for d in find_differences(facts, config).get("s", ())]
+    assert got == case["differ"]
+    notes = naming_notes(facts, config)
+    assert all(n.severity is Severity.INFO and n.code == "facts-named-differently" for n in notes)
+    named = [[n.message.split("'")[5], n.message.split("'")[1]] for n in notes]
+    assert named == case.get("named_differently", [])
+
+
+def test_bad_settings_are_located_errors() -> None:
+    diags = Diagnostics()
+    text = "title: t\nas_of: 2020-01-01\nkinds: {actor: {label: A, plural: As}}\ndifferences: {window: soon, tolerance: 200%}\n"
+    config = read_briefing(parse_yaml(text, "briefing.yml", diags), "briefing.yml", diags)
+    assert config is not None and config.differences.window_days == 5 * 365
+    assert [(d.span.line, d.code) for d in diags.items] == [(4, "bad-value"), (4, "bad-value")]
+    assert "5y, 18m, 90d" in diags.items[0].hint
+
+
+def test_demo_golden_cases() -> None:
+    """The demo: 17,000 (1945) is not set against 20,000 (2019); 19,000 against 20,000 residents is flagged."""
+    diags = Diagnostics()
+    compiled = compile_briefing(DEMO, diags)
+    assert compiled.model is not None
+    found = find_differences(compiled.model.facts, compiled.model.config.differences)
+    population = [d for d in found["disputed-islands"] if d.measure == "population"]
+    assert len(population) == 1
+    values = [s.fact.spec.value for s in population[0].sides]
+    assert "some 19,000 Russians" in values and "some 20,000 people" in values
+    assert not any("Japanese" in v for v in values)
+    page = {p.path: p.markdown for p in compiled.pages}
+    assert "../differences.html#disputed-islands-population-2016" in page["islands/disputed-islands.md"]
+    assert "some 19,000 Russians" in page["differences.md"]
