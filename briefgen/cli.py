@@ -190,9 +190,10 @@ class Progress:
             self._erase()
 
 
+@gcpolicy.freezing  # one run: what the stages leave lives until it ends (see briefgen/gcpolicy.py)
 def cmd_check(args, build: bool) -> int:
     from briefgen.build import Timings, compile_briefing, emit_site, inputs_of, last_build, remember_build
-    from briefgen.cache import Store
+    from briefgen.cache import PARTS, Store
     from briefgen.emit.project import BUILD_DIR
     from briefgen.model.manifest import base_for, read_since
     from briefgen.stagecache import StageCache
@@ -224,7 +225,7 @@ def cmd_check(args, build: bool) -> int:
             print(f"briefgen: site/{pdf_kept} up to date ({time.perf_counter() - t0:.1f} s): {last.pages} pages, "
                   f"{last.entities} entities, {last.articles} articles; {_summary(errors, warnings)}", file=sys.stderr)
         return 0
-    stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached), files) if cached else None
+    stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached, parts=PARTS), files) if cached else None
     with progress.step("checking the content"):
         compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
                                     memo=stages, since=since)
@@ -335,7 +336,7 @@ def cmd_suggest(args) -> int:
     """``briefgen suggest``: read the briefing (reusing the build cache's load, clean and link results when a build
     left them, never writing it) and print the suggestions. Exit 0, or 1 when the content cannot be read."""
     from briefgen.build import StageMemo, compile_briefing, inputs_of
-    from briefgen.cache import Store
+    from briefgen.cache import PARTS, Store
     from briefgen.emit.project import BUILD_DIR
     from briefgen.parallel_clean import ParallelClean
     from briefgen.stagecache import StageCache
@@ -344,7 +345,7 @@ def cmd_suggest(args) -> int:
 
     root = Path(args.root).resolve()
     diags = Diagnostics()
-    store = Store.open(root / BUILD_DIR, "stages")  # read, never saved: suggest writes nothing
+    store = Store.open(root / BUILD_DIR, "stages", parts=PARTS)  # read, never saved: suggest writes nothing
     memo: StageMemo
     if store.data.get("clean"):  # a build left its stage cache: its load, clean and link results are reused
         files: dict[str, str] = {}
