@@ -41,23 +41,32 @@ PRINT_DIR = Path("templates") / "print"
 MAIN = "briefing.typ"
 """The print template's main file."""
 
-# The child process: Typst alone, given its job as an argument, answering one JSON line on stdout. It imports nothing of
-# briefgen, so its memory is Typst's and the data's, not the model's.
+# The child process: Typst alone. Started before the print data is built, it imports Typst and scans the fonts
+# meanwhile, then waits for one line on stdin (the compile's parameters, or nothing: the export was given up) and
+# answers one JSON line on stdout. It imports nothing of briefgen, so its memory is Typst's and the data's only.
 _CHILD = r"""
 import json, sys
-job = json.loads(sys.argv[1])
+paths = json.loads(sys.argv[1])
 try:
     import typst
 except ImportError as exc:
-    print(json.dumps({"missing": str(exc)})); sys.exit(0)
-if not typst.__version__.startswith(job["version"]):
-    print(json.dumps({"missing": "typst " + typst.__version__})); sys.exit(0)
+    typst = None
+    missing = str(exc)
+else:
+    missing = None if typst.__version__.startswith(paths["version"]) else "typst " + typst.__version__
+    if missing is None:
+        fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True, font_paths=paths["font_paths"])
+line = sys.stdin.readline()
+if not line.strip():
+    sys.exit(0)
+job = json.loads(line)
+if missing is not None:
+    print(json.dumps({"missing": missing})); sys.exit(0)
 try:
-    fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True, font_paths=job["font_paths"])
-    compiler = typst.Compiler(job["input"], root=job["root"], font_paths=fonts,
-                              package_path=job["packages"], package_cache_path=job["packages"])
-    _, warnings = compiler.compile_with_warnings(output=job["output"], format="pdf", pdf_standards=[job["standard"]],
-                                                 timestamp=job["timestamp"])
+    compiler = typst.Compiler(paths["input"], root=paths["root"], font_paths=fonts,
+                              package_path=paths["packages"], package_cache_path=paths["packages"])
+    _, warnings = compiler.compile_with_warnings(output=paths["output"], format="pdf",
+                                                 pdf_standards=[job["standard"]], timestamp=job["timestamp"])
 except typst.TypstError as exc:
     print(json.dumps({"error": {"message": exc.message, "diagnostic": exc.diagnostic, "hints": list(exc.hints or [])}}))
     sys.exit(0)
@@ -99,6 +108,24 @@ def to_json(value: object) -> object:
             return {name: to_json(v) for name, default in spec if (v := getattr(value, name)) != default}
         return {name: to_json(getattr(value, name)) for name, _ in spec}
     return str(value)
+
+
+def write_json(data: object, f) -> None:
+    """``data`` (a dataclass) to ``f`` as JSON, a field or an element of a list field at a time: never the whole
+    document as one tree of dicts in memory, and each piece through the C encoder."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    f.write("{")
+    for i, fld in enumerate(fields(data)):  # type: ignore[arg-type]
+        value = getattr(data, fld.name)
+        f.write(("," if i else "") + dumps(fld.name) + ":")
+        if isinstance(value, tuple):
+            f.write("[")
+            for j, item in enumerate(value):
+                f.write(("," if j else "") + dumps(to_json(item)))
+            f.write("]")
+        else:
+            f.write(dumps(to_json(value)))
+    f.write("}")
 
 
 # -- the compile root ----------------------------------------------------------------------------------------------
@@ -147,11 +174,13 @@ def export_pdf(root: Path, compiled, diags: Diagnostics, output: Path, pack: str
     output = Path(output)
     shown = display_path(output, root)
     first_new = len(diags.items)
-    doc = build_print(compiled.model, root, diags, pack)
-    if doc is None:
-        return None
     with tempfile.TemporaryDirectory(prefix="briefgen-pdf-") as work:
-        result = render_pdf(doc, Path(work), diags)
+        typst = TypstChild(Path(work))  # starts now: Typst's start-up and font scan overlap the print data
+        try:
+            doc = build_print(compiled.model, root, diags, pack)
+            result = render_pdf(doc, Path(work), diags, typst) if doc is not None else None
+        finally:
+            typst.close()
         if result is None:
             return None
         pdf, pages = result
@@ -162,29 +191,74 @@ def export_pdf(root: Path, compiled, diags: Diagnostics, output: Path, pack: str
     return Written(output, pages)
 
 
-def render_pdf(doc: PrintDocument, work: Path, diags: Diagnostics) -> tuple[Path, int] | None:
-    """Compile ``doc`` in the private folder ``work``: the PDF's path there and its page count, or None (the
-    problem in ``diags``)."""
-    compile_root = work / "root"
-    print_dir = compile_root / PRINT_DIR
-    _copy_templates(doc, print_dir, diags)
-    with open(print_dir / "data.json", "w", encoding="utf-8") as f:
-        json.dump(to_json(doc.data), f, ensure_ascii=False, separators=(",", ":"))
-    packages = work / "packages"
-    packages.mkdir()
-    out = work / "briefing.pdf"
-    job = {"input": str(print_dir / MAIN), "root": str(compile_root), "output": str(out),
-           "font_paths": [str(print_dir)], "packages": str(packages), "standard": PDF_STANDARD,
-           "timestamp": int(doc.created.timestamp()), "version": ".".join(map(str, TYPST_VERSION)) + "."}
-    env = {**os.environ, **_NO_NETWORK, "SOURCE_DATE_EPOCH": str(job["timestamp"])}
-    child = subprocess.Popen([sys.executable, "-I", "-c", _CHILD, json.dumps(job)], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=work, text=True)
-    check_fonts(doc, diags)  # meanwhile, on the other core
-    answer_text, errors = child.communicate()
+class TypstChild:
+    """The Typst child process of one export, compiling in ``work``: ``work/root`` is the compile root,
+    ``work/briefing.pdf`` the PDF."""
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.root = work / "root"
+        self.print_dir = self.root / PRINT_DIR
+        self.output = work / "briefing.pdf"
+        packages = work / "packages"
+        packages.mkdir()
+        paths = {"input": str(self.print_dir / MAIN), "root": str(self.root), "output": str(self.output),
+                 "font_paths": [str(self.print_dir)], "packages": str(packages),
+                 "version": ".".join(map(str, TYPST_VERSION)) + "."}
+        self.errors = open(work / "typst-stderr.txt", "w+")
+        # no proxy that leads anywhere: should a template import a package, Typst cannot download it
+        env = {**os.environ, **_NO_NETWORK}
+        self.process = subprocess.Popen([sys.executable, "-I", "-c", _CHILD, json.dumps(paths)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env,
+                                        cwd=work, text=True)
+
+    def start(self, standard: str, timestamp: int) -> None:
+        """Compile now (the compile root is ready)."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps({"standard": standard, "timestamp": timestamp}) + "\n")
+        self.process.stdin.close()
+
+    def answer(self) -> tuple[dict, str]:
+        """The child's answer (empty when it gave none) and the last line it wrote to stderr."""
+        assert self.process.stdout is not None
+        text = self.process.stdout.read()
+        self.process.wait()
+        try:
+            answer = json.loads(text.strip().splitlines()[-1]) if text.strip() else {}
+        except ValueError:
+            answer = {}
+        self.errors.seek(0)
+        return answer, _last_line(self.errors.read())
+
+    def close(self) -> None:
+        """End the child if it is still waiting (the export was given up before compiling)."""
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.errors.close()
+
+
+def render_pdf(doc: PrintDocument, work: Path, diags: Diagnostics, typst: TypstChild | None = None) -> tuple[Path, int] | None:
+    """Compile ``doc`` in the private folder ``work`` (with ``typst``, or a child started now): the PDF's path there
+    and its page count, or None (the problem in ``diags``)."""
+    own = typst is None
+    child = typst or TypstChild(work)
     try:
-        answer = json.loads(answer_text.strip().splitlines()[-1]) if answer_text.strip() else {}
-    except ValueError:
-        answer = {}
+        _copy_templates(doc, child.print_dir, diags)
+        with open(child.print_dir / "data.json", "w", encoding="utf-8") as f:
+            write_json(doc.data, f)
+        child.start(PDF_STANDARD, int(doc.created.timestamp()))
+        check_fonts(doc, diags)  # meanwhile, on the other core
+        answer, errors = child.answer()
+    finally:
+        if own:
+            child.close()
     if "missing" in answer:
         diags.error(Span(doc.template_path), "pdf-unavailable",
                     f"the PDF export needs the Python package typst {'.'.join(map(str, TYPST_VERSION))}.x "
@@ -193,14 +267,14 @@ def render_pdf(doc: PrintDocument, work: Path, diags: Diagnostics) -> tuple[Path
     if "error" in answer:
         _report(answer["error"], doc, diags, error=True)
         return None
-    if child.returncode != 0 or "warnings" not in answer or not out.is_file():
+    if child.process.returncode != 0 or "warnings" not in answer or not child.output.is_file():
         diags.error(Span(doc.template_path), "pdf-render",
-                    f"Typst stopped without a PDF (exit status {child.returncode}): {_last_line(errors)}",
+                    f"Typst stopped without a PDF (exit status {child.process.returncode}): {errors}",
                     "if you override templates/print/, try without your override; otherwise please report this")
         return None
     for w in answer["warnings"]:
         _report(w, doc, diags, error=False)
-    return out, count_pages(out)
+    return child.output, count_pages(child.output)
 
 
 _WHERE = re.compile(r"┌─ (.+?):(\d+):(\d+)")
