@@ -73,21 +73,21 @@ def _needs_font(c: str) -> bool:
     return unicodedata.category(c)[0] not in "CZ"  # not a control, format or space character
 
 
-def check_fonts(doc: PrintDocument, diags: Diagnostics) -> None:
-    """Warn, per entity and per article, about characters no installed font can print."""
+def check_fonts(doc: PrintDocument, diags: Diagnostics) -> set[str]:
+    """Warn, per entity and per article, about characters no installed font can print; those characters."""
     texts = list(_texts(doc))
     chars: set[str] = set()
     for _, text in texts:
         chars.update(text)
     if all(ord(c) < 0x250 for c in chars):  # Latin: every template font has it (DejaVu, Typst's own Libertinus)
-        return
+        return set()
     try:
         import fontTools  # noqa: F401  (a dependency of the pdf extra)
     except ImportError:
-        return
+        return set()
     missing = missing_characters(chars, font_files(tuple(doc.template_dirs)))
     if not missing:
-        return
+        return set()
     for span, text in texts:
         lacking = sorted(set(text) & missing)
         if not lacking:
@@ -95,9 +95,10 @@ def check_fonts(doc: PrintDocument, diags: Diagnostics) -> None:
         scripts = sorted({_script(c) for c in lacking})
         sample = "".join(lacking[:8])
         diags.warning(span, "pdf-font", f"no installed font has {len(lacking)} character(s) of this text "
-                      f"({', '.join(scripts)}: {sample}); the PDF prints them as empty boxes",
+                      f"({', '.join(scripts)}: {sample}); the PDF prints \ufffd for each",
                       "install a font for them (Debian: apt-get install fonts-noto-cjk for Chinese, Japanese and "
                       "Korean) or put one in templates/print/fonts/ (see docs/pdf.md, 'Fonts')")
+    return missing
 
 
 def _script(c: str) -> str:

@@ -92,25 +92,28 @@ def display_path(path: Path, root: Path) -> str:
 _FIELDS: dict[type, tuple[tuple[str, object], ...]] = {}
 
 
-def to_json(value: object) -> object:
-    """``value`` (frozen dataclasses of :mod:`briefgen.render.print`) as JSON values. A field at its default
-    (False, None, empty) is left out of a run, the most numerous record, and written everywhere else."""
-    if isinstance(value, str | int | float | bool) or value is None:
+def to_json(value: object, table: dict[int, str] | None = None) -> object:
+    """``value`` (frozen dataclasses of :mod:`briefgen.render.print`) as JSON values, its strings translated by
+    ``table`` when given. A field at its default (False, None, empty) is left out of a run, the most numerous
+    record, and written everywhere else."""
+    if isinstance(value, str):
+        return value.translate(table) if table else value
+    if isinstance(value, int | float | bool) or value is None:
         return value
     if isinstance(value, tuple | list):
-        return [to_json(v) for v in value]
+        return [to_json(v, table) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
         cls = type(value)
         spec = _FIELDS.get(cls)
         if spec is None:
             spec = _FIELDS[cls] = tuple((f.name, f.default) for f in fields(value))
         if cls.__name__ == "Run":
-            return {name: to_json(v) for name, default in spec if (v := getattr(value, name)) != default}
-        return {name: to_json(getattr(value, name)) for name, _ in spec}
+            return {name: to_json(v, table) for name, default in spec if (v := getattr(value, name)) != default}
+        return {name: to_json(getattr(value, name), table) for name, _ in spec}
     return str(value)
 
 
-def write_json(data: object, f) -> None:
+def write_json(data: object, f, table: dict[int, str] | None = None) -> None:
     """``data`` (a dataclass) to ``f`` as JSON, a field or an element of a list field at a time: never the whole
     document as one tree of dicts in memory, and each piece through the C encoder."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -121,10 +124,10 @@ def write_json(data: object, f) -> None:
         if isinstance(value, tuple):
             f.write("[")
             for j, item in enumerate(value):
-                f.write(("," if j else "") + dumps(to_json(item)))
+                f.write(("," if j else "") + dumps(to_json(item, table)))
             f.write("]")
         else:
-            f.write(dumps(to_json(value)))
+            f.write(dumps(to_json(value, table)))
     f.write("}")
 
 
@@ -251,10 +254,12 @@ def render_pdf(doc: PrintDocument, work: Path, diags: Diagnostics, typst: TypstC
     child = typst or TypstChild(work)
     try:
         _copy_templates(doc, child.print_dir, diags)
+        # characters no font has (warned about, per entity) print as U+FFFD: a tagged PDF/UA-1 file may not
+        # contain a character without its glyph, and Typst refuses to write one
+        missing = check_fonts(doc, diags)
         with open(child.print_dir / "data.json", "w", encoding="utf-8") as f:
-            write_json(doc.data, f)
+            write_json(doc.data, f, dict.fromkeys(map(ord, missing), "\ufffd"))
         child.start(PDF_STANDARD, int(doc.created.timestamp()))
-        check_fonts(doc, diags)  # meanwhile, on the other core
         answer, errors = child.answer()
     finally:
         if own:

@@ -86,11 +86,11 @@ def with_possessives(runs: list[Run]) -> list[Run]:
                 if rest:
                     out.append(replace(run, text=rest))
                 continue
-        if run.note and out and out[-1].text.endswith((" ", "\u00a0")):
+        while run.note and out and not out[-1].note and out[-1].text != out[-1].text.rstrip():
             # a note number never starts a line: no space between it and the word it follows
             last = out[-1]
-            trimmed = last.text.rstrip(" \u00a0")
-            out[-1:] = [replace(last, text=trimmed)] if trimmed else []
+            trimmed = last.text.rstrip()
+            out[-1:] = [replace(last, text=trimmed)] if trimmed or last.page else []
         out.append(run)
     return out
 

@@ -531,3 +531,102 @@ def test_pdf_in_briefing_yml_must_be_true_or_false(tmp_path: Path) -> None:
                      proc.stderr), proc.stderr
 
 
+
+
+# -- reading quality (issue 17, item 4), read back from the demo ----------------------------------------------
+
+def _body_lines(page_text: str) -> list[str]:
+    """The lines of a page between its running header (marking, title line) and its footer (page line, marking)."""
+    lines = [ln.strip() for ln in page_text.splitlines() if ln.strip()]
+    return lines[2:-2]
+
+
+def test_an_entity_heading_never_ends_a_page(exports) -> None:
+    """Every entity's (and article's) heading has at least three lines of its own section after it on its page."""
+    e = exports["demo"]
+    texts = e.texts
+    checked = 0
+    headings = [(f"ent-{x.spec.id}", x.spec.name) for x in e.model.entities.values()]
+    headings += [(f"art-{a.slug}", a.title) for a in e.model.articles.values()]
+    for anchor, name in headings:
+        page = e.dests[anchor]
+        lines = _body_lines(texts[page])
+        at = next((i for i, ln in enumerate(lines) if flat(ln).startswith(flat(name)[:40])), None)
+        assert at is not None, f"{name}: heading not found on page {page + 1}"
+        assert len(lines) - at - 1 >= 3, f"{name}: heading in the last lines of page {page + 1}"
+        checked += 1
+    assert checked == len(headings)
+
+
+def test_running_header_names_chapter_and_entity_on_one_line(exports) -> None:
+    e = exports["demo"]
+    texts = e.texts
+    m = e.model
+    first_on_page: dict[int, tuple[str, str]] = {}
+    for k in m.config.kinds:
+        for x in _printed_order(m, k.id):
+            first_on_page.setdefault(e.dests[f"ent-{x.spec.id}"], (k.plural, x.spec.name))
+    assert len(first_on_page) > 20
+    title = m.config.title
+    for page, (chapter, name) in first_on_page.items():
+        header = [ln for ln in texts[page].splitlines() if ln.strip()][1]
+        # one line: the title, the chapter and the entity (a long name cut short with "…")
+        assert title in header and f"{chapter} · {name[:40]}" in header, f"page {page + 1}: {header!r}"
+    for page in range(min(first_on_page), max(first_on_page)):
+        if page not in first_on_page:  # no entity starts here: the header names the one continuing onto it
+            last = max(p for p in first_on_page if p < page)
+            header = [ln for ln in texts[page].splitlines() if ln.strip()][1]
+            names = [x.spec.name for x in e.model.entities.values() if e.dests[f"ent-{x.spec.id}"] == last]
+            assert any(f" · {n[:40]}" in header for n in names), f"page {page + 1}: {header!r}"
+
+
+def test_a_page_reference_follows_the_possessive(exports) -> None:
+    text = " ".join(exports["demo"].flat_texts)
+    assert re.search(r"\w['\u2019]s \(p\. \d+\)", text), "no possessive reference (\"Russia's (p. 11)\")"
+    wrong = re.findall(r"\(p\. \d+\)['\u2019]s\b", text)
+    assert not wrong, wrong[:5]
+
+
+def test_a_note_number_never_starts_a_line(exports) -> None:
+    """Note calls (superscript numbers) always have a word before them on their line."""
+    from statistics import median
+
+    from pdfread import words
+
+    all_words = words(exports["demo"].pdf)
+    by_page: dict[int, list] = {}
+    for w in all_words:
+        by_page.setdefault(w.page, []).append(w)
+    calls = 0
+    for page, ws in by_page.items():
+        size = median(w.y1 - w.y0 for w in ws)
+        for w in ws:
+            if not re.fullmatch(r"\d+[,.;:]?", w.text) or (w.y1 - w.y0) > 0.7 * size:
+                continue
+            calls += 1
+            before = [o for o in ws if o is not w and o.x1 <= w.x0 + 1.5 and o.y0 <= w.y1 and o.y1 >= w.y0
+                      and w.x0 - o.x1 < 20]
+            assert before, f"page {page + 1}: note call {w.text!r} starts a line"
+    assert calls > 20
+
+
+def test_names_in_other_scripts_print_with_a_real_font(tmp_path: Path) -> None:
+    """Japanese in a capture prints (Noto CJK, embedded); a character no font has is one warning per entity, at
+    the entity's place in content/."""
+    root = _small(tmp_path)
+    ents = root / "content" / "entities"
+    f = next(ents.glob("*.yml"))
+    text = f.read_text()
+    assert "aliases: [Alice," in text
+    f.write_text(text.replace("aliases: [Alice,", "aliases: [北方領土, \U0001DF00\U0001DF01, Alice,", 1))
+    out = tmp_path / "cjk.pdf"
+    proc = run_cli("-C", str(root), "pdf", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    warned = re.findall(r"^(content/entities/[^:]+):(\d+):\d+: warning\[pdf-font\]: (.*)$", proc.stderr, re.M)
+    assert len(warned) == 1, proc.stderr
+    assert warned[0][0] == f"content/entities/{f.name}" and "\U0001DF00" in warned[0][2] and "\ufffd" in warned[0][2]
+    assert "北" not in warned[0][2], "a character a font has is not reported"
+    assert "hint: install a font" in proc.stderr and "docs/pdf.md" in proc.stderr
+    assert "北方領土" in flat(" ".join(page_texts(out, layout=False)))
+    fonts = pdffonts(out)
+    assert any("CJK" in x["name"] for x in fonts) and all(x["emb"] == "yes" for x in fonts)
