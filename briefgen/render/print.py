@@ -39,7 +39,16 @@ from briefgen.render import format as fmt
 from briefgen.render.fields import field_rows
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.pages import default_template_dir
-from briefgen.render.printdata import Block, Run, html_blocks, html_runs, no_skipped_levels, plain, text_of
+from briefgen.render.printdata import (
+    Block,
+    Run,
+    first_pages,
+    html_blocks,
+    html_runs,
+    no_skipped_levels,
+    plain,
+    text_of,
+)
 from briefgen.render.urls import html_path
 
 TEMPLATE = "print/briefing.typ"
@@ -694,9 +703,10 @@ class PrintBuilder:
         related = tuple(RefGroup(title, tuple(self.ref(i) for i in
                                               sorted(groups[title], key=lambda i: m.entities[i].spec.name.casefold())))
                         for title in sorted(groups))
-        return EntityView(eid, entity_anchor(eid), e.spec.name, _short(e.spec.name, RUNNING_MAX), e.kind.label,
+        view = EntityView(eid, entity_anchor(eid), e.spec.name, _short(e.spec.name, RUNNING_MAX), e.kind.label,
                           eid in self.sel.focus, infobox, summary, tuple(facts), tuple(quotes), related,
                           tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes())
+        return first_pages(view, {view.anchor})  # a page once per section (and never its own)
 
     def mentions(self, eid: str) -> list[MentionBlock]:
         m = self.model
@@ -716,9 +726,10 @@ class PrintBuilder:
             out.append(MentionBlock(title, meta, refs, counts[slug]))
         return out
 
-    def paragraph_runs(self, text: str, mentions: list) -> Runs:
-        """A captured paragraph: its text literally, each mention linked to its entity (no page: it would
-        interrupt the captured text)."""
+    def paragraph_runs(self, text: str, mentions: list, linked: set[str]) -> Runs:
+        """A captured paragraph: its text literally, the first mention of each entity in the article linked to the
+        entity's section (``linked``: those already linked; no page: it would interrupt the captured text). Every
+        mention names its entity for the index."""
         runs: list[Run] = []
         pos = 0
         for mm in mentions:
@@ -726,9 +737,11 @@ class PrintBuilder:
                 runs.append(Run(text[pos:mm.start]))
             name = text[mm.start:mm.end]
             href = self.refs.entity_href(mm.entity)
+            first = mm.entity not in linked
+            linked.add(mm.entity)
             if href is not None and href.startswith("#"):
-                runs.append(Run(name, link=href[1:], entity=mm.entity))
-            elif href is not None:
+                runs.append(Run(name, link=href[1:] if first else None, entity=mm.entity))
+            elif href is not None and first:
                 runs.append(Run(name, url=href))
             else:
                 runs.append(Run(name))
@@ -744,14 +757,15 @@ class PrintBuilder:
         for mm in a.mentions:
             by_para[mm.paragraph].append(mm)
         paragraphs = []
+        linked: set[str] = set()
         for p in a.paragraphs:
             anchor = paragraph_anchor(a.slug, p.number)
             if a.fmt == "md":  # author-written Markdown, rendered as on the site
                 blocks = self.blocks(p.text, p.span, link_all=True, top_heading=3, mention_cls="mention")
                 paragraphs.append(ParagraphView(p.number, anchor, (), blocks, p.role))
             else:
-                paragraphs.append(ParagraphView(p.number, anchor, self.paragraph_runs(p.text, by_para.get(p.number, [])),
-                                                (), p.role))
+                runs = self.paragraph_runs(p.text, by_para.get(p.number, []), linked)
+                paragraphs.append(ParagraphView(p.number, anchor, runs, (), p.role))
         meta = [InfoRowView("Outlet", plain(a.outlet or "unknown")),
                 InfoRowView("Published", plain(fmt.fmt_date(a.date) if a.date else "unknown"))]
         if a.date_note:
@@ -773,10 +787,10 @@ class PrintBuilder:
             if ids:
                 mentioned.append(RefGroup(kind.plural, tuple(self.ref(i) for i in ids)))
         cited_by = tuple(self.ref(i) for i in m.cited_by.get(a.slug, ()))
-        return ArticleView(a.slug, article_anchor(a.slug), a.title, _short(a.title, RUNNING_MAX), a.outlet,
+        return first_pages(ArticleView(a.slug, article_anchor(a.slug), a.title, _short(a.title, RUNNING_MAX), a.outlet,
                            fmt.fmt_date(a.date) if a.date else "undated", a.language or m.config.language,
                            tuple(meta), notes, tuple(paragraphs), tuple(mentioned), cited_by, len(a.removed),
-                           self.end_notes())
+                           self.end_notes()), {article_anchor(a.slug)})
 
     def timeline(self) -> tuple[TimelineYear, ...]:
         years: dict[str, list[TimelineLine]] = defaultdict(list)
@@ -851,8 +865,8 @@ class PrintBuilder:
         overview: tuple[Block, ...] = ()
         self.begin_notes("overview")
         if sel.pack is None:
-            overview = no_skipped_levels(html_blocks(number_headings(self.markdown(m.overview, Span(m.overview_path),
-                                                                                    top_heading=2))))
+            overview = first_pages(no_skipped_levels(html_blocks(number_headings(
+                self.markdown(m.overview, Span(m.overview_path), top_heading=2)))), set())
         overview_notes = self.end_notes()
         timeline = self.timeline()
         sources, general = self.sources(articles)

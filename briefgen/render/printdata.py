@@ -11,7 +11,7 @@ Author Markdown is rendered to HTML by :mod:`briefgen.render.markdown` exactly a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from html.parser import HTMLParser
 
 POSSESSIVE = re.compile(r"^(?:['\u2019]s|['\u2019])(?![\w])")
@@ -314,3 +314,22 @@ def no_skipped_levels(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
             b = replace(b, level=level)
         out.append(b)
     return tuple(out)
+
+
+def first_pages(value, seen: set[str]):
+    """``value`` (runs, blocks or a view holding them) with the page of each target printed once: a later
+    reference to the same target in the same section keeps its link but not its "(p. N)" (``seen``: the targets
+    whose page is printed already)."""
+    if isinstance(value, Run):
+        if value.page is None:
+            return value
+        if value.page in seen:
+            return replace(value, page=None)
+        seen.add(value.page)
+        return value
+    if isinstance(value, tuple):
+        return tuple(first_pages(v, seen) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: first_pages(getattr(value, f.name), seen) for f in fields(value)}
+        return replace(value, **changes)
+    return value
