@@ -165,25 +165,23 @@ class Written:
 
 
 def export_pdf(root: Path, compiled, diags: Diagnostics, output: Path, pack: str | None,
-               *, strict: bool = False) -> Written | None:
+               *, strict: bool = False, typst: TypstChild | None = None) -> Written | None:
     """Write the briefing (or ``pack``) of ``compiled`` (a :class:`briefgen.build.Compiled`) as a PDF to ``output``.
-    None when it could not be written (problems in ``diags``).
+    None when it could not be written (problems in ``diags``). ``typst``: a child started earlier
+    (:func:`start_typst`, so that its start-up overlaps the build), else one is started now; either is ended here.
 
     The file is first written next to ``output`` and renamed into place, so a failed export leaves an
     existing PDF untouched.
     """
-    if compiled.model is None:
-        return None
-    output = Path(output)
-    shown = display_path(output, root)
-    first_new = len(diags.items)
-    with tempfile.TemporaryDirectory(prefix="briefgen-pdf-") as work:
-        typst = TypstChild(Path(work))  # starts now: Typst's start-up and font scan overlap the print data
-        try:
-            doc = build_print(compiled.model, root, diags, pack)
-            result = render_pdf(doc, Path(work), diags, typst) if doc is not None else None
-        finally:
-            typst.close()
+    child = typst or TypstChild()  # starts now: Typst's start-up and font scan overlap the print data
+    try:
+        if compiled.model is None:
+            return None
+        output = Path(output)
+        shown = display_path(output, root)
+        first_new = len(diags.items)
+        doc = build_print(compiled.model, root, diags, pack)
+        result = render_pdf(doc, child.work, diags, child) if doc is not None else None
         if result is None:
             return None
         pdf, pages = result
@@ -191,14 +189,38 @@ def export_pdf(root: Path, compiled, diags: Diagnostics, output: Path, pack: str
             return None
         if not _move_atomically(pdf, output, diags, shown):
             return None
-    return Written(output, pages)
+        return Written(output, pages)
+    finally:
+        child.close()
+
+
+WORK_PREFIX = "briefgen-pdf-"
+"""Private compile folders are ``briefgen-pdf-<pid>-<random>`` in the temporary folder."""
+
+
+def _remove_stale_folders() -> None:
+    """Compile folders of exports that were killed (their process is gone)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*-*"):
+        pid = folder.name[len(WORK_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def start_typst() -> TypstChild:
+    """A Typst child started now, for :func:`export_pdf` later: it imports Typst and scans the fonts while the
+    briefing is being built."""
+    return TypstChild()
 
 
 class TypstChild:
     """The Typst child process of one export, compiling in ``work``: ``work/root`` is the compile root,
     ``work/briefing.pdf`` the PDF."""
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path | None = None) -> None:
+        self.owned = work is None  # a private folder of its own, removed by close()
+        if work is None:
+            _remove_stale_folders()
+            work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
         self.work = work
         self.root = work / "root"
         self.print_dir = self.root / PRINT_DIR
@@ -245,6 +267,8 @@ class TypstChild:
         if self.process.stdout is not None:
             self.process.stdout.close()
         self.errors.close()
+        if self.owned:
+            shutil.rmtree(self.work, ignore_errors=True)
 
 
 def render_pdf(doc: PrintDocument, work: Path, diags: Diagnostics, typst: TypstChild | None = None) -> tuple[Path, int] | None:
