@@ -7,6 +7,7 @@ and checked, and the site is swapped in only when MkDocs succeeded. Problems are
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from briefgen.cache import CACHE_DIR, Store, digest, stamps_digest, tree_digest
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText
 from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.emit.edition import write_edition
 from briefgen.emit.mkdocs import build_site, report_mkdocs
 from briefgen.emit.offline import finish_offline, scan_html
 from briefgen.emit.pagecache import PageCache
@@ -27,6 +29,8 @@ from briefgen.emit.site import discard, staging_dir, swap_in
 from briefgen.link import Mention, build_matcher, link_paragraphs
 from briefgen.load import Content, load_content
 from briefgen.model import build_model, check_aliases, check_entities
+from briefgen.model.edition import compare
+from briefgen.model.manifest import Manifest, Since, base_for, manifest_of
 from briefgen.model.types import Model
 from briefgen.render.pages import Page, render_pages
 
@@ -52,6 +56,10 @@ class Compiled:
     """The model, or None when the content could not be read."""
     pages: tuple[Page, ...]
     """Rendered Markdown pages (empty when the model failed)."""
+    manifest: Manifest | None = None
+    """What the build publishes, as the edition record (``site/edition.json``); None when the model failed."""
+    base: Manifest | None = None
+    """The earlier edition it was compared with (``site/edition-since.json``), if any."""
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -74,10 +82,12 @@ class StageMemo(Protocol):
 
 @gcpolicy.pausing  # the stages allocate millions of small acyclic objects (see briefgen/gcpolicy.py)
 def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = None,
-                     progress: Progress = _noop, memo: StageMemo | None = None, pdf: str | None = None) -> Compiled:
-    """load → clean → link → model → render, in memory. Problems go to ``diags``.
+                     progress: Progress = _noop, memo: StageMemo | None = None, pdf: str | None = None,
+                     since: Since | None = None) -> Compiled:
+    """load → clean → link → model → edition → render, in memory. Problems go to ``diags``.
 
-    ``pdf`` names the PDF export that will be published beside the site (the home page links it).
+    ``pdf`` names the PDF export that will be published beside the site (the home page links it). ``since``: the
+    earlier editions this one may be compared with (:func:`~briefgen.model.manifest.read_since`).
     """
     timings = timings or Timings()
     load, clean, matcher_of, link, model_of, render = (
@@ -116,9 +126,16 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     timings.add("model", time.perf_counter() - t)
 
     t = time.perf_counter()
+    manifest = manifest_of(model)  # what this edition publishes, and what changed since the earlier one
+    base = base_for(since, model.config.edition)
+    if base is not None:
+        model = dataclasses.replace(model, changes=compare(base, manifest))
+    timings.add("model", time.perf_counter() - t)  # the edition is made in the model stage (model/manifest.py)
+
+    t = time.perf_counter()
     pages = render(model, root, diags, pdf=pdf)
     timings.add("render", time.perf_counter() - t)
-    return Compiled(model, tuple(pages))
+    return Compiled(model, tuple(pages), manifest, base)
 
 
 @dataclass(frozen=True)
@@ -135,10 +152,11 @@ class Report:
     """Articles in the model."""
 
 
-def inputs_of(root: Path, pdf: bool, files: dict[str, str] | None = None) -> str:
+def inputs_of(root: Path, pdf: bool, files: dict[str, str] | None = None, base: Manifest | None = None) -> str:
     """The digest of what a build of ``root`` is given: every file of content/ and templates/, and the options
-    that change what it writes. ``files`` receives the digest of each file (see :func:`tree_digest`)."""
-    return digest(tree_digest(root / "content", root / "templates", files=files), pdf)
+    that change what it writes (the PDF, the edition ``base`` it is compared with). ``files`` receives the digest
+    of each file (see :func:`tree_digest`)."""
+    return digest(tree_digest(root / "content", root / "templates", files=files), pdf, base)
 
 
 def _outputs(root: Path, site: Path) -> str:
@@ -206,6 +224,8 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
             report_mkdocs(result, root, diags)
             discard(staged)
             return False
+        if compiled.manifest is not None:
+            write_edition(staged, compiled.manifest, compiled.base)
         if not finish_offline(staged, diags, scanned=dict(result.inspected)) or (extra is not None and not extra(staged)):
             discard(staged)
             return False

@@ -70,6 +70,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="build everything again, ignoring and not writing build/.cache (the result is the same)")
     b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                    help="processes that build pages (default: $BRIEFGEN_JOBS, else the number of cores)")
+    b.add_argument("--since", metavar="PATH", default=None,
+                   help="write 'What's new' since the edition in PATH (a site folder built by briefgen, or its "
+                        "edition.json); default: the site/ this build replaces, when it holds another edition")
     sub.add_parser("check", parents=[common], help="check the content only; print diagnostics")
     sc = sub.add_parser("schema", help="print the JSON Schema of the annotation files (with this briefing's kinds)")
     sc.add_argument("-C", dest="root", metavar="DIR", default=argparse.SUPPRESS, help="briefing folder")
@@ -186,6 +189,7 @@ def cmd_check(args, build: bool) -> int:
     from briefgen.build import Timings, compile_briefing, emit_site, inputs_of, last_build, remember_build
     from briefgen.cache import Store
     from briefgen.emit.project import BUILD_DIR
+    from briefgen.model.manifest import base_for, read_since
     from briefgen.stagecache import StageCache
 
     root = Path(args.root)
@@ -197,13 +201,16 @@ def cmd_check(args, build: bool) -> int:
     timings = Timings()
     t0 = time.perf_counter()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
-    with_pdf = build and (args.pdf or _pdf_wanted(root))
+    config = _quick_config(root)
+    with_pdf = build and (args.pdf or (config is not None and config.pdf))
     had_pdf = build and (root / "site" / "briefing.pdf").is_file()
     cached = build and not args.no_cache
+    since = read_since(root, args.since, diags) if build else None  # the earlier edition(s), read before site/ goes
     store = Store.open(root / BUILD_DIR, "build", enabled=cached)
     files: dict[str, str] = {}  # each file's digest, read once
-    inputs = inputs_of(root, with_pdf, files) if cached else ""
-    last = last_build(root, store, inputs) if cached else None
+    base = base_for(since, config.edition if config is not None else None)
+    inputs = inputs_of(root, with_pdf, files, base) if cached else ""
+    last = last_build(root, store, inputs) if cached and not diags.items else None
     if last is not None and not any(args.strict or d.severity.value == "error" for d in last.diagnostics):
         diags.extend(last.diagnostics)  # nothing changed since the last build: its site and its report stand
         errors, warnings = _print_diagnostics(diags, args.strict)
@@ -215,7 +222,7 @@ def cmd_check(args, build: bool) -> int:
     stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached), files) if cached else None
     with progress.step("checking the content"):
         compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
-                                    memo=stages)
+                                    memo=stages, since=since)
     if stages is not None:
         stages.save()
     failed = compiled.model is None or diags.has_errors(args.strict)
@@ -263,17 +270,16 @@ def cmd_check(args, build: bool) -> int:
     return 0
 
 
-def _pdf_wanted(root: Path) -> bool:
-    """``pdf: true`` in ``content/briefing.yml``. Read quietly: the build itself reports the file's problems."""
+def _quick_config(root: Path):
+    """``content/briefing.yml`` (for ``pdf:`` and ``edition:``), read quietly: the build itself reports the
+    file's problems."""
     from briefgen.load import load_yaml_file
     from briefgen.load.annotations import read_briefing
 
     briefing = root / "content" / "briefing.yml"
     if not briefing.is_file():
-        return False
-    diags = Diagnostics()
-    config = read_briefing(load_yaml_file(briefing, root, diags), "content/briefing.yml", diags)
-    return config is not None and config.pdf
+        return None
+    return read_briefing(load_yaml_file(briefing, root, Diagnostics()), "content/briefing.yml", Diagnostics())
 
 
 def cmd_schema(args) -> int:
@@ -314,14 +320,16 @@ def cmd_pdf(args) -> int:
     """``briefgen pdf [-o FILE] [--pack ID]``: check the content, then export. Exit 0 ok, 1 on any error."""
     from briefgen.build import compile_briefing
     from briefgen.emit.pdf import display_path, export_pdf, start_typst
+    from briefgen.model.manifest import read_since
 
     root = Path(args.root).resolve()
     t0 = time.perf_counter()
     diags = Diagnostics()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
     typst = start_typst()  # Typst starts up while the content is checked
+    since = read_since(root, None, diags)  # the PDF opens with what is new, as the site does
     with progress.step("checking the content"):
-        compiled = compile_briefing(root, diags, progress=progress)
+        compiled = compile_briefing(root, diags, progress=progress, since=since)
     target = (Path(args.output).resolve() if args.output
               else root / "site" / (f"{args.pack}.pdf" if args.pack else "briefing.pdf"))
     done = None

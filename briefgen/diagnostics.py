@@ -7,6 +7,7 @@ validation does). The CLI prints them and decides the exit code.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,49 @@ class Span:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A stretch of a text value whose characters stand one for one on one line of its file."""
+
+    start: int
+    """Offset in the value of the stretch's first character; the stretch ends where the next run starts."""
+    line: int
+    """1-based file line of that character."""
+    col: int
+    """1-based file column of that character."""
+
+
+@dataclass(frozen=True)
+class TextSpan(Span):
+    """Where a text value starts, and where each part of it stands in the file.
+
+    A value read from YAML is not written one for one: block scalars lose their indentation, quoted scalars their
+    quotes and escapes, and lines are folded. The runs map an offset in the value back to its file line and column,
+    so that a construct inside it (a citation in Markdown) is reported where it is written.
+    """
+
+    runs: tuple[TextRun, ...] = ()
+    """The value's stretches in order of ``start``; empty when the value could not be placed (then every offset is
+    placed at the value's start)."""
+
+    def at(self, offset: int) -> Span:
+        """The file place of the value's character at ``offset``."""
+        if not self.runs:
+            return Span(self.path, self.line, self.col)
+        i = max(0, bisect.bisect_right(self.runs, offset, key=lambda r: r.start) - 1)
+        run = self.runs[i]
+        return Span(self.path, run.line, run.col + max(0, offset - run.start))
+
+    @classmethod
+    def as_written(cls, span: Span, text: str) -> TextSpan:
+        """``text`` written as it is from ``span`` on (a Markdown file): each line after the first starts at column 1."""
+        runs, start, line, col = [], 0, span.line, span.col
+        for part in text.split("\n"):
+            runs.append(TextRun(start, line, col))
+            start, line, col = start + len(part) + 1, line + 1, 1
+        return cls(span.path, span.line, span.col, tuple(runs))
 
 
 class Severity(str, Enum):

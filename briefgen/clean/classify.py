@@ -9,7 +9,8 @@ lines) in the spirit of jusText and Boilerpipe:
    little, furniture recognised by the rules costs more, prose after a comments heading does not count;
 2. the story is the run of units with the highest total score (the densest run of prose, found in one pass,
    Kadane's maximum-sum segment), so short lines between story paragraphs (sub-headings, captions) stay with it
-   while long menus, teaser lists and comment threads break it off;
+   while long menus, teaser lists and comment threads break it off; a run stopping at an end-of-story heading goes
+   on to the next one when the text under it is at least twice the run's (the items a deals page is about);
 3. units outside the run are removed ("page header" / "page footer" / "reader comments") unless that part costs
    almost nothing (when in doubt, keep); inside the run, kept lines get their role: ``heading`` (a short line
    without sentence punctuation), ``standfirst`` (before the first prose paragraph) or ``caption`` (a photo
@@ -129,6 +130,9 @@ long stretches of prose on both sides (a "Related" box inside the story)."""
 EARLIER_SHARE = 0.3
 """A run of prose ending at an end marker wins over a bigger run after the marker if it scores at least this share
 of it."""
+UNDER_MARKER = 2.0
+"""A story run stopping at an end marker goes on to the next one when the text under the marker is at least this
+many times the text of the run (a deals or gallery page: a short introduction, then the items the page is about)."""
 DOUBT = 50.0
 """A head or tail of the capture outside the run that costs less than this (and has no end marker) stays."""
 ISOLATED = 0.3
@@ -349,12 +353,31 @@ def story_run(units: list[Unit]) -> Story:
             start, end, total = s0, e0, t0
     if total <= 0:
         return Story(0, len(units), None, feats)
+    end = _past_marker(units, feats, values, start, end, comments_from)
     # When in doubt, keep: a head or tail that costs almost nothing and holds no end marker is not furniture.
     if start and min(values[:start]) > BOUNDARY and sum(values[:start]) > -DOUBT:
         start = 0
     if end < len(units) and min(values[end:]) > BOUNDARY and sum(values[end:]) > -DOUBT and comments_from is None:
         end = len(units)
     return Story(start, end, comments_from, feats)
+
+
+def _past_marker(units: list[Unit], feats: tuple[_Feat, ...], values: list[float], start: int, end: int,
+                 comments_from: int | None) -> int:
+    """Where the story run ends, once more: a run that stops at an end-of-story or teaser heading ("Related",
+    "Don't miss:") goes on to the next such heading when the text under it is at least :data:`UNDER_MARKER` times
+    the run's own — then the run was only the introduction of what the page is about (product boxes, list items,
+    pictures with their text). Under a short teaser list the story stops as before; comments never continue it."""
+    if end >= len(units) or values[end] > BOUNDARY or units[end].rule in ("comments", "copyright", "cookies"):
+        return end
+    if comments_from is not None and end >= comments_from:
+        return end
+    nxt = next((j for j in range(end + 1, len(units)) if values[j] <= BOUNDARY), None)
+    if nxt is None or (comments_from is not None and nxt > comments_from):
+        return end
+    run = sum(feats[i].chars for i in range(start, end) if units[i].kept)
+    under = sum(feats[i].chars for i in range(end + 1, nxt) if units[i].kept)
+    return nxt if under >= UNDER_MARKER * run else end
 
 
 def apply_story(units: list[Unit], story: Story) -> None:

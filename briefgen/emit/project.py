@@ -17,6 +17,7 @@ from briefgen.emit.site import prune_empty
 from briefgen.model.types import Model
 from briefgen.render.format import plain_title
 from briefgen.render.pages import Page, default_template_dir
+from briefgen.render.whatsnew import PAGE, edition_line
 
 BUILD_DIR = "build"
 """Folder of the generated MkDocs project, relative to the briefing folder."""
@@ -40,6 +41,8 @@ def attr_text(text: str) -> str:
 
 def nav(model: Model) -> list:
     items: list = [{"Home": "index.md"}]
+    if model.changes is not None:
+        items.append({"What's new": PAGE})
     for kind in model.config.kinds:
         items.append({plain_title(kind.plural): f"{kind.slug}/index.md"})
     items += [{"Timeline": "timeline.md"}, {"Articles": "articles/index.md"}, {"Sources": "sources.md"}]
@@ -71,7 +74,8 @@ def mkdocs_config(model: Model) -> dict:
         "markdown_extensions": [{"toc": {"permalink": True, "permalink_title": "Link to this section"}}],
         "extra_css": ["assets/briefgen.css"],
         "extra": {"generator": False, "marking": c.marking or "", "polyfills": [offline.SHIM_PATH]},
-        "copyright": plain_title(" · ".join(x for x in (c.marking, f"As of {c.as_of}", ", ".join(c.authors)) if x)),
+        "copyright": plain_title(" · ".join(x for x in (c.marking, edition_line(c), f"As of {c.as_of}",
+                                                       ", ".join(c.authors)) if x)),
         "nav": nav(model),
         "validation": {
             "nav": {"omitted_files": "info", "not_found": "warn", "absolute_links": "warn"},

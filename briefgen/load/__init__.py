@@ -22,7 +22,7 @@ from briefgen.load.files import (
     read_text,
     rel,
 )
-from briefgen.load.read import Reader
+from briefgen.load.read import Reader, text_span
 from briefgen.load.types import ArticleSpec, BriefingConfig, Content, EntitySpec, FactSpec, QuoteSpec
 from briefgen.load.yamlsafe import parse_yaml
 from briefgen.slug import capture_slug
@@ -172,7 +172,7 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
             fm_meta, fm_notes, capture_meta = read_front_matter(fm, diags)
             meta.update(fm_meta)
             if fm_notes is not None:
-                notes, notes_span = fm_notes[0], fm_notes[1].span
+                notes, notes_span = fm_notes[0], fm_notes[1].text_span()
             text = text[m.end():]
     facts: tuple[FactSpec, ...] = ()
     quotes: tuple[QuoteSpec, ...] = ()
@@ -184,7 +184,7 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
             ann_meta = _meta(r, amap)
             meta.update(ann_meta)
             if "notes" in amap:
-                notes, notes_span = r.text(amap["notes"], "notes", multiline=True), amap["notes"].span
+                notes, notes_span = r.text(amap["notes"], "notes", multiline=True), text_span(amap["notes"])
             overrides = read_overrides(r, amap.get("cleaning"))
             facts = tuple(f for n in r.seq(amap.get("facts"), "facts", single_ok=False)
                           if (f := read_fact(r, n, subject=None, source=slug)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.load import tables
-from briefgen.load.read import Reader, node_span
+from briefgen.load.read import Reader, node_span, text_span
 from briefgen.load.types import (
     FIELD_TYPES,
     Alias,
@@ -99,7 +99,23 @@ def read_briefing(node: YNode | None, path: str, diags: Diagnostics) -> Briefing
         packs=tuple(packs),
         pdf=bool(r.boolean(m.get("pdf"), "pdf")),
         span=file_span,
+        edition=_edition(r, m.get("edition")),
+        edition_date=r.date(m.get("edition_date"), "edition_date", partial=False),
     )
+
+
+def _edition(r: Reader, node: YNode | None) -> int | str | None:
+    """``edition:``: a whole number written plainly (``5``) is the edition's number; anything else its name."""
+    value = r.text(node, "edition")
+    if value is None or node is None:
+        return None
+    if isinstance(node, YScalar) and not node.quoted and value.isdigit():
+        if int(value) < 1:
+            r.diags.error(node.span, "bad-edition", f"edition number {value} is not 1 or more",
+                          "number editions from 1 (or give the edition a name, e.g. 'edition: Spring 2027')")
+            return None
+        return int(value)
+    return value
 
 
 def _read_kind(r: Reader, key: YScalar, node: YNode, diags: Diagnostics) -> KindDef | None:
@@ -232,7 +248,7 @@ def _read_entity(r: Reader, node: YNode, config: BriefingConfig | None, diags: D
     return EntitySpec(
         id=eid, kind=kind_id, name=name, aliases=tuple(aliases),
         summary=r.text(summary_node, "summary", multiline=True),
-        summary_span=summary_node.span if summary_node is not None else None,
+        summary_span=text_span(summary_node) if summary_node is not None else None,
         fields=tuple(fields), facts=facts, quotes=quotes, span=node.span,
     )
 
@@ -260,6 +276,7 @@ def _read_field_value(r: Reader, fd: FieldDef, node: YNode) -> FieldValue | None
         v = r.text(node, fd.key)
     elif t == "markdown":
         v = r.text(node, fd.key, multiline=True)
+        return FieldValue(fd.key, v, text_span(node)) if v is not None else None
     elif t == "url":
         v = r.url(node, fd.key)
     elif t == "number":

@@ -225,5 +225,11 @@ def is_http_url(value: str) -> bool:
     return bool(re.match(r"^https?://[^\s<>\"'`]+$", value, re.IGNORECASE)) and len(value) < 2048
 
 
+def text_span(node: YNode) -> Span:
+    """Where a text value is written, with each of its characters placed when it is a scalar (for Markdown: its
+    citations and links are then reported at their own line and column)."""
+    return node.text_span() if isinstance(node, YScalar) else node.span
+
+
 def node_span(node: YNode | None, default: Span) -> Span:
     return node.span if node is not None else default

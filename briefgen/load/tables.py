@@ -39,6 +39,8 @@ BRIEFING = KeyTable("briefing", (
     Key("kinds", {"type": "object", "additionalProperties": KIND.json_schema()}, True, "entity kinds"),
     Key("packs", {"type": "object", "additionalProperties": PACK.json_schema()}, doc="PDF briefing packs"),
     Key("pdf", {"type": "boolean"}, doc="every build also exports the PDF into site/, as build --pdf does"),
+    Key("edition", {"oneOf": [{"type": "integer", "minimum": 1}, TEXT]}, doc="edition number (1, 2, …) or name"),
+    Key("edition_date", DATE, doc="date the edition was issued (YYYY-MM-DD), default as_of"),
 ))
 
 ALIAS = KeyTable("alias", (

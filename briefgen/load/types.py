@@ -119,6 +119,10 @@ class BriefingConfig:
     """Every ``briefgen build`` also exports ``site/briefing.pdf`` (as ``--pdf`` does); default false."""
     span: Span
     """The file."""
+    edition: int | str | None = None
+    """``edition:``: the edition's number (a whole number) or name; None: the briefing is not numbered."""
+    edition_date: str | None = None
+    """``edition_date:``: ISO date the edition was issued; None: ``as_of`` stands for it."""
 
     def kind(self, kind_id: str) -> KindDef | None:
         for k in self.kinds:

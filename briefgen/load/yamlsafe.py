@@ -9,11 +9,12 @@ are diagnostics, and alias expansion is capped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import yaml
 
-from briefgen.diagnostics import Diagnostics, Span
+from briefgen.diagnostics import Diagnostics, Span, TextRun, TextSpan
 
 MAX_NODES = 200_000
 """Cap on nodes produced by one document after alias expansion (guards against 'billion laughs')."""
@@ -34,6 +35,8 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:value",
 }
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+"""What YAML counts as a line break (PyYAML's marks count lines the same way)."""
 
 
 @dataclass(frozen=True)
@@ -46,10 +49,58 @@ class YScalar:
     """Where the scalar starts."""
     quoted: bool
     """True when written in quotes or as a block scalar (then it is always a string)."""
+    origin: ScalarOrigin | None = field(default=None, compare=False, repr=False)
+    """Where the scalar is written in its document, to place the characters of its value (``text_span``)."""
 
     @property
     def is_null(self) -> bool:
         return not self.quoted and self.value in _NULLS
+
+    def text_span(self) -> Span:
+        """Where the value starts, and where each of its characters is written (a :class:`TextSpan`), so that a
+        construct inside it — a citation in Markdown — is reported at its own line and column. Worked out only when
+        asked: only Markdown values need it."""
+        if self.origin is None:
+            return self.span
+        return TextSpan(self.span.path, self.span.line, self.span.col, place_scalar(self.value, self.origin))
+
+
+class DocumentLines:
+    """The text of one parsed document, split into lines as YAML counts them the first time a scalar asks."""
+
+    def __init__(self, text: str, line_offset: int) -> None:
+        self.text = text
+        self.line_offset = line_offset
+        self._rows: list[tuple[str, str]] | None = None
+
+    def rows(self) -> list[tuple[str, str]]:
+        """Each line's text and the line break that ends it ('' for the last)."""
+        if self._rows is None:
+            rows, pos = [], 0
+            for m in _BREAK_RE.finditer(self.text):
+                rows.append((self.text[pos:m.start()], m.group()))
+                pos = m.end()
+            rows.append((self.text[pos:], ""))
+            self._rows = rows
+        return self._rows
+
+
+@dataclass(frozen=True)
+class ScalarOrigin:
+    """Where a scalar is written in its document (0-based, as the parser's marks count)."""
+
+    document: DocumentLines
+    """The document's text."""
+    line: int
+    """Line of the scalar's first character (its quote or block indicator, or an anchor or tag before it)."""
+    col: int
+    """Column of that character."""
+    end_line: int
+    """Line just after the scalar's last character."""
+    end_col: int
+    """Column just after the scalar's last character."""
+    style: str
+    """``''`` plain, ``'`` or ``"`` quoted, ``|`` literal or ``>`` folded block."""
 
 
 @dataclass(frozen=True)
@@ -86,11 +137,12 @@ def _span(path: str, mark, line_offset: int = 0) -> Span:
 
 
 class _Budget:
-    def __init__(self, line_offset: int) -> None:
+    def __init__(self, document: DocumentLines) -> None:
         self.left = MAX_NODES
         self.exceeded = False
         self.too_deep: yaml.Node | None = None
-        self.line_offset = line_offset
+        self.document = document
+        self.line_offset = document.line_offset
 
 
 def parse_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) -> YNode | None:
@@ -126,7 +178,7 @@ def parse_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) -
     if len(nodes) > 1:
         diags.error(_span(path, nodes[1].start_mark, line_offset), "yaml-multiple-documents",
                     "this file holds more than one YAML document", "remove the '---' separator: one document per file")
-    budget = _Budget(line_offset)
+    budget = _Budget(DocumentLines(text, line_offset))
     result = _convert(nodes[0], path, diags, budget)
     if budget.too_deep is not None:
         diags.error(_span(path, budget.too_deep.start_mark, line_offset), "yaml-too-deep",
@@ -197,7 +249,9 @@ def _convert(node: yaml.Node, path: str, diags: Diagnostics, budget: _Budget, de
         return None
     span = _span(path, node.start_mark, off)
     if isinstance(node, yaml.ScalarNode):
-        return YScalar(node.value, span, node.style not in (None, ""))
+        start, end = node.start_mark, node.end_mark
+        origin = ScalarOrigin(budget.document, start.line, start.column, end.line, end.column, node.style or "")
+        return YScalar(node.value, span, node.style not in (None, ""), origin)
     if isinstance(node, yaml.SequenceNode):
         items = []
         for child in node.value:
@@ -234,3 +288,168 @@ def _convert(node: yaml.Node, path: str, diags: Diagnostics, budget: _Budget, de
                 pairs.append((key, value))
         return YMap(tuple(pairs), span)
     return None  # pragma: no cover - PyYAML has no other node types
+
+
+# -- placing a scalar's characters --------------------------------------------------------------------------------
+# The scanner below reads a scalar again as PyYAML's does (folding, indentation, quotes, escapes), keeping where each
+# character of the value comes from. Its result is checked against the parser's value: on any difference the value is
+# left unplaced (its constructs are then reported at its start) rather than placed wrongly.
+
+_ESCAPES = {"0": "\0", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", "n": "\n", "v": "\x0b", "f": "\x0c",
+            "r": "\r", "e": "\x1b", " ": " ", '"': '"', "\\": "\\", "/": "/", "N": "\x85", "_": "\xa0",
+            "L": "\u2028", "P": "\u2029"}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_PREFIX_RE = re.compile(r"(?:[&!][^ \t]*[ \t]+)*")
+"""Anchors and tags written before a scalar (its node starts at them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    value: str
+    """Characters of the value."""
+    row: int
+    """0-based line in the document."""
+    col: int
+    """0-based column of the first character."""
+    width: int
+    """Characters of the source it stands for (== len(value) when written one for one; 0 when made by folding)."""
+
+
+def place_scalar(value: str, origin: ScalarOrigin) -> tuple[TextRun, ...]:
+    """Runs placing each character of the scalar's ``value`` in its file; () when it cannot be placed exactly."""
+    rows = origin.document.rows()
+    try:
+        row = rows[origin.line][0]
+        col = _PREFIX_RE.match(row, origin.col).end()  # type: ignore[union-attr]  # (always matches)
+        if origin.style in ("|", ">"):
+            pieces = _block_pieces(rows, origin.line, value, origin.style == ">")
+        else:
+            pieces = _flow_pieces(rows, origin.line, col, origin.end_line, origin.end_col, origin.style)
+    except (IndexError, KeyError, ValueError):  # (not after a successful parse; unplaced rather than a crash)
+        return ()
+    if pieces is None:
+        return ()
+    made = "".join(p.value for p in pieces)
+    rest = value[len(made):]
+    if not value.startswith(made) or (rest and (origin.style not in ("|", ">") or rest.strip("\n\x85\u2028\u2029"))):
+        return ()
+    runs: list[TextRun] = []
+    offset, prev = 0, None
+    for p in pieces:
+        if not (prev is not None and prev.width == len(prev.value) and prev.row == p.row
+                and prev.col + prev.width == p.col and p.width == len(p.value)):
+            runs.append(TextRun(offset, p.row + 1 + origin.document.line_offset, p.col + 1))
+        offset += len(p.value)
+        prev = p
+    return tuple(runs)
+
+
+def _norm_break(brk: str) -> str:
+    return brk if brk in ("\u2028", "\u2029") else "\n"
+
+
+def _flow_pieces(rows: list[tuple[str, str]], line: int, col: int, end_line: int, end_col: int,
+                 style: str) -> list[_Piece] | None:
+    """A plain or quoted scalar: each line's characters (quotes and escapes undone), then the lines folded."""
+    quoted = style in ("'", '"')
+    lines: list[tuple[list[_Piece], bool, bool]] = []  # (pieces, ends with an escaped line break, blank)
+    for r in range(line, end_line + 1):
+        text = rows[r][0]
+        a = col if r == line else 0
+        b = end_col if r == end_line else len(text)
+        if quoted:
+            a, b = a + (r == line), b - (r == end_line)
+        pieces, escaped = _line_pieces(text, r, a, b, style)
+        blank = not escaped and all(p.width == 1 and p.value in " \t" for p in pieces)
+        lines.append((pieces, escaped, blank))
+    out: list[_Piece] = []
+    last = len(lines) - 1
+    content = [i for i, (_, _, blank) in enumerate(lines) if not blank or i in (0, last)]
+    for n, i in enumerate(content):
+        pieces, escaped, _ = lines[i]
+        if i > 0:
+            while pieces and not pieces[0].value.strip(" \t") and pieces[0].width == 1:
+                pieces = pieces[1:]
+        if i < last and not escaped:  # spaces before an escaped line break are kept
+            while pieces and not pieces[-1].value.strip(" \t") and pieces[-1].width == 1:
+                pieces = pieces[:-1]
+        out.extend(pieces)
+        if n + 1 == len(content):
+            break
+        r = line + i
+        at = len(rows[r][0])
+        others = [_norm_break(rows[line + m][1]) for m in range(i + 1, content[n + 1])]
+        first = _norm_break(rows[r][1])
+        folds = others if escaped else ([first] if first != "\n" else [] if others else [" "]) + others
+        out.extend(_Piece(f, r, at, 0) for f in folds)
+    return out
+
+
+def _line_pieces(text: str, row: int, a: int, b: int, style: str) -> tuple[list[_Piece], bool]:
+    """The characters of ``text[a:b]`` as they stand in the value; True when it ends with an escaped line break."""
+    out: list[_Piece] = []
+    i = a
+    while i < b:
+        ch = text[i]
+        if style == "'" and ch == "'" and i + 1 < b and text[i + 1] == "'":
+            out.append(_Piece("'", row, i, 2))
+            i += 2
+        elif style == '"' and ch == "\\":
+            if i + 1 == b:
+                return out, True
+            e = text[i + 1]
+            if e in _ESCAPES:
+                out.append(_Piece(_ESCAPES[e], row, i, 2))
+                i += 2
+            else:
+                n = _HEX_ESCAPES[e]
+                out.append(_Piece(chr(int(text[i + 2:i + 2 + n], 16)), row, i, 2 + n))
+                i += 2 + n
+        else:
+            out.append(_Piece(ch, row, i, 1))
+            i += 1
+    return out, False
+
+
+def _block_pieces(rows: list[tuple[str, str]], line: int, value: str, folded: bool) -> list[_Piece] | None:
+    """A literal or folded block scalar: its lines without their indentation, folded as PyYAML folds them."""
+    body = value.lstrip("\n\x85\u2028\u2029")
+    first = next((r for r in range(line + 1, len(rows)) if rows[r][0].strip(" ")), None)
+    if first is None or not body.strip():
+        return None
+    indent = (len(rows[first][0]) - len(rows[first][0].lstrip(" "))) - (len(body) - len(body.lstrip(" ")))
+    if indent < 1:
+        return None
+
+    def kind(r: int) -> str:
+        text = rows[r][0]
+        if len(text) <= indent and not text.strip(" "):
+            return "blank"
+        return "content" if text.startswith(" " * indent) else "end"
+
+    out: list[_Piece] = []
+    r = line + 1
+    breaks: list[int] = []
+    while r < len(rows) and rows[r][1] and kind(r) == "blank":
+        breaks.append(r)
+        r += 1
+    while r < len(rows) and kind(r) == "content":
+        out.extend(_Piece(_norm_break(rows[b][1]), b, len(rows[b][0]), 0) for b in breaks)
+        text = rows[r][0][indent:]
+        out.append(_Piece(text, r, indent, len(text)))
+        leading_non_space = text[:1] not in (" ", "\t")
+        line_break, end_of_line = _norm_break(rows[r][1]) if rows[r][1] else "", len(rows[r][0])
+        this = r
+        r += 1
+        breaks = []
+        while r < len(rows) and rows[r][1] and kind(r) == "blank":
+            breaks.append(r)
+            r += 1
+        if not line_break or r >= len(rows) or kind(r) != "content":
+            break
+        if folded and line_break == "\n" and leading_non_space and rows[r][0][indent] not in " \t":
+            if not breaks:
+                out.append(_Piece(" ", this, end_of_line, 0))
+        else:
+            out.append(_Piece(line_break, this, end_of_line, 0))
+    return out

@@ -9,6 +9,7 @@ from briefgen.clean.types import DetectedMeta, Paragraph, Removal
 from briefgen.diagnostics import Span
 from briefgen.link import Mention
 from briefgen.load.types import BriefingConfig, CaptureMeta, EntitySpec, FactSpec, KindDef, QuoteSpec
+from briefgen.model.changes import EditionChanges
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,9 @@ class Model:
     """Entities whose facts or quotes cite each article (a quote: its speaker, and the entity it is written in)."""
     timeline: tuple[TimelineEntry, ...]
     """Chronological timeline."""
+    changes: EditionChanges | None = None
+    """What changed since the edition this build is compared with (``--since``, see docs/editions.md); None: no
+    comparison (no "What's new" page)."""
 
     def quotes_on(self, eid: str) -> tuple[Quote, ...]:
         """The quotes an entity's page (and PDF section) shows: its own words, and the words of others its YAML

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from briefgen.diagnostics import Diagnostics, Span, did_you_mean
+from briefgen.diagnostics import Diagnostics, Span, TextSpan, did_you_mean
 from briefgen.link.matcher import Matcher
 from briefgen.model.locate import closest_passage, locate, normalize
 from briefgen.model.types import Citation, Model
@@ -78,45 +78,47 @@ class MarkdownContext:
 class _Where:
     """Finds the file line and column of a construct (a citation, a link target) of one Markdown text.
 
-    markdown-it gives each block its first line only; the line within a block is counted from the line breaks of
-    the text before the construct, and the column is where its source text first appears on that line after the
-    previous construct found there. Columns are exact for Markdown files (``overview.md``, ``.md`` captures); a text taken
-    from a YAML value has its indentation or quotes removed, so its constructs are placed at column 1 of their line.
+    markdown-it gives each block its first line only; the line of the text within a block is counted from the line
+    breaks before the construct, and the construct is where its source text first appears on that line after the
+    previous construct found there. The text's :class:`TextSpan` then places that character in the file: exactly,
+    also for Markdown written in a YAML value (indentation, quotes, escapes and folded lines undone).
     """
 
-    def __init__(self, text: str, span: Span, first_line_offset: int) -> None:
-        self.path = span.path
-        self.first = span.line + first_line_offset
+    def __init__(self, text: str, span: Span) -> None:
+        self.place = span if isinstance(span, TextSpan) else TextSpan.as_written(span, text)
         self.lines = text.split("\n")
-        self.exact = first_line_offset == 0 and span.col == 1
+        self.starts = [0]
+        for line in self.lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
         self._after: dict[int, int] = {}
 
-    def span(self, line: int, *needles: str) -> Span:
-        """The place of the first of ``needles`` (source text of the construct) found on file line ``line``."""
-        i = line - self.first
-        if self.exact and 0 <= i < len(self.lines):
-            source = self.lines[i]
-            for needle in needles:
-                if not needle:
-                    continue
-                at = source.find(needle, self._after.get(i, 0))
-                if at < 0:
-                    at = source.find(needle)
-                if at >= 0:
-                    self._after[i] = at + len(needle)
-                    return Span(self.path, line, at + 1)
-        return Span(self.path, line, 1)
+    def span(self, line: int, *needles: str, skip: int = 0) -> Span:
+        """The place of the first of ``needles`` (source text of the construct) found on line ``line`` of the text
+        (0-based); ``skip`` characters into the first needle when that one is found. The line's start otherwise."""
+        if not 0 <= line < len(self.lines):
+            return self.place.at(0)
+        source = self.lines[line]
+        for n, needle in enumerate(needles):
+            if not needle:
+                continue
+            at = source.find(needle, self._after.get(line, 0))
+            if at < 0:
+                at = source.find(needle)
+            if at >= 0:
+                self._after[line] = at + len(needle)
+                return self.place.at(self.starts[line] + at + (skip if n == 0 else 0))
+        return self.place.at(self.starts[line])
 
 
-def render_markdown(text: str, span: Span, ctx: MarkdownContext, first_line_offset: int = 0,
-                    headings_as_markdown: bool = False) -> str:
-    """HTML for ``text``; ``span`` is where the text starts (for located diagnostics).
+def render_markdown(text: str, span: Span, ctx: MarkdownContext, headings_as_markdown: bool = False) -> str:
+    """HTML for ``text``; ``span`` is where the text starts (for located diagnostics): a :class:`TextSpan` places
+    each of its characters (a YAML value), a plain Span says the text is written as it is from there on (a file).
 
     With ``headings_as_markdown``, top-level headings come out as Markdown headings (level 2 at least)
     between HTML blocks, so that MkDocs puts them in the page's table of contents.
     """
     tokens = _md.parse(text)
-    where = _Where(text, span, first_line_offset)
+    where = _Where(text, span)
     block_line = 0
     in_heading = False
     for tok in tokens:
@@ -127,8 +129,7 @@ def render_markdown(text: str, span: Span, ctx: MarkdownContext, first_line_offs
         elif tok.type == "heading_close":
             in_heading = False
         elif tok.type == "inline" and tok.children is not None:
-            line = span.line + first_line_offset + block_line
-            tok.children = _process_inline(tok.children, where, line, ctx, in_heading)
+            tok.children = _process_inline(tok.children, where, block_line, ctx, in_heading)
     if not headings_as_markdown:
         return _md.renderer.render(tokens, _md.options, {}).strip()
     chunks: list[str] = []
@@ -252,8 +253,7 @@ def _mentions(text: str, ctx: MarkdownContext, no_links: bool) -> list[Token]:
 
 def _resolve_link(tok: Token, where: _Where, line: int, ctx: MarkdownContext) -> None:
     href = str(tok.attrs.get("href", ""))
-    span = where.span(line, "](" + href)
-    span = Span(span.path, span.line, span.col + 2) if span.col > 1 else where.span(line, href)  # at the target
+    span = where.span(line, "](" + href, href, skip=2)  # at the target
     scheme, _, rest = href.partition(":")
     if scheme in ("entity", "article"):
         target, _, anchor = rest.partition("#")

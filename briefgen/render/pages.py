@@ -28,6 +28,7 @@ from briefgen.link.matcher import AliasTarget, Hit, Matcher
 from briefgen.load.types import Alias, EntitySpec
 from briefgen.model.types import Article, Entity, Model
 from briefgen.render import format as fmt
+from briefgen.render import whatsnew
 from briefgen.render.errors import template_fault
 from briefgen.render.fields import field_rows
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
@@ -188,6 +189,8 @@ class Renderer:
         out.extend(self.article(a) for a in m.articles.values())
         out.append(self.timeline())
         out.append(self.sources())
+        if m.changes is not None:
+            out.append(self.whatsnew())
         return out
 
     # -- pages kept between builds (briefgen build) ------------------------------------------------
@@ -207,6 +210,8 @@ class Renderer:
             out.append(self._reuse(now, a.page, functools.partial(self._article_of, slug)))
         out.append(self._reuse(now, "timeline.md", self.timeline))
         out.append(self._reuse(now, "sources.md", self.sources))
+        if m.changes is not None:
+            out.append(self._reuse(now, whatsnew.PAGE, self.whatsnew))
         return out
 
     def _kind_index_at(self, i: int) -> Page:
@@ -259,6 +264,8 @@ class Renderer:
             out.append(keep(a.page, page_inputs(m, a.page, self._shared, article=a), functools.partial(self.article, a)))
         for page, make in (("timeline.md", self.timeline), ("sources.md", self.sources)):
             out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), make))
+        if m.changes is not None:
+            out.append(keep(whatsnew.PAGE, page_inputs(m, whatsnew.PAGE, self._shared), self.whatsnew))
         return out
 
     def _keep(self, path: str, inputs: tuple, make: Callable[[], Page]) -> Page:
@@ -319,11 +326,11 @@ class Renderer:
                          "this is a briefgen bug unless one of your templates/ overrides is involved; please report it")
 
     def _md(self, text: str | None, span: Span | None, page: str, cites: PageCitations,
-            self_entity: str | None = None, offset: int = 0, headings: bool = False) -> Markup:
+            self_entity: str | None = None, headings: bool = False) -> Markup:
         if not text:
             return Markup("")
         ctx = MarkdownContext(self.model, page, self.matcher, cites, self.diags, self_entity)
-        return Markup(render_markdown(text, span or Span("?"), ctx, offset, headings_as_markdown=headings))
+        return Markup(render_markdown(text, span or Span("?"), ctx, headings_as_markdown=headings))
 
     def _cited(self, page: str, cites: PageCitations) -> list[CitedSource]:
         out = []
@@ -366,7 +373,24 @@ class Renderer:
                             latest=[(self._alink(page, a.slug), a) for a in latest],
                             n_articles=len(m.articles), cited=self._cited(page, cites),
                             timeline=Link("Timeline", "timeline.html"), sources=Link("Sources", "sources.html"),
-                            pdf=Link("Download the briefing as PDF", self.pdf) if self.pdf else None)
+                            pdf=Link("Download the briefing as PDF", self.pdf) if self.pdf else None,
+                            edition=whatsnew.edition_line(m.config), whatsnew=self._whatsnew_link(page))
+
+    def _whatsnew_link(self, page: str) -> Link | None:
+        """The home page's link to "What's new", with how much changed (None: no comparison)."""
+        changes = self.model.changes
+        if changes is None:
+            return None
+        told = "nothing changed" if changes.empty else f"{changes.count} change{'s' if changes.count != 1 else ''}"
+        return Link(f"{whatsnew.since_title(changes)} ({told})", relurl(page, whatsnew.PAGE))
+
+    def whatsnew(self) -> Page:
+        """What's new since the edition this build is compared with (see render/whatsnew.py)."""
+        page = whatsnew.PAGE
+        changes = self.model.changes
+        assert changes is not None
+        view = whatsnew.whatsnew_view(changes, self.model.config, lambda to, anchor: relurl(page, to, anchor))
+        return self._render("whatsnew.md.j2", page, view.title, view=view)
 
     def kind_index(self, kind) -> Page:
         page = f"{kind.slug}/index.md"
@@ -383,7 +407,7 @@ class Renderer:
         eid = e.spec.id
         cites = PageCitations()
         infobox = self._infobox(e, page, cites)
-        summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid, offset=1 if e.spec.summary_span else 0)
+        summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid)
         facts = self._facts(eid, page)
         # its own words, and what others said where the entity's YAML records it (e.g. at a meeting), by date
         quotes = [QuoteRow(q.spec.text, self._elink(page, q.spec.speaker), fmt.fmt_date(q.date), q.spec.context,
@@ -524,7 +548,7 @@ class Renderer:
         meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed)")))
         meta.extend(InfoRow(esc(f"{cm.key} (from the capture)"), esc(cm.value)) for cm in a.capture_meta)
         detected = _detected_rows(a)
-        notes = self._md(a.notes, a.notes_span, page, cites, offset=1)
+        notes = self._md(a.notes, a.notes_span, page, cites)
         entity_groups = []
         mentioned = {mm.entity for mm in a.mentions}
         for kind in m.config.kinds:
@@ -613,7 +637,7 @@ class _SiteFieldLinks:
         return Markup(f'<a href="{html.escape(url)}" rel="nofollow noopener noreferrer">{html.escape(url)}</a>')
 
     def markdown(self, text: str, span: Span, entity: str) -> Markup:
-        return self.renderer._md(text, span, self.page, self.cites, entity, offset=1)
+        return self.renderer._md(text, span, self.page, self.cites, entity)
 
 
 def _first_sentence(text: str | None) -> str:
@@ -1088,7 +1112,8 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
                                           for e in m.entities_of(kind.id)))
     if page == "index.md":
         return (shared, page, m.overview, m.overview_path, _cited_texts(m, [m.overview]), _kind_counts(m),
-                tuple(sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]))
+                tuple(sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]),
+                m.changes)
     if page == "articles/index.md":
         # briefgen's own template shows each article's link, date, outlet and number of entities (the
         # slug, title and page are in ``shared``); a briefing's own templates may show anything of it
@@ -1096,6 +1121,8 @@ def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: En
                                     (a, len({mm.entity for mm in a.mentions})) for a in m.articles.values()))
     if page == "timeline.md":
         return (shared, page, m.timeline)
+    if page == whatsnew.PAGE:
+        return (shared, page, m.changes)
     if page == "sources.md":
         return (shared, page, tuple((subject, f.spec.reference) for subject, fs in m.facts.items() for f in fs
                                     if f.spec.reference is not None),

@@ -589,7 +589,7 @@ class PrintBuilder:
         self._notes: list[tuple[Citation, NoteView]] = []
 
     # -- Markdown ---------------------------------------------------------------------------------------
-    def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None, offset: int = 0,
+    def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None,
                  top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> Markup:
         """Author Markdown as briefgen's HTML: links re-pointed, citations as note calls, headings from
         ``top_heading``."""
@@ -598,7 +598,7 @@ class PrintBuilder:
         span = span or Span("?")
         cites = PageCitations()
         ctx = MarkdownContext(self.model, ROOT_PAGE, self.matcher, cites, self.diags, self_entity, link_all=link_all)
-        out = render_markdown(text, span, ctx, offset)
+        out = render_markdown(text, span, ctx)
         calls: list[str] = []  # note calls link to our own anchors: kept out of the re-linking below
 
         def call(m: re.Match) -> str:
@@ -614,10 +614,10 @@ class PrintBuilder:
             out = _HEADING_RE.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", out)
         return Markup(out)
 
-    def blocks(self, text: str | None, span: Span | None, self_entity: str | None = None, offset: int = 0,
+    def blocks(self, text: str | None, span: Span | None, self_entity: str | None = None,
                top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> tuple[Block, ...]:
         """Author Markdown as blocks of runs (see :meth:`markdown`)."""
-        return no_skipped_levels(html_blocks(self.markdown(text, span, self_entity, offset, top_heading, link_all,
+        return no_skipped_levels(html_blocks(self.markdown(text, span, self_entity, top_heading, link_all,
                                                            mention_cls)))
 
     # -- notes: the citations of one section (an entity, the overview, an article), numbered in order of use --
@@ -684,8 +684,7 @@ class PrintBuilder:
         eid = e.spec.id
         self.begin_notes(entity_anchor(eid))
         infobox = tuple(self.infobox(e))
-        summary = self.blocks(e.spec.summary, e.spec.summary_span, eid, offset=1 if e.spec.summary_span else 0,
-                              top_heading=3)
+        summary = self.blocks(e.spec.summary, e.spec.summary_span, eid, top_heading=3)
         values: dict[str, set[str]] = defaultdict(set)
         for f in m.facts.get(eid, ()):
             values[f.spec.property.casefold()].add(f.spec.value.casefold())
@@ -778,7 +777,7 @@ class PrintBuilder:
             meta.append(InfoRowView("Capture", plain(a.origin)))
         meta.append(InfoRowView("Capture file", plain(f"{a.path} ({len(a.paragraphs)} paragraphs kept, "
                                                       f"{len(a.removed)} removed by cleaning)")))
-        notes = self.blocks(a.notes, a.notes_span, offset=1, top_heading=3)
+        notes = self.blocks(a.notes, a.notes_span, top_heading=3)
         mentioned_ids = {mm.entity for mm in a.mentions}
         mentioned = []
         for kind in m.config.kinds:
@@ -1023,7 +1022,7 @@ class _PrintFieldLinks:
         return self.builder.refs.link(url, url)
 
     def markdown(self, text: str, span: Span, entity: str) -> Markup:
-        return self.builder.markdown(text, span, entity, offset=1, top_heading=3)
+        return self.builder.markdown(text, span, entity, top_heading=3)
 
 
 def _short(text: str, n: int = 60) -> str:

@@ -18,11 +18,13 @@ from pathlib import Path
 from briefgen import gcpolicy
 from briefgen.build import Timings, compile_briefing, epoch_of
 from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.emit.edition import write_edition
 from briefgen.emit.incremental import LiveSite, Stopped
 from briefgen.emit.mkdocs import report_mkdocs
 from briefgen.emit.offline import finish_offline
 from briefgen.emit.project import BUILD_DIR, ProjectFile, project_files, write_project
 from briefgen.emit.site import prune_empty
+from briefgen.model.manifest import Manifest, read_since
 from briefgen.serve.memo import Memo
 
 
@@ -63,6 +65,12 @@ class Builder:
         self._written: dict[str, bytes] | None = None
         """The project files as last written to ``work/build`` (None: unknown, read them back)."""
         self._frozen = False
+        self._since_diags = Diagnostics()
+        self.since = read_since(root, None, self._since_diags)
+        """The earlier editions the served site is compared with: the briefing's own ``site/`` (serve never writes
+        it), read once, as ``briefgen build`` would read it now."""
+        self._edition: tuple[Manifest, Manifest | None] | None = None
+        """The edition record of the last good rebuild (manifest, base), written by :meth:`_finish`."""
 
     @property
     def site(self) -> Path:
@@ -94,7 +102,8 @@ class Builder:
                 raise Stopped()
 
         self.memo.next_run()
-        compiled = compile_briefing(self.root, diags, timings, progress, memo=self.memo)
+        diags.extend(self._since_diags.items)
+        compiled = compile_briefing(self.root, diags, timings, progress, memo=self.memo, since=self.since)
         if self.should_stop():
             raise Stopped()
         if compiled.model is None or diags.has_errors(self.strict):
@@ -108,6 +117,7 @@ class Builder:
 
         t = time.perf_counter()
         self._diags = diags
+        self._edition = (compiled.manifest, compiled.base) if compiled.manifest is not None else None
         res = self.live.update(epoch_of(compiled.model), changed)
         timings.add("mkdocs", time.perf_counter() - t)
         if not res.ok:
@@ -157,7 +167,9 @@ class Builder:
     def _finish(self, folder: Path, changed: tuple[str, ...] | None) -> bool:
         """What ``briefgen build`` does to a site after MkDocs (:func:`briefgen.emit.offline.finish_offline`: the
         offline search script and the external-resource check), so the served folder stays what a clean build
-        writes. After a page update only the rewritten files need checking."""
+        writes (with its edition record). After a page update only the rewritten files need checking."""
+        if self._edition is not None:
+            write_edition(folder, *self._edition)
         return finish_offline(folder, self._diags, only=changed)
 
     def close(self) -> None:
