@@ -84,7 +84,7 @@ def code_stamp() -> str:
         h = hashlib.blake2b(digest_size=20)
         h.update(sys.version.encode())
         for name in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markdown-it-py",
-                     "trafilatura", "pyyaml", "ahocorasick-rs"):
+                     "trafilatura", "pyyaml", "ahocorasick-rs", "typst", "fonttools"):
             try:
                 h.update(f"{name}={metadata.version(name)}\n".encode())
             except metadata.PackageNotFoundError:

@@ -379,13 +379,14 @@ def cmd_suggest(args) -> int:
 def cmd_pdf(args) -> int:
     """``briefgen pdf [-o FILE] [--pack ID]``: check the content, then export. Exit 0 ok, 1 on any error."""
     from briefgen.build import compile_briefing
-    from briefgen.emit.pdf import display_path, export_pdf
+    from briefgen.emit.pdf import display_path, export_pdf, start_typst
     from briefgen.model.manifest import read_since
 
     root = Path(args.root).resolve()
     t0 = time.perf_counter()
     diags = Diagnostics()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
+    typst = start_typst()  # Typst starts up while the content is checked
     since = read_since(root, None, diags)  # the PDF opens with what is new, as the site does
     with progress.step("checking the content"):
         compiled = compile_briefing(root, diags, progress=progress, since=since)
@@ -394,7 +395,8 @@ def cmd_pdf(args) -> int:
     done = None
     if compiled.model is not None and not diags.has_errors(args.strict):
         with progress.step("exporting the PDF"):
-            done = export_pdf(root, compiled, diags, target, args.pack, strict=args.strict)
+            done = export_pdf(root, compiled, diags, target, args.pack, strict=args.strict, typst=typst)
+    typst.close()
     progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)
     shown = display_path(target, root)
