@@ -84,13 +84,15 @@ def small_run(tmp_path_factory) -> tuple[Path, dict]:
 
 @pytest.mark.slow
 def test_small_benchmark_reports_every_figure(small_run: tuple[Path, dict]) -> None:
-    _, report = small_run
+    out, report = small_run
     r = report["result"]
     assert set(r["stages_s"]) == {"load", "clean", "link", "model", "render", "figures", "write", "mkdocs"}
     for stage, seconds in r["stages_s"].items():
         assert 0 < seconds < 120, stage
-    # articles, entities, one index per kind, home/timeline/sources/articles, map/connections
-    assert r["pages"] == 50 + 30 + 6 + 4 + 2
+    # articles, entities, one index per kind, home/timeline/sources/articles, map/connections, and "Where sources
+    # differ" when the synthetic facts disagree
+    differ = (out / "site" / "differences.html").is_file()
+    assert r["pages"] == 50 + 30 + 6 + 4 + 2 + differ
     assert 0 < r["bare_mkdocs_s"] < r["briefgen_build_s"] + 60
     assert 0.5 < r["overhead_ratio"] < 20
     assert r["ms_per_page"] == pytest.approx(1000 * r["briefgen_build_s"] / r["pages"])
