@@ -853,9 +853,8 @@ class PrintBuilder:
         sel = self.sel
         kinds = []
         for kind in c.kinds:
+            # the site's display order (model/order.py): timeline kinds by date, undated last; others by sort key
             ents = [e for e in m.entities_of(kind.id) if e.spec.id in sel.entities]
-            if kind.timeline:  # a kind on the timeline (meetings) reads in date order
-                ents.sort(key=lambda e: (_first_date(e, kind.timeline or ""), e.spec.name.casefold()))
             if ents:
                 kinds.append(KindView(kind.id, kind_anchor(kind.id), kind.label, kind.plural, bool(kind.timeline),
                                       tuple(self.entity(e) for e in ents)))
@@ -930,15 +929,6 @@ def other_names(e: Entity) -> list[str]:
             m = re.fullmatch(r"(.+?)\s*\((.+)\)", name)
             out.extend((m.group(1), m.group(2)) if m else (name,))
     return out
-
-
-def _first_date(e: Entity, key: str) -> str:
-    fv = e.spec.field(key)
-    if fv is None:
-        return "9999"
-    if isinstance(fv.value, tuple):
-        return str(fv.value[0]) if fv.value else "9999"
-    return str(fv.value or "9999")
 
 
 def _reading(text: str) -> str:
