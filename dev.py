@@ -28,7 +28,7 @@ PY = VENV / "bin" / "python"
 STAMP = VENV / ".briefgen-installed"
 DEBIAN = {"chromium": "chromium", "pdftotext": "poppler-utils", "pdfinfo": "poppler-utils", "qpdf": "qpdf",
           "fc-list": "fontconfig", "npm": "npm"}
-DEBIAN_EXTRA = ["fonts-dejavu-core", "fonts-noto-core"]
+DEBIAN_EXTRA = ["fonts-dejavu-core", "fonts-noto-core", "fonts-noto-cjk"]
 TOOLS = ROOT / ".tools"
 AXE_VERSION = "4.14.1"
 """axe-core (accessibility rules run in Chromium by tests/hardening/test_a11y.py), from npm into .tools/."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from briefgen import gcpolicy
-from briefgen.cache import CACHE_DIR, Store, digest, stamps_digest, tree_digest
+from briefgen.cache import CACHE_DIR, PARTS, Store, digest, stamps_digest, theme_cache, tree_digest
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText
 from briefgen.diagnostics import Diagnostic, Diagnostics
@@ -81,7 +81,7 @@ class StageMemo(Protocol):
                      pdf: str | None = None) -> list[Page]: ...
 
 
-@gcpolicy.pausing  # the stages allocate millions of small acyclic objects (see briefgen/gcpolicy.py)
+@gcpolicy.keeping  # the stages allocate millions of small acyclic objects (see briefgen/gcpolicy.py)
 def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = None,
                      progress: Progress = _noop, memo: StageMemo | None = None, pdf: str | None = None,
                      since: Since | None = None, render_pages_too: bool = True) -> Compiled:
@@ -209,7 +209,12 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
 
     ``extra`` adds files to the staged site before it is swapped in (the PDF export); False aborts.
     """
-    timings = timings or Timings()
+    with gcpolicy.frozen():  # the model and the caches stay alive: MkDocs' collections need not walk them
+        return _emit_site(root, compiled, diags, timings or Timings(), site_dir, progress, extra, workers, cache)
+
+
+def _emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings, site_dir: Path | None,
+               progress: Progress, extra: Callable[[Path], bool] | None, workers: int | None, cache: bool) -> bool:
     assert compiled.model is not None
     t = time.perf_counter()
     tdir = root / "templates"
@@ -220,13 +225,14 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
     site = site_dir or (root / "site")
     staged = staging_dir(site)
     epoch = epoch_of(compiled.model)
-    pages = PageCache(Store.open(root / BUILD_DIR, f"pages-{site.name}", enabled=cache), root / BUILD_DIR, site,
+    pages = PageCache(Store.open(root / BUILD_DIR, f"pages-{site.name}", enabled=cache, parts=PARTS), root / BUILD_DIR, site,
                       staged, epoch)
     progress("mkdocs", 0, len(compiled.pages))
     try:
         result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch,
                             None if progress is _noop else progress, workers=workers,
-                            inspect=lambda rel, html: scan_html(html, rel), reuse=pages if cache else None)
+                            inspect=lambda rel, html: scan_html(html, rel), reuse=pages if cache else None,
+                            compiled=theme_cache(root / BUILD_DIR) if cache else None)
         if not result.ok:
             report_mkdocs(result, root, diags)
             discard(staged)

@@ -2,7 +2,7 @@
 
 A key is always computed from the data a step is given (:func:`digest` of the inputs, pickled), never declared by
 hand, so a step that reads something new cannot be served a stale result. A :class:`Store` is one pickled file
-under ``build/.cache/``; its header names the cache format, the Python version and a digest of briefgen's own
+under ``build/.cache/`` (or a folder of part files, see :attr:`Store.parts`); its header names the cache format, the Python version and a digest of briefgen's own
 code and of the tool versions it uses (:func:`code_stamp`). A store that is missing, unreadable, corrupt, of
 another format or written by other code is ignored (and replaced on the next save): it is never trusted.
 """
@@ -14,8 +14,10 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 import sys
 import types
+import zlib
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -23,11 +25,13 @@ from typing import Any
 
 from briefgen import gcpolicy
 
-FORMAT = 1
+FORMAT = 2
 """Version of the cache files' layout; raised when it changes (older files are then ignored)."""
 CACHE_DIR = ".cache"
 """Folder of the stores, inside the generated project's folder (``build/``)."""
 MAGIC = b"briefgen-cache\n"
+PARTS = 128
+"""Part files of a large store (:attr:`Store.parts`): an edit of one article rewrites a few of them, not all."""
 
 
 def read_only(mapping: dict) -> types.MappingProxyType:
@@ -47,9 +51,19 @@ def _pickle(data: object, f: io.BufferedIOBase | io.BytesIO) -> None:
 
 
 def digest(*parts: object) -> str:
-    """A hex digest of ``parts`` (anything picklable: dataclasses, tuples, bytes…); equal data, equal digest."""
+    """A hex digest of ``parts`` (anything picklable: dataclasses, tuples, bytes…); equal data, equal digest.
+
+    Pickled without the pickler's memo: with it, an object met twice is written the second time as a reference,
+    so equal data shared differently (one string object in two places, or two equal ones) pickled differently."""
     out = io.BytesIO()
-    _pickle(parts, out)
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.dispatch_table = _REDUCERS
+    pickler.fast = True  # no memo (see above)
+    try:
+        pickler.dump(parts)
+    except (ValueError, RecursionError):  # a cycle, which needs the memo: still a digest of the data
+        out = io.BytesIO()
+        _pickle(parts, out)
     return hashlib.blake2b(out.getbuffer(), digest_size=20).hexdigest()
 
 
@@ -70,7 +84,8 @@ def code_stamp() -> str:
         h = hashlib.blake2b(digest_size=20)
         h.update(sys.version.encode())
         for name in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markdown-it-py",
-                     "trafilatura", "pyyaml", "ahocorasick-rs", "networkx", "numpy"):  # figures: layouts, projections
+                     "trafilatura", "pyyaml", "ahocorasick-rs", "typst", "fonttools",
+                     "networkx", "numpy"):  # figures: layouts, projections
             try:
                 h.update(f"{name}={metadata.version(name)}\n".encode())
             except metadata.PackageNotFoundError:
@@ -88,57 +103,163 @@ def code_stamp() -> str:
 
 @dataclass
 class Store:
-    """One cache file: a dict of results, loaded at start and saved at the end of a successful run."""
+    """A dict of results, loaded at start and saved at the end of a successful run: one cache file, or with
+    ``parts`` (> 1) a folder of that many part files, so that a run changing a few entries rewrites a few parts.
+
+    In a parted store every entry of :attr:`data` is a dict (a *section*), whose entries are spread over the parts
+    by their key. Each part file carries a token, and the folder's ``manifest`` lists the token of each part of
+    the last complete save: a part that is not the one listed (a save interrupted between the part and the
+    manifest) is ignored, so what is loaded always comes from one save."""
 
     path: Path | None
-    """Where it lives (None: caching is off; nothing is read or written)."""
+    """Where it lives: the file, or the folder of a parted store (None: caching is off; nothing is read or
+    written)."""
     data: dict[str, Any] = field(default_factory=dict)
     """The results, by name (each step keeps its own entry)."""
     loaded: bool = False
     """True when a valid earlier file was read."""
+    parts: int = 1
+    """Part files (1: one file)."""
+    kept: list[tuple[str, dict[str, dict]]] = field(default_factory=list)
+    """For each part, its token and sections as last read or written (to tell which parts a save must write)."""
 
     @classmethod
-    def open(cls, build_dir: Path, name: str, enabled: bool = True) -> Store:
+    def open(cls, build_dir: Path, name: str, enabled: bool = True, parts: int = 1) -> Store:
         """The store ``name`` under ``build_dir/.cache``; empty when disabled, missing, corrupt or foreign."""
         if not enabled:
-            return cls(None)
+            return cls(None, parts=parts)
+        with gcpolicy.kept():  # millions of small objects, alive for the whole run (see gcpolicy)
+            return cls._open(build_dir, name, parts)
+
+    @classmethod
+    def _open(cls, build_dir: Path, name: str, parts: int) -> Store:
+        if parts > 1:
+            return cls._open_parts(build_dir / CACHE_DIR / name, parts)
         path = build_dir / CACHE_DIR / f"{name}.pickle"
         store = cls(path)
-        try:
-            with open(path, "rb") as f, gcpolicy.paused():  # millions of small objects (see gcpolicy)
-                if f.read(len(MAGIC)) != MAGIC:
-                    return store
-                header = pickle.load(f)
-                if header != (FORMAT, code_stamp()):
-                    return store
-                data = pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
-                ValueError):
+        got = _read(path, (FORMAT, code_stamp()))
+        if isinstance(got, dict):
+            store.data, store.loaded = got, True
+        return store
+
+    @classmethod
+    def _open_parts(cls, folder: Path, parts: int) -> Store:
+        store = cls(folder, parts=parts, kept=[("", {}) for _ in range(parts)])
+        tokens = _read(folder / "manifest.pickle", (FORMAT, code_stamp(), parts))
+        if not isinstance(tokens, tuple) or len(tokens) != parts:
             return store
-        if isinstance(data, dict):
-            store.data, store.loaded = data, True
+        data: dict[str, dict] = {}
+        for i, token in enumerate(tokens):
+            got = _read(folder / f"{i:02d}.pickle", (FORMAT, code_stamp(), token))
+            if not isinstance(got, dict) or not all(isinstance(v, dict) for v in got.values()):
+                continue  # entries of this part are made again
+            store.kept[i] = (token, got)
+            for section, entries in got.items():
+                data.setdefault(section, {}).update(entries)
+        store.data, store.loaded = data, True
         return store
 
     def save(self) -> None:
         """Write the store atomically (a temporary file renamed over it); a failure only loses the cache."""
         if self.path is None:
             return
-        tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as f, gcpolicy.paused():
-                f.write(MAGIC)
-                pickle.dump((FORMAT, code_stamp()), f, protocol=5)
-                _pickle(self.data, f)
-            os.replace(tmp, self.path)
+            if self.parts > 1:
+                self._save_parts()
+            else:
+                _write(self.path, (FORMAT, code_stamp()), self.data)
         except OSError:
-            tmp.unlink(missing_ok=True)
+            pass
+
+    def _save_parts(self) -> None:
+        assert self.path is not None
+        split: list[dict[str, dict]] = [{} for _ in range(self.parts)]
+        for section, entries in self.data.items():
+            if not isinstance(entries, dict):
+                raise TypeError(f"a section of a parted store is a dict, not {type(entries).__name__}")
+            for key, value in entries.items():
+                split[zlib.crc32(str(key).encode()) % self.parts].setdefault(section, {})[key] = value
+        kept = self.kept or [("", {}) for _ in range(self.parts)]
+        changed = False
+        for i, now in enumerate(split):
+            token, was = kept[i]
+            if token and _same_sections(was, now):
+                continue
+            token = os.urandom(8).hex()
+            _write(self.path / f"{i:02d}.pickle", (FORMAT, code_stamp(), token), now)
+            kept[i] = (token, now)
+            changed = True
+        if changed or not (self.path / "manifest.pickle").is_file():
+            _write(self.path / "manifest.pickle", (FORMAT, code_stamp(), self.parts), tuple(t for t, _ in kept))
+        self.kept = kept
+        self.path.with_name(f"{self.path.name}.pickle").unlink(missing_ok=True)  # the one file of cache format 1
 
     def forget(self) -> None:
         """Remove the file (e.g. when a run fails half-way and what is kept may not match the outputs)."""
         self.data = {}
+        self.kept = []
         if self.path is not None:
-            self.path.unlink(missing_ok=True)
+            if self.parts > 1:
+                shutil.rmtree(self.path, ignore_errors=True)
+            else:
+                self.path.unlink(missing_ok=True)
+
+
+def theme_cache(build_dir: Path) -> Path:
+    """The folder of the theme's compiled templates (``build/.cache/theme-…``, named by :func:`code_stamp`, which
+    covers the MkDocs and Material versions); folders of other versions are removed."""
+    folder = build_dir / CACHE_DIR / f"theme-{code_stamp()[:16]}"
+    if not folder.is_dir() and (build_dir / CACHE_DIR).is_dir():
+        for old in (build_dir / CACHE_DIR).glob("theme-*"):
+            shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+def _same_sections(was: dict[str, dict], now: dict[str, dict]) -> bool:
+    """Whether a part's sections hold the same entries (the same objects, or equal ones)."""
+    if was.keys() != now.keys():
+        return False
+    for section, entries in now.items():
+        old = was[section]
+        if len(old) != len(entries):
+            return False
+        for key, value in entries.items():
+            if key not in old:
+                return False
+            o = old[key]
+            if o is not value and o != value:
+                return False
+    return True
+
+
+def _read(path: Path, header: tuple) -> Any:
+    """What :func:`_write` wrote to ``path`` with ``header``; None when missing, unreadable, corrupt or with
+    another header."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(len(MAGIC)) != MAGIC:
+                return None
+            if pickle.load(f) != header:
+                return None
+            return pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
+            ValueError, KeyError, MemoryError):
+        return None
+
+
+def _write(path: Path, header: tuple, data: object) -> None:
+    """Write ``header`` and ``data`` to ``path`` atomically (a temporary file renamed over it)."""
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f, gcpolicy.paused():
+            f.write(MAGIC)
+            pickle.dump(header, f, protocol=5)
+            _pickle(data, f)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _walk(folder: Path, skip: str = "") -> list[tuple[str, str]]:
@@ -169,7 +290,7 @@ def tree_digest(*folders: Path, files: dict[str, str] | None = None) -> str:
                     got = digest_bytes(f.read())
                 h.update(got.encode())
                 if files is not None:
-                    files[str(Path(path))] = got
+                    files[path] = got  # os.walk of a Path: the form str(Path) gives
     return h.hexdigest()
 
 

@@ -190,9 +190,10 @@ class Progress:
             self._erase()
 
 
+@gcpolicy.freezing  # one run: what the stages leave lives until it ends (see briefgen/gcpolicy.py)
 def cmd_check(args, build: bool) -> int:
     from briefgen.build import Timings, compile_briefing, emit_site, inputs_of, last_build, remember_build
-    from briefgen.cache import Store
+    from briefgen.cache import PARTS, Store
     from briefgen.emit.project import BUILD_DIR
     from briefgen.model.manifest import base_for, read_since
     from briefgen.stagecache import StageCache
@@ -224,7 +225,7 @@ def cmd_check(args, build: bool) -> int:
             print(f"briefgen: site/{pdf_kept} up to date ({time.perf_counter() - t0:.1f} s): {last.pages} pages, "
                   f"{last.entities} entities, {last.articles} articles; {_summary(errors, warnings)}", file=sys.stderr)
         return 0
-    stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached), files) if cached else None
+    stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached, parts=PARTS), files) if cached else None
     with progress.step("checking the content"):
         compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
                                     memo=stages, since=since)
@@ -335,7 +336,7 @@ def cmd_suggest(args) -> int:
     """``briefgen suggest``: read the briefing (reusing the build cache's load, clean and link results when a build
     left them, never writing it) and print the suggestions. Exit 0, or 1 when the content cannot be read."""
     from briefgen.build import StageMemo, compile_briefing, inputs_of
-    from briefgen.cache import Store
+    from briefgen.cache import PARTS, Store
     from briefgen.emit.project import BUILD_DIR
     from briefgen.parallel_clean import ParallelClean
     from briefgen.stagecache import StageCache
@@ -344,7 +345,7 @@ def cmd_suggest(args) -> int:
 
     root = Path(args.root).resolve()
     diags = Diagnostics()
-    store = Store.open(root / BUILD_DIR, "stages")  # read, never saved: suggest writes nothing
+    store = Store.open(root / BUILD_DIR, "stages", parts=PARTS)  # read, never saved: suggest writes nothing
     memo: StageMemo
     if store.data.get("clean"):  # a build left its stage cache: its load, clean and link results are reused
         files: dict[str, str] = {}
@@ -378,13 +379,14 @@ def cmd_suggest(args) -> int:
 def cmd_pdf(args) -> int:
     """``briefgen pdf [-o FILE] [--pack ID]``: check the content, then export. Exit 0 ok, 1 on any error."""
     from briefgen.build import compile_briefing
-    from briefgen.emit.pdf import display_path, export_pdf
+    from briefgen.emit.pdf import display_path, export_pdf, start_typst
     from briefgen.model.manifest import read_since
 
     root = Path(args.root).resolve()
     t0 = time.perf_counter()
     diags = Diagnostics()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
+    typst = start_typst()  # Typst starts up while the content is checked
     since = read_since(root, None, diags)  # the PDF opens with what is new, as the site does
     with progress.step("checking the content"):
         compiled = compile_briefing(root, diags, progress=progress, since=since)
@@ -393,7 +395,8 @@ def cmd_pdf(args) -> int:
     done = None
     if compiled.model is not None and not diags.has_errors(args.strict):
         with progress.step("exporting the PDF"):
-            done = export_pdf(root, compiled, diags, target, args.pack, strict=args.strict)
+            done = export_pdf(root, compiled, diags, target, args.pack, strict=args.strict, typst=typst)
+    typst.close()
     progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)
     shown = display_path(target, root)

@@ -4,9 +4,12 @@ The stages allocate millions of small, mostly acyclic objects (paragraphs, menti
 WeasyPrint's boxes); reference counting frees them, and the collector's repeated full passes over an ever larger
 heap find almost nothing. So:
 
-* a stage, the PDF layout, and MkDocs' page loops run with the collector **paused** (:func:`paused`);
+* a stage, the PDF layout, and MkDocs' page loops run with the collector **paused** (:func:`paused`); in a
+  one-shot command (``briefgen build``, one :func:`frozen` block) what the stages and the cache reads leave is
+  then frozen at once (:func:`kept`): it lives until the command ends;
 * before page workers are forked, the heap is **frozen** (moved to the permanent generation), so that a
-  collection in a worker does not write to every object and copy the whole heap (:func:`frozen`);
+  collection in a worker does not write to every object and copy the whole heap (:func:`frozen`); so it is while
+  MkDocs builds the site beside the model (its collections would walk the model again and again);
 * a long-lived process (``briefgen serve``) **settles** after a large change: collect once, then freeze what is
   alive (:func:`settle`), so later collections scan only what the next rebuild allocates;
 * a process about to exit freezes its heap (:func:`before_exit`), sparing the interpreter's final collection a
@@ -53,18 +56,62 @@ def pausing(func: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
+_depth = 0
+"""How many :func:`frozen` blocks are open (the outermost gives the heap back)."""
+
+
 @contextmanager
 def frozen(active: bool = True) -> Iterator[None]:
     """The objects alive now moved out of the collector's reach while inside (before forking workers that share
-    them copy-on-write); given back after, unless a long-lived process had settled them already."""
+    them copy-on-write, or while MkDocs runs beside a large model: its collections then walk only its own
+    objects); given back when the outermost block ends, unless a long-lived process had settled them already.
+    Blocks nest: an inner one freezes what was made since the outer one began."""
+    global _depth
     own = active and not _settled
     if own:
         gc.freeze()
+        _depth += 1
     try:
         yield
     finally:
         if own:
-            gc.unfreeze()
+            _depth -= 1
+            if _depth == 0:
+                gc.unfreeze()
+
+
+@contextmanager
+def kept() -> Iterator[None]:
+    """Paused while inside (:func:`paused`); inside a :func:`frozen` block (a run that ends with it, such as
+    ``briefgen build``), what is alive at the end is frozen too: the results of a stage or of reading a cache live
+    as long as the run, and the collector's passes over them would find nothing. (A long-lived process, outside
+    any such block, settles instead.)"""
+    with paused():
+        yield
+        if _depth:
+            gc.freeze()
+
+
+def keeping(func: Callable[P, R]) -> Callable[P, R]:
+    """``func`` run :func:`kept`."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with kept():
+            return func(*args, **kwargs)
+
+    return run
+
+
+def freezing(func: Callable[P, R]) -> Callable[P, R]:
+    """``func`` run as one :func:`frozen` block (a whole run of a command)."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with frozen():
+            return func(*args, **kwargs)
+
+    return run
 
 
 def settle() -> None:

@@ -28,6 +28,7 @@ the cache follows the briefing. The pages MkDocs builds are cached too, see :mod
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,7 +64,8 @@ class StageCache:
         """The digest of each file read at the start of the run (:func:`briefgen.build.inputs_of`), by path."""
         self.before: dict[str, dict[str, Any]] = {k: store.data.get(k, {}) for k in STAGES}
         # mentions are kept as plain tuples: pickling 50,000 named tuples calls Python for each
-        with gcpolicy.paused():  # many small objects (see briefgen/gcpolicy.py)
+        self._stored_links = self.before["link"]
+        with gcpolicy.kept():  # many small objects (see briefgen/gcpolicy.py)
             self.before["link"] = {k: (tuple(Mention._make(m) for m in got[0]), *got[1:])
                                    for k, got in self.before["link"].items()}
         self.now: dict[str, dict[str, Any]] = {k: {} for k in self.before}
@@ -71,7 +73,8 @@ class StageCache:
         self.hits = self.misses = 0
         self.pages: KeptPages | None = None
         """The render cache of this run (after :meth:`render_pages`)."""
-        self.rendered: dict[str, Any] | None = None
+        self.rendered: tuple[dict[str, Any], dict[str, Any]] | None = None
+        """What this run's render step keeps: the pages, and what they were given (``render``, ``render-given``)."""
         self.figures: dict[object, Any] | None = None
         """The figures this run's pages used, by their inputs (kept for the next run)."""
         self.made: list[object] = []  # results not kept in the store but in :attr:`origin`: alive while it is
@@ -105,10 +108,12 @@ class StageCache:
     def save(self) -> None:
         """Keep what this run used (and nothing else)."""
         self.store.data = dict(self.now)
-        with gcpolicy.paused():
-            self.store.data["link"] = {k: (tuple(map(tuple, got[0])), *got[1:]) for k, got in self.now["link"].items()}
+        stored, before = self._stored_links, self.before["link"]
+        with gcpolicy.paused():  # kept results as they were read (the store rewrites only parts that changed)
+            self.store.data["link"] = {k: stored[k] if before.get(k) is got else (tuple(map(tuple, got[0])), *got[1:])
+                                       for k, got in self.now["link"].items()}
         if self.rendered is not None:
-            self.store.data["render"] = self.rendered
+            self.store.data["render"], self.store.data["render-given"] = self.rendered
         if self.figures is not None:
             self.store.data["figures"] = self.figures
         self.store.save()
@@ -172,21 +177,22 @@ class StageCache:
         # besides the model, a page is given the templates (briefgen's own are in the store's code stamp) and the
         # PDF's name: when they differ, no page is reused
         given = digest(tree_digest(briefing_root / "templates") if briefing_root is not None else None, pdf)
-        last = self.store.data.get("render")
-        if not isinstance(last, dict) or last.get("given") != given or briefing_root is None:
-            last = {}
-        before = _Written(briefing_root / BUILD_DIR / "docs", last.get("pages", {})) if briefing_root else {}
-        self.pages = KeptPages(model, before, last.get("aliases"), self.digest_of)
+        last = self.store.data.get("render-given", {})
+        kept = self.store.data.get("render", {})
+        if last.get("given") != given or briefing_root is None:
+            last, kept = {}, {}
+        before = _Written(briefing_root / BUILD_DIR / "docs", kept) if briefing_root else {}
+        self.pages = KeptPages(model, before, last.get("aliases"), self.digest_of, entries=last.get("entries"))
         compiled = self.store.path.parent / "templates" if self.store.path is not None else None
-        kept = self.store.data.get("figures")
-        figure_cache.keep(kept if isinstance(kept, dict) else {})  # figures by their inputs (render/figures/make.py)
+        drawn = self.store.data.get("figures")
+        figure_cache.keep(drawn if isinstance(drawn, dict) else {})  # figures by their inputs (render/figures/make.py)
         pages = render_pages(model, briefing_root, diags, pdf=pdf, kept=self.pages, compiled=compiled)
         self.figures = figure_cache.used()
         restored = before.restored if isinstance(before, _Written) else {}
         written = {path: restored.get(id(got)) or (dataclasses.replace(got, page=dataclasses.replace(got.page, markdown="")),
                                                    digest_bytes(got.page.markdown.encode()))
                    for path, got in self.pages.now.items()}
-        self.rendered = {"given": given, "aliases": self.pages.aliases_now, "pages": written}
+        self.rendered = (written, {"given": given, "aliases": self.pages.aliases_now, "entries": self.pages.entries_now})
         return pages
 
 
@@ -202,7 +208,8 @@ class _Written(Mapping[str, RenderedPage]):
     def __getitem__(self, path: str) -> RenderedPage:
         got = self._kept[path]
         try:
-            data = (self._docs / path).read_bytes()
+            with open(os.path.join(self._docs, path), "rb") as f:
+                data = f.read()
         except OSError:
             raise KeyError(path) from None
         if digest_bytes(data) != got[1]:

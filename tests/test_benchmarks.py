@@ -84,13 +84,15 @@ def small_run(tmp_path_factory) -> tuple[Path, dict]:
 
 @pytest.mark.slow
 def test_small_benchmark_reports_every_figure(small_run: tuple[Path, dict]) -> None:
-    _, report = small_run
+    out, report = small_run
     r = report["result"]
     assert set(r["stages_s"]) == {"load", "clean", "link", "model", "render", "figures", "write", "mkdocs"}
     for stage, seconds in r["stages_s"].items():
         assert 0 < seconds < 120, stage
-    # articles, entities, one index per kind, home/timeline/sources/articles, map/connections
-    assert r["pages"] == 50 + 30 + 6 + 4 + 2
+    # articles, entities, one index per kind, home/timeline/sources/articles, map/connections, and "Where sources
+    # differ" when the synthetic facts disagree
+    differ = (out / "site" / "differences.html").is_file()
+    assert r["pages"] == 50 + 30 + 6 + 4 + 2 + differ
     assert 0 < r["bare_mkdocs_s"] < r["briefgen_build_s"] + 60
     assert 0.5 < r["overhead_ratio"] < 20
     assert r["ms_per_page"] == pytest.approx(1000 * r["briefgen_build_s"] / r["pages"])
@@ -163,24 +165,18 @@ def test_piped_build_prints_nothing_extra(mid_briefing: Path) -> None:
     assert "\r" not in proc.stderr and "\x1b" not in proc.stderr
 
 
-def test_pdf_benchmark_bounds_export_every_variant(tmp_path: Path) -> None:
-    """``benchmarks/pdf.py --bounds`` on a small briefing: every variant is exported, and each holds what its name
-    says (so that a change of the print template cannot silently turn a variant into the document as it is)."""
+def test_pdf_benchmark_reports_time_and_memory_of_both_processes(tmp_path: Path) -> None:
+    """``benchmarks/pdf.py`` on a small briefing: end to end, the stages, and the peak memory of briefgen and of
+    its Typst child apart, with the targets."""
     shutil.copytree(ROOT / "tests" / "golden" / "build" / "_base" / "content", tmp_path / "b" / "content")
     out = tmp_path / "bench.json"
     proc = subprocess.run([sys.executable, str(BENCH / "pdf.py"), "--root", str(tmp_path / "b"), "--repeat", "1",
-                           "--bounds", "--json", str(out)], capture_output=True, text=True, timeout=600)
+                           "--json", str(out)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    bounds = json.loads(out.read_text())["bounds"]
-    assert list(bounds) == ["as exported", "no page references", "no links", "no running headers/footers",
-                            "two halves on two cores"]
-    whole = bounds["as exported"]
-    assert whole["pages"] > 2 and whole["links"] > 0 and whole["page_references"] > 0 and whole["margin_boxes"] >= 6
-    assert bounds["no page references"]["page_references"] == 0 and bounds["no page references"]["links"] == whole["links"]
-    assert bounds["no links"]["links"] == 0 and bounds["no links"]["page_references"] == 0
-    assert bounds["no running headers/footers"]["margin_boxes"] == 0
-    halves = bounds["two halves on two cores"]
-    assert len(halves["parts"]) == 2 and all(p["pages"] > 0 for p in halves["parts"])
-    assert halves["pages"] == whole["pages"]  # every chapter starts a page: the halves hold the same pages
-    assert all(b["cpu_s"] > 0 and b["wall_s"] > 0 for b in bounds.values())
-    assert "two halves on two cores" in proc.stdout
+    report = json.loads(out.read_text())
+    st = report["stages"]
+    assert st["pages"] > 2 and st["typst_s"] > 0 and st["typst_child_cpu_s"] > 0
+    assert st["typst_child_peak_rss_mib"] > 0 and st["parent_peak_rss_mib"] > 0
+    assert report["end_to_end"]["best"]["peak_rss_mib"] > 0
+    assert set(report["targets"]) == {"s_per_page", "peak_rss_mib"}
+    assert "the Typst child" in proc.stdout

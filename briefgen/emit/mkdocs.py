@@ -109,14 +109,15 @@ def default_workers() -> int:
 def build_site(config_file: Path, site_dir: Path, epoch: int,
                progress: Callable[[str, int, int], None] | None = None,
                inspect: Callable[[str, str], object] | None = None, workers: int | None = None,
-               reuse: mkdocs_parallel.Reuse | None = None) -> MkDocsResult:
+               reuse: mkdocs_parallel.Reuse | None = None, compiled: Path | None = None) -> MkDocsResult:
     """Build the MkDocs project ``config_file`` into ``site_dir`` (strict). ``epoch`` fixes build dates.
 
     ``progress`` is called as ``(stage, done, total)`` while MkDocs works through the pages; ``inspect`` is called
     with each page's site path and HTML as it is written. ``workers`` (default :func:`default_workers`) processes
     share the page loops when this process may fork (:mod:`briefgen.emit.mkdocs_parallel`); the site is the same
     byte for byte either way. ``reuse`` (the build cache) restores pages an earlier build wrote instead of building
-    them again; it needs MkDocs' page steps (:mod:`briefgen.emit.mkdocs_steps`), and is ignored without them."""
+    them again; it needs MkDocs' page steps (:mod:`briefgen.emit.mkdocs_steps`), and is ignored without them.
+    ``compiled``: where the theme's compiled templates are kept between builds (with ``reuse``)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
@@ -137,7 +138,8 @@ def build_site(config_file: Path, site_dir: Path, epoch: int,
             if workers > 1 or reuse is not None:
                 merged = mkdocs_parallel.build_split(cfg, workers, collect, inspect,
                                                      _PageProgress(progress) if progress is not None else None,
-                                                     min_share=AUTO_MIN_SHARE if auto else 1, reuse=reuse)
+                                                     min_share=AUTO_MIN_SHARE if auto else 1, reuse=reuse,
+                                                     compiled=compiled if reuse is not None else None)
                 inspected = tuple((out.dest_uri, out.inspected) for out in merged.pages.values()
                                   if out.inspected is not None)
                 workers, pages, built = merged.processes, merged.pages, merged.built

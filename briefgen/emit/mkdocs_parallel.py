@@ -35,11 +35,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from briefgen import gcpolicy
 from briefgen.emit import mkdocs_steps as steps
 from briefgen.render.errors import template_fault
+
+if TYPE_CHECKING:
+    import jinja2
 
 Inspect = Callable[[str, str], object]
 """Called as (site path, HTML) for each page MkDocs writes; the results come back in page order."""
@@ -170,13 +173,14 @@ class _Hooks:
 
 
 def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
-                progress=None, min_share: int = 1, reuse: Reuse | None = None) -> Share:
+                progress=None, min_share: int = 1, reuse: Reuse | None = None, compiled: Path | None = None) -> Share:
     """Build the loaded MkDocs config ``cfg`` with ``workers`` processes. ``collect`` is the logging handler
     gathering MkDocs' messages; ``progress`` (the adapter's page counter, with ``start(total)`` and ``tick(stage)``)
     counts the pages of all processes; each process gets at least ``min_share`` pages (so small sites use fewer
     processes, possibly only this one). Returns what was gathered from all shares (pages inspected in page order).
 
-    ``reuse`` gives the output of pages an earlier build wrote (then they are not built again).
+    ``reuse`` gives the output of pages an earlier build wrote (then they are not built again). ``compiled``: a
+    folder where the theme's templates are kept compiled between builds (Jinja checks each against its source).
 
     Raises what MkDocs' own build raises (``Abort``, ``BuildError``, ``ConfigurationError``)."""
     from mkdocs import utils
@@ -199,6 +203,8 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
         utils.clean_directory(config.site_dir)
         files = get_files(config)
         env = config.theme.get_env()
+        if compiled is not None:
+            env.bytecode_cache = _compiled_in(compiled)
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
@@ -328,6 +334,17 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             logging.getLogger("mkdocs.commands.build").error(str(e))
             raise Abort("Aborted with a BuildError!") from None
         raise
+
+
+def _compiled_in(folder: Path) -> jinja2.BytecodeCache | None:
+    """Jinja's cache of compiled templates in ``folder`` (None when it cannot be made: compiled in memory)."""
+    import jinja2
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 class _Reader:

@@ -60,7 +60,8 @@ class PageCache:
 
     def key(self, src_uri: str) -> str:
         """The digest of what building the page ``src_uri`` is given (see the module's description)."""
-        data = (self.project / "docs" / src_uri).read_bytes()
+        with open(os.path.join(self.project, "docs", src_uri), "rb") as f:
+            data = f.read()
         base = posixpath.dirname(src_uri)
         targets = sorted({posixpath.normpath(posixpath.join(base, m.group(1)))
                           for m in _MD_LINK.finditer(data.decode("utf-8", "replace"))})

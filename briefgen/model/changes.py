@@ -163,7 +163,10 @@ class RevisedArticle:
     paragraphs: tuple[int, ...]
     """Paragraphs (numbers now) whose text is new."""
     dropped: int
-    """Paragraphs of the earlier text no longer there."""
+    """Paragraphs of the earlier text no longer there, beyond those that changed (the earlier text had this many
+    more paragraphs that are not in the new one)."""
+    old_date: str | None = None
+    """The earlier publication date, when it changed ("" when it was unknown)."""
 
 
 @dataclass(frozen=True)

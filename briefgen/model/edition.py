@@ -222,10 +222,10 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
             continue
         was = Counter(oa.paragraphs)
         fresh = [i for i, h in enumerate(na.paragraphs, 1) if not _take(was, h)]
-        dropped = sum(was.values())
-        if fresh or dropped or oa.title != na.title:
+        dropped = max(0, sum(was.values()) - len(fresh))  # a changed paragraph is not also a dropped one
+        if fresh or dropped or oa.title != na.title or oa.date != na.date:
             revised.append(RevisedArticle(aref(aid), oa.title if oa.title != na.title else None, tuple(fresh),
-                                          dropped))
+                                          dropped, (oa.date or "") if oa.date != na.date else None))
 
     def by_name(r: EntityRef) -> tuple:
         return (r.name.casefold(), r.id)

@@ -54,7 +54,8 @@ def body_fields(e: Entity, links: FieldLinks) -> list[InfoRow]:
         fv = e.spec.field(fd.key)
         if fv is None or not in_body(fd, fv.value):
             continue
-        value = links.markdown(str(fv.value), fv.span, e.spec.id) if fd.type == "markdown" else esc(str(fv.value))
+        value = (links.markdown(str(fv.value), fv.span, e.spec.id) if fd.type == "markdown"
+                 else Markup("<p>") + esc(str(fv.value)) + Markup("</p>"))
         rows.append(InfoRow(fd.label, value))
     return rows
 

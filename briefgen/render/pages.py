@@ -264,8 +264,7 @@ class Renderer:
             self.diags = outer
         outer.extend(own.items)
         if page.markdown and not own.has_errors():  # a failed page is rendered (and reported) again next time
-            self.kept.now[path] = RenderedPage(page, tuple(own.items), tuple((r, now.digest(r)) for r in sorted(self._log.reads)),
-                                               "\n".join(self._searched.texts))
+            self.kept.now[path] = now.rendered(page, tuple(own.items), self._log.reads, "\n".join(self._searched.texts))
         self.kept.rendered += 1
         return page
 
@@ -423,7 +422,9 @@ class Renderer:
         # the page's input (page_inputs): the kind's entities whole, in display order
         groups = reading.index_groups(self.model, self._plain.entities_of(kind.id), page, _first_sentence)
         rows = [(r.link, r.summary, r) for g in groups for r in g.rows]  # for templates that do not group
-        return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows, groups=groups)
+        laid_out = [(g, reading.index_rows_html(kind.label, bool(kind.timeline), g.rows)) for g in groups]
+        return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows, groups=groups,
+                            laid_out=laid_out)
 
     def entity(self, e: Entity) -> Page:
         m = self.model
@@ -637,8 +638,9 @@ class Renderer:
                     refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), []).append(self._elink(page, subject))
         general = [(title, url, sorted(set(links), key=lambda link: link.text)) for (title, url), links in sorted(refs.items())]
         rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
-        return self._render("sources.md.j2", page, "Sources", rows=rows, general=general,
-                            table=reading.source_rows(m, page))
+        table = reading.source_rows(rows)
+        return self._render("sources.md.j2", page, "Sources", rows=rows, general=general, table=table,
+                            table_html=reading.source_rows_html(table))
 
     def differences(self) -> Page:
         m = self.model
@@ -646,7 +648,7 @@ class Renderer:
         window = f"{c.window_days // 365} years" if c.window_days % 365 == 0 else f"{c.window_days} days"
         return self._render("differences.md.j2", DIFFERENCES_PAGE, DIFFERENCES_TITLE,
                             rows=difference_rows(m, DIFFERENCES_PAGE, differences_of(m)), window=window,
-                            tolerance=f"{c.tolerance * 100:g} %")
+                            tolerance=f"{c.tolerance * 100:g}\u00a0%")
 
 
 def _detected_rows(a: Article) -> list[DetectedRow]:
@@ -732,8 +734,9 @@ def render_pages(model: Model, briefing_root: Path | None, diags: Diagnostics, p
 # -- what each page read (for the render cache of briefgen build) ----------------------------------------
 
 Read = tuple[str, ...]
-"""Something a page read of the model: ``(field,)`` — the whole field (a value, or all of a mapping: it went
-through it) — or ``(field, key)`` — one entry of a mapping field (absent ones too)."""
+"""Something a page read of the model: ``(field,)`` — the whole field (a value; of a mapping, its keys in order:
+it went through them) — ``(field, key)`` — one entry of a mapping field (absent ones too) — or ``(field, key,
+attribute)`` — one attribute of an entry that is a dataclass (an article's title, not its text)."""
 
 
 @dataclass(frozen=True)
@@ -744,11 +747,15 @@ class RenderedPage:
     """The page."""
     diagnostics: tuple[Diagnostic, ...]
     """What rendering it added (added again when it is reused)."""
-    reads: tuple[tuple[Read, str], ...]
-    """Each part of the model it read, with the digest of what it read there."""
+    reads: tuple[tuple[Read, object], ...]
+    """Each part of the model it read, with the digest of what it read there (a short value: itself)."""
     searched: str
     """The texts of author Markdown the alias matcher searched for mentions, one a line (an alias added, removed
     or changed changes the page only if it could match in them, see :func:`alias_probe`)."""
+    attributes: tuple[tuple[tuple[str, str], tuple[tuple[str, object], ...]], ...] = ()
+    """The entries it read attribute by attribute (``(field, key)``), each with the attributes it read and what
+    it read there: a short value itself, else :data:`_ENTRY` (the page is rendered again when the entry changes;
+    ``""``: the entry was there)."""
 
 
 @dataclass
@@ -771,6 +778,10 @@ class KeptPages:
     """How many pages this build rendered."""
     aliases_now: tuple | None = None
     """What this build's alias matcher is built from (set while rendering)."""
+    entries: Mapping[tuple[str, str], str] | None = None
+    """The digest, in the last build, of each entry pages read attribute by attribute (:attr:`RenderedPage.attributes`)."""
+    entries_now: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
+    """The same for this build (set while rendering)."""
 
 
 class _ReadLog:
@@ -780,19 +791,52 @@ class _ReadLog:
         self.reads: set[Read] = set()
 
 
+class _RecordedEntry:
+    """An entry of a mapping field that is a dataclass (an article, an entity), as a page reads it: each attribute
+    read is noted (so a page showing an article's title is not rendered again when its text changes)."""
+
+    __slots__ = ("_key", "_name", "_reads", "_value")
+
+    def __init__(self, name: str, key: str, value: object, reads: set[Read]):
+        self._name, self._key, self._value, self._reads = name, key, value, reads
+
+    def __getattr__(self, attr: str):
+        self._reads.add((self._name, self._key, attr))
+        return getattr(self._value, attr)
+
+
 class _RecordedMap(Mapping):
     """A mapping field of the model as a page reads it: each look-up is noted, and so is going through it."""
 
     def __init__(self, name: str, data: Mapping, log: _ReadLog):
         self._name, self._data, self._reads = name, data, log.reads
+        self._entries: dict = {}
+
+    def _entry(self, key):
+        """The entry ``key`` as the page sees it: a dataclass through a :class:`_RecordedEntry`, else itself
+        (then the whole entry is noted)."""
+        got = self._entries.get(key)
+        if got is not None:
+            self._reads.add((self._name, key, ""))  # it is there
+        else:
+            value = self._data[key]
+            if not dataclasses.is_dataclass(value):
+                self._reads.add((self._name, key))
+                return value
+            got = self._entries[key] = _RecordedEntry(self._name, key, value, self._reads)
+            self._reads.add((self._name, key, ""))
+        return got
 
     def __getitem__(self, key):
-        self._reads.add((self._name, key))
-        return self._data[key]
+        if key not in self._data:
+            self._reads.add((self._name, key))
+        return self._entry(key)
 
     def get(self, key, default=None):
-        self._reads.add((self._name, key))
-        return self._data.get(key, default)
+        if key not in self._data:
+            self._reads.add((self._name, key))
+            return default
+        return self._entry(key)
 
     def __contains__(self, key: object) -> bool:
         self._reads.add((self._name, key))  # type: ignore[arg-type]
@@ -812,11 +856,11 @@ class _RecordedMap(Mapping):
 
     def values(self):
         self._reads.add((self._name,))
-        return self._data.values()
+        return [self._entry(k) for k in self._data]
 
     def items(self):
         self._reads.add((self._name,))
-        return self._data.items()
+        return [(k, self._entry(k)) for k in self._data]
 
 
 class _RecordedModel:
@@ -841,7 +885,32 @@ class _RecordedModel:
         return value
 
 
-_ABSENT = "absent"
+_ABSENT = "#absent"
+"""A read of an entry or attribute that is not there (not a value :func:`_summary` keeps, nor a digest)."""
+
+
+def _plain_tuples(value: object) -> object:
+    """``value``, with a tuple of named tuples (an entity's mentions) as one of plain tuples: the same digest for
+    the same data, without a call to Python per item when it is pickled."""
+    if type(value) is tuple and value and type(value[0]) is not tuple and isinstance(value[0], tuple):
+        kind = type(value[0])
+        if all(type(v) is kind for v in value):
+            return (kind.__qualname__, tuple(map(tuple, value)))
+    return value
+
+
+_ENTRY = "#entry"
+"""What is kept of an attribute whose value is not short: the page is rendered again when the entry changes."""
+
+
+def _summary(value: object) -> object:
+    """What is kept of an attribute a page read: a short string or a number as it is (comparing it costs less than
+    a digest), else :data:`_ENTRY`. A string is told apart from the markers by its prefix."""
+    if value is None or type(value) is int:
+        return value
+    if type(value) is str and len(value) <= 200:
+        return "##" + value if value.startswith("#") else value
+    return _ENTRY
 
 
 class _Reading:
@@ -849,7 +918,7 @@ class _Reading:
 
     def __init__(self, kept: KeptPages):
         self._kept = kept
-        self._digests: dict[Read, str] = {}
+        self._digests: dict[Read, object] = {}
         self._aliases = alias_table(e.spec for e in kept.model.entities.values())
         self._probe: Matcher | None = None
         if kept.aliases is not None and kept.aliases != self._aliases:
@@ -858,24 +927,61 @@ class _Reading:
         self._aliases_unknown = kept.aliases is None
         kept.aliases_now = self._aliases
 
-    def digest(self, read: Read) -> str:
+    def digest(self, read: Read) -> object:
         got = self._digests.get(read)
         if got is None:
             value = getattr(self._kept.model, read[0])
             if len(read) == 2:
-                got = _ABSENT if read[1] not in value else self._kept.digest(value[read[1]])
+                got = _ABSENT if read[1] not in value else self._kept.digest(_plain_tuples(value[read[1]]))
             elif isinstance(value, Mapping):
-                got = self._kept.digest(tuple((k, self.digest((read[0], k))) for k in value))
+                got = self._kept.digest(tuple(value))
             else:
                 got = self._kept.digest(value)
             self._digests[read] = got
         return got
+
+    def entry(self, e: tuple[str, str]) -> str:
+        """The digest of the entry ``e`` (``(field, key)``) in this build (noted in :attr:`KeptPages.entries_now`)."""
+        got = self._kept.entries_now.get(e)
+        if got is None:
+            value = getattr(self._kept.model, e[0]).get(e[1], _ABSENT)
+            got = self._kept.entries_now[e] = _ABSENT if value is _ABSENT else self._kept.digest(value)
+        return got
+
+    def attribute(self, e: tuple[str, str], attr: str) -> object:
+        """What is kept (:func:`_summary`) of the attribute ``attr`` of the entry ``e`` in this build."""
+        value = getattr(self._kept.model, e[0]).get(e[1], _ABSENT)
+        if value is _ABSENT:
+            return _ABSENT
+        return "" if attr == "" else _summary(getattr(value, attr, _ABSENT))
+
+    def rendered(self, page: Page, diagnostics: tuple[Diagnostic, ...], reads: set[Read], searched: str) -> RenderedPage:
+        """A page just rendered, with what it read (``reads``) as the render cache keeps it."""
+        whole, by_entry = [], defaultdict(list)
+        for r in reads:
+            if len(r) == 3:
+                by_entry[r[:2]].append(r[2])
+            else:
+                whole.append(r)
+        attributes = []
+        for e, names in sorted(by_entry.items()):
+            self.entry(e)
+            attributes.append((e, tuple((a, self.attribute(e, a)) for a in sorted(names))))
+        return RenderedPage(page, diagnostics, tuple((r, self.digest(r)) for r in sorted(whole)), searched,
+                            tuple(attributes))
 
     def still(self, kept: RenderedPage) -> bool:
         """Whether everything the kept page read is as it was (then, rendered again, it is the same page)."""
         for read, was in kept.reads:
             if self.digest(read) != was:
                 return False
+        before = self._kept.entries or {}
+        for e, attrs in kept.attributes:
+            if self.entry(e) == before.get(e):
+                continue  # the entry is as it was in the last build, where the page was current
+            for attr, was in attrs:
+                if was == _ENTRY or self.attribute(e, attr) != was:
+                    return False
         if kept.searched and (self._aliases_unknown or (self._probe is not None and self._probe.spans(kept.searched))):
             return False
         return True

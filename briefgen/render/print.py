@@ -1,31 +1,33 @@
-"""The print edition: the model as one HTML document laid out for paged media.
+"""The print edition: the model as typed data for the Typst print template.
 
-This module is core (no WeasyPrint import): it chooses what goes into the document (the whole
-briefing, or one pack), resolves every reference to an internal anchor, an address on the published
-site, or plain text, and renders the Jinja2 print template ``print/briefing.html.j2``. The thin
-adapter in :mod:`briefgen.emit.pdf` hands the result to WeasyPrint.
+This module is core (no Typst import): it chooses what goes into the document (the whole briefing, or one
+pack), resolves every reference to an internal anchor, an address on the published site, or plain text, and
+builds :class:`PrintData`, the data ``templates/print/briefing.typ`` reads as ``json("data.json")``. The thin
+adapter :mod:`briefgen.emit.pdf` writes it out and compiles it with Typst.
 
-Anchors in the print document (ids never collide: slugs and entity ids are ``[a-z0-9-]``):
+Every text reaches the template as data (:mod:`briefgen.render.printdata`: runs and blocks), never as markup, so
+nothing a capture or an annotation holds can run as Typst code.
+
+Anchors (Typst labels; ids never collide: slugs and entity ids are ``[a-z0-9-]``):
 
 - ``ent-<id>`` an entity's section, ``kind-<kind>`` a kind's chapter,
-- ``art-<slug>`` an article, ``art-<slug>_p<n>`` its paragraph ``n``.
+- ``art-<slug>`` an article, ``art-<slug>_p<n>`` its paragraph ``n``, ``<section>_n<k>`` note ``k`` of a section.
 
-Author Markdown is rendered by :func:`briefgen.render.markdown.render_markdown` exactly as for the
-site (mentions, ``entity:``/``article:`` links, checked citations), then its links are re-pointed
-at the print anchors and its citations become footnotes. Article text is escaped as on the site.
+Author Markdown is rendered by :func:`briefgen.render.markdown.render_markdown` exactly as for the site
+(mentions, ``entity:``/``article:`` links, checked citations); its links are then re-pointed at the print
+anchors, its citations become numbered notes, and the result is read into blocks of runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
 
 from briefgen import __version__
@@ -34,20 +36,34 @@ from briefgen.link import build_matcher
 from briefgen.load.types import PackDef
 from briefgen.model.types import Article, Citation, Entity, Model
 from briefgen.render import format as fmt
-from briefgen.render.errors import template_fault
 from briefgen.render.fields import field_rows
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
-from briefgen.render.pages import default_template_dir, make_env
+from briefgen.render.pages import default_template_dir
+from briefgen.render.printdata import (
+    Block,
+    Run,
+    first_pages,
+    html_blocks,
+    html_runs,
+    no_skipped_levels,
+    plain,
+    text_of,
+)
 from briefgen.render.urls import html_path
-from briefgen.render.views import InfoRow, esc
 
-TEMPLATE = "print/briefing.html.j2"
-"""The print template (a briefing overrides it with its own ``templates/print/briefing.html.j2``)."""
-STYLESHEET = "print/print.css"
-"""The print stylesheet (overridable the same way)."""
+TEMPLATE = "print/briefing.typ"
+"""The print template (a briefing overrides it with its own ``templates/print/briefing.typ``)."""
 
 ROOT_PAGE = "index.md"
 """Author Markdown is rendered as if on the home page; its relative links are then re-pointed."""
+
+PERSON_FIELD = ("type", "person")
+"""An entity whose field ``type`` is ``person`` (any capitalisation) is a person: the index lists it by surname."""
+
+RUNNING_MAX = 48
+"""Longest name or title (characters) in a running header, so that it stays on one line."""
+
+Runs = tuple[Run, ...]
 
 
 # -- anchors ------------------------------------------------------------------------------------------
@@ -126,7 +142,17 @@ def _markdown_texts(e: Entity) -> list[str]:
     return texts
 
 
-# -- view data for the template -------------------------------------------------------------------------
+# -- the template's data ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InfoRowView:
+    """A row of an infobox or of an article's metadata table."""
+
+    label: str
+    """The row's label ("Born", "Outlet")."""
+    value: Runs
+    """Its value."""
+
 
 @dataclass(frozen=True)
 class FactView:
@@ -138,8 +164,8 @@ class FactView:
     """Its value, as written."""
     date: str
     """When the value held, formatted (empty when undated)."""
-    source: Markup
-    """Where it comes from: a link to the cited paragraph, or the outside reference."""
+    source: Runs
+    """Where it comes from: a reference to the cited paragraph, or the outside reference."""
     general: bool
     """A general-knowledge fact (not from the captures)."""
     quote: str | None
@@ -158,9 +184,9 @@ class QuoteView:
     """When they were said, formatted."""
     context: str | None
     """Where or to whom they were said, when recorded."""
-    source: Markup
-    """The cited paragraph of the article quoting them, linked."""
-    speaker: Markup | None = None
+    source: Runs
+    """The cited paragraph of the article quoting them, referenced."""
+    speaker: Runs | None = None
     """Who said it, when not the entity whose section shows it (a quote its YAML records for someone else)."""
 
 
@@ -170,19 +196,19 @@ class RefGroup:
 
     title: str
     """The group's heading (a relation's reverse name, or a kind's plural)."""
-    refs: tuple[Markup, ...]
-    """The references, each linked or plain (see :class:`Refs`), sorted by name."""
+    refs: tuple[Runs, ...]
+    """The references, each linked with its page or plain (see :class:`Refs`), sorted by name."""
 
 
 @dataclass(frozen=True)
 class MentionBlock:
     """The mentions of an entity in one article."""
 
-    article: Markup
-    """The article, linked (with its page) when printed."""
+    article: Runs
+    """The article, referenced (with its page) when printed."""
     meta: str
     """Outlet and date."""
-    paragraphs: tuple[Markup, ...]
+    paragraphs: tuple[Runs, ...]
     """``¶3``, … each linked to its paragraph when the article is printed."""
     count: int
     """Number of mentions in the article."""
@@ -196,9 +222,7 @@ class NoteView:
     """The note's number in its section (1, 2, …)."""
     anchor: str
     """Its anchor, ``<section>_n<number>``."""
-    citation: Citation
-    """The citation it prints."""
-    source: Markup
+    source: Runs
     """Outlet, date and paragraph, linked to the paragraph in the source article."""
     title: str
     """The article's title."""
@@ -216,14 +240,16 @@ class EntityView:
     """Its section's anchor, ``ent-<id>``."""
     name: str
     """Its name."""
+    running: str
+    """Its name as the running header prints it (at most :data:`RUNNING_MAX` characters)."""
     kind_label: str
     """Its kind's label ("Actor")."""
     focus: bool
     """One of the pack's own entities."""
-    infobox: tuple[InfoRow, ...]
+    infobox: tuple[InfoRowView, ...]
     """The infobox rows (kind fields, aliases, roles)."""
-    summary: Markup
-    """The summary, rendered from Markdown (headings from ``<h4>``)."""
+    summary: tuple[Block, ...]
+    """The summary (headings from level 4)."""
     facts: tuple[FactView, ...]
     """Its facts, in the order of its YAML."""
     quotes: tuple[QuoteView, ...]
@@ -250,8 +276,10 @@ class KindView:
     """Singular label."""
     plural: str
     """Plural label (the chapter's title)."""
+    dated: bool
+    """Its entities are in date order (a kind on the timeline), not by name."""
     entities: tuple[EntityView, ...]
-    """Its entities printed, in the briefing's order."""
+    """Its entities printed: by date for a kind on the timeline (``timeline:`` in briefing.yml), else by name."""
 
 
 @dataclass(frozen=True)
@@ -261,13 +289,23 @@ class TimelineLine:
     when: str
     """The date or range, formatted."""
     iso: str
-    """The start date, ISO 8601 (for ``<time>``)."""
-    what: Markup
-    """What happened, with the entity linked."""
-    source: Markup
-    """The cited paragraph, linked (empty for none)."""
+    """The start date, ISO 8601."""
+    what: Runs
+    """What happened, with the entity referenced."""
+    source: Runs
+    """The cited paragraph, referenced (empty for none)."""
     is_entity: bool
     """The entry is an entity with a date of its own (a meeting), not a dated fact."""
+
+
+@dataclass(frozen=True)
+class TimelineYear:
+    """The timeline's lines of one year."""
+
+    year: str
+    """The year ("2019")."""
+    lines: tuple[TimelineLine, ...]
+    """Its lines, in date order."""
 
 
 @dataclass(frozen=True)
@@ -278,8 +316,10 @@ class ParagraphView:
     """The paragraph's number (¶)."""
     anchor: str
     """Its anchor, ``art-<slug>_p<number>``."""
-    html: Markup
-    """Its text, escaped, with each mention linked to the entity's section."""
+    runs: Runs
+    """Its text (plain-text and HTML captures), each mention linked to the entity's section."""
+    blocks: tuple[Block, ...] = ()
+    """Its blocks instead, for a Markdown capture (``.md``): headings, lists, quotations."""
     role: str = "body"
     """What it is in the story: body, heading (a sub-heading), standfirst or caption (a photo caption)."""
 
@@ -294,36 +334,36 @@ class ArticleView:
     """Its anchor, ``art-<slug>``."""
     title: str
     """Its title."""
+    running: str
+    """Its title as the running header prints it (at most :data:`RUNNING_MAX` characters)."""
     outlet: str | None
     """The outlet, if known."""
     date: str
     """Publication date, formatted ("undated" when unknown)."""
     language: str
-    """Language of its text (``lang``)."""
-    meta: tuple[InfoRow, ...]
+    """Language of its text."""
+    meta: tuple[InfoRowView, ...]
     """The table of metadata rows (outlet, date, byline, capture, …)."""
-    notes: Markup
-    """The analyst's note, rendered from Markdown."""
+    notes: tuple[Block, ...]
+    """The analyst's note."""
     paragraphs: tuple[ParagraphView, ...]
     """The kept paragraphs, in order."""
     mentioned: tuple[RefGroup, ...]
     """Entities it mentions, grouped by kind."""
-    cited_by: tuple[Markup, ...]
+    cited_by: tuple[Runs, ...]
     """Entities citing it."""
     n_removed: int
     """Passages cleaning removed from the capture."""
     notes_list: tuple[NoteView, ...]
     """Citations in the analyst's note and in Markdown paragraphs."""
-    block_paragraphs: bool
-    """Paragraphs hold block Markdown (``.md`` captures) rather than plain text."""
 
 
 @dataclass(frozen=True)
 class SourceView:
     """An entry of the list of sources."""
 
-    article: Markup
-    """The article's title, linked to its section."""
+    article: Runs
+    """The article's title, referenced."""
     outlet: str
     """The outlet ("Unknown outlet" when missing)."""
     date: str
@@ -346,26 +386,24 @@ class ReferenceView:
     """The outside reference's title."""
     url: str | None
     """Its address, if any."""
-    used_for: tuple[Markup, ...]
-    """The entities whose facts rely on it, linked."""
+    used_for: tuple[Runs, ...]
+    """The entities whose facts rely on it, referenced."""
 
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """An entry of the back-of-book index: an entity (main entry) or an alias pointing to one."""
+    """An entry of the back-of-book index: an entity (main entry) or another name pointing to one."""
 
-    sort_key: str
-    """The key entries are sorted by (accents and case folded)."""
     text: str
-    """The entry as printed."""
+    """The entry as printed: "Lavrov, Sergei" for a person, else the name or alias as written."""
     kind_label: str | None
-    """Kind of a main entry; None for a 'see' entry."""
+    """Kind of a main entry; None for a *see* entry."""
+    entity: str
+    """The entity's id: the template lists every page where a run names it (``Run.entity``)."""
     main: str | None
-    """Anchor of the entity's section (main entry)."""
-    pages: tuple[str, ...]
-    """Anchors of the first mention in each printed article (main entry)."""
-    see: Markup | None
-    """For an alias: the entry it points to."""
+    """Anchor of the entity's own section (main entry; its page is printed bold), else None."""
+    see: str | None
+    """For another name: the main entry it points to ("Lavrov, Sergei"), else None."""
 
 
 @dataclass(frozen=True)
@@ -373,7 +411,7 @@ class IndexLetter:
     """The index entries under one initial."""
 
     letter: str
-    """The initial of its entries."""
+    """The initial of its entries ("Other scripts" for names not in Latin letters)."""
     entries: tuple[IndexEntry, ...]
     """Its entries, sorted."""
 
@@ -396,6 +434,8 @@ class DocInfo:
 
     title: str
     """The document title (the pack's title for a pack)."""
+    running_title: str
+    """The title as the running header prints it (at most :data:`RUNNING_MAX` characters)."""
     briefing_title: str
     """The briefing's own title (differs from ``title`` for a pack)."""
     subtitle: str | None
@@ -404,60 +444,88 @@ class DocInfo:
     """Formatted as-of date."""
     as_of_iso: str
     """The as-of date, ISO 8601."""
-    timestamp: str
-    """W3C date-time of the as-of date (noon UTC): the PDF's creation and modification date."""
     marking: str | None
     """The handling marking ("UNCLASSIFIED"), printed on every page, if any."""
     authors: tuple[str, ...]
     """Who prepared the briefing."""
     language: str
-    """The document language (``lang``)."""
+    """The document language."""
     site_url: str | None
     """Where the site is published, if configured."""
     generator: str
     """"briefgen <version>"."""
-    pack: PackDef | None
-    """The pack exported, or None."""
-    focus: tuple[Markup, ...]
-    """The pack's own entities, linked (empty for the whole briefing)."""
+    pack: str | None
+    """The id of the pack exported, or None."""
+    focus: tuple[Runs, ...]
+    """The pack's own entities, referenced (empty for the whole briefing)."""
     n_entities: int
     """Number of entity sections printed."""
     n_articles: int
     """Number of articles printed."""
+    document_title: str
+    """The PDF's title metadata ("pack title — briefing title" for a pack)."""
+
+
+@dataclass(frozen=True)
+class PrintData:
+    """Everything the print template prints (``json("data.json")`` in ``templates/print/briefing.typ``)."""
+
+    doc: DocInfo
+    """Cover, metadata and running-header data."""
+    toc: tuple[TocEntry, ...]
+    """The contents (and outline): chapters, with entities, overview headings and articles under them."""
+    overview: tuple[Block, ...]
+    """The overview (``content/overview.md``; headings from level 2), empty in a pack."""
+    overview_notes: tuple[NoteView, ...]
+    """The overview's notes."""
+    kinds: tuple[KindView, ...]
+    """One chapter per kind with entities printed, in the order of ``kinds:``."""
+    timeline: tuple[TimelineYear, ...]
+    """The timeline, by year."""
+    articles: tuple[ArticleView, ...]
+    """The source articles printed."""
+    sources: tuple[SourceView, ...]
+    """The list of source articles."""
+    general: tuple[ReferenceView, ...]
+    """General-knowledge references, with the entities using them."""
+    index: tuple[IndexLetter, ...]
+    """The index, by initial."""
 
 
 @dataclass(frozen=True)
 class PrintDocument:
-    """The print HTML and its stylesheet, ready for a paged-media engine."""
+    """The print data and where its template is, ready for Typst (:mod:`briefgen.emit.pdf`)."""
 
-    html: str
-    """The whole document, one HTML file."""
-    css: str
-    """Its stylesheet (text)."""
-    css_url: str
-    """``file:`` URL of the stylesheet (relative URLs in it resolve against it)."""
-    base_url: str
-    """``file:`` URL relative URLs in the HTML resolve against (the print template's folder)."""
-    resource_dirs: tuple[Path, ...]
-    """The only folders resources (images, fonts, stylesheets) may be loaded from."""
+    data: PrintData
+    """What the template prints."""
+    template_dirs: tuple[Path, ...]
+    """The print template folders, briefgen's first: a file in a later one (the briefing's own
+    ``templates/print/``) wins over the same file in an earlier one."""
     template_path: str
-    """The print template used (relative to the briefing when inside it), for diagnostics."""
-    css_path: str
-    """The stylesheet used, likewise."""
+    """The main template used, as shown in diagnostics (``templates/print/briefing.typ``)."""
     title: str
-    """The document title (PDF metadata)."""
+    """The document title (PDF metadata; "pack title — briefing title" for a pack)."""
     language: str
     """The document language (PDF metadata)."""
     created: dt.datetime
     """The as-of date, noon UTC: the PDF's dates."""
-    identifier: bytes
-    """A PDF file identifier derived from the content (deterministic)."""
+    entity_spans: tuple[tuple[str, Span], ...]
+    """Each printed entity's id and where it is written (for warnings about its text, e.g. a missing font)."""
+    article_spans: tuple[tuple[str, Span], ...]
+    """Each printed article's slug and its capture file, likewise."""
+    overview_path: str
+    """The overview's file (``content/overview.md``), likewise."""
 
 
 # -- references -----------------------------------------------------------------------------------------------
 
 class Refs:
-    """Every reference of the print document resolved one way: internal anchor, published site, or plain text."""
+    """Every reference of the print document resolved one way: internal anchor, published site, or plain text.
+
+    References are written as briefgen's own small HTML (``a.xref``: with its page, ``a.plain``: without,
+    ``a.ext``: outside, ``span.outside``: not linked) so that author Markdown, rendered to HTML as on the site,
+    and references share one reading into runs (:func:`briefgen.render.printdata.html_runs`).
+    """
 
     def __init__(self, model: Model, sel: Selection):
         self.model = model
@@ -481,13 +549,11 @@ class Refs:
 
     @staticmethod
     def link(href: str | None, inner: Markup | str, cls: str = "xref") -> Markup:
-        """``inner`` linked: internal links get ``cls`` (the stylesheet adds the page number)."""
+        """``inner`` linked: internal links of class ``xref`` are printed with their page."""
         inner = inner if isinstance(inner, Markup) else Markup(html.escape(inner, quote=False))
         if href is None:
             return Markup('<span class="outside">') + inner + Markup("</span>")
         if href.startswith("#"):
-            if cls == "xref":  # a word joiner: the "(p. N)" the stylesheet adds stays on the line of the link
-                inner += Markup("\u2060")
             return Markup(f'<a class="{cls}" href="{html.escape(href)}">') + inner + Markup("</a>")
         return Markup(f'<a class="ext" href="{html.escape(href)}">') + inner + Markup("</a>")
 
@@ -509,7 +575,7 @@ _HEADING_RE = re.compile(r"<(/?)h([1-6])\b")
 # -- the builder ---------------------------------------------------------------------------------------------
 
 class PrintBuilder:
-    """Builds the print view of a model (one instance per export)."""
+    """Builds the print data of a model (one instance per export)."""
 
     def __init__(self, model: Model, sel: Selection, diags: Diagnostics):
         self.model = model
@@ -520,12 +586,13 @@ class PrintBuilder:
         self.entity_paths = {html_path(e.page): eid for eid, e in model.entities.items()}
         self.article_paths = {html_path(a.page): slug for slug, a in model.articles.items()}
         self._scope = "doc"
-        self._notes: list[NoteView] = []
+        self._notes: list[tuple[Citation, NoteView]] = []
 
     # -- Markdown ---------------------------------------------------------------------------------------
-    def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None, offset: int = 0,
+    def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None,
                  top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> Markup:
-        """Author Markdown as print HTML: links re-pointed, citations as note calls, headings from ``top_heading``."""
+        """Author Markdown as briefgen's HTML: links re-pointed, citations as note calls, headings from
+        ``top_heading``."""
         if not text:
             return Markup("")
         span = span or Span("?")
@@ -547,27 +614,30 @@ class PrintBuilder:
             out = _HEADING_RE.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", out)
         return Markup(out)
 
+    def blocks(self, text: str | None, span: Span | None, self_entity: str | None = None,
+               top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> tuple[Block, ...]:
+        """Author Markdown as blocks of runs (see :meth:`markdown`)."""
+        return no_skipped_levels(html_blocks(self.markdown(text, span, self_entity, top_heading, link_all,
+                                                           mention_cls)))
+
     # -- notes: the citations of one section (an entity, the overview, an article), numbered in order of use --
     def begin_notes(self, scope: str) -> None:
         self._scope = scope
         self._notes = []
 
     def end_notes(self) -> tuple[NoteView, ...]:
-        notes = tuple(self._notes)
+        notes = tuple(n for _, n in self._notes)
         self._notes = []
         return notes
 
     def _note_call(self, c: Citation) -> str:
-        for n in self._notes:
-            if n.citation == c:
-                break
-        else:
+        n = next((note for cited, note in self._notes if cited == c), None)
+        if n is None:
             art = self.model.articles[c.article]
             number = len(self._notes) + 1
-            n = NoteView(number, f"{self._scope}_n{number}", c, self.refs.citation(c), art.title, c.quote)
-            self._notes.append(n)
-        return (f'<sup class="note-call"><a href="#{n.anchor}" '
-                f'aria-label="Note {n.number}">{n.number}</a></sup>')
+            n = NoteView(number, f"{self._scope}_n{number}", html_runs(self.refs.citation(c)), art.title, c.quote)
+            self._notes.append((c, n))
+        return f'<sup class="note-call"><a href="#{n.anchor}">{n.number}</a></sup>'
 
     def _relink(self, m: re.Match, mention_cls: str = "xref") -> str:
         attrs, inner = m.group(1), Markup(m.group(2))
@@ -588,34 +658,33 @@ class PrintBuilder:
     def _image(self, tag: str, span: Span) -> str:
         src = html.unescape(_attr(tag, "src"))
         alt = html.unescape(_attr(tag, "alt"))
-        if src.lower().startswith("data:image/"):
-            return tag
         self.diags.warning(span, "pdf-image", f"image '{_short(src)}' is not embedded in the PDF",
-                           "the PDF embeds only data: images and files in templates/print/; "
-                           "nothing is fetched from the network or from elsewhere on disk")
+                           "the PDF prints no images from author Markdown; nothing is fetched from the network or "
+                           "from elsewhere on disk (put a figure in your templates/print/ and use it there)")
         return f'<span class="img-omitted">[image{": " + html.escape(alt, quote=False) if alt else ""}]</span>'
 
     # -- pieces -----------------------------------------------------------------------------------------
-    def source(self, c: Citation | None, reference=None) -> tuple[Markup, bool]:
+    def source(self, c: Citation | None, reference=None) -> tuple[Runs, bool]:
         if c is not None:
-            return self.refs.citation(c), False
+            return html_runs(self.refs.citation(c)), False
         if reference is None:
-            return Markup("no source"), True
-        title = html.escape(reference.title, quote=False)
+            return plain("no source"), True
         if reference.url:
-            return self.refs.link(reference.url, Markup(title)), True
-        return Markup(title), True
+            return html_runs(self.refs.link(reference.url, reference.title)), True
+        return plain(reference.title), True
 
-    def infobox(self, e: Entity) -> list[InfoRow]:
-        return field_rows(e, _PrintFieldLinks(self))
+    def ref(self, eid: str, cls: str = "xref") -> Runs:
+        return html_runs(self.refs.entity(eid, cls=cls))
+
+    def infobox(self, e: Entity) -> list[InfoRowView]:
+        return [InfoRowView(row.label, html_runs(row.value)) for row in field_rows(e, _PrintFieldLinks(self))]
 
     def entity(self, e: Entity) -> EntityView:
         m = self.model
         eid = e.spec.id
         self.begin_notes(entity_anchor(eid))
         infobox = tuple(self.infobox(e))
-        summary = self.markdown(e.spec.summary, e.spec.summary_span, eid, offset=1 if e.spec.summary_span else 0,
-                                top_heading=4)
+        summary = self.blocks(e.spec.summary, e.spec.summary_span, eid, top_heading=3)
         values: dict[str, set[str]] = defaultdict(set)
         for f in m.facts.get(eid, ()):
             values[f.spec.property.casefold()].add(f.spec.value.casefold())
@@ -624,18 +693,19 @@ class PrintBuilder:
             src, general = self.source(f.citation, f.spec.reference)
             facts.append(FactView(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "", src, general,
                                   f.spec.quote, len(values[f.spec.property.casefold()]) > 1))
-        quotes = [QuoteView(q.spec.text, fmt.fmt_date(q.date), q.spec.context, self.refs.citation(q.citation),
-                            self.refs.entity(q.spec.speaker) if q.spec.speaker != eid else None)
+        quotes = [QuoteView(q.spec.text, fmt.fmt_date(q.date), q.spec.context, html_runs(self.refs.citation(q.citation)),
+                            self.ref(q.spec.speaker) if q.spec.speaker != eid else None)
                   for q in m.quotes_on(eid)]
         groups: dict[str, set[str]] = defaultdict(set)
         for link in m.links_in.get(eid, ()):
             groups[link.reverse].add(link.source)
-        related = tuple(RefGroup(title, tuple(self.refs.entity(i) for i in
+        related = tuple(RefGroup(title, tuple(self.ref(i) for i in
                                               sorted(groups[title], key=lambda i: m.entities[i].spec.name.casefold())))
                         for title in sorted(groups))
-        return EntityView(eid, entity_anchor(eid), e.spec.name, e.kind.label, eid in self.sel.focus,
-                          infobox, summary, tuple(facts), tuple(quotes), related,
+        view = EntityView(eid, entity_anchor(eid), e.spec.name, _short(e.spec.name, RUNNING_MAX), e.kind.label,
+                          eid in self.sel.focus, infobox, summary, tuple(facts), tuple(quotes), related,
                           tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes())
+        return first_pages(view, {view.anchor})  # a page once per section (and never its own)
 
     def mentions(self, eid: str) -> list[MentionBlock]:
         m = self.model
@@ -650,10 +720,34 @@ class PrintBuilder:
         for slug, ps in paragraphs.items():
             art = m.articles[slug]
             meta = ", ".join(x for x in (art.outlet, fmt.fmt_date(art.date) if art.date else None) if x)
-            title = self.refs.link(self.refs.paragraph_href(slug, None), art.title)
-            refs = tuple(self.refs.link(self.refs.paragraph_href(slug, n), f"\u00b6{n}", "plain") for n in ps)
+            title = html_runs(self.refs.link(self.refs.paragraph_href(slug, None), art.title))
+            refs = tuple(html_runs(self.refs.link(self.refs.paragraph_href(slug, n), f"\u00b6{n}", "plain")) for n in ps)
             out.append(MentionBlock(title, meta, refs, counts[slug]))
         return out
+
+    def paragraph_runs(self, text: str, mentions: list, linked: set[str]) -> Runs:
+        """A captured paragraph: its text literally, the first mention of each entity in the article linked to the
+        entity's section (``linked``: those already linked; no page: it would interrupt the captured text). Every
+        mention names its entity for the index."""
+        runs: list[Run] = []
+        pos = 0
+        for mm in mentions:
+            if mm.start > pos:
+                runs.append(Run(text[pos:mm.start]))
+            name = text[mm.start:mm.end]
+            href = self.refs.entity_href(mm.entity)
+            first = mm.entity not in linked
+            linked.add(mm.entity)
+            if href is not None and href.startswith("#"):
+                runs.append(Run(name, link=href[1:] if first else None, entity=mm.entity))
+            elif href is not None and first:
+                runs.append(Run(name, url=href))
+            else:
+                runs.append(Run(name))
+            pos = mm.end
+        if pos < len(text):
+            runs.append(Run(text[pos:]))
+        return tuple(runs)
 
     def article(self, a: Article) -> ArticleView:
         m = self.model
@@ -662,61 +756,59 @@ class PrintBuilder:
         for mm in a.mentions:
             by_para[mm.paragraph].append(mm)
         paragraphs = []
+        linked: set[str] = set()
         for p in a.paragraphs:
+            anchor = paragraph_anchor(a.slug, p.number)
             if a.fmt == "md":  # author-written Markdown, rendered as on the site
-                body = self.markdown(p.text, p.span, link_all=True, top_heading=4, mention_cls="mention")
+                blocks = self.blocks(p.text, p.span, link_all=True, top_heading=3, mention_cls="mention")
+                paragraphs.append(ParagraphView(p.number, anchor, (), blocks, p.role))
             else:
-                parts, pos = [], 0
-                for mm in by_para.get(p.number, ()):
-                    parts.append(_t(p.text[pos:mm.start]))
-                    parts.append(str(self.refs.entity(mm.entity, Markup(_t(p.text[mm.start:mm.end])), "mention")))
-                    pos = mm.end
-                parts.append(_t(p.text[pos:]))
-                body = Markup("".join(parts))
-            paragraphs.append(ParagraphView(p.number, paragraph_anchor(a.slug, p.number), body, p.role))
-        meta = [InfoRow("Outlet", esc(a.outlet or "unknown")),
-                InfoRow("Published", esc(fmt.fmt_date(a.date) if a.date else "unknown"))]
+                runs = self.paragraph_runs(p.text, by_para.get(p.number, []), linked)
+                paragraphs.append(ParagraphView(p.number, anchor, runs, (), p.role))
+        meta = [InfoRowView("Outlet", plain(a.outlet or "unknown")),
+                InfoRowView("Published", plain(fmt.fmt_date(a.date) if a.date else "unknown"))]
         if a.date_note:
-            meta.append(InfoRow("How the date is known", esc(a.date_note)))
+            meta.append(InfoRowView("How the date is known", plain(a.date_note)))
         if a.byline:
-            meta.append(InfoRow("Byline", esc(a.byline)))
+            meta.append(InfoRowView("Byline", plain(a.byline)))
         if a.url:
-            meta.append(InfoRow("Original", self.refs.link(a.url, a.url)))
+            meta.append(InfoRowView("Original", (Run(a.url, url=a.url),)))
         if a.origin:
-            meta.append(InfoRow("Capture", esc(a.origin)))
-        meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, "
-                                             f"{len(a.removed)} removed by cleaning)")))
-        notes = self.markdown(a.notes, a.notes_span, offset=1, top_heading=4)
+            meta.append(InfoRowView("Capture", plain(a.origin)))
+        meta.append(InfoRowView("Capture file", plain(f"{a.path} ({len(a.paragraphs)} paragraphs kept, "
+                                                      f"{len(a.removed)} removed by cleaning)")))
+        notes = self.blocks(a.notes, a.notes_span, top_heading=3)
         mentioned_ids = {mm.entity for mm in a.mentions}
         mentioned = []
         for kind in m.config.kinds:
             ids = sorted((i for i in mentioned_ids if m.entities[i].kind.id == kind.id),
                          key=lambda i: m.entities[i].spec.name.casefold())
             if ids:
-                mentioned.append(RefGroup(kind.plural, tuple(self.refs.entity(i) for i in ids)))
-        cited_by = tuple(self.refs.entity(i) for i in m.cited_by.get(a.slug, ()))
-        return ArticleView(a.slug, article_anchor(a.slug), a.title, a.outlet,
+                mentioned.append(RefGroup(kind.plural, tuple(self.ref(i) for i in ids)))
+        cited_by = tuple(self.ref(i) for i in m.cited_by.get(a.slug, ()))
+        return first_pages(ArticleView(a.slug, article_anchor(a.slug), a.title, _short(a.title, RUNNING_MAX), a.outlet,
                            fmt.fmt_date(a.date) if a.date else "undated", a.language or m.config.language,
                            tuple(meta), notes, tuple(paragraphs), tuple(mentioned), cited_by, len(a.removed),
-                           self.end_notes(), a.fmt == "md")
+                           self.end_notes()), {article_anchor(a.slug)})
 
-    def timeline(self) -> list[tuple[str, list[TimelineLine]]]:
+    def timeline(self) -> tuple[TimelineYear, ...]:
         years: dict[str, list[TimelineLine]] = defaultdict(list)
         for t in self.model.timeline:
             if t.entity is not None and t.entity not in self.sel.entities:
                 continue
             when = fmt.fmt_range(t.date, t.end)
             if t.kind == "entity":
-                what = self.refs.entity(t.entity, t.label) if t.entity else esc(t.label)
+                what = html_runs(self.refs.entity(t.entity, t.label) if t.entity else Markup(html.escape(t.label)))
             else:
-                what = (self.refs.entity(t.entity) + Markup(": ") if t.entity else Markup("")) + esc(t.label)
-            src = self.refs.citation(t.citation) if t.citation else Markup("")
+                what = (self.ref(t.entity) + (Run(": "),) if t.entity else ()) + plain(t.label)
+            src = html_runs(self.refs.citation(t.citation)) if t.citation else ()
             years[t.date[:4]].append(TimelineLine(when, t.date, what, src, t.kind == "entity"))
-        return sorted(years.items())
+        return tuple(TimelineYear(y, tuple(lines)) for y, lines in sorted(years.items()))
 
     def sources(self, articles: list[Article]) -> tuple[list[SourceView], list[ReferenceView]]:
-        rows = [SourceView(self.refs.link(self.refs.paragraph_href(a.slug, None), a.title), a.outlet or "Unknown outlet",
-                           fmt.fmt_date(a.date) if a.date else "undated", a.byline, a.url, a.origin, a.date_note)
+        rows = [SourceView(html_runs(self.refs.link(self.refs.paragraph_href(a.slug, None), a.title)),
+                           a.outlet or "Unknown outlet", fmt.fmt_date(a.date) if a.date else "undated", a.byline,
+                           a.url, a.origin, a.date_note)
                 for a in articles]
         refs: dict[tuple[str, str], set[str]] = {}
         for subject, facts in self.model.facts.items():
@@ -726,69 +818,71 @@ class PrintBuilder:
                 if f.spec.reference is not None:
                     refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), set()).add(subject)
         general = [ReferenceView(title, url or None,
-                                 tuple(self.refs.entity(i) for i in sorted(ids, key=lambda i: self.model.entities[i].spec.name.casefold())))
+                                 tuple(self.ref(i) for i in sorted(ids, key=lambda i: self.model.entities[i].spec.name.casefold())))
                    for (title, url), ids in sorted(refs.items())]
         return rows, general
 
-    def index(self, articles: list[Article]) -> list[IndexLetter]:
+    def index(self) -> tuple[IndexLetter, ...]:
+        """Every printed entity (people by surname) and every other name of it that reads differently."""
         m = self.model
-        entries: list[IndexEntry] = []
-        names = {m.entities[i].spec.name.casefold() for i in self.sel.entities}
+        entries: list[tuple[str, IndexEntry]] = []
+        names = {_reading(m.entities[i].spec.name) for i in self.sel.entities}
         for eid in self.sel.entities:
             e = m.entities[eid]
-            first: dict[str, int] = {}
-            for mm in m.mentions.get(eid, ()):
-                first.setdefault(mm.article, mm.paragraph)
-            pages = tuple(paragraph_anchor(a.slug, first[a.slug]) for a in articles if a.slug in first)
-            entries.append(IndexEntry(_sort_key(e.spec.name), e.spec.name, e.kind.label, entity_anchor(eid), pages, None))
-            seen = {e.spec.name.casefold()}
-            for alias in e.spec.aliases:
-                key = alias.text.casefold()
-                if key in seen or key in names:
+            main = index_name(e)
+            entries.append((_sort_key(main), IndexEntry(main, e.kind.label, eid, entity_anchor(eid), None)))
+            seen = {_reading(e.spec.name), _reading(main)}
+            for other in other_names(e):
+                key = _reading(other)
+                # same letters as a name printed anyway, or the start of its own entry ("Lavrov"): no entry of its own
+                if not key or key in seen or key in names or _reading(main).startswith(key):
                     continue
                 seen.add(key)
-                entries.append(IndexEntry(_sort_key(alias.text), alias.text, None, None, (),
-                                          self.refs.entity(eid, cls="plain")))
-        entries.sort(key=lambda x: (x.sort_key, x.see is not None, x.text))
+                entries.append((_sort_key(other), IndexEntry(other, None, eid, None, main)))
+        entries.sort(key=lambda x: (x[0], x[1].see is not None, x[1].text))
         letters: dict[str, list[IndexEntry]] = defaultdict(list)
-        for x in entries:
-            c = x.sort_key[:1].upper()
-            letters[c if c.isalpha() else "#"].append(x)
-        return [IndexLetter(k, tuple(v)) for k, v in letters.items()]
+        for key, x in entries:
+            letters[_initial(key)].append(x)
+        order = sorted(letters, key=lambda k: (k == OTHER_SCRIPTS, k == "#", k))
+        return tuple(IndexLetter(k, tuple(letters[k])) for k in order)
 
     # -- the document ---------------------------------------------------------------------------------
-    def context(self) -> dict:
+    def data(self) -> PrintData:
         m = self.model
         c = m.config
         sel = self.sel
         kinds = []
         for kind in c.kinds:
-            ents = [self.entity(e) for e in m.entities_of(kind.id) if e.spec.id in sel.entities]
+            # the site's display order (model/order.py): timeline kinds by date, undated last; others by sort key
+            ents = [e for e in m.entities_of(kind.id) if e.spec.id in sel.entities]
             if ents:
-                kinds.append(KindView(kind.id, kind_anchor(kind.id), kind.label, kind.plural, tuple(ents)))
+                kinds.append(KindView(kind.id, kind_anchor(kind.id), kind.label, kind.plural, bool(kind.timeline),
+                                      tuple(self.entity(e) for e in ents)))
         articles = [a for a in m.articles.values() if a.slug in sel.articles]
         article_views = [self.article(a) for a in articles]
-        overview = Markup("")
+        overview: tuple[Block, ...] = ()
         self.begin_notes("overview")
         if sel.pack is None:
-            overview = number_headings(self.markdown(m.overview, Span(m.overview_path), top_heading=2))
+            overview = first_pages(no_skipped_levels(html_blocks(number_headings(
+                self.markdown(m.overview, Span(m.overview_path), top_heading=2)))), set())
         overview_notes = self.end_notes()
         timeline = self.timeline()
         sources, general = self.sources(articles)
-        index = self.index(articles)
-        created = created_at(m)
+        index = self.index()
         title = sel.pack.title if sel.pack else c.title
         info = DocInfo(
-            title=title, briefing_title=c.title, subtitle=c.subtitle, as_of=fmt.fmt_date(c.as_of), as_of_iso=c.as_of,
-            timestamp=created.strftime("%Y-%m-%dT%H:%M:%SZ"), marking=c.marking, authors=tuple(c.authors),
-            language=c.language, site_url=c.site_url, generator=f"briefgen {__version__}", pack=sel.pack,
-            focus=tuple(self.refs.entity(i) for i in sel.focus), n_entities=len(sel.entities), n_articles=len(articles),
+            title=title, running_title=_short(title, RUNNING_MAX), briefing_title=c.title, subtitle=c.subtitle,
+            as_of=fmt.fmt_date(c.as_of), as_of_iso=c.as_of, marking=c.marking, authors=tuple(c.authors),
+            language=c.language, site_url=c.site_url, generator=f"briefgen {__version__}",
+            pack=sel.pack.id if sel.pack else None, focus=tuple(self.ref(i) for i in sel.focus),
+            n_entities=len(sel.entities), n_articles=len(articles),
+            document_title=f"{sel.pack.title} \u2014 {c.title}" if sel.pack else c.title,
         )
         toc = []
         if sel.pack is not None:
             toc.append(TocEntry("About this pack", "about"))
         elif overview:
-            heads = [TocEntry(_strip_tags(h), a) for a, h in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', overview)]
+            heads = [TocEntry(text_of(b.runs), b.anchor) for b in overview if b.kind == "heading" and b.anchor]
             toc.append(TocEntry("Overview", "overview", tuple(heads)))
         for k in kinds:
             toc.append(TocEntry(k.plural, k.anchor, tuple(TocEntry(e.name, e.anchor) for e in k.entities)))
@@ -799,8 +893,61 @@ class PrintBuilder:
         toc.append(TocEntry("Sources", "sources"))
         if index:
             toc.append(TocEntry("Index", "index"))
-        return dict(doc=info, toc=toc, overview=overview, overview_notes=overview_notes, kinds=kinds, timeline=timeline, articles=article_views,
-                    sources=sources, general=general, index=index)
+        return PrintData(info, tuple(toc), overview, overview_notes, tuple(kinds), timeline, tuple(article_views),
+                         tuple(sources), tuple(general), index)
+
+
+OTHER_SCRIPTS = "Other scripts"
+"""The index heading of names that do not start with a Latin letter (北方領土, Хоккайдо)."""
+
+
+def is_person(e: Entity) -> bool:
+    """The entity is a person: its field ``type`` says ``person`` (the convention of docs/pdf.md)."""
+    fv = e.spec.field(PERSON_FIELD[0])
+    return fv is not None and isinstance(fv.value, str) and fv.value.strip().casefold() == PERSON_FIELD[1]
+
+
+def index_name(e: Entity) -> str:
+    """The entity's index entry: "Lavrov, Sergei" for a person of two or more words, else its name."""
+    name = e.spec.name
+    words = name.split()
+    if not is_person(e) or len(words) < 2 or "," in name:
+        return name
+    return f"{words[-1]}, {' '.join(words[:-1])}"
+
+
+def other_names(e: Entity) -> list[str]:
+    """The entity's other names: its aliases, and the names of its ``names`` fields ("Northern Territories
+    (Hoppō Ryōdo)" gives both the name and the one in brackets)."""
+    out = [a.text for a in e.spec.aliases]
+    for fd in e.kind.fields:
+        fv = e.spec.field(fd.key)
+        if fd.type != "names" or fv is None or not isinstance(fv.value, tuple):
+            continue
+        for pair in fv.value:
+            name = str(pair[1]) if isinstance(pair, tuple) and len(pair) > 1 else str(pair)
+            m = re.fullmatch(r"(.+?)\s*\((.+)\)", name)
+            out.extend((m.group(1), m.group(2)) if m else (name,))
+    return out
+
+
+def _reading(text: str) -> str:
+    """How a name reads: case, accents and punctuation folded ("Hoppō Ryōdo" and "Hoppo Ryodo" read alike)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+def _sort_key(name: str) -> str:
+    return _reading(name) or name.casefold()
+
+
+def _initial(key: str) -> str:
+    c = key[:1]
+    if "a" <= c <= "z":
+        return c.upper()
+    if c.isdigit() or not c:
+        return "#"
+    return OTHER_SCRIPTS
 
 
 def number_headings(overview: Markup) -> Markup:
@@ -826,35 +973,13 @@ def _attr(tag: str, name: str) -> str:
     return m.group(1) if m else ""
 
 
-# -- templates ---------------------------------------------------------------------------------------
-
-def _template_file(env: jinja2.Environment, name: str) -> tuple[str, Path]:
-    assert env.loader is not None  # make_env gives every environment a loader
-    source, filename, _ = env.loader.get_source(env, name)
-    return source, Path(filename or name)
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _template_error(exc: Exception, root: Path, diags: Diagnostics) -> None:
-    fault = template_fault(exc, (root / "templates",))
-    if fault is None:
-        raise exc
-    where = Span(_rel(Path(fault.file), root), fault.line) if fault.file != "?" else Span(f"templates/{TEMPLATE}")
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        diags.error(where, "template", f"print template: {fault.message}", "fix the template, or delete your override to use briefgen's")
-    elif fault.missing:
-        if fault.file == "?":
-            where = Span(f"templates/{fault.missing}")
-        diags.error(where, "template", f"print template '{fault.missing}' not found",
-                    "reinstall briefgen, or add the file to your templates/ folder")
-    else:
-        diags.error(where, "template", f"print template failed: {exc}", "check the variable names against docs/pdf.md")
+def template_dirs(root: Path) -> tuple[Path, ...]:
+    """The print template folders: briefgen's, then the briefing's own ``templates/print/`` (which wins)."""
+    dirs = [default_template_dir() / "print"]
+    own = root / "templates" / "print"
+    if own.is_dir():
+        dirs.append(own)
+    return tuple(dirs)
 
 
 def build_print(model: Model, root: Path | None, diags: Diagnostics, pack: str | None = None) -> PrintDocument | None:
@@ -863,45 +988,16 @@ def build_print(model: Model, root: Path | None, diags: Diagnostics, pack: str |
     if sel is None:
         return None
     root = root or Path(".")
-    env = make_env(root)
-    ctx = PrintBuilder(model, sel, diags).context()
-    try:
-        tpl = env.get_template(TEMPLATE)
-        text = tpl.render(**ctx)
-        css, css_file = _template_file(env, STYLESHEET)
-        tpl_file = Path(tpl.filename or default_template_dir() / TEMPLATE)
-    except Exception as exc:  # syntax and runtime errors of an override: located, never a traceback
-        _template_error(exc, root, diags)
-        return None
-    _check_anchors(text, _rel(tpl_file, root), diags)
-    dirs = [default_template_dir() / "print"]
-    if (root / "templates").is_dir():
-        dirs.insert(0, root / "templates" / "print")
-    created = created_at(model)
-    ident = hashlib.sha256(f"briefgen:{model.config.title}:{model.config.as_of}:{pack or ''}".encode()).hexdigest()[:32]
-    return PrintDocument(
-        html=text, css=css, css_url=css_file.resolve().as_uri(), base_url=tpl_file.resolve().parent.as_uri() + "/",
-        resource_dirs=tuple(d.resolve() for d in dirs), template_path=_rel(tpl_file, root),
-        css_path=_rel(css_file, root), title=ctx["doc"].title if not sel.pack else f"{sel.pack.title} \u2014 {model.config.title}",
-        language=model.config.language, created=created, identifier=ident.encode(),
-    )
-
-
-def _check_anchors(text: str, template: str, diags: Diagnostics) -> None:
-    """Every internal link must have its target (a template override could break one)."""
-    ids = set(re.findall(r'\bid="([^"]+)"', text))
-    missing = sorted({h for h in re.findall(r'\bhref="#([^"]*)"', text) if html.unescape(h) not in ids})
-    for h in missing[:5]:
-        diags.warning(Span(template), "pdf-dangling-link", f"the print document links to '#{h}', which it does not contain",
-                      "print templates must link only to anchors they print (see docs/pdf.md, 'Anchors')")
+    data = PrintBuilder(model, sel, diags).data()
+    spans = tuple((eid, model.entities[eid].spec.span) for eid in sorted(sel.entities))
+    return PrintDocument(data=data, template_dirs=template_dirs(root), template_path=f"templates/{TEMPLATE}",
+                         title=data.doc.document_title, language=model.config.language, created=created_at(model),
+                         entity_spans=spans,
+                         article_spans=tuple((s, Span(model.articles[s].path)) for s in sorted(sel.articles)),
+                         overview_path=model.overview_path)
 
 
 # -- small helpers -------------------------------------------------------------------------------------
-
-def _t(text: str) -> str:
-    """Escape untrusted text for an HTML text node (as render/pages.py does)."""
-    return html.escape(text, quote=False)
-
 
 @dataclass(frozen=True)
 class _PrintFieldLinks:
@@ -916,16 +1012,8 @@ class _PrintFieldLinks:
         return self.builder.refs.link(url, url)
 
     def markdown(self, text: str, span: Span, entity: str) -> Markup:
-        return self.builder.markdown(text, span, entity, offset=1, top_heading=5)
-
-
-def _strip_tags(s: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", s))
-
-
-def _sort_key(name: str) -> str:
-    return re.sub(r"^[^\w]+", "", name.casefold())
+        return self.builder.markdown(text, span, entity, top_heading=3)
 
 
 def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1] + "\u2026"
+    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"

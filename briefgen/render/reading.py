@@ -5,8 +5,11 @@ and the sources table. The site's pages build them here; the PDF can read the sa
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from markupsafe import Markup
 
 from briefgen.model.order import group_label
 from briefgen.model.types import Article, Entity, Model
@@ -159,7 +162,46 @@ def date_how(a: Article) -> str:
     return f"set by the analyst (the capture says {fmt.fmt_date(a.detected.date)})"
 
 
-def source_rows(model: Model, page: str) -> list[SourceRow]:
-    return [SourceRow(Link(a.title, relurl(page, a.page)), a.outlet or "unknown", a.outlet_kind or "",
-                      fmt.fmt_date(a.date) if a.date else "undated", date_how(a), a.date_note or "", a.byline or "",
-                      a.origin or "", a.url) for a in model.articles.values()]
+def source_rows(rows: list[tuple[Link, Article]]) -> list[SourceRow]:
+    """The sources page's table, from each article with its link."""
+    return [SourceRow(link, a.outlet or "unknown", a.outlet_kind or "", fmt.fmt_date(a.date) if a.date else "undated",
+                      date_how(a), a.date_note or "", a.byline or "", a.origin or "", a.url) for link, a in rows]
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def source_rows_html(rows: list[SourceRow]) -> Markup:
+    """The sources table's rows, laid out here once rather than by the template's loop (a briefing of thousands
+    of articles renders the page in a tenth of the time; a template overriding ``sources.md.j2`` still gets
+    ``table``)."""
+    out = []
+    dash = "\u2014"
+    for r in rows:
+        original = f' (<a href="{_e(r.url)}" rel="nofollow noopener noreferrer">original</a>)' if r.url else ""
+        why = (f'<details class="bg-why"><summary>How</summary><p>{_e(r.reasoning)}</p></details>'
+               if r.reasoning else "")
+        out.append(f'<tr><td data-label="Article"><a href="{_e(r.link.href)}">{_e(r.link.text)}</a>{original}</td> '
+                   f'<td data-label="Outlet">{_e(r.outlet)}</td> <td data-label="Kind of outlet">'
+                   f'{_e(r.outlet_kind or dash)}</td> <td data-label="Date">{_e(r.date)}<br><small>{_e(r.how)}</small>'
+                   f'{why}</td> <td data-label="Byline">{_e(r.byline or dash)}</td> <td data-label="Origin">'
+                   f'{_e(r.origin or dash)}</td></tr>\n')
+    return Markup("".join(out))
+
+
+def index_rows_html(kind_label: str, dated: bool, rows: tuple[IndexRow, ...]) -> Markup:
+    """A kind index's rows, laid out here once rather than by the template's loop (a template overriding
+    ``kind_index.md.j2`` still gets ``groups`` and ``rows``)."""
+    out = []
+    dash = "\u2014"
+    label = _e(kind_label)
+    for r in rows:
+        date = ""
+        if dated:
+            when = f'<time datetime="{_e(r.iso)}">{_e(r.date)}</time>' if r.iso else f"<em>{_e(r.date)}</em>"
+            date = f' <td class="bg-date" data-label="Date">{when}</td>'
+        out.append(f'<tr>{date} <td data-label="{label}"><a href="{_e(r.link.href)}">{_e(r.link.text)}</a></td> '
+                   f'<td data-label="Summary">{_e(r.summary)}</td> <td data-label="In the sources">'
+                   f'{_e(r.sources) if r.sources else dash}</td></tr>\n')
+    return Markup("".join(out))

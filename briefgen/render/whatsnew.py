@@ -182,6 +182,8 @@ def whatsnew_view(changes: EditionChanges, config: BriefingConfig, link: LinkMak
         bits: list[Piece] = [art(r.article), about(r.article)]
         if r.old_title is not None:
             bits += [Piece(" — headline was "), Piece(r.old_title, style="old")]
+        if r.old_date is not None:
+            bits += [Piece(" — date was "), Piece(fmt_date(r.old_date) if r.old_date else "unknown", style="old")]
         if r.paragraphs:
             bits.append(Piece(" — new or changed text in ¶" if len(r.paragraphs) == 1 else
                               " — new or changed text in ¶¶"))

@@ -473,7 +473,7 @@ def _near_misses(texts: list[_Text], model: Model, aliases: dict[str, str]) -> l
     choices = [a for a in aliases if len(a) >= 4]
     if not choices:
         return []
-    seen: dict[str, list[Place]] = defaultdict(list)
+    seen: dict[str, list[tuple[_Text, int, int]]] = defaultdict(list)  # places made only for the near-misses
     for t in texts:
         for k in range(len(t.art.paragraphs)):
             for start, _end, run, _ in t.runs(k):
@@ -481,11 +481,15 @@ def _near_misses(texts: list[_Text], model: Model, aliases: dict[str, str]) -> l
                 forms = {" ".join(words)} | {w for w in words if len(w) >= 4}
                 for f in forms:
                     if f.casefold() not in aliases and len(f) >= 4:
-                        seen[f].append(t.place(k, start))
+                        seen[f].append((t, k, start))
+    by_length: dict[int, list[str]] = defaultdict(list)  # 85 % alike and at most 2 letters apart in length
+    for a in choices:
+        by_length[len(a)].append(a)
     out = []
     for key, places in seen.items():
         folded = key.casefold()
-        got = process.extractOne(folded, choices, scorer=fuzz.ratio, score_cutoff=85)
+        near = [a for n in range(len(folded) - 2, len(folded) + 3) for a in by_length.get(n, ())]
+        got = process.extractOne(folded, near, scorer=fuzz.ratio, score_cutoff=85) if near else None
         if got is None:
             continue
         alias, score, _ = got
@@ -493,7 +497,7 @@ def _near_misses(texts: list[_Text], model: Model, aliases: dict[str, str]) -> l
             continue
         eid = aliases[alias]
         shown = next((a.text for a in model.entities[eid].spec.aliases if a.text.casefold() == alias), alias)
-        out.append(NearMiss(key, eid, shown, round(score, 1), tuple(places)))
+        out.append(NearMiss(key, eid, shown, round(score, 1), tuple(t.place(k, at) for t, k, at in places)))
     # a run that is a near-miss as a whole stands for its words
     whole = {n.text for n in out if " " in n.text}
     out = [n for n in out if " " in n.text or not any(n.text in w.split() for w in whole)]
@@ -588,8 +592,14 @@ _NOUN_AFTER = re.compile(r"\s+((?:[a-z][\w\-]*\s+){0,2}?(?:[a-z][\w\-]*s|people|
 """A counted noun after a figure ("20,000 people", "four new military barracks"): plural, up to two words before it."""
 
 
-_NUMBERISH = re.compile(r"\d|[$€£¥]|\b(?:" + "|".join(w for w in WORD_NUMBERS if " " not in w) + r")\b",
-                        re.IGNORECASE)
+_DIGITISH = re.compile(r"[\d$€£¥]")
+_NUMBER_WORDS = frozenset(w for w in WORD_NUMBERS if " " not in w)
+
+
+def _numberish(text: str) -> bool:
+    """Whether ``text`` may hold a figure: a digit, a currency sign or a number word (a cheap test before the
+    figure pattern, which is slow to run over all text)."""
+    return bool(_DIGITISH.search(text)) or not _NUMBER_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower()))
 
 
 def _facts(texts: list[_Text], model: Model) -> list[FactSuggestion]:
@@ -602,10 +612,10 @@ def _facts(texts: list[_Text], model: Model) -> list[FactSuggestion]:
     for t in texts:
         for k, p in enumerate(t.art.paragraphs):
             mentions = t.mentions.get(p.number, ())
-            if not mentions or not _NUMBERISH.search(p.text):
+            if not mentions or not _numberish(p.text):
                 continue  # a figure is suggested only beside an entity
             sentences = sorted({t.sentence_at(k, mm.start) for mm in mentions})
-            found = [m for a, b in sentences if _NUMBERISH.search(p.text, a, b) for m in AMOUNT_RE.finditer(p.text, a, b)]
+            found = [m for a, b in sentences if _numberish(p.text[a:b]) for m in AMOUNT_RE.finditer(p.text, a, b)]
             for m in found:
                 if not (m["num"] or m["word"]):
                     continue

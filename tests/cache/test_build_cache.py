@@ -101,7 +101,7 @@ def test_cached_build_equals_a_clean_build_after_every_edit(tmp_path: Path, monk
 def test_a_damaged_or_foreign_cache_is_ignored(tmp_path: Path, monkeypatch, damage: str) -> None:
     root = copy_briefing(tmp_path / "demo")
     assert briefgen_main(["-C", str(root), "build", "-q"]) == 0
-    stores = sorted((root / "build" / cache.CACHE_DIR).glob("*.pickle"))
+    stores = sorted((root / "build" / cache.CACHE_DIR).rglob("*.pickle"))
     assert stores
     for store in stores:
         data = store.read_bytes()

@@ -93,3 +93,26 @@ def test_demo_golden_cases() -> None:
     page = {p.path: p.markdown for p in compiled.pages}
     assert "../differences.html#disputed-islands-population-2016" in page["islands/disputed-islands.md"]
     assert "some 19,000 Russians" in page["differences.md"]
+
+
+def test_check_notes_facts_named_differently_without_failing(tmp_path, capsys) -> None:
+    import shutil
+
+    from briefgen.cli import main
+
+    root = tmp_path / "demo"
+    shutil.copytree(DEMO / "content", root / "content")
+    islands = root / "content" / "entities" / "islands.yml"
+    text = islands.read_text()
+    anchor = "  facts:\n    - property: area\n      value: 10,503.2 km²"
+    assert anchor in text
+    islands.write_text(text.replace(anchor, "  facts:\n"
+                                    "    - {property: number of islands, value: '56', reference: {title: Atlas}}\n"
+                                    "    - {property: number of islets, value: '30', reference: {title: Gazetteer}}\n"
+                                    "    - property: area\n      value: 10,503.2 km²", 1))
+    assert main(["check", "-C", str(root), "--strict"]) == 0
+    err = capsys.readouterr().err
+    assert "info[facts-named-differently]: fact 'number of islets' of 'kuril-islands' looks comparable with " \
+           "'number of islands'" in err
+    assert "hint: if they measure the same thing, give both 'measure: number of islands'" in err
+    assert "content/entities/islands.yml:" in err and "0 errors, 0 warnings" in err

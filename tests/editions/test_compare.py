@@ -38,7 +38,8 @@ def manifest(data: dict) -> Manifest:
     quotes = [{"id": f"{q['speaker']}/{q['source']}/{words_digest(q['text'])}", "speaker": q["speaker"],
                "text": q["text"], "source": q["source"], "paragraph": 1, "date": None, "context": None}
               for q in data.get("quotes", [])]
-    articles = [{"id": a["id"], "title": a["id"].upper(), "outlet": None, "date": None, "page": f"articles/{a['id']}.md",
+    articles = [{"id": a["id"], "title": a.get("title", a["id"].upper()), "outlet": None, "date": a.get("date"),
+                 "page": f"articles/{a['id']}.md",
                  "url": None, "paragraphs": [paragraph_hash(p) for p in a["paragraphs"]]}
                 for a in data.get("articles", [])]
     return manifest_from_json({"format": FORMAT, "version": VERSION, "briefing": {
@@ -51,7 +52,10 @@ def described(c: EditionChanges) -> dict[str, list[str]]:
     return {
         "new_articles": [a.id for a in c.new_articles],
         "removed_articles": [a.id for a in c.removed_articles],
-        "revised_articles": [f"{r.article.id} {list(r.paragraphs)} {r.dropped}" for r in c.revised_articles],
+        "revised_articles": [f"{r.article.id} {list(r.paragraphs)} {r.dropped}"
+                             + (f" title was {r.old_title}" if r.old_title is not None else "")
+                             + (f" date was {r.old_date or '?'}" if r.old_date is not None else "")
+                             for r in c.revised_articles],
         "new_entities": [e.id for e in c.new_entities],
         "removed_entities": [r.entity.id if not (r.facts or r.quotes) else f"{r.entity.id} {r.facts} {r.quotes}"
                              for r in c.removed_entities],

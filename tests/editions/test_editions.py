@@ -3,7 +3,7 @@
 Each case under ``cases/`` is a folder: ``edits.yml`` turns a copy of the demo briefing (edition 1), once built,
 into the next edition, and ``expected/whatsnew.md`` is the "What's new" page that edition's build must write
 (BRIEFGEN_UPDATE_GOLDEN=1 rewrites it; review the diff). Edit steps: ``edit: {file, old, new}`` (first
-occurrence), ``write: {file, text}``, ``delete: [files]``, ``move_to_end: {file, start, end}`` (the block from
+occurrence), ``write: {file, text}``, ``append: {file, text}``, ``delete: [files]``, ``move_to_end: {file, start, end}`` (the block from
 ``start`` up to the next ``end`` moves to the end of the file) and ``swap: {file, a, b}`` (two blocks trade places).
 """
 
@@ -29,10 +29,12 @@ CASES = sorted(p.name for p in (HERE / "cases").iterdir() if (p / "edits.yml").i
 
 
 def apply(root: Path, step: dict) -> None:
-    if "write" in step:
-        target = root / step["write"]["file"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(step["write"]["text"], encoding="utf-8")
+    for key in ("write", "append"):
+        if key in step:
+            target = root / step[key]["file"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            before = target.read_text(encoding="utf-8") if key == "append" else ""
+            target.write_text(before + step[key]["text"], encoding="utf-8")
     for key in ("edit", "move_to_end", "swap"):
         if key not in step:
             continue
@@ -94,11 +96,13 @@ def test_whats_new_page(case: str, editions: dict[str, Path]) -> None:
     site = root / "site"
     assert (site / "whatsnew.html").is_file()
     assert 'href="whatsnew.html"' in (site / "index.html").read_text(encoding="utf-8")
+    edition = json.loads((site / "edition.json").read_text(encoding="utf-8"))["briefing"]["edition"]
+    label = f"Edition {edition}" if isinstance(edition, int) else edition
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 50
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert "Edition 2" in html, page
+        assert label in html, page
         assert "What&#39;s new" in html or "What's new" in html, page  # in the navigation
 
 

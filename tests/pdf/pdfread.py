@@ -7,10 +7,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.generic import Destination
-
 from conftest import require_tool
+from pypdf import PdfReader
 
 
 @dataclass
@@ -18,7 +16,7 @@ class Outline:
     title: str
     page: int
     """0-based page index."""
-    children: list["Outline"]
+    children: list[Outline]
 
 
 def page_texts(pdf: Path, layout: bool = True) -> list[str]:
@@ -118,4 +116,58 @@ def toc_entries(texts: list[str], first: int, stop: int) -> list[tuple[str, int]
             m = TOC_LINE.match(line)
             if m:
                 out.append((" ".join(m.group("label").split()), int(m.group("page"))))
+    return out
+
+
+@dataclass
+class Word:
+    page: int
+    """0-based page index."""
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    """Box in PDF points, origin at the bottom left (as link rectangles)."""
+
+
+def words(pdf: Path) -> list[Word]:
+    """Every word with its box (``pdftotext -bbox``)."""
+    import html as _html
+
+    tool = require_tool("pdftotext")
+    out = subprocess.run([tool, "-enc", "UTF-8", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    result: list[Word] = []
+    page, height = -1, 0.0
+    for line in out.splitlines():
+        m = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', line)
+        if m:
+            page += 1
+            height = float(m.group(2))
+            continue
+        m = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>', line)
+        if m:
+            x0, y0, x1, y1 = (float(m.group(i)) for i in range(1, 5))
+            result.append(Word(page, _html.unescape(m.group(5)), x0, height - y1, x1, height - y0))
+    return result
+
+
+def link_texts(reader: PdfReader, pdf: Path) -> list[tuple[LinkAnnot, str]]:
+    """Each link with the words its rectangle covers."""
+    by_page: dict[int, list[Word]] = {}
+    for w in words(pdf):
+        by_page.setdefault(w.page, []).append(w)
+    out = []
+    all_links = links(reader)
+    rects = []
+    for i, page in enumerate(reader.pages):
+        for ref in page.get("/Annots", []) or []:
+            a = ref.get_object()
+            if a.get("/Subtype") == "/Link":
+                rects.append((i, [float(v) for v in a["/Rect"]]))
+    for link, (i, (x0, y0, x1, y1)) in zip(all_links, rects):
+        inside = [w.text for w in by_page.get(i, []) if (w.x0 + w.x1) / 2 >= x0 - 1 and (w.x0 + w.x1) / 2 <= x1 + 1
+                  and (w.y0 + w.y1) / 2 >= y0 - 1 and (w.y0 + w.y1) / 2 <= y1 + 1]
+        out.append((link, " ".join(inside)))
     return out
