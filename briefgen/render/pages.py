@@ -805,6 +805,14 @@ class _RecordedEntry:
         return getattr(self._value, attr)
 
 
+@functools.cache
+def _recorder_of(cls: type) -> type[_RecordedEntry]:
+    """A :class:`_RecordedEntry` named like the class it records, so that a template error names the model's
+    class ("'briefgen.model.types.Entity object' has no attribute …"), not the recorder."""
+    return type(cls.__name__, (_RecordedEntry,), {"__slots__": (), "__module__": cls.__module__,
+                                                  "__qualname__": cls.__qualname__})
+
+
 class _RecordedMap(Mapping):
     """A mapping field of the model as a page reads it: each look-up is noted, and so is going through it."""
 
@@ -820,10 +828,11 @@ class _RecordedMap(Mapping):
             self._reads.add((self._name, key, ""))  # it is there
         else:
             value = self._data[key]
+            cls: type = type(value)
             if not dataclasses.is_dataclass(value):
                 self._reads.add((self._name, key))
                 return value
-            got = self._entries[key] = _RecordedEntry(self._name, key, value, self._reads)
+            got = self._entries[key] = _recorder_of(cls)(self._name, key, value, self._reads)
             self._reads.add((self._name, key, ""))
         return got
 
