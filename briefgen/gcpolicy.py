@@ -1,10 +1,10 @@
 """briefgen's one policy for Python's cyclic garbage collector (every use of :mod:`gc` is here).
 
 The stages allocate millions of small, mostly acyclic objects (paragraphs, mentions, YAML nodes, page parts,
-WeasyPrint's boxes); reference counting frees them, and the collector's repeated full passes over an ever larger
+the print data); reference counting frees them, and the collector's repeated full passes over an ever larger
 heap find almost nothing. So:
 
-* a stage, the PDF layout, and MkDocs' page loops run with the collector **paused** (:func:`paused`); in a
+* a stage, building the print data, and MkDocs' page loops run with the collector **paused** (:func:`paused`); in a
   one-shot command (``briefgen build``, one :func:`frozen` block) what the stages and the cache reads leave is
   then frozen at once (:func:`kept`): it lives until the command ends;
 * before page workers are forked, the heap is **frozen** (moved to the permanent generation), so that a
