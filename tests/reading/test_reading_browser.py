@@ -123,7 +123,7 @@ def _ranked(page, url: str, query: str) -> list[str]:
         page.goto(url, wait_until="load")
         page.locator("input[data-md-component=search-query]").fill(query)
         meta = page.locator(".md-search-result__meta")
-        for _ in range(60):
+        for _ in range(150):
             page.wait_for_timeout(100)
             if "matching" in (meta.text_content() or ""):
                 # the list is complete when it reads the same twice in a row (results render as they come)
