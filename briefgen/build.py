@@ -68,9 +68,9 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 class StageMemo(Protocol):
-    """Per-article work kept across runs by a long-lived process (``briefgen serve``, see
-    briefgen/serve/memo.py). Each method takes and returns exactly what the function it stands for does,
-    and adds the same diagnostics."""
+    """Work kept across runs: the build cache (briefgen/stagecache.py, on disk for ``briefgen build``, in memory
+    for ``briefgen serve``). Each method takes and returns exactly what the function it stands for does, and adds
+    the same diagnostics."""
 
     def load_content(self, root: Path, diags: Diagnostics) -> Content | None: ...
     def clean_capture(self, text, fmt, path, overrides, diags, *, first_line=1) -> CleanedText: ...

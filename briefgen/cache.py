@@ -25,7 +25,7 @@ from typing import Any
 
 from briefgen import gcpolicy
 
-FORMAT = 2
+FORMAT = 3
 """Version of the cache files' layout; raised when it changes (older files are then ignored)."""
 CACHE_DIR = ".cache"
 """Folder of the stores, inside the generated project's folder (``build/``)."""

@@ -46,8 +46,7 @@ T = TypeVar("T")
 
 
 class FileMemo(Protocol):
-    """Results of reading files, kept between runs by a long-lived process (``briefgen serve``, see
-    briefgen/serve/memo.py)."""
+    """Results of reading files, kept between runs (the build cache, briefgen/stagecache.py)."""
 
     def keep(self, paths: tuple[Path | None, ...], extra: object, diags: Diagnostics,
              read: Callable[[Diagnostics], T]) -> T:

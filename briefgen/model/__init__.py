@@ -106,8 +106,7 @@ def warn_ambiguous(entities: dict[str, Entity], articles: dict[str, Article], di
 
 
 class ModelMemo(Protocol):
-    """Per-article model work kept between runs by a long-lived process (``briefgen serve``, see
-    briefgen/serve/memo.py)."""
+    """Per-article model work kept between runs (the build cache, briefgen/stagecache.py)."""
 
     def locate(self, slug: str, paragraphs: tuple[Paragraph, ...], words: str) -> int | None:
         """What ``locate(paragraphs, words)`` returns, kept per article ``slug`` and ``words`` while the

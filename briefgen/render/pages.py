@@ -9,14 +9,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
-import operator
 import os
 import posixpath
+import types
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 import yaml
@@ -24,8 +24,8 @@ from markupsafe import Markup
 
 from briefgen.diagnostics import Diagnostic, Diagnostics, Span
 from briefgen.link import Mention, build_matcher
-from briefgen.link.matcher import AliasTarget, Hit, Matcher
-from briefgen.load.types import Alias, EntitySpec
+from briefgen.link.aliases import alias_probe, alias_table, changed_alias_texts
+from briefgen.link.matcher import Hit, Matcher
 from briefgen.model.differences import find_differences
 from briefgen.model.prose import markdown_plain
 from briefgen.model.types import Article, Citation, Entity, Model
@@ -37,7 +37,7 @@ from briefgen.render.differences import anchor_of, difference_rows, differences_
 from briefgen.render.errors import template_fault
 from briefgen.render.fields import body_fields, field_rows
 from briefgen.render.figures import make as figures
-from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
+from briefgen.render.markdown import MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.search import search_front_matter
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
@@ -143,50 +143,38 @@ class Renderer:
     """Renders every page of a model. One instance per build."""
 
     def __init__(self, model: Model, env: jinja2.Environment, diags: Diagnostics, pdf: str | None = None,
-                 memo: PageMemo | None = None, templates: tuple = (), kept: KeptPages | None = None):
+                 kept: KeptPages | None = None):
         self.model = model
-        """The model as the pages read it (with a memo: its entities note every look-up, see :class:`_Looked`)."""
+        """The model as the pages read it (with a render cache: a view that notes what each page reads, see
+        :class:`_RecordedModel`)."""
         self.env = env
         self.diags = diags
         self.pdf = pdf
         """File name of the PDF export published beside the site, if any (linked from the home page)."""
         specs = tuple(e.spec for e in model.entities.values())
-        self.matcher: Matcher  # or a _Searched standing in for it (same methods), with a page memo
+        self.matcher: Matcher  # or a _Searched standing in for it (same methods), with a render cache
         self._mention_tags: dict[tuple[str, str], str] = {}
-        self.memo = memo
-        """Pages of earlier runs (``briefgen serve``); None renders every page."""
-        self._shared: tuple = ()
-        self._narrow = False
         self._faults: set[tuple[str, int, str]] = set()
         self._plain = model
-        """The model itself: what :func:`page_inputs` reads (and the lists of entities that are a page's inputs)
-        is no look-up of a page."""
-        if memo is not None:
-            self._shared = _shared_inputs(model, pdf, templates, memo)
-            # the briefing's own folder comes first in the stamp, when there is one: does it override a template?
-            own = templates[0][1] if len(templates) > 1 else ()
-            self._narrow = not any(name.endswith(".j2") for name, *_ in own)
-            self._looked = _Looked(model.entities)
-            self.model = dataclasses.replace(model, entities=self._looked)
-            self._now = _Now(model, memo)
-            # the same aliases, the same matcher (building one costs 30 ms at 700 aliases)
-            self.matcher = self._searched = _Searched(memo.reuse("matcher", (self._now.versions[1],),  # type: ignore[assignment]
-                                                                lambda: build_matcher(specs)))
-        elif kept is not None:
+        """The model as the lists of a page go through it (with a render cache: recorded too)."""
+        if kept is not None:
             self._log = _ReadLog()
             self.model = self._plain = _RecordedModel(model, self._log)  # type: ignore[assignment]
-            self._searched = _Searched(build_matcher(specs))
+            # the same aliases, the same matcher (building one costs 30 ms at 700 aliases)
+            aliases = alias_table(specs)
+            last = kept.matcher
+            matcher = last[1] if last is not None and last[0] == aliases else build_matcher(specs)
+            kept.matcher_now = (aliases, matcher)
+            self._searched = _Searched(matcher)
             self.matcher = self._searched  # type: ignore[assignment]
         else:
             self.matcher = build_matcher(specs)
         self.kept = kept
-        """Pages of the last build with what each read (``briefgen build``); None renders every page."""
+        """Pages of the last build with what each read; None renders every page."""
 
     # -- the page list ------------------------------------------------------------------------------
     def pages(self) -> list[Page]:
         m = self.model
-        if self.memo is not None:
-            return self._memo_pages()
         if self.kept is not None:
             return self._kept_pages()
         out = [self.home()]
@@ -266,55 +254,7 @@ class Renderer:
         if page.markdown and not own.has_errors():  # a failed page is rendered (and reported) again next time
             self.kept.now[path] = now.rendered(page, tuple(own.items), self._log.reads, "\n".join(self._searched.texts))
         self.kept.rendered += 1
-        return page
-
-    # -- pages kept between runs (briefgen serve) ---------------------------------------------------
-    def _memo_pages(self) -> list[Page]:
-        """The same pages as :meth:`pages`, each rendered only when what it reads differs from the run that
-        rendered it last (its inputs, see :func:`page_inputs`, and its reads, see :class:`PageReads`); a reused
-        page replays the diagnostics it added."""
-        m = self._plain
-        keep = self._keep
-        out = [keep("index.md", page_inputs(m, "index.md", self._shared), self.home)]
-        for kind in m.config.kinds:
-            page = f"{kind.slug}/index.md"
-            out.append(keep(page, page_inputs(m, page, self._shared, kind=kind), functools.partial(self.kind_index, kind)))
-        for e in m.entities.values():
-            out.append(keep(e.page, page_inputs(m, e.page, self._shared, entity=e), functools.partial(self.entity, e)))
-        page = "articles/index.md"
-        out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), self.articles_index))
-        for a in m.articles.values():
-            out.append(keep(a.page, page_inputs(m, a.page, self._shared, article=a), functools.partial(self.article, a)))
-        for page, make in (("timeline.md", self.timeline), ("sources.md", self.sources), *self._figure_pages()):
-            out.append(keep(page, page_inputs(m, page, self._shared, narrow=self._narrow), make))
-        if m.changes is not None:
-            out.append(keep(whatsnew.PAGE, page_inputs(m, whatsnew.PAGE, self._shared), self.whatsnew))
-        if differences_of(m):
-            out.append(keep(DIFFERENCES_PAGE, page_inputs(m, DIFFERENCES_PAGE, self._shared), self.differences))
-        return out
-
-    def _keep(self, path: str, inputs: tuple, make: Callable[[], Page]) -> Page:
-        assert self.memo is not None
-        now = self._now
-        got = self.memo.get(path, inputs)
-        if got is not None and now.still(got):
-            self.memo.put(path, inputs, got if got.checked == now.versions else
-                          dataclasses.replace(got, checked=now.versions), rendered=False)
-            self.diags.extend(got.diagnostics)
-            return got.page
-        outer, own = self.diags, Diagnostics()
-        self.diags = own
-        self._looked.restart()
-        self._searched.restart()
-        try:
-            page = make()
-        finally:
-            self.diags = outer
-        outer.extend(own.items)
-        if page.markdown:  # a page whose template failed is rendered again next time (and reported once)
-            reads = PageReads(tuple((i, now.refs.get(i)) for i in sorted(self._looked.ids)), self._looked.every,
-                              "\n".join(self._searched.texts))
-            self.memo.put(path, inputs, KeptPage(page, tuple(own.items), reads, now.versions), rendered=True)
+        self.kept.fresh.append(path)
         return page
 
     def _render(self, template: str, path: str, title: str, **ctx) -> Page:
@@ -391,7 +331,7 @@ class Renderer:
         m = self.model
         cites = PageCitations()
         overview = self._md(m.overview, Span(m.overview_path), page, cites, headings=True)
-        counts = _kind_counts(self._plain)  # an input of the page (page_inputs)
+        counts = _kind_counts(self._plain)
         kinds = [(k, Link(k.plural, relurl(page, f"{k.slug}/index.md")), counts.get(k.id, 0)) for k in m.config.kinds]
         latest = sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]
         return self._render("home.md.j2", page, m.config.title, overview=overview, kinds=kinds,
@@ -419,7 +359,6 @@ class Renderer:
 
     def kind_index(self, kind) -> Page:
         page = f"{kind.slug}/index.md"
-        # the page's input (page_inputs): the kind's entities whole, in display order
         groups = reading.index_groups(self.model, self._plain.entities_of(kind.id), page, _first_sentence)
         rows = [(r.link, r.summary, r) for g in groups for r in g.rows]  # for templates that do not group
         laid_out = [(g, reading.index_rows_html(kind.label, bool(kind.timeline), g.rows)) for g in groups]
@@ -454,9 +393,7 @@ class Renderer:
                             search_tags=search_front_matter(e))
 
     def _figures_of(self, e: Entity, page: str) -> tuple:
-        """An entity page's figures. They read the model itself (``_plain``), not the page's view of it: with a
-        page memo the figures are among the page's inputs (:func:`page_inputs`), so that an entity added elsewhere
-        does not render every page with a map again; with the render cache ``_plain`` records their reads."""
+        """An entity page's figures (with the render cache, what they read of the model is recorded too)."""
         return figures.entity_figures(self._plain, e, figures.SiteLinks(self._plain, page))
 
     def _infobox(self, e: Entity, page: str, cites: PageCitations) -> list[InfoRow]:
@@ -719,19 +656,18 @@ def _first_sentence(text: str | None) -> str:
 
 
 def render_pages(model: Model, briefing_root: Path | None, diags: Diagnostics, pdf: str | None = None,
-                 memo: PageMemo | None = None, kept: KeptPages | None = None, compiled: Path | None = None) -> list[Page]:
+                 kept: KeptPages | None = None, compiled: Path | None = None) -> list[Page]:
     """Every page of the site, in a stable order. ``pdf``: file name of a PDF published with the site.
 
-    ``memo`` (``briefgen serve``) keeps pages between runs: a page whose inputs are unchanged is not rendered
-    again. ``kept`` (``briefgen build``): a page is rendered again only when something it read last time (see
-    :class:`RenderedPage`) differs now. The result is the same either way. ``compiled``: see :func:`make_env`.
+    ``kept`` (the build cache, ``briefgen build`` and ``briefgen serve``): a page is rendered again only when
+    something it read last time (see :class:`RenderedPage`) differs now. The result is the same either way.
+    ``compiled``: see :func:`make_env`.
     """
     env = make_env(briefing_root, compiled)
-    templates = template_stamp(briefing_root) if memo is not None else ()
-    return Renderer(model, env, diags, pdf, memo, templates, kept).pages()
+    return Renderer(model, env, diags, pdf, kept).pages()
 
 
-# -- what each page read (for the render cache of briefgen build) ----------------------------------------
+# -- what each page read (for the render cache) ----------------------------------------
 
 Read = tuple[str, ...]
 """Something a page read of the model: ``(field,)`` — the whole field (a value; of a mapping, its keys in order:
@@ -748,7 +684,8 @@ class RenderedPage:
     diagnostics: tuple[Diagnostic, ...]
     """What rendering it added (added again when it is reused)."""
     reads: tuple[tuple[Read, object], ...]
-    """Each part of the model it read, with the digest of what it read there (a short value: itself)."""
+    """Each part of the model it read, with the digest of what it read there (a short value: itself; in a cache
+    kept in memory, :attr:`KeptPages.by_value`, the value itself)."""
     searched: str
     """The texts of author Markdown the alias matcher searched for mentions, one a line (an alias added, removed
     or changed changes the page only if it could match in them, see :func:`alias_probe`)."""
@@ -778,10 +715,19 @@ class KeptPages:
     """How many pages this build rendered."""
     aliases_now: tuple | None = None
     """What this build's alias matcher is built from (set while rendering)."""
-    entries: Mapping[tuple[str, str], str] | None = None
+    entries: Mapping[tuple[str, str], object] | None = None
     """The digest, in the last build, of each entry pages read attribute by attribute (:attr:`RenderedPage.attributes`)."""
-    entries_now: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
+    entries_now: dict[tuple[str, str], object] = dataclasses.field(default_factory=dict)
     """The same for this build (set while rendering)."""
+    by_value: bool = False
+    """What a page read is kept as the value itself, compared by equality, instead of its digest (a cache kept in
+    memory between runs, ``briefgen serve``: the values are mostly the same objects, so comparing costs less)."""
+    matcher: tuple | None = None
+    """The alias matcher of the last run with what it was built from (:func:`alias_table`), if kept in memory."""
+    matcher_now: tuple | None = None
+    """The same for this run (set while rendering)."""
+    fresh: list[str] = dataclasses.field(default_factory=list)
+    """The paths of the pages this build rendered (the others were reused)."""
 
 
 class _ReadLog:
@@ -793,16 +739,85 @@ class _ReadLog:
 
 class _RecordedEntry:
     """An entry of a mapping field that is a dataclass (an article, an entity), as a page reads it: each attribute
-    read is noted (so a page showing an article's title is not rendered again when its text changes)."""
+    read is noted (so a page showing an article's title is not rendered again when its text changes), and so is
+    each attribute read of an attribute that is a dataclass itself (an entity's ``spec.name``, not its aliases).
+    Compared, hashed or pickled, it is the value it stands for, read whole."""
 
-    __slots__ = ("_key", "_name", "_reads", "_value")
+    __slots__ = ("_key", "_name", "_nested", "_path", "_reads", "_value")
 
-    def __init__(self, name: str, key: str, value: object, reads: set[Read]):
-        self._name, self._key, self._value, self._reads = name, key, value, reads
+    def __init__(self, name: str, key: str, value: object, reads: set[Read], path: str = ""):
+        self._name, self._key, self._value, self._reads, self._path = name, key, value, reads, path
+        self._nested: dict[str, Any] | None = None  # recorders of the attributes that are records (or tuples of them)
 
     def __getattr__(self, attr: str):
-        self._reads.add((self._name, self._key, attr))
-        return getattr(self._value, attr)
+        own = getattr(type(self._value), attr, None)
+        if isinstance(own, (types.FunctionType, property)):  # a method or property reads through the recorder
+            return own.__get__(self)
+        value = getattr(self._value, attr)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            nested = self._nested
+            if nested is None:
+                nested = self._nested = {}
+            got = nested.get(attr)
+            if got is None:  # what is read of it is noted, not that it was reached
+                got = nested[attr] = _recorder_of(type(value))(self._name, self._key, value, self._reads,
+                                                              f"{self._path}{attr}.")
+            return got
+        path = self._path + attr
+        if self._path and type(value) is tuple and value and all(dataclasses.is_dataclass(v) for v in value):
+            # a tuple of records in a record (an entity's spec's fields): its length is read, and each item as a
+            # record (an entry's own tuples, an article's paragraphs, are read whole: fewer reads to keep)
+            self._reads.add((self._name, self._key, path + "#"))
+            nested = self._nested
+            if nested is None:
+                nested = self._nested = {}
+            items = nested.get(attr)
+            if items is None:
+                items = nested[attr] = tuple(_recorder_of(type(v))(self._name, self._key, v, self._reads,  # type: ignore[arg-type]
+                                                                   f"{path}#{i}.")
+                                             for i, v in enumerate(value))
+            return items
+        self._reads.add((self._name, self._key, path))
+        return value
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # isinstance() sees the class it stands for (a TextSpan is placed as one)
+        return type(self._value)
+
+    def _whole(self) -> object:
+        """The value, noted as read whole."""
+        self._reads.add((self._name, self._key, self._path[:-1]) if self._path else (self._name, self._key))
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        return self._whole() == (other._whole() if isinstance(other, _RecordedEntry) else other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self._whole())
+
+    def __reduce_ex__(self, protocol):
+        return self._whole().__reduce_ex__(protocol)
+
+
+def _walk(value: object, path: str) -> object:
+    """What a :class:`_RecordedEntry` noted as ``path`` of ``value``: attributes of attributes that are records
+    ("spec.name"), the length of a tuple of records ("spec.fields#") and its items ("spec.fields#2.value")."""
+    got = value
+    for name in path.split("."):
+        name, hash_, index = name.partition("#")
+        got = getattr(got, name, _ABSENT)
+        if got is _ABSENT:
+            return got
+        if hash_:
+            if not index:
+                return len(got) if type(got) is tuple else _ABSENT
+            if type(got) is not tuple or int(index) >= len(got):
+                return _ABSENT
+            got = got[int(index)]
+    return got
 
 
 @functools.cache
@@ -848,8 +863,11 @@ class _RecordedMap(Mapping):
         return self._entry(key)
 
     def __contains__(self, key: object) -> bool:
+        if key in self._data:
+            self._reads.add((self._name, key, ""))  # type: ignore[arg-type]  # it is there (not what it holds)
+            return True
         self._reads.add((self._name, key))  # type: ignore[arg-type]
-        return key in self._data
+        return False
 
     def __iter__(self):
         self._reads.add((self._name,))
@@ -936,33 +954,41 @@ class _Reading:
         self._aliases_unknown = kept.aliases is None
         kept.aliases_now = self._aliases
 
+    def _token(self, value: object) -> object:
+        """What is kept of a value a page read: its digest, or with :attr:`KeptPages.by_value` the value."""
+        return value if self._kept.by_value else self._kept.digest(_plain_tuples(value))
+
     def digest(self, read: Read) -> object:
         got = self._digests.get(read)
         if got is None:
             value = getattr(self._kept.model, read[0])
             if len(read) == 2:
-                got = _ABSENT if read[1] not in value else self._kept.digest(_plain_tuples(value[read[1]]))
+                got = _ABSENT if read[1] not in value else self._token(value[read[1]])
             elif isinstance(value, Mapping):
-                got = self._kept.digest(tuple(value))
+                got = self._token(tuple(value))
             else:
-                got = self._kept.digest(value)
+                got = self._token(value)
             self._digests[read] = got
         return got
 
-    def entry(self, e: tuple[str, str]) -> str:
+    def entry(self, e: tuple[str, str]) -> object:
         """The digest of the entry ``e`` (``(field, key)``) in this build (noted in :attr:`KeptPages.entries_now`)."""
         got = self._kept.entries_now.get(e)
         if got is None:
             value = getattr(self._kept.model, e[0]).get(e[1], _ABSENT)
-            got = self._kept.entries_now[e] = _ABSENT if value is _ABSENT else self._kept.digest(value)
+            got = self._kept.entries_now[e] = _ABSENT if value is _ABSENT else self._token(value)
         return got
 
     def attribute(self, e: tuple[str, str], attr: str) -> object:
-        """What is kept (:func:`_summary`) of the attribute ``attr`` of the entry ``e`` in this build."""
+        """What is kept (:func:`_summary`; with :attr:`KeptPages.by_value`, the value itself) of the attribute
+        ``attr`` of the entry ``e`` in this build."""
         value = getattr(self._kept.model, e[0]).get(e[1], _ABSENT)
         if value is _ABSENT:
             return _ABSENT
-        return "" if attr == "" else _summary(getattr(value, attr, _ABSENT))
+        if attr == "":
+            return ""
+        got = _walk(value, attr)
+        return got if self._kept.by_value else _summary(got)
 
     def rendered(self, page: Page, diagnostics: tuple[Diagnostic, ...], reads: set[Read], searched: str) -> RenderedPage:
         """A page just rendered, with what it read (``reads``) as the render cache keeps it."""
@@ -982,229 +1008,24 @@ class _Reading:
     def still(self, kept: RenderedPage) -> bool:
         """Whether everything the kept page read is as it was (then, rendered again, it is the same page)."""
         for read, was in kept.reads:
-            if self.digest(read) != was:
+            now = self.digest(read)
+            if now is not was and now != was:
                 return False
         before = self._kept.entries or {}
         for e, attrs in kept.attributes:
-            if self.entry(e) == before.get(e):
+            now = self.entry(e)
+            was = before.get(e)
+            if now is was or now == was:
                 continue  # the entry is as it was in the last build, where the page was current
             for attr, was in attrs:
-                if was == _ENTRY or self.attribute(e, attr) != was:
+                if type(was) is str and was == _ENTRY:
+                    return False
+                now = self.attribute(e, attr)
+                if now is not was and now != was:
                     return False
         if kept.searched and (self._aliases_unknown or (self._probe is not None and self._probe.spans(kept.searched))):
             return False
         return True
-
-
-# -- what each page reads (for the page memo of briefgen serve) -----------------------------------------
-
-EntityRef = tuple[str, str, str, str | None, str | None, str]
-"""What a page may show of an entity other than its own: its name, page and kind id (a link, a mention's
-title, a group by kind), its date and range end (a dated link) and sort key (the order of a list). A page that
-showed more of another entity would need it here."""
-
-
-@dataclass(frozen=True)
-class PageReads:
-    """What rendering a page read besides its inputs (:func:`page_inputs`), noted while it rendered (``briefgen
-    serve``). Rendered again from equal inputs, a page makes the same look-ups and searches, so these alone tell
-    whether entities or aliases changed since can change it."""
-
-    entities: tuple[tuple[str, EntityRef | None], ...]
-    """Each entity it looked up, by id, with its :data:`EntityRef` then (None: no entity had that id, e.g. a link
-    to an unknown one)."""
-    every_entity: bool
-    """It went through all entities (an index, the count of each kind, a did-you-mean hint): any entity added,
-    removed, renamed or moved can change it."""
-    searched: str
-    """The texts of author Markdown the alias matcher searched for mentions, one a line: an alias added, removed
-    or changed can change the page only where it could match in them (see :func:`alias_probe`)."""
-
-
-@dataclass(frozen=True)
-class KeptPage:
-    """A rendered page, as the page memo keeps it."""
-
-    page: Page
-    """The page."""
-    diagnostics: tuple[Diagnostic, ...]
-    """What rendering it added (replayed when it is reused)."""
-    reads: PageReads
-    """What it read besides its inputs."""
-    checked: tuple[int, int]
-    """The versions (:meth:`PageMemo.version`) of the entities' :data:`EntityRef` and of the aliases for which
-    the reads were last found current."""
-
-
-class PageMemo(Protocol):
-    """Pages of earlier runs, by path, with the inputs they were rendered from, the diagnostics they added and
-    what they read besides (:class:`KeptPage`)."""
-
-    def get(self, path: str, inputs: tuple) -> KeptPage | None:
-        """The page kept for ``path`` if it was rendered from inputs equal to ``inputs`` (its reads are the
-        caller's to check)."""
-    def put(self, path: str, inputs: tuple, kept: KeptPage, rendered: bool) -> None:
-        """Keep ``kept`` for the next run: just rendered, or reused (``rendered`` false; its reads checked)."""
-    def version(self, name: str, value: tuple) -> int:
-        """A number that changes exactly when ``value`` differs from the last value given under ``name``
-        (so that pages compare one number instead of a large shared value)."""
-    def earlier(self, name: str, version: int) -> tuple | None:
-        """The value given under ``name`` that had ``version``, if it is one of the last few (else None)."""
-    def reuse(self, name: str, key: tuple, make: Callable[[], T]) -> T:
-        """What ``make()`` returned the last time under ``name``, if ``key`` is equal to that time's; else
-        ``make()`` again."""
-
-
-class _Looked(Mapping[str, Entity]):
-    """``model.entities`` as the pages read it with a page memo: each look-up is noted, by id, and so is going
-    through all of them (what :class:`PageReads` keeps of the page being rendered)."""
-
-    def __init__(self, entities: Mapping[str, Entity]):
-        self._entities = entities
-        self.ids: set[str] = set()
-        """The ids looked up (unknown ones too) since the page started."""
-        self.every = False
-        """All entities were gone through since the page started."""
-
-    def restart(self) -> None:
-        """A page starts."""
-        self.ids.clear()
-        self.every = False
-
-    def __getitem__(self, eid: str) -> Entity:
-        self.ids.add(eid)
-        return self._entities[eid]
-
-    def get(self, eid: str, default: Entity | None = None) -> Entity | None:  # type: ignore[override]
-        self.ids.add(eid)
-        return self._entities.get(eid, default)
-
-    def __contains__(self, eid: object) -> bool:
-        self.ids.add(eid)  # type: ignore[arg-type]
-        return eid in self._entities
-
-    def __iter__(self) -> Iterator[str]:
-        self.every = True
-        return iter(self._entities)
-
-    def __len__(self) -> int:
-        self.every = True
-        return len(self._entities)
-
-    def keys(self):
-        self.every = True
-        return self._entities.keys()
-
-    def values(self):
-        self.every = True
-        return self._entities.values()
-
-    def items(self):
-        self.every = True
-        return self._entities.items()
-
-
-class _Searched:
-    """The alias matcher as author Markdown uses it with a page memo: the texts it is asked to search are noted
-    (:attr:`PageReads.searched` of the page being rendered). Only the methods Markdown rendering calls."""
-
-    def __init__(self, matcher: Matcher):
-        self._matcher = matcher
-        self.texts: list[str] = []
-        """The texts searched since the page started."""
-
-    def restart(self) -> None:
-        """A page starts."""
-        self.texts.clear()
-
-    def find(self, text: str) -> list[Hit]:
-        self.texts.append(text)
-        return self._matcher.find(text)
-
-    def spans(self, text: str) -> list[tuple[int, int, str, str]]:
-        self.texts.append(text)
-        return self._matcher.spans(text)
-
-
-_ALIAS_FIELDS = operator.attrgetter("text", *(f.name for f in dataclasses.fields(Alias)
-                                              if f.name not in ("text", "span")))
-"""Every field of an :class:`Alias` but where it is written, its text first."""
-
-
-def alias_table(entities: Iterable[EntitySpec], unlinked: frozenset[str] | None = None) -> tuple:
-    """What an alias matcher is built from, entity by entity, in order: ``(id, ((text, case, ambiguous, …),
-    …))`` for each :class:`EntitySpec` of ``entities`` — every field of each alias but its place, and with
-    ``unlinked`` (the link stage's matcher) whether the alias is left out as shared with another entity."""
-    if unlinked is None:
-        return tuple((e.id, tuple(_ALIAS_FIELDS(a) for a in e.aliases)) for e in entities)
-    return tuple((e.id, tuple((*_ALIAS_FIELDS(a), a.text in unlinked) for a in e.aliases)) for e in entities)
-
-
-def changed_alias_texts(old: tuple, new: tuple) -> frozenset[str]:
-    """The texts of the aliases that differ between two :func:`alias_table` values: each alias added, removed
-    or changed (so an entity added or removed gives all its aliases, a renamed one its old and new name), and
-    all aliases of an entity whose aliases changed order (which of two aliases of the same words a mention
-    names depends on it)."""
-    before, after = dict(old), dict(new)
-    out: set[str] = set()
-    for eid in before.keys() | after.keys():
-        x, y = before.get(eid, ()), after.get(eid, ())
-        if x == y:
-            continue
-        xs, ys = set(x), set(y)
-        if [a for a in x if a in ys] != [a for a in y if a in xs]:
-            out.update(a[0] for a in (*x, *y))
-        else:
-            out.update(a[0] for a in xs ^ ys)
-    return frozenset(out)
-
-
-def alias_probe(texts: Iterable[str]) -> Matcher:
-    """A matcher that finds a hit wherever one of the alias ``texts`` could be a mention, under any case rule
-    and for any entity. A matcher decides each place of a text from the aliases of those words alone, so in a
-    text where the probe of the changed aliases (:func:`changed_alias_texts`) finds nothing, the matchers before
-    and after the change find the same mentions."""
-    return Matcher([AliasTarget("", t, "ignore") for t in sorted(set(texts))])
-
-
-class _Now:
-    """This run's entities and aliases, against which the reads of kept pages are checked (one per render)."""
-
-    def __init__(self, model: Model, memo: PageMemo):
-        self.refs: dict[str, EntityRef] = {i: (e.spec.name, e.page, e.kind.id, e.date, e.end, e.sort_key)
-                                           for i, e in model.entities.items()}
-        """The :data:`EntityRef` of each entity."""
-        self.aliases = alias_table(e.spec for e in model.entities.values())
-        """What the renderer's alias matcher is built from (:func:`alias_table`)."""
-        self.versions = (memo.version("entity refs", tuple(self.refs.items())), memo.version("aliases", self.aliases))
-        """The versions of :attr:`refs` and :attr:`aliases`, as :attr:`KeptPage.checked` holds them."""
-        self._memo = memo
-        self._probes: dict[int, Matcher | None] = {}
-
-    def still(self, kept: KeptPage) -> bool:
-        """Whether what the kept page read besides its inputs is unchanged (then, rendered again from equal
-        inputs, it would be the same page)."""
-        reads = kept.reads
-        refs_at, aliases_at = kept.checked
-        if refs_at != self.versions[0]:
-            if reads.every_entity:
-                return False
-            refs = self.refs
-            for eid, was in reads.entities:
-                if refs.get(eid) != was:
-                    return False
-        if aliases_at != self.versions[1] and reads.searched:
-            probe = self._probe(aliases_at)
-            if probe is None or probe.spans(reads.searched):
-                return False
-        return True
-
-    def _probe(self, version: int) -> Matcher | None:
-        """:func:`alias_probe` of the aliases changed since ``version`` (None: that version is forgotten)."""
-        if version not in self._probes:
-            old = self._memo.earlier("aliases", version)
-            self._probes[version] = None if old is None else alias_probe(changed_alias_texts(old, self.aliases))
-        return self._probes[version]
 
 
 def template_stamp(briefing_root: Path | None) -> tuple:
@@ -1229,16 +1050,6 @@ def template_stamp(briefing_root: Path | None) -> tuple:
     return tuple(out)
 
 
-def _shared_inputs(model: Model, pdf: str | None, templates: tuple, memo: PageMemo) -> tuple:
-    """Version numbers of what every page reads: the templates, the configuration and PDF name; each article's
-    slug, title, page, outlet and date (links, citation labels), in order. (Entities and aliases are read page
-    by page: :class:`PageReads`.)"""
-    m = model
-    base = memo.version("base", (templates, m.config, pdf))
-    arts = memo.version("articles", tuple((s, a.title, a.page, a.outlet, a.date) for s, a in m.articles.items()))
-    return (base, arts)
-
-
 def _kind_counts(model: Model) -> dict[str, int]:
     """The number of entities of each kind (the home page lists them)."""
     counts: dict[str, int] = {}
@@ -1247,77 +1058,23 @@ def _kind_counts(model: Model) -> dict[str, int]:
     return counts
 
 
-def _cited_texts(model: Model, texts) -> tuple:
-    """The paragraphs of every article that the ``[@slug "words"]`` citations in ``texts`` locate words in."""
-    out = []
-    for text in texts:
-        if text and "[@" in text:
-            for mm in CITE_RE.finditer(text):
-                art = model.articles.get(mm.group(1))
-                out.append((mm.group(1), art.paragraphs if art is not None else None))
-    return tuple(out)
+class _Searched:
+    """The alias matcher as author Markdown uses it with a render cache: the texts it is asked to search are noted
+    (:attr:`RenderedPage.searched` of the page being rendered). Only the methods Markdown rendering calls."""
 
+    def __init__(self, matcher: Matcher):
+        self._matcher = matcher
+        self.texts: list[str] = []
+        """The texts searched since the page started."""
 
-def page_inputs(model: Model, page: str, shared: tuple, *, kind=None, entity: Entity | None = None,
-                article: Article | None = None, narrow: bool = False) -> tuple:
-    """Everything the page at ``page`` reads from ``model`` besides ``shared`` (see :func:`_shared_inputs`) and
-    besides the entities it looks up and the aliases its Markdown could contain, which are noted while it renders
-    (:class:`PageReads`).
+    def restart(self) -> None:
+        """A page starts."""
+        self.texts.clear()
 
-    ``narrow``: the pages are rendered by briefgen's own templates (the briefing overrides none), so the
-    long lists need only the fields those templates show.
+    def find(self, text: str) -> list[Hit]:
+        self.texts.append(text)
+        return self._matcher.find(text)
 
-    Pages rendered from equal inputs are equal: a change here that misses something a page reads would show
-    stale pages in ``briefgen serve`` (tests/serve compare it with clean runs after edits of each kind)."""
-    m = model
-    if entity is not None:
-        eid = entity.spec.id
-        mentions = m.mentions.get(eid, ())
-        seen: dict[str, None] = {}
-        for mm in mentions:
-            seen[mm.article] = None
-        markdown = [entity.spec.summary] + [fv.value for fv in entity.spec.fields
-                                            if (fd := entity.kind.field(fv.key)) is not None and fd.type == "markdown"]
-        return (shared, page, entity, m.facts.get(eid), m.adjacent.get(eid), m.reported_by.get(eid),
-                m.linked_from.get(eid),
-                m.quotes.get(eid), m.quotes_declared.get(eid), m.links_in.get(eid), mentions,
-                tuple(m.articles[s].paragraphs for s in seen), _cited_texts(m, markdown),
-                figures.entity_figures(m, entity, figures.SiteLinks(m, page)))
-    if article is not None:
-        texts = [article.notes] + ([p.text for p in article.paragraphs] if article.fmt == "md" else [])
-        return (shared, page, article, m.cited_by.get(article.slug), _cited_texts(m, texts))
-    if kind is not None:
-        return (shared, page, kind, tuple((e, len(m.mentions.get(e.spec.id, ())), len(m.reported_by.get(e.spec.id, ())),
-                                           len({mm.article for mm in m.mentions.get(e.spec.id, ())}))
-                                          for e in m.entities_of(kind.id)))
-    if page == "index.md":
-        return (shared, page, m.overview, m.overview_path, _cited_texts(m, [m.overview]), _kind_counts(m),
-                tuple(sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]),
-                m.changes)
-    if page == "articles/index.md":
-        # briefgen's own template shows each article's link, date, outlet and number of entities (the
-        # slug, title and page are in ``shared``); a briefing's own templates may show anything of it
-        return (shared, page, tuple((a.date, a.outlet, len({mm.entity for mm in a.mentions})) if narrow else
-                                    (a, len({mm.entity for mm in a.mentions})) for a in m.articles.values()))
-    if page == "timeline.md":
-        return (shared, page, m.timeline, figures.briefing_timeline(m, figures.SiteLinks(m, page)))
-    if page == whatsnew.PAGE:
-        return (shared, page, m.changes)
-    if page == "map.md":  # the figures are what the page shows of the model
-        return (shared, page, figures.briefing_maps(m, figures.SiteLinks(m, page)))
-    if page == "connections.md":
-        return (shared, page, figures.briefing_graph(m, figures.SiteLinks(m, page)))
-    if page == DIFFERENCES_PAGE:  # what it shows of each difference (not where the facts are written)
-        return (shared, page, m.config.differences,
-                tuple((d.subject, d.measure, d.numeric, tuple(
-                    (s.fact.spec.value, s.fact.date, s.fact.citation, s.fact.spec.reference, s.fact.spec.quote,
-                     s.amount.text if s.amount else None,
-                     (m.articles[s.fact.citation.article].outlet, m.articles[s.fact.citation.article].date,
-                      m.articles[s.fact.citation.article].page) if s.fact.citation else None) for s in d.sides))
-                      for d in differences_of(m)))
-    if page == "sources.md":
-        return (shared, page, tuple((subject, f.spec.reference) for subject, fs in m.facts.items() for f in fs
-                                    if f.spec.reference is not None),
-                tuple((a.outlet, a.date, a.byline, a.url, a.origin, a.date_note, a.outlet_kind, reading.date_how(a))
-                      if narrow else a for a in m.articles.values()))
-    raise ValueError(f"no inputs known for page {page!r}")
+    def spans(self, text: str) -> list[tuple[int, int, str, str]]:
+        self.texts.append(text)
+        return self._matcher.spans(text)

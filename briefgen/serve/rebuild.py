@@ -1,8 +1,8 @@
 """Rebuild orchestration for ``briefgen serve``: content → pages in memory → changed pages → MkDocs.
 
-Each rebuild compiles the whole briefing in memory (``compile_briefing``: load → … → render; cleaning and
-linking of unchanged articles are reused from the previous run, see :mod:`briefgen.serve.memo`), so it
-knows every page's Markdown. Writing the MkDocs project only touches files whose bytes changed;
+Each rebuild compiles the whole briefing in memory (``compile_briefing``: load → … → render) through the build
+cache, kept in memory between rebuilds (:class:`briefgen.stagecache.InMemory`: what unchanged files gave, cleaning
+and linking of unchanged articles, pages whose reads are unchanged are reused), so it knows every page's Markdown. Writing the MkDocs project only touches files whose bytes changed;
 that list is exactly the pages MkDocs has to re-render, and :class:`~briefgen.emit.incremental.LiveSite`
 decides whether those pages can be rebuilt alone or the navigation/structure changed and a full build
 is needed. Content with errors changes nothing on disk: the last good site stays served.
@@ -26,7 +26,7 @@ from briefgen.emit.project import BUILD_DIR, ProjectFile, project_files, write_p
 from briefgen.emit.site import prune_empty
 from briefgen.model.manifest import Manifest, read_since
 from briefgen.model.types import Model
-from briefgen.serve.memo import Memo
+from briefgen.stagecache import InMemory, StageCache
 
 
 @dataclass
@@ -62,7 +62,10 @@ class Builder:
         self.should_stop = should_stop
         self.live = LiveSite(work / BUILD_DIR / "mkdocs.yml", work, should_stop=should_stop, finish=self._finish)
         self._diags = Diagnostics()
-        self.memo = Memo()
+        self.cache = InMemory()
+        """The build cache, kept in memory between rebuilds."""
+        self.stages: StageCache | None = None
+        """The cache of the last rebuild (what it reused and made)."""
         self._written: dict[str, bytes] | None = None
         """The project files as last written to ``work/build`` (None: unknown, read them back)."""
         self._frozen = False
@@ -83,7 +86,7 @@ class Builder:
     def rebuild(self) -> Outcome:
         """Compile the briefing and bring the served site up to date.
 
-        A served briefing keeps a large heap (memos, MkDocs' navigation and pages), and a full collection of it
+        A served briefing keeps a large heap (the cache, MkDocs' navigation and pages), and a full collection of it
         by the cyclic garbage collector in the middle of a rebuild would cost more than the rebuild. So after
         the first build and after every full MkDocs build (which replaces most of MkDocs' objects) the process
         settles (:func:`briefgen.gcpolicy.settle`). ``compile_briefing`` pauses the collector itself."""
@@ -104,11 +107,12 @@ class Builder:
             if self.should_stop():
                 raise Stopped()
 
-        self.memo.next_run()
         diags.extend(self._since_diags.items)
-        compiled = compile_briefing(self.root, diags, timings, progress, memo=self.memo, since=self.since)
+        self.stages = stages = self.cache.cache()
+        compiled = compile_briefing(self.root, diags, timings, progress, memo=stages, since=self.since)
         if self.should_stop():
-            raise Stopped()
+            raise Stopped()  # what the run made is not kept: the next one starts from the last that ended
+        stages.save(complete=compiled.model is not None and not diags.has_errors())
         if compiled.model is not None and not diags.has_errors():
             self.model = compiled.model
         if compiled.model is None or diags.has_errors(self.strict):

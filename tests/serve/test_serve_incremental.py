@@ -217,7 +217,7 @@ def test_strict_blocks_on_warnings_and_plain_does_not(tmp_path: Path) -> None:
 def test_memo_gives_exactly_what_a_fresh_compile_gives(tmp_path: Path) -> None:
     from briefgen.build import compile_briefing
     from briefgen.diagnostics import Diagnostics
-    from briefgen.serve.memo import Memo
+    from briefgen.stagecache import InMemory
 
     root = copy_briefing(tmp_path / "demo")
     ann = sorted((root / "content" / "articles").glob("*.yml"))[0]
@@ -228,30 +228,36 @@ def test_memo_gives_exactly_what_a_fresh_compile_gives(tmp_path: Path) -> None:
         d = Diagnostics()
         return compile_briefing(root, d).pages, d.sorted()
 
-    memo = Memo()
+    memo = InMemory()
+    runs = []
 
     def memoized():
-        memo.next_run()
+        stages = memo.cache()
+        runs.append(stages)
         d = Diagnostics()
-        return compile_briefing(root, d, memo=memo).pages, d.sorted()
+        pages = compile_briefing(root, d, memo=stages).pages
+        stages.save()
+        return pages, d.sorted()
 
     assert memoized() == fresh()
     pages, diags = memoized()
-    assert memo.hits == 5 and memo.misses == 0
+    assert runs[-1].hits >= 5 and not runs[-1].made and runs[-1].pages.rendered == 0  # nothing made again
     assert (pages, diags) == fresh()
-    assert any(d.code == "cleaning-unmatched" for d in diags)  # replayed from the memo
-    edit(actors, "name: Toshimitsu Motegi", "name: Motegi Toshimitsu")  # an alias changes: mentions again
+    assert any(d.code == "cleaning-unmatched" for d in diags)  # replayed from the cache
+    edit(actors, "name: Toshimitsu Motegi", "name: Motegi Toshimitsu")  # an alias changes
     assert memoized() == fresh()
+    assert runs[-1].made == {"load": 1}  # no capture has the old or new name: no article is linked again
 
 
 class _Twin:
     """A memoised compile (as ``briefgen serve`` runs it) next to a fresh one, on the same folder."""
 
     def __init__(self, root: Path):
-        from briefgen.serve.memo import Memo
+        from briefgen.stagecache import InMemory
 
         self.root = root
-        self.memo = Memo()
+        self.memo = InMemory()
+        self.stages = self.memo.cache()
         self.mtime = 1_500_000_000  # every edit gets its own modification time, well in the past (not "racy")
 
     @classmethod
@@ -293,8 +299,9 @@ class _Twin:
         d1, d2 = Diagnostics(), Diagnostics()
         fresh = compile_briefing(self.root, d1)
         before = {p.path: p.markdown for p in getattr(self, "last", ())}
-        self.memo.next_run()
-        kept = compile_briefing(self.root, d2, memo=self.memo)
+        self.stages = self.memo.cache()
+        kept = compile_briefing(self.root, d2, memo=self.stages)
+        self.stages.save(complete=kept.model is not None and not d2.has_errors())
         assert [p.path for p in kept.pages] == [p.path for p in fresh.pages]
         differ = [a.path for a, b in zip(kept.pages, fresh.pages) if a != b]
         assert not differ, f"memoised pages differ from a fresh compile: {differ[:10]}"
@@ -302,6 +309,20 @@ class _Twin:
         assert kept.model == fresh.model  # mentions included, even what no page shows of them (the alias matched)
         self.last = kept.pages
         return {p.path for p in kept.pages if before.get(p.path) != p.markdown}, d1.sorted()
+
+    def made(self, step: str) -> int:
+        """Results the last compile made again (not kept) in ``step`` (``list``: listings of folders)."""
+        return self.stages.made.get(step, 0)
+
+    @property
+    def rendered(self) -> int:
+        """Pages the last compile rendered."""
+        return self.stages.pages.rendered if self.stages.pages is not None else 0
+
+    @property
+    def fresh(self) -> set[str]:
+        """The pages the last compile rendered."""
+        return set(self.stages.pages.fresh) if self.stages.pages is not None else set()
 
 
 def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp_path: Path) -> None:
@@ -314,21 +335,21 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
     motegi_art = arts / "2019-12-20-business-standard-lavrov-motegi-moscow"
     t = _Twin.settled(root)
     changed, _ = t.check()
-    assert not changed and t.memo.files_read == 0 and t.memo.pages.rendered == 0
-    n_pages = t.memo.pages.reused
+    assert not changed and t.made("load") == 0 and t.rendered == 0
+    n_pages = len(t.last)
 
     # an article's notes: its page (and the lists showing whole articles) only; one file read again
     t.edit(moscow.with_suffix(".yml"), "**Words are missing", "**Many words are missing")
     changed, _ = t.check()
-    assert t.memo.files_read == 1 and t.memo.misses == 0
+    assert t.made("load") == 1 and t.made("clean") == 0
     assert f"articles/{moscow.name}.md" in changed and len(changed) == 1
-    assert t.memo.pages.rendered <= 4, t.memo.pages.rendered
+    assert t.rendered <= 4, (t.rendered, t.fresh)
 
     # a quote's words: the speaker's page, the article page, the timeline may change; located anew
     t.edit(moscow.with_suffix(".yml"), "text: The task is not easy, it's clear it will only be solved by long, painstaking",
            "text: it's clear it will only be solved by long, painstaking")
     changed, _ = t.check()
-    assert "actors/lavrov.md" in changed and t.memo.pages.rendered < n_pages // 2
+    assert "actors/lavrov.md" in changed and t.rendered < n_pages // 2
 
     # a quote that is not in its source, then fixed
     t.edit(moscow.with_suffix(".yml"), "text: it's clear it will only", "text: it's obvious it will only")
@@ -482,7 +503,7 @@ def test_every_memo_gives_what_a_fresh_compile_gives_after_each_kind_of_edit(tmp
     assert {"duplicate-slug", "orphan-annotation"} <= {d.code for d in diags}
     _, diags = t.check()  # nothing changed: the same diagnostics, replayed
     assert {"duplicate-slug", "orphan-annotation"} <= {d.code for d in diags}
-    assert t.memo.files_read == 0 and t.memo.pages.rendered == 0 and t.memo.lists_read == 0
+    assert t.made("load") == 0 and t.rendered == 0 and t.made("list") == 0
     for p in (arts / "Bad Name.txt", arts / "bad_name.txt", arts / "lonely.yml", arts / "more" / "2019-12-22-sub-wire.txt",
               arts / "more" / "2019-12-22-sub-wire.yml"):
         p.unlink()
@@ -511,7 +532,7 @@ def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: P
 
     def step() -> tuple[set[str], set[str], list]:
         changed, diags = t.check()
-        return changed, set(t.memo.pages.fresh), diags
+        return changed, t.fresh, diags
 
     # words in one article's notes that no alias matches yet
     t.edit(moscow.with_suffix(".yml"), "**Words are missing", "Envoy Qwerty and the Quartet Isles were there. **Words are missing")
@@ -524,16 +545,17 @@ def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: P
     t.write(actors, actors.read_text(encoding="utf-8") + "\n- id: qwerty\n  kind: actor\n  name: Alexei Qwerty\n"
             "  aliases: [Envoy Qwerty]\n  summary: An envoy who met [Lavrov](entity:lavrov).\n")
     changed, fresh, _ = step()
-    assert changed == fresh == {"actors/qwerty.md", "actors/index.md", "index.md", f"articles/{moscow.name}.md",
-                                "actors/lavrov.md"}
-    assert t.memo.relinked == 0
+    assert changed == {"actors/qwerty.md", "actors/index.md", "index.md", f"articles/{moscow.name}.md",
+                       "actors/lavrov.md"}
+    assert fresh == changed | {"map.md", "connections.md"}  # they go through all entities (their figures do not change)
+    assert t.made("link") == 0
 
     # renamed: the pages showing its name (Lavrov's lists its summary), and the article whose notes link it (to
     # the same address)
     t.edit(actors, "name: Alexei Qwerty", "name: Aleksei Qwerty")
     changed, fresh, _ = step()
     assert changed == {"actors/qwerty.md", "actors/index.md", "actors/lavrov.md"}
-    assert fresh == changed | {f"articles/{moscow.name}.md"} and t.memo.relinked == 0
+    assert fresh == changed and t.made("link") == 0  # the article's link reads the entity's page, not its name
 
     # an entity many pages show renamed: its backlinks, the articles mentioning it, the pages citing it, and the
     # pages whose Markdown mentions it; mentions searched again only in the article where its old name occurs
@@ -542,25 +564,29 @@ def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: P
     assert {"actors/kono.md", "actors/index.md", "actors/lavrov.md", "sources.md", f"articles/{moscow.name}.md",
             f"articles/{fort.name}.md", "meetings/meeting-2019-05-10-moscow.md",
             "places/new-york.md"} <= changed  # New York's connections graph names who met there
-    assert fresh - changed == {"index.md", "organisations/nhk.md",
-                               "organisations/un-general-assembly.md"}  # "Kono" in their Markdown: a link to the same address
+    # (the pages whose Markdown links "Kono" read only its address; the articles index counts the entities of each
+    # article from its mentions, which name the alias that matched)
+    assert fresh - changed == {"articles/index.md"}
     # (issues and documents change only where their connections graph names Kono)
-    assert t.memo.relinked == 1 and not any(p.startswith(("issues/", "documents/")) for p in fresh - changed)
+    assert t.made("link") == 1 and not any(p.startswith(("issues/", "documents/")) for p in fresh - changed)
 
     # an alias added that only one article's notes contain, then removed: that article and the entity's own page
-    # change (the entities written after it in the same file are rendered again: their places moved)
+    # change (the entities written after it in the same file are rendered again: their places moved; so are the
+    # pages that read their fields, which hold where each is written: the maps read their locations); no article
+    # page but that one, and no article's mentions are searched again
     for old, new in (("    - Northern Territories\n", "    - Northern Territories\n    - Quartet Isles\n"),
                      ("    - Northern Territories\n    - Quartet Isles\n", "    - Northern Territories\n")):
         t.edit(islands, old, new)
         changed, fresh, _ = step()
         assert changed == {f"articles/{moscow.name}.md", "islands/disputed-islands.md"}
-        assert all(p.startswith("islands/") for p in fresh - changed) and t.memo.relinked == 0
+        assert changed <= fresh and not any(p.startswith("articles/") for p in fresh - changed), fresh - changed
+        assert t.made("link") == 0 and len(fresh) < len(t.last) // 2
 
     # an alias added that one article's text contains: mentions searched again in that article only
     t.edit(actors, "aliases: [Soviet army, Soviet troops, Soviet forces]",
            "aliases: [Soviet army, Soviet troops, Soviet forces, military bases]")
     changed, fresh, _ = step()
-    assert t.memo.relinked == 1 and "actors/soviet-armed-forces.md" in changed
+    assert t.made("link") == 1 and "actors/soviet-armed-forces.md" in changed
 
     # two aliases of the same words, then in the other order: which one a mention names changes (the pages do not)
     t.edit(actors, "aliases: [Lavrov]", "aliases: [Lavrov, {text: LAVROV, case: ignore}]")
@@ -586,8 +612,9 @@ def test_entity_and_alias_edits_render_only_the_pages_that_show_them(tmp_path: P
     t.write(actors, good.split("\n- id: qwerty\n")[0] + "\n")
     changed, fresh, diags = step()
     assert not any(d.severity.value == "error" for d in diags)
-    assert changed == fresh == {"actors/index.md", "index.md", "places/moscow.md", f"articles/{moscow.name}.md",
-                                "actors/lavrov.md"}  # it no longer lists the removed entity's summary
+    assert changed == {"actors/index.md", "index.md", "places/moscow.md", f"articles/{moscow.name}.md",
+                       "actors/lavrov.md"}  # it no longer lists the removed entity's summary
+    assert fresh == changed | {"map.md", "connections.md"}  # they go through all entities
 
 
 def test_link_memo_searches_again_after_alias_changes_it_did_not_see(tmp_path: Path) -> None:
@@ -599,7 +626,7 @@ def test_link_memo_searches_again_after_alias_changes_it_did_not_see(tmp_path: P
     from briefgen.diagnostics import Diagnostics
     from briefgen.link import build_matcher, link_paragraphs
     from briefgen.load.types import Alias
-    from briefgen.serve.memo import Memo
+    from briefgen.stagecache import InMemory
 
     root = copy_briefing(tmp_path / "demo")
     compiled = compile_briefing(root, Diagnostics())
@@ -611,15 +638,23 @@ def test_link_memo_searches_again_after_alias_changes_it_did_not_see(tmp_path: P
         return tuple(dataclasses.replace(e, aliases=e.aliases + (Alias(text, "exact", False, e.span),))
                      if e.id == eid else e for e in entities)
 
-    memo = Memo()
-    first = memo.build_matcher(specs)
-    assert memo.link_paragraphs(art.slug, art.paragraphs, first) == art.mentions
-    memo.next_run()
+    memo = InMemory()
+    run = memo.cache()
+    first = run.build_matcher(specs)
+    assert run.link_paragraphs(art.slug, art.paragraphs, first) == art.mentions
+    run.save()
+    run = memo.cache()
     changed = with_alias(specs, "russia", "Tokyo-Moscow")  # the longer words win over "Tokyo" and "Moscow"
-    memo.build_matcher(changed)  # a run that links nothing
-    memo.next_run()
+    run.build_matcher(changed)  # a run that links nothing (its content had errors: what it used is kept beside)
+    run.save(complete=False)
+    run = memo.cache()
     later = with_alias(changed, "japan", "Nowhere Land")  # occurs in no article
-    third = memo.build_matcher(later)
-    got = memo.link_paragraphs(art.slug, art.paragraphs, third)
+    third = run.build_matcher(later)
+    got = run.link_paragraphs(art.slug, art.paragraphs, third)
     assert got == link_paragraphs(art.slug, art.paragraphs, build_matcher(later))
-    assert got != art.mentions and memo.relinked == 1
+    assert got != art.mentions and run.made.get("link") == 1
+    # an alias change that cannot match in it keeps its mentions
+    run.save()
+    run = memo.cache()
+    fourth = run.build_matcher(with_alias(later, "japan", "Elsewhere Land"))
+    assert run.link_paragraphs(art.slug, art.paragraphs, fourth) == got and not run.made
