@@ -953,6 +953,9 @@ class _Reading:
             self._probe = alias_probe(changed) if changed else None
         self._aliases_unknown = kept.aliases is None
         kept.aliases_now = self._aliases
+        self._same: dict[object, bool] = {}
+        """Whether a read (by the read and the ``id`` of what was read then, kept alive by the page) or an entry is
+        as it was: compared once per build."""
 
     def _token(self, value: object) -> object:
         """What is kept of a value a page read: its digest, or with :attr:`KeptPages.by_value` the value."""
@@ -1007,15 +1010,21 @@ class _Reading:
 
     def still(self, kept: RenderedPage) -> bool:
         """Whether everything the kept page read is as it was (then, rendered again, it is the same page)."""
+        same = self._same
         for read, was in kept.reads:
-            now = self.digest(read)
-            if now is not was and now != was:
+            got = same.get((read, id(was)))  # values read by pages rendered in the same run are the same objects
+            if got is None:
+                now = self.digest(read)
+                got = same[(read, id(was))] = now is was or now == was
+            if not got:
                 return False
         before = self._kept.entries or {}
         for e, attrs in kept.attributes:
-            now = self.entry(e)
-            was = before.get(e)
-            if now is was or now == was:
+            got = same.get(e)
+            if got is None:
+                now, was = self.entry(e), before.get(e)
+                got = same[e] = now is was or now == was
+            if got:
                 continue  # the entry is as it was in the last build, where the page was current
             for attr, was in attrs:
                 if type(was) is str and was == _ENTRY:
