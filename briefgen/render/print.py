@@ -49,6 +49,7 @@ from briefgen.render.printdata import (
     plain,
     text_of,
 )
+from briefgen.render.printfigures import FiguresChapter, FigureView, entity_figures, figures_chapter, timeline_figure
 from briefgen.render.urls import html_path
 
 TEMPLATE = "print/briefing.typ"
@@ -262,6 +263,9 @@ class EntityView:
     """The number of mentions in all articles."""
     notes: tuple[NoteView, ...]
     """The section's citations (from its summary and Markdown fields)."""
+    figures: tuple[FigureView, ...] = ()
+    """Its figures, as on its site page: locator map, own timeline, connections, then number charts (printed
+    next to the facts)."""
 
 
 @dataclass(frozen=True)
@@ -490,6 +494,11 @@ class PrintData:
     """General-knowledge references, with the entities using them."""
     index: tuple[IndexLetter, ...]
     """The index, by initial."""
+    figures: FiguresChapter | None = None
+    """The chapter of the briefing map(s) and connections graph, after the timeline (None in a pack, or when
+    the ``figures:`` switches or the briefing leave none)."""
+    timeline_figure: FigureView | None = None
+    """The visual timeline opening the timeline chapter (None in a pack, or when switched off)."""
 
 
 @dataclass(frozen=True)
@@ -704,7 +713,8 @@ class PrintBuilder:
                         for title in sorted(groups))
         view = EntityView(eid, entity_anchor(eid), e.spec.name, _short(e.spec.name, RUNNING_MAX), e.kind.label,
                           eid in self.sel.focus, infobox, summary, tuple(facts), tuple(quotes), related,
-                          tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes())
+                          tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes(),
+                          entity_figures(m, e))
         return first_pages(view, {view.anchor})  # a page once per section (and never its own)
 
     def mentions(self, eid: str) -> list[MentionBlock]:
@@ -869,6 +879,8 @@ class PrintBuilder:
         timeline = self.timeline()
         sources, general = self.sources(articles)
         index = self.index()
+        # the briefing-wide figures show the whole briefing: a pack has only its entities' own
+        chapter = figures_chapter(m) if sel.pack is None else None
         title = sel.pack.title if sel.pack else c.title
         info = DocInfo(
             title=title, running_title=_short(title, RUNNING_MAX), briefing_title=c.title, subtitle=c.subtitle,
@@ -888,13 +900,16 @@ class PrintBuilder:
             toc.append(TocEntry(k.plural, k.anchor, tuple(TocEntry(e.name, e.anchor) for e in k.entities)))
         if timeline:
             toc.append(TocEntry("Timeline", "timeline"))
+        if chapter is not None:  # after the timeline, as the site's Map and Connections pages
+            toc.append(TocEntry(chapter.title, chapter.anchor))
         if article_views:
             toc.append(TocEntry("Source articles", "articles", tuple(TocEntry(a.title, a.anchor) for a in article_views)))
         toc.append(TocEntry("Sources", "sources"))
         if index:
             toc.append(TocEntry("Index", "index"))
         return PrintData(info, tuple(toc), overview, overview_notes, tuple(kinds), timeline, tuple(article_views),
-                         tuple(sources), tuple(general), index)
+                         tuple(sources), tuple(general), index, chapter,
+                         timeline_figure(m) if sel.pack is None and timeline else None)
 
 
 OTHER_SCRIPTS = "Other scripts"

@@ -177,7 +177,7 @@ def test_outline_follows_sections_and_entities(exports) -> None:
     tree = e.outline
     m = e.model
     kinds = [k for k in m.config.kinds if m.entities_of(k.id)]
-    expected_top = ["Contents", "Overview", *[k.plural for k in kinds], "Timeline", "Source articles", "Sources", "Index"]
+    expected_top = ["Contents", "Overview", *[k.plural for k in kinds], "Timeline", "Maps and connections", "Source articles", "Sources", "Index"]
     assert [o.title for o in tree] == expected_top
     by_title = {o.title: o for o in tree}
     for k in kinds:

@@ -192,9 +192,9 @@ def draw_timeline(t: TimelineInput) -> Figure:
     height = axis_y + 26
     first, last = dt.date.fromordinal(min(starts)), dt.date.fromordinal(max(ends))
     groups = [g for g in t.groups if any(e.group == g for e in evs)]
-    desc = (f"Time axis from {first.year} to {last.year} with {len(evs)} event{'s' if len(evs) != 1 else ''}, "
-            f"in {len(groups)} band{'s' if len(groups) != 1 else ''} ({', '.join(groups)}); "
-            "each event links to its page. The table or list beside it gives the same events.")
+    what = (f"Time axis from {first.year} to {last.year} with {len(evs)} event{'s' if len(evs) != 1 else ''}, "
+            f"in {len(groups)} band{'s' if len(groups) != 1 else ''} ({', '.join(groups)})")
+    desc = what + "; each event links to its page. The table or list beside it gives the same events."
     rows = tuple(Row((e.label, e.when, e.group), e.href) for e in evs)
     return Figure("timeline", t.fid, t.title, desc, frame(t.fid, WIDTH, height, t.title, desc, grid + body),
-                  ("Event", "Date", "Group"), rows, "", WIDTH, height)
+                  ("Event", "Date", "Group"), rows, "", WIDTH, height, what + ".")
