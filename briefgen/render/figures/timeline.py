@@ -142,9 +142,11 @@ def draw_timeline(t: TimelineInput) -> Figure:
         for i in sorted(members, key=lambda i: (starts[i], ends[i], evs[i].label)):
             e = evs[i]
             x, xe = sx(starts[i]), sx(ends[i] + 1)
-            label = clip_text(e.label, MAX_LABEL)
+            # the label goes right of the mark; near the right edge it goes left of it; where neither side has
+            # room for all of it, it is cut to the side with more room (never past the figure's edge)
+            space = max(WIDTH - 2 - (xe + 6), x - 8)
+            label = clip_text(e.label, min(MAX_LABEL, space))
             w = text_width(label)
-            # the label goes right of the mark; near the right edge it goes left of it
             if xe + 6 + w <= WIDTH - 2:
                 left, anchor, tx = x - 5, "start", xe + 6
                 right = xe + 6 + w
