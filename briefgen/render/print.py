@@ -892,7 +892,7 @@ class PrintBuilder:
         )
         whatsnew = whatsnew_print(m.changes, c, print_href(
             {e.page: i for i, e in m.entities.items()}, {a.page: s for s, a in m.articles.items()},
-            self.refs.entity_href, self.refs.paragraph_href))
+            self.refs.entity_href, self.refs.paragraph_href), pack=sel.pack is not None)
         differences = differences_print(m, self.differences, self.ref, self.refs.paragraph_href, RUNNING_MAX)
         toc = [TocEntry(whatsnew.title, whatsnew.anchor)] if whatsnew else []
         if sel.pack is not None:

@@ -102,9 +102,11 @@ def piece_runs(p: Piece) -> Runs:
     return (Run(p.text, url=p.href),)
 
 
-def whatsnew_print(changes: EditionChanges | None, config: BriefingConfig, href: Href) -> WhatsNewView | None:
+def whatsnew_print(changes: EditionChanges | None, config: BriefingConfig, href: Href,
+                   pack: bool = False) -> WhatsNewView | None:
     """The section for the PDF, or None when this build is not compared with an earlier edition. Each target's page
-    is printed once in the section (later references keep their link)."""
+    is printed once in the section (later references keep their link). In a ``pack`` it tells the changes of the
+    whole briefing, and says how those outside the pack are shown."""
     if changes is None:
         return None
 
@@ -115,4 +117,9 @@ def whatsnew_print(changes: EditionChanges | None, config: BriefingConfig, href:
     sections = tuple(ChangeSectionView(s.id, s.title, tuple(
         tuple(ChangePieceView(piece_runs(p), p.style) for p in item.pieces) for item in s.items))
         for s in view.sections)
-    return first_pages(WhatsNewView(ANCHOR, view.title, RUNNING, view.intro, view.empty, sections), {ANCHOR})
+    intro = view.intro
+    if pack and not view.empty:
+        intro += (" These are the changes of the whole briefing: what is outside this pack links to the briefing online."
+                  if config.site_url else
+                  " These are the changes of the whole briefing: what is outside this pack is named in italics.")
+    return first_pages(WhatsNewView(ANCHOR, view.title, RUNNING, intro, view.empty, sections), {ANCHOR})

@@ -10,6 +10,7 @@ and exported with ``briefgen pdf``. The first copy's own edition-1 PDF has no su
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import importlib.util
 import re
@@ -23,6 +24,12 @@ import yaml
 from conftest import ROOT, copy_briefing
 from pdfread import flat, links, named_destinations, outline, page_texts, toc_entries
 from pypdf import PdfReader
+
+from briefgen.build import compile_briefing
+from briefgen.diagnostics import Diagnostics
+from briefgen.model.manifest import read_since
+from briefgen.render.print import build_print, entity_anchor
+from briefgen.render.printdata import Run
 
 pytestmark = pytest.mark.slow
 
@@ -61,8 +68,10 @@ def _wait(*procs: subprocess.Popen) -> None:
 class Read:
     """A PDF read back once."""
 
-    def __init__(self, pdf: Path, site_page: Path | None = None) -> None:
+    def __init__(self, pdf: Path, site_page: Path | None = None, root: Path | None = None) -> None:
         self.pdf = pdf
+        self.root = root
+        """The briefing folder, for a PDF built in it."""
         self.site_page = site_page
         """The site's "What's new" page of the same build (build/docs/whatsnew.md), when built."""
         self.reader = PdfReader(pdf)
@@ -88,7 +97,7 @@ def pdfs(tmp_path_factory) -> dict[str, Read]:
     _wait(_run("-C", str(scripted), "build", "-q", "--pdf"),
           _run("-C", str(unchanged), "pdf", "-q", "-o", str(base / "unchanged.pdf")))
     return {"first": Read(base / "edition-1.pdf"),
-            "scripted": Read(scripted / "site" / "briefing.pdf", scripted / "build" / "docs" / "whatsnew.md"),
+            "scripted": Read(scripted / "site" / "briefing.pdf", scripted / "build" / "docs" / "whatsnew.md", scripted),
             "unchanged": Read(base / "unchanged.pdf")}
 
 
@@ -188,3 +197,37 @@ def test_an_unchanged_briefing_says_nothing_changed(pdfs) -> None:
            "facts and quotes." in section
     assert "New articles" not in section and "•" not in section
     assert not [a for a in r.links if r.dests["whatsnew"] <= a.page < r.dests["overview"]]
+
+
+def _runs(value) -> list[Run]:
+    if isinstance(value, Run):
+        return [value]
+    if isinstance(value, tuple):
+        return [r for v in value for r in _runs(v)]
+    if hasattr(value, "__dataclass_fields__"):
+        return [r for name in value.__dataclass_fields__ for r in _runs(getattr(value, name))]
+    return []
+
+
+@pytest.mark.parametrize("site_url", [None, "https://briefings.example.org/kurils/"])
+def test_a_pack_tells_the_whole_briefings_changes_without_dangling_links(pdfs, site_url) -> None:
+    """In a pack, what is outside it is in italics (or on the site), never a link to a section the PDF lacks."""
+    root = pdfs["scripted"].root
+    diags = Diagnostics()
+    compiled = compile_briefing(root, diags, since=read_since(root, None, diags))  # compared as `briefgen pdf` does
+    assert compiled.model is not None and compiled.model.changes is not None
+    model = dataclasses.replace(compiled.model, config=dataclasses.replace(compiled.model.config, site_url=site_url))
+    doc = build_print(model, root, diags, "moscow-talks")
+    assert doc is not None and doc.data.whatsnew is not None and not diags.has_errors()
+    w = doc.data.whatsnew
+    assert "the whole briefing" in w.intro
+    printed = {e.anchor for k in doc.data.kinds for e in k.entities} | {a.anchor for a in doc.data.articles} | \
+        {p.anchor for a in doc.data.articles for p in a.paragraphs}
+    runs = _runs(w)
+    assert {r.link for r in runs if r.link} <= printed
+    nogami = next(r for r in runs if r.text == "Kotaro Nogami")  # not in the pack
+    assert entity_anchor("kotaro-nogami") not in printed and nogami.link is None
+    if site_url:
+        assert nogami.url == site_url + "actors/kotaro-nogami.html"
+    else:
+        assert nogami.em and nogami.url is None
