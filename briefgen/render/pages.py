@@ -529,8 +529,9 @@ class Renderer:
         notes = self._md(a.notes, a.notes_span, page, cites)
         entity_groups = []
         mentioned = {mm.entity for mm in a.mentions}
+        kind_of = {i: m.entities[i].kind.id for i in mentioned}  # looked up once (each look-up is noted)
         for kind in m.config.kinds:
-            links = sorted((self._elink(page, i) for i in mentioned if m.entities[i].kind.id == kind.id), key=lambda link: link.text.casefold())
+            links = sorted((self._elink(page, i) for i in mentioned if kind_of[i] == kind.id), key=lambda link: link.text.casefold())
             if links:
                 entity_groups.append(Group(kind.plural, tuple(links)))
         cited_by = [self._elink(page, i) for i in m.cited_by.get(a.slug, ())]
@@ -750,32 +751,34 @@ class _RecordedEntry:
         self._nested: dict[str, Any] | None = None  # recorders of the attributes that are records (or tuples of them)
 
     def __getattr__(self, attr: str):
-        own = getattr(type(self._value), attr, None)
-        if isinstance(own, (types.FunctionType, property)):  # a method or property reads through the recorder
+        own = _own_attribute(type(self._value), attr)
+        if own is not None:  # a method or property reads through the recorder
             return own.__get__(self)
+        nested = self._nested
+        if nested is not None:
+            got = nested.get(attr)
+            if got is not None:
+                if type(got) is tuple:
+                    self._reads.add((self._name, self._key, f"{self._path}{attr}#"))
+                return got
         value = getattr(self._value, attr)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            nested = self._nested
+        if _is_record(type(value)):
             if nested is None:
                 nested = self._nested = {}
-            got = nested.get(attr)
-            if got is None:  # what is read of it is noted, not that it was reached
-                got = nested[attr] = _recorder_of(type(value))(self._name, self._key, value, self._reads,
-                                                              f"{self._path}{attr}.")
+            # what is read of it is noted, not that it was reached
+            got = nested[attr] = _recorder_of(type(value))(self._name, self._key, value, self._reads,  # type: ignore[arg-type]
+                                                          f"{self._path}{attr}.")
             return got
         path = self._path + attr
-        if self._path and type(value) is tuple and value and all(dataclasses.is_dataclass(v) for v in value):
+        if self._path and type(value) is tuple and value and all(_is_record(type(v)) for v in value):
             # a tuple of records in a record (an entity's spec's fields): its length is read, and each item as a
             # record (an entry's own tuples, an article's paragraphs, are read whole: fewer reads to keep)
             self._reads.add((self._name, self._key, path + "#"))
-            nested = self._nested
             if nested is None:
                 nested = self._nested = {}
-            items = nested.get(attr)
-            if items is None:
-                items = nested[attr] = tuple(_recorder_of(type(v))(self._name, self._key, v, self._reads,  # type: ignore[arg-type]
-                                                                   f"{path}#{i}.")
-                                             for i, v in enumerate(value))
+            items = nested[attr] = tuple(_recorder_of(type(v))(self._name, self._key, v, self._reads,  # type: ignore[arg-type]
+                                                               f"{path}#{i}.")
+                                         for i, v in enumerate(value))
             return items
         self._reads.add((self._name, self._key, path))
         return value
@@ -800,6 +803,28 @@ class _RecordedEntry:
 
     def __reduce_ex__(self, protocol):
         return self._whole().__reduce_ex__(protocol)
+
+
+_OWN: dict[tuple[type, str], types.FunctionType | property | None] = {}
+_RECORDS: dict[type, bool] = {}
+
+
+def _own_attribute(cls: type, attr: str) -> types.FunctionType | property | None:
+    """The method or property ``attr`` of ``cls`` (run on a recorder, so that what it reads is noted), else None."""
+    try:
+        return _OWN[(cls, attr)]
+    except KeyError:
+        own = getattr(cls, attr, None)
+        got = _OWN[(cls, attr)] = own if isinstance(own, (types.FunctionType, property)) else None
+        return got
+
+
+def _is_record(cls: type) -> bool:
+    """Whether instances of ``cls`` are dataclasses (records whose attributes a recorder notes one by one)."""
+    got = _RECORDS.get(cls)
+    if got is None:
+        got = _RECORDS[cls] = dataclasses.is_dataclass(cls)
+    return got
 
 
 def _walk(value: object, path: str) -> object:
@@ -899,9 +924,12 @@ class _RecordedModel:
         self._maps: dict[str, _RecordedMap] = {}
 
     def __getattr__(self, name: str):
-        method = getattr(type(self._model), name, None)
-        if callable(method):
+        method = _own_attribute(type(self._model), name)
+        if method is not None:
             return method.__get__(self)
+        got = self._maps.get(name)
+        if got is not None:
+            return got
         value = getattr(self._model, name)
         if isinstance(value, Mapping):
             got = self._maps.get(name)
@@ -953,6 +981,7 @@ class _Reading:
             self._probe = alias_probe(changed) if changed else None
         self._aliases_unknown = kept.aliases is None
         kept.aliases_now = self._aliases
+        self._attributes: dict[tuple[tuple[str, str], str], object] = {}  # what attribute() gave in this build
         self._same: dict[object, bool] = {}
         """Whether a read (by the read and the ``id`` of what was read then, kept alive by the page) or an entry is
         as it was: compared once per build."""
@@ -983,6 +1012,12 @@ class _Reading:
         return got
 
     def attribute(self, e: tuple[str, str], attr: str) -> object:
+        got = self._attributes.get((e, attr), _ABSENT)
+        if got is _ABSENT:
+            got = self._attributes[(e, attr)] = self._attribute(e, attr)
+        return got
+
+    def _attribute(self, e: tuple[str, str], attr: str) -> object:
         """What is kept (:func:`_summary`; with :attr:`KeptPages.by_value`, the value itself) of the attribute
         ``attr`` of the entry ``e`` in this build."""
         value = getattr(self._kept.model, e[0]).get(e[1], _ABSENT)
