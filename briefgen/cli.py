@@ -378,18 +378,20 @@ def cmd_suggest(args) -> int:
 
 def cmd_pdf(args) -> int:
     """``briefgen pdf [-o FILE] [--pack ID]``: check the content, then export. Exit 0 ok, 1 on any error."""
+    from briefgen.emit.typstchild import start_typst
+
+    t0 = time.perf_counter()
+    typst = start_typst()  # first: Typst starts up while briefgen imports its stages and checks the content
     from briefgen.build import compile_briefing
-    from briefgen.emit.pdf import display_path, export_pdf, start_typst
+    from briefgen.emit.pdf import display_path, export_pdf
     from briefgen.model.manifest import read_since
 
     root = Path(args.root).resolve()
-    t0 = time.perf_counter()
     diags = Diagnostics()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
-    typst = start_typst()  # Typst starts up while the content is checked
     since = read_since(root, None, diags)  # the PDF opens with what is new, as the site does
-    with progress.step("checking the content"):
-        compiled = compile_briefing(root, diags, progress=progress, since=since)
+    with progress.step("checking the content"):  # what the PDF holds; the site's pages are not made
+        compiled = compile_briefing(root, diags, progress=progress, since=since, render_pages_too=False)
     target = (Path(args.output).resolve() if args.output
               else root / "site" / (f"{args.pack}.pdf" if args.pack else "briefing.pdf"))
     done = None
