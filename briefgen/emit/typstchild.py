@@ -27,7 +27,7 @@ MAIN = "briefing.typ"
 # meanwhile, then waits for one line on stdin (the compile's parameters, or nothing: the export was given up) and
 # answers one JSON line on stdout. It imports nothing of briefgen, so its memory is Typst's and the data's only.
 _CHILD = r"""
-import json, sys
+import json, os, sys
 paths = json.loads(sys.argv[1])
 try:
     import typst
@@ -53,7 +53,8 @@ except typst.TypstError as exc:
     print(json.dumps({"error": {"message": exc.message, "diagnostic": exc.diagnostic, "hints": list(exc.hints or [])}}))
     sys.exit(0)
 print(json.dumps({"warnings": [{"message": w.message, "diagnostic": w.diagnostic, "hints": list(w.hints or [])}
-                               for w in warnings]}))
+                               for w in warnings]}), flush=True)
+os._exit(0)  # the PDF is written: freeing Typst's memory (hundreds of MiB) one object at a time would be waited for
 """
 
 _NO_NETWORK = dict.fromkeys(("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"),
