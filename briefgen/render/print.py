@@ -39,6 +39,8 @@ from briefgen.render import format as fmt
 from briefgen.render.fields import field_rows
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.pages import default_template_dir
+from briefgen.render.print_differences import DifferencesView, differences_print, print_differences
+from briefgen.render.print_editions import WhatsNewView, print_href, whatsnew_print
 from briefgen.render.printdata import (
     Block,
     Run,
@@ -50,6 +52,7 @@ from briefgen.render.printdata import (
     text_of,
 )
 from briefgen.render.urls import html_path
+from briefgen.render.whatsnew import edition_line
 
 TEMPLATE = "print/briefing.typ"
 """The print template (a briefing overrides it with its own ``templates/print/briefing.typ``)."""
@@ -171,7 +174,9 @@ class FactView:
     quote: str | None
     """The source's words the value comes from, when the fact records them."""
     differs: bool
-    """Another source gives a different value."""
+    """Sources really differ on this measure (:mod:`briefgen.model.differences`): the value is marked."""
+    difference: str | None = None
+    """The anchor of its entry under "Where sources differ" (``dif-…``) when it differs, else None."""
 
 
 @dataclass(frozen=True)
@@ -464,6 +469,8 @@ class DocInfo:
     """Number of articles printed."""
     document_title: str
     """The PDF's title metadata ("pack title — briefing title" for a pack)."""
+    edition: str | None = None
+    """The edition as the cover and every page's footer name it ("Edition 2 of 20 January 2020"), or None."""
 
 
 @dataclass(frozen=True)
@@ -490,6 +497,10 @@ class PrintData:
     """General-knowledge references, with the entities using them."""
     index: tuple[IndexLetter, ...]
     """The index, by initial."""
+    whatsnew: WhatsNewView | None = None
+    """"What's new since edition N" (after the contents), or None when not compared with an earlier edition."""
+    differences: DifferencesView | None = None
+    """"Where sources differ" (after the chapters), or None when no printed entity has sources that differ."""
 
 
 @dataclass(frozen=True)
@@ -587,6 +598,8 @@ class PrintBuilder:
         self.article_paths = {html_path(a.page): slug for slug, a in model.articles.items()}
         self._scope = "doc"
         self._notes: list[tuple[Citation, NoteView]] = []
+        self.differences = print_differences(model, sel.entities)  # where sources really differ, and their anchors
+        self.flagged = self.differences.flags()
 
     # -- Markdown ---------------------------------------------------------------------------------------
     def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None,
@@ -685,14 +698,12 @@ class PrintBuilder:
         self.begin_notes(entity_anchor(eid))
         infobox = tuple(self.infobox(e))
         summary = self.blocks(e.spec.summary, e.spec.summary_span, eid, top_heading=3)
-        values: dict[str, set[str]] = defaultdict(set)
-        for f in m.facts.get(eid, ()):
-            values[f.spec.property.casefold()].add(f.spec.value.casefold())
         facts = []
         for f in m.facts.get(eid, ()):
             src, general = self.source(f.citation, f.spec.reference)
+            dif = self.flagged.get(f.spec.span)
             facts.append(FactView(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "", src, general,
-                                  f.spec.quote, len(values[f.spec.property.casefold()]) > 1))
+                                  f.spec.quote, dif is not None, dif))
         quotes = [QuoteView(q.spec.text, fmt.fmt_date(q.date), q.spec.context, html_runs(self.refs.citation(q.citation)),
                             self.ref(q.spec.speaker) if q.spec.speaker != eid else None)
                   for q in m.quotes_on(eid)]
@@ -877,8 +888,13 @@ class PrintBuilder:
             pack=sel.pack.id if sel.pack else None, focus=tuple(self.ref(i) for i in sel.focus),
             n_entities=len(sel.entities), n_articles=len(articles),
             document_title=f"{sel.pack.title} \u2014 {c.title}" if sel.pack else c.title,
+            edition=edition_line(c),
         )
-        toc = []
+        whatsnew = whatsnew_print(m.changes, c, print_href(
+            {e.page: i for i, e in m.entities.items()}, {a.page: s for s, a in m.articles.items()},
+            self.refs.entity_href, self.refs.paragraph_href), pack=sel.pack is not None)
+        differences = differences_print(m, self.differences, self.ref, self.refs.paragraph_href, RUNNING_MAX)
+        toc = [TocEntry(whatsnew.title, whatsnew.anchor)] if whatsnew else []
         if sel.pack is not None:
             toc.append(TocEntry("About this pack", "about"))
         elif overview:
@@ -886,6 +902,9 @@ class PrintBuilder:
             toc.append(TocEntry("Overview", "overview", tuple(heads)))
         for k in kinds:
             toc.append(TocEntry(k.plural, k.anchor, tuple(TocEntry(e.name, e.anchor) for e in k.entities)))
+        if differences:
+            toc.append(TocEntry(differences.title, differences.anchor,
+                                tuple(TocEntry(x.title, x.anchor) for x in differences.entries)))
         if timeline:
             toc.append(TocEntry("Timeline", "timeline"))
         if article_views:
@@ -894,7 +913,7 @@ class PrintBuilder:
         if index:
             toc.append(TocEntry("Index", "index"))
         return PrintData(info, tuple(toc), overview, overview_notes, tuple(kinds), timeline, tuple(article_views),
-                         tuple(sources), tuple(general), index)
+                         tuple(sources), tuple(general), index, whatsnew=whatsnew, differences=differences)
 
 
 OTHER_SCRIPTS = "Other scripts"
