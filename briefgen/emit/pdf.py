@@ -1,12 +1,13 @@
-"""PDF export: the print data of :mod:`briefgen.render.print`, typeset by Typst (thin adapter; the only module
-that runs ``typst``).
+"""PDF export: the print data of :mod:`briefgen.render.print`, typeset by Typst (thin adapter; with its child
+process, :mod:`briefgen.emit.typstchild`, the only code that runs ``typst``).
 
 - The data goes to Typst as a file, ``data.json``, in a private compile root (a fresh temporary folder) beside a
   copy of the print template folder (briefgen's ``templates/print/``, then the briefing's own on top). The template
   reads it with ``json("data.json")``: no text of the briefing is ever part of Typst source, and Typst can read
   nothing outside that root (no packages, no network).
-- Typst runs in a child process (``python -I``, which imports nothing of briefgen): the export's memory is given
-  back when it ends, and the parent checks the fonts meanwhile (:mod:`briefgen.emit.fonts`).
+- Typst runs in a child process (``python -I``, which imports nothing of briefgen; :mod:`briefgen.emit.typstchild`):
+  the export's memory is given back when it ends, and the parent checks the fonts meanwhile
+  (:mod:`briefgen.emit.fonts`).
 - The PDF is tagged (PDF/UA-1), dated by the briefing's as-of date, and embeds its fonts. Two exports of the same
   input are byte-identical.
 - A Typst error is reported at ``templates/print/FILE:LINE:COL`` with Typst's message; the PDF is written next to
