@@ -42,6 +42,8 @@ class _Parser(argparse.ArgumentParser):
             known = self.options + (self.commands[ns.command].options if ns.command in self.commands else [])
             close = difflib.get_close_matches(unknown[0].partition("=")[0], known, n=1, cutoff=0.75)
             hint = f" (did you mean {close[0]}?)" if unknown[0].startswith("-") and close else ""
+            if close and close[0] == unknown[0].partition("=")[0] and ns.command is not None:  # known, but misplaced
+                hint = f" (the options of a command go after it: briefgen {ns.command} {unknown[0]})"
             self.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
         if self.commands and ns.command is None:
             self.error("the following arguments are required: COMMAND")
