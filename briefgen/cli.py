@@ -71,7 +71,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true",
                    help="build everything again, ignoring and not writing build/.cache (the result is the same)")
     b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
-                   help="processes that build pages (default: $BRIEFGEN_JOBS, else the number of cores)")
+                   help="processes that build pages (default: $BRIEFGEN_JOBS, else one per core, at most 8, when the "
+                        "briefing has pages enough for each)")
     b.add_argument("--since", metavar="PATH", default=None,
                    help="write 'What's new' since the edition in PATH (a site folder built by briefgen, or its "
                         "edition.json); default: the site/ this build replaces, when it holds another edition")
