@@ -38,14 +38,14 @@ PIPELINE: list[str] = []
 
 SCALE = 16
 """A word's weight in units: ``SCALE × L ** -SHRINK`` for the shortest of the page's names holding it, ``L``
-characters long (rounded, 1 to :data:`MOST`). "US" weighs 12, "Moscow" 9, "Munich Security Conference" 5 a
+characters long (rounded, 1 to :data:`MOST`). "US" weighs 13, "Moscow" 9, "Munich Security Conference" 5 a
 word, a 70-character meeting name 4 a word."""
 
 SHRINK = 0.35
 """How fast a word's weight falls with its name's length. Slow enough that a name of several words outweighs
 one of its words alone (a page named "Munich" does not outrank "Munich Security Conference" for that name:
 3 × 5 > 9), fast enough that a page named exactly the query outranks one whose name contains it ("Moscow" 9
-against 4 for "Lavrov–Kono talks, Moscow (10 May 2019)"; "US" 12 against "USSR" 10)."""
+against 4 for "Lavrov–Kono talks, Moscow (10 May 2019)"; "US" 13 against "USSR" 10)."""
 
 MOST = 26
 """At most this many units a word (one term each, told apart by a letter)."""
