@@ -39,6 +39,8 @@ from briefgen.render import format as fmt
 from briefgen.render.fields import field_rows
 from briefgen.render.markdown import CITE_RE, MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.pages import default_template_dir
+from briefgen.render.print_differences import DifferencesView, differences_print, print_differences
+from briefgen.render.print_editions import WhatsNewView, print_href, whatsnew_print
 from briefgen.render.printdata import (
     Block,
     Run,
@@ -49,7 +51,9 @@ from briefgen.render.printdata import (
     plain,
     text_of,
 )
+from briefgen.render.printfigures import FiguresChapter, FigureView, entity_figures, figures_chapter, timeline_figure
 from briefgen.render.urls import html_path
+from briefgen.render.whatsnew import edition_line
 
 TEMPLATE = "print/briefing.typ"
 """The print template (a briefing overrides it with its own ``templates/print/briefing.typ``)."""
@@ -171,7 +175,9 @@ class FactView:
     quote: str | None
     """The source's words the value comes from, when the fact records them."""
     differs: bool
-    """Another source gives a different value."""
+    """Sources really differ on this measure (:mod:`briefgen.model.differences`): the value is marked."""
+    difference: str | None = None
+    """The anchor of its entry under "Where sources differ" (``dif-…``) when it differs, else None."""
 
 
 @dataclass(frozen=True)
@@ -262,6 +268,9 @@ class EntityView:
     """The number of mentions in all articles."""
     notes: tuple[NoteView, ...]
     """The section's citations (from its summary and Markdown fields)."""
+    figures: tuple[FigureView, ...] = ()
+    """Its figures, as on its site page: locator map, own timeline, connections, then number charts (printed
+    next to the facts)."""
 
 
 @dataclass(frozen=True)
@@ -464,6 +473,8 @@ class DocInfo:
     """Number of articles printed."""
     document_title: str
     """The PDF's title metadata ("pack title — briefing title" for a pack)."""
+    edition: str | None = None
+    """The edition as the cover and every page's footer name it ("Edition 2 of 20 January 2020"), or None."""
 
 
 @dataclass(frozen=True)
@@ -490,6 +501,15 @@ class PrintData:
     """General-knowledge references, with the entities using them."""
     index: tuple[IndexLetter, ...]
     """The index, by initial."""
+    whatsnew: WhatsNewView | None = None
+    """"What's new since edition N" (after the contents), or None when not compared with an earlier edition."""
+    differences: DifferencesView | None = None
+    """"Where sources differ" (after the chapters), or None when no printed entity has sources that differ."""
+    figures: FiguresChapter | None = None
+    """The chapter of the briefing map(s) and connections graph, after the timeline (None in a pack, or when
+    the ``figures:`` switches or the briefing leave none)."""
+    timeline_figure: FigureView | None = None
+    """The visual timeline opening the timeline chapter (None in a pack, or when switched off)."""
 
 
 @dataclass(frozen=True)
@@ -587,6 +607,8 @@ class PrintBuilder:
         self.article_paths = {html_path(a.page): slug for slug, a in model.articles.items()}
         self._scope = "doc"
         self._notes: list[tuple[Citation, NoteView]] = []
+        self.differences = print_differences(model, sel.entities)  # where sources really differ, and their anchors
+        self.flagged = self.differences.flags()
 
     # -- Markdown ---------------------------------------------------------------------------------------
     def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None,
@@ -685,14 +707,12 @@ class PrintBuilder:
         self.begin_notes(entity_anchor(eid))
         infobox = tuple(self.infobox(e))
         summary = self.blocks(e.spec.summary, e.spec.summary_span, eid, top_heading=3)
-        values: dict[str, set[str]] = defaultdict(set)
-        for f in m.facts.get(eid, ()):
-            values[f.spec.property.casefold()].add(f.spec.value.casefold())
         facts = []
         for f in m.facts.get(eid, ()):
             src, general = self.source(f.citation, f.spec.reference)
+            dif = self.flagged.get(f.spec.span)
             facts.append(FactView(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "", src, general,
-                                  f.spec.quote, len(values[f.spec.property.casefold()]) > 1))
+                                  f.spec.quote, dif is not None, dif))
         quotes = [QuoteView(q.spec.text, fmt.fmt_date(q.date), q.spec.context, html_runs(self.refs.citation(q.citation)),
                             self.ref(q.spec.speaker) if q.spec.speaker != eid else None)
                   for q in m.quotes_on(eid)]
@@ -704,7 +724,8 @@ class PrintBuilder:
                         for title in sorted(groups))
         view = EntityView(eid, entity_anchor(eid), e.spec.name, _short(e.spec.name, RUNNING_MAX), e.kind.label,
                           eid in self.sel.focus, infobox, summary, tuple(facts), tuple(quotes), related,
-                          tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes())
+                          tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes(),
+                          entity_figures(m, e))
         return first_pages(view, {view.anchor})  # a page once per section (and never its own)
 
     def mentions(self, eid: str) -> list[MentionBlock]:
@@ -869,6 +890,8 @@ class PrintBuilder:
         timeline = self.timeline()
         sources, general = self.sources(articles)
         index = self.index()
+        # the briefing-wide figures show the whole briefing: a pack has only its entities' own
+        chapter = figures_chapter(m) if sel.pack is None else None
         title = sel.pack.title if sel.pack else c.title
         info = DocInfo(
             title=title, running_title=_short(title, RUNNING_MAX), briefing_title=c.title, subtitle=c.subtitle,
@@ -877,8 +900,13 @@ class PrintBuilder:
             pack=sel.pack.id if sel.pack else None, focus=tuple(self.ref(i) for i in sel.focus),
             n_entities=len(sel.entities), n_articles=len(articles),
             document_title=f"{sel.pack.title} \u2014 {c.title}" if sel.pack else c.title,
+            edition=edition_line(c),
         )
-        toc = []
+        whatsnew = whatsnew_print(m.changes, c, print_href(
+            {e.page: i for i, e in m.entities.items()}, {a.page: s for s, a in m.articles.items()},
+            self.refs.entity_href, self.refs.paragraph_href), pack=sel.pack is not None)
+        differences = differences_print(m, self.differences, self.ref, self.refs.paragraph_href, RUNNING_MAX)
+        toc = [TocEntry(whatsnew.title, whatsnew.anchor)] if whatsnew else []
         if sel.pack is not None:
             toc.append(TocEntry("About this pack", "about"))
         elif overview:
@@ -886,15 +914,22 @@ class PrintBuilder:
             toc.append(TocEntry("Overview", "overview", tuple(heads)))
         for k in kinds:
             toc.append(TocEntry(k.plural, k.anchor, tuple(TocEntry(e.name, e.anchor) for e in k.entities)))
+        if differences:
+            toc.append(TocEntry(differences.title, differences.anchor,
+                                tuple(TocEntry(x.title, x.anchor) for x in differences.entries)))
         if timeline:
             toc.append(TocEntry("Timeline", "timeline"))
+        if chapter is not None:  # after the timeline, as the site's Map and Connections pages
+            toc.append(TocEntry(chapter.title, chapter.anchor))
         if article_views:
             toc.append(TocEntry("Source articles", "articles", tuple(TocEntry(a.title, a.anchor) for a in article_views)))
         toc.append(TocEntry("Sources", "sources"))
         if index:
             toc.append(TocEntry("Index", "index"))
         return PrintData(info, tuple(toc), overview, overview_notes, tuple(kinds), timeline, tuple(article_views),
-                         tuple(sources), tuple(general), index)
+                         tuple(sources), tuple(general), index, whatsnew=whatsnew, differences=differences,
+                         figures=chapter,
+                         timeline_figure=timeline_figure(m) if sel.pack is None and timeline else None)
 
 
 OTHER_SCRIPTS = "Other scripts"

@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from briefgen.build import compile_briefing
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.types import Model
+from briefgen.render.differences import differences_of
 from briefgen.render.print import select
 
 pytestmark = pytest.mark.slow
@@ -177,7 +178,9 @@ def test_outline_follows_sections_and_entities(exports) -> None:
     tree = e.outline
     m = e.model
     kinds = [k for k in m.config.kinds if m.entities_of(k.id)]
-    expected_top = ["Contents", "Overview", *[k.plural for k in kinds], "Timeline", "Source articles", "Sources", "Index"]
+    differ = ["Where sources differ"] if differences_of(m) else []  # after the chapters (tests/pdf/test_pdf_differences.py)
+    expected_top = ["Contents", "Overview", *[k.plural for k in kinds], *differ, "Timeline", "Maps and connections",
+                    "Source articles", "Sources", "Index"]
     assert [o.title for o in tree] == expected_top
     by_title = {o.title: o for o in tree}
     for k in kinds:
