@@ -943,7 +943,10 @@ def is_person(e: Entity) -> bool:
 
 
 def index_name(e: Entity) -> str:
-    """The entity's index entry: "Lavrov, Sergei" for a person of two or more words, else its name."""
+    """The entity's index entry: its ``sort_name`` when that is written inverted ("Assad, Bashar al-", as the site
+    sorts it); else "Lavrov, Sergei" for a person of two or more words; else its name."""
+    if e.spec.sort_name and "," in e.spec.sort_name:
+        return e.spec.sort_name
     name = e.spec.name
     words = name.split()
     if not is_person(e) or len(words) < 2 or "," in name:

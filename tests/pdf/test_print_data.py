@@ -180,6 +180,7 @@ def test_index_by_surname_with_other_names(demo_model) -> None:
     entries = {x.text: x for letter in doc.data.index for x in letter.entries}
     assert entries["Lavrov, Sergei"].main == "ent-lavrov" and "Sergei Lavrov" not in entries
     assert index_name(demo_model.entities["russia"]) == "Russia", "only people are inverted"
+    assert index_name(demo_model.entities["assad"]) == "Assad, Bashar al-", "an inverted sort_name, as the site sorts"
     assert entries["Hoppō Ryōdo"].see == "Southern Kurils / Northern Territories", "names in other languages"
     assert "Lavrov" not in entries, "an alias that is the start of its own entry adds nothing"
     letters = [letter.letter for letter in doc.data.index]
