@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -179,7 +180,7 @@ class _Text:
     def __init__(self, art: Article):
         self.art = art
         self.sentences = [sentence_bounds(p.text) for p in art.paragraphs]
-        self._runs: dict[int, list] = {}
+        self._runs: dict[int, list[_Run]] = {}
         self.covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
         self.mentions: dict[int, list[Mention]] = defaultdict(list)
         for m in art.mentions:
@@ -199,7 +200,7 @@ class _Text:
                 return a, b
         return 0, len(self.art.paragraphs[k].text)
 
-    def runs(self, k: int) -> list[tuple[int, int, list[tuple[int, int, str]], bool]]:
+    def runs(self, k: int) -> list[_Run]:
         """The runs of capitalised words of paragraph ``k`` (see :func:`_runs`), found once."""
         got = self._runs.get(k)
         if got is None:
@@ -232,28 +233,55 @@ _RUN = re.compile(rf"(?<![\w'’\-]){_CAP_WORD}(?: (?:(?:{'|'.join(sorted(CONNEC
 _WORD_IN_RUN = re.compile(r"\S+")
 
 
-def _runs(text: str, sentence_starts: set[int]) -> Iterator[tuple[int, int, list[tuple[int, int, str]], bool]]:
-    """Runs of capitalised words, one space apart, with connectors inside ("Ministry of Foreign Affairs"): (start,
-    end, words with their offsets, at a sentence start). A possessive ends a run ("Japan's Hokkaido" is two)."""
+class _Run(NamedTuple):
+    """A run of capitalised words in a paragraph (see :func:`_runs`)."""
+
+    start: int
+    """Offset of its first word in the paragraph."""
+    text: str
+    """Its words as written, one space apart."""
+    at_start: bool
+    """It begins a sentence (or follows an opening quote or bracket)."""
+
+
+def _runs(text: str, sentence_starts: set[int]) -> Iterator[_Run]:
+    """Runs of capitalised words, one space apart, with connectors inside ("Ministry of Foreign Affairs"). A
+    possessive ends a run ("Japan's Hokkaido" is two)."""
     for m in _RUN.finditer(text):
-        run: list[tuple[int, int, str]] = []
-        for w in _WORD_IN_RUN.finditer(text, m.start(), m.end()):
-            run.append((w.start(), w.end(), w[0]))
-            if w[0].endswith(("'s", "’s")) and w.end() < m.end():
-                yield from _one_run(text, run, sentence_starts)
-                run = []
-        yield from _one_run(text, run, sentence_starts)
+        run = m[0]
+        if "'s " not in run and "’s " not in run:  # one run; it begins and ends with a capitalised word
+            s = m.start()
+            yield _Run(s, run, s in sentence_starts or (s > 0 and text[s - 1] in _QUOTE_OPEN + "("))
+            continue
+        words = run.split(" ")
+        at, first = m.start(), 0
+        for i, w in enumerate(words):
+            if w.endswith(("'s", "’s")) and i < len(words) - 1:
+                yield from _one_run(text, at, words[first:i + 1], sentence_starts)
+                at += sum(len(x) + 1 for x in words[first:i + 1])
+                first = i + 1
+        yield from _one_run(text, at, words[first:], sentence_starts)
 
 
-def _one_run(text: str, run: list[tuple[int, int, str]], sentence_starts: set[int]
-             ) -> Iterator[tuple[int, int, list[tuple[int, int, str]], bool]]:
-    while run and run[-1][2] in CONNECTORS:
-        run.pop()
-    while run and run[0][2] in CONNECTORS:
-        run.pop(0)
-    if run:
-        s = run[0][0]
-        yield s, run[-1][1], run, s in sentence_starts or (s > 0 and text[s - 1] in _QUOTE_OPEN + "(")
+def _one_run(text: str, at: int, words: list[str], sentence_starts: set[int]) -> Iterator[_Run]:
+    """The run of ``words`` (from offset ``at``) without connectors at either end."""
+    i, j = 0, len(words)
+    while j > i and words[j - 1] in CONNECTORS:
+        j -= 1
+    while i < j and words[i] in CONNECTORS:
+        at += len(words[i]) + 1
+        i += 1
+    if i < j:
+        yield _Run(at, " ".join(words[i:j]), at in sentence_starts or (at > 0 and text[at - 1] in _QUOTE_OPEN + "("))
+
+
+def _words(run: str) -> list[tuple[int, int, str]]:
+    """The words of a run's text with their offsets in it."""
+    out, at = [], 0
+    for w in run.split(" "):
+        out.append((at, at + len(w), w))
+        at += len(w) + 1
+    return out
 
 
 def _split_and(run: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
@@ -310,7 +338,86 @@ def _title_case(text: str) -> bool:
     return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
 
 
-def _names_in(text: _Text, lower_vocab: frozenset[str]) -> Iterator[_Seen]:
+class _Part(NamedTuple):
+    """A name that a run of capitalised words holds (the same in every run of the same words)."""
+
+    start: int
+    """Offset of its first word in the run."""
+    end: int
+    """Offset after its last word in the run."""
+    name: str
+    """The name (title and possessive left out)."""
+    key: str
+    """The name, case folded."""
+    titled: bool
+    """Preceded by a title (a person)."""
+    initial: bool
+    """The first word of a sentence."""
+    role: str
+    """What it looks like."""
+    role_after_cue: str
+    """What it looks like after a word that comes before places ("in", "to")."""
+
+
+class _Names:
+    """The names in runs of capitalised words, worked out once per distinct run: names recur, and so do the
+    runs that hold them."""
+
+    def __init__(self, lower_vocab: frozenset[str]) -> None:
+        self.lower_vocab = lower_vocab
+        self.memo: dict[tuple[str, bool], tuple[_Part, ...]] = {}
+
+    def parts(self, run: _Run) -> tuple[_Part, ...]:
+        key = (run.text, run.at_start)
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = tuple(self._parts(run.text, run.at_start))
+        return got
+
+    def _parts(self, text: str, at_start: bool) -> Iterator[_Part]:
+        start = 0
+        for part in _split_and(_words(text)):
+            words = [w for _, _, w in part]
+            # a sentence's first word is a name only when the text never writes it in lower case
+            while words and at_start and part[0][0] == start and \
+                    (words[0].lower() in NOT_NAMES or _plain_word(words[0]).lower() in self.lower_vocab):
+                part, words = part[1:], words[1:]
+                start = part[0][0] if part else start
+            titled = False
+            k0 = 0
+            while k0 < len(words) - 1 and _plain_word(words[k0]).lower() in TITLE_WORDS:
+                k0 += 1
+            heads = [i for i, w in enumerate(words[:-1]) if _plain_word(w).lower() in HEAD_TITLES]
+            if heads and heads[-1] + 1 > k0 and all(_plain_word(w).lower() in TITLE_WORDS or w[:1].isupper()
+                                                    for w in words[:heads[-1]]):
+                k0 = heads[-1] + 1  # "Japanese Prime Minister Shinzo Abe": the name after the title
+            if all(_plain_word(w).lower() in TITLE_WORDS for w in words):
+                continue  # a title alone ("Foreign Minister")
+            if k0 and any(_plain_word(w).lower() in HEAD_TITLES for w in words[:k0]):
+                titled = True
+                part, words = part[k0:], words[k0:]
+            elif k0 and _plain_word(words[0]).lower() in ("mr", "mrs", "ms", "dr"):
+                titled = True
+                part, words = part[k0:], words[k0:]
+            while words and (words[0].lower() in CONNECTORS or _plain_word(words[0]).lower() in NOT_NAMES):
+                part, words = part[1:], words[1:]
+            while words and words[-1].lower() in CONNECTORS:
+                part, words = part[:-1], words[:-1]
+            if not words:
+                continue
+            if len(words) == 1 and (_plain_word(words[0]).lower() in NOT_NAMES | TITLE_WORDS
+                                    or len(_plain_word(words[0])) < 2 or _CONTRACTION.search(words[0])):
+                continue
+            s, e = part[0][0], part[-1][1]
+            words[-1] = _plain_word(words[-1])
+            name = " ".join(words)
+            if not name:
+                continue
+            yield _Part(s, e, name, name.casefold(), titled, at_start and s == start, _role_of(words, titled, ""),
+                        _role_of(words, titled, "in"))
+
+
+def _names_in(text: _Text, names: _Names) -> Iterator[_Seen]:
     art = text.art
     # the outlet's own name ("(Reuters)" after a dateline, "The New Daily") is the source, not a subject
     outlet = {art.outlet.casefold()} | {w.casefold() for w in re.findall(r"\w+", art.outlet)} if art.outlet else set()
@@ -321,49 +428,16 @@ def _names_in(text: _Text, lower_vocab: frozenset[str]) -> Iterator[_Seen]:
             yield _Seen(name, "place", False, False, 0, text.place(k, 0))
         if _title_case(p.text):
             continue  # a headline or label in title case: every word capitalised, names cannot be told apart
-        for start, _end, run, at_start in text.runs(k):
-            if dl and start < dl.end(1):
+        for run in text.runs(k):
+            if dl and run.start < dl.end(1):
                 continue
-            for part in _split_and(run):
-                words = [w for _, _, w in part]
-                # a sentence's first word is a name only when the text never writes it in lower case
-                while words and at_start and part[0][0] == start and \
-                        (words[0].lower() in NOT_NAMES or _plain_word(words[0]).lower() in lower_vocab):
-                    part, words = part[1:], words[1:]
-                    start = part[0][0] if part else start
-                titled = False
-                k0 = 0
-                while k0 < len(words) - 1 and _plain_word(words[k0]).lower() in TITLE_WORDS:
-                    k0 += 1
-                heads = [i for i, w in enumerate(words[:-1]) if _plain_word(w).lower() in HEAD_TITLES]
-                if heads and heads[-1] + 1 > k0 and all(_plain_word(w).lower() in TITLE_WORDS or w[:1].isupper()
-                                                        for w in words[:heads[-1]]):
-                    k0 = heads[-1] + 1  # "Japanese Prime Minister Shinzo Abe": the name after the title
-                if all(_plain_word(w).lower() in TITLE_WORDS for w in words):
-                    continue  # a title alone ("Foreign Minister")
-                if k0 and any(_plain_word(w).lower() in HEAD_TITLES for w in words[:k0]):
-                    titled = True
-                    part, words = part[k0:], words[k0:]
-                elif k0 and _plain_word(words[0]).lower() in ("mr", "mrs", "ms", "dr"):
-                    titled = True
-                    part, words = part[k0:], words[k0:]
-                while words and (words[0].lower() in CONNECTORS or _plain_word(words[0]).lower() in NOT_NAMES):
-                    part, words = part[1:], words[1:]
-                while words and words[-1].lower() in CONNECTORS:
-                    part, words = part[:-1], words[:-1]
-                if not words:
-                    continue
-                if len(words) == 1 and (_plain_word(words[0]).lower() in NOT_NAMES | TITLE_WORDS
-                                        or len(_plain_word(words[0])) < 2 or _CONTRACTION.search(words[0])):
-                    continue
-                s, e = part[0][0], part[-1][1]
-                words[-1] = _plain_word(words[-1])
-                name = " ".join(words)
-                if not name or name.casefold() in outlet or text.is_covered(p.number, s, e):
+            for part in names.parts(run):
+                s, e = run.start + part.start, run.start + part.end
+                if part.key in outlet or text.is_covered(p.number, s, e):
                     continue
                 before = p.text[max(0, s - 12):s].split()[-1:] or [""]
-                yield _Seen(name, _role_of(words, titled, before[0].lower()), titled, at_start and s == start, s,
-                            text.place(k, s))
+                yield _Seen(part.name, part.role_after_cue if before[0].lower() in PLACE_CUES else part.role,
+                            part.titled, part.initial, s, text.place(k, s))
 
 
 def _lower_vocab(texts: Iterable[_Text]) -> frozenset[str]:
@@ -474,14 +548,17 @@ def _near_misses(texts: list[_Text], model: Model, aliases: dict[str, str]) -> l
     if not choices:
         return []
     seen: dict[str, list[tuple[_Text, int, int]]] = defaultdict(list)  # places made only for the near-misses
+    forms_of: dict[str, tuple[str, ...]] = {}  # a run's words and whole that are no alias, by the run
     for t in texts:
         for k in range(len(t.art.paragraphs)):
-            for start, _end, run, _ in t.runs(k):
-                words = [_plain_word(w) for _, _, w in run]
-                forms = {" ".join(words)} | {w for w in words if len(w) >= 4}
+            for run in t.runs(k):
+                forms = forms_of.get(run.text)
+                if forms is None:
+                    words = [_plain_word(w) for w in run.text.split(" ")]
+                    forms = forms_of[run.text] = tuple(f for f in {" ".join(words)} | {w for w in words if len(w) >= 4}
+                                                       if f.casefold() not in aliases and len(f) >= 4)
                 for f in forms:
-                    if f.casefold() not in aliases and len(f) >= 4:
-                        seen[f].append((t, k, start))
+                    seen[f].append((t, k, run.start))
     by_length: dict[int, list[str]] = defaultdict(list)  # 85 % alike and at most 2 letters apart in length
     for a in choices:
         by_length[len(a)].append(a)
@@ -665,8 +742,8 @@ def suggest(model: Model, only: str | None = None) -> Suggestions:
 
     names: list[NameSuggestion] = []
     if want("names"):
-        vocab = _lower_vocab(texts)
-        seen = [s for t in texts for s in _names_in(t, vocab)]
+        found = _Names(_lower_vocab(texts))
+        seen = [s for t in texts for s in _names_in(t, found)]
         names = _group_names(seen, model, aliases)
         if only is not None and only not in SUGGESTION_KINDS:
             names = [n for n in names if n.kind == only]
