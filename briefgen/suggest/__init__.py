@@ -111,7 +111,7 @@ POPULATION_NOUNS = frozenset("people residents inhabitants population citizens v
 _TOKEN = re.compile(r"[^\W\d_][\w'’.\-]*(?<![.])|\d[\w'’.,\-]*|[^\w\s]", re.UNICODE)
 _DATELINE = re.compile(r"^([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})(?=\s*(?:\(|,|:|\s[-–—]))")
 _QUOTE_OPEN = "\"“"
-_QUOTED = re.compile(r"[\"“]([^\"“”]{12,}?)[\"”]")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")  # greedy: no closing mark inside, so it ends at the first
 _VERB = re.compile(r"\b(?:" + "|".join(v.replace(" ", r"\s+") for v in SPEECH_VERBS) + r")\b")
 _PRONOUN_BEFORE = re.compile(r"\b(he|she|they)\s*$", re.IGNORECASE)
 _PRONOUN_AFTER = re.compile(r"\s*(he|she|they)\b", re.IGNORECASE)
@@ -614,9 +614,10 @@ def _quotes(texts: list[_Text], model: Model) -> list[QuoteSuggestion]:
         before_speaker: str | None = None  # who was quoted in the paragraph before
         for k, p in enumerate(t.art.paragraphs):
             text = p.text
-            verbs = list(_VERB.finditer(text)) if "said" in text or "say" in text or _VERB.search(text) else []
+            verbs = list(_VERB.finditer(text))
             speaker_here: str | None = None
-            for m in _QUOTED.finditer(text):
+            in_quotes = list(_QUOTED.finditer(text))
+            for m in in_quotes:
                 words = m[1].strip().rstrip(",")
                 a, _ = t.sentence_at(k, m.start())
                 speaker, how = None, ""
@@ -650,7 +651,7 @@ def _quotes(texts: list[_Text], model: Model) -> list[QuoteSuggestion]:
                     continue
                 out.append(QuoteSuggestion(speaker, " ".join(words.split()), t.art.slug, how, t.place(k, m.start())))
             before_speaker = speaker_here
-            quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)] if verbs else []
+            quoted = [(m.start(), m.end()) for m in in_quotes]
             for v in verbs:  # who speaks here outside quotes, for a "he said" further on
                 if any(s <= v.start() < e for s, e in quoted):
                     continue
