@@ -440,12 +440,18 @@ def _names_in(text: _Text, names: _Names) -> Iterator[_Seen]:
                             part.titled, part.initial, s, text.place(k, s))
 
 
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’\-]+\b")
+
+
 def _lower_vocab(texts: Iterable[_Text]) -> frozenset[str]:
     """Words the articles write in lower case somewhere (a capitalised one at a sentence start is then no name)."""
-    vocab: set[str] = set()
+    chunks: set[str] = set()  # no word runs over white space: each distinct chunk between spaces is read once
     for t in texts:
         for p in t.art.paragraphs:
-            vocab.update(w for w in re.findall(r"\b[a-z][a-z'’\-]+\b", p.text))
+            chunks.update(p.text.split())
+    vocab: set[str] = set()
+    for c in chunks:
+        vocab.update(_LOWER_WORD.findall(c))
     return frozenset(vocab)
 
 
@@ -614,9 +620,10 @@ def _quotes(texts: list[_Text], model: Model) -> list[QuoteSuggestion]:
         before_speaker: str | None = None  # who was quoted in the paragraph before
         for k, p in enumerate(t.art.paragraphs):
             text = p.text
-            verbs = list(_VERB.finditer(text))
-            speaker_here: str | None = None
             in_quotes = list(_QUOTED.finditer(text))
+            # speech verbs tell who speaks only beside quotes or mentions
+            verbs = list(_VERB.finditer(text)) if in_quotes or p.number in t.mentions else []
+            speaker_here: str | None = None
             for m in in_quotes:
                 words = m[1].strip().rstrip(",")
                 a, _ = t.sentence_at(k, m.start())
