@@ -687,6 +687,30 @@ def _numberish(text: str) -> bool:
     return bool(_DIGITISH.search(text)) or not _NUMBER_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower()))
 
 
+_DIGIT = re.compile(r"[0-9]")
+_BEFORE_FIGURE = re.compile(r"\s*(?:\$(?:[Ss][Uu])?)?\s*\.?\s*(?:[A-Za-z~]+(?:\s+[A-Za-z~]+){0,2})?")
+"""Read backwards from a digit (ASCII text): as far as a figure's approximation words, full stop, spaces and currency
+sign before its number may reach ("approx. US$ 5", "in excess of 300")."""
+
+
+def _figures(text: str, a: int, b: int) -> Iterator[re.Match]:
+    """``AMOUNT_RE.finditer(text, a, b)``, the same figures; where they can only be digits (ASCII text, no number
+    word) the slow pattern is tried only from where the words before the next digit may begin one."""
+    part = text[a:b]
+    if not part.isascii() or not _NUMBER_WORDS.isdisjoint(re.findall(r"[a-z]+", part.lower())):
+        yield from AMOUNT_RE.finditer(text, a, b)
+        return
+    pos = a
+    while (digit := _DIGIT.search(text, pos, b)) is not None:
+        d = digit.start()
+        before = _BEFORE_FIGURE.match(text[pos:d][::-1])
+        m = AMOUNT_RE.search(text, d - before.end() if before else d, b)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def _facts(texts: list[_Text], model: Model) -> list[FactSuggestion]:
     done: dict[str, list[str]] = defaultdict(list)  # annotated facts' quotes by article
     for fs in model.facts.values():
@@ -700,7 +724,7 @@ def _facts(texts: list[_Text], model: Model) -> list[FactSuggestion]:
             if not mentions or not _numberish(p.text):
                 continue  # a figure is suggested only beside an entity
             sentences = sorted({t.sentence_at(k, mm.start) for mm in mentions})
-            found = [m for a, b in sentences if _numberish(p.text[a:b]) for m in AMOUNT_RE.finditer(p.text, a, b)]
+            found = [m for a, b in sentences if _numberish(p.text[a:b]) for m in _figures(p.text, a, b)]
             for m in found:
                 if not (m["num"] or m["word"]):
                     continue
