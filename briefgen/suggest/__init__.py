@@ -230,7 +230,10 @@ def _upper_class() -> str:
 _UPPER = _upper_class()
 _CAP_WORD = rf"(?:{_UPPER}|(?:al|el|ad|as|bin|ibn|abu|de|da|di|du|le|la|van|von)-{_UPPER})[\w'’.\-]*(?<![.'’\-])"
 _RUN = re.compile(rf"(?<![\w'’\-]){_CAP_WORD}(?: (?:(?:{'|'.join(sorted(CONNECTORS))}) )*{_CAP_WORD})*")
-_WORD_IN_RUN = re.compile(r"\S+")
+_RUN_UPPER = re.compile(rf"{_UPPER}(?<![\w'’\-].)[\w'’.\-]*(?<![.'’\-])(?: (?:(?:{'|'.join(sorted(CONNECTORS))}) )*{_CAP_WORD})*")
+""":data:`_RUN` for text with no name behind a particle ("al-Assad"): every run begins with a capital letter, which
+the pattern engine looks for quickly (it cannot, with the look-behind first)."""
+_HYPHEN_CAPITAL = re.compile(rf"-{_UPPER}")
 
 
 class _Run(NamedTuple):
@@ -247,7 +250,7 @@ class _Run(NamedTuple):
 def _runs(text: str, sentence_starts: set[int]) -> Iterator[_Run]:
     """Runs of capitalised words, one space apart, with connectors inside ("Ministry of Foreign Affairs"). A
     possessive ends a run ("Japan's Hokkaido" is two)."""
-    for m in _RUN.finditer(text):
+    for m in (_RUN if _HYPHEN_CAPITAL.search(text) else _RUN_UPPER).finditer(text):
         run = m[0]
         if "'s " not in run and "’s " not in run:  # one run; it begins and ends with a capitalised word
             s = m.start()
