@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One entry point for a fresh machine with only Python >= 3.11.
 
-    python3 dev.py demo     # set up, then build the demo briefing into site/ (and the PDF once it exists)
+    python3 dev.py demo     # set up, then build the demo briefing into site/, with site/briefing.pdf
     python3 dev.py test     # set up, then run the whole test suite
 
 Set-up is idempotent: a virtualenv in .venv with briefgen and its test tools, and (for tests) the

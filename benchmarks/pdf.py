@@ -7,9 +7,10 @@ Usage::
 1. **End to end**: runs the real command line (``python -m briefgen -C DIR pdf -o TMP``) in a child process,
    ``--repeat`` times; the fastest run counts. Reports wall seconds, CPU seconds and peak RSS of that command
    (``os.wait4``: its own and its Typst child's, whichever is larger), pages and seconds per page.
-2. **Stages**, in this process (imports already warm): compile (load → render of the site pages), print data
-   (the :class:`PrintData` of the model), and Typst (data.json written, the child process compiling, the PDF read
-   back): seconds, and the peak RSS of this process and of the Typst child apart.
+2. **Stages**, in this process (imports already warm): compile (load → model and edition, as ``briefgen pdf``
+   does: no site pages), print data (the :class:`PrintData` of the model), and Typst (data.json written, the
+   child process compiling, the PDF read back): seconds, and the peak RSS of this process and of the Typst child
+   apart.
 
 Targets (issue 17): the demo in at most 1.5 s wall including start-up; at most 30 ms a page on the ~200-page
 synthetic briefing (``python benchmarks/synth.py --articles 45 --entities 165 --seed 1 --out /tmp/synth200``);
@@ -62,12 +63,14 @@ def stages(root: Path, pack: str | None, work: Path) -> dict:
     from briefgen.build import compile_briefing
     from briefgen.diagnostics import Diagnostics
     from briefgen.emit.pdf import render_pdf
+    from briefgen.model.manifest import read_since
     from briefgen.render.print import build_print
 
     diags = Diagnostics()
     t0 = time.perf_counter()
     c0 = time.process_time()
-    compiled = compile_briefing(root, diags)
+    # as `briefgen pdf` does: the model and the edition, no site pages
+    compiled = compile_briefing(root, diags, since=read_since(root, None, diags), render_pages_too=False)
     t1 = time.perf_counter()
     if compiled.model is None or diags.has_errors():
         raise SystemExit("\n".join(d.format() for d in diags.sorted()))

@@ -89,7 +89,9 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
 
     ``pdf`` names the PDF export that will be published beside the site (the home page links it). ``since``: the
     earlier editions this one may be compared with (:func:`~briefgen.model.manifest.read_since`).
-    ``render_pages_too``: False stops after the model (``briefgen suggest`` reads nothing else); no pages.
+    ``render_pages_too``: False makes no pages: it stops after the model (``briefgen suggest`` reads nothing else),
+    or, given ``since``, after the edition (``briefgen pdf``: the PDF reads the model and what changed, never the
+    site's pages).
     """
     timings = timings or Timings()
     load, clean, matcher_of, link, model_of, render = (
@@ -126,7 +128,7 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     t = time.perf_counter()
     model = model_of(content, entities, cleaned, mentions, diags)
     timings.add("model", time.perf_counter() - t)
-    if not render_pages_too:
+    if not render_pages_too and since is None:
         return Compiled(model, ())
 
     t = time.perf_counter()
@@ -135,6 +137,8 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     if base is not None:
         model = dataclasses.replace(model, changes=compare(base, manifest))
     timings.add("model", time.perf_counter() - t)  # the edition is made in the model stage (model/manifest.py)
+    if not render_pages_too:
+        return Compiled(model, (), manifest, base)
 
     t = time.perf_counter()
     drawn = figure_seconds()

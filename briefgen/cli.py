@@ -42,6 +42,8 @@ class _Parser(argparse.ArgumentParser):
             known = self.options + (self.commands[ns.command].options if ns.command in self.commands else [])
             close = difflib.get_close_matches(unknown[0].partition("=")[0], known, n=1, cutoff=0.75)
             hint = f" (did you mean {close[0]}?)" if unknown[0].startswith("-") and close else ""
+            if close and close[0] == unknown[0].partition("=")[0] and ns.command is not None:  # known, but misplaced
+                hint = f" (the options of a command go after it: briefgen {ns.command} {unknown[0]})"
             self.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
         if self.commands and ns.command is None:
             self.error("the following arguments are required: COMMAND")
@@ -69,7 +71,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true",
                    help="build everything again, ignoring and not writing build/.cache (the result is the same)")
     b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
-                   help="processes that build pages (default: $BRIEFGEN_JOBS, else the number of cores)")
+                   help="processes that build pages (default: $BRIEFGEN_JOBS, else one per core, at most 8, when the "
+                        "briefing has pages enough for each)")
     b.add_argument("--since", metavar="PATH", default=None,
                    help="write 'What's new' since the edition in PATH (a site folder built by briefgen, or its "
                         "edition.json); default: the site/ this build replaces, when it holds another edition")
@@ -379,18 +382,20 @@ def cmd_suggest(args) -> int:
 
 def cmd_pdf(args) -> int:
     """``briefgen pdf [-o FILE] [--pack ID]``: check the content, then export. Exit 0 ok, 1 on any error."""
+    from briefgen.emit.typstchild import start_typst
+
+    t0 = time.perf_counter()
+    typst = start_typst()  # first: Typst starts up while briefgen imports its stages and checks the content
     from briefgen.build import compile_briefing
-    from briefgen.emit.pdf import display_path, export_pdf, start_typst
+    from briefgen.emit.pdf import display_path, export_pdf
     from briefgen.model.manifest import read_since
 
     root = Path(args.root).resolve()
-    t0 = time.perf_counter()
     diags = Diagnostics()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
-    typst = start_typst()  # Typst starts up while the content is checked
     since = read_since(root, None, diags)  # the PDF opens with what is new, as the site does
-    with progress.step("checking the content"):
-        compiled = compile_briefing(root, diags, progress=progress, since=since)
+    with progress.step("checking the content"):  # what the PDF holds; the site's pages are not made
+        compiled = compile_briefing(root, diags, progress=progress, since=since, render_pages_too=False)
     target = (Path(args.output).resolve() if args.output
               else root / "site" / (f"{args.pack}.pdf" if args.pack else "briefing.pdf"))
     done = None

@@ -35,6 +35,8 @@ UNKNOWN_OPTIONS = {  # arguments -> what the error must say
     ("--strcit", "check"): "unrecognized arguments: --strcit (did you mean --strict?)",
     ("pdf", "--outptu=x.pdf"): "unrecognized arguments: --outptu=x.pdf (did you mean --output?)",
     ("serve", "--dev-adr", "x"): "unrecognized arguments: --dev-adr x (did you mean --dev-addr?)",
+    ("-q", "build"): "unrecognized arguments: -q (the options of a command go after it: briefgen build -q)",
+    ("--strict", "check"): "unrecognized arguments: --strict (the options of a command go after it: briefgen check --strict)",
 }
 
 

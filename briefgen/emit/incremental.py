@@ -111,7 +111,7 @@ def _make_capture(should_stop: Callable[[], bool]):
                 raise Stopped()
             lst = self.index_list()
             if lst is not None:
-                self.entries[page.file.src_uri] = lst[self._mark:]
+                self.entries[page.file.src_uri] = steps.own_tags(lst[self._mark:])
                 self._mark = len(lst)
 
         def index_list(self) -> list | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from briefgen.diagnostics import Diagnostics, Span
-from briefgen.emit import mkdocs_parallel
+from briefgen.emit import mkdocs_parallel, mkdocs_steps
 from briefgen.emit.mkdocs_steps import Collect, load_mkdocs_config, quiet_mkdocs, source_date_epoch, steps_available
 from briefgen.emit.project import BUILD_DIR
 from briefgen.render.errors import TemplateFault, template_fault
@@ -88,6 +88,24 @@ class _Inspect:
         return None
 
 
+class _OwnTags:
+    """A MkDocs plugin (one-process builds) keeping each page's search tags on its first search entry only
+    (:func:`~briefgen.emit.mkdocs_steps.own_tags`), after the search plugin added the page's entries."""
+
+    def __init__(self) -> None:
+        self.mark = 0
+
+    def on_page_context(self, context, /, *, page, config, nav):
+        index = mkdocs_steps.find_search(config)
+        if index is not None:
+            entries = index.entries()
+            mkdocs_steps.own_tags(entries[self.mark:])
+            self.mark = len(entries)
+        return None
+
+    on_page_context.mkdocs_priority = -100  # type: ignore[attr-defined]  # after the search plugin's
+
+
 AUTO_MIN_SHARE = 100
 """Pages each process must have before a build with the default number of workers forks another one: starting a
 worker (fork, reading the pages of the navigation again, sending back the search index) costs about what MkDocs
@@ -146,6 +164,7 @@ def build_site(config_file: Path, site_dir: Path, epoch: int,
             else:
                 if progress is not None:
                     cfg.plugins["briefgen-progress"] = _PageProgress(progress)
+                cfg.plugins["briefgen-own-tags"] = _OwnTags()
                 hook = _Inspect(inspect) if inspect is not None else None
                 if hook is not None:
                     cfg.plugins["briefgen-inspect"] = hook

@@ -166,7 +166,7 @@ class _Hooks:
             self.inspected[page.file.src_uri] = self.inspect(page.file.dest_uri, output)
         if self.index is not None:  # the search plugin added this page's entries in on_page_context
             entries = self.index.entries()
-            self.entries[page.file.src_uri] = tuple(entries[self.mark:])
+            self.entries[page.file.src_uri] = tuple(steps.own_tags(entries[self.mark:]))
             self.mark = len(entries)
         self.tick("theme")
         return None

@@ -121,6 +121,16 @@ def find_search(config: Any) -> SearchIndex | None:
     return None
 
 
+def own_tags(entries: list) -> list:
+    """A page's search entries (Material's: one per section) with the page's tags kept on its first entry only:
+    Material copies them to every section, which made each entity page's names weigh by its number of sections
+    and repeated them in the index once a section. Changes the entries in place; returns them."""
+    for entry in entries:
+        if isinstance(entry, dict) and "#" in str(entry.get("location", "")):
+            entry.pop("tags", None)
+    return entries
+
+
 def has_search(config: Any) -> bool:
     """True when a search plugin is configured (whether or not :func:`find_search` knows its index)."""
     return any(name.split("/")[-1] == "search" for name in config.plugins)

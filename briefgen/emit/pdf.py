@@ -1,12 +1,13 @@
-"""PDF export: the print data of :mod:`briefgen.render.print`, typeset by Typst (thin adapter; the only module
-that runs ``typst``).
+"""PDF export: the print data of :mod:`briefgen.render.print`, typeset by Typst (thin adapter; with its child
+process, :mod:`briefgen.emit.typstchild`, the only code that runs ``typst``).
 
 - The data goes to Typst as a file, ``data.json``, in a private compile root (a fresh temporary folder) beside a
   copy of the print template folder (briefgen's ``templates/print/``, then the briefing's own on top). The template
   reads it with ``json("data.json")``: no text of the briefing is ever part of Typst source, and Typst can read
   nothing outside that root (no packages, no network).
-- Typst runs in a child process (``python -I``, which imports nothing of briefgen): the export's memory is given
-  back when it ends, and the parent checks the fonts meanwhile (:mod:`briefgen.emit.fonts`).
+- Typst runs in a child process (``python -I``, which imports nothing of briefgen; :mod:`briefgen.emit.typstchild`):
+  the export's memory is given back when it ends, and the parent checks the fonts meanwhile
+  (:mod:`briefgen.emit.fonts`).
 - The PDF is tagged (PDF/UA-1), dated by the briefing's as-of date, and embeds its fonts. Two exports of the same
   input are byte-identical.
 - A Typst error is reported at ``templates/print/FILE:LINE:COL`` with Typst's message; the PDF is written next to
@@ -19,64 +20,20 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.emit.fonts import check_fonts
 from briefgen.emit.site import process_alive
+from briefgen.emit.typstchild import MAIN, PRINT_DIR, TYPST_VERSION, TypstChild, start_typst
 from briefgen.render.print import PrintDocument, build_print
 
 TMP_PREFIX = "."
 """Temporary files are hidden: ``.briefing.pdf.tmp-<pid>`` beside the output."""
-TYPST_VERSION = (0, 15)
-"""The Typst minor version the print template is written for (pyproject.toml pins ``typst>=0.15,<0.16``)."""
 PDF_STANDARD = "ua-1"
 """Tagged PDF for accessibility (structure tree, /Lang, /MarkInfo, XMP pdfuaid)."""
-PRINT_DIR = Path("templates") / "print"
-"""Where the print template folder is in the compile root (so Typst's messages name ``templates/print/FILE``)."""
-MAIN = "briefing.typ"
-"""The print template's main file."""
-
-# The child process: Typst alone. Started before the print data is built, it imports Typst and scans the fonts
-# meanwhile, then waits for one line on stdin (the compile's parameters, or nothing: the export was given up) and
-# answers one JSON line on stdout. It imports nothing of briefgen, so its memory is Typst's and the data's only.
-_CHILD = r"""
-import json, sys
-paths = json.loads(sys.argv[1])
-try:
-    import typst
-except ImportError as exc:
-    typst = None
-    missing = str(exc)
-else:
-    missing = None if typst.__version__.startswith(paths["version"]) else "typst " + typst.__version__
-    if missing is None:
-        fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True, font_paths=paths["font_paths"])
-line = sys.stdin.readline()
-if not line.strip():
-    sys.exit(0)
-job = json.loads(line)
-if missing is not None:
-    print(json.dumps({"missing": missing})); sys.exit(0)
-try:
-    compiler = typst.Compiler(paths["input"], root=paths["root"], font_paths=fonts,
-                              package_path=paths["packages"], package_cache_path=paths["packages"])
-    _, warnings = compiler.compile_with_warnings(output=paths["output"], format="pdf",
-                                                 pdf_standards=[job["standard"]], timestamp=job["timestamp"])
-except typst.TypstError as exc:
-    print(json.dumps({"error": {"message": exc.message, "diagnostic": exc.diagnostic, "hints": list(exc.hints or [])}}))
-    sys.exit(0)
-print(json.dumps({"warnings": [{"message": w.message, "diagnostic": w.diagnostic, "hints": list(w.hints or [])}
-                               for w in warnings]}))
-"""
-
-_NO_NETWORK = dict.fromkeys(("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"),
-                            "http://127.0.0.1:9")
-"""Proxies that lead nowhere: should a template import a package, Typst cannot download it."""
+__all__ = ["MAIN", "PRINT_DIR", "TYPST_VERSION", "TypstChild", "Written", "export_pdf", "render_pdf", "start_typst"]
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -194,83 +151,6 @@ def export_pdf(root: Path, compiled, diags: Diagnostics, output: Path, pack: str
         child.close()
 
 
-WORK_PREFIX = "briefgen-pdf-"
-"""Private compile folders are ``briefgen-pdf-<pid>-<random>`` in the temporary folder."""
-
-
-def _remove_stale_folders() -> None:
-    """Compile folders of exports that were killed (their process is gone)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*-*"):
-        pid = folder.name[len(WORK_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def start_typst() -> TypstChild:
-    """A Typst child started now, for :func:`export_pdf` later: it imports Typst and scans the fonts while the
-    briefing is being built."""
-    return TypstChild()
-
-
-class TypstChild:
-    """The Typst child process of one export, compiling in ``work``: ``work/root`` is the compile root,
-    ``work/briefing.pdf`` the PDF."""
-
-    def __init__(self, work: Path | None = None) -> None:
-        self.owned = work is None  # a private folder of its own, removed by close()
-        if work is None:
-            _remove_stale_folders()
-            work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
-        self.work = work
-        self.root = work / "root"
-        self.print_dir = self.root / PRINT_DIR
-        self.output = work / "briefing.pdf"
-        packages = work / "packages"
-        packages.mkdir()
-        paths = {"input": str(self.print_dir / MAIN), "root": str(self.root), "output": str(self.output),
-                 "font_paths": [str(self.print_dir)], "packages": str(packages),
-                 "version": ".".join(map(str, TYPST_VERSION)) + "."}
-        self.errors = open(work / "typst-stderr.txt", "w+")
-        # no proxy that leads anywhere: should a template import a package, Typst cannot download it
-        env = {**os.environ, **_NO_NETWORK}
-        self.process = subprocess.Popen([sys.executable, "-I", "-c", _CHILD, json.dumps(paths)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env,
-                                        cwd=work, text=True)
-
-    def start(self, standard: str, timestamp: int) -> None:
-        """Compile now (the compile root is ready)."""
-        assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"standard": standard, "timestamp": timestamp}) + "\n")
-        self.process.stdin.close()
-
-    def answer(self) -> tuple[dict, str]:
-        """The child's answer (empty when it gave none) and the last line it wrote to stderr."""
-        assert self.process.stdout is not None
-        text = self.process.stdout.read()
-        self.process.wait()
-        try:
-            answer = json.loads(text.strip().splitlines()[-1]) if text.strip() else {}
-        except ValueError:
-            answer = {}
-        self.errors.seek(0)
-        return answer, _last_line(self.errors.read())
-
-    def close(self) -> None:
-        """End the child if it is still waiting (the export was given up before compiling)."""
-        if self.process.stdin is not None and not self.process.stdin.closed:
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        self.errors.close()
-        if self.owned:
-            shutil.rmtree(self.work, ignore_errors=True)
-
-
 def render_pdf(doc: PrintDocument, work: Path, diags: Diagnostics, typst: TypstChild | None = None) -> tuple[Path, int] | None:
     """Compile ``doc`` in the private folder ``work`` (with ``typst``, or a child started now): the PDF's path there
     and its page count, or None (the problem in ``diags``)."""
@@ -326,11 +206,6 @@ def _report(d: dict, doc: PrintDocument, diags: Diagnostics, *, error: bool) -> 
         diags.error(span, "template", message, hint)
     else:
         diags.warning(span, "pdf-typst", message, hint)
-
-
-def _last_line(text: str) -> str:
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    return lines[-1] if lines else "no message"
 
 
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -134,7 +135,7 @@ def make_article(spec: ArticleSpec, ct: CleanedText, mentions: tuple[Mention, ..
     _warn_doubtful(spec, det, meta, diags)
     if date is None:
         diags.warning(spec.span, "article-no-date", f"the date of article '{spec.slug}' is known nowhere",
-                      f"add 'date: YYYY-MM-DD' (and 'date_note:' saying how you established it) to {spec.slug}.yml")
+                      f"add 'date: YYYY-MM-DD' (and 'date_note:' saying how you established it) to {_annotation_name(spec)}")
     article = Article(
         slug=spec.slug, page=f"articles/{spec.slug}.md",
         title=meta.get("title") or det.title or spec.slug, outlet=meta.get("outlet") or det.outlet,
@@ -151,6 +152,12 @@ def make_article(spec: ArticleSpec, ct: CleanedText, mentions: tuple[Mention, ..
     return article
 
 
+def _annotation_name(spec: ArticleSpec) -> str:
+    """The file name of the capture's annotation (the capture's name with ``.yml``: a capture keeps any name, so
+    its slug may differ)."""
+    return PurePosixPath(spec.path).with_suffix(".yml").name
+
+
 _FIELD_WORDS = {"title": "headline", "date": "date", "byline": "byline", "outlet": "outlet", "url": "address"}
 
 
@@ -161,7 +168,7 @@ def _warn_doubtful(spec: ArticleSpec, det: DetectedMeta, meta: dict, diags: Diag
         if meta.get(src.field):
             continue
         what = _FIELD_WORDS.get(src.field, src.field)
-        hint = f"set '{src.field}:' in {spec.slug}.yml to confirm (or correct) it"
+        hint = f"set '{src.field}:' in {_annotation_name(spec)} to confirm (or correct) it"
         if src.value is None:
             diags.warning(src.span, "meta-uncertain", f"the {what} of '{spec.slug}' could not be read: {src.doubt}",
                           hint)

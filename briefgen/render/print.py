@@ -51,6 +51,7 @@ from briefgen.render.printdata import (
     plain,
     text_of,
 )
+from briefgen.render.printfigures import FiguresChapter, FigureView, entity_figures, figures_chapter, timeline_figure
 from briefgen.render.urls import html_path
 from briefgen.render.whatsnew import edition_line
 
@@ -267,6 +268,9 @@ class EntityView:
     """The number of mentions in all articles."""
     notes: tuple[NoteView, ...]
     """The section's citations (from its summary and Markdown fields)."""
+    figures: tuple[FigureView, ...] = ()
+    """Its figures, as on its site page: locator map, own timeline, connections, then number charts (printed
+    next to the facts)."""
 
 
 @dataclass(frozen=True)
@@ -501,6 +505,11 @@ class PrintData:
     """"What's new since edition N" (after the contents), or None when not compared with an earlier edition."""
     differences: DifferencesView | None = None
     """"Where sources differ" (after the chapters), or None when no printed entity has sources that differ."""
+    figures: FiguresChapter | None = None
+    """The chapter of the briefing map(s) and connections graph, after the timeline (None in a pack, or when
+    the ``figures:`` switches or the briefing leave none)."""
+    timeline_figure: FigureView | None = None
+    """The visual timeline opening the timeline chapter (None in a pack, or when switched off)."""
 
 
 @dataclass(frozen=True)
@@ -715,7 +724,8 @@ class PrintBuilder:
                         for title in sorted(groups))
         view = EntityView(eid, entity_anchor(eid), e.spec.name, _short(e.spec.name, RUNNING_MAX), e.kind.label,
                           eid in self.sel.focus, infobox, summary, tuple(facts), tuple(quotes), related,
-                          tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes())
+                          tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes(),
+                          entity_figures(m, e))
         return first_pages(view, {view.anchor})  # a page once per section (and never its own)
 
     def mentions(self, eid: str) -> list[MentionBlock]:
@@ -880,6 +890,8 @@ class PrintBuilder:
         timeline = self.timeline()
         sources, general = self.sources(articles)
         index = self.index()
+        # the briefing-wide figures show the whole briefing: a pack has only its entities' own
+        chapter = figures_chapter(m) if sel.pack is None else None
         title = sel.pack.title if sel.pack else c.title
         info = DocInfo(
             title=title, running_title=_short(title, RUNNING_MAX), briefing_title=c.title, subtitle=c.subtitle,
@@ -907,13 +919,17 @@ class PrintBuilder:
                                 tuple(TocEntry(x.title, x.anchor) for x in differences.entries)))
         if timeline:
             toc.append(TocEntry("Timeline", "timeline"))
+        if chapter is not None:  # after the timeline, as the site's Map and Connections pages
+            toc.append(TocEntry(chapter.title, chapter.anchor))
         if article_views:
             toc.append(TocEntry("Source articles", "articles", tuple(TocEntry(a.title, a.anchor) for a in article_views)))
         toc.append(TocEntry("Sources", "sources"))
         if index:
             toc.append(TocEntry("Index", "index"))
         return PrintData(info, tuple(toc), overview, overview_notes, tuple(kinds), timeline, tuple(article_views),
-                         tuple(sources), tuple(general), index, whatsnew=whatsnew, differences=differences)
+                         tuple(sources), tuple(general), index, whatsnew=whatsnew, differences=differences,
+                         figures=chapter,
+                         timeline_figure=timeline_figure(m) if sel.pack is None and timeline else None)
 
 
 OTHER_SCRIPTS = "Other scripts"

@@ -10,6 +10,7 @@ Author Markdown is rendered to HTML by :mod:`briefgen.render.markdown` exactly a
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from html.parser import HTMLParser
@@ -280,6 +281,7 @@ def html_blocks(html: str) -> tuple[Block, ...]:
     return reader.result()
 
 
+@functools.lru_cache(maxsize=8192)  # the same reference is printed many times; runs are frozen, so shared
 def html_runs(html: str) -> tuple[Run, ...]:
     """The runs of an inline HTML fragment (a reference, an infobox value); blocks are joined with spaces."""
     blocks = html_blocks(html)

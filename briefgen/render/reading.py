@@ -180,11 +180,11 @@ def source_rows_html(rows: list[SourceRow]) -> Markup:
     dash = "\u2014"
     for r in rows:
         original = f' (<a href="{_e(r.url)}" rel="nofollow noopener noreferrer">original</a>)' if r.url else ""
-        why = (f'<details class="bg-why"><summary>How</summary><p>{_e(r.reasoning)}</p></details>'
+        why = (f'<details class="bg-why"><summary>How</summary> <p>{_e(r.reasoning)}</p></details>'
                if r.reasoning else "")
         out.append(f'<tr><td data-label="Article"><a href="{_e(r.link.href)}">{_e(r.link.text)}</a>{original}</td> '
                    f'<td data-label="Outlet">{_e(r.outlet)}</td> <td data-label="Kind of outlet">'
-                   f'{_e(r.outlet_kind or dash)}</td> <td data-label="Date">{_e(r.date)}<br><small>{_e(r.how)}</small>'
+                   f'{_e(r.outlet_kind or dash)}</td> <td data-label="Date">{_e(r.date)}<br> <small>{_e(r.how)}</small> '
                    f'{why}</td> <td data-label="Byline">{_e(r.byline or dash)}</td> <td data-label="Origin">'
                    f'{_e(r.origin or dash)}</td></tr>\n')
     return Markup("".join(out))

@@ -1,13 +1,21 @@
-"""What the site's search knows of an entity page beyond its text: its name and aliases as the page's search
-tags (front matter), and how the index splits words (the search plugin's settings). Material's search weighs a
-match in the tags far above one in titles or text, so an entity's own page ranks first for its name and each of
-its aliases (a meeting named "Lavrov–Kono talks" no longer outranks Lavrov's page for "Lavrov"). Measured on
-the demo: 89 of its 92 names and aliases find their page first; see docs/search.md for the three that do not."""
+"""What the site's search knows of an entity page beyond its text: its names as the page's search tags (front
+matter), and how the index splits words (the search plugin's settings).
+
+Material's search (lunr) finds every word of a query by prefix ("kuril" finds "kurils"), adds up every word of
+the index a query word starts, does not weigh a field by its length, and weighs a match in the tags a million
+times one in the text. So the tags decide the order of entity pages, and they are written so that an entity's
+own page ranks first for its name and each alias: each word of the page's names is one term per *weight unit*,
+every term a word of its own (unique to the page, so each counts the same); a word's weight grows as the
+shortest name holding it gets shorter (the page named exactly what was typed outranks a page whose longer name
+contains it); a word counts once however many names hold it, and other forms of one word ("Kurils",
+"Kuriles", "Kuril") add little, so a page is not boosted for naming one word several ways. docs/search.md
+explains the numbers."""
 
 from __future__ import annotations
 
 import json
 import re
+import zlib
 
 from markupsafe import Markup
 
@@ -28,33 +36,84 @@ at spaces and hyphens only, so "talks," and "Lavrov–Kono" were words, and "Jap
 PIPELINE: list[str] = []
 """No stop-word filter: "US" is a name here, not the pronoun, and must be found."""
 
-WEIGHT_CHARS = 12
-"""How often a name is repeated in the tags: ``WEIGHT_CHARS`` divided by its length in characters, at least once. Material's
-search splits tags into words, weighs how often a query word occurs in them, not how long they are, and finds
-words by prefix ("US" finds "USSR"): repeating a short name more makes the page named exactly what was typed
-("Moscow", "US") outrank one whose longer name contains it (a meeting in Moscow, the USSR)."""
+SCALE = 16
+"""A word's weight in units: ``SCALE × L ** -SHRINK`` for the shortest of the page's names holding it, ``L``
+characters long (rounded, 1 to :data:`MOST`). "US" weighs 13, "Moscow" 9, "Munich Security Conference" 5 a
+word, a 70-character meeting name 4 a word."""
 
+SHRINK = 0.35
+"""How fast a word's weight falls with its name's length. Slow enough that a name of several words outweighs
+one of its words alone (a page named "Munich" does not outrank "Munich Security Conference" for that name:
+3 × 5 > 9), fast enough that a page named exactly the query outranks one whose name contains it ("Moscow" 9
+against 4 for "Lavrov–Kono talks, Moscow (10 May 2019)"; "US" 13 against "USSR" 10)."""
+
+MOST = 26
+"""At most this many units a word (one term each, told apart by a letter)."""
+
+FORM_SHARE = 3
+"""Another form of a word the page names already ("Kuriles" beside "Kurils"; "Kuril" beside "Kurils") weighs
+its own weight divided by this (at least one unit): a query word starting both forms finds the page about once,
+not once per form."""
 
 MARK = "\u00b7"
-"""Ends every word of a tag: "japan·" is a word no text has, so a match in the tags is weighed by how rare the
-name is among the tags, not by how common the word is in every page's text (where "Japan" is in nearly all,
-and "Japanese" in few). The search matches words by prefix, so "Japan" still finds "japan·"; the tags are not
-shown in the results (briefgen.css)."""
+"""Joins a word to the page's code and the unit's letter in a term ("kurils·q3fa"): a word no text has, so
+every term of the tags is the page's own, and each unit weighs the same (lunr weighs a term by how few entries
+hold it). The search matches words by prefix, so "Kurils" still finds "kurils·q3fa"; the tags are not shown in
+the results (briefgen.css)."""
 
 _WORD = re.compile(SEPARATOR)
+_UNITS = "abcdefghijklmnopqrstuvwxyz"
+_CODE = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _weight(length: int) -> int:
+    return max(1, min(MOST, round(SCALE * max(1, length) ** -SHRINK)))
+
+
+def _forms(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` are forms of one word: one starts the other, or they share all but the last
+    two letters of the shorter (at least four)."""
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    shorter = min(len(a), len(b))
+    return n == shorter or n >= max(4, shorter - 2)
+
+
+def word_weights(names: tuple[str, ...]) -> dict[str, int]:
+    """Each word of ``names`` (lower case, in order of first use) with its weight in units."""
+    best: dict[str, int] = {}
+    for name in names:
+        w = _weight(len(name))
+        for word in _WORD.split(name.lower()):
+            if word:
+                best[word] = max(best.get(word, 0), w)
+    # the heaviest form of a word keeps its weight; other forms of it add only a share
+    heads: list[str] = []
+    out: dict[str, int] = {}
+    for word in sorted(best, key=lambda x: (-best[x], len(x))):
+        if any(_forms(word, h) for h in heads):
+            out[word] = max(1, best[word] // FORM_SHARE)
+        else:
+            heads.append(word)
+            out[word] = best[word]
+    return {w: out[w] for w in best}
+
+
+def page_code(key: str) -> str:
+    """Three letters told apart per page (from its id), so that no two pages share a term of the tags."""
+    n = zlib.crc32(key.encode("utf-8")) % len(_CODE) ** 3
+    return "".join(_CODE[n // len(_CODE) ** i % len(_CODE)] for i in range(3))
 
 
 def search_tags(e: Entity) -> list[str]:
-    """The page's search tags: each of its names, its words marked (:data:`MARK`), repeated so that shorter
-    (more exact) names weigh more."""
-    out = []
-    for name in search_names(e):
-        words = [w for w in _WORD.split(name) if w]
-        # each word; a one-word name once more with a second mark, so that the page named by exactly that word
-        # matches the query twice, where a longer word it starts ("Japan" of "Japanese") matches once
-        marked = " ".join(w + MARK for w in words) + (f" {words[0]}{MARK * 2}" if len(words) == 1 else "")
-        out.extend([marked] * max(1, -(-WEIGHT_CHARS // max(1, len(name)))))
-    return out
+    """The page's search tags: one string of terms, each word of its names once per unit of its weight."""
+    code = page_code(f"{e.spec.kind}/{e.spec.id}")
+    terms = [f"{word}{MARK}{code}{_UNITS[i]}" for word, units in word_weights(search_names(e)).items()
+             for i in range(units)]
+    return [" ".join(terms)]
 
 
 def plugin_config() -> dict:

@@ -28,7 +28,8 @@ RUN = """async (tags) => {
 
 
 def demo_pages(site: Path) -> list[str]:
-    pages = ["index.html", "timeline.html", "sources.html", "articles/index.html", "map.html", "connections.html"]
+    pages = ["index.html", "timeline.html", "sources.html", "articles/index.html", "map.html", "connections.html",
+             "differences.html"]
     articles = sorted(p.name for p in (site / "articles").glob("*.html") if p.name != "index.html")
     pages.append(f"articles/{articles[-1]}")
     for folder in sorted(p for p in site.iterdir() if p.is_dir() and (p / "index.html").is_file()):

@@ -179,8 +179,8 @@ def test_outline_follows_sections_and_entities(exports) -> None:
     m = e.model
     kinds = [k for k in m.config.kinds if m.entities_of(k.id)]
     differ = ["Where sources differ"] if differences_of(m) else []  # after the chapters (tests/pdf/test_pdf_differences.py)
-    expected_top = ["Contents", "Overview", *[k.plural for k in kinds], *differ, "Timeline", "Source articles", "Sources",
-                    "Index"]
+    expected_top = ["Contents", "Overview", *[k.plural for k in kinds], *differ, "Timeline", "Maps and connections",
+                    "Source articles", "Sources", "Index"]
     assert [o.title for o in tree] == expected_top
     by_title = {o.title: o for o in tree}
     for k in kinds:

@@ -125,4 +125,4 @@ def draw_chart(c: ChartInput) -> Figure:
     rows = tuple(Row((p.source, p.date or "unknown", p.text, _fmt(p.value),
                       "general knowledge" if p.general else "captured article"), p.href) for p in pts)
     return Figure("chart", c.fid, title, desc, frame(c.fid, WIDTH, height, title, desc, body),
-                  ("Source", "As of", "Value as given", "Number", "Kind of source"), rows, "", WIDTH, height)
+                  ("Source", "As of", "Value as given", "Number", "Kind of source"), rows, "", WIDTH, height, desc)

@@ -161,13 +161,16 @@ def draw_graph(g: GraphInput) -> Figure:
     drawn = [nd for nd in g.nodes if nd.id != "+more"]
     more = len(g.left_out)
     if g.ego is not None:
-        desc = (f"Graph of the {len(drawn) - 1 + more} entities linked to {g.nodes[0].label}"
+        what = (f"Graph of the {len(drawn) - 1 + more} entities linked to {g.nodes[0].label}"
                 f"{f' ({more} of them summarised as ‘and {more} more’)' if more else ''}; the marks' shapes tell the kinds "
-                "apart and each links to its page. The table below lists every relation.")
+                "apart")
+        summary = what + "."
+        desc = what + " and each links to its page. The table below lists every relation."
     else:
-        desc = (f"Graph of {len(drawn)} entities and {len(g.edges)} relations of the briefing"
-                f"{f', with {more} more entities summarised' if more else ''}; each links to its page. "
-                "The table below lists every entity and what it is linked to.")
+        what = (f"Graph of {len(drawn)} entities and {len(g.edges)} relations of the briefing"
+                f"{f', with {more} more entities summarised' if more else ''}")
+        summary = what + "."
+        desc = what + "; each links to its page. The table below lists every entity and what it is linked to."
     # the table: every entity with what links it, drawn or left out
     rel: dict[str, list[str]] = {}
     names = {nd.id: nd.label for nd in (*g.nodes, *g.left_out)}
@@ -180,4 +183,4 @@ def draw_graph(g: GraphInput) -> Figure:
                  for nd in (*drawn, *g.left_out))
     note = f"{more} more not drawn: listed in the table." if more else ""
     return Figure("connections", g.fid, g.title, desc, frame(g.fid, width, height, g.title, desc, body),
-                  ("Entity", "Kind", "Linked to"), rows, note, width, height)
+                  ("Entity", "Kind", "Linked to"), rows, note, width, height, summary)

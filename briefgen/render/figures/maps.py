@@ -354,17 +354,18 @@ def draw_map(mi: MapInput) -> Figure:
     body.extend(labels)
     n_meet = sum(len(p.meetings) for p, _, _ in shown)
     names = ", ".join(p.name for p, _, _ in sorted(shown, key=lambda t: t[0].name.casefold()))
-    desc = (f"Map of {len(shown)} place{'s' if len(shown) != 1 else ''} ({names})"
-            f"{f', with {n_meet} meeting' + ('s' if n_meet != 1 else '') + ' at their places (ringed)' if n_meet else ''}"
-            f"{', and ' + str(len(mi.shapes)) + ' outline' + ('s' if len(mi.shapes) != 1 else '') if mi.shapes else ''}; "
-            f"scale bar {bar_km:,.0f} km. The table below lists every place with its coordinates.")
+    summary = (f"Map of {len(shown)} place{'s' if len(shown) != 1 else ''} ({names})"
+               f"{f', with {n_meet} meeting' + ('s' if n_meet != 1 else '') + ' at their places (ringed)' if n_meet else ''}"
+               f"{', and ' + str(len(mi.shapes)) + ' outline' + ('s' if len(mi.shapes) != 1 else '') if mi.shapes else ''}; "
+               f"scale bar {bar_km:,.0f} km.")
+    desc = summary + " The table below lists every place with its coordinates."
     rows = []
     for p, _, _ in sorted(shown, key=lambda t: (not t[0].focus, t[0].name.casefold(), t[0].id)):
         meetings = "; ".join(f"{n} ({d})" if d else n for n, d, _ in p.meetings)
         rows.append(Row((p.name, p.names, _coords(p.lat, p.lon), meetings), p.href))
     note = f"Base map: {attribution}. Lambert azimuthal equal-area projection centred on {_coords(lat0, lon0)}."
     return Figure("map", mi.fid, mi.title, desc, frame(mi.fid, WIDTH, height, mi.title, desc, body),
-                  ("Place", "Names", "Coordinates", "Meetings here"), tuple(rows), note, WIDTH, height)
+                  ("Place", "Names", "Coordinates", "Meetings here"), tuple(rows), note, WIDTH, height, summary)
 
 
 def _coords(lat: float, lon: float) -> str:

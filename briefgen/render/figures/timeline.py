@@ -142,9 +142,11 @@ def draw_timeline(t: TimelineInput) -> Figure:
         for i in sorted(members, key=lambda i: (starts[i], ends[i], evs[i].label)):
             e = evs[i]
             x, xe = sx(starts[i]), sx(ends[i] + 1)
-            label = clip_text(e.label, MAX_LABEL)
+            # the label goes right of the mark; near the right edge it goes left of it; where neither side has
+            # room for all of it, it is cut to the side with more room (never past the figure's edge)
+            space = max(WIDTH - 2 - (xe + 6), x - 8)
+            label = clip_text(e.label, min(MAX_LABEL, space))
             w = text_width(label)
-            # the label goes right of the mark; near the right edge it goes left of it
             if xe + 6 + w <= WIDTH - 2:
                 left, anchor, tx = x - 5, "start", xe + 6
                 right = xe + 6 + w
@@ -192,9 +194,9 @@ def draw_timeline(t: TimelineInput) -> Figure:
     height = axis_y + 26
     first, last = dt.date.fromordinal(min(starts)), dt.date.fromordinal(max(ends))
     groups = [g for g in t.groups if any(e.group == g for e in evs)]
-    desc = (f"Time axis from {first.year} to {last.year} with {len(evs)} event{'s' if len(evs) != 1 else ''}, "
-            f"in {len(groups)} band{'s' if len(groups) != 1 else ''} ({', '.join(groups)}); "
-            "each event links to its page. The table or list beside it gives the same events.")
+    what = (f"Time axis from {first.year} to {last.year} with {len(evs)} event{'s' if len(evs) != 1 else ''}, "
+            f"in {len(groups)} band{'s' if len(groups) != 1 else ''} ({', '.join(groups)})")
+    desc = what + "; each event links to its page. The table or list beside it gives the same events."
     rows = tuple(Row((e.label, e.when, e.group), e.href) for e in evs)
     return Figure("timeline", t.fid, t.title, desc, frame(t.fid, WIDTH, height, t.title, desc, grid + body),
-                  ("Event", "Date", "Group"), rows, "", WIDTH, height)
+                  ("Event", "Date", "Group"), rows, "", WIDTH, height, what + ".")

@@ -39,3 +39,6 @@ class Figure:
     """Width of the SVG's view box (px at 100 %); the PDF scales it to its column."""
     height: float = 0.0
     """Height of the SVG's view box."""
+    summary: str = ""
+    """What the picture shows, as :attr:`desc` says it but without what only the site has (links, the table
+    beside it): for an output that prints no table, such as the PDF's text alternative."""
