@@ -335,6 +335,7 @@ def cmd_serve(args) -> int:
     return serve(Path(args.root).resolve(), host.strip("[]"), int(port), strict=args.strict)
 
 
+@gcpolicy.freezing  # one run, as check: what the stages and the cache reads leave is frozen, not walked again
 def cmd_suggest(args) -> int:
     """``briefgen suggest``: read the briefing (reusing the build cache's load, clean and link results when a build
     left them, never writing it) and print the suggestions. Exit 0, or 1 when the content cannot be read."""

@@ -1,9 +1,9 @@
 """Cleaning every article on all cores, for a read-only run that finds no build cache (``briefgen suggest`` before
 any ``briefgen build``: cleaning is then most of its time).
 
-A :class:`briefgen.build.StageMemo` whose first ``clean_capture`` cleans every article of the content at once in
-forked workers (each takes every n-th article; results come back pickled, as the build cache would keep them); the
-other steps are the stages' own functions. The results are the same either way: cleaning an article depends only
+A :class:`briefgen.build.StageMemo` whose first ``clean_capture`` cleans every article of the content at once:
+this process and forked workers each take every n-th article (the workers' results come back pickled, as the build
+cache would keep them); the other steps are the stages' own functions. The results are the same either way: cleaning an article depends only
 on what it is given. Nothing is written.
 """
 
@@ -68,11 +68,14 @@ class ParallelClean:
             return
         _TODO[:] = arts
         try:
-            with gcpolicy.frozen(), multiprocessing.get_context("fork").Pool(self.workers) as pool:
-                for share in pool.map(_clean_share, [(k, self.workers) for k in range(self.workers)]):
-                    for i, cleaned, items in share:
-                        a = arts[i]
-                        self.ready[(a.text, a.fmt, a.path, a.overrides, a.body_line)] = (cleaned, items)
+            with gcpolicy.frozen(), multiprocessing.get_context("fork").Pool(self.workers - 1) as pool:
+                others = pool.map_async(_clean_share, [(k, self.workers) for k in range(1, self.workers)])
+                # this process cleans a share too, meanwhile: its results need no pickling
+                shares = [_clean_share((0, self.workers)), *others.get()]
+            for share in shares:
+                for i, cleaned, items in share:
+                    a = arts[i]
+                    self.ready[(a.text, a.fmt, a.path, a.overrides, a.body_line)] = (cleaned, items)
         finally:
             _TODO.clear()
 

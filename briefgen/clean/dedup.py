@@ -62,8 +62,10 @@ def mark_duplicates(units: list[Unit], seeds: Sequence[tuple[str, str, str]] = (
     """
     repeated: set[str] = set()
     counts: Counter[str] = Counter()
+    # each kept unit's key, made once (the loop below changes only the unit it is at)
+    keys = [norm_words(u.text) if u.kept else "" for u in units]
     if max_copies is not None or far_min_words is not None:
-        counts = Counter(norm_words(u.text) for u in units if u.kept)
+        counts = Counter(k for k, u in zip(keys, units) if u.kept)
     if max_copies is not None:
         repeated = {k for k, c in counts.items() if c > max_copies}
     last: dict[str, int] = {}
@@ -92,7 +94,7 @@ def mark_duplicates(units: list[Unit], seeds: Sequence[tuple[str, str, str]] = (
     for i, u in enumerate(units):
         if not u.kept:
             continue
-        key = norm_words(u.text)
+        key = keys[i]
         words = key.split()
         if len(words) < min_words or key in repeated:
             continue

@@ -17,11 +17,19 @@ _TRANSLATE = str.maketrans({
 })
 
 
+_DASHES = re.compile(r"\s*--+\s*|\s+-\s+")
+_SPACE_DASH = re.compile(r"\s-")
+
+
 def normalize(text: str) -> str:
     """Fold quotes, dashes, ellipses and runs of white space so that only the words and punctuation count."""
-    text = text.translate(_TRANSLATE).replace("\u2026", "...").replace("\u200b", "")
-    text = re.sub(r"\s*--+\s*|\s+-\s+", " - ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if text.isascii():  # of the characters folded only '`' is ASCII (translate is slow)
+        text = text.replace("`", "'")
+    else:
+        text = text.translate(_TRANSLATE).replace("\u2026", "...").replace("\u200b", "")
+    if "--" in text or _SPACE_DASH.search(text):  # else no dash to fold (the pattern is slow on long text)
+        text = _DASHES.sub(" - ", text)
+    return " ".join(text.split())  # runs of white space (str.split and re's \s agree on what that is) as one
 
 
 def strip_outer_quotes(text: str) -> str:

@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -110,7 +111,7 @@ POPULATION_NOUNS = frozenset("people residents inhabitants population citizens v
 _TOKEN = re.compile(r"[^\W\d_][\w'’.\-]*(?<![.])|\d[\w'’.,\-]*|[^\w\s]", re.UNICODE)
 _DATELINE = re.compile(r"^([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})(?=\s*(?:\(|,|:|\s[-–—]))")
 _QUOTE_OPEN = "\"“"
-_QUOTED = re.compile(r"[\"“]([^\"“”]{12,}?)[\"”]")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")  # greedy: no closing mark inside, so it ends at the first
 _VERB = re.compile(r"\b(?:" + "|".join(v.replace(" ", r"\s+") for v in SPEECH_VERBS) + r")\b")
 _PRONOUN_BEFORE = re.compile(r"\b(he|she|they)\s*$", re.IGNORECASE)
 _PRONOUN_AFTER = re.compile(r"\s*(he|she|they)\b", re.IGNORECASE)
@@ -179,7 +180,7 @@ class _Text:
     def __init__(self, art: Article):
         self.art = art
         self.sentences = [sentence_bounds(p.text) for p in art.paragraphs]
-        self._runs: dict[int, list] = {}
+        self._runs: dict[int, list[_Run]] = {}
         self.covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
         self.mentions: dict[int, list[Mention]] = defaultdict(list)
         for m in art.mentions:
@@ -199,7 +200,7 @@ class _Text:
                 return a, b
         return 0, len(self.art.paragraphs[k].text)
 
-    def runs(self, k: int) -> list[tuple[int, int, list[tuple[int, int, str]], bool]]:
+    def runs(self, k: int) -> list[_Run]:
         """The runs of capitalised words of paragraph ``k`` (see :func:`_runs`), found once."""
         got = self._runs.get(k)
         if got is None:
@@ -208,7 +209,10 @@ class _Text:
         return got
 
     def is_covered(self, number: int, start: int, end: int) -> bool:
-        return any(a < end and start < b for a, b in self.covered.get(number, ()))
+        for a, b in self.covered.get(number, ()):  # a loop: asked for every name seen, any() costs a third more
+            if a < end and start < b:
+                return True
+        return False
 
 
 # -- names ---------------------------------------------------------------------------------------------------------
@@ -229,31 +233,61 @@ def _upper_class() -> str:
 _UPPER = _upper_class()
 _CAP_WORD = rf"(?:{_UPPER}|(?:al|el|ad|as|bin|ibn|abu|de|da|di|du|le|la|van|von)-{_UPPER})[\w'’.\-]*(?<![.'’\-])"
 _RUN = re.compile(rf"(?<![\w'’\-]){_CAP_WORD}(?: (?:(?:{'|'.join(sorted(CONNECTORS))}) )*{_CAP_WORD})*")
-_WORD_IN_RUN = re.compile(r"\S+")
+_RUN_UPPER = re.compile(rf"{_UPPER}(?<![\w'’\-].)[\w'’.\-]*(?<![.'’\-])(?: (?:(?:{'|'.join(sorted(CONNECTORS))}) )*{_CAP_WORD})*")
+""":data:`_RUN` for text with no name behind a particle ("al-Assad"): every run begins with a capital letter, which
+the pattern engine looks for quickly (it cannot, with the look-behind first)."""
+_HYPHEN_CAPITAL = re.compile(rf"-{_UPPER}")
 
 
-def _runs(text: str, sentence_starts: set[int]) -> Iterator[tuple[int, int, list[tuple[int, int, str]], bool]]:
-    """Runs of capitalised words, one space apart, with connectors inside ("Ministry of Foreign Affairs"): (start,
-    end, words with their offsets, at a sentence start). A possessive ends a run ("Japan's Hokkaido" is two)."""
-    for m in _RUN.finditer(text):
-        run: list[tuple[int, int, str]] = []
-        for w in _WORD_IN_RUN.finditer(text, m.start(), m.end()):
-            run.append((w.start(), w.end(), w[0]))
-            if w[0].endswith(("'s", "’s")) and w.end() < m.end():
-                yield from _one_run(text, run, sentence_starts)
-                run = []
-        yield from _one_run(text, run, sentence_starts)
+class _Run(NamedTuple):
+    """A run of capitalised words in a paragraph (see :func:`_runs`)."""
+
+    start: int
+    """Offset of its first word in the paragraph."""
+    text: str
+    """Its words as written, one space apart."""
+    at_start: bool
+    """It begins a sentence (or follows an opening quote or bracket)."""
 
 
-def _one_run(text: str, run: list[tuple[int, int, str]], sentence_starts: set[int]
-             ) -> Iterator[tuple[int, int, list[tuple[int, int, str]], bool]]:
-    while run and run[-1][2] in CONNECTORS:
-        run.pop()
-    while run and run[0][2] in CONNECTORS:
-        run.pop(0)
-    if run:
-        s = run[0][0]
-        yield s, run[-1][1], run, s in sentence_starts or (s > 0 and text[s - 1] in _QUOTE_OPEN + "(")
+def _runs(text: str, sentence_starts: set[int]) -> Iterator[_Run]:
+    """Runs of capitalised words, one space apart, with connectors inside ("Ministry of Foreign Affairs"). A
+    possessive ends a run ("Japan's Hokkaido" is two)."""
+    for m in (_RUN if _HYPHEN_CAPITAL.search(text) else _RUN_UPPER).finditer(text):
+        run = m[0]
+        if "'s " not in run and "’s " not in run:  # one run; it begins and ends with a capitalised word
+            s = m.start()
+            yield _Run(s, run, s in sentence_starts or (s > 0 and text[s - 1] in _QUOTE_OPEN + "("))
+            continue
+        words = run.split(" ")
+        at, first = m.start(), 0
+        for i, w in enumerate(words):
+            if w.endswith(("'s", "’s")) and i < len(words) - 1:
+                yield from _one_run(text, at, words[first:i + 1], sentence_starts)
+                at += sum(len(x) + 1 for x in words[first:i + 1])
+                first = i + 1
+        yield from _one_run(text, at, words[first:], sentence_starts)
+
+
+def _one_run(text: str, at: int, words: list[str], sentence_starts: set[int]) -> Iterator[_Run]:
+    """The run of ``words`` (from offset ``at``) without connectors at either end."""
+    i, j = 0, len(words)
+    while j > i and words[j - 1] in CONNECTORS:
+        j -= 1
+    while i < j and words[i] in CONNECTORS:
+        at += len(words[i]) + 1
+        i += 1
+    if i < j:
+        yield _Run(at, " ".join(words[i:j]), at in sentence_starts or (at > 0 and text[at - 1] in _QUOTE_OPEN + "("))
+
+
+def _words(run: str) -> list[tuple[int, int, str]]:
+    """The words of a run's text with their offsets in it."""
+    out, at = [], 0
+    for w in run.split(" "):
+        out.append((at, at + len(w), w))
+        at += len(w) + 1
+    return out
 
 
 def _split_and(run: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
@@ -310,7 +344,86 @@ def _title_case(text: str) -> bool:
     return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
 
 
-def _names_in(text: _Text, lower_vocab: frozenset[str]) -> Iterator[_Seen]:
+class _Part(NamedTuple):
+    """A name that a run of capitalised words holds (the same in every run of the same words)."""
+
+    start: int
+    """Offset of its first word in the run."""
+    end: int
+    """Offset after its last word in the run."""
+    name: str
+    """The name (title and possessive left out)."""
+    key: str
+    """The name, case folded."""
+    titled: bool
+    """Preceded by a title (a person)."""
+    initial: bool
+    """The first word of a sentence."""
+    role: str
+    """What it looks like."""
+    role_after_cue: str
+    """What it looks like after a word that comes before places ("in", "to")."""
+
+
+class _Names:
+    """The names in runs of capitalised words, worked out once per distinct run: names recur, and so do the
+    runs that hold them."""
+
+    def __init__(self, lower_vocab: frozenset[str]) -> None:
+        self.lower_vocab = lower_vocab
+        self.memo: dict[tuple[str, bool], tuple[_Part, ...]] = {}
+
+    def parts(self, run: _Run) -> tuple[_Part, ...]:
+        key = (run.text, run.at_start)
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = tuple(self._parts(run.text, run.at_start))
+        return got
+
+    def _parts(self, text: str, at_start: bool) -> Iterator[_Part]:
+        start = 0
+        for part in _split_and(_words(text)):
+            words = [w for _, _, w in part]
+            # a sentence's first word is a name only when the text never writes it in lower case
+            while words and at_start and part[0][0] == start and \
+                    (words[0].lower() in NOT_NAMES or _plain_word(words[0]).lower() in self.lower_vocab):
+                part, words = part[1:], words[1:]
+                start = part[0][0] if part else start
+            titled = False
+            k0 = 0
+            while k0 < len(words) - 1 and _plain_word(words[k0]).lower() in TITLE_WORDS:
+                k0 += 1
+            heads = [i for i, w in enumerate(words[:-1]) if _plain_word(w).lower() in HEAD_TITLES]
+            if heads and heads[-1] + 1 > k0 and all(_plain_word(w).lower() in TITLE_WORDS or w[:1].isupper()
+                                                    for w in words[:heads[-1]]):
+                k0 = heads[-1] + 1  # "Japanese Prime Minister Shinzo Abe": the name after the title
+            if all(_plain_word(w).lower() in TITLE_WORDS for w in words):
+                continue  # a title alone ("Foreign Minister")
+            if k0 and any(_plain_word(w).lower() in HEAD_TITLES for w in words[:k0]):
+                titled = True
+                part, words = part[k0:], words[k0:]
+            elif k0 and _plain_word(words[0]).lower() in ("mr", "mrs", "ms", "dr"):
+                titled = True
+                part, words = part[k0:], words[k0:]
+            while words and (words[0].lower() in CONNECTORS or _plain_word(words[0]).lower() in NOT_NAMES):
+                part, words = part[1:], words[1:]
+            while words and words[-1].lower() in CONNECTORS:
+                part, words = part[:-1], words[:-1]
+            if not words:
+                continue
+            if len(words) == 1 and (_plain_word(words[0]).lower() in NOT_NAMES | TITLE_WORDS
+                                    or len(_plain_word(words[0])) < 2 or _CONTRACTION.search(words[0])):
+                continue
+            s, e = part[0][0], part[-1][1]
+            words[-1] = _plain_word(words[-1])
+            name = " ".join(words)
+            if not name:
+                continue
+            yield _Part(s, e, name, name.casefold(), titled, at_start and s == start, _role_of(words, titled, ""),
+                        _role_of(words, titled, "in"))
+
+
+def _names_in(text: _Text, names: _Names) -> Iterator[_Seen]:
     art = text.art
     # the outlet's own name ("(Reuters)" after a dateline, "The New Daily") is the source, not a subject
     outlet = {art.outlet.casefold()} | {w.casefold() for w in re.findall(r"\w+", art.outlet)} if art.outlet else set()
@@ -321,57 +434,30 @@ def _names_in(text: _Text, lower_vocab: frozenset[str]) -> Iterator[_Seen]:
             yield _Seen(name, "place", False, False, 0, text.place(k, 0))
         if _title_case(p.text):
             continue  # a headline or label in title case: every word capitalised, names cannot be told apart
-        for start, _end, run, at_start in text.runs(k):
-            if dl and start < dl.end(1):
+        for run in text.runs(k):
+            if dl and run.start < dl.end(1):
                 continue
-            for part in _split_and(run):
-                words = [w for _, _, w in part]
-                # a sentence's first word is a name only when the text never writes it in lower case
-                while words and at_start and part[0][0] == start and \
-                        (words[0].lower() in NOT_NAMES or _plain_word(words[0]).lower() in lower_vocab):
-                    part, words = part[1:], words[1:]
-                    start = part[0][0] if part else start
-                titled = False
-                k0 = 0
-                while k0 < len(words) - 1 and _plain_word(words[k0]).lower() in TITLE_WORDS:
-                    k0 += 1
-                heads = [i for i, w in enumerate(words[:-1]) if _plain_word(w).lower() in HEAD_TITLES]
-                if heads and heads[-1] + 1 > k0 and all(_plain_word(w).lower() in TITLE_WORDS or w[:1].isupper()
-                                                        for w in words[:heads[-1]]):
-                    k0 = heads[-1] + 1  # "Japanese Prime Minister Shinzo Abe": the name after the title
-                if all(_plain_word(w).lower() in TITLE_WORDS for w in words):
-                    continue  # a title alone ("Foreign Minister")
-                if k0 and any(_plain_word(w).lower() in HEAD_TITLES for w in words[:k0]):
-                    titled = True
-                    part, words = part[k0:], words[k0:]
-                elif k0 and _plain_word(words[0]).lower() in ("mr", "mrs", "ms", "dr"):
-                    titled = True
-                    part, words = part[k0:], words[k0:]
-                while words and (words[0].lower() in CONNECTORS or _plain_word(words[0]).lower() in NOT_NAMES):
-                    part, words = part[1:], words[1:]
-                while words and words[-1].lower() in CONNECTORS:
-                    part, words = part[:-1], words[:-1]
-                if not words:
-                    continue
-                if len(words) == 1 and (_plain_word(words[0]).lower() in NOT_NAMES | TITLE_WORDS
-                                        or len(_plain_word(words[0])) < 2 or _CONTRACTION.search(words[0])):
-                    continue
-                s, e = part[0][0], part[-1][1]
-                words[-1] = _plain_word(words[-1])
-                name = " ".join(words)
-                if not name or name.casefold() in outlet or text.is_covered(p.number, s, e):
+            for part in names.parts(run):
+                s, e = run.start + part.start, run.start + part.end
+                if part.key in outlet or text.is_covered(p.number, s, e):
                     continue
                 before = p.text[max(0, s - 12):s].split()[-1:] or [""]
-                yield _Seen(name, _role_of(words, titled, before[0].lower()), titled, at_start and s == start, s,
-                            text.place(k, s))
+                yield _Seen(part.name, part.role_after_cue if before[0].lower() in PLACE_CUES else part.role,
+                            part.titled, part.initial, s, text.place(k, s))
+
+
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’\-]+\b")
 
 
 def _lower_vocab(texts: Iterable[_Text]) -> frozenset[str]:
     """Words the articles write in lower case somewhere (a capitalised one at a sentence start is then no name)."""
-    vocab: set[str] = set()
+    chunks: set[str] = set()  # no word runs over white space: each distinct chunk between spaces is read once
     for t in texts:
         for p in t.art.paragraphs:
-            vocab.update(w for w in re.findall(r"\b[a-z][a-z'’\-]+\b", p.text))
+            chunks.update(p.text.split())
+    vocab: set[str] = set()
+    for c in chunks:
+        vocab.update(_LOWER_WORD.findall(c))
     return frozenset(vocab)
 
 
@@ -474,14 +560,17 @@ def _near_misses(texts: list[_Text], model: Model, aliases: dict[str, str]) -> l
     if not choices:
         return []
     seen: dict[str, list[tuple[_Text, int, int]]] = defaultdict(list)  # places made only for the near-misses
+    forms_of: dict[str, tuple[str, ...]] = {}  # a run's words and whole that are no alias, by the run
     for t in texts:
         for k in range(len(t.art.paragraphs)):
-            for start, _end, run, _ in t.runs(k):
-                words = [_plain_word(w) for _, _, w in run]
-                forms = {" ".join(words)} | {w for w in words if len(w) >= 4}
+            for run in t.runs(k):
+                forms = forms_of.get(run.text)
+                if forms is None:
+                    words = [_plain_word(w) for w in run.text.split(" ")]
+                    forms = forms_of[run.text] = tuple(f for f in {" ".join(words)} | {w for w in words if len(w) >= 4}
+                                                       if f.casefold() not in aliases and len(f) >= 4)
                 for f in forms:
-                    if f.casefold() not in aliases and len(f) >= 4:
-                        seen[f].append((t, k, start))
+                    seen[f].append((t, k, run.start))
     by_length: dict[int, list[str]] = defaultdict(list)  # 85 % alike and at most 2 letters apart in length
     for a in choices:
         by_length[len(a)].append(a)
@@ -537,9 +626,11 @@ def _quotes(texts: list[_Text], model: Model) -> list[QuoteSuggestion]:
         before_speaker: str | None = None  # who was quoted in the paragraph before
         for k, p in enumerate(t.art.paragraphs):
             text = p.text
-            verbs = list(_VERB.finditer(text)) if "said" in text or "say" in text or _VERB.search(text) else []
+            in_quotes = list(_QUOTED.finditer(text))
+            # speech verbs tell who speaks only beside quotes or mentions
+            verbs = list(_VERB.finditer(text)) if in_quotes or p.number in t.mentions else []
             speaker_here: str | None = None
-            for m in _QUOTED.finditer(text):
+            for m in in_quotes:
                 words = m[1].strip().rstrip(",")
                 a, _ = t.sentence_at(k, m.start())
                 speaker, how = None, ""
@@ -573,7 +664,7 @@ def _quotes(texts: list[_Text], model: Model) -> list[QuoteSuggestion]:
                     continue
                 out.append(QuoteSuggestion(speaker, " ".join(words.split()), t.art.slug, how, t.place(k, m.start())))
             before_speaker = speaker_here
-            quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)] if verbs else []
+            quoted = [(m.start(), m.end()) for m in in_quotes]
             for v in verbs:  # who speaks here outside quotes, for a "he said" further on
                 if any(s <= v.start() < e for s, e in quoted):
                     continue
@@ -602,6 +693,30 @@ def _numberish(text: str) -> bool:
     return bool(_DIGITISH.search(text)) or not _NUMBER_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower()))
 
 
+_DIGIT = re.compile(r"[0-9]")
+_BEFORE_FIGURE = re.compile(r"\s*(?:\$(?:[Ss][Uu])?)?\s*\.?\s*(?:[A-Za-z~]+(?:\s+[A-Za-z~]+){0,2})?")
+"""Read backwards from a digit (ASCII text): as far as a figure's approximation words, full stop, spaces and currency
+sign before its number may reach ("approx. US$ 5", "in excess of 300")."""
+
+
+def _figures(text: str, a: int, b: int) -> Iterator[re.Match]:
+    """``AMOUNT_RE.finditer(text, a, b)``, the same figures; where they can only be digits (ASCII text, no number
+    word) the slow pattern is tried only from where the words before the next digit may begin one."""
+    part = text[a:b]
+    if not part.isascii() or not _NUMBER_WORDS.isdisjoint(re.findall(r"[a-z]+", part.lower())):
+        yield from AMOUNT_RE.finditer(text, a, b)
+        return
+    pos = a
+    while (digit := _DIGIT.search(text, pos, b)) is not None:
+        d = digit.start()
+        before = _BEFORE_FIGURE.match(text[pos:d][::-1])
+        m = AMOUNT_RE.search(text, d - before.end() if before else d, b)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def _facts(texts: list[_Text], model: Model) -> list[FactSuggestion]:
     done: dict[str, list[str]] = defaultdict(list)  # annotated facts' quotes by article
     for fs in model.facts.values():
@@ -615,7 +730,7 @@ def _facts(texts: list[_Text], model: Model) -> list[FactSuggestion]:
             if not mentions or not _numberish(p.text):
                 continue  # a figure is suggested only beside an entity
             sentences = sorted({t.sentence_at(k, mm.start) for mm in mentions})
-            found = [m for a, b in sentences if _numberish(p.text[a:b]) for m in AMOUNT_RE.finditer(p.text, a, b)]
+            found = [m for a, b in sentences if _numberish(p.text[a:b]) for m in _figures(p.text, a, b)]
             for m in found:
                 if not (m["num"] or m["word"]):
                     continue
@@ -665,8 +780,8 @@ def suggest(model: Model, only: str | None = None) -> Suggestions:
 
     names: list[NameSuggestion] = []
     if want("names"):
-        vocab = _lower_vocab(texts)
-        seen = [s for t in texts for s in _names_in(t, vocab)]
+        found = _Names(_lower_vocab(texts))
+        seen = [s for t in texts for s in _names_in(t, found)]
         names = _group_names(seen, model, aliases)
         if only is not None and only not in SUGGESTION_KINDS:
             names = [n for n in names if n.kind == only]

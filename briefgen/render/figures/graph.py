@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
-
 from briefgen.render.figures.svg import Box, Labeller, esc, frame, link, num, text_lines
 from briefgen.render.figures.types import Figure, Row
 
@@ -81,6 +79,8 @@ def _mark(shape: str, x: float, y: float, r: float, cls: str) -> str:
 
 
 def _layout(g: GraphInput) -> dict[str, tuple[float, float]]:
+    import networkx as nx  # here: commands that draw no graph start faster
+
     graph = nx.Graph()
     graph.add_nodes_from(n.id for n in g.nodes)
     graph.add_edges_from((e.a, e.b) for e in g.edges if e.a != e.b)

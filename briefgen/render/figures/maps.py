@@ -12,8 +12,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from briefgen.render.figures.svg import Box, Labeller, esc, frame, link, num, text_lines
 from briefgen.render.figures.types import Figure, Row
@@ -21,6 +20,9 @@ from briefgen.render.figures.types import Figure, Row
 EARTH_KM = 6371.0
 WIDTH = 640.0
 BASEMAP = Path(__file__).resolve().parent / "data" / "world-50m.json"
+
+if TYPE_CHECKING:  # numpy is imported where a map is drawn: commands that draw none start faster
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class _Base:
 
 @functools.cache
 def _basemap() -> _Base:
+    import numpy as np
+
     data = json.loads(BASEMAP.read_text(encoding="utf-8"))
     scale = float(data["scale"])
     parts: list[np.ndarray] = []
@@ -113,6 +117,8 @@ def _basemap() -> _Base:
 def _project(lon: np.ndarray, lat: np.ndarray, lon0: float, lat0: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lambert azimuthal equal-area, km from the centre (y north); also cos of the angular distance (−1: the
     antipode, where the projection has no value)."""
+    import numpy as np
+
     lam = np.radians(lon - lon0)
     phi, phi0 = np.radians(lat), math.radians(lat0)
     cosc = math.sin(phi0) * np.sin(phi) + math.cos(phi0) * np.cos(phi) * np.cos(lam)
@@ -176,6 +182,8 @@ def _cross(a, b, axis, bound):
 def _land(base: _Base, lon0: float, lat0: float, radius: float, px, height: float) -> str:
     """Path data of the land in view, in tenths of a pixel, computed for all rings at once (numpy) but the clip
     of the few rings that cross the edge."""
+    import numpy as np
+
     w, h, m = WIDTH, height, 4.0
     b = base.bbox
     if radius > 60:
@@ -260,6 +268,8 @@ def _nice_km(km: float) -> float:
 
 
 def draw_map(mi: MapInput) -> Figure:
+    import numpy as np
+
     focus = [p for p in mi.places if p.focus]
     fshapes = [s for s in mi.shapes if s.focus]
     if not focus and not fshapes:  # nothing singled out: everything sets the extent
