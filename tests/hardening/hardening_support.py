@@ -165,7 +165,8 @@ def axe_script() -> Path:
 
 
 def search(page, url: str, query: str, timeout: float = 40.0) -> int:
-    """Open ``url``, type ``query`` into Material's search once, and return the number of results shown.
+    """Open ``url``, type ``query`` into Material's search once, and return the number of results shown (0 when
+    none appeared in ``timeout`` seconds).
 
     Material answers a query typed before its worker is ready as soon as the index is built (half a megabyte for
     the demo: seconds on a loaded CI machine), so each attempt waits long; it does not recover from programmatic
@@ -181,6 +182,8 @@ def search(page, url: str, query: str, timeout: float = 40.0) -> int:
         attempt_end = time.monotonic() + (timeout / 2 if attempt == 0 else max(deadline - time.monotonic(), 1.0))
         while time.monotonic() < attempt_end:
             page.wait_for_timeout(150)
-            if "matching" in (meta.text_content() or ""):
+            text = meta.text_content() or ""
+            # under load Material may first answer a partial query ("No matching documents"); wait for the whole one
+            if "matching" in text and not text.lstrip().startswith("No"):
                 return page.locator(".md-search-result__item").count()
     return 0
