@@ -25,9 +25,9 @@ def interrupt(proc: subprocess.Popen) -> tuple[str, str]:
     return proc.communicate(timeout=120)
 
 
-def briefgen(*args: str) -> subprocess.Popen:
+def briefgen(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "briefgen", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
 
 
 def test_ctrl_c_during_a_parallel_build_keeps_the_previous_site(tmp_path: Path) -> None:
@@ -53,10 +53,17 @@ def test_ctrl_c_during_a_pdf_export_keeps_the_previous_file(tmp_path: Path) -> N
     target = tmp_path / "out" / "brief.pdf"
     target.parent.mkdir()
     target.write_bytes(b"the previous export")
-    proc = briefgen("-C", str(root), "pdf", "-o", str(target))
-    time.sleep(2.0)  # the demo's export takes several seconds: this is inside it
+    work = tmp_path / "tmp"
+    work.mkdir()
+    proc = briefgen("-C", str(root), "pdf", "-o", str(target), env={**os.environ, "TMPDIR": str(work)})
+    deadline = time.monotonic() + 120
+    # the print data is written, so Typst is compiling: an export takes more than a second from there
+    while not any(work.glob("briefgen-pdf-*/**/data.json")):
+        assert proc.poll() is None and time.monotonic() < deadline, "the export never handed Typst its data"
+        time.sleep(0.01)
     out, err = interrupt(proc)
     assert proc.returncode == 130, err
     assert err.strip() == "briefgen: interrupted" and out == ""
     assert target.read_bytes() == b"the previous export"
     assert sorted(p.name for p in target.parent.iterdir()) == ["brief.pdf"], "no temporary file left behind"
+    assert not any(work.iterdir()), "no compile folder left behind"
