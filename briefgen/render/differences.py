@@ -5,6 +5,7 @@ The page exists only when sources differ somewhere; entity pages link each diffe
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from briefgen.model.differences import Difference, find_differences
@@ -61,9 +62,20 @@ def anchor_of(d: Difference) -> str:
     return slugify(f"{d.subject} {d.measure} {first[:4] if first else ''}".strip())
 
 
+_last: list[tuple[weakref.ref[Model], tuple[Difference, ...]]] = []
+"""The last plain model asked about and its differences: the navigation, the page list and the pages ask for the
+same model's (a recording view of the model is never answered from here, so its reads are recorded)."""
+
+
 def differences_of(model: Model) -> list[Difference]:
     """Every difference of the model, subject by subject."""
-    return [d for ds in find_differences(model.facts, model.config.differences).values() for d in ds]
+    plain = type(model) is Model
+    if plain and _last and _last[0][0]() is model:
+        return list(_last[0][1])
+    found = tuple(d for ds in find_differences(model.facts, model.config.differences).values() for d in ds)
+    if plain:
+        _last[:] = [(weakref.ref(model), found)]
+    return list(found)
 
 
 def difference_rows(model: Model, page: str, differences: list[Difference]) -> list[DifferenceRow]:
