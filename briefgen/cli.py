@@ -388,12 +388,16 @@ def cmd_pdf(args) -> int:
     typst = start_typst()  # first: Typst starts up while briefgen imports its stages and checks the content
     from briefgen.build import compile_briefing
     from briefgen.emit.pdf import display_path, export_pdf
+    from briefgen.emit.project import BUILD_DIR
     from briefgen.model.manifest import read_since
+    from briefgen.render.figures import make as figure_cache
+    from briefgen.stagecache import kept_figures
 
     root = Path(args.root).resolve()
     diags = Diagnostics()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
     since = read_since(root, None, diags)  # the PDF opens with what is new, as the site does
+    figure_cache.keep(kept_figures(root / BUILD_DIR))  # the last build's figures: equal inputs are not drawn again
     with progress.step("checking the content"):  # what the PDF holds; the site's pages are not made
         compiled = compile_briefing(root, diags, progress=progress, since=since, render_pages_too=False)
     target = (Path(args.output).resolve() if args.output
