@@ -216,10 +216,8 @@ class StageCache:
                                        for k, got in self.now["link"].items()}
         if self.rendered is not None:
             self.store.data["render"], self.store.data["render-given"] = self.rendered
-        if self.figures is not None:
-            self.store.data["figures"] = self.figures
         self.store.save()
-        if self.figures is not None and self.store.path is not None:  # on their own too, for ``briefgen pdf``
+        if self.figures is not None and self.store.path is not None:  # in their own store: ``briefgen pdf`` reads it
             Store(self.store.path.parent / f"{FIGURES_STORE}.pickle", data={"figures": self.figures}).save()
 
     def _keep_in_memory(self, complete: bool) -> None:
@@ -389,7 +387,10 @@ class StageCache:
         self.pages = KeptPages(model, before, last.get("aliases"), self.digest_of, entries=last.get("entries"),
                                by_value=self.front is not None, matcher=last.get("matcher"))
         compiled = self.store.path.parent / "templates" if self.store.path is not None else None
-        drawn = self.store.data.get("figures")
+        if self.front is not None:
+            drawn = self.store.data.get("figures")
+        else:  # on disk the figures have a store of their own (see :data:`FIGURES_STORE`)
+            drawn = kept_figures(self.store.path.parent.parent) if self.store.path is not None else None
         figure_cache.keep(drawn if isinstance(drawn, dict) else {})  # figures by their inputs (render/figures/make.py)
         pages = render_pages(model, briefing_root, diags, pdf=pdf, kept=self.pages, compiled=compiled)
         self.figures = figure_cache.used()
