@@ -24,7 +24,7 @@ from briefgen.emit.edition import write_edition
 from briefgen.emit.mkdocs import build_site, report_mkdocs
 from briefgen.emit.offline import finish_offline, scan_html
 from briefgen.emit.pagecache import PageCache
-from briefgen.emit.project import BUILD_DIR, project_files, write_project
+from briefgen.emit.project import BUILD_DIR, KnownDocs, project_files, write_project
 from briefgen.emit.site import discard, staging_dir, swap_in
 from briefgen.link import Mention, build_matcher, link_paragraphs
 from briefgen.load import Content, load_content
@@ -163,11 +163,17 @@ class Report:
     """Articles in the model."""
 
 
-def inputs_of(root: Path, pdf: bool, files: dict[str, str] | None = None, base: Manifest | None = None) -> str:
+def inputs_of(root: Path, pdf: bool, files: dict[str, str] | None = None, base: Manifest | None = None,
+              store: Store | None = None) -> str:
     """The digest of what a build of ``root`` is given: every file of content/ and templates/, and the options
     that change what it writes (the PDF, the edition ``base`` it is compared with). ``files`` receives the digest
-    of each file (see :func:`tree_digest`)."""
-    return digest(tree_digest(root / "content", root / "templates", files=files), pdf, base)
+    of each file (see :func:`tree_digest`). ``store`` (the ``build`` store) keeps each file's digest with its stamp:
+    a file whose stamp is unchanged is not read again."""
+    stamped = None
+    if store is not None:
+        got = store.data.get("stamped")
+        stamped = store.data["stamped"] = got if isinstance(got, dict) else {}
+    return digest(tree_digest(root / "content", root / "templates", files=files, stamped=stamped), pdf, base)
 
 
 def _outputs(root: Path, site: Path) -> str:
@@ -203,7 +209,7 @@ def epoch_of(model: Model) -> int:
 def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,
               site_dir: Path | None = None, progress: Progress = _noop,
               extra: Callable[[Path], bool] | None = None, workers: int | None = None,
-              cache: bool = True) -> bool:
+              cache: bool = True, known: KnownDocs | None = None) -> bool:
     """Write the MkDocs project to build/ and build it into site/ (atomically). True on success.
 
     ``cache``: pages whose inputs are those of a page the last build wrote are taken from it (the emit stage's
@@ -212,17 +218,22 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
     ``workers``: processes for MkDocs' page loops (default: the usable cores; see emit/mkdocs_parallel.py).
 
     ``extra`` adds files to the staged site before it is swapped in (the PDF export); False aborts.
+
+    ``known``: what the stage cache knows of the pages' Markdown (their files in ``build/docs/`` are not read again).
     """
     with gcpolicy.frozen():  # the model and the caches stay alive: MkDocs' collections need not walk them
-        return _emit_site(root, compiled, diags, timings or Timings(), site_dir, progress, extra, workers, cache)
+        return _emit_site(root, compiled, diags, timings or Timings(), site_dir, progress, extra, workers, cache,
+                          known)
 
 
 def _emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings, site_dir: Path | None,
-               progress: Progress, extra: Callable[[Path], bool] | None, workers: int | None, cache: bool) -> bool:
+               progress: Progress, extra: Callable[[Path], bool] | None, workers: int | None, cache: bool,
+               known: KnownDocs | None) -> bool:
     assert compiled.model is not None
     t = time.perf_counter()
     tdir = root / "templates"
-    write_project(root, project_files(compiled.model, list(compiled.pages)), tdir if tdir.is_dir() else None)
+    write_project(root, project_files(compiled.model, list(compiled.pages)), tdir if tdir.is_dir() else None,
+                  unchanged={f"docs/{p}" for p in known.on_disk} if known is not None else ())
     timings.add("write", time.perf_counter() - t)
 
     t = time.perf_counter()
@@ -230,7 +241,7 @@ def _emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timi
     staged = staging_dir(site)
     epoch = epoch_of(compiled.model)
     pages = PageCache(Store.open(root / BUILD_DIR, f"pages-{site.name}", enabled=cache, parts=PARTS), root / BUILD_DIR, site,
-                      staged, epoch)
+                      staged, epoch, known.digests if known is not None else None)
     progress("mkdocs", 0, len(compiled.pages))
     try:
         result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch,

@@ -15,7 +15,9 @@ import io
 import os
 import pickle
 import shutil
+import stat
 import sys
+import time
 import types
 import zlib
 from dataclasses import dataclass, field
@@ -275,22 +277,58 @@ def _walk(folder: Path, skip: str = "") -> list[tuple[str, str]]:
     return out
 
 
-def tree_digest(*folders: Path, files: dict[str, str] | None = None) -> str:
+RACY_NS = 2_000_000_000
+"""A file modified less than this long (ns) before it was read may change again within the same timestamp
+tick and size; its stamp is not trusted by the next run (the file is hashed again), as git does with its index.
+Two seconds covers file systems that keep whole (FAT: even) seconds."""
+RACY_FINE_NS = 100_000_000
+"""The same for a file whose modification time has a fraction of a second (a file system with fine time
+stamps; the kernel's coarse clock behind them advances every few milliseconds)."""
+
+
+def racy(stamps: tuple, now: int) -> bool:
+    """True when a file was changed too recently (``now``, ns) for its stamp (modification time first) to tell a
+    later same-size change apart (file systems with whole-second times need longer)."""
+    return any(st and now - st[0] < (RACY_FINE_NS if st[0] % 1_000_000_000 else RACY_NS) for st in stamps)
+
+
+def tree_digest(*folders: Path, files: dict[str, str] | None = None,
+                stamped: dict[str, tuple] | None = None) -> str:
     """A digest of every file under ``folders``: paths and bytes (what a run is given). ``files`` receives the
-    :func:`digest_bytes` of each file, by path (so that the run need not read and hash them again)."""
+    :func:`digest_bytes` of each file, by path (so that the run need not read and hash them again).
+
+    ``stamped``: the digest of each file with its stamp (modification and change times, size, inode) as a run
+    found them, by path; a file whose stamp is the same is not read again. Updated to this run's files (a stamp
+    too recent to trust, see :data:`RACY_NS`, is not kept)."""
     h = hashlib.blake2b(digest_size=20)
+    before = dict(stamped) if stamped is not None else {}
+    if stamped is not None:
+        stamped.clear()
+    now = time.time_ns()
     for folder in folders:
         h.update(b"\1" + str(folder).encode())
         if not folder.is_dir():
             continue
         for rel, path in _walk(folder):
-            if os.path.isfile(path):
-                h.update(b"\0" + rel.encode() + b"\0")
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            h.update(b"\0" + rel.encode() + b"\0")
+            stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+            was = before.get(path)
+            if was is not None and was[0] == stamp:
+                got = was[1]
+            else:
                 with open(path, "rb") as f:
                     got = digest_bytes(f.read())
-                h.update(got.encode())
-                if files is not None:
-                    files[path] = got  # os.walk of a Path: the form str(Path) gives
+            h.update(got.encode())
+            if files is not None:
+                files[path] = got  # os.walk of a Path: the form str(Path) gives
+            if stamped is not None and not racy((stamp,), now):
+                stamped[path] = (stamp, got)
     return h.hexdigest()
 
 

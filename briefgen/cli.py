@@ -218,7 +218,7 @@ def cmd_check(args, build: bool) -> int:
     store = Store.open(root / BUILD_DIR, "build", enabled=cached)
     files: dict[str, str] = {}  # each file's digest, read once
     base = base_for(since, config.edition if config is not None else None)
-    inputs = inputs_of(root, with_pdf, files, base) if cached else ""
+    inputs = inputs_of(root, with_pdf, files, base, store) if cached else ""
     last = last_build(root, store, inputs) if cached and not diags.items else None
     if last is not None and not any(args.strict or d.severity.value == "error" for d in last.diagnostics):
         diags.extend(last.diagnostics)  # nothing changed since the last build: its site and its report stand
@@ -252,7 +252,7 @@ def cmd_check(args, build: bool) -> int:
                 return done is not None
         with progress.step("building the site (MkDocs)"):
             ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs,
-                           cache=cached)
+                           cache=cached, known=stages.docs if stages is not None else None)
         failed = not ok
         if ok and cached:
             remember_build(root, store, inputs, compiled, diags)

@@ -42,11 +42,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from briefgen import gcpolicy
-from briefgen.cache import Store, digest, digest_bytes, tree_digest
+from briefgen.cache import Store, digest, digest_bytes, racy, tree_digest
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostic, Diagnostics
-from briefgen.emit.project import BUILD_DIR
+from briefgen.emit.project import BUILD_DIR, KnownDocs
 from briefgen.link import Mention, build_matcher, link_paragraphs
 from briefgen.link.aliases import alias_probe, alias_table, changed_alias_texts
 from briefgen.link.matcher import Matcher
@@ -66,15 +66,6 @@ KEPT_IN_MEMORY = ("article",)
 """Steps whose results are kept only by a cache in memory (:class:`InMemory`): on disk, making them again is faster
 than reading them back."""
 
-RACY_NS = 2_000_000_000
-"""A file modified less than this long (ns) before it was read may change again within the same timestamp
-tick and size; its stamp is not trusted by the next run (the file is hashed again), as git does with its index.
-Two seconds covers file systems that keep whole (FAT: even) seconds."""
-RACY_FINE_NS = 100_000_000
-"""The same for a file whose modification time has a fraction of a second (a file system with fine time
-stamps; the kernel's coarse clock behind them advances every few milliseconds)."""
-
-
 FIGURES_STORE = "figures"
 """The store (``build/.cache/figures.pickle``) of the figures the last build used, alone: ``briefgen pdf`` reads it
 in milliseconds and draws only what changed (the whole build cache takes as long to read as drawing them all)."""
@@ -82,8 +73,14 @@ in milliseconds and draws only what changed (the whole build cache takes as long
 
 def kept_figures(build_dir: Path) -> dict[object, Any]:
     """The figures the last build under ``build_dir`` used, by their inputs (empty when none are kept)."""
-    got = Store.open(build_dir, FIGURES_STORE).data.get("figures")
-    return got if isinstance(got, dict) else {}
+    return _kept_figures(build_dir)[0]
+
+
+def _kept_figures(build_dir: Path) -> tuple[dict[object, Any], dict[str, Any]]:
+    """The figures the last build used, by their inputs, and the inputs of those each page used, by page."""
+    data = Store.open(build_dir, FIGURES_STORE).data
+    figures, pages = data.get("figures"), data.get("pages")
+    return (figures, pages if isinstance(pages, dict) else {}) if isinstance(figures, dict) else ({}, {})
 
 
 def _stamp(path: Path | None) -> tuple | None:
@@ -94,12 +91,6 @@ def _stamp(path: Path | None) -> tuple | None:
     except OSError:
         return ()
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-
-
-def _racy(stamps: tuple, now: int) -> bool:
-    """True when a file was changed too recently (``now``, ns) for its stamp to tell a later same-size change
-    apart (file systems with whole-second times need longer)."""
-    return any(st and now - st[0] < (RACY_FINE_NS if st[0] % 1_000_000_000 else RACY_NS) for st in stamps)
 
 
 class InMemory:
@@ -158,8 +149,12 @@ class StageCache:
         """The render cache of this run (after :meth:`render_pages`)."""
         self.rendered: tuple[dict[str, Any], dict[str, Any]] | None = None
         """What this run's render step keeps: the pages, and what they were given (``render``, ``render-given``)."""
+        self.docs: KnownDocs | None = None
+        """(On disk, after :meth:`render_pages`) what is known of the pages' Markdown without reading it again."""
         self.figures: dict[object, Any] | None = None
         """The figures this run's pages used, by their inputs (kept for the next run)."""
+        self.figure_pages: dict[str, tuple[object, ...]] = {}
+        """The inputs of the figures each page of this run used (a page kept by the next run keeps them)."""
         self._alive: list[object] = []  # results not kept in the store but in :attr:`origin`: alive while it is
         self.origin: dict[int, str] = {}
         """The key of the step that gave each result of this run, by the result's ``id`` (the result is kept
@@ -218,7 +213,8 @@ class StageCache:
             self.store.data["render"], self.store.data["render-given"] = self.rendered
         self.store.save()
         if self.figures is not None and self.store.path is not None:  # in their own store: ``briefgen pdf`` reads it
-            Store(self.store.path.parent / f"{FIGURES_STORE}.pickle", data={"figures": self.figures}).save()
+            Store(self.store.path.parent / f"{FIGURES_STORE}.pickle",
+                  data={"figures": self.figures, "pages": self.figure_pages}).save()
 
     def _keep_in_memory(self, complete: bool) -> None:
         front = self.front
@@ -227,14 +223,14 @@ class StageCache:
         if self.rendered is not None:
             data["render"], data["render-given"] = self.rendered
         if self.figures is not None:
-            data["figures"] = self.figures
+            data["figures"], data["figure-pages"] = self.figures, self.figure_pages
         if complete:
             self.store.data = data
             front.files, front.lists, front.keys = self._files_now, self._lists_now, self._keys_now
             return
         for name, entries in data.items():
             # the pages are those of this run alone (what they read is checked against this run's entries)
-            merge = name not in ("render", "render-given", "figures")
+            merge = name not in ("render", "render-given", "figures", "figure-pages")
             self.store.data[name] = {**self.store.data.get(name, {}), **entries} if merge else entries
         front.files = {**front.files, **self._files_now}
         front.lists = {**front.lists, **self._lists_now}
@@ -268,7 +264,7 @@ class StageCache:
                 data.append("unreadable")
         key = digest([str(p) for p in paths], data, extra)
         if front is not None:
-            self._files_now[paths] = (stamps, extra, key, _racy(stamps, now))
+            self._files_now[paths] = (stamps, extra, key, racy(stamps, now))
         return key
 
     def listing(self, folder: Path, diags: Diagnostics,
@@ -284,7 +280,7 @@ class StageCache:
             own = Diagnostics()
             value, folders = read(own)
             stamps = tuple(_stamp(p) for p in folders)
-            got = (folders, stamps, value, tuple(own.items), _racy(stamps, now))
+            got = (folders, stamps, value, tuple(own.items), racy(stamps, now))
             self.made["list"] = self.made.get("list", 0) + 1
         self._lists_now[folder] = got
         diags.extend(got[3])
@@ -388,21 +384,28 @@ class StageCache:
                                by_value=self.front is not None, matcher=last.get("matcher"))
         compiled = self.store.path.parent / "templates" if self.store.path is not None else None
         if self.front is not None:
-            drawn = self.store.data.get("figures")
-        else:  # on disk the figures have a store of their own (see :data:`FIGURES_STORE`)
-            drawn = kept_figures(self.store.path.parent.parent) if self.store.path is not None else None
-        figure_cache.keep(drawn if isinstance(drawn, dict) else {})  # figures by their inputs (render/figures/make.py)
+            drawn, by_page = self.store.data.get("figures"), self.store.data.get("figure-pages")
+        elif self.store.path is not None:  # on disk the figures have a store of their own (see :data:`FIGURES_STORE`)
+            drawn, by_page = _kept_figures(self.store.path.parent.parent)
+        else:
+            drawn, by_page = None, None
+        # figures by their inputs, and those each page used (render/figures/make.py): a kept page keeps its figures
+        figure_cache.keep(drawn if isinstance(drawn, dict) else {},
+                          by_page if isinstance(by_page, dict) and isinstance(drawn, dict) else None)
         pages = render_pages(model, briefing_root, diags, pdf=pdf, kept=self.pages, compiled=compiled)
         self.figures = figure_cache.used()
+        self.figure_pages = figure_cache.used_by_page()
         given_now = {"given": given, "aliases": self.pages.aliases_now, "entries": self.pages.entries_now}
         if self.front is not None:  # the pages with their Markdown, and the renderer's matcher
             self.rendered = (dict(self.pages.now), {**given_now, "matcher": self.pages.matcher_now})
             return pages
         restored = before.restored if isinstance(before, _Written) else {}
         written = {path: restored.get(id(got)) or (dataclasses.replace(got, page=dataclasses.replace(got.page, markdown="")),
-                                                   digest_bytes(got.page.markdown.encode()))
+                                                   digest_bytes(got.page.markdown.encode()), None)
                    for path, got in self.pages.now.items()}
         self.rendered = (written, given_now)
+        self.docs = KnownDocs({path: w[1] for path, w in written.items()},
+                              frozenset(path for path, got in self.pages.now.items() if id(got) in restored))
         return pages
 
 
@@ -412,24 +415,29 @@ _NO_PROBE = Matcher([])
 
 class _Written(Mapping[str, RenderedPage]):
     """The pages of the last build, kept without their Markdown: that is read back from the project's ``docs/``
-    (which the build wrote from them), and the page is not found when the file is not the one written then."""
+    (which the build wrote from them), and the page is not found when the file is not the one written then — its
+    bytes are checked by their digest, or, once a run found them so, by the file's stamp (size, modification
+    time, inode) as it was then (a stamp too recent to trust is not kept, see :data:`briefgen.cache.RACY_NS`)."""
 
-    def __init__(self, docs: Path, kept: dict[str, tuple[RenderedPage, str]]):
+    def __init__(self, docs: Path, kept: dict[str, tuple[RenderedPage, str, tuple | None]]):
         self._docs, self._kept = docs, kept
-        self.restored: dict[int, tuple[RenderedPage, str]] = {}
+        self._now = time.time_ns()
+        self.restored: dict[int, tuple[RenderedPage, str, tuple | None]] = {}
         """What is kept of each page given out, by the ``id`` of the page (alive as long as the caller holds it)."""
 
     def __getitem__(self, path: str) -> RenderedPage:
         got = self._kept[path]
         try:
             with open(os.path.join(self._docs, path), "rb") as f:
+                st = os.fstat(f.fileno())
                 data = f.read()
         except OSError:
             raise KeyError(path) from None
-        if digest_bytes(data) != got[1]:
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if stamp != got[2] and digest_bytes(data) != got[1]:
             raise KeyError(path)
         page = dataclasses.replace(got[0], page=dataclasses.replace(got[0].page, markdown=data.decode()))
-        self.restored[id(page)] = got
+        self.restored[id(page)] = (got[0], got[1], None if racy((stamp,), self._now) else stamp)
         return page
 
     def __iter__(self) -> Iterator[str]:

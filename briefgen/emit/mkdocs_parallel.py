@@ -205,7 +205,7 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
         env = config.theme.get_env()
         if compiled is not None:
             env.bytecode_cache = _compiled_in(compiled)
-        files.add_files_from_theme(env, config)
+        steps.add_theme_files(files, env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
         nav = get_navigation(files, config)

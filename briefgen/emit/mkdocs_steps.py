@@ -79,6 +79,40 @@ def build_extra_template(name: str, files: Any, config: Any, nav: Any) -> None:
     _build_extra_template(name, files, config, nav)
 
 
+def add_theme_files(files: Any, env: Any, config: Any) -> None:
+    """MkDocs' ``Files.add_files_from_theme`` without walking the theme's hidden folders (Material's ``.icons``:
+    14,000 files), whose files MkDocs 1.6 leaves out anyway (its filter drops every path with a part that starts
+    with a dot: ``.*``, ``*/.*``). Another kind of template loader is listed as MkDocs lists it."""
+    import jinja2
+
+    loader = env.loader
+    if type(loader) is not jinja2.FileSystemLoader:
+        files.add_files_from_theme(env, config)
+        return
+    files.add_files_from_theme(_ThemeListing(loader), config)
+
+
+class _ThemeListing:
+    """What ``add_files_from_theme`` asks of the theme's Jinja environment: its templates, listed as Jinja's
+    ``FileSystemLoader`` lists them, hidden folders left out."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+
+    def list_templates(self, extensions: Any = None, filter_func: Any = None) -> list[str]:
+        found = set()
+        for searchpath in self.loader.searchpath:
+            for dirpath, dirs, filenames in os.walk(searchpath, followlinks=self.loader.followlinks):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                for filename in filenames:
+                    name = os.path.join(dirpath, filename)[len(searchpath):].strip(os.path.sep).replace(os.path.sep, "/")
+                    found.add(name[2:] if name[:2] == "./" else name)
+        names = sorted(found)
+        if extensions is not None:
+            names = [n for n in names if "." in n and n.rsplit(".", 1)[1] in extensions]
+        return [n for n in names if filter_func is None or filter_func(n)]
+
+
 @dataclass(frozen=True)
 class SearchIndex:
     """The search plugin of a loaded config and the list of entries its index writes (Material's layout)."""

@@ -23,6 +23,7 @@ import os
 import posixpath
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from briefgen.cache import Store, digest
@@ -35,19 +36,28 @@ _MD_LINK = re.compile(r"\]\(\s*<?([^()\s<>#]+\.md)(?:#[^)\s]*)?>?[^)]*\)")
 class PageCache:
     """A :class:`~briefgen.emit.mkdocs_parallel.Reuse` over a :class:`~briefgen.cache.Store` (``build/.cache``)."""
 
-    def __init__(self, store: Store, project: Path, old_site: Path, new_site: Path, epoch: int) -> None:
+    def __init__(self, store: Store, project: Path, old_site: Path, new_site: Path, epoch: int,
+                 digests: Mapping[str, str] | None = None) -> None:
         self.store = store
         self.project = project
         """The generated MkDocs project (``build/``)."""
         self.old_site = old_site
         self.new_site = new_site
         self.epoch = epoch
-        self.previous: dict[str, tuple[str, PageOutput, tuple[int, int, int]]] = store.data.get("pages", {})
-        """From the last build: ``src_uri`` → (key, output, stamp of the HTML file written: size, mtime, inode)."""
+        self.digests = digests or {}
+        """The digest (:func:`~briefgen.cache.digest_bytes`) of each page's Markdown as written to ``docs/``, where
+        the caller knows it (by ``src_uri``)."""
+        self.previous: dict[str, tuple[str, PageOutput, tuple[int, int, int], str | None]] = store.data.get("pages", {})
+        """From the last build: ``src_uri`` → (key, output, stamp of the HTML file written: size, mtime, inode, the
+        digest of its Markdown when known)."""
         self.keys: dict[str, str] = {}
         self.structure = ""
         self.pages: frozenset[str] = frozenset()
+        self.same_pages = False
+        """Whether the structure and the set of pages are those of the last build (then a page whose Markdown is
+        the same has the same key: its links to other pages find what they found then)."""
         self.restored = 0
+        self._folders: set[str] = set()
 
     def begin(self, nav: list[str], pages: list[str]) -> None:
         docs = self.project / "docs"
@@ -57,9 +67,16 @@ class PageCache:
         self.structure = digest((self.project / "mkdocs.yml").read_bytes(), theme,
                                 [(uri, _heading((docs / uri).read_bytes())) for uri in nav], self.epoch)
         self.pages = frozenset(pages)
+        both = digest(self.structure, sorted(self.pages))
+        self.same_pages = self.store.data.get("structure", {}).get("") == both
+        self.store.data["structure"] = {"": both}  # (a section of the parted store)
 
     def key(self, src_uri: str) -> str:
         """The digest of what building the page ``src_uri`` is given (see the module's description)."""
+        known = self.digests.get(src_uri)
+        kept = self.previous.get(src_uri)
+        if known is not None and self.same_pages and kept is not None and kept[3] == known:
+            return kept[0]  # the same inputs as then: the same digest
         with open(os.path.join(self.project, "docs", src_uri), "rb") as f:
             data = f.read()
         base = posixpath.dirname(src_uri)
@@ -72,12 +89,15 @@ class PageCache:
         kept = self.previous.get(src_uri)
         if kept is None or kept[0] != key or kept[1].dest_uri != dest_uri:
             return None
-        old = self.old_site / dest_uri
+        old = os.path.join(self.old_site, dest_uri)
         try:
             if _stamp(old) != kept[2]:
                 return None  # changed or replaced since it was written: built again
-            new = self.new_site / dest_uri
-            new.parent.mkdir(parents=True, exist_ok=True)
+            new = os.path.join(self.new_site, dest_uri)
+            folder = os.path.dirname(new)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
             try:
                 os.link(old, new)
             except OSError:
@@ -98,7 +118,7 @@ class PageCache:
             if key is None:
                 continue
             try:
-                kept[uri] = (key, out, _stamp(site / out.dest_uri))
+                kept[uri] = (key, out, _stamp(os.path.join(site, out.dest_uri)), self.digests.get(uri))
             except OSError:
                 continue
         self.store.data["pages"] = kept
@@ -115,6 +135,6 @@ def _heading(markdown: bytes) -> bytes:
     return m.group(0) if m else b""
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
+def _stamp(path: str) -> tuple[int, int, int]:
+    st = os.stat(path)
     return (st.st_size, st.st_mtime_ns, st.st_ino)

@@ -6,7 +6,9 @@ project in ``build/`` is always exactly the current briefing and editors/watcher
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +38,17 @@ class ProjectFile:
     """Path relative to the build folder."""
     data: bytes
     """Content."""
+
+
+@dataclass(frozen=True)
+class KnownDocs:
+    """What the build cache knows of the pages' Markdown without reading it again (see briefgen/stagecache.py)."""
+
+    digests: Mapping[str, str]
+    """The digest (:func:`~briefgen.cache.digest_bytes`) of each page's Markdown bytes, by docs-relative path."""
+    on_disk: frozenset[str]
+    """The pages (docs-relative paths) whose file in the project's ``docs/`` holds those bytes already: the build
+    cache read them back from there in this run."""
 
 
 def attr_text(text: str) -> str:
@@ -111,14 +124,18 @@ def project_files(model: Model, pages: list[Page]) -> list[ProjectFile]:
     return files
 
 
-def write_project(root: Path, files: list[ProjectFile], briefing_templates: Path | None = None) -> list[str]:
-    """Write the project under ``root/build``; return the paths whose bytes changed (added or modified)."""
+def write_project(root: Path, files: list[ProjectFile], briefing_templates: Path | None = None,
+                  unchanged: Collection[str] = ()) -> list[str]:
+    """Write the project under ``root/build``; return the paths whose bytes changed (added or modified).
+    ``unchanged``: paths (relative to ``root/build``) known to hold their file's bytes already (not read again)."""
     build = root / BUILD_DIR
     if briefing_templates is not None:
         files = _apply_overrides(files, briefing_templates)
     wanted = {f.path for f in files}
     changed = []
     for f in files:
+        if f.path in unchanged:
+            continue
         target = build / f.path
         try:
             if target.read_bytes() == f.data:
@@ -134,9 +151,13 @@ def write_project(root: Path, files: list[ProjectFile], briefing_templates: Path
         base = build / sub
         if not base.is_dir():
             continue
-        for existing in sorted(base.rglob("*"), reverse=True):
-            rel = existing.relative_to(build).as_posix()
-            if existing.is_file() and rel not in wanted:
+        stale = []
+        for top, _, names in os.walk(base):  # (2,000 pathlib objects cost more than the walk)
+            rel_top = os.path.relpath(top, build).replace(os.sep, "/")
+            stale += [f"{rel_top}/{name}" for name in names if f"{rel_top}/{name}" not in wanted]
+        for rel in sorted(stale, reverse=True):
+            existing = build / rel
+            if existing.is_file():
                 existing.unlink()
                 changed.append(rel)
                 prune_empty(existing.parent, base)

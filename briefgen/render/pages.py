@@ -241,7 +241,9 @@ class Renderer:
         if got is not None and now.still(got):
             self.kept.now[path] = got
             self.diags.extend(got.diagnostics)
+            figures.on_page(path, kept=True)
             return got.page
+        figures.on_page(path, kept=False)
         outer, own = self.diags, Diagnostics()
         self.diags = own
         self._log.reads.clear()

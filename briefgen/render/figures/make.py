@@ -83,6 +83,11 @@ _SPENT = [0.0]
 
 _USED: dict[object, Figure] = {}
 _NOTING = [False]
+_PAGE = [""]
+"""The page being rendered while figures are noted ('' : none)."""
+_BY_PAGE: dict[str, list[object]] = {}
+"""The inputs of the figures each page used in this build (pages kept from the last build: those it used then)."""
+_BY_PAGE_BEFORE: dict[str, tuple[object, ...]] = {}
 
 
 def cached(inp: T, draw: Callable[[T], Figure]) -> Figure:
@@ -97,19 +102,42 @@ def cached(inp: T, draw: Callable[[T], Figure]) -> Figure:
         _CACHE.move_to_end(inp)
     if _NOTING[0]:
         _USED[inp] = got
+        if _PAGE[0]:
+            _BY_PAGE[_PAGE[0]].append(inp)
     return got
 
 
-def keep(figures: Mapping[object, Figure]) -> None:
+def keep(figures: Mapping[object, Figure], pages: Mapping[str, tuple[object, ...]] | None = None) -> None:
     """Figures drawn by an earlier build, by their inputs (the build cache hands them back), to be reused when
-    an input is equal; and start noting what this build uses (:func:`used`)."""
+    an input is equal; and start noting what this build uses (:func:`used`). ``pages``: the inputs of the figures
+    each page of that build used (see :func:`on_page`)."""
     for inp, fig in figures.items():
         if isinstance(fig, Figure):
             _CACHE[inp] = fig
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     _USED.clear()
+    _BY_PAGE.clear()
+    _BY_PAGE_BEFORE.clear()
+    _BY_PAGE_BEFORE.update(pages or {})
     _NOTING[0] = True
+
+
+def on_page(path: str, kept: bool) -> None:
+    """The page ``path`` is rendered now (the figures it asks for are noted as its own), or, ``kept``, reused from
+    the last build: the figures it used then are used by this build too (kept for the next one, and for the PDF)."""
+    if not _NOTING[0]:
+        return
+    _PAGE[0] = "" if kept else path
+    if not kept:
+        _BY_PAGE[path] = []
+        return
+    mine = _BY_PAGE[path] = []
+    for inp in _BY_PAGE_BEFORE.get(path, ()):
+        fig = _CACHE.get(inp)
+        if fig is not None:
+            _USED[inp] = fig
+            mine.append(inp)
 
 
 def used() -> dict[object, Figure]:
@@ -118,6 +146,15 @@ def used() -> dict[object, Figure]:
     got = dict(_USED)
     _USED.clear()
     _NOTING[0] = False
+    _PAGE[0] = ""
+    return got
+
+
+def used_by_page() -> dict[str, tuple[object, ...]]:
+    """The inputs of the figures each page used since :func:`keep` (see :func:`on_page`), by page path."""
+    got = {path: tuple(inputs) for path, inputs in _BY_PAGE.items() if inputs}
+    _BY_PAGE.clear()
+    _BY_PAGE_BEFORE.clear()
     return got
 
 
