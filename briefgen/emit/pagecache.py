@@ -9,6 +9,10 @@ A page of the site is MkDocs' rendering of its Markdown into the theme, with the
 * the page's own path and Markdown bytes;
 * for each ``.md`` file its Markdown links to, whether that file exists (MkDocs resolves and checks such links).
 
+When the caller knows the digest of a page's Markdown (the stage cache, see :class:`~briefgen.emit.project.KnownDocs`)
+and it, the structure and the set of pages are those of the last build, the key is the last build's: the page's
+file is not read.
+
 A page whose key is unchanged is not built again: its HTML is taken from the current ``site/`` (hard-linked into
 the new site, when its file is still the one written then: same size, modification time and inode) together with what the rest of the
 build needs from it (search entries, anchors, the offline check's findings, see
