@@ -223,14 +223,14 @@ class StageCache:
         if self.rendered is not None:
             data["render"], data["render-given"] = self.rendered
         if self.figures is not None:
-            data["figures"], data["figure-pages"] = self.figures, self.figure_pages
+            data["figures"] = self.figures
         if complete:
             self.store.data = data
             front.files, front.lists, front.keys = self._files_now, self._lists_now, self._keys_now
             return
         for name, entries in data.items():
             # the pages are those of this run alone (what they read is checked against this run's entries)
-            merge = name not in ("render", "render-given", "figures", "figure-pages")
+            merge = name not in ("render", "render-given", "figures")
             self.store.data[name] = {**self.store.data.get(name, {}), **entries} if merge else entries
         front.files = {**front.files, **self._files_now}
         front.lists = {**front.lists, **self._lists_now}
@@ -383,8 +383,8 @@ class StageCache:
         self.pages = KeptPages(model, before, last.get("aliases"), self.digest_of, entries=last.get("entries"),
                                by_value=self.front is not None, matcher=last.get("matcher"))
         compiled = self.store.path.parent / "templates" if self.store.path is not None else None
-        if self.front is not None:
-            drawn, by_page = self.store.data.get("figures"), self.store.data.get("figure-pages")
+        if self.front is not None:  # (a process kept alive keeps every figure it drew in the figure cache anyway)
+            drawn, by_page = self.store.data.get("figures"), None
         elif self.store.path is not None:  # on disk the figures have a store of their own (see :data:`FIGURES_STORE`)
             drawn, by_page = _kept_figures(self.store.path.parent.parent)
         else:
