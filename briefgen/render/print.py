@@ -13,9 +13,10 @@ Anchors (Typst labels; ids never collide: slugs and entity ids are ``[a-z0-9-]``
 - ``ent-<id>`` an entity's section, ``kind-<kind>`` a kind's chapter,
 - ``art-<slug>`` an article, ``art-<slug>_p<n>`` its paragraph ``n``, ``<section>_n<k>`` note ``k`` of a section.
 
-Author Markdown is rendered by :func:`briefgen.render.markdown.render_markdown` exactly as for the site
-(mentions, ``entity:``/``article:`` links, checked citations); its links are then re-pointed at the print
-anchors, its citations become numbered notes, and the result is read into blocks of runs.
+Author Markdown is rendered by :func:`briefgen.render.markdown.render_markdown` as for the site (mentions,
+``entity:``/``article:`` links, checked citations), with the print edition's resolver (:class:`PrintLinks`): its
+links go to the print anchors (:class:`Refs`), its citations become numbered notes; the result is read into blocks
+of runs.
 """
 
 from __future__ import annotations
@@ -52,14 +53,12 @@ from briefgen.render.printdata import (
     text_of,
 )
 from briefgen.render.printfigures import FiguresChapter, FigureView, entity_figures, figures_chapter, timeline_figure
+from briefgen.render.targets import ArticleTarget, EntityTarget, Tag, Target, UrlTarget
 from briefgen.render.urls import html_path
 from briefgen.render.whatsnew import edition_line
 
 TEMPLATE = "print/briefing.typ"
 """The print template (a briefing overrides it with its own ``templates/print/briefing.typ``)."""
-
-ROOT_PAGE = "index.md"
-"""Author Markdown is rendered as if on the home page; its relative links are then re-pointed."""
 
 PERSON_FIELD = ("type", "person")
 """An entity whose field ``type`` is ``person`` (any capitalisation) is a person: the index lists it by surname."""
@@ -568,14 +567,28 @@ class Refs:
         return None
 
     @staticmethod
-    def link(href: str | None, inner: Markup | str, cls: str = "xref") -> Markup:
-        """``inner`` linked: internal links of class ``xref`` are printed with their page."""
-        inner = inner if isinstance(inner, Markup) else Markup(html.escape(inner, quote=False))
+    def tag(href: str | None, cls: str = "xref") -> Tag:
+        """The element of a reference to ``href``: internal links of class ``xref`` are printed with their page;
+        None (not printed, no site) is plain text (``span.outside``)."""
         if href is None:
-            return Markup('<span class="outside">') + inner + Markup("</span>")
-        if href.startswith("#"):
-            return Markup(f'<a class="{cls}" href="{html.escape(href)}">') + inner + Markup("</a>")
-        return Markup(f'<a class="ext" href="{html.escape(href)}">') + inner + Markup("</a>")
+            return Tag("span", "outside")
+        return Tag("a", cls if href.startswith("#") else "ext", href)
+
+    def target_tag(self, target: Target, cls: str = "xref") -> Tag | None:
+        """The element of a reference to ``target``; None for a place on a site page (its text only)."""
+        if isinstance(target, EntityTarget):
+            return self.tag(self.entity_href(target.id), cls)
+        if isinstance(target, ArticleTarget):
+            return self.tag(self.paragraph_href(target.slug, target.paragraph))
+        if isinstance(target, UrlTarget):
+            return self.tag(target.url)
+        return None
+
+    @classmethod
+    def link(cls, href: str | None, inner: Markup | str, kind: str = "xref") -> Markup:
+        """``inner`` linked (see :meth:`tag`)."""
+        inner = inner if isinstance(inner, Markup) else Markup(html.escape(inner, quote=False))
+        return Markup(cls.tag(href, kind).wrap(inner))
 
     def entity(self, eid: str, inner: Markup | str | None = None, cls: str = "xref") -> Markup:
         name = self.model.entities[eid].spec.name if eid in self.model.entities else eid
@@ -585,11 +598,29 @@ class Refs:
         return self.link(self.paragraph_href(c.article, c.paragraph), citation_label(self.model, c), cls)
 
 
-_A_RE = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S)
-_HREF_RE = re.compile(r'\bhref="([^"]*)"')
-_SUP_RE = re.compile(r'<sup class="bg-cite">.*?\[(\d+)\].*?</sup>', re.S)
-_IMG_RE = re.compile(r"<img\b[^>]*>")
-_HEADING_RE = re.compile(r"<(/?)h([1-6])\b")
+@dataclass(frozen=True)
+class PrintLinks:
+    """The print edition's resolver of author Markdown (:class:`briefgen.render.markdown.Links`): links to
+    anchors (:class:`Refs`), citations as calls of the section's notes, images left out with a warning."""
+
+    builder: PrintBuilder
+    """The builder (its references and the section's notes)."""
+    mention_cls: str
+    """Class of a mention's link: ``xref`` (printed with its page) or ``mention`` (in captured text: without)."""
+    span: Span
+    """Where the text starts (for the warning about an image)."""
+
+    def link(self, target: Target, mention: bool) -> Tag | None:
+        return self.builder.refs.target_tag(target, self.mention_cls if mention else "xref")
+
+    def cite(self, c: Citation) -> str:
+        return self.builder.note_call(c)
+
+    def image(self, src: str, alt: str) -> str | None:
+        self.builder.diags.warning(self.span, "pdf-image", f"image '{_short(src)}' is not embedded in the PDF",
+                                   "the PDF prints no images from author Markdown; nothing is fetched from the network "
+                                   "or from elsewhere on disk (put a figure in your templates/print/ and use it there)")
+        return f'<span class="img-omitted">[image{": " + html.escape(alt, quote=False) if alt else ""}]</span>'
 
 
 # -- the builder ---------------------------------------------------------------------------------------------
@@ -603,8 +634,6 @@ class PrintBuilder:
         self.diags = diags
         self.refs = Refs(model, sel)
         self.matcher = build_matcher(tuple(e.spec for e in model.entities.values()))
-        self.entity_paths = {html_path(e.page): eid for eid, e in model.entities.items()}
-        self.article_paths = {html_path(a.page): slug for slug, a in model.articles.items()}
         self._scope = "doc"
         self._notes: list[tuple[Citation, NoteView]] = []
         self.differences = print_differences(model, sel.entities)  # where sources really differ, and their anchors
@@ -613,28 +642,14 @@ class PrintBuilder:
     # -- Markdown ---------------------------------------------------------------------------------------
     def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None,
                  top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> Markup:
-        """Author Markdown as briefgen's HTML: links re-pointed, citations as note calls, headings from
-        ``top_heading``."""
+        """Author Markdown as briefgen's print HTML (:class:`PrintLinks`): links to anchors, citations as note
+        calls, headings from ``top_heading``."""
         if not text:
             return Markup("")
         span = span or Span("?")
-        cites = PageCitations()
-        ctx = MarkdownContext(self.model, ROOT_PAGE, self.matcher, cites, self.diags, self_entity, link_all=link_all)
-        out = render_markdown(text, span, ctx)
-        calls: list[str] = []  # note calls link to our own anchors: kept out of the re-linking below
-
-        def call(m: re.Match) -> str:
-            calls.append(self._note_call(cites.items[int(m.group(1)) - 1]))
-            return f"\x00{len(calls) - 1}\x00"
-        out = _SUP_RE.sub(call, out)
-        out = _A_RE.sub(lambda m: self._relink(m, mention_cls), out)
-        out = _IMG_RE.sub(lambda m: self._image(m.group(0), span), out)
-        out = re.sub(r"\x00(\d+)\x00", lambda m: calls[int(m.group(1))], out)
-        levels = [int(x) for x in re.findall(r"<h([1-6])\b", out)]
-        if levels:
-            shift = top_heading - min(levels)
-            out = _HEADING_RE.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", out)
-        return Markup(out)
+        ctx = MarkdownContext(self.model, "", self.matcher, PageCitations(), self.diags, self_entity,
+                              link_all=link_all, links=PrintLinks(self, mention_cls, span))
+        return Markup(render_markdown(text, span, ctx, top_heading=top_heading))
 
     def blocks(self, text: str | None, span: Span | None, self_entity: str | None = None,
                top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> tuple[Block, ...]:
@@ -652,7 +667,8 @@ class PrintBuilder:
         self._notes = []
         return notes
 
-    def _note_call(self, c: Citation) -> str:
+    def note_call(self, c: Citation) -> str:
+        """The call of the section's note citing ``c`` (the note is added on its first call)."""
         n = next((note for cited, note in self._notes if cited == c), None)
         if n is None:
             art = self.model.articles[c.article]
@@ -660,30 +676,6 @@ class PrintBuilder:
             n = NoteView(number, f"{self._scope}_n{number}", html_runs(self.refs.citation(c)), art.title, c.quote)
             self._notes.append((c, n))
         return f'<sup class="note-call"><a href="#{n.anchor}">{n.number}</a></sup>'
-
-    def _relink(self, m: re.Match, mention_cls: str = "xref") -> str:
-        attrs, inner = m.group(1), Markup(m.group(2))
-        hm = _HREF_RE.search(attrs)
-        href = html.unescape(hm.group(1)) if hm else ""
-        if re.match(r"(?i)(https?:|mailto:)", href):
-            return str(self.refs.link(href, inner))
-        path, _, frag = href.partition("#")
-        if path in self.entity_paths:
-            eid = self.entity_paths[path]
-            cls = mention_cls if "bg-mention" in attrs else "xref"
-            return str(self.refs.entity(eid, inner, cls))
-        if path in self.article_paths:
-            number = int(frag[1:]) if re.fullmatch(r"p\d+", frag) else None
-            return str(self.refs.link(self.refs.paragraph_href(self.article_paths[path], number), inner))
-        return str(inner)  # '#' and anything unresolved: text, never a dangling link
-
-    def _image(self, tag: str, span: Span) -> str:
-        src = html.unescape(_attr(tag, "src"))
-        alt = html.unescape(_attr(tag, "alt"))
-        self.diags.warning(span, "pdf-image", f"image '{_short(src)}' is not embedded in the PDF",
-                           "the PDF prints no images from author Markdown; nothing is fetched from the network or "
-                           "from elsewhere on disk (put a figure in your templates/print/ and use it there)")
-        return f'<span class="img-omitted">[image{": " + html.escape(alt, quote=False) if alt else ""}]</span>'
 
     # -- pieces -----------------------------------------------------------------------------------------
     def source(self, c: Citation | None, reference=None) -> tuple[Runs, bool]:
@@ -1003,12 +995,6 @@ def created_at(model: Model) -> dt.datetime:
     """The PDF's date: noon UTC of the briefing's as-of date (as every output of briefgen)."""
     d = dt.date.fromisoformat(model.config.as_of)
     return dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC)
-
-
-def _attr(tag: str, name: str) -> str:
-    """The value of attribute ``name`` in an HTML start tag written by briefgen ('' when absent)."""
-    m = re.search(rf'\b{name}="([^"]*)"', tag)
-    return m.group(1) if m else ""
 
 
 def template_dirs(root: Path) -> tuple[Path, ...]:
