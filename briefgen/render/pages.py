@@ -49,9 +49,11 @@ from briefgen.render.views import (
     Link,
     MentionGroup,
     MentionRow,
-    QuoteRow,
+    SiteLinks,
     SourceRef,
     esc,
+    fact_rows,
+    quote_rows,
     source_ref,
 )
 
@@ -379,8 +381,7 @@ class Renderer:
         linked, more_linked = reading.linked_groups(m, page, eid)
         facts = self._facts(eid, page)
         # its own words, and what others said where the entity's YAML records it (e.g. at a meeting), by date
-        quotes = [QuoteRow(q.spec.text, self._elink(page, q.spec.speaker), fmt.fmt_date(q.date), q.spec.context,
-                           source_ref(m, page, q.citation), q.spec.speaker != eid) for q in m.quotes_on(eid)]
+        quotes = quote_rows(m, eid, SiteLinks(m, page))
         related = self._related(eid, page)
         mentions, more = self._mentions(eid, page)
         return self._render("entity.md.j2", page, e.spec.name, entity=e, kind=e.kind, infobox=infobox,
@@ -414,9 +415,7 @@ class Renderer:
         # a fact is flagged only where sources really differ (model/differences.py), linked to the comparison
         flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor_of(d))
                    for d in find_differences({eid: facts}, self.model.config.differences).get(eid, ()) for span in d.spans()}
-        return [FactRow(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "",
-                        source_ref(self.model, page, f.citation, f.spec.reference), f.spec.quote,
-                        f.spec.span in flagged, flagged.get(f.spec.span)) for f in facts]
+        return fact_rows(self.model, eid, SiteLinks(self.model, page), flagged)
 
     def _related(self, eid: str, page: str) -> list[Group]:
         """Reverse references by heading; dated entities (meetings) in date order with their dates."""

@@ -34,7 +34,7 @@ from markupsafe import Markup
 from briefgen import __version__
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import build_matcher
-from briefgen.load.types import PackDef
+from briefgen.load.types import PackDef, Reference
 from briefgen.model.types import Article, Citation, Entity, Model
 from briefgen.render import format as fmt
 from briefgen.render.fields import field_rows
@@ -55,6 +55,7 @@ from briefgen.render.printdata import (
 from briefgen.render.printfigures import FiguresChapter, FigureView, entity_figures, figures_chapter, timeline_figure
 from briefgen.render.targets import ArticleTarget, EntityTarget, Tag, Target, UrlTarget
 from briefgen.render.urls import html_path
+from briefgen.render.views import FactRow, QuoteRow, fact_rows, quote_rows
 from briefgen.render.whatsnew import edition_line
 
 TEMPLATE = "print/briefing.typ"
@@ -158,44 +159,6 @@ class InfoRowView:
 
 
 @dataclass(frozen=True)
-class FactView:
-    """A row of an entity's facts table."""
-
-    property: str
-    """The property, as written ("office", "population")."""
-    value: str
-    """Its value, as written."""
-    date: str
-    """When the value held, formatted (empty when undated)."""
-    source: Runs
-    """Where it comes from: a reference to the cited paragraph, or the outside reference."""
-    general: bool
-    """A general-knowledge fact (not from the captures)."""
-    quote: str | None
-    """The source's words the value comes from, when the fact records them."""
-    differs: bool
-    """Sources really differ on this measure (:mod:`briefgen.model.differences`): the value is marked."""
-    difference: str | None = None
-    """The anchor of its entry under "Where sources differ" (``dif-…``) when it differs, else None."""
-
-
-@dataclass(frozen=True)
-class QuoteView:
-    """A recorded quote, in the section of its speaker (or of the entity whose YAML records it)."""
-
-    text: str
-    """The quoted words."""
-    date: str
-    """When they were said, formatted."""
-    context: str | None
-    """Where or to whom they were said, when recorded."""
-    source: Runs
-    """The cited paragraph of the article quoting them, referenced."""
-    speaker: Runs | None = None
-    """Who said it, when not the entity whose section shows it (a quote its YAML records for someone else)."""
-
-
-@dataclass(frozen=True)
 class RefGroup:
     """A titled list of references (related entities, entities an article mentions)."""
 
@@ -255,10 +218,10 @@ class EntityView:
     """The infobox rows (kind fields, aliases, roles)."""
     summary: tuple[Block, ...]
     """The summary (headings from level 4)."""
-    facts: tuple[FactView, ...]
-    """Its facts, in the order of its YAML."""
-    quotes: tuple[QuoteView, ...]
-    """Quotes by it, and quotes its YAML records for others."""
+    facts: tuple[FactRow[Runs], ...]
+    """Its facts, in the order of its YAML (:func:`briefgen.render.views.fact_rows`)."""
+    quotes: tuple[QuoteRow[Runs, Runs], ...]
+    """Quotes by it, and quotes its YAML records for others (the speaker named only for those)."""
     related: tuple[RefGroup, ...]
     """Entities referring to it, grouped by relation."""
     mentions: tuple[MentionBlock, ...]
@@ -597,6 +560,22 @@ class Refs:
     def citation(self, c: Citation, cls: str = "xref") -> Markup:
         return self.link(self.paragraph_href(c.article, c.paragraph), citation_label(self.model, c), cls)
 
+    # the print edition's ViewLinks (briefgen.render.views): references as runs
+    def source(self, citation: Citation | None, reference: Reference | None) -> Runs:
+        if citation is not None:
+            return html_runs(self.citation(citation))
+        if reference is None:
+            return plain("no source")
+        if reference.url:
+            return html_runs(self.link(reference.url, reference.title))
+        return plain(reference.title)
+
+    def entity_ref(self, eid: str) -> Runs:
+        return html_runs(self.entity(eid))
+
+    def speaker(self, eid: str, other: bool) -> Runs | None:
+        return self.entity_ref(eid) if other else None
+
 
 @dataclass(frozen=True)
 class PrintLinks:
@@ -678,15 +657,6 @@ class PrintBuilder:
         return f'<sup class="note-call"><a href="#{n.anchor}">{n.number}</a></sup>'
 
     # -- pieces -----------------------------------------------------------------------------------------
-    def source(self, c: Citation | None, reference=None) -> tuple[Runs, bool]:
-        if c is not None:
-            return html_runs(self.refs.citation(c)), False
-        if reference is None:
-            return plain("no source"), True
-        if reference.url:
-            return html_runs(self.refs.link(reference.url, reference.title)), True
-        return plain(reference.title), True
-
     def ref(self, eid: str, cls: str = "xref") -> Runs:
         return html_runs(self.refs.entity(eid, cls=cls))
 
@@ -699,15 +669,8 @@ class PrintBuilder:
         self.begin_notes(entity_anchor(eid))
         infobox = tuple(self.infobox(e))
         summary = self.blocks(e.spec.summary, e.spec.summary_span, eid, top_heading=3)
-        facts = []
-        for f in m.facts.get(eid, ()):
-            src, general = self.source(f.citation, f.spec.reference)
-            dif = self.flagged.get(f.spec.span)
-            facts.append(FactView(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "", src, general,
-                                  f.spec.quote, dif is not None, dif))
-        quotes = [QuoteView(q.spec.text, fmt.fmt_date(q.date), q.spec.context, html_runs(self.refs.citation(q.citation)),
-                            self.ref(q.spec.speaker) if q.spec.speaker != eid else None)
-                  for q in m.quotes_on(eid)]
+        facts = fact_rows(m, eid, self.refs, self.flagged)
+        quotes = quote_rows(m, eid, self.refs)
         groups: dict[str, set[str]] = defaultdict(set)
         for link in m.links_in.get(eid, ()):
             groups[link.reverse].add(link.source)
