@@ -26,6 +26,7 @@ import html
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +56,16 @@ from briefgen.render.printdata import (
 from briefgen.render.printfigures import FiguresChapter, FigureView, entity_figures, figures_chapter, timeline_figure
 from briefgen.render.targets import ArticleTarget, EntityTarget, Tag, Target, UrlTarget
 from briefgen.render.urls import html_path
-from briefgen.render.views import FactRow, QuoteRow, fact_rows, quote_rows
+from briefgen.render.views import (
+    FactRow,
+    Group,
+    InfoRow,
+    QuoteRow,
+    fact_rows,
+    mentioned_groups,
+    quote_rows,
+    related_groups,
+)
 from briefgen.render.whatsnew import edition_line
 
 TEMPLATE = "print/briefing.typ"
@@ -149,26 +159,6 @@ def _markdown_texts(e: Entity) -> list[str]:
 # -- the template's data ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class InfoRowView:
-    """A row of an infobox or of an article's metadata table."""
-
-    label: str
-    """The row's label ("Born", "Outlet")."""
-    value: Runs
-    """Its value."""
-
-
-@dataclass(frozen=True)
-class RefGroup:
-    """A titled list of references (related entities, entities an article mentions)."""
-
-    title: str
-    """The group's heading (a relation's reverse name, or a kind's plural)."""
-    refs: tuple[Runs, ...]
-    """The references, each linked with its page or plain (see :class:`Refs`), sorted by name."""
-
-
-@dataclass(frozen=True)
 class MentionBlock:
     """The mentions of an entity in one article."""
 
@@ -214,7 +204,7 @@ class EntityView:
     """Its kind's label ("Actor")."""
     focus: bool
     """One of the pack's own entities."""
-    infobox: tuple[InfoRowView, ...]
+    infobox: tuple[InfoRow[Runs], ...]
     """The infobox rows (kind fields, aliases, roles)."""
     summary: tuple[Block, ...]
     """The summary (headings from level 4)."""
@@ -222,7 +212,7 @@ class EntityView:
     """Its facts, in the order of its YAML (:func:`briefgen.render.views.fact_rows`)."""
     quotes: tuple[QuoteRow[Runs, Runs], ...]
     """Quotes by it, and quotes its YAML records for others (the speaker named only for those)."""
-    related: tuple[RefGroup, ...]
+    related: tuple[Group[Runs], ...]
     """Entities referring to it, grouped by relation."""
     mentions: tuple[MentionBlock, ...]
     """Where source articles mention it, an entry per article."""
@@ -313,13 +303,13 @@ class ArticleView:
     """Publication date, formatted ("undated" when unknown)."""
     language: str
     """Language of its text."""
-    meta: tuple[InfoRowView, ...]
+    meta: tuple[InfoRow[Runs], ...]
     """The table of metadata rows (outlet, date, byline, capture, …)."""
     notes: tuple[Block, ...]
     """The analyst's note."""
     paragraphs: tuple[ParagraphView, ...]
     """The kept paragraphs, in order."""
-    mentioned: tuple[RefGroup, ...]
+    mentioned: tuple[Group[Runs], ...]
     """Entities it mentions, grouped by kind."""
     cited_by: tuple[Runs, ...]
     """Entities citing it."""
@@ -576,6 +566,9 @@ class Refs:
     def speaker(self, eid: str, other: bool) -> Runs | None:
         return self.entity_ref(eid) if other else None
 
+    def related(self, ids: Collection[str]) -> tuple[Runs, ...]:
+        return tuple(self.entity_ref(i) for i in sorted(ids, key=lambda i: self.model.entities[i].spec.name.casefold()))
+
 
 @dataclass(frozen=True)
 class PrintLinks:
@@ -660,8 +653,8 @@ class PrintBuilder:
     def ref(self, eid: str, cls: str = "xref") -> Runs:
         return html_runs(self.refs.entity(eid, cls=cls))
 
-    def infobox(self, e: Entity) -> list[InfoRowView]:
-        return [InfoRowView(row.label, html_runs(row.value)) for row in field_rows(e, _PrintFieldLinks(self))]
+    def infobox(self, e: Entity) -> list[InfoRow[Runs]]:
+        return [InfoRow(row.label, html_runs(row.value)) for row in field_rows(e, _PrintFieldLinks(self))]
 
     def entity(self, e: Entity) -> EntityView:
         m = self.model
@@ -671,12 +664,7 @@ class PrintBuilder:
         summary = self.blocks(e.spec.summary, e.spec.summary_span, eid, top_heading=3)
         facts = fact_rows(m, eid, self.refs, self.flagged)
         quotes = quote_rows(m, eid, self.refs)
-        groups: dict[str, set[str]] = defaultdict(set)
-        for link in m.links_in.get(eid, ()):
-            groups[link.reverse].add(link.source)
-        related = tuple(RefGroup(title, tuple(self.ref(i) for i in
-                                              sorted(groups[title], key=lambda i: m.entities[i].spec.name.casefold())))
-                        for title in sorted(groups))
+        related = tuple(related_groups(m, eid, self.refs))
         view = EntityView(eid, entity_anchor(eid), e.spec.name, _short(e.spec.name, RUNNING_MAX), e.kind.label,
                           eid in self.sel.focus, infobox, summary, tuple(facts), tuple(quotes), related,
                           tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes(),
@@ -741,26 +729,20 @@ class PrintBuilder:
             else:
                 runs = self.paragraph_runs(p.text, by_para.get(p.number, []), linked)
                 paragraphs.append(ParagraphView(p.number, anchor, runs, (), p.role))
-        meta = [InfoRowView("Outlet", plain(a.outlet or "unknown")),
-                InfoRowView("Published", plain(fmt.fmt_date(a.date) if a.date else "unknown"))]
+        meta = [InfoRow("Outlet", plain(a.outlet or "unknown")),
+                InfoRow("Published", plain(fmt.fmt_date(a.date) if a.date else "unknown"))]
         if a.date_note:
-            meta.append(InfoRowView("How the date is known", plain(a.date_note)))
+            meta.append(InfoRow("How the date is known", plain(a.date_note)))
         if a.byline:
-            meta.append(InfoRowView("Byline", plain(a.byline)))
+            meta.append(InfoRow("Byline", plain(a.byline)))
         if a.url:
-            meta.append(InfoRowView("Original", (Run(a.url, url=a.url),)))
+            meta.append(InfoRow("Original", (Run(a.url, url=a.url),)))
         if a.origin:
-            meta.append(InfoRowView("Capture", plain(a.origin)))
-        meta.append(InfoRowView("Capture file", plain(f"{a.path} ({len(a.paragraphs)} paragraphs kept, "
+            meta.append(InfoRow("Capture", plain(a.origin)))
+        meta.append(InfoRow("Capture file", plain(f"{a.path} ({len(a.paragraphs)} paragraphs kept, "
                                                       f"{len(a.removed)} removed by cleaning)")))
         notes = self.blocks(a.notes, a.notes_span, top_heading=3)
-        mentioned_ids = {mm.entity for mm in a.mentions}
-        mentioned = []
-        for kind in m.config.kinds:
-            ids = sorted((i for i in mentioned_ids if m.entities[i].kind.id == kind.id),
-                         key=lambda i: m.entities[i].spec.name.casefold())
-            if ids:
-                mentioned.append(RefGroup(kind.plural, tuple(self.ref(i) for i in ids)))
+        mentioned = mentioned_groups(m, a, self.refs)
         cited_by = tuple(self.ref(i) for i in m.cited_by.get(a.slug, ()))
         return first_pages(ArticleView(a.slug, article_anchor(a.slug), a.title, _short(a.title, RUNNING_MAX), a.outlet,
                            fmt.fmt_date(a.date) if a.date else "undated", a.language or m.config.language,

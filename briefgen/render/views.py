@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import builtins
 import html
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -24,14 +25,15 @@ from markupsafe import Markup
 
 from briefgen.diagnostics import Span
 from briefgen.load.types import Reference
-from briefgen.model.types import Citation, Model
+from briefgen.model.types import Article, Citation, Model
 from briefgen.render import format as fmt
-from briefgen.render.urls import relurl
 
 S = TypeVar("S")
 """An output's form of a source reference (site: :class:`SourceRef`; print: runs)."""
 L = TypeVar("L")
 """An output's form of a reference to an entity (site: :class:`Link`; print: runs)."""
+V = TypeVar("V")
+"""An output's form of rich text (site: safe HTML, ``Markup``; print: runs)."""
 S_co = TypeVar("S_co", covariant=True)
 L_co = TypeVar("L_co", covariant=True)
 
@@ -51,13 +53,13 @@ class Link:
 
 
 @dataclass(frozen=True)
-class InfoRow:
-    """One row of an infobox or metadata table."""
+class InfoRow(Generic[V]):
+    """One row of an infobox (:func:`briefgen.render.fields.field_rows`) or of an article's metadata table."""
 
     label: str
-    """Row label."""
-    value: Markup
-    """Safe HTML value."""
+    """Row label ("Born", "Outlet")."""
+    value: V
+    """Its value: safe HTML on the site (``Markup``), runs in the PDF."""
 
 
 @dataclass(frozen=True)
@@ -160,13 +162,18 @@ class MentionGroup:
 
 
 @dataclass(frozen=True)
-class Group:
-    """A titled list of links (related entities, entities mentioned)."""
+class Group(Generic[L]):
+    """A titled list of references to entities (entities referring to one, entities an article mentions)."""
 
     title: str
-    """Heading."""
-    links: tuple[Link, ...]
-    """Links, sorted."""
+    """Heading (a relation's reverse name, or a kind's plural)."""
+    refs: tuple[L, ...]
+    """The references, in the output's order (see :func:`related_groups`, :func:`mentioned_groups`)."""
+
+    @property
+    def links(self) -> tuple[L, ...]:
+        """The site's name of :attr:`refs` (templates read it)."""
+        return self.refs
 
 
 @dataclass(frozen=True)
@@ -200,25 +207,9 @@ class ViewLinks(Protocol[S_co, L_co]):
         """Who said a quote (``other``: not the entity whose page shows it), or None to leave it unsaid."""
         ...
 
-
-@dataclass(frozen=True)
-class SiteLinks:
-    """The site's :class:`ViewLinks`: links relative to the page."""
-
-    model: Model
-    """The briefing (as the page reads it)."""
-    page: str
-    """The page the links are on."""
-
-    def source(self, citation: Citation | None, reference: Reference | None) -> SourceRef:
-        return source_ref(self.model, self.page, citation, reference)
-
-    def entity_ref(self, eid: str) -> Link:
-        e = self.model.entities[eid]
-        return Link(e.spec.name, relurl(self.page, e.page))
-
-    def speaker(self, eid: str, other: bool) -> Link:
-        return self.entity_ref(eid)
+    def related(self, ids: Collection[str]) -> tuple[L_co, ...]:
+        """The entities of one group of related ones, referenced in this output's order."""
+        ...
 
 
 def fact_rows(model: Model, eid: str, links: ViewLinks[S, object], flagged: Mapping[Span, str]) -> list[FactRow[S]]:
@@ -237,8 +228,29 @@ def quote_rows(model: Model, eid: str, links: ViewLinks[S, L]) -> list[QuoteRow[
             for q in model.quotes_on(eid)]
 
 
+def related_groups(model: Model, eid: str, links: ViewLinks[object, L]) -> list[Group[L]]:
+    """The entities referring to ``eid``, a group per relation (by its reverse name)."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for link in model.links_in.get(eid, ()):
+        groups[link.reverse].add(link.source)
+    return [Group(title, links.related(groups[title])) for title in sorted(groups)]
+
+
+def mentioned_groups(model: Model, a: Article, links: ViewLinks[object, L]) -> list[Group[L]]:
+    """The entities article ``a`` mentions, a group per kind (in the order of ``kinds:``), each by name."""
+    mentioned = {mm.entity for mm in a.mentions}
+    kind_of = {i: model.entities[i].kind.id for i in mentioned}  # looked up once (a page notes each look-up)
+    out = []
+    for kind in model.config.kinds:
+        ids = sorted((i for i in mentioned if kind_of[i] == kind.id), key=lambda i: model.entities[i].spec.name.casefold())
+        if ids:
+            out.append(Group(kind.plural, tuple(links.entity_ref(i) for i in ids)))
+    return out
+
+
 def source_ref(model, page: str, c: Citation | None, reference=None) -> SourceRef:
     from briefgen.render.markdown import citation_label
+    from briefgen.render.urls import relurl
 
     if c is None:
         if reference is None:
