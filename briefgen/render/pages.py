@@ -449,7 +449,8 @@ class Renderer:
             art = m.articles[slug]
             paragraphs = sorted({p for p, _ in by_sentence})
             more.append(MentionGroup(self._alink(page, slug), _article_meta(art), tuple(
-                MentionRow(Markup(""), relurl(page, art.page, f"p{n}"), n) for n in paragraphs)))
+                MentionRow(Markup(""), relurl(page, art.page, f"p{n}"), n) for n in paragraphs),
+                sum(map(len, by_sentence.values()))))
         return shown, more
 
     def _mention_group(self, page: str, slug: str, by_sentence: dict[tuple, list[Mention]]) -> MentionGroup:
@@ -467,7 +468,7 @@ class Renderer:
                 pos = x.end
             parts.append(_t(text[pos:s1]))
             rows.append(MentionRow(Markup("".join(parts)), relurl(page, art.page, f"p{mm.paragraph}"), mm.paragraph))
-        return MentionGroup(self._alink(page, slug), _article_meta(art), tuple(rows))
+        return MentionGroup(self._alink(page, slug), _article_meta(art), tuple(rows), sum(map(len, by_sentence.values())))
 
     def articles_index(self) -> Page:
         page = "articles/index.md"

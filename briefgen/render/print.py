@@ -60,6 +60,7 @@ from briefgen.render.views import (
     FactRow,
     Group,
     InfoRow,
+    MentionGroup,
     QuoteRow,
     fact_rows,
     mentioned_groups,
@@ -159,20 +160,6 @@ def _markdown_texts(e: Entity) -> list[str]:
 # -- the template's data ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class MentionBlock:
-    """The mentions of an entity in one article."""
-
-    article: Runs
-    """The article, referenced (with its page) when printed."""
-    meta: str
-    """Outlet and date."""
-    paragraphs: tuple[Runs, ...]
-    """``¶3``, … each linked to its paragraph when the article is printed."""
-    count: int
-    """Number of mentions in the article."""
-
-
-@dataclass(frozen=True)
 class NoteView:
     """A citation of author Markdown, as a numbered note at the end of its section."""
 
@@ -214,7 +201,7 @@ class EntityView:
     """Quotes by it, and quotes its YAML records for others (the speaker named only for those)."""
     related: tuple[Group[Runs], ...]
     """Entities referring to it, grouped by relation."""
-    mentions: tuple[MentionBlock, ...]
+    mentions: tuple[MentionGroup[Runs, Runs], ...]
     """Where source articles mention it, an entry per article."""
     n_mentions: int
     """The number of mentions in all articles."""
@@ -671,7 +658,7 @@ class PrintBuilder:
                           entity_figures(m, e))
         return first_pages(view, {view.anchor})  # a page once per section (and never its own)
 
-    def mentions(self, eid: str) -> list[MentionBlock]:
+    def mentions(self, eid: str) -> list[MentionGroup[Runs, Runs]]:
         m = self.model
         paragraphs: dict[str, list[int]] = {}
         counts: dict[str, int] = defaultdict(int)
@@ -686,7 +673,7 @@ class PrintBuilder:
             meta = ", ".join(x for x in (art.outlet, fmt.fmt_date(art.date) if art.date else None) if x)
             title = html_runs(self.refs.link(self.refs.paragraph_href(slug, None), art.title))
             refs = tuple(html_runs(self.refs.link(self.refs.paragraph_href(slug, n), f"\u00b6{n}", "plain")) for n in ps)
-            out.append(MentionBlock(title, meta, refs, counts[slug]))
+            out.append(MentionGroup(title, meta, refs, counts[slug]))
         return out
 
     def paragraph_runs(self, text: str, mentions: list, linked: set[str]) -> Runs:

@@ -32,6 +32,8 @@ S = TypeVar("S")
 """An output's form of a source reference (site: :class:`SourceRef`; print: runs)."""
 L = TypeVar("L")
 """An output's form of a reference to an entity (site: :class:`Link`; print: runs)."""
+R = TypeVar("R")
+"""An output's form of a place in an article (site: :class:`MentionRow`; print: runs)."""
 V = TypeVar("V")
 """An output's form of rich text (site: safe HTML, ``Markup``; print: runs)."""
 S_co = TypeVar("S_co", covariant=True)
@@ -150,15 +152,23 @@ class MentionRow:
 
 
 @dataclass(frozen=True)
-class MentionGroup:
-    """Mentions of one entity in one article."""
+class MentionGroup(Generic[L, R]):
+    """The mentions of one entity in one article (site page: its sentences or paragraphs; PDF: its paragraphs)."""
 
-    article: Link
-    """The article."""
+    article: L
+    """The article, referenced."""
     meta: str
     """Outlet and date."""
-    rows: tuple[MentionRow, ...]
-    """Distinct sentences, in reading order."""
+    paragraphs: tuple[R, ...]
+    """Where: on the site a :class:`MentionRow` per distinct sentence in reading order (per paragraph, with no
+    sentence, for the earlier articles listed by links only); in the PDF ``¶3``, … each referenced."""
+    count: int
+    """Number of mentions in the article."""
+
+    @builtins.property
+    def rows(self) -> tuple[R, ...]:
+        """The site's name of :attr:`paragraphs` (templates read it)."""
+        return self.paragraphs
 
 
 @dataclass(frozen=True)
