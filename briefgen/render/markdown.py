@@ -168,13 +168,14 @@ class _Where:
 
 
 def render_markdown(text: str, span: Span, ctx: MarkdownContext, headings_as_markdown: bool = False,
-                    top_heading: int | None = None) -> str:
+                    top_heading: int | None = None, heading_ids: str | None = None) -> str:
     """HTML for ``text``; ``span`` is where the text starts (for located diagnostics): a :class:`TextSpan` places
     each of its characters (a YAML value), a plain Span says the text is written as it is from there on (a file).
 
     With ``headings_as_markdown``, top-level headings come out as Markdown headings (level 2 at least)
     between HTML blocks, so that MkDocs puts them in the page's table of contents. With ``top_heading``, headings
-    are shifted so that the highest is of that level (at most ``h6``).
+    are shifted so that the highest is of that level (at most ``h6``); with ``heading_ids`` too, each heading of
+    that level gets the id ``<heading_ids>1``, ``<heading_ids>2``, … (for a table of contents).
     """
     tokens = _md.parse(text)
     where = _Where(text, span)
@@ -190,7 +191,7 @@ def render_markdown(text: str, span: Span, ctx: MarkdownContext, headings_as_mar
         elif tok.type == "inline" and tok.children is not None:
             tok.children = _process_inline(tok.children, where, block_line, ctx, in_heading)
     if top_heading is not None:
-        _shift_headings(tokens, top_heading)
+        _shift_headings(tokens, top_heading, heading_ids)
     if not headings_as_markdown:
         return _md.renderer.render(tokens, _md.options, {}).strip()
     chunks: list[str] = []
@@ -214,14 +215,18 @@ def render_markdown(text: str, span: Span, ctx: MarkdownContext, headings_as_mar
     return "\n\n".join(c for c in chunks if c)
 
 
-def _shift_headings(tokens: list[Token], top: int) -> None:
+def _shift_headings(tokens: list[Token], top: int, ids: str | None) -> None:
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     if not levels:
         return
     shift = top - min(levels)
+    n = 0
     for t in tokens:
         if t.type in ("heading_open", "heading_close"):
             t.tag = f"h{min(6, int(t.tag[1]) + shift)}"
+            if ids is not None and t.type == "heading_open" and t.tag == f"h{top}":
+                n += 1
+                t.attrs["id"] = f"{ids}{n}"
 
 
 def _join_soft_breaks(children: list[Token]) -> list[Token]:
@@ -392,9 +397,8 @@ def _citation_html(slug: str, words: str | None, span: Span, ctx: MarkdownContex
     return ctx.resolver().cite(Citation(slug, number, words))
 
 
-def citation_sup(n: int, c: Citation, ctx_or_page, model: Model | None = None) -> str:
-    page = ctx_or_page.page if isinstance(ctx_or_page, MarkdownContext) else ctx_or_page
-    model = model or ctx_or_page.model
+def citation_sup(n: int, c: Citation, page: str, model: Model) -> str:
+    """The site's call of citation number ``n`` on ``page``, linked to the cited paragraph."""
     art = model.articles[c.article]
     href = relurl(page, art.page, f"p{c.paragraph}" if c.paragraph else None)
     title = citation_label(model, c)

@@ -600,15 +600,16 @@ class PrintBuilder:
 
     # -- Markdown ---------------------------------------------------------------------------------------
     def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None,
-                 top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> Markup:
+                 top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref",
+                 heading_ids: str | None = None) -> Markup:
         """Author Markdown as briefgen's print HTML (:class:`PrintLinks`): links to anchors, citations as note
-        calls, headings from ``top_heading``."""
+        calls, headings from ``top_heading`` (those of that level numbered as ids after ``heading_ids``)."""
         if not text:
             return Markup("")
         span = span or Span("?")
         ctx = MarkdownContext(self.model, "", self.matcher, PageCitations(), self.diags, self_entity,
                               link_all=link_all, links=PrintLinks(self, mention_cls, span))
-        return Markup(render_markdown(text, span, ctx, top_heading=top_heading))
+        return Markup(render_markdown(text, span, ctx, top_heading=top_heading, heading_ids=heading_ids))
 
     def blocks(self, text: str | None, span: Span | None, self_entity: str | None = None,
                top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> tuple[Block, ...]:
@@ -808,8 +809,9 @@ class PrintBuilder:
         overview: tuple[Block, ...] = ()
         self.begin_notes("overview")
         if sel.pack is None:
-            overview = first_pages(no_skipped_levels(html_blocks(number_headings(
-                self.markdown(m.overview, Span(m.overview_path), top_heading=2)))), set())
+            # the overview's level-2 headings get ids (ov-1, ov-2, …) for the table of contents
+            overview = first_pages(no_skipped_levels(html_blocks(
+                self.markdown(m.overview, Span(m.overview_path), top_heading=2, heading_ids="ov-"))), set())
         overview_notes = self.end_notes()
         timeline = self.timeline()
         sources, general = self.sources(articles)
@@ -910,17 +912,6 @@ def _initial(key: str) -> str:
     if c.isdigit() or not c:
         return "#"
     return OTHER_SCRIPTS
-
-
-def number_headings(overview: Markup) -> Markup:
-    """Give the overview's level-2 headings ids (``ov-1``, ``ov-2``, …) for the table of contents."""
-    n = 0
-
-    def add(m: re.Match) -> str:
-        nonlocal n
-        n += 1
-        return f'<h2 id="ov-{n}">'
-    return Markup(re.sub(r"<h2>", add, str(overview)))
 
 
 def created_at(model: Model) -> dt.datetime:
