@@ -237,14 +237,18 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             share = Share()
             mark = len(collect.messages)
             own = {f.src_uri for f in mine}
-            hooks.counting = True
-            for file in doc_files:
-                if file.src_uri in own:
-                    steps.populate_page(file.page, config, files)
-                elif file.src_uri in in_nav:  # the navigation needs these pages' titles and metadata
-                    hooks.counting = False
+            # One page at a time (read, converted, written, then dropped but for what the navigation shows), so a
+            # process holds one page's Markdown and HTML instead of its whole share's; MkDocs' order (all pages
+            # read, then the environment event, then all written) is kept when a plugin handles that event.
+            one_by_one = not steps.env_handled(config)
+            hooks.counting = False
+            for file in doc_files:  # the navigation needs these pages' titles and metadata (before its own are read)
+                if file.src_uri in in_nav and (one_by_one or file.src_uri not in own):
                     steps.read_title(file.page, config, files)
-                    hooks.counting = True
+            hooks.counting = True
+            if not one_by_one:
+                for file in mine:
+                    steps.populate_page(file.page, config, files)
             env2 = config.plugins.on_env(env, config=config, files=files)
             if first:
                 files.copy_static_files(inclusion=InclusionLevel.is_included)
@@ -253,12 +257,14 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
                 for template in config.extra_templates:
                     steps.build_extra_template(template, files, config, nav)
             for file in mine:
-                steps.build_page(file.page, config, doc_files, nav, env2, excluded=file.inclusion.is_excluded())
-            share.entries = hooks.entries
-            for file in mine:
                 page = file.page
+                if one_by_one:
+                    steps.populate_page(page, config, files)
+                steps.build_page(page, config, doc_files, nav, env2, excluded=file.inclusion.is_excluded())
                 links = {t.src_uri: dict(v) for t, v in (getattr(page, "links_to_anchors", None) or {}).items()}
                 share.anchors[file.src_uri] = (page.present_anchor_ids, links)
+                steps.release_page(page)
+            share.entries = hooks.entries
             share.inspected = hooks.inspected
             share.messages = collect.messages[mark:]
             return share
