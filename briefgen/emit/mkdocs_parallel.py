@@ -245,6 +245,7 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             for file in doc_files:  # the navigation needs these pages' titles and metadata (before its own are read)
                 if file.src_uri in in_nav and (one_by_one or file.src_uri not in own):
                     steps.read_title(file.page, config, files)
+                    steps.release_page(file.page)  # read again if it is this process's to write
             hooks.counting = True
             if not one_by_one:
                 for file in mine:
@@ -390,13 +391,15 @@ class _Reader:
         _, status = os.waitpid(self.pid, 0)
         if self.result_at < 0 or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             try:
-                share = pickle.loads(bytes(self.buf)) if self.result_at >= 0 else None
+                share = pickle.loads(self.buf) if self.result_at >= 0 else None
             except Exception:
                 share = None
             if isinstance(share, Share) and share.failed:
                 return share
             return Share(failed=f"a MkDocs page worker stopped unexpectedly (status {status})")
-        return pickle.loads(bytes(self.buf))
+        share = pickle.loads(self.buf)  # unpickled from the buffer itself (a copy would double it at the peak)
+        self.buf = bytearray()
+        return share
 
 
 def _run_worker(fd: int, work: Callable[[], Share], hooks: _Hooks, collect, overrides: tuple) -> None:
@@ -416,8 +419,8 @@ def _run_worker(fd: int, work: Callable[[], Share], hooks: _Hooks, collect, over
             fault = template_fault(exc, overrides)
             share = Share(messages=collect.messages[mark:], failed=f"{type(exc).__name__}: {exc}", fault=fault,
                           crash="" if fault else f"{type(exc).__name__}: {exc}")
-        data = b"R" + pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(data)
+        os.write(fd, b"R")
+        view = memoryview(pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL))  # written as is: no copy
         while view:
             n = os.write(fd, view)
             view = view[n:]
