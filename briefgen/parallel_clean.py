@@ -1,5 +1,5 @@
-"""Cleaning every article on all cores, for a read-only run that finds no build cache (``briefgen suggest`` before
-any ``briefgen build``: cleaning is then most of its time).
+"""Cleaning every article on all cores, for a run that finds no build cache (``briefgen suggest`` before any
+``briefgen build``: cleaning is then most of its time; ``briefgen build --no-cache`` and ``check``).
 
 A :class:`briefgen.build.StageMemo` whose first ``clean_capture`` cleans every article of the content at once:
 this process and forked workers each take every n-th article (the workers' results come back pickled, as the build
