@@ -33,7 +33,7 @@ from briefgen.render import format as fmt
 from briefgen.render import reading, whatsnew
 from briefgen.render.differences import PAGE as DIFFERENCES_PAGE
 from briefgen.render.differences import TITLE as DIFFERENCES_TITLE
-from briefgen.render.differences import anchor_of, difference_rows, differences_of
+from briefgen.render.differences import anchors_of, difference_rows, differences_of
 from briefgen.render.errors import template_fault
 from briefgen.render.fields import body_fields, field_rows
 from briefgen.render.figures import make as figures
@@ -415,8 +415,9 @@ class Renderer:
     def _facts(self, eid: str, page: str) -> list[FactRow]:
         facts = self.model.facts.get(eid, ())
         # a fact is flagged only where sources really differ (model/differences.py), linked to the comparison
-        flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor_of(d))
-                   for d in find_differences({eid: facts}, self.model.config.differences).get(eid, ()) for span in d.spans()}
+        found = list(find_differences({eid: facts}, self.model.config.differences).get(eid, ()))
+        flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor)
+                   for d, anchor in zip(found, anchors_of(found), strict=True) for span in d.spans()}
         return fact_rows(self.model, eid, SiteRefs(self.model, page), flagged)
 
     def _related(self, eid: str, page: str) -> list[Group]:
