@@ -42,15 +42,23 @@ from briefgen.render.search import search_front_matter
 from briefgen.render.siterefs import SiteRefs
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
+    ArticleLink,
+    ArticleRow,
     CitedSource,
     DetectedRow,
     FactRow,
+    GeneralSource,
     Group,
     InfoRow,
+    KindCount,
     Link,
     MentionGroup,
     MentionRow,
+    Neighbours,
+    ParagraphView,
     SourceRef,
+    TimelineRow,
+    TimelineYear,
     esc,
     fact_rows,
     mentioned_groups,
@@ -336,10 +344,10 @@ class Renderer:
         cites = PageCitations()
         overview = self._md(m.overview, Span(m.overview_path), page, cites, headings=True)
         counts = _kind_counts(self._plain)
-        kinds = [(k, Link(k.plural, relurl(page, f"{k.slug}/index.md")), counts.get(k.id, 0)) for k in m.config.kinds]
+        kinds = [KindCount(k, Link(k.plural, relurl(page, f"{k.slug}/index.md")), counts.get(k.id, 0)) for k in m.config.kinds]
         latest = sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]
         return self._render("home.md.j2", page, m.config.title, overview=overview, kinds=kinds,
-                            latest=[(self._alink(page, a.slug), a) for a in latest],
+                            latest=[ArticleLink(self._alink(page, a.slug), a) for a in latest],
                             n_articles=len(m.articles), cited=self._cited(page, cites),
                             timeline=Link("Timeline", "timeline.html"), sources=Link("Sources", "sources.html"),
                             pdf=Link("Download the briefing as PDF", self.pdf) if self.pdf else None,
@@ -364,8 +372,8 @@ class Renderer:
     def kind_index(self, kind) -> Page:
         page = f"{kind.slug}/index.md"
         groups = reading.index_groups(self.model, self._plain.entities_of(kind.id), page, _first_sentence)
-        rows = [(r.link, r.summary, r) for g in groups for r in g.rows]  # for templates that do not group
-        laid_out = [(g, reading.index_rows_html(kind.label, bool(kind.timeline), g.rows)) for g in groups]
+        rows = [r for g in groups for r in g.rows]  # for templates that do not group
+        laid_out = [reading.LaidOutGroup(g, reading.index_rows_html(kind.label, bool(kind.timeline), g.rows)) for g in groups]
         return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows, groups=groups,
                             laid_out=laid_out)
 
@@ -378,7 +386,7 @@ class Renderer:
         summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid)
         prose = body_fields(e, _SiteFieldLinks(self, page, cites))  # after the summary: citations in reading order
         before, after = m.neighbours(eid)
-        neighbours = [reading.dated_link(m, page, x.spec.id) if x is not None else None for x in (before, after)]
+        neighbours = Neighbours(*(reading.dated_link(m, page, x.spec.id) if x is not None else None for x in (before, after)))
         reports = reading.report_rows(m, page, m.reported_in(eid))
         linked, more_linked = reading.linked_groups(m, page, eid)
         facts = self._facts(eid, page)
@@ -473,7 +481,8 @@ class Renderer:
 
     def articles_index(self) -> Page:
         page = "articles/index.md"
-        rows = [(self._alink(page, a.slug), a, len({mm.entity for mm in a.mentions})) for a in self.model.articles.values()]
+        rows = [ArticleRow(self._alink(page, a.slug), a, len({mm.entity for mm in a.mentions}))
+                for a in self.model.articles.values()]
         return self._render("articles_index.md.j2", page, "Articles", rows=rows)
 
     def article(self, a: Article) -> Page:
@@ -487,7 +496,7 @@ class Renderer:
         for p in a.paragraphs:
             if a.fmt == "md":  # author-written Markdown: rendered (raw HTML still shown as text)
                 ctx = MarkdownContext(m, page, self.matcher, cites, self.diags, link_all=True)
-                paragraphs.append((p.number, Markup(render_markdown(p.text, p.span, ctx))))
+                paragraphs.append(ParagraphView(p.number, Markup(render_markdown(p.text, p.span, ctx))))
                 continue
             parts, pos = [], 0
             for mm in by_para.get(p.number, ()):
@@ -497,18 +506,18 @@ class Renderer:
                 parts.append("</a>")
                 pos = mm.end
             parts.append(_t(p.text[pos:]))
-            paragraphs.append((p.number, Markup("".join(parts))))
+            paragraphs.append(ParagraphView(p.number, Markup("".join(parts))))
         # the text block, laid out here once rather than by the template's loop (same HTML; templates that
         # override article.md.j2 still get ``paragraphs``)
         roles: dict[int, str] = {p.number: p.role for p in a.paragraphs if p.role != "body"}
         if a.fmt == "md":
             text_html = Markup("".join(f'<div id="p{n}" class="bg-para{_ROLE_CLASS.get(roles.get(n, "body"), "")}"><a class="bg-pnum" href="#p{n}" '
                                        f'aria-label="Paragraph {n}">{n}</a>{_ROLE_LABEL.get(roles.get(n, "body"), "")}{h}</div>\n'
-                                       for n, h in paragraphs))
+                                       for n, h in ((p.number, p.html) for p in paragraphs)))
         else:
             text_html = Markup("".join(f'<p id="p{n}"{_ROLE_ATTRS.get(roles.get(n, "body"), "")}><a class="bg-pnum" href="#p{n}" '
                                        f'aria-label="Paragraph {n}">{n}</a> {_ROLE_LABEL.get(roles.get(n, "body"), "")}{h}</p>\n'
-                                       for n, h in paragraphs))
+                                       for n, h in ((p.number, p.html) for p in paragraphs)))
         meta = [InfoRow("Outlet", esc(a.outlet or "unknown"))]
         date = fmt.fmt_date(a.date) if a.date else "unknown"
         meta.append(InfoRow("Published", esc(date)))
@@ -534,7 +543,7 @@ class Renderer:
     def timeline(self) -> Page:
         page = "timeline.md"
         m = self.model
-        years: dict[str, list] = defaultdict(list)
+        years: dict[str, list[TimelineRow]] = defaultdict(list)
         for t in m.timeline:
             link = self._elink(page, t.entity) if t.entity else None
             if t.citation or t.reference:
@@ -542,8 +551,8 @@ class Renderer:
             else:
                 srcs = [SourceRef(citation_label(m, Citation(s, None, None)), relurl(page, m.articles[s].page), False)
                         for s in t.sources if s in m.articles]
-            years[t.date[:4]].append((fmt.fmt_range(t.date, t.end), t, link, srcs[0] if srcs else None, srcs))
-        return self._render("timeline.md.j2", page, "Timeline", years=sorted(years.items()),
+            years[t.date[:4]].append(TimelineRow(fmt.fmt_range(t.date, t.end), t, link, srcs[0] if srcs else None, tuple(srcs)))
+        return self._render("timeline.md.j2", page, "Timeline", years=[TimelineYear(y, tuple(rows)) for y, rows in sorted(years.items())],
                             figure=figures.briefing_timeline(self._plain, figures.SiteLinks(self._plain, page)))
 
     def map_page(self) -> Page:
@@ -566,8 +575,9 @@ class Renderer:
             for f in facts:
                 if f.spec.reference is not None:
                     refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), []).append(self._elink(page, subject))
-        general = [(title, url, sorted(set(links), key=lambda link: link.text)) for (title, url), links in sorted(refs.items())]
-        rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
+        general = [GeneralSource(title, url, tuple(sorted(set(links), key=lambda link: link.text)))
+                   for (title, url), links in sorted(refs.items())]
+        rows = [ArticleLink(self._alink(page, a.slug), a) for a in m.articles.values()]
         table = reading.source_rows(rows)
         return self._render("sources.md.j2", page, "Sources", rows=rows, general=general, table=table,
                             table_html=reading.source_rows_html(table))

@@ -17,15 +17,15 @@ from __future__ import annotations
 import builtins
 import html
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from markupsafe import Markup
 
 from briefgen.diagnostics import Span
-from briefgen.load.types import Reference
-from briefgen.model.types import Article, Citation, Model
+from briefgen.load.types import KindDef, Reference
+from briefgen.model.types import Article, Citation, Model, TimelineEntry
 from briefgen.render import format as fmt
 
 S = TypeVar("S")
@@ -272,3 +272,125 @@ def source_ref(model, page: str, c: Citation | None, reference=None) -> SourceRe
 
 def esc(text: str) -> Markup:
     return Markup(html.escape(text, quote=True))
+
+
+# -- the site pages' lists: named records (templates written for the tuples they replace still unpack them) -------
+
+class Record:
+    """A record a page template reads by name (``row.link``). Earlier releases handed some of these lists to templates
+    as tuples: an override written then (``{% for link, a in latest %}``, ``neighbours[0]``) still unpacks or
+    indexes one, in field order."""
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(vars(self).values())  # a dataclass sets its fields in order, and nothing else
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self._values())
+
+    def __getitem__(self, i: int) -> object:
+        return self._values()[i]
+
+    def __len__(self) -> int:
+        return len(self._values())
+
+
+@dataclass(frozen=True)
+class KindCount(Record):
+    """A kind of entity on the home page."""
+
+    kind: KindDef
+    """The kind, as ``briefing.yml`` defines it."""
+    link: Link
+    """Its index page."""
+    count: int
+    """How many entities of the kind the briefing has."""
+
+
+@dataclass(frozen=True)
+class ArticleLink(Record):
+    """An article with the link to its page (the home page's latest articles, the sources page's rows)."""
+
+    link: Link
+    """Its page, titled."""
+    article: Article
+    """The article."""
+
+
+@dataclass(frozen=True)
+class ArticleRow(Record):
+    """A row of the articles index."""
+
+    link: Link
+    """The article's page, titled."""
+    article: Article
+    """The article."""
+    entities: int
+    """How many different entities it mentions."""
+
+
+@dataclass(frozen=True)
+class TimelineRow(Record):
+    """An event on the timeline page."""
+
+    when: str
+    """Its date or range, formatted."""
+    event: TimelineEntry
+    """The event, as the model has it."""
+    link: Link | None
+    """The page of the entity it belongs to (a meeting, a person), if any."""
+    source: SourceRef | None
+    """Its first source (None: unsourced)."""
+    sources: tuple[SourceRef, ...]
+    """Every source: the cited paragraph or outside reference, else each article it comes from."""
+
+
+@dataclass(frozen=True)
+class TimelineYear(Record):
+    """The events of one year on the timeline page."""
+
+    year: str
+    """The year, four digits."""
+    entries: tuple[TimelineRow, ...]
+    """Its events in date order."""
+
+
+@dataclass(frozen=True)
+class GeneralSource(Record):
+    """An outside reference on the sources page (general knowledge, not a capture)."""
+
+    title: str
+    """The reference's title."""
+    url: str
+    """Its address ('' when none)."""
+    links: tuple[Link, ...]
+    """The entities whose facts cite it, by name."""
+
+
+@dataclass(frozen=True)
+class ParagraphView(Record):
+    """A paragraph of an article's text on its page."""
+
+    number: int
+    """Its number (its anchor is ``p<number>``)."""
+    html: Markup
+    """Its text, escaped, with mentions linked (author Markdown: rendered)."""
+
+
+@dataclass(frozen=True)
+class Neighbours(Record):
+    """The previous and next entity of a timeline kind (meetings, events), by date."""
+
+    previous: Link | None
+    """The one before, or None."""
+    next: Link | None
+    """The one after, or None."""
+
+
+@dataclass(frozen=True)
+class LinkedRow(Record):
+    """A sentence of another page that links to or mentions an entity."""
+
+    where: str
+    """Which text of that page: ``summary``, a field's label, ``overview``, ``notes``."""
+    sentence: str
+    """The sentence, plain text."""
