@@ -39,6 +39,7 @@ from briefgen.render.fields import body_fields, field_rows
 from briefgen.render.figures import make as figures
 from briefgen.render.markdown import MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.search import search_front_matter
+from briefgen.render.siterefs import SiteRefs
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
     CitedSource,
@@ -49,9 +50,12 @@ from briefgen.render.views import (
     Link,
     MentionGroup,
     MentionRow,
-    QuoteRow,
     SourceRef,
     esc,
+    fact_rows,
+    mentioned_groups,
+    quote_rows,
+    related_groups,
     source_ref,
 )
 
@@ -379,8 +383,7 @@ class Renderer:
         linked, more_linked = reading.linked_groups(m, page, eid)
         facts = self._facts(eid, page)
         # its own words, and what others said where the entity's YAML records it (e.g. at a meeting), by date
-        quotes = [QuoteRow(q.spec.text, self._elink(page, q.spec.speaker), fmt.fmt_date(q.date), q.spec.context,
-                           source_ref(m, page, q.citation), q.spec.speaker != eid) for q in m.quotes_on(eid)]
+        quotes = quote_rows(m, eid, SiteRefs(m, page))
         related = self._related(eid, page)
         mentions, more = self._mentions(eid, page)
         return self._render("entity.md.j2", page, e.spec.name, entity=e, kind=e.kind, infobox=infobox,
@@ -414,18 +417,11 @@ class Renderer:
         # a fact is flagged only where sources really differ (model/differences.py), linked to the comparison
         flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor_of(d))
                    for d in find_differences({eid: facts}, self.model.config.differences).get(eid, ()) for span in d.spans()}
-        return [FactRow(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "",
-                        source_ref(self.model, page, f.citation, f.spec.reference), f.spec.quote,
-                        f.spec.span in flagged, flagged.get(f.spec.span)) for f in facts]
+        return fact_rows(self.model, eid, SiteRefs(self.model, page), flagged)
 
     def _related(self, eid: str, page: str) -> list[Group]:
         """Reverse references by heading; dated entities (meetings) in date order with their dates."""
-        m = self.model
-        groups: dict[str, set[str]] = defaultdict(set)
-        for link in m.links_in.get(eid, ()):
-            groups[link.reverse].add(link.source)
-        return [Group(title, tuple(reading.dated_link(m, page, i) for i in reading.in_reading_order(m, groups[title])))
-                for title in sorted(groups)]
+        return related_groups(self.model, eid, SiteRefs(self.model, page))
 
     def _mentions(self, eid: str, page: str) -> tuple[list[MentionGroup], list[MentionGroup]]:
         """The "Mentioned in" groups with their sentences, and the groups listed by paragraph links only.
@@ -453,7 +449,8 @@ class Renderer:
             art = m.articles[slug]
             paragraphs = sorted({p for p, _ in by_sentence})
             more.append(MentionGroup(self._alink(page, slug), _article_meta(art), tuple(
-                MentionRow(Markup(""), relurl(page, art.page, f"p{n}"), n) for n in paragraphs)))
+                MentionRow(Markup(""), relurl(page, art.page, f"p{n}"), n) for n in paragraphs),
+                sum(map(len, by_sentence.values()))))
         return shown, more
 
     def _mention_group(self, page: str, slug: str, by_sentence: dict[tuple, list[Mention]]) -> MentionGroup:
@@ -471,7 +468,7 @@ class Renderer:
                 pos = x.end
             parts.append(_t(text[pos:s1]))
             rows.append(MentionRow(Markup("".join(parts)), relurl(page, art.page, f"p{mm.paragraph}"), mm.paragraph))
-        return MentionGroup(self._alink(page, slug), _article_meta(art), tuple(rows))
+        return MentionGroup(self._alink(page, slug), _article_meta(art), tuple(rows), sum(map(len, by_sentence.values())))
 
     def articles_index(self) -> Page:
         page = "articles/index.md"
@@ -527,13 +524,7 @@ class Renderer:
         meta.extend(InfoRow(esc(f"{cm.key} (from the capture)"), esc(cm.value)) for cm in a.capture_meta)
         detected = _detected_rows(a)
         notes = self._md(a.notes, a.notes_span, page, cites)
-        entity_groups = []
-        mentioned = {mm.entity for mm in a.mentions}
-        kind_of = {i: m.entities[i].kind.id for i in mentioned}  # looked up once (each look-up is noted)
-        for kind in m.config.kinds:
-            links = sorted((self._elink(page, i) for i in mentioned if kind_of[i] == kind.id), key=lambda link: link.text.casefold())
-            if links:
-                entity_groups.append(Group(kind.plural, tuple(links)))
+        entity_groups = mentioned_groups(m, a, SiteRefs(m, page))
         cited_by = [self._elink(page, i) for i in m.cited_by.get(a.slug, ())]
         return self._render("article.md.j2", page, a.title, article=a, meta=meta, detected=detected, notes=notes,
                             paragraphs=paragraphs, text_html=text_html, entity_groups=entity_groups, cited_by=cited_by,
