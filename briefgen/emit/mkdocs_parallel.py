@@ -5,7 +5,8 @@ MkDocs builds one page after another. On a large briefing its two page loops —
 independent of the others once the files and the navigation are known. :func:`build_split` therefore runs
 MkDocs' own steps in MkDocs' order, and after the navigation is made forks ``workers - 1`` processes; each
 process (this one included) runs both page loops over one contiguous share of the pages (balanced by size)
-and writes those pages into the site folder. The processes send back what the rest of the build needs from
+and writes those pages into the site folder, one page at a time: read, converted, written, then its Markdown,
+HTML and table of contents dropped (MkDocs keeps every page's until the end, over 1 GiB for 10,000 articles). The processes send back what the rest of the build needs from
 their pages:
 
 * the search plugin's entries (appended in page order, so joining the shares in order gives the index a
