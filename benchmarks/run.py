@@ -49,7 +49,16 @@ if str(HERE) not in sys.path:
 STAGES = ("load", "clean", "link", "model", "render", "figures", "write", "mkdocs")
 TARGETS = {"overhead_ratio": 1.1, "ms_per_page": 15.0, "scaling_ratio": 4.4, "link_mb_per_s": 30.0,
            "peak_memory_mib": 500.0, "figures_share": 0.05}
+SCALE_ARTICLES = 10_000
+SCALE_TARGETS = {"ms_per_page": 12.0, "peak_memory_mib": 1536.0}
+"""Issue 18's scale targets, which replace those above for a briefing of SCALE_ARTICLES articles or more (1,000
+entities): 12 ms per page, peak memory 1.5 GiB."""
 LINK_ALIASES = 1000
+
+
+def targets_for(articles: int) -> dict:
+    """The targets a briefing of ``articles`` articles is checked against."""
+    return {**TARGETS, **SCALE_TARGETS} if articles >= SCALE_ARTICLES else dict(TARGETS)
 
 
 # ------------------------------------------------------------------------------------------ child side
@@ -488,14 +497,15 @@ def machine() -> dict:
             "markdown_it": markdown_it.__version__}
 
 
-def check_targets(r: dict, scaling: dict | None) -> dict:
-    """Each target with its value from wall times and, where it applies, from CPU times (``value_cpu``: the
-    figure to compare when other processes share the machine)."""
+def check_targets(r: dict, scaling: dict | None, targets: dict | None = None) -> dict:
+    """Each target (``targets``, default :data:`TARGETS`) with its value from wall times and, where it applies, from
+    CPU times (``value_cpu``: the figure to compare when other processes share the machine)."""
+    goal = targets or TARGETS
 
     def most(name: str, value: float, value_cpu: float | None = None) -> dict:
-        d = {"value": value, "target": f"<= {TARGETS[name]}", "met": value <= TARGETS[name]}
+        d = {"value": value, "target": f"<= {goal[name]}", "met": value <= goal[name]}
         if value_cpu is not None:
-            d.update(value_cpu=value_cpu, met_cpu=value_cpu <= TARGETS[name])
+            d.update(value_cpu=value_cpu, met_cpu=value_cpu <= goal[name])
         return d
 
     t = {
@@ -509,8 +519,8 @@ def check_targets(r: dict, scaling: dict | None) -> dict:
     if "linking" in r:  # the target is on finding mentions; the whole link stage is reported beside it
         for name, key in (("link_mb_per_s", "match_mb_per_s"), ("link_stage_mb_per_s", "mb_per_s")):
             v, c = r["linking"][key], r["linking"][key + "_cpu"]
-            t[name] = {"value": v, "target": f">= {TARGETS['link_mb_per_s']}", "met": v >= TARGETS["link_mb_per_s"],
-                       "value_cpu": c, "met_cpu": c >= TARGETS["link_mb_per_s"]}
+            t[name] = {"value": v, "target": f">= {goal['link_mb_per_s']}", "met": v >= goal["link_mb_per_s"],
+                       "value_cpu": c, "met_cpu": c >= goal["link_mb_per_s"]}
     if scaling:
         t["scaling_ratio"] = most("scaling_ratio", scaling["ratio"], scaling["ratio_cpu"])
     return t
@@ -571,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="also time cached builds: nothing changed, one article edited, an entity added")
     args = p.parse_args(argv)
     log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
-    report: dict = {"machine": machine(), "targets": TARGETS}
+    report: dict = {"machine": machine(), "targets": targets_for(args.articles)}
     main_result = measure(args.articles, args.entities, args.seed, args.out, args.pdf, args.repeat,
                           link=not args.no_link, log=log)
     report["result"] = main_result
@@ -600,7 +610,7 @@ def main(argv: list[str] | None = None) -> int:
         report["incremental"] = inc
         print(f"cached builds: first {inc['first_s']:.2f} s, nothing changed {inc['unchanged_s']:.2f} s (target <= 2), "
               f"one article edited {inc['one_article_s']:.2f} s (<= 3), an entity added {inc['entity_added_s']:.2f} s (<= 5)")
-    report["checks"] = check_targets(main_result, scaling)
+    report["checks"] = check_targets(main_result, scaling, report["targets"])
     print(table(main_result, scaling, report["checks"]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

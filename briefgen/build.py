@@ -61,6 +61,9 @@ class Compiled:
     """What the build publishes, as the edition record (``site/edition.json``); None when the model failed."""
     base: Manifest | None = None
     """The earlier edition it was compared with (``site/edition-since.json``), if any."""
+    written: bool = False
+    """The pages' Markdown is in ``build/docs/`` and no longer kept here (their paths and titles are; see
+    :func:`write_markdown`)."""
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -226,15 +229,31 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
                           known)
 
 
-def _emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings, site_dir: Path | None,
-               progress: Progress, extra: Callable[[Path], bool] | None, workers: int | None, cache: bool,
-               known: KnownDocs | None) -> bool:
+def write_markdown(root: Path, compiled: Compiled, timings: Timings | None = None,
+                   known: KnownDocs | None = None) -> Compiled:
+    """Write the MkDocs project to build/ (the first step of :func:`emit_site`) and return ``compiled`` without the
+    pages' Markdown: MkDocs reads it from disk, and on a large briefing it is hundreds of MB that would otherwise
+    stay alive beside MkDocs (the caller drops its own ``compiled`` for the one returned). ``known``: what the
+    stage cache knows of the pages' Markdown (files it read back from build/docs/ are not compared again)."""
     assert compiled.model is not None
+    if compiled.written:
+        return compiled
     t = time.perf_counter()
     tdir = root / "templates"
     write_project(root, project_files(compiled.model, list(compiled.pages)), tdir if tdir.is_dir() else None,
                   unchanged={f"docs/{p}" for p in known.on_disk} if known is not None else ())
-    timings.add("write", time.perf_counter() - t)
+    pages = tuple(Page(p.path, p.title, "") for p in compiled.pages)
+    (timings or Timings()).add("write", time.perf_counter() - t)
+    return dataclasses.replace(compiled, pages=pages, written=True)
+
+
+def _emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings, site_dir: Path | None,
+               progress: Progress, extra: Callable[[Path], bool] | None, workers: int | None, cache: bool,
+               known: KnownDocs | None) -> bool:
+    assert compiled.model is not None
+    compiled = write_markdown(root, compiled, timings, known)
+    assert compiled.model is not None
+    gcpolicy.give_back()  # what the Markdown and the stages' temporaries occupied, before MkDocs and its workers
 
     t = time.perf_counter()
     site = site_dir or (root / "site")

@@ -195,10 +195,19 @@ class Progress:
 
 @gcpolicy.freezing  # one run: what the stages leave lives until it ends (see briefgen/gcpolicy.py)
 def cmd_check(args, build: bool) -> int:
-    from briefgen.build import Timings, compile_briefing, emit_site, inputs_of, last_build, remember_build
+    from briefgen.build import (
+        Timings,
+        compile_briefing,
+        emit_site,
+        inputs_of,
+        last_build,
+        remember_build,
+        write_markdown,
+    )
     from briefgen.cache import PARTS, Store
     from briefgen.emit.project import BUILD_DIR
     from briefgen.model.manifest import base_for, read_since
+    from briefgen.parallel_clean import ParallelClean  # no cache: articles are cleaned on all cores
     from briefgen.stagecache import StageCache
 
     root = Path(args.root)
@@ -229,9 +238,10 @@ def cmd_check(args, build: bool) -> int:
                   f"{last.entities} entities, {last.articles} articles; {_summary(errors, warnings)}", file=sys.stderr)
         return 0
     stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached, parts=PARTS), files) if cached else None
+    memo = stages if stages is not None else ParallelClean(getattr(args, "jobs", None))
     with progress.step("checking the content"):
         compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
-                                    memo=stages, since=since)
+                                    memo=memo, since=since)
     if stages is not None:
         stages.save()
     failed = compiled.model is None or diags.has_errors(args.strict)
@@ -251,8 +261,10 @@ def cmd_check(args, build: bool) -> int:
                     pdf_pages.append(done.pages)
                 return done is not None
         with progress.step("building the site (MkDocs)"):
+            known = stages.docs if stages is not None else None
+            compiled = write_markdown(root, compiled, timings, known)  # its Markdown is not kept through MkDocs' build
             ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs,
-                           cache=cached, known=stages.docs if stages is not None else None)
+                           cache=cached, known=known)
         failed = not ok
         if ok and cached:
             remember_build(root, store, inputs, compiled, diags)

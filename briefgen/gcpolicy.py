@@ -13,7 +13,9 @@ heap find almost nothing. So:
 * a long-lived process (``briefgen serve``) **settles** after a large change: collect once, then freeze what is
   alive (:func:`settle`), so later collections scan only what the next rebuild allocates;
 * a process about to exit freezes its heap (:func:`before_exit`), sparing the interpreter's final collection a
-  walk over everything the build allocated; the operating system takes the memory back at once.
+  walk over everything the build allocated; the operating system takes the memory back at once;
+* before MkDocs builds a large site, memory freed by the stages is **given back** to the operating system
+  (:func:`give_back`): C's allocator keeps freed blocks resident otherwise, and forked workers would share them.
 
 Measured effects are in docs/performance.md.
 """
@@ -126,3 +128,15 @@ def settle() -> None:
 def before_exit() -> None:
     """The process exits next: freeze the heap so the interpreter's final collection does not walk it."""
     gc.freeze()
+
+
+def give_back() -> None:
+    """Return the heap's free pages to the operating system (glibc's ``malloc_trim``; elsewhere nothing): after the
+    stages' temporaries and the pages' Markdown are freed, most of that memory is free blocks C's allocator keeps."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the interpreter runs on
+    except (OSError, AttributeError):
+        return
+    trim(0)

@@ -1,5 +1,5 @@
-"""Cleaning every article on all cores, for a read-only run that finds no build cache (``briefgen suggest`` before
-any ``briefgen build``: cleaning is then most of its time).
+"""Cleaning every article on all cores, for a run that finds no build cache (``briefgen suggest`` before any
+``briefgen build``: cleaning is then most of its time; ``briefgen build --no-cache`` and ``check``).
 
 A :class:`briefgen.build.StageMemo` whose first ``clean_capture`` cleans every article of the content at once:
 this process and forked workers each take every n-th article (the workers' results come back pickled, as the build
@@ -44,6 +44,28 @@ def _clean_share(share: tuple[int, int]) -> list[tuple[int, CleanedText, tuple[D
     return out
 
 
+def clean_all(arts: list[ArticleSpec], workers: int | None = None) -> list[tuple[CleanedText, tuple[Diagnostic, ...]]]:
+    """Each of ``arts`` cleaned, with the diagnostics cleaning it gave (in their order), on ``workers`` processes
+    (default: the usable cores); empty when that would not pay (fewer than :data:`MIN_ARTICLES`, one core, no
+    ``fork``, threads)."""
+    workers = workers or usable_cores()
+    if len(arts) < MIN_ARTICLES or workers < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return []
+    _TODO[:] = arts
+    try:
+        with gcpolicy.frozen(), multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            others = pool.map_async(_clean_share, [(k, workers) for k in range(1, workers)])
+            # this process cleans a share too, meanwhile: its results need no pickling
+            shares = [_clean_share((0, workers)), *others.get()]
+    finally:
+        _TODO.clear()
+    out: list = [None] * len(arts)
+    for share in shares:
+        for i, cleaned, items in share:
+            out[i] = (cleaned, items)
+    return out
+
+
 def usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -62,22 +84,9 @@ class ParallelClean:
 
     def _prefetch(self) -> None:
         """Clean every article of the content in forked workers (once)."""
-        self.ready = {}
         arts = list(self.content.articles) if self.content is not None else []
-        if len(arts) < MIN_ARTICLES or self.workers < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
-            return
-        _TODO[:] = arts
-        try:
-            with gcpolicy.frozen(), multiprocessing.get_context("fork").Pool(self.workers - 1) as pool:
-                others = pool.map_async(_clean_share, [(k, self.workers) for k in range(1, self.workers)])
-                # this process cleans a share too, meanwhile: its results need no pickling
-                shares = [_clean_share((0, self.workers)), *others.get()]
-            for share in shares:
-                for i, cleaned, items in share:
-                    a = arts[i]
-                    self.ready[(a.text, a.fmt, a.path, a.overrides, a.body_line)] = (cleaned, items)
-        finally:
-            _TODO.clear()
+        self.ready = {(a.text, a.fmt, a.path, a.overrides, a.body_line): got
+                      for a, got in zip(arts, clean_all(arts, self.workers))}
 
     # -- the StageMemo ----------------------------------------------------------------------------------
     def load_content(self, root: Path, diags: Diagnostics) -> Content | None:

@@ -55,6 +55,7 @@ from briefgen.load.types import ArticleSpec, Content
 from briefgen.model import build_model
 from briefgen.model.locate import locate
 from briefgen.model.types import Article, Model
+from briefgen.parallel_clean import clean_all
 from briefgen.render.figures import make as figure_cache
 from briefgen.render.pages import KeptPages, Page, RenderedPage, render_pages, template_stamp
 
@@ -162,6 +163,10 @@ class StageCache:
         self._files_now: dict[tuple, tuple[tuple, object, str, bool]] = {}
         self._lists_now: dict[Path, tuple] = {}
         self._keys_now: dict[tuple, tuple[tuple, str]] = {}
+        self._articles: list[ArticleSpec] = []
+        self._cleaned: dict[str, tuple[CleanedText, tuple[Diagnostic, ...]]] | None = None
+        """Articles the cache did not have, cleaned on all cores at the first clean step (``briefgen build``), by key."""
+        self._clean_keys: dict[int, tuple[tuple, str]] = {}
 
     def _get(self, stage: str, key: str, diags: Diagnostics, make: Callable[[Diagnostics], T], track: bool = False,
              by_value: bool = False) -> T:
@@ -238,7 +243,31 @@ class StageCache:
 
     # -- load (a :class:`briefgen.load.FileMemo`) ---------------------------------------------------------
     def load_content(self, root: Path, diags: Diagnostics) -> Content | None:
-        return load_content(root, diags, self)
+        content = load_content(root, diags, self)
+        self._articles = list(content.articles) if content is not None else []
+        return content
+
+    def _clean_key(self, text, fmt, path, overrides, first_line: int) -> str:
+        parts = (text, fmt, path, overrides, first_line)
+        got = self._clean_keys.get(id(text))
+        if got is None or any(a is not b for a, b in zip(got[0], parts)):
+            got = (parts, self._key("clean", *parts))
+            self._clean_keys[id(text)] = got
+        return got[1]
+
+    def _clean_missing(self) -> None:
+        """Clean the articles this cache does not have on all cores at once (a first or a ``--no-cache``-like
+        build; one process when few are missing, see :func:`briefgen.parallel_clean.clean_all`). Not while serving."""
+        self._cleaned = {}
+        if self.front is not None:
+            return
+        todo: dict[str, ArticleSpec] = {}
+        for a in self._articles:
+            key = self._clean_key(a.text, a.fmt, a.path, a.overrides, a.body_line)
+            if key not in self.before["clean"] and key not in self.now["clean"]:
+                todo.setdefault(key, a)
+        for key, got in zip(todo, clean_all(list(todo.values()))):
+            self._cleaned[key] = got
 
     def keep(self, paths: tuple[Path | None, ...], extra: object, diags: Diagnostics,
              read: Callable[[Diagnostics], T]) -> T:
@@ -288,9 +317,19 @@ class StageCache:
 
     # -- clean, link --------------------------------------------------------------------------------------
     def clean_capture(self, text, fmt, path, overrides, diags: Diagnostics, *, first_line: int = 1) -> CleanedText:
-        key = self._key("clean", text, fmt, path, overrides, first_line)
-        got = self._get("clean", key, diags,
-                        lambda d: clean_capture(text, fmt, path, overrides, d, first_line=first_line), track=True)
+        if self._cleaned is None:
+            self._clean_missing()
+        assert self._cleaned is not None
+        key = self._clean_key(text, fmt, path, overrides, first_line)
+        ready = self._cleaned.pop(key, None)
+
+        def make(d: Diagnostics) -> CleanedText:
+            if ready is None:
+                return clean_capture(text, fmt, path, overrides, d, first_line=first_line)
+            d.extend(ready[1])
+            return ready[0]
+
+        got = self._get("clean", key, diags, make, track=True)
         if got.paragraphs:
             self.origin[id(got.paragraphs)] = key + "/paragraphs"  # what the link step is given
         return got

@@ -180,3 +180,15 @@ def test_pdf_benchmark_reports_time_and_memory_of_both_processes(tmp_path: Path)
     assert report["end_to_end"]["best"]["peak_rss_mib"] > 0
     assert set(report["targets"]) == {"s_per_page", "peak_rss_mib"}
     assert "the Typst child" in proc.stdout
+
+def test_a_briefing_of_ten_thousand_articles_is_checked_against_the_scale_targets() -> None:
+    """Issue 18's scale targets (12 ms per page, 1.5 GiB) replace the 2,000-article ones from 10,000 articles."""
+    run = _load("run")
+    figures = {"overhead_ratio": 1.0, "overhead_ratio_cpu": 1.0, "ms_per_page": 13.0, "ms_per_page_cpu": 11.0,
+               "peak_memory_mib": 1400.0, "stages_s": {}, "stages_cpu_s": {}, "briefgen_build_s": 1.0,
+               "briefgen_build_cpu_s": 1.0}
+    small = run.check_targets(figures, None, run.targets_for(2000))
+    large = run.check_targets(figures, None, run.targets_for(10000))
+    assert (small["ms_per_page"]["met"], small["peak_memory_mib"]["met"]) == (True, False)  # <= 15 ms, <= 500 MiB
+    assert (large["ms_per_page"]["met"], large["ms_per_page"]["met_cpu"]) == (False, True)  # <= 12 ms
+    assert large["peak_memory_mib"]["met"] and large["peak_memory_mib"]["target"] == "<= 1536.0"

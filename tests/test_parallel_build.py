@@ -194,3 +194,16 @@ def test_other_mkdocs_series_uses_mkdocs_own_build(tmp_path: Path, demo_serial: 
     theirs, ours = tree(tmp_path / "split"), tree(tmp_path / "site")
     assert sorted(ours) == sorted(theirs)
     assert [k for k in ours if ours[k] != theirs[k]] == []
+
+
+def test_pages_built_one_at_a_time_match_mkdocs_own_build(tmp_path: Path) -> None:
+    """``-j 1 --no-cache`` runs MkDocs' own ``build()`` (every page read, then every page written, all kept);
+    ``-j 2`` reads, writes and drops one page at a time in each process: the same bytes."""
+    own = copy_briefing(tmp_path / "own")
+    split = copy_briefing(tmp_path / "split")
+    for root, jobs in ((own, "1"), (split, "2")):
+        proc = run_cli("-C", str(root), "build", "-j", jobs, "--no-cache", "--strict")
+        assert proc.returncode == 0, proc.stderr
+    one, two = tree(own / "site"), tree(split / "site")
+    assert sorted(one) == sorted(two)
+    assert [k for k in one if one[k] != two[k]] == []

@@ -5,7 +5,8 @@ MkDocs builds one page after another. On a large briefing its two page loops —
 independent of the others once the files and the navigation are known. :func:`build_split` therefore runs
 MkDocs' own steps in MkDocs' order, and after the navigation is made forks ``workers - 1`` processes; each
 process (this one included) runs both page loops over one contiguous share of the pages (balanced by size)
-and writes those pages into the site folder. The processes send back what the rest of the build needs from
+and writes those pages into the site folder, one page at a time: read, converted, written, then its Markdown,
+HTML and table of contents dropped (MkDocs keeps every page's until the end, over 1 GiB for 10,000 articles). The processes send back what the rest of the build needs from
 their pages:
 
 * the search plugin's entries (appended in page order, so joining the shares in order gives the index a
@@ -237,14 +238,19 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
             share = Share()
             mark = len(collect.messages)
             own = {f.src_uri for f in mine}
-            hooks.counting = True
-            for file in doc_files:
-                if file.src_uri in own:
-                    steps.populate_page(file.page, config, files)
-                elif file.src_uri in in_nav:  # the navigation needs these pages' titles and metadata
-                    hooks.counting = False
+            # One page at a time (read, converted, written, then dropped but for what the navigation shows), so a
+            # process holds one page's Markdown and HTML instead of its whole share's; MkDocs' order (all pages
+            # read, then the environment event, then all written) is kept when a plugin handles that event.
+            one_by_one = not steps.env_handled(config)
+            hooks.counting = False
+            for file in doc_files:  # the navigation needs these pages' titles and metadata (before its own are read)
+                if file.src_uri in in_nav and (one_by_one or file.src_uri not in own):
                     steps.read_title(file.page, config, files)
-                    hooks.counting = True
+                    steps.release_page(file.page)  # read again if it is this process's to write
+            hooks.counting = True
+            if not one_by_one:
+                for file in mine:
+                    steps.populate_page(file.page, config, files)
             env2 = config.plugins.on_env(env, config=config, files=files)
             if first:
                 files.copy_static_files(inclusion=InclusionLevel.is_included)
@@ -253,12 +259,14 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
                 for template in config.extra_templates:
                     steps.build_extra_template(template, files, config, nav)
             for file in mine:
-                steps.build_page(file.page, config, doc_files, nav, env2, excluded=file.inclusion.is_excluded())
-            share.entries = hooks.entries
-            for file in mine:
                 page = file.page
+                if one_by_one:
+                    steps.populate_page(page, config, files)
+                steps.build_page(page, config, doc_files, nav, env2, excluded=file.inclusion.is_excluded())
                 links = {t.src_uri: dict(v) for t, v in (getattr(page, "links_to_anchors", None) or {}).items()}
                 share.anchors[file.src_uri] = (page.present_anchor_ids, links)
+                steps.release_page(page)
+            share.entries = hooks.entries
             share.inspected = hooks.inspected
             share.messages = collect.messages[mark:]
             return share
@@ -384,13 +392,15 @@ class _Reader:
         _, status = os.waitpid(self.pid, 0)
         if self.result_at < 0 or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             try:
-                share = pickle.loads(bytes(self.buf)) if self.result_at >= 0 else None
+                share = pickle.loads(self.buf) if self.result_at >= 0 else None
             except Exception:
                 share = None
             if isinstance(share, Share) and share.failed:
                 return share
             return Share(failed=f"a MkDocs page worker stopped unexpectedly (status {status})")
-        return pickle.loads(bytes(self.buf))
+        share = pickle.loads(self.buf)  # unpickled from the buffer itself (a copy would double it at the peak)
+        self.buf = bytearray()
+        return share
 
 
 def _run_worker(fd: int, work: Callable[[], Share], hooks: _Hooks, collect, overrides: tuple) -> None:
@@ -410,8 +420,8 @@ def _run_worker(fd: int, work: Callable[[], Share], hooks: _Hooks, collect, over
             fault = template_fault(exc, overrides)
             share = Share(messages=collect.messages[mark:], failed=f"{type(exc).__name__}: {exc}", fault=fault,
                           crash="" if fault else f"{type(exc).__name__}: {exc}")
-        data = b"R" + pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(data)
+        os.write(fd, b"R")
+        view = memoryview(pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL))  # written as is: no copy
         while view:
             n = os.write(fd, view)
             view = view[n:]

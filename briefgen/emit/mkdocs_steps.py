@@ -65,6 +65,23 @@ def build_page(page: Any, config: Any, doc_files: Any, nav: Any, env: Any, *, ex
     _build_page(page, config, doc_files, nav, env, excluded=excluded)
 
 
+def env_handled(config: Any) -> bool:
+    """True when a plugin handles MkDocs' ``on_env`` event (which MkDocs fires after reading every page, before
+    writing any): then the pages must all be read before it."""
+    return bool(config.plugins.events.get("env"))
+
+
+def release_page(page: Any) -> None:
+    """Drop a written page's Markdown, HTML and table of contents (MkDocs keeps them until the build ends). What
+    other pages show of it stays: its URL, metadata and title (``Page.title`` gives the same with both emptied:
+    the title from its metadata or its first heading, kept apart, else from the file name), and its anchors."""
+    if page.markdown is not None:
+        page.markdown = ""
+    if page.content is not None:
+        page.content = ""
+    page.toc = type(page.toc)([]) if hasattr(page.toc, "items") else []
+
+
 def build_theme_template(name: str, env: Any, files: Any, config: Any, nav: Any) -> None:
     """MkDocs' step writing one of the theme's static templates (``404.html``, ``sitemap.xml``)."""
     from mkdocs.commands.build import _build_theme_template

@@ -33,6 +33,10 @@ TMP_PREFIX = "."
 """Temporary files are hidden: ``.briefing.pdf.tmp-<pid>`` beside the output."""
 PDF_STANDARD = "ua-1"
 """Tagged PDF for accessibility (structure tree, /Lang, /MarkInfo, XMP pdfuaid)."""
+STAGED_MIN_REFERENCES = 4000
+"""From this many links, page references and note calls in the data, the PDF is compiled in stages (docs/pdf.md,
+"Staged compiles"): one compile that settles them itself would need more than about 400 MiB (Typst keeps the
+layouts of every pass; 6,600 of them took 584 MiB), the stages about 410 MiB at most for twice the CPU time."""
 __all__ = ["MAIN", "PRINT_DIR", "TYPST_VERSION", "TypstChild", "Written", "export_pdf", "render_pdf", "start_typst"]
 
 
@@ -49,30 +53,34 @@ def display_path(path: Path, root: Path) -> str:
 _FIELDS: dict[type, tuple[tuple[str, object], ...]] = {}
 
 
-def to_json(value: object, table: dict[int, str] | None = None) -> object:
+def to_json(value: object, table: dict[int, str] | None = None, refs: list[str] | None = None) -> object:
     """``value`` (frozen dataclasses of :mod:`briefgen.render.print`) as JSON values, its strings translated by
     ``table`` when given. A field at its default (False, None, empty) is left out of a run, the most numerous
-    record, and written everywhere else."""
+    record, and written everywhere else. ``refs`` receives the anchor of every link, page reference and note call
+    of the runs."""
     if isinstance(value, str):
         return value.translate(table) if table else value
     if isinstance(value, int | float | bool) or value is None:
         return value
     if isinstance(value, tuple | list):
-        return [to_json(v, table) for v in value]
+        return [to_json(v, table, refs) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
         cls = type(value)
         spec = _FIELDS.get(cls)
         if spec is None:
             spec = _FIELDS[cls] = tuple((f.name, f.default) for f in fields(value))
         if cls.__name__ == "Run":
+            if refs is not None:
+                refs.extend(a for a in (value.link, value.page, value.note) if a)  # type: ignore[attr-defined]
             return {name: to_json(v, table) for name, default in spec if (v := getattr(value, name)) != default}
-        return {name: to_json(getattr(value, name), table) for name, _ in spec}
+        return {name: to_json(getattr(value, name), table, refs) for name, _ in spec}
     return str(value)
 
 
-def write_json(data: object, f, table: dict[int, str] | None = None) -> None:
+def write_json(data: object, f, table: dict[int, str] | None = None, refs: list[str] | None = None) -> None:
     """``data`` (a dataclass) to ``f`` as JSON, a field or an element of a list field at a time: never the whole
-    document as one tree of dicts in memory, and each piece through the C encoder."""
+    document as one tree of dicts in memory, and each piece through the C encoder. ``refs``: as for
+    :func:`to_json`."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     f.write("{")
     for i, fld in enumerate(fields(data)):  # type: ignore[arg-type]
@@ -81,10 +89,10 @@ def write_json(data: object, f, table: dict[int, str] | None = None) -> None:
         if isinstance(value, tuple):
             f.write("[")
             for j, item in enumerate(value):
-                f.write(("," if j else "") + dumps(to_json(item, table)))
+                f.write(("," if j else "") + dumps(to_json(item, table, refs)))
             f.write("]")
         else:
-            f.write(dumps(to_json(value, table)))
+            f.write(dumps(to_json(value, table, refs)))
     f.write("}")
 
 
@@ -151,9 +159,11 @@ def export_pdf(root: Path, compiled, diags: Diagnostics, output: Path, pack: str
         child.close()
 
 
-def render_pdf(doc: PrintDocument, work: Path, diags: Diagnostics, typst: TypstChild | None = None) -> tuple[Path, int] | None:
+def render_pdf(doc: PrintDocument, work: Path, diags: Diagnostics, typst: TypstChild | None = None,
+               staged: bool | None = None) -> tuple[Path, int] | None:
     """Compile ``doc`` in the private folder ``work`` (with ``typst``, or a child started now): the PDF's path there
-    and its page count, or None (the problem in ``diags``)."""
+    and its page count, or None (the problem in ``diags``). ``staged``: compile in stages (None: when the data has
+    at least :data:`STAGED_MIN_REFERENCES` references)."""
     own = typst is None
     child = typst or TypstChild(work)
     try:
@@ -161,9 +171,12 @@ def render_pdf(doc: PrintDocument, work: Path, diags: Diagnostics, typst: TypstC
         # characters no font has (warned about, per entity) print as U+FFFD: a tagged PDF/UA-1 file may not
         # contain a character without its glyph, and Typst refuses to write one
         missing = check_fonts(doc, diags)
+        refs: list[str] = []
         with open(child.print_dir / "data.json", "w", encoding="utf-8") as f:
-            write_json(doc.data, f, dict.fromkeys(map(ord, missing), "\ufffd"))
-        child.start(PDF_STANDARD, int(doc.created.timestamp()))
+            write_json(doc.data, f, dict.fromkeys(map(ord, missing), "\ufffd"), refs)
+        if staged is None:
+            staged = len(refs) >= STAGED_MIN_REFERENCES
+        child.start(PDF_STANDARD, int(doc.created.timestamp()), sorted(set(refs)) if staged else None)
         answer, errors = child.answer()
     finally:
         if own:

@@ -26,9 +26,13 @@ MAIN = "briefing.typ"
 # The child process: Typst alone. Started before the print data is built, it imports Typst and scans the fonts
 # meanwhile, then waits for one line on stdin (the compile's parameters, or nothing: the export was given up) and
 # answers one JSON line on stdout. It imports nothing of briefgen, so its memory is Typst's and the data's only.
+# A staged compile (docs/pdf.md, "Staged compiles") first finds where every target lands, each step a process of
+# its own (_STEP) so that its memory is given back before the next; then the PDF is compiled with those places as
+# data. Should a step fail or the pages not settle, the ordinary compile runs.
 _CHILD = r"""
-import json, os, sys
+import json, os, subprocess, sys
 paths = json.loads(sys.argv[1])
+staging_file = os.path.join(os.path.dirname(paths["input"]), "staging.json")
 try:
     import typst
 except ImportError as exc:
@@ -44,6 +48,34 @@ if not line.strip():
 job = json.loads(line)
 if missing is not None:
     print(json.dumps({"missing": missing})); sys.exit(0)
+anchors = job.get("anchors") or []
+def step(mode, targets):
+    with open(staging_file, "w", encoding="utf-8") as f:
+        json.dump({"mode": mode, "anchors": anchors, "placeholder": job.get("placeholder", "000"),
+                   "targets": targets or {}}, f)
+    run = subprocess.run([sys.executable, "-I", "-c", paths["step"], sys.argv[1]], capture_output=True, text=True)
+    try:
+        found = json.loads(run.stdout)
+    except ValueError:
+        return None
+    # the template gives where every anchor it prints as data landed: at least the runs' (the contents' too)
+    return found if isinstance(found, dict) and set(anchors) <= set(found) else None
+mode, targets, steps = "native", None, 0
+if anchors:
+    targets = step("measure", None)
+    steps = 1
+    while targets is not None and steps < 5:
+        found = step("final", targets)
+        steps += 1
+        if found is None:
+            break
+        if set(found) == set(targets) and all(found[a]["page"] == targets[a]["page"] for a in found):
+            # the same pages printed: the same layout, so these positions are exact for the PDF's links
+            mode, targets = "final", found
+            break
+        targets = found
+with open(staging_file, "w", encoding="utf-8") as f:
+    json.dump({"mode": mode, "anchors": anchors, "targets": targets if mode == "final" else {}}, f)
 try:
     compiler = typst.Compiler(paths["input"], root=paths["root"], font_paths=fonts,
                               package_path=paths["packages"], package_cache_path=paths["packages"])
@@ -53,8 +85,25 @@ except typst.TypstError as exc:
     print(json.dumps({"error": {"message": exc.message, "diagnostic": exc.diagnostic, "hints": list(exc.hints or [])}}))
     sys.exit(0)
 print(json.dumps({"warnings": [{"message": w.message, "diagnostic": w.diagnostic, "hints": list(w.hints or [])}
-                               for w in warnings]}), flush=True)
+                               for w in warnings], "mode": mode, "steps": steps}), flush=True)
 os._exit(0)  # the PDF is written: freeing Typst's memory (hundreds of MiB) one object at a time would be waited for
+"""
+
+# One step of a staged compile, in a process of its own: where every target of the data lands (the template's
+# <bg-positions> metadata), as JSON on stdout; nothing when Typst fails (the ordinary compile then reports it).
+_STEP = r"""
+import json, sys
+paths = json.loads(sys.argv[1])
+import typst
+fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True, font_paths=paths["font_paths"])
+compiler = typst.Compiler(paths["input"], root=paths["root"], font_paths=fonts,
+                          package_path=paths["packages"], package_cache_path=paths["packages"])
+try:
+    print(compiler.query("<bg-positions>", field="value", one=True), flush=True)
+except (typst.TypstError, RuntimeError):
+    pass
+import os
+os._exit(0)
 """
 
 _NO_NETWORK = dict.fromkeys(("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"),
@@ -97,7 +146,10 @@ class TypstChild:
         packages.mkdir()
         paths = {"input": str(self.print_dir / MAIN), "root": str(self.root), "output": str(self.output),
                  "font_paths": [str(self.print_dir)], "packages": str(packages),
-                 "version": ".".join(map(str, TYPST_VERSION)) + "."}
+                 "version": ".".join(map(str, TYPST_VERSION)) + ".", "step": _STEP}
+        self.outcome: dict = {}
+        """The child's answer once it has given it: ``mode`` (``native``, or ``final`` after a staged compile) and
+        ``steps`` (the processes that found where targets land) among others."""
         self.errors = open(work / "typst-stderr.txt", "w+")
         # no proxy that leads anywhere: should a template import a package, Typst cannot download it
         env = {**os.environ, **_NO_NETWORK}
@@ -105,10 +157,11 @@ class TypstChild:
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env,
                                         cwd=work, text=True)
 
-    def start(self, standard: str, timestamp: int) -> None:
-        """Compile now (the compile root is ready)."""
+    def start(self, standard: str, timestamp: int, anchors: list[str] | None = None) -> None:
+        """Compile now (the compile root is ready); staged (first finding where ``anchors`` land) when given."""
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"standard": standard, "timestamp": timestamp}) + "\n")
+        job = {"standard": standard, "timestamp": timestamp, "anchors": anchors or []}
+        self.process.stdin.write(json.dumps(job) + "\n")
         self.process.stdin.close()
 
     def answer(self) -> tuple[dict, str]:
@@ -120,6 +173,7 @@ class TypstChild:
             answer = json.loads(text.strip().splitlines()[-1]) if text.strip() else {}
         except ValueError:
             answer = {}
+        self.outcome = answer
         self.errors.seek(0)
         return answer, _last_line(self.errors.read())
 

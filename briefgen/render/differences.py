@@ -62,6 +62,22 @@ def anchor_of(d: Difference) -> str:
     return slugify(f"{d.subject} {d.measure} {first[:4] if first else ''}".strip())
 
 
+def anchors_of(differences: list[Difference]) -> list[str]:
+    """The ids of the entries of ``differences`` (in order), unique: the same measure of one subject disputed twice
+    in one year, far apart, gets ``-2``, ``-3``… (the facts tables link to these ids, so both use this)."""
+    anchors: list[str] = []
+    seen: set[str] = set()
+    for d in differences:
+        base = anchor = anchor_of(d)
+        n = 1
+        while anchor in seen:
+            n += 1
+            anchor = f"{base}-{n}"
+        seen.add(anchor)
+        anchors.append(anchor)
+    return anchors
+
+
 _last: list[tuple[weakref.ref[Model], tuple[Difference, ...]]] = []
 """The last plain model asked about and its differences: the navigation, the page list and the pages ask for the
 same model's (a recording view of the model is never answered from here, so its reads are recorded)."""
@@ -80,8 +96,7 @@ def differences_of(model: Model) -> list[Difference]:
 
 def difference_rows(model: Model, page: str, differences: list[Difference]) -> list[DifferenceRow]:
     rows = []
-    anchors: set[str] = set()
-    for d in differences:
+    for d, anchor in zip(differences, anchors_of(differences), strict=True):
         e = model.entities[d.subject]
         sides = []
         for s in d.sides:
@@ -91,10 +106,6 @@ def difference_rows(model: Model, page: str, differences: list[Difference]) -> l
             sides.append(SideRow(f.spec.value, s.amount.text if s.amount else None,
                                  fmt.fmt_date(f.date) if f.date else "", outlet,
                                  source_ref(model, page, f.citation, f.spec.reference), f.spec.quote))
-        anchor = anchor_of(d)
-        while anchor in anchors:  # the same measure disputed twice in one year, far apart
-            anchor += "-2"
-        anchors.add(anchor)
         rows.append(DifferenceRow(anchor, Link(e.spec.name, relurl(page, e.page)), d.measure, d.numeric,
                                   tuple(sides)))
     return rows

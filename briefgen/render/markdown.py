@@ -3,6 +3,10 @@
 Beyond CommonMark: mentions of entities are linked (never inside headings, links or code),
 ``[text](entity:ID)`` / ``[text](article:SLUG)`` links are resolved, and ``[@SLUG "words"]``
 citations are checked against the source text and numbered per page. Raw HTML is shown as text.
+
+Where links and citations go is the caller's: the context's :class:`Links` resolves each neutral target
+(:mod:`briefgen.render.targets`) — :class:`SiteLinks` to relative URLs and the page's "Sources cited", the print
+edition to its anchors and numbered notes — so the text is rendered once, for either output.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from briefgen.diagnostics import Diagnostics, Span, TextSpan, did_you_mean
@@ -22,6 +28,7 @@ from briefgen.model.prose import CITE_RE as CITE_RE  # the citation syntax and i
 from briefgen.model.prose import strip_citations as strip_citations
 from briefgen.model.types import Citation, Model
 from briefgen.render.format import fmt_date, md_inline
+from briefgen.render.targets import ArticleTarget, EntityTarget, LocalTarget, Tag, Target, UrlTarget
 from briefgen.render.urls import is_network_url, relurl
 
 _NORMALS: list = [None, {}]
@@ -53,6 +60,48 @@ class PageCitations:
         return self.items.index(c) + 1
 
 
+class Links(Protocol):
+    """How one output resolves what author Markdown links to and cites."""
+
+    def link(self, target: Target, mention: bool) -> Tag | None:
+        """The element wrapping a link to ``target`` (``mention``: a name the matcher found); None: text only."""
+        ...
+
+    def cite(self, c: Citation) -> str:
+        """HTML in place of a checked citation ``[@SLUG "words"]``."""
+        ...
+
+    def image(self, src: str, alt: str) -> str | None:
+        """HTML in place of an image (``src`` not on the network), or None to show it."""
+        ...
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """The site's resolver: relative URLs from the page, citations numbered in the page's "Sources cited"."""
+
+    model: Model
+    """The briefing."""
+    page: str
+    """Path of the page the links are on."""
+    citations: PageCitations
+    """The page's citation register."""
+
+    def link(self, target: Target, mention: bool) -> Tag | None:
+        if isinstance(target, EntityTarget):
+            href = relurl(self.page, self.model.entities[target.id].page, target.anchor or None)
+            return Tag(cls="bg-mention" if mention else None, href=href)
+        if isinstance(target, ArticleTarget):
+            return Tag(href=relurl(self.page, self.model.articles[target.slug].page, target.anchor or None))
+        return Tag(href=target.url if isinstance(target, UrlTarget) else target.fragment)
+
+    def cite(self, c: Citation) -> str:
+        return citation_sup(self.citations.number(c), c, self.page, self.model)
+
+    def image(self, src: str, alt: str) -> str | None:
+        return None
+
+
 @dataclass
 class MarkdownContext:
     """What rendering one Markdown text needs to know."""
@@ -73,6 +122,14 @@ class MarkdownContext:
     """Entities already linked in this text (only the first mention is linked)."""
     link_all: bool = False
     """Link every mention, not only the first of each entity (article text)."""
+    links: Links | None = None
+    """Where links and citations go; None: the site's (:class:`SiteLinks` of ``page`` and ``citations``)."""
+
+    def resolver(self) -> Links:
+        """The resolver of links and citations."""
+        if self.links is None:
+            self.links = SiteLinks(self.model, self.page, self.citations)
+        return self.links
 
 
 class _Where:
@@ -110,12 +167,15 @@ class _Where:
         return self.place.at(self.starts[line])
 
 
-def render_markdown(text: str, span: Span, ctx: MarkdownContext, headings_as_markdown: bool = False) -> str:
+def render_markdown(text: str, span: Span, ctx: MarkdownContext, headings_as_markdown: bool = False,
+                    top_heading: int | None = None, heading_ids: str | None = None) -> str:
     """HTML for ``text``; ``span`` is where the text starts (for located diagnostics): a :class:`TextSpan` places
     each of its characters (a YAML value), a plain Span says the text is written as it is from there on (a file).
 
     With ``headings_as_markdown``, top-level headings come out as Markdown headings (level 2 at least)
-    between HTML blocks, so that MkDocs puts them in the page's table of contents.
+    between HTML blocks, so that MkDocs puts them in the page's table of contents. With ``top_heading``, headings
+    are shifted so that the highest is of that level (at most ``h6``); with ``heading_ids`` too, each heading of
+    that level gets the id ``<heading_ids>1``, ``<heading_ids>2``, … (for a table of contents).
     """
     tokens = _md.parse(text)
     where = _Where(text, span)
@@ -130,6 +190,8 @@ def render_markdown(text: str, span: Span, ctx: MarkdownContext, headings_as_mar
             in_heading = False
         elif tok.type == "inline" and tok.children is not None:
             tok.children = _process_inline(tok.children, where, block_line, ctx, in_heading)
+    if top_heading is not None:
+        _shift_headings(tokens, top_heading, heading_ids)
     if not headings_as_markdown:
         return _md.renderer.render(tokens, _md.options, {}).strip()
     chunks: list[str] = []
@@ -153,6 +215,20 @@ def render_markdown(text: str, span: Span, ctx: MarkdownContext, headings_as_mar
     return "\n\n".join(c for c in chunks if c)
 
 
+def _shift_headings(tokens: list[Token], top: int, ids: str | None) -> None:
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if not levels:
+        return
+    shift = top - min(levels)
+    n = 0
+    for t in tokens:
+        if t.type in ("heading_open", "heading_close"):
+            t.tag = f"h{min(6, int(t.tag[1]) + shift)}"
+            if ids is not None and t.type == "heading_open" and t.tag == f"h{top}":
+                n += 1
+                t.attrs["id"] = f"{ids}{n}"
+
+
 def _join_soft_breaks(children: list[Token]) -> list[Token]:
     """Merge text split by soft line breaks, so a name wrapped across two source lines is still found."""
     out: list[Token] = []
@@ -172,12 +248,21 @@ def _process_inline(children: list[Token], where: _Where, line: int, ctx: Markdo
     children = _join_soft_breaks(children)
     out: list[Token] = []
     link_depth = 0
+    opened: list[Tag | None] = []  # the element of each open link (None: its text only)
     for i, tok in enumerate(children):
         if tok.type == "link_open":
             link_depth += 1
-            _resolve_link(tok, where, line + _breaks_in_link(children, i), ctx)
+            tag = ctx.resolver().link(_link_target(tok, where, line + _breaks_in_link(children, i), ctx), False)
+            opened.append(tag)
+            if tag is None:
+                continue
+            _set_tag(tok, tag)
         elif tok.type == "link_close":
             link_depth -= 1
+            tag = opened.pop() if opened else Tag()
+            if tag is None:
+                continue
+            tok.tag = tag.name
         elif tok.type in ("softbreak", "hardbreak"):
             line += 1
         elif tok.type == "image" and is_network_url(str(tok.attrs.get("src", ""))):
@@ -187,12 +272,28 @@ def _process_inline(children: list[Token], where: _Where, line: int, ctx: Markdo
                             "the site works offline: link to the image instead, e.g. [photo](https://…)")
             out.append(_text_token(tok.content))
             continue
+        elif tok.type == "image":
+            alt = RendererHTML().renderInlineAsText(tok.children or [], _md.options, {})
+            instead = ctx.resolver().image(str(tok.attrs.get("src", "")), alt)
+            if instead is not None:
+                out.append(_html_token(instead))
+                continue
         if tok.type == "text":
             out.extend(_process_text(tok.content, where, line, ctx, link_depth > 0 or in_heading))
             line += tok.content.count("\n")
             continue
         out.append(tok)
     return out
+
+
+def _set_tag(tok: Token, tag: Tag) -> None:
+    """Make the link token ``tok`` open ``tag`` (its other attributes, a title, are kept)."""
+    attrs: dict = {} if tag.cls is None else {"class": tag.cls}
+    if tag.href is not None:
+        attrs["href"] = tag.href
+    attrs.update((k, v) for k, v in tok.attrs.items() if k not in ("class", "href"))
+    tok.tag = tag.name
+    tok.attrs = attrs
 
 
 def _breaks_in_link(children: list[Token], start: int) -> int:
@@ -242,16 +343,17 @@ def _mentions(text: str, ctx: MarkdownContext, no_links: bool) -> list[Token]:
         if (hit.entity in ctx.linked and not ctx.link_all) or hit.entity == ctx.self_entity:
             continue
         ctx.linked.add(hit.entity)
-        entity = ctx.model.entities[hit.entity]
         out.append(_text_token(text[pos:hit.start]))
-        href = html.escape(relurl(ctx.page, entity.page), quote=True)
-        out.append(_html_token(f'<a class="bg-mention" href="{href}">{html.escape(text[hit.start:hit.end])}</a>'))
+        words = html.escape(text[hit.start:hit.end])
+        tag = ctx.resolver().link(EntityTarget(hit.entity), True)
+        out.append(_html_token(words if tag is None else tag.wrap(words)))
         pos = hit.end
     out.append(_text_token(text[pos:]))
     return [t for t in out if t.content]
 
 
-def _resolve_link(tok: Token, where: _Where, line: int, ctx: MarkdownContext) -> None:
+def _link_target(tok: Token, where: _Where, line: int, ctx: MarkdownContext) -> Target:
+    """What the link ``tok`` points to (an error and :class:`LocalTarget` ``#`` for a target that is not allowed)."""
     href = str(tok.attrs.get("href", ""))
     span = where.span(line, "](" + href, href, skip=2)  # at the target
     scheme, _, rest = href.partition(":")
@@ -261,18 +363,21 @@ def _resolve_link(tok: Token, where: _Where, line: int, ctx: MarkdownContext) ->
         found = pages.get(target)
         if found is None:
             ctx.diags.error(span, f"unknown-{scheme}", f"link to unknown {scheme} '{target}'", did_you_mean(target, pages))
-            tok.attrs["href"] = "#"
-            return
+            return LocalTarget("#")
         if scheme == "entity":
             ctx.linked.add(target)
-        elif anchor and not re.fullmatch(r"p\d+", anchor):
+            return EntityTarget(target, anchor or None)
+        if anchor and not re.fullmatch(r"p\d+", anchor):
             ctx.diags.error(span, "bad-anchor", f"'#{anchor}' is not a paragraph anchor", "paragraph anchors are #p1, #p2, …")
             anchor = ""
-        tok.attrs["href"] = relurl(ctx.page, found.page, anchor or None)
-    elif not re.match(r"^(https?:|mailto:|#)", href):
+        return ArticleTarget(target, anchor or None)
+    if href.startswith("#"):
+        return LocalTarget(href)
+    if not re.match(r"^(https?:|mailto:)", href):
         ctx.diags.error(span, "bad-link", f"link target '{href}' is not allowed",
                         "use entity:ID, article:SLUG, #anchor, or an http(s) address")
-        tok.attrs["href"] = "#"
+        return LocalTarget("#")
+    return UrlTarget(href)
 
 
 def _citation_html(slug: str, words: str | None, span: Span, ctx: MarkdownContext) -> str:
@@ -289,14 +394,11 @@ def _citation_html(slug: str, words: str | None, span: Span, ctx: MarkdownContex
                             f"{close.hint()}; copy the words exactly" if close else
                             "copy the words exactly from the article's cleaned text")
             return "<sup>[?]</sup>"
-    c = Citation(slug, number, words)
-    n = ctx.citations.number(c)
-    return citation_sup(n, c, ctx)
+    return ctx.resolver().cite(Citation(slug, number, words))
 
 
-def citation_sup(n: int, c: Citation, ctx_or_page, model: Model | None = None) -> str:
-    page = ctx_or_page.page if isinstance(ctx_or_page, MarkdownContext) else ctx_or_page
-    model = model or ctx_or_page.model
+def citation_sup(n: int, c: Citation, page: str, model: Model) -> str:
+    """The site's call of citation number ``n`` on ``page``, linked to the cited paragraph."""
     art = model.articles[c.article]
     href = relurl(page, art.page, f"p{c.paragraph}" if c.paragraph else None)
     title = citation_label(model, c)

@@ -33,25 +33,37 @@ from briefgen.render import format as fmt
 from briefgen.render import reading, whatsnew
 from briefgen.render.differences import PAGE as DIFFERENCES_PAGE
 from briefgen.render.differences import TITLE as DIFFERENCES_TITLE
-from briefgen.render.differences import anchor_of, difference_rows, differences_of
+from briefgen.render.differences import anchors_of, difference_rows, differences_of
 from briefgen.render.errors import template_fault
 from briefgen.render.fields import body_fields, field_rows
 from briefgen.render.figures import make as figures
 from briefgen.render.markdown import MarkdownContext, PageCitations, citation_label, render_markdown
 from briefgen.render.search import search_front_matter
+from briefgen.render.siterefs import SiteRefs
 from briefgen.render.urls import relurl
 from briefgen.render.views import (
+    ArticleLink,
+    ArticleRow,
     CitedSource,
     DetectedRow,
     FactRow,
+    GeneralSource,
     Group,
     InfoRow,
+    KindCount,
     Link,
     MentionGroup,
     MentionRow,
-    QuoteRow,
+    Neighbours,
+    ParagraphView,
     SourceRef,
+    TimelineRow,
+    TimelineYear,
     esc,
+    fact_rows,
+    mentioned_groups,
+    quote_rows,
+    related_groups,
     source_ref,
 )
 
@@ -334,10 +346,10 @@ class Renderer:
         cites = PageCitations()
         overview = self._md(m.overview, Span(m.overview_path), page, cites, headings=True)
         counts = _kind_counts(self._plain)
-        kinds = [(k, Link(k.plural, relurl(page, f"{k.slug}/index.md")), counts.get(k.id, 0)) for k in m.config.kinds]
+        kinds = [KindCount(k, Link(k.plural, relurl(page, f"{k.slug}/index.md")), counts.get(k.id, 0)) for k in m.config.kinds]
         latest = sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]
         return self._render("home.md.j2", page, m.config.title, overview=overview, kinds=kinds,
-                            latest=[(self._alink(page, a.slug), a) for a in latest],
+                            latest=[ArticleLink(self._alink(page, a.slug), a) for a in latest],
                             n_articles=len(m.articles), cited=self._cited(page, cites),
                             timeline=Link("Timeline", "timeline.html"), sources=Link("Sources", "sources.html"),
                             pdf=Link("Download the briefing as PDF", self.pdf) if self.pdf else None,
@@ -362,8 +374,8 @@ class Renderer:
     def kind_index(self, kind) -> Page:
         page = f"{kind.slug}/index.md"
         groups = reading.index_groups(self.model, self._plain.entities_of(kind.id), page, _first_sentence)
-        rows = [(r.link, r.summary, r) for g in groups for r in g.rows]  # for templates that do not group
-        laid_out = [(g, reading.index_rows_html(kind.label, bool(kind.timeline), g.rows)) for g in groups]
+        rows = [r for g in groups for r in g.rows]  # for templates that do not group
+        laid_out = [reading.LaidOutGroup(g, reading.index_rows_html(kind.label, bool(kind.timeline), g.rows)) for g in groups]
         return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows, groups=groups,
                             laid_out=laid_out)
 
@@ -376,13 +388,12 @@ class Renderer:
         summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid)
         prose = body_fields(e, _SiteFieldLinks(self, page, cites))  # after the summary: citations in reading order
         before, after = m.neighbours(eid)
-        neighbours = [reading.dated_link(m, page, x.spec.id) if x is not None else None for x in (before, after)]
+        neighbours = Neighbours(*(reading.dated_link(m, page, x.spec.id) if x is not None else None for x in (before, after)))
         reports = reading.report_rows(m, page, m.reported_in(eid))
         linked, more_linked = reading.linked_groups(m, page, eid)
         facts = self._facts(eid, page)
         # its own words, and what others said where the entity's YAML records it (e.g. at a meeting), by date
-        quotes = [QuoteRow(q.spec.text, self._elink(page, q.spec.speaker), fmt.fmt_date(q.date), q.spec.context,
-                           source_ref(m, page, q.citation), q.spec.speaker != eid) for q in m.quotes_on(eid)]
+        quotes = quote_rows(m, eid, SiteRefs(m, page))
         related = self._related(eid, page)
         mentions, more = self._mentions(eid, page)
         return self._render("entity.md.j2", page, e.spec.name, entity=e, kind=e.kind, infobox=infobox,
@@ -414,20 +425,14 @@ class Renderer:
     def _facts(self, eid: str, page: str) -> list[FactRow]:
         facts = self.model.facts.get(eid, ())
         # a fact is flagged only where sources really differ (model/differences.py), linked to the comparison
-        flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor_of(d))
-                   for d in find_differences({eid: facts}, self.model.config.differences).get(eid, ()) for span in d.spans()}
-        return [FactRow(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "",
-                        source_ref(self.model, page, f.citation, f.spec.reference), f.spec.quote,
-                        f.spec.span in flagged, flagged.get(f.spec.span)) for f in facts]
+        found = list(find_differences({eid: facts}, self.model.config.differences).get(eid, ()))
+        flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor)
+                   for d, anchor in zip(found, anchors_of(found), strict=True) for span in d.spans()}
+        return fact_rows(self.model, eid, SiteRefs(self.model, page), flagged)
 
     def _related(self, eid: str, page: str) -> list[Group]:
         """Reverse references by heading; dated entities (meetings) in date order with their dates."""
-        m = self.model
-        groups: dict[str, set[str]] = defaultdict(set)
-        for link in m.links_in.get(eid, ()):
-            groups[link.reverse].add(link.source)
-        return [Group(title, tuple(reading.dated_link(m, page, i) for i in reading.in_reading_order(m, groups[title])))
-                for title in sorted(groups)]
+        return related_groups(self.model, eid, SiteRefs(self.model, page))
 
     def _mentions(self, eid: str, page: str) -> tuple[list[MentionGroup], list[MentionGroup]]:
         """The "Mentioned in" groups with their sentences, and the groups listed by paragraph links only.
@@ -455,7 +460,8 @@ class Renderer:
             art = m.articles[slug]
             paragraphs = sorted({p for p, _ in by_sentence})
             more.append(MentionGroup(self._alink(page, slug), _article_meta(art), tuple(
-                MentionRow(Markup(""), relurl(page, art.page, f"p{n}"), n) for n in paragraphs)))
+                MentionRow(Markup(""), relurl(page, art.page, f"p{n}"), n) for n in paragraphs),
+                sum(map(len, by_sentence.values()))))
         return shown, more
 
     def _mention_group(self, page: str, slug: str, by_sentence: dict[tuple, list[Mention]]) -> MentionGroup:
@@ -473,11 +479,12 @@ class Renderer:
                 pos = x.end
             parts.append(_t(text[pos:s1]))
             rows.append(MentionRow(Markup("".join(parts)), relurl(page, art.page, f"p{mm.paragraph}"), mm.paragraph))
-        return MentionGroup(self._alink(page, slug), _article_meta(art), tuple(rows))
+        return MentionGroup(self._alink(page, slug), _article_meta(art), tuple(rows), sum(map(len, by_sentence.values())))
 
     def articles_index(self) -> Page:
         page = "articles/index.md"
-        rows = [(self._alink(page, a.slug), a, len({mm.entity for mm in a.mentions})) for a in self.model.articles.values()]
+        rows = [ArticleRow(self._alink(page, a.slug), a, len({mm.entity for mm in a.mentions}))
+                for a in self.model.articles.values()]
         return self._render("articles_index.md.j2", page, "Articles", rows=rows)
 
     def article(self, a: Article) -> Page:
@@ -491,7 +498,7 @@ class Renderer:
         for p in a.paragraphs:
             if a.fmt == "md":  # author-written Markdown: rendered (raw HTML still shown as text)
                 ctx = MarkdownContext(m, page, self.matcher, cites, self.diags, link_all=True)
-                paragraphs.append((p.number, Markup(render_markdown(p.text, p.span, ctx))))
+                paragraphs.append(ParagraphView(p.number, Markup(render_markdown(p.text, p.span, ctx))))
                 continue
             parts, pos = [], 0
             for mm in by_para.get(p.number, ()):
@@ -501,18 +508,18 @@ class Renderer:
                 parts.append("</a>")
                 pos = mm.end
             parts.append(_t(p.text[pos:]))
-            paragraphs.append((p.number, Markup("".join(parts))))
+            paragraphs.append(ParagraphView(p.number, Markup("".join(parts))))
         # the text block, laid out here once rather than by the template's loop (same HTML; templates that
         # override article.md.j2 still get ``paragraphs``)
         roles: dict[int, str] = {p.number: p.role for p in a.paragraphs if p.role != "body"}
         if a.fmt == "md":
             text_html = Markup("".join(f'<div id="p{n}" class="bg-para{_ROLE_CLASS.get(roles.get(n, "body"), "")}"><a class="bg-pnum" href="#p{n}" '
                                        f'aria-label="Paragraph {n}">{n}</a>{_ROLE_LABEL.get(roles.get(n, "body"), "")}{h}</div>\n'
-                                       for n, h in paragraphs))
+                                       for n, h in ((p.number, p.html) for p in paragraphs)))
         else:
             text_html = Markup("".join(f'<p id="p{n}"{_ROLE_ATTRS.get(roles.get(n, "body"), "")}><a class="bg-pnum" href="#p{n}" '
                                        f'aria-label="Paragraph {n}">{n}</a> {_ROLE_LABEL.get(roles.get(n, "body"), "")}{h}</p>\n'
-                                       for n, h in paragraphs))
+                                       for n, h in ((p.number, p.html) for p in paragraphs)))
         meta = [InfoRow("Outlet", esc(a.outlet or "unknown"))]
         date = fmt.fmt_date(a.date) if a.date else "unknown"
         meta.append(InfoRow("Published", esc(date)))
@@ -529,13 +536,7 @@ class Renderer:
         meta.extend(InfoRow(esc(f"{cm.key} (from the capture)"), esc(cm.value)) for cm in a.capture_meta)
         detected = _detected_rows(a)
         notes = self._md(a.notes, a.notes_span, page, cites)
-        entity_groups = []
-        mentioned = {mm.entity for mm in a.mentions}
-        kind_of = {i: m.entities[i].kind.id for i in mentioned}  # looked up once (each look-up is noted)
-        for kind in m.config.kinds:
-            links = sorted((self._elink(page, i) for i in mentioned if kind_of[i] == kind.id), key=lambda link: link.text.casefold())
-            if links:
-                entity_groups.append(Group(kind.plural, tuple(links)))
+        entity_groups = mentioned_groups(m, a, SiteRefs(m, page))
         cited_by = [self._elink(page, i) for i in m.cited_by.get(a.slug, ())]
         return self._render("article.md.j2", page, a.title, article=a, meta=meta, detected=detected, notes=notes,
                             paragraphs=paragraphs, text_html=text_html, entity_groups=entity_groups, cited_by=cited_by,
@@ -544,7 +545,7 @@ class Renderer:
     def timeline(self) -> Page:
         page = "timeline.md"
         m = self.model
-        years: dict[str, list] = defaultdict(list)
+        years: dict[str, list[TimelineRow]] = defaultdict(list)
         for t in m.timeline:
             link = self._elink(page, t.entity) if t.entity else None
             if t.citation or t.reference:
@@ -552,8 +553,8 @@ class Renderer:
             else:
                 srcs = [SourceRef(citation_label(m, Citation(s, None, None)), relurl(page, m.articles[s].page), False)
                         for s in t.sources if s in m.articles]
-            years[t.date[:4]].append((fmt.fmt_range(t.date, t.end), t, link, srcs[0] if srcs else None, srcs))
-        return self._render("timeline.md.j2", page, "Timeline", years=sorted(years.items()),
+            years[t.date[:4]].append(TimelineRow(fmt.fmt_range(t.date, t.end), t, link, srcs[0] if srcs else None, tuple(srcs)))
+        return self._render("timeline.md.j2", page, "Timeline", years=[TimelineYear(y, tuple(rows)) for y, rows in sorted(years.items())],
                             figure=figures.briefing_timeline(self._plain, figures.SiteLinks(self._plain, page)))
 
     def map_page(self) -> Page:
@@ -576,8 +577,9 @@ class Renderer:
             for f in facts:
                 if f.spec.reference is not None:
                     refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), []).append(self._elink(page, subject))
-        general = [(title, url, sorted(set(links), key=lambda link: link.text)) for (title, url), links in sorted(refs.items())]
-        rows = [(self._alink(page, a.slug), a) for a in m.articles.values()]
+        general = [GeneralSource(title, url, tuple(sorted(set(links), key=lambda link: link.text)))
+                   for (title, url), links in sorted(refs.items())]
+        rows = [ArticleLink(self._alink(page, a.slug), a) for a in m.articles.values()]
         table = reading.source_rows(rows)
         return self._render("sources.md.j2", page, "Sources", rows=rows, general=general, table=table,
                             table_html=reading.source_rows_html(table))

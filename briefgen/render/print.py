@@ -13,9 +13,10 @@ Anchors (Typst labels; ids never collide: slugs and entity ids are ``[a-z0-9-]``
 - ``ent-<id>`` an entity's section, ``kind-<kind>`` a kind's chapter,
 - ``art-<slug>`` an article, ``art-<slug>_p<n>`` its paragraph ``n``, ``<section>_n<k>`` note ``k`` of a section.
 
-Author Markdown is rendered by :func:`briefgen.render.markdown.render_markdown` exactly as for the site
-(mentions, ``entity:``/``article:`` links, checked citations); its links are then re-pointed at the print
-anchors, its citations become numbered notes, and the result is read into blocks of runs.
+Author Markdown is rendered by :func:`briefgen.render.markdown.render_markdown` as for the site (mentions,
+``entity:``/``article:`` links, checked citations), with the print edition's resolver (:class:`PrintLinks`): its
+links go to the print anchors (:class:`Refs`), its citations become numbered notes; the result is read into blocks
+of runs.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import html
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +35,7 @@ from markupsafe import Markup
 from briefgen import __version__
 from briefgen.diagnostics import Diagnostics, Span, did_you_mean
 from briefgen.link import build_matcher
-from briefgen.load.types import PackDef
+from briefgen.load.types import PackDef, Reference
 from briefgen.model.types import Article, Citation, Entity, Model
 from briefgen.render import format as fmt
 from briefgen.render.fields import field_rows
@@ -52,14 +54,23 @@ from briefgen.render.printdata import (
     text_of,
 )
 from briefgen.render.printfigures import FiguresChapter, FigureView, entity_figures, figures_chapter, timeline_figure
+from briefgen.render.targets import ArticleTarget, EntityTarget, Tag, Target, UrlTarget
 from briefgen.render.urls import html_path
+from briefgen.render.views import (
+    FactRow,
+    Group,
+    InfoRow,
+    MentionGroup,
+    QuoteRow,
+    fact_rows,
+    mentioned_groups,
+    quote_rows,
+    related_groups,
+)
 from briefgen.render.whatsnew import edition_line
 
 TEMPLATE = "print/briefing.typ"
 """The print template (a briefing overrides it with its own ``templates/print/briefing.typ``)."""
-
-ROOT_PAGE = "index.md"
-"""Author Markdown is rendered as if on the home page; its relative links are then re-pointed."""
 
 PERSON_FIELD = ("type", "person")
 """An entity whose field ``type`` is ``person`` (any capitalisation) is a person: the index lists it by surname."""
@@ -149,78 +160,6 @@ def _markdown_texts(e: Entity) -> list[str]:
 # -- the template's data ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class InfoRowView:
-    """A row of an infobox or of an article's metadata table."""
-
-    label: str
-    """The row's label ("Born", "Outlet")."""
-    value: Runs
-    """Its value."""
-
-
-@dataclass(frozen=True)
-class FactView:
-    """A row of an entity's facts table."""
-
-    property: str
-    """The property, as written ("office", "population")."""
-    value: str
-    """Its value, as written."""
-    date: str
-    """When the value held, formatted (empty when undated)."""
-    source: Runs
-    """Where it comes from: a reference to the cited paragraph, or the outside reference."""
-    general: bool
-    """A general-knowledge fact (not from the captures)."""
-    quote: str | None
-    """The source's words the value comes from, when the fact records them."""
-    differs: bool
-    """Sources really differ on this measure (:mod:`briefgen.model.differences`): the value is marked."""
-    difference: str | None = None
-    """The anchor of its entry under "Where sources differ" (``dif-…``) when it differs, else None."""
-
-
-@dataclass(frozen=True)
-class QuoteView:
-    """A recorded quote, in the section of its speaker (or of the entity whose YAML records it)."""
-
-    text: str
-    """The quoted words."""
-    date: str
-    """When they were said, formatted."""
-    context: str | None
-    """Where or to whom they were said, when recorded."""
-    source: Runs
-    """The cited paragraph of the article quoting them, referenced."""
-    speaker: Runs | None = None
-    """Who said it, when not the entity whose section shows it (a quote its YAML records for someone else)."""
-
-
-@dataclass(frozen=True)
-class RefGroup:
-    """A titled list of references (related entities, entities an article mentions)."""
-
-    title: str
-    """The group's heading (a relation's reverse name, or a kind's plural)."""
-    refs: tuple[Runs, ...]
-    """The references, each linked with its page or plain (see :class:`Refs`), sorted by name."""
-
-
-@dataclass(frozen=True)
-class MentionBlock:
-    """The mentions of an entity in one article."""
-
-    article: Runs
-    """The article, referenced (with its page) when printed."""
-    meta: str
-    """Outlet and date."""
-    paragraphs: tuple[Runs, ...]
-    """``¶3``, … each linked to its paragraph when the article is printed."""
-    count: int
-    """Number of mentions in the article."""
-
-
-@dataclass(frozen=True)
 class NoteView:
     """A citation of author Markdown, as a numbered note at the end of its section."""
 
@@ -252,17 +191,17 @@ class EntityView:
     """Its kind's label ("Actor")."""
     focus: bool
     """One of the pack's own entities."""
-    infobox: tuple[InfoRowView, ...]
+    infobox: tuple[InfoRow[Runs], ...]
     """The infobox rows (kind fields, aliases, roles)."""
     summary: tuple[Block, ...]
     """The summary (headings from level 4)."""
-    facts: tuple[FactView, ...]
-    """Its facts, in the order of its YAML."""
-    quotes: tuple[QuoteView, ...]
-    """Quotes by it, and quotes its YAML records for others."""
-    related: tuple[RefGroup, ...]
+    facts: tuple[FactRow[Runs], ...]
+    """Its facts, in the order of its YAML (:func:`briefgen.render.views.fact_rows`)."""
+    quotes: tuple[QuoteRow[Runs, Runs], ...]
+    """Quotes by it, and quotes its YAML records for others (the speaker named only for those)."""
+    related: tuple[Group[Runs], ...]
     """Entities referring to it, grouped by relation."""
-    mentions: tuple[MentionBlock, ...]
+    mentions: tuple[MentionGroup[Runs, Runs], ...]
     """Where source articles mention it, an entry per article."""
     n_mentions: int
     """The number of mentions in all articles."""
@@ -351,13 +290,13 @@ class ArticleView:
     """Publication date, formatted ("undated" when unknown)."""
     language: str
     """Language of its text."""
-    meta: tuple[InfoRowView, ...]
+    meta: tuple[InfoRow[Runs], ...]
     """The table of metadata rows (outlet, date, byline, capture, …)."""
     notes: tuple[Block, ...]
     """The analyst's note."""
     paragraphs: tuple[ParagraphView, ...]
     """The kept paragraphs, in order."""
-    mentioned: tuple[RefGroup, ...]
+    mentioned: tuple[Group[Runs], ...]
     """Entities it mentions, grouped by kind."""
     cited_by: tuple[Runs, ...]
     """Entities citing it."""
@@ -568,14 +507,28 @@ class Refs:
         return None
 
     @staticmethod
-    def link(href: str | None, inner: Markup | str, cls: str = "xref") -> Markup:
-        """``inner`` linked: internal links of class ``xref`` are printed with their page."""
-        inner = inner if isinstance(inner, Markup) else Markup(html.escape(inner, quote=False))
+    def tag(href: str | None, cls: str = "xref") -> Tag:
+        """The element of a reference to ``href``: internal links of class ``xref`` are printed with their page;
+        None (not printed, no site) is plain text (``span.outside``)."""
         if href is None:
-            return Markup('<span class="outside">') + inner + Markup("</span>")
-        if href.startswith("#"):
-            return Markup(f'<a class="{cls}" href="{html.escape(href)}">') + inner + Markup("</a>")
-        return Markup(f'<a class="ext" href="{html.escape(href)}">') + inner + Markup("</a>")
+            return Tag("span", "outside")
+        return Tag("a", cls if href.startswith("#") else "ext", href)
+
+    def target_tag(self, target: Target, cls: str = "xref") -> Tag | None:
+        """The element of a reference to ``target``; None for a place on a site page (its text only)."""
+        if isinstance(target, EntityTarget):
+            return self.tag(self.entity_href(target.id), cls)
+        if isinstance(target, ArticleTarget):
+            return self.tag(self.paragraph_href(target.slug, target.paragraph))
+        if isinstance(target, UrlTarget):
+            return self.tag(target.url)
+        return None
+
+    @classmethod
+    def link(cls, href: str | None, inner: Markup | str, kind: str = "xref") -> Markup:
+        """``inner`` linked (see :meth:`tag`)."""
+        inner = inner if isinstance(inner, Markup) else Markup(html.escape(inner, quote=False))
+        return Markup(cls.tag(href, kind).wrap(inner))
 
     def entity(self, eid: str, inner: Markup | str | None = None, cls: str = "xref") -> Markup:
         name = self.model.entities[eid].spec.name if eid in self.model.entities else eid
@@ -584,12 +537,49 @@ class Refs:
     def citation(self, c: Citation, cls: str = "xref") -> Markup:
         return self.link(self.paragraph_href(c.article, c.paragraph), citation_label(self.model, c), cls)
 
+    # the print edition's ViewLinks (briefgen.render.views): references as runs
+    def source(self, citation: Citation | None, reference: Reference | None) -> Runs:
+        if citation is not None:
+            return html_runs(self.citation(citation))
+        if reference is None:
+            return plain("no source")
+        if reference.url:
+            return html_runs(self.link(reference.url, reference.title))
+        return plain(reference.title)
 
-_A_RE = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S)
-_HREF_RE = re.compile(r'\bhref="([^"]*)"')
-_SUP_RE = re.compile(r'<sup class="bg-cite">.*?\[(\d+)\].*?</sup>', re.S)
-_IMG_RE = re.compile(r"<img\b[^>]*>")
-_HEADING_RE = re.compile(r"<(/?)h([1-6])\b")
+    def entity_ref(self, eid: str) -> Runs:
+        return html_runs(self.entity(eid))
+
+    def speaker(self, eid: str, other: bool) -> Runs | None:
+        return self.entity_ref(eid) if other else None
+
+    def related(self, ids: Collection[str]) -> tuple[Runs, ...]:
+        return tuple(self.entity_ref(i) for i in sorted(ids, key=lambda i: self.model.entities[i].spec.name.casefold()))
+
+
+@dataclass(frozen=True)
+class PrintLinks:
+    """The print edition's resolver of author Markdown (:class:`briefgen.render.markdown.Links`): links to
+    anchors (:class:`Refs`), citations as calls of the section's notes, images left out with a warning."""
+
+    builder: PrintBuilder
+    """The builder (its references and the section's notes)."""
+    mention_cls: str
+    """Class of a mention's link: ``xref`` (printed with its page) or ``mention`` (in captured text: without)."""
+    span: Span
+    """Where the text starts (for the warning about an image)."""
+
+    def link(self, target: Target, mention: bool) -> Tag | None:
+        return self.builder.refs.target_tag(target, self.mention_cls if mention else "xref")
+
+    def cite(self, c: Citation) -> str:
+        return self.builder.note_call(c)
+
+    def image(self, src: str, alt: str) -> str | None:
+        self.builder.diags.warning(self.span, "pdf-image", f"image '{_short(src)}' is not embedded in the PDF",
+                                   "the PDF prints no images from author Markdown; nothing is fetched from the network "
+                                   "or from elsewhere on disk (put a figure in your templates/print/ and use it there)")
+        return f'<span class="img-omitted">[image{": " + html.escape(alt, quote=False) if alt else ""}]</span>'
 
 
 # -- the builder ---------------------------------------------------------------------------------------------
@@ -603,8 +593,6 @@ class PrintBuilder:
         self.diags = diags
         self.refs = Refs(model, sel)
         self.matcher = build_matcher(tuple(e.spec for e in model.entities.values()))
-        self.entity_paths = {html_path(e.page): eid for eid, e in model.entities.items()}
-        self.article_paths = {html_path(a.page): slug for slug, a in model.articles.items()}
         self._scope = "doc"
         self._notes: list[tuple[Citation, NoteView]] = []
         self.differences = print_differences(model, sel.entities)  # where sources really differ, and their anchors
@@ -612,29 +600,16 @@ class PrintBuilder:
 
     # -- Markdown ---------------------------------------------------------------------------------------
     def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None,
-                 top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> Markup:
-        """Author Markdown as briefgen's HTML: links re-pointed, citations as note calls, headings from
-        ``top_heading``."""
+                 top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref",
+                 heading_ids: str | None = None) -> Markup:
+        """Author Markdown as briefgen's print HTML (:class:`PrintLinks`): links to anchors, citations as note
+        calls, headings from ``top_heading`` (those of that level numbered as ids after ``heading_ids``)."""
         if not text:
             return Markup("")
         span = span or Span("?")
-        cites = PageCitations()
-        ctx = MarkdownContext(self.model, ROOT_PAGE, self.matcher, cites, self.diags, self_entity, link_all=link_all)
-        out = render_markdown(text, span, ctx)
-        calls: list[str] = []  # note calls link to our own anchors: kept out of the re-linking below
-
-        def call(m: re.Match) -> str:
-            calls.append(self._note_call(cites.items[int(m.group(1)) - 1]))
-            return f"\x00{len(calls) - 1}\x00"
-        out = _SUP_RE.sub(call, out)
-        out = _A_RE.sub(lambda m: self._relink(m, mention_cls), out)
-        out = _IMG_RE.sub(lambda m: self._image(m.group(0), span), out)
-        out = re.sub(r"\x00(\d+)\x00", lambda m: calls[int(m.group(1))], out)
-        levels = [int(x) for x in re.findall(r"<h([1-6])\b", out)]
-        if levels:
-            shift = top_heading - min(levels)
-            out = _HEADING_RE.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", out)
-        return Markup(out)
+        ctx = MarkdownContext(self.model, "", self.matcher, PageCitations(), self.diags, self_entity,
+                              link_all=link_all, links=PrintLinks(self, mention_cls, span))
+        return Markup(render_markdown(text, span, ctx, top_heading=top_heading, heading_ids=heading_ids))
 
     def blocks(self, text: str | None, span: Span | None, self_entity: str | None = None,
                top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> tuple[Block, ...]:
@@ -652,7 +627,8 @@ class PrintBuilder:
         self._notes = []
         return notes
 
-    def _note_call(self, c: Citation) -> str:
+    def note_call(self, c: Citation) -> str:
+        """The call of the section's note citing ``c`` (the note is added on its first call)."""
         n = next((note for cited, note in self._notes if cited == c), None)
         if n is None:
             art = self.model.articles[c.article]
@@ -661,45 +637,12 @@ class PrintBuilder:
             self._notes.append((c, n))
         return f'<sup class="note-call"><a href="#{n.anchor}">{n.number}</a></sup>'
 
-    def _relink(self, m: re.Match, mention_cls: str = "xref") -> str:
-        attrs, inner = m.group(1), Markup(m.group(2))
-        hm = _HREF_RE.search(attrs)
-        href = html.unescape(hm.group(1)) if hm else ""
-        if re.match(r"(?i)(https?:|mailto:)", href):
-            return str(self.refs.link(href, inner))
-        path, _, frag = href.partition("#")
-        if path in self.entity_paths:
-            eid = self.entity_paths[path]
-            cls = mention_cls if "bg-mention" in attrs else "xref"
-            return str(self.refs.entity(eid, inner, cls))
-        if path in self.article_paths:
-            number = int(frag[1:]) if re.fullmatch(r"p\d+", frag) else None
-            return str(self.refs.link(self.refs.paragraph_href(self.article_paths[path], number), inner))
-        return str(inner)  # '#' and anything unresolved: text, never a dangling link
-
-    def _image(self, tag: str, span: Span) -> str:
-        src = html.unescape(_attr(tag, "src"))
-        alt = html.unescape(_attr(tag, "alt"))
-        self.diags.warning(span, "pdf-image", f"image '{_short(src)}' is not embedded in the PDF",
-                           "the PDF prints no images from author Markdown; nothing is fetched from the network or "
-                           "from elsewhere on disk (put a figure in your templates/print/ and use it there)")
-        return f'<span class="img-omitted">[image{": " + html.escape(alt, quote=False) if alt else ""}]</span>'
-
     # -- pieces -----------------------------------------------------------------------------------------
-    def source(self, c: Citation | None, reference=None) -> tuple[Runs, bool]:
-        if c is not None:
-            return html_runs(self.refs.citation(c)), False
-        if reference is None:
-            return plain("no source"), True
-        if reference.url:
-            return html_runs(self.refs.link(reference.url, reference.title)), True
-        return plain(reference.title), True
-
     def ref(self, eid: str, cls: str = "xref") -> Runs:
         return html_runs(self.refs.entity(eid, cls=cls))
 
-    def infobox(self, e: Entity) -> list[InfoRowView]:
-        return [InfoRowView(row.label, html_runs(row.value)) for row in field_rows(e, _PrintFieldLinks(self))]
+    def infobox(self, e: Entity) -> list[InfoRow[Runs]]:
+        return [InfoRow(row.label, html_runs(row.value)) for row in field_rows(e, _PrintFieldLinks(self))]
 
     def entity(self, e: Entity) -> EntityView:
         m = self.model
@@ -707,28 +650,16 @@ class PrintBuilder:
         self.begin_notes(entity_anchor(eid))
         infobox = tuple(self.infobox(e))
         summary = self.blocks(e.spec.summary, e.spec.summary_span, eid, top_heading=3)
-        facts = []
-        for f in m.facts.get(eid, ()):
-            src, general = self.source(f.citation, f.spec.reference)
-            dif = self.flagged.get(f.spec.span)
-            facts.append(FactView(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "", src, general,
-                                  f.spec.quote, dif is not None, dif))
-        quotes = [QuoteView(q.spec.text, fmt.fmt_date(q.date), q.spec.context, html_runs(self.refs.citation(q.citation)),
-                            self.ref(q.spec.speaker) if q.spec.speaker != eid else None)
-                  for q in m.quotes_on(eid)]
-        groups: dict[str, set[str]] = defaultdict(set)
-        for link in m.links_in.get(eid, ()):
-            groups[link.reverse].add(link.source)
-        related = tuple(RefGroup(title, tuple(self.ref(i) for i in
-                                              sorted(groups[title], key=lambda i: m.entities[i].spec.name.casefold())))
-                        for title in sorted(groups))
+        facts = fact_rows(m, eid, self.refs, self.flagged)
+        quotes = quote_rows(m, eid, self.refs)
+        related = tuple(related_groups(m, eid, self.refs))
         view = EntityView(eid, entity_anchor(eid), e.spec.name, _short(e.spec.name, RUNNING_MAX), e.kind.label,
                           eid in self.sel.focus, infobox, summary, tuple(facts), tuple(quotes), related,
                           tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes(),
                           entity_figures(m, e))
         return first_pages(view, {view.anchor})  # a page once per section (and never its own)
 
-    def mentions(self, eid: str) -> list[MentionBlock]:
+    def mentions(self, eid: str) -> list[MentionGroup[Runs, Runs]]:
         m = self.model
         paragraphs: dict[str, list[int]] = {}
         counts: dict[str, int] = defaultdict(int)
@@ -743,7 +674,7 @@ class PrintBuilder:
             meta = ", ".join(x for x in (art.outlet, fmt.fmt_date(art.date) if art.date else None) if x)
             title = html_runs(self.refs.link(self.refs.paragraph_href(slug, None), art.title))
             refs = tuple(html_runs(self.refs.link(self.refs.paragraph_href(slug, n), f"\u00b6{n}", "plain")) for n in ps)
-            out.append(MentionBlock(title, meta, refs, counts[slug]))
+            out.append(MentionGroup(title, meta, refs, counts[slug]))
         return out
 
     def paragraph_runs(self, text: str, mentions: list, linked: set[str]) -> Runs:
@@ -786,26 +717,20 @@ class PrintBuilder:
             else:
                 runs = self.paragraph_runs(p.text, by_para.get(p.number, []), linked)
                 paragraphs.append(ParagraphView(p.number, anchor, runs, (), p.role))
-        meta = [InfoRowView("Outlet", plain(a.outlet or "unknown")),
-                InfoRowView("Published", plain(fmt.fmt_date(a.date) if a.date else "unknown"))]
+        meta = [InfoRow("Outlet", plain(a.outlet or "unknown")),
+                InfoRow("Published", plain(fmt.fmt_date(a.date) if a.date else "unknown"))]
         if a.date_note:
-            meta.append(InfoRowView("How the date is known", plain(a.date_note)))
+            meta.append(InfoRow("How the date is known", plain(a.date_note)))
         if a.byline:
-            meta.append(InfoRowView("Byline", plain(a.byline)))
+            meta.append(InfoRow("Byline", plain(a.byline)))
         if a.url:
-            meta.append(InfoRowView("Original", (Run(a.url, url=a.url),)))
+            meta.append(InfoRow("Original", (Run(a.url, url=a.url),)))
         if a.origin:
-            meta.append(InfoRowView("Capture", plain(a.origin)))
-        meta.append(InfoRowView("Capture file", plain(f"{a.path} ({len(a.paragraphs)} paragraphs kept, "
+            meta.append(InfoRow("Capture", plain(a.origin)))
+        meta.append(InfoRow("Capture file", plain(f"{a.path} ({len(a.paragraphs)} paragraphs kept, "
                                                       f"{len(a.removed)} removed by cleaning)")))
         notes = self.blocks(a.notes, a.notes_span, top_heading=3)
-        mentioned_ids = {mm.entity for mm in a.mentions}
-        mentioned = []
-        for kind in m.config.kinds:
-            ids = sorted((i for i in mentioned_ids if m.entities[i].kind.id == kind.id),
-                         key=lambda i: m.entities[i].spec.name.casefold())
-            if ids:
-                mentioned.append(RefGroup(kind.plural, tuple(self.ref(i) for i in ids)))
+        mentioned = mentioned_groups(m, a, self.refs)
         cited_by = tuple(self.ref(i) for i in m.cited_by.get(a.slug, ()))
         return first_pages(ArticleView(a.slug, article_anchor(a.slug), a.title, _short(a.title, RUNNING_MAX), a.outlet,
                            fmt.fmt_date(a.date) if a.date else "undated", a.language or m.config.language,
@@ -884,8 +809,9 @@ class PrintBuilder:
         overview: tuple[Block, ...] = ()
         self.begin_notes("overview")
         if sel.pack is None:
-            overview = first_pages(no_skipped_levels(html_blocks(number_headings(
-                self.markdown(m.overview, Span(m.overview_path), top_heading=2)))), set())
+            # the overview's level-2 headings get ids (ov-1, ov-2, …) for the table of contents
+            overview = first_pages(no_skipped_levels(html_blocks(
+                self.markdown(m.overview, Span(m.overview_path), top_heading=2, heading_ids="ov-"))), set())
         overview_notes = self.end_notes()
         timeline = self.timeline()
         sources, general = self.sources(articles)
@@ -988,27 +914,10 @@ def _initial(key: str) -> str:
     return OTHER_SCRIPTS
 
 
-def number_headings(overview: Markup) -> Markup:
-    """Give the overview's level-2 headings ids (``ov-1``, ``ov-2``, …) for the table of contents."""
-    n = 0
-
-    def add(m: re.Match) -> str:
-        nonlocal n
-        n += 1
-        return f'<h2 id="ov-{n}">'
-    return Markup(re.sub(r"<h2>", add, str(overview)))
-
-
 def created_at(model: Model) -> dt.datetime:
     """The PDF's date: noon UTC of the briefing's as-of date (as every output of briefgen)."""
     d = dt.date.fromisoformat(model.config.as_of)
     return dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC)
-
-
-def _attr(tag: str, name: str) -> str:
-    """The value of attribute ``name`` in an HTML start tag written by briefgen ('' when absent)."""
-    m = re.search(rf'\b{name}="([^"]*)"', tag)
-    return m.group(1) if m else ""
 
 
 def template_dirs(root: Path) -> tuple[Path, ...]:

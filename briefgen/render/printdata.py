@@ -4,8 +4,9 @@ The print template (``templates/print/briefing.typ``) receives every text as a :
 with its styling and its link, which the template sets with ``text()``/``link()``. Nothing a capture or an
 annotation holds is ever parsed as Typst: ``#read("/etc/passwd")`` in an article prints those characters.
 
-Author Markdown is rendered to HTML by :mod:`briefgen.render.markdown` exactly as for the site;
-:func:`html_blocks` reads that (well-formed, briefgen-written) HTML back into blocks of runs.
+Author Markdown is rendered to HTML by :mod:`briefgen.render.markdown` as for the site, its links and citations
+resolved for print (:class:`briefgen.render.print.PrintLinks`); :func:`html_blocks` reads that (well-formed,
+briefgen-written) HTML back into blocks of runs.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from briefgen.model.order import group_label
 from briefgen.model.types import Article, Entity, Model
 from briefgen.render import format as fmt
 from briefgen.render.urls import relurl
-from briefgen.render.views import Link
+from briefgen.render.views import ArticleLink, Link, LinkedRow, Record
 
 LINKED_FROM_ROWS = 40
 """Sentences a "Linked from" list shows at most (the rest are counted)."""
@@ -48,6 +48,16 @@ class IndexGroup:
 
 
 @dataclass(frozen=True)
+class LaidOutGroup(Record):
+    """A group of a kind's index with its table rows, laid out once as HTML (thousands of rows render fast)."""
+
+    group: IndexGroup
+    """The group."""
+    rows_html: Markup
+    """Its table rows, as HTML (:func:`index_rows_html`)."""
+
+
+@dataclass(frozen=True)
 class ReportRow:
     """An article that reports an entity (a meeting, an event)."""
 
@@ -65,9 +75,8 @@ class LinkedGroup:
 
     link: Link
     """The page (an entity's, the overview, an article's notes)."""
-    rows: tuple[tuple[str, str], ...]
-    """Each sentence as ``(where, sentence)``: which text of the page (``summary``, a field's label, ``overview``,
-    ``notes``) and the sentence, plain text."""
+    rows: tuple[LinkedRow, ...]
+    """Each sentence, with which text of the page it is in."""
 
 
 @dataclass(frozen=True)
@@ -142,9 +151,9 @@ def linked_groups(model: Model, page: str, eid: str) -> tuple[list[LinkedGroup],
     """The "Linked from" list of an entity's page by page (at most :data:`LINKED_FROM_ROWS` sentences), and how
     many sentences more there are."""
     rows = model.linked_from.get(eid, ())
-    groups: dict[str, tuple[Link, list[tuple[str, str]]]] = {}
+    groups: dict[str, tuple[Link, list[LinkedRow]]] = {}
     for x in rows[:LINKED_FROM_ROWS]:
-        groups.setdefault(x.page, (Link(x.title, relurl(page, x.page)), []))[1].append((x.where, x.sentence))
+        groups.setdefault(x.page, (Link(x.title, relurl(page, x.page)), []))[1].append(LinkedRow(x.where, x.sentence))
     return [LinkedGroup(link, tuple(rs)) for link, rs in groups.values()], max(0, len(rows) - LINKED_FROM_ROWS)
 
 
@@ -162,10 +171,11 @@ def date_how(a: Article) -> str:
     return f"set by the analyst (the capture says {fmt.fmt_date(a.detected.date)})"
 
 
-def source_rows(rows: list[tuple[Link, Article]]) -> list[SourceRow]:
+def source_rows(rows: list[ArticleLink]) -> list[SourceRow]:
     """The sources page's table, from each article with its link."""
     return [SourceRow(link, a.outlet or "unknown", a.outlet_kind or "", fmt.fmt_date(a.date) if a.date else "undated",
-                      date_how(a), a.date_note or "", a.byline or "", a.origin or "", a.url) for link, a in rows]
+                      date_how(a), a.date_note or "", a.byline or "", a.origin or "", a.url)
+            for link, a in ((r.link, r.article) for r in rows)]
 
 
 def _e(text: str) -> str:

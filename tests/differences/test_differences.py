@@ -116,3 +116,22 @@ def test_check_notes_facts_named_differently_without_failing(tmp_path, capsys) -
            "'number of islands'" in err
     assert "hint: if they measure the same thing, give both 'measure: number of islands'" in err
     assert "content/entities/islands.yml:" in err and "0 errors, 0 warnings" in err
+
+
+def test_same_measure_disputed_twice_in_a_year_gets_distinct_ids_everywhere() -> None:
+    """Two disagreements on one measure in one year, too far apart to compare, are two entries: each has its own id,
+    and the facts table's markers (site) lead to the entry of their own disagreement, not both to the first."""
+    from briefgen.render.differences import anchors_of
+
+    config = config_of({"window": "1m"})
+    facts = {"s": facts_of([
+        {"property": "population", "value": "100", "as_of": "2020-01-05"},
+        {"property": "population", "value": "900", "as_of": "2020-01-10"},
+        {"property": "population", "value": "100", "as_of": "2020-11-05"},
+        {"property": "population", "value": "900", "as_of": "2020-11-10"},
+        {"property": "population", "value": "100", "as_of": "2020-12-20"},
+        {"property": "population", "value": "900", "as_of": "2020-12-28"},
+    ])}
+    found = list(find_differences(facts, config)["s"])
+    assert len(found) == 3
+    assert anchors_of(found) == ["s-population-2020", "s-population-2020-2", "s-population-2020-3"]
