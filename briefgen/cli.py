@@ -403,7 +403,7 @@ def cmd_pdf(args) -> int:
     from briefgen.emit.project import BUILD_DIR
     from briefgen.model.manifest import read_since
     from briefgen.render.figures import make as figure_cache
-    from briefgen.stagecache import kept_figures
+    from briefgen.stagecache import kept_figures, remember_figures
 
     root = Path(args.root).resolve()
     diags = Diagnostics()
@@ -419,6 +419,8 @@ def cmd_pdf(args) -> int:
         with progress.step("exporting the PDF"):
             done = export_pdf(root, compiled, diags, target, args.pack, strict=args.strict, typst=typst)
     typst.close()
+    if done is not None:  # the figures drawn for it, for the next export (a build keeps its own)
+        remember_figures(root / BUILD_DIR, figure_cache.used())
     progress.clear()
     errors, warnings = _print_diagnostics(diags, args.strict)
     shown = display_path(target, root)

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from briefgen import gcpolicy
-from briefgen.cache import Store, digest, digest_bytes, racy, tree_digest
+from briefgen.cache import CACHE_DIR, Store, digest, digest_bytes, racy, tree_digest
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText, Paragraph
 from briefgen.diagnostics import Diagnostic, Diagnostics
@@ -75,6 +75,16 @@ in milliseconds and draws only what changed (the whole build cache takes as long
 def kept_figures(build_dir: Path) -> dict[object, Any]:
     """The figures the last build under ``build_dir`` used, by their inputs (empty when none are kept)."""
     return _kept_figures(build_dir)[0]
+
+
+def remember_figures(build_dir: Path, used: Mapping[object, Any]) -> None:
+    """Add the figures a command drew that the last build did not keep (``briefgen pdf`` before any build, or
+    after the content changed) to the figures store, so that the next export does not draw them again; what the
+    last build's pages used stays (the next build keeps only what it uses)."""
+    kept, pages = _kept_figures(build_dir)
+    if all(inp in kept for inp in used):
+        return
+    Store(build_dir / CACHE_DIR / f"{FIGURES_STORE}.pickle", data={"figures": {**kept, **used}, "pages": pages}).save()
 
 
 def _kept_figures(build_dir: Path) -> tuple[dict[object, Any], dict[str, Any]]:
