@@ -135,9 +135,12 @@ class Store:
 
     @classmethod
     def _open(cls, build_dir: Path, name: str, parts: int) -> Store:
+        # temporary files of this store that a killed run wrote and never renamed
         if parts > 1:
+            remove_orphans(build_dir / CACHE_DIR / name, "*.tmp-*")
             return cls._open_parts(build_dir / CACHE_DIR / name, parts)
         path = build_dir / CACHE_DIR / f"{name}.pickle"
+        remove_orphans(path.parent, f"{path.name}.tmp-*")
         store = cls(path)
         got = _read(path, (FORMAT, code_stamp()))
         if isinstance(got, dict):
@@ -247,6 +250,33 @@ def _read(path: Path, header: tuple) -> Any:
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
             ValueError, KeyError, MemoryError):
         return None
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (its staging or temporary files must then be left alone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_orphans(folder: Path, pattern: str) -> None:
+    """Remove the files matching ``pattern`` (ending in ``-<pid>``) in ``folder`` that a process no longer
+    running left behind: a run killed between writing a temporary file and renaming it."""
+    try:
+        found = list(folder.glob(pattern))
+    except OSError:
+        return
+    for leftover in found:
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
 def _write(path: Path, header: tuple, data: object) -> None:

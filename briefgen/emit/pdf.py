@@ -23,9 +23,9 @@ import shutil
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 
+from briefgen.cache import remove_orphans
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.emit.fonts import check_fonts
-from briefgen.emit.site import process_alive
 from briefgen.emit.typstchild import MAIN, PRINT_DIR, TYPST_VERSION, TypstChild, start_typst
 from briefgen.render.print import PrintDocument, build_print
 
@@ -234,10 +234,7 @@ def _move_atomically(pdf: Path, output: Path, diags: Diagnostics, shown: str) ->
     tmp = output.with_name(f"{TMP_PREFIX}{output.name}.tmp-{os.getpid()}")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        for leftover in output.parent.glob(f"{TMP_PREFIX}{output.name}.tmp-*"):  # of killed exports
-            pid = leftover.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
-                leftover.unlink(missing_ok=True)
+        remove_orphans(output.parent, f"{TMP_PREFIX}{output.name}.tmp-*")  # of killed exports
         with open(pdf, "rb") as src, open(tmp, "wb") as f:
             shutil.copyfileobj(src, f)
             f.flush()

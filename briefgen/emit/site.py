@@ -13,6 +13,8 @@ import os
 import shutil
 from pathlib import Path
 
+from briefgen.cache import process_alive
+
 STAGING_PREFIX = ".briefgen-staging-"
 OLD_PREFIX = ".briefgen-old-"
 
@@ -37,16 +39,6 @@ def _remove_if_dead(path: Path) -> None:
         return
     shutil.rmtree(path, ignore_errors=True)
 
-
-def process_alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs (its staging or temporary files must then be left alone)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from briefgen.emit.site import process_alive
+from briefgen.cache import process_alive
 
 TYPST_VERSION = (0, 15)
 """The Typst minor version the print template is written for (pyproject.toml pins ``typst>=0.15,<0.16``)."""

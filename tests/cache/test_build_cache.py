@@ -7,6 +7,7 @@ ignored (the build is then complete and still the same)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -129,3 +130,29 @@ def test_a_changed_page_in_site_is_built_again(tmp_path: Path, monkeypatch) -> N
     assert briefgen_main(["-C", str(root), "build", "-q"]) == 0
     assert counts == [1]
     assert_same(root, fresh_build(root, tmp_path))
+
+
+def test_temporary_files_of_killed_runs_are_removed(tmp_path: Path) -> None:
+    """A run killed between writing a cache file's temporary copy and renaming it leaves ``*.tmp-<pid>``; the next
+    run that opens the store removes it, and leaves those of a process still running alone."""
+    import subprocess
+    import sys
+
+    root = copy_briefing(tmp_path / "demo")
+    assert briefgen_main(["-C", str(root), "build", "-q"]) == 0
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id that no longer runs
+    caches = root / "build" / cache.CACHE_DIR
+    parted = sorted(p for p in caches.iterdir() if p.is_dir() and (p / "manifest.pickle").is_file())
+    single = sorted(caches.glob("*.pickle"))
+    assert parted and single
+    dead = [p.with_name(f"{p.name}.tmp-{gone.pid}") for p in (parted[0] / "00.pickle", single[0])]
+    alive = parted[0] / f"01.pickle.tmp-{os.getppid()}"  # pytest's parent: running
+    for p in [*dead, alive]:
+        p.write_bytes(b"half written")
+    text = root / "content" / "articles"
+    first = sorted(text.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    assert briefgen_main(["-C", str(root), "build", "-q"]) == 0
+    assert [p for p in dead if p.exists()] == []
+    assert alive.exists()
