@@ -80,14 +80,22 @@ class StageMemo(Protocol):
     def build_matcher(self, entities, unlinked=frozenset()): ...
     def link_paragraphs(self, slug, paragraphs, matcher) -> tuple[Mention, ...]: ...
     def build_model(self, content: Content, entities, cleaned, mentions, diags: Diagnostics) -> Model: ...
-    def render_pages(self, model: Model, briefing_root: Path | None, diags: Diagnostics,
-                     pdf: str | None = None) -> list[Page]: ...
+    def render_pages(
+        self, model: Model, briefing_root: Path | None, diags: Diagnostics, pdf: str | None = None
+    ) -> list[Page]: ...
 
 
 @gcpolicy.keeping  # the stages allocate millions of small acyclic objects (see briefgen/gcpolicy.py)
-def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = None,
-                     progress: Progress = _noop, memo: StageMemo | None = None, pdf: str | None = None,
-                     since: Since | None = None, render_pages_too: bool = True) -> Compiled:
+def compile_briefing(
+    root: Path,
+    diags: Diagnostics,
+    timings: Timings | None = None,
+    progress: Progress = _noop,
+    memo: StageMemo | None = None,
+    pdf: str | None = None,
+    since: Since | None = None,
+    render_pages_too: bool = True,
+) -> Compiled:
     """load → clean → link → model → edition → render, in memory. Problems go to ``diags``.
 
     ``pdf`` names the PDF export that will be published beside the site (the home page links it). ``since``: the
@@ -98,9 +106,17 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     """
     timings = timings or Timings()
     load, clean, matcher_of, link, model_of, render = (
-        (memo.load_content, memo.clean_capture, memo.build_matcher, memo.link_paragraphs, memo.build_model,
-         memo.render_pages) if memo else
-        (load_content, clean_capture, build_matcher, link_paragraphs, build_model, render_pages))
+        (
+            memo.load_content,
+            memo.clean_capture,
+            memo.build_matcher,
+            memo.link_paragraphs,
+            memo.build_model,
+            memo.render_pages,
+        )
+        if memo
+        else (load_content, clean_capture, build_matcher, link_paragraphs, build_model, render_pages)
+    )
     t = time.perf_counter()
     content = load(root, diags)
     timings.add("load", time.perf_counter() - t)
@@ -111,8 +127,7 @@ def compile_briefing(root: Path, diags: Diagnostics, timings: Timings | None = N
     cleaned: dict[str, CleanedText] = {}
     total = len(content.articles)
     for i, spec in enumerate(content.articles, 1):
-        cleaned[spec.slug] = clean(spec.text, spec.fmt, spec.path, spec.overrides, diags,
-                                   first_line=spec.body_line)
+        cleaned[spec.slug] = clean(spec.text, spec.fmt, spec.path, spec.overrides, diags, first_line=spec.body_line)
         if i % 100 == 0 or i == total:
             progress("clean", i, total)
     timings.add("clean", time.perf_counter() - t)
@@ -166,8 +181,9 @@ class Report:
     """Articles in the model."""
 
 
-def inputs_of(root: Path, pdf: bool, files: dict[str, str] | None = None, base: Manifest | None = None,
-              store: Store | None = None) -> str:
+def inputs_of(
+    root: Path, pdf: bool, files: dict[str, str] | None = None, base: Manifest | None = None, store: Store | None = None
+) -> str:
     """The digest of what a build of ``root`` is given: every file of content/ and templates/, and the options
     that change what it writes (the PDF, the edition ``base`` it is compared with). ``files`` receives the digest
     of each file (see :func:`tree_digest`). ``store`` (the ``build`` store) keeps each file's digest with its stamp:
@@ -194,8 +210,9 @@ def last_build(root: Path, store: Store, inputs: str, site: Path | None = None) 
     return got[2] if isinstance(got[2], Report) else None
 
 
-def remember_build(root: Path, store: Store, inputs: str, compiled: Compiled, diags: Diagnostics,
-                   site: Path | None = None) -> None:
+def remember_build(
+    root: Path, store: Store, inputs: str, compiled: Compiled, diags: Diagnostics, site: Path | None = None
+) -> None:
     """Keep the report of a build that succeeded, with the digest of its inputs and outputs."""
     assert compiled.model is not None
     report = Report(tuple(diags.items), len(compiled.pages), len(compiled.model.entities), len(compiled.model.articles))
@@ -209,10 +226,18 @@ def epoch_of(model: Model) -> int:
     return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC).timestamp())
 
 
-def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings | None = None,
-              site_dir: Path | None = None, progress: Progress = _noop,
-              extra: Callable[[Path], bool] | None = None, workers: int | None = None,
-              cache: bool = True, known: KnownDocs | None = None) -> bool:
+def emit_site(
+    root: Path,
+    compiled: Compiled,
+    diags: Diagnostics,
+    timings: Timings | None = None,
+    site_dir: Path | None = None,
+    progress: Progress = _noop,
+    extra: Callable[[Path], bool] | None = None,
+    workers: int | None = None,
+    cache: bool = True,
+    known: KnownDocs | None = None,
+) -> bool:
     """Write the MkDocs project to build/ and build it into site/ (atomically). True on success.
 
     ``cache``: pages whose inputs are those of a page the last build wrote are taken from it (the emit stage's
@@ -225,12 +250,12 @@ def emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timin
     ``known``: what the stage cache knows of the pages' Markdown (their files in ``build/docs/`` are not read again).
     """
     with gcpolicy.frozen():  # the model and the caches stay alive: MkDocs' collections need not walk them
-        return _emit_site(root, compiled, diags, timings or Timings(), site_dir, progress, extra, workers, cache,
-                          known)
+        return _emit_site(root, compiled, diags, timings or Timings(), site_dir, progress, extra, workers, cache, known)
 
 
-def write_markdown(root: Path, compiled: Compiled, timings: Timings | None = None,
-                   known: KnownDocs | None = None) -> Compiled:
+def write_markdown(
+    root: Path, compiled: Compiled, timings: Timings | None = None, known: KnownDocs | None = None
+) -> Compiled:
     """Write the MkDocs project to build/ (the first step of :func:`emit_site`) and return ``compiled`` without the
     pages' Markdown: MkDocs reads it from disk, and on a large briefing it is hundreds of MB that would otherwise
     stay alive beside MkDocs (the caller drops its own ``compiled`` for the one returned). ``known``: what the
@@ -240,16 +265,29 @@ def write_markdown(root: Path, compiled: Compiled, timings: Timings | None = Non
         return compiled
     t = time.perf_counter()
     tdir = root / "templates"
-    write_project(root, project_files(compiled.model, list(compiled.pages)), tdir if tdir.is_dir() else None,
-                  unchanged={f"docs/{p}" for p in known.on_disk} if known is not None else ())
+    write_project(
+        root,
+        project_files(compiled.model, list(compiled.pages)),
+        tdir if tdir.is_dir() else None,
+        unchanged={f"docs/{p}" for p in known.on_disk} if known is not None else (),
+    )
     pages = tuple(Page(p.path, p.title, "") for p in compiled.pages)
     (timings or Timings()).add("write", time.perf_counter() - t)
     return dataclasses.replace(compiled, pages=pages, written=True)
 
 
-def _emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timings, site_dir: Path | None,
-               progress: Progress, extra: Callable[[Path], bool] | None, workers: int | None, cache: bool,
-               known: KnownDocs | None) -> bool:
+def _emit_site(
+    root: Path,
+    compiled: Compiled,
+    diags: Diagnostics,
+    timings: Timings,
+    site_dir: Path | None,
+    progress: Progress,
+    extra: Callable[[Path], bool] | None,
+    workers: int | None,
+    cache: bool,
+    known: KnownDocs | None,
+) -> bool:
     assert compiled.model is not None
     compiled = write_markdown(root, compiled, timings, known)
     assert compiled.model is not None
@@ -259,21 +297,35 @@ def _emit_site(root: Path, compiled: Compiled, diags: Diagnostics, timings: Timi
     site = site_dir or (root / "site")
     staged = staging_dir(site)
     epoch = epoch_of(compiled.model)
-    pages = PageCache(Store.open(root / BUILD_DIR, f"pages-{site.name}", enabled=cache, parts=PARTS), root / BUILD_DIR, site,
-                      staged, epoch, known.digests if known is not None else None)
+    pages = PageCache(
+        Store.open(root / BUILD_DIR, f"pages-{site.name}", enabled=cache, parts=PARTS),
+        root / BUILD_DIR,
+        site,
+        staged,
+        epoch,
+        known.digests if known is not None else None,
+    )
     progress("mkdocs", 0, len(compiled.pages))
     try:
-        result = build_site(root / BUILD_DIR / "mkdocs.yml", staged, epoch,
-                            None if progress is _noop else progress, workers=workers,
-                            inspect=lambda rel, html: scan_html(html, rel), reuse=pages if cache else None,
-                            compiled=theme_cache(root / BUILD_DIR) if cache else None)
+        result = build_site(
+            root / BUILD_DIR / "mkdocs.yml",
+            staged,
+            epoch,
+            None if progress is _noop else progress,
+            workers=workers,
+            inspect=lambda rel, html: scan_html(html, rel),
+            reuse=pages if cache else None,
+            compiled=theme_cache(root / BUILD_DIR) if cache else None,
+        )
         if not result.ok:
             report_mkdocs(result, root, diags)
             discard(staged)
             return False
         if compiled.manifest is not None:
             write_edition(staged, compiled.manifest, compiled.base)
-        if not finish_offline(staged, diags, scanned=dict(result.inspected)) or (extra is not None and not extra(staged)):
+        if not finish_offline(staged, diags, scanned=dict(result.inspected)) or (
+            extra is not None and not extra(staged)
+        ):
             discard(staged)
             return False
         swap_in(staged, site)

@@ -85,9 +85,21 @@ def code_stamp() -> str:
         here = Path(__file__).resolve().parent
         h = hashlib.blake2b(digest_size=20)
         h.update(sys.version.encode())
-        for name in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markdown-it-py",
-                     "trafilatura", "pyyaml", "ahocorasick-rs", "typst", "fonttools",
-                     "networkx", "numpy"):  # figures: layouts, projections
+        for name in (
+            "mkdocs",
+            "mkdocs-material",
+            "markdown",
+            "pymdown-extensions",
+            "jinja2",
+            "markdown-it-py",
+            "trafilatura",
+            "pyyaml",
+            "ahocorasick-rs",
+            "typst",
+            "fonttools",
+            "networkx",
+            "numpy",
+        ):  # figures: layouts, projections
             try:
                 h.update(f"{name}={metadata.version(name)}\n".encode())
             except metadata.PackageNotFoundError:
@@ -247,8 +259,18 @@ def _read(path: Path, header: tuple) -> Any:
             if pickle.load(f) != header:
                 return None
             return pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
-            ValueError, KeyError, MemoryError):
+    except (
+        OSError,
+        EOFError,
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+        IndexError,
+        TypeError,
+        ValueError,
+        KeyError,
+        MemoryError,
+    ):
         return None
 
 
@@ -322,8 +344,7 @@ def racy(stamps: tuple, now: int) -> bool:
     return any(st and now - st[0] < (RACY_FINE_NS if st[0] % 1_000_000_000 else RACY_NS) for st in stamps)
 
 
-def tree_digest(*folders: Path, files: dict[str, str] | None = None,
-                stamped: dict[str, tuple] | None = None) -> str:
+def tree_digest(*folders: Path, files: dict[str, str] | None = None, stamped: dict[str, tuple] | None = None) -> str:
     """A digest of every file under ``folders``: paths and bytes (what a run is given). ``files`` receives the
     :func:`digest_bytes` of each file, by path (so that the run need not read and hash them again).
 

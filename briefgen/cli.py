@@ -57,40 +57,80 @@ def _jobs(text: str) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="briefgen", description="Build a cross-linked briefing site (and PDF) from source articles and YAML annotations.")
+    p = _Parser(
+        prog="briefgen",
+        description="Build a cross-linked briefing site (and PDF) from source articles and YAML annotations.",
+    )
     p.add_argument("--version", action="version", version=f"briefgen {__version__}")
     p.add_argument("-C", dest="root", metavar="DIR", default=".", help="briefing folder (default: current folder)")
     common = _Parser(add_help=False)
-    common.add_argument("-C", dest="root", metavar="DIR", default=argparse.SUPPRESS,
-                        help="briefing folder (default: current folder)")
+    common.add_argument(
+        "-C", dest="root", metavar="DIR", default=argparse.SUPPRESS, help="briefing folder (default: current folder)"
+    )
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)  # required: _Parser.parse_args
     b = sub.add_parser("build", parents=[common], help="check the content and build site/")
-    b.add_argument("--pdf", action="store_true", help="also export the PDF briefing into site/, linked from the site ('pdf: true' in briefing.yml: always)")
-    b.add_argument("--no-cache", action="store_true",
-                   help="build everything again, ignoring and not writing build/.cache (the result is the same)")
-    b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
-                   help="processes that build pages (default: $BRIEFGEN_JOBS, else one per core, at most 8, when the "
-                        "briefing has pages enough for each)")
-    b.add_argument("--since", metavar="PATH", default=None,
-                   help="write 'What's new' since the edition in PATH (a site folder built by briefgen, or its "
-                        "edition.json); default: the site/ this build replaces, when it holds another edition")
+    b.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also export the PDF briefing into site/, linked from the site ('pdf: true' in briefing.yml: always)",
+    )
+    b.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build everything again, ignoring and not writing build/.cache (the result is the same)",
+    )
+    b.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="processes that build pages (default: $BRIEFGEN_JOBS, else one per core, at most 8, when the "
+        "briefing has pages enough for each)",
+    )
+    b.add_argument(
+        "--since",
+        metavar="PATH",
+        default=None,
+        help="write 'What's new' since the edition in PATH (a site folder built by briefgen, or its "
+        "edition.json); default: the site/ this build replaces, when it holds another edition",
+    )
     sub.add_parser("check", parents=[common], help="check the content only; print diagnostics")
     sc = sub.add_parser("schema", help="print the JSON Schema of the annotation files (with this briefing's kinds)")
     sc.add_argument("-C", dest="root", metavar="DIR", default=argparse.SUPPRESS, help="briefing folder")
     s = sub.add_parser("serve", parents=[common], help="build, serve on localhost and rebuild/reload on every save")
-    s.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
-                   help="address to serve on (default 127.0.0.1:8000)")
-    s.add_argument("--allow-remote", action="store_true",
-                   help="allow an address other machines can reach (e.g. -a 0.0.0.0:8000): they can read the briefing")
-    sg = sub.add_parser("suggest", parents=[common],
-                        help="list what to annotate next: names no alias covers, near-misses, quotes, figures (writes nothing)")
-    sg.add_argument("--format", choices=("text", "yaml"), default="text", help="text for reading (default), yaml for tools")
-    sg.add_argument("--kind", metavar="K", default=None,
-                    help="only names, near-misses, quotes or facts; or only names guessed to be of entity kind K")
+    s.add_argument(
+        "-a",
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        metavar="HOST:PORT",
+        help="address to serve on (default 127.0.0.1:8000)",
+    )
+    s.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow an address other machines can reach (e.g. -a 0.0.0.0:8000): they can read the briefing",
+    )
+    sg = sub.add_parser(
+        "suggest",
+        parents=[common],
+        help="list what to annotate next: names no alias covers, near-misses, quotes, figures (writes nothing)",
+    )
+    sg.add_argument(
+        "--format", choices=("text", "yaml"), default="text", help="text for reading (default), yaml for tools"
+    )
+    sg.add_argument(
+        "--kind",
+        metavar="K",
+        default=None,
+        help="only names, near-misses, quotes or facts; or only names guessed to be of entity kind K",
+    )
     pdf = sub.add_parser("pdf", parents=[common], help="export the briefing (or one pack) as a PDF")
-    pdf.add_argument("-o", "--output", metavar="FILE", help="output file (default: site/briefing.pdf, or site/<pack>.pdf)")
+    pdf.add_argument(
+        "-o", "--output", metavar="FILE", help="output file (default: site/briefing.pdf, or site/<pack>.pdf)"
+    )
     pdf.add_argument("--pack", metavar="ID", help="export only this pack (declared under 'packs:' in briefing.yml)")
     p.commands = sub.choices
     return p
@@ -110,6 +150,7 @@ def _print_diagnostics(diags: Diagnostics, strict: bool) -> tuple[int, int]:
 def _summary(errors: int, warnings: int) -> str:
     def n(k: int, w: str) -> str:
         return f"{k} {w}{'' if k == 1 else 's'}"
+
     return f"{n(errors, 'error')}, {n(warnings, 'warning')}"
 
 
@@ -234,14 +275,18 @@ def cmd_check(args, build: bool) -> int:
         errors, warnings = _print_diagnostics(diags, args.strict)
         if not args.quiet:
             pdf_kept = " and site/briefing.pdf are" if with_pdf else " is"
-            print(f"briefgen: site/{pdf_kept} up to date ({time.perf_counter() - t0:.1f} s): {last.pages} pages, "
-                  f"{last.entities} entities, {last.articles} articles; {_summary(errors, warnings)}", file=sys.stderr)
+            print(
+                f"briefgen: site/{pdf_kept} up to date ({time.perf_counter() - t0:.1f} s): {last.pages} pages, "
+                f"{last.entities} entities, {last.articles} articles; {_summary(errors, warnings)}",
+                file=sys.stderr,
+            )
         return 0
     stages = StageCache(Store.open(root / BUILD_DIR, "stages", enabled=cached, parts=PARTS), files) if cached else None
     memo = stages if stages is not None else ParallelClean(getattr(args, "jobs", None))
     with progress.step("checking the content"):
-        compiled = compile_briefing(root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None,
-                                    memo=memo, since=since)
+        compiled = compile_briefing(
+            root, diags, timings, progress, pdf="briefing.pdf" if with_pdf else None, memo=memo, since=since
+        )
     if stages is not None:
         stages.save()
     failed = compiled.model is None or diags.has_errors(args.strict)
@@ -254,17 +299,28 @@ def cmd_check(args, build: bool) -> int:
             def extra(staged: Path) -> bool:  # the PDF goes into the staged site, swapped in with it
                 t = time.perf_counter()
                 with progress.step("exporting the PDF"):
-                    done = export_pdf(root, compiled, diags, output=staged / "briefing.pdf", pack=None,
-                                      strict=args.strict)
+                    done = export_pdf(
+                        root, compiled, diags, output=staged / "briefing.pdf", pack=None, strict=args.strict
+                    )
                 timings.add("pdf", time.perf_counter() - t)
                 if done is not None:
                     pdf_pages.append(done.pages)
                 return done is not None
+
         with progress.step("building the site (MkDocs)"):
             known = stages.docs if stages is not None else None
             compiled = write_markdown(root, compiled, timings, known)  # its Markdown is not kept through MkDocs' build
-            ok = emit_site(root, compiled, diags, timings, progress=progress, extra=extra, workers=args.jobs,
-                           cache=cached, known=known)
+            ok = emit_site(
+                root,
+                compiled,
+                diags,
+                timings,
+                progress=progress,
+                extra=extra,
+                workers=args.jobs,
+                cache=cached,
+                known=known,
+            )
         failed = not ok
         if ok and cached:
             remember_build(root, store, inputs, compiled, diags)
@@ -285,11 +341,17 @@ def cmd_check(args, build: bool) -> int:
         if pdf_pages:
             size = (root / "site" / "briefing.pdf").stat().st_size
             pdf = f"; site/briefing.pdf: {pdf_pages[0]} pages, {size // 1024} KiB"
-        print(f"briefgen: {what}: {len(compiled.pages)} pages, {len(m.entities)} entities, "
-              f"{len(m.articles)} articles{pdf}; {_summary(errors, warnings)}", file=sys.stderr)
+        print(
+            f"briefgen: {what}: {len(compiled.pages)} pages, {len(m.entities)} entities, "
+            f"{len(m.articles)} articles{pdf}; {_summary(errors, warnings)}",
+            file=sys.stderr,
+        )
         if had_pdf and not with_pdf:
-            print("briefgen: note: site/briefing.pdf of the previous build is gone; to keep the PDF in every build, "
-                  "add 'pdf: true' to content/briefing.yml (or build with --pdf)", file=sys.stderr)
+            print(
+                "briefgen: note: site/briefing.pdf of the previous build is gone; to keep the PDF in every build, "
+                "add 'pdf: true' to content/briefing.yml (or build with --pdf)",
+                file=sys.stderr,
+            )
     return 0
 
 
@@ -341,8 +403,11 @@ def cmd_serve(args) -> int:
         print(f"briefgen: error: -a {args.dev_addr}: expected HOST:PORT, e.g. 127.0.0.1:8000", file=sys.stderr)
         return 2
     if not is_loopback(host.strip("[]")) and not args.allow_remote:
-        print(f"briefgen: error: -a {args.dev_addr} can be reached from other machines, which could then read the "
-              f"briefing; add --allow-remote to serve there anyway, or use -a 127.0.0.1:{port}", file=sys.stderr)
+        print(
+            f"briefgen: error: -a {args.dev_addr} can be reached from other machines, which could then read the "
+            f"briefing; add --allow-remote to serve there anyway, or use -a 127.0.0.1:{port}",
+            file=sys.stderr,
+        )
         return 2
     return serve(Path(args.root).resolve(), host.strip("[]"), int(port), strict=args.strict)
 
@@ -376,19 +441,27 @@ def cmd_suggest(args) -> int:
     model = compiled.model
     if model is None or diags.has_errors():
         errors, warnings = _print_diagnostics(diags, args.strict)
-        print(f"briefgen: suggest failed: the content has problems ({_summary(errors, warnings)}); fix them first",
-              file=sys.stderr)
+        print(
+            f"briefgen: suggest failed: the content has problems ({_summary(errors, warnings)}); fix them first",
+            file=sys.stderr,
+        )
         return 1
     kinds = [k.id for k in model.config.kinds]
     if args.kind is not None and args.kind not in SUGGESTION_KINDS and args.kind not in kinds:
-        print(f"briefgen: error: --kind {args.kind}: expected one of {', '.join(SUGGESTION_KINDS)}, or an entity kind "
-              f"of this briefing ({', '.join(kinds)})", file=sys.stderr)
+        print(
+            f"briefgen: error: --kind {args.kind}: expected one of {', '.join(SUGGESTION_KINDS)}, or an entity kind "
+            f"of this briefing ({', '.join(kinds)})",
+            file=sys.stderr,
+        )
         return 2
     found = suggest(model, args.kind)
     sys.stdout.write(as_yaml(found) if args.format == "yaml" else as_text(found))
     if not args.quiet:
-        print(f"briefgen: {len(found.names)} names, {len(found.near_misses)} near-misses, {len(found.quotes)} quotes, "
-              f"{len(found.facts)} figures to consider", file=sys.stderr)
+        print(
+            f"briefgen: {len(found.names)} names, {len(found.near_misses)} near-misses, {len(found.quotes)} quotes, "
+            f"{len(found.facts)} figures to consider",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -412,8 +485,11 @@ def cmd_pdf(args) -> int:
     figure_cache.keep(kept_figures(root / BUILD_DIR))  # the last build's figures: equal inputs are not drawn again
     with progress.step("checking the content"):  # what the PDF holds; the site's pages are not made
         compiled = compile_briefing(root, diags, progress=progress, since=since, render_pages_too=False)
-    target = (Path(args.output).resolve() if args.output
-              else root / "site" / (f"{args.pack}.pdf" if args.pack else "briefing.pdf"))
+    target = (
+        Path(args.output).resolve()
+        if args.output
+        else root / "site" / (f"{args.pack}.pdf" if args.pack else "briefing.pdf")
+    )
     done = None
     if compiled.model is not None and not diags.has_errors(args.strict):
         with progress.step("exporting the PDF"):
@@ -430,8 +506,11 @@ def cmd_pdf(args) -> int:
         return 1
     if not args.quiet:
         size = done.path.stat().st_size
-        print(f"briefgen: wrote {shown} in {time.perf_counter() - t0:.1f} s: {done.pages} pages, {size // 1024} KiB; "
-              f"{_summary(errors, warnings)}", file=sys.stderr)
+        print(
+            f"briefgen: wrote {shown} in {time.perf_counter() - t0:.1f} s: {done.pages} pages, {size // 1024} KiB; "
+            f"{_summary(errors, warnings)}",
+            file=sys.stderr,
+        )
     return 0
 
 

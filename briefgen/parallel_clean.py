@@ -39,8 +39,13 @@ def _clean_share(share: tuple[int, int]) -> list[tuple[int, CleanedText, tuple[D
         for i in range(share[0], len(_TODO), share[1]):
             spec = _TODO[i]
             own = Diagnostics()
-            out.append((i, clean_capture(spec.text, spec.fmt, spec.path, spec.overrides, own, first_line=spec.body_line),
-                        tuple(own.items)))
+            out.append(
+                (
+                    i,
+                    clean_capture(spec.text, spec.fmt, spec.path, spec.overrides, own, first_line=spec.body_line),
+                    tuple(own.items),
+                )
+            )
     return out
 
 
@@ -85,8 +90,10 @@ class ParallelClean:
     def _prefetch(self) -> None:
         """Clean every article of the content in forked workers (once)."""
         arts = list(self.content.articles) if self.content is not None else []
-        self.ready = {(a.text, a.fmt, a.path, a.overrides, a.body_line): got
-                      for a, got in zip(arts, clean_all(arts, self.workers))}
+        self.ready = {
+            (a.text, a.fmt, a.path, a.overrides, a.body_line): got
+            for a, got in zip(arts, clean_all(arts, self.workers))
+        }
 
     # -- the StageMemo ----------------------------------------------------------------------------------
     def load_content(self, root: Path, diags: Diagnostics) -> Content | None:

@@ -20,13 +20,28 @@ def slugify(text: str) -> str:
     return slug or "x"
 
 
-_CYRILLIC = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
-    "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i yi ye g u".split()))
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i yi ye g u".split(),
+    )
+)
 _GREEK = dict(zip("αβγδεζηθικλμνξοπρσςτυφχψω", "a b g d e z i th i k l m n x o p r s s t y f ch ps o".split()))
-_TRANSLIT = str.maketrans({**{k: ("" if v == "-" else v) for k, v in _CYRILLIC.items()}, **_GREEK,
-                           "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ł": "l",
-                           "ı": "i"})
+_TRANSLIT = str.maketrans(
+    {
+        **{k: ("" if v == "-" else v) for k, v in _CYRILLIC.items()},
+        **_GREEK,
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ł": "l",
+        "ı": "i",
+    }
+)
 """Letters NFKD does not take apart into ASCII, in their usual Latin spelling (Cyrillic, Greek, a few Latin)."""
 RESERVED_ARTICLE_SLUGS = frozenset({"index"})
 """Slugs an article page cannot have: ``articles/index.md`` is the list of articles."""

@@ -147,8 +147,9 @@ class StageCache:
         if front is None:
             # mentions are kept as plain tuples on disk: pickling 50,000 named tuples calls Python for each
             with gcpolicy.kept():  # many small objects (see briefgen/gcpolicy.py)
-                self.before["link"] = {k: (tuple(Mention._make(m) for m in got[0]), *got[1:])
-                                       for k, got in self.before["link"].items()}
+                self.before["link"] = {
+                    k: (tuple(Mention._make(m) for m in got[0]), *got[1:]) for k, got in self.before["link"].items()
+                }
         self.now: dict[str, dict[str, Any]] = {k: {} for k in self.before}
         self.matcher_key = ""
         self._aliases: tuple = ()
@@ -178,8 +179,15 @@ class StageCache:
         """Articles the cache did not have, cleaned on all cores at the first clean step (``briefgen build``), by key."""
         self._clean_keys: dict[int, tuple[tuple, str]] = {}
 
-    def _get(self, stage: str, key: str, diags: Diagnostics, make: Callable[[Diagnostics], T], track: bool = False,
-             by_value: bool = False) -> T:
+    def _get(
+        self,
+        stage: str,
+        key: str,
+        diags: Diagnostics,
+        make: Callable[[Diagnostics], T],
+        track: bool = False,
+        by_value: bool = False,
+    ) -> T:
         """``make``'s result for ``key``, made now or kept. ``track``: the result is known by ``key`` (see
         :attr:`origin`); ``by_value``: by the digest of the result itself (computed once, when it is made), so
         that what is made from it stays the same when other inputs gave the same result."""
@@ -222,14 +230,18 @@ class StageCache:
         self.store.data = dict(self.now)
         stored, before = self._stored_links, self.before["link"]
         with gcpolicy.paused():  # kept results as they were read (the store rewrites only parts that changed)
-            self.store.data["link"] = {k: stored[k] if before.get(k) is got else (tuple(map(tuple, got[0])), *got[1:])
-                                       for k, got in self.now["link"].items()}
+            self.store.data["link"] = {
+                k: stored[k] if before.get(k) is got else (tuple(map(tuple, got[0])), *got[1:])
+                for k, got in self.now["link"].items()
+            }
         if self.rendered is not None:
             self.store.data["render"], self.store.data["render-given"] = self.rendered
         self.store.save()
         if self.figures is not None and self.store.path is not None:  # in their own store: ``briefgen pdf`` reads it
-            Store(self.store.path.parent / f"{FIGURES_STORE}.pickle",
-                  data={"figures": self.figures, "pages": self.figure_pages}).save()
+            Store(
+                self.store.path.parent / f"{FIGURES_STORE}.pickle",
+                data={"figures": self.figures, "pages": self.figure_pages},
+            ).save()
 
     def _keep_in_memory(self, complete: bool) -> None:
         front = self.front
@@ -279,8 +291,9 @@ class StageCache:
         for key, got in zip(todo, clean_all(list(todo.values()))):
             self._cleaned[key] = got
 
-    def keep(self, paths: tuple[Path | None, ...], extra: object, diags: Diagnostics,
-             read: Callable[[Diagnostics], T]) -> T:
+    def keep(
+        self, paths: tuple[Path | None, ...], extra: object, diags: Diagnostics, read: Callable[[Diagnostics], T]
+    ) -> T:
         return self._get("load", self._load_key(paths, extra), diags, read, track=True)
 
     def _load_key(self, paths: tuple[Path | None, ...], extra: object) -> str:
@@ -306,8 +319,7 @@ class StageCache:
             self._files_now[paths] = (stamps, extra, key, racy(stamps, now))
         return key
 
-    def listing(self, folder: Path, diags: Diagnostics,
-                read: Callable[[Diagnostics], tuple[T, tuple[Path, ...]]]) -> T:
+    def listing(self, folder: Path, diags: Diagnostics, read: Callable[[Diagnostics], tuple[T, tuple[Path, ...]]]) -> T:
         # the names of the files are the input: listing them is the work; kept in memory, a listing stands while
         # none of the folders it listed changed (a file added, removed or renamed there changes its folder)
         front = self.front
@@ -398,8 +410,14 @@ class StageCache:
     def build_model(self, content: Content, entities, cleaned, mentions, diags: Diagnostics) -> Model:
         return build_model(content, entities, cleaned, mentions, diags, memo=self)
 
-    def article(self, spec: ArticleSpec, cleaned: CleanedText, mentions: tuple[Mention, ...], diags: Diagnostics,
-                make: Callable[[ArticleSpec, CleanedText, tuple[Mention, ...], Diagnostics], Article]) -> Article:
+    def article(
+        self,
+        spec: ArticleSpec,
+        cleaned: CleanedText,
+        mentions: tuple[Mention, ...],
+        diags: Diagnostics,
+        make: Callable[[ArticleSpec, CleanedText, tuple[Mention, ...], Diagnostics], Article],
+    ) -> Article:
         key = digest(self.digest_of(spec), self.digest_of(cleaned), self.digest_of(mentions))
         if self.front is not None:  # kept in memory: the same article object while its inputs are the same
             return self._get("article", key, diags, lambda d: make(spec, cleaned, mentions, d), track=True)
@@ -414,8 +432,9 @@ class StageCache:
         return self._get("locate", key, Diagnostics(), lambda d: locate(paragraphs, words))
 
     # -- render: a page is rendered again only when what it read last time differs ------------------------
-    def render_pages(self, model: Model, briefing_root: Path | None, diags: Diagnostics,
-                     pdf: str | None = None) -> list[Page]:
+    def render_pages(
+        self, model: Model, briefing_root: Path | None, diags: Diagnostics, pdf: str | None = None
+    ) -> list[Page]:
         # besides the model, a page is given the templates (briefgen's own are in the store's code stamp; kept in
         # memory, by their stamps, briefgen's own too) and the PDF's name: when they differ, no page is reused
         if self.front is not None:
@@ -429,8 +448,15 @@ class StageCache:
         before: Mapping[str, RenderedPage] = kept
         if self.front is None and briefing_root is not None:
             before = _Written(briefing_root / BUILD_DIR / "docs", kept)
-        self.pages = KeptPages(model, before, last.get("aliases"), self.digest_of, entries=last.get("entries"),
-                               by_value=self.front is not None, matcher=last.get("matcher"))
+        self.pages = KeptPages(
+            model,
+            before,
+            last.get("aliases"),
+            self.digest_of,
+            entries=last.get("entries"),
+            by_value=self.front is not None,
+            matcher=last.get("matcher"),
+        )
         compiled = self.store.path.parent / "templates" if self.store.path is not None else None
         if self.front is not None:  # (a process kept alive keeps every figure it drew in the figure cache anyway)
             drawn, by_page = self.store.data.get("figures"), None
@@ -439,8 +465,10 @@ class StageCache:
         else:
             drawn, by_page = None, None
         # figures by their inputs, and those each page used (render/figures/make.py): a kept page keeps its figures
-        figure_cache.keep(drawn if isinstance(drawn, dict) else {},
-                          by_page if isinstance(by_page, dict) and isinstance(drawn, dict) else None)
+        figure_cache.keep(
+            drawn if isinstance(drawn, dict) else {},
+            by_page if isinstance(by_page, dict) and isinstance(drawn, dict) else None,
+        )
         pages = render_pages(model, briefing_root, diags, pdf=pdf, kept=self.pages, compiled=compiled)
         self.figures = figure_cache.used()
         self.figure_pages = figure_cache.used_by_page()
@@ -449,12 +477,20 @@ class StageCache:
             self.rendered = (dict(self.pages.now), {**given_now, "matcher": self.pages.matcher_now})
             return pages
         restored = before.restored if isinstance(before, _Written) else {}
-        written = {path: restored.get(id(got)) or (dataclasses.replace(got, page=dataclasses.replace(got.page, markdown="")),
-                                                   digest_bytes(got.page.markdown.encode()), None)
-                   for path, got in self.pages.now.items()}
+        written = {
+            path: restored.get(id(got))
+            or (
+                dataclasses.replace(got, page=dataclasses.replace(got.page, markdown="")),
+                digest_bytes(got.page.markdown.encode()),
+                None,
+            )
+            for path, got in self.pages.now.items()
+        }
         self.rendered = (written, given_now)
-        self.docs = KnownDocs({path: w[1] for path, w in written.items()},
-                              frozenset(path for path, got in self.pages.now.items() if id(got) in restored))
+        self.docs = KnownDocs(
+            {path: w[1] for path, w in written.items()},
+            frozenset(path for path, got in self.pages.now.items() if id(got) in restored),
+        )
         return pages
 
 

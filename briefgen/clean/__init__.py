@@ -13,8 +13,15 @@ from briefgen.diagnostics import Diagnostics, Span
 __all__ = ["CleanedText", "CleaningOverrides", "DetectedMeta", "Paragraph", "Removal", "clean_capture"]
 
 
-def clean_capture(text: str, fmt: Literal["txt", "html", "md"], path: str, overrides: CleaningOverrides,
-                  diags: Diagnostics, *, first_line: int = 1) -> CleanedText:
+def clean_capture(
+    text: str,
+    fmt: Literal["txt", "html", "md"],
+    path: str,
+    overrides: CleaningOverrides,
+    diags: Diagnostics,
+    *,
+    first_line: int = 1,
+) -> CleanedText:
     """Clean one capture.
 
     ``text`` is the decoded capture (for ``md``: the body after the front matter, which starts at line
@@ -35,6 +42,10 @@ def clean_capture(text: str, fmt: Literal["txt", "html", "md"], path: str, overr
         reason = "the capture is nested too deeply"
     except Exception as exc:  # a bug must not stop the whole build: report it at the capture
         reason = f"internal error while cleaning ({type(exc).__name__}: {exc})"
-    diags.error(Span(path), "capture-unreadable", f"the capture could not be cleaned: {reason}",
-                "please report this capture to the briefgen maintainers")
+    diags.error(
+        Span(path),
+        "capture-unreadable",
+        f"the capture could not be cleaned: {reason}",
+        "please report this capture to the briefgen maintainers",
+    )
     return CleanedText((), (), DetectedMeta())

@@ -30,53 +30,62 @@ from briefgen.clean.units import Unit
 
 # Most frequent function words per language (short lists on purpose: they must be frequent in prose and rare
 # in menus). The page's language is the list with most hits in its longest lines.
-STOPWORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, words in {
-    "en": "the a an of to and in is was for on that with as by at it from be are this which or have has had not "
-          "but were their its they he she his her we you our will would can could been who than more also into "
-          "about after there when one all if so what them i my me do does did no up out some these those just "
-          "over only other such then while because any may should against near between during under through since "
-          "until without within among where how why very most many much each both own same here now how being "
-          "said says told according",
-    "de": "der die das und in den von zu mit ist des sich im dem nicht ein eine auch es an als auf für wird "
-          "werden sind aus bei oder nach hat wie zum zur einer einem eines noch wir sie er ich um so über "
-          "aber vor wenn durch kann nur war haben diese dass mehr sein ihre",
-    "fr": "le la les de des du et à un une en est que qui dans pour pas par sur au aux plus ne se ce il elle "
-          "nous vous ils sont avec son sa ses leur été être a ont mais ou comme cette tout fait aussi entre "
-          "même l d qu c n s",
-    "es": "el la los las de del y en a que un una es por con para se no su sus al lo como más pero le ha han "
-          "fue ser este esta sobre entre también cuando muy sin hay desde todo son era porque",
-    "pt": "o a os as de do da dos das e em no na nos nas um uma que é para por com não se ao à mais mas como "
-          "foi ser seu sua são ou também pelo pela entre quando muito já está isso tem há nem sobre",
-    "it": "il lo la i gli le di del della dei delle e è in un una che per con non si al alla da dal nel nella "
-          "sono come più ma anche ha ci questo questa essere stato tra se suo sua loro cui quando",
-    "nl": "de het een en van in is dat op te zijn met voor niet aan er die als ook bij door maar om dan nog "
-          "wordt werd naar uit over tot hij zij wij ze heeft hebben was kan deze dit",
-    "sv": "och i att det som en på är av för med till den har de inte om ett var jag men så från vi kan han "
-          "hon sig vid eller när också efter under",
-    "pl": "i w na z się nie do to że jest o jak a po co ale przez za od jego tak są dla już może tylko "
-          "było być jej ich które który która oraz gdy",
-    "ru": "и в не на что с по как это он она к но за из о для от у же то так все был была были его ее их "
-          "который которые также или бы если уже только при до мы вы они",
-    "id": "dan yang di ke dari ini itu untuk dengan tidak dalam adalah pada juga akan atau ada kita kami mereka "
-          "saya bisa oleh karena sudah telah jadi lebih seperti",
-    "tr": "ve bir bu da de için ile olarak çok daha gibi olan en ne ama o her kadar sonra ya mı değil var "
-          "ancak ise",
-}.items()}
+STOPWORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "en": "the a an of to and in is was for on that with as by at it from be are this which or have has had not "
+        "but were their its they he she his her we you our will would can could been who than more also into "
+        "about after there when one all if so what them i my me do does did no up out some these those just "
+        "over only other such then while because any may should against near between during under through since "
+        "until without within among where how why very most many much each both own same here now how being "
+        "said says told according",
+        "de": "der die das und in den von zu mit ist des sich im dem nicht ein eine auch es an als auf für wird "
+        "werden sind aus bei oder nach hat wie zum zur einer einem eines noch wir sie er ich um so über "
+        "aber vor wenn durch kann nur war haben diese dass mehr sein ihre",
+        "fr": "le la les de des du et à un une en est que qui dans pour pas par sur au aux plus ne se ce il elle "
+        "nous vous ils sont avec son sa ses leur été être a ont mais ou comme cette tout fait aussi entre "
+        "même l d qu c n s",
+        "es": "el la los las de del y en a que un una es por con para se no su sus al lo como más pero le ha han "
+        "fue ser este esta sobre entre también cuando muy sin hay desde todo son era porque",
+        "pt": "o a os as de do da dos das e em no na nos nas um uma que é para por com não se ao à mais mas como "
+        "foi ser seu sua são ou também pelo pela entre quando muito já está isso tem há nem sobre",
+        "it": "il lo la i gli le di del della dei delle e è in un una che per con non si al alla da dal nel nella "
+        "sono come più ma anche ha ci questo questa essere stato tra se suo sua loro cui quando",
+        "nl": "de het een en van in is dat op te zijn met voor niet aan er die als ook bij door maar om dan nog "
+        "wordt werd naar uit over tot hij zij wij ze heeft hebben was kan deze dit",
+        "sv": "och i att det som en på är av för med till den har de inte om ett var jag men så från vi kan han "
+        "hon sig vid eller när också efter under",
+        "pl": "i w na z się nie do to że jest o jak a po co ale przez za od jego tak są dla już może tylko "
+        "było być jej ich które który która oraz gdy",
+        "ru": "и в не на что с по как это он она к но за из о для от у же то так все был была были его ее их "
+        "который которые также или бы если уже только при до мы вы они",
+        "id": "dan yang di ke dari ini itu untuk dengan tidak dalam adalah pada juga akan atau ada kita kami mereka "
+        "saya bisa oleh karena sudah telah jadi lebih seperti",
+        "tr": "ve bir bu da de için ile olarak çok daha gibi olan en ne ama o her kadar sonra ya mı değil var "
+        "ancak ise",
+    }.items()
+}
 
 _WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_PUNCT = re.compile(r"[.!?…](?:\s|$)|[。！？,;，、]")
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_COMMENT_LINE = re.compile(r"^.{1,80}?\b(?:says|said|wrote|writes|sagt|dit|dice|disse|написал)\s*:\s*$|"
-                           r"^(?:reply|responder|antworten|répondre|rispondi|ответить|balas)\s*[↓↵]?$",
-                           re.IGNORECASE)
+_COMMENT_LINE = re.compile(
+    r"^.{1,80}?\b(?:says|said|wrote|writes|sagt|dit|dice|disse|написал)\s*:\s*$|"
+    r"^(?:reply|responder|antworten|répondre|rispondi|ответить|balas)\s*[↓↵]?$",
+    re.IGNORECASE,
+)
 
-_COMMENTS_WORD = (r"(?:comments?|responses?|replies|kommentare?|commentaires?|comentários?|comentarios?|commenti|"
-                  r"reacties|komentar|комментари[йи]|kommentarer)")
-_STRONG_COMMENTS = re.compile(rf"^\W*(?:\d+\s+{_COMMENTS_WORD}|{_COMMENTS_WORD}\s*\(\d+\)|"
-                              rf"(?:leave|post|add|write|submit) a (?:comment|reply)|join the (?:conversation|discussion)|"
-                              rf"(?:view|show|read|see) (?:all )?(?:\d+ )?comments|(?:top|most) (?:rated|recent|popular) comments|"
-                              rf"(?:\d+\s+)?thoughts? on\b.*|what do you think\??|have your say|discussion)\W*$",
-                              re.IGNORECASE)
+_COMMENTS_WORD = (
+    r"(?:comments?|responses?|replies|kommentare?|commentaires?|comentários?|comentarios?|commenti|"
+    r"reacties|komentar|комментари[йи]|kommentarer)"
+)
+_STRONG_COMMENTS = re.compile(
+    rf"^\W*(?:\d+\s+{_COMMENTS_WORD}|{_COMMENTS_WORD}\s*\(\d+\)|"
+    rf"(?:leave|post|add|write|submit) a (?:comment|reply)|join the (?:conversation|discussion)|"
+    rf"(?:view|show|read|see) (?:all )?(?:\d+ )?comments|(?:top|most) (?:rated|recent|popular) comments|"
+    rf"(?:\d+\s+)?thoughts? on\b.*|what do you think\??|have your say|discussion)\W*$",
+    re.IGNORECASE,
+)
 
 _END_MARKER = re.compile(
     r"^\W*(?:related(?: \w+)?|more (?:from|on|in|stories|news|articles|like this)\b.*|(?:you|we think you) (?:may|might|will) "
@@ -93,20 +102,43 @@ _END_MARKER = re.compile(
     r"читайте (?:также|еще|ещё)|похожие (?:статьи|новости|записи)|рекомендуем|"
     r"baca juga|artikel terkait|berita terkait|lees ook|gerelateerd|"
     r"関連記事|関連ニュース|おすすめ記事|人気記事|こちらの記事も.*|相关文章|相关阅读|相关新闻|推荐阅读|관련 ?기사|추천 ?기사)\W*$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 """Headings that end a story (related links, tags, share bars) in several languages."""
 _PROMPT = re.compile(
     r"\b(?:newsletters?|subscribe|subscription|sign up|inbox|e-?mail address|push notifications|follow us|"
     r"share (?:this|it|your thoughts)\b|with (?:your )?friends|"
     r"abonn\w+|anmelden|newsletter|inscri(?:vez|ption)|suscr[ií]b\w+|assine|inscreva-se|iscriviti|"
-    r"подпи(?:шитесь|саться|ска)|berlangganan)\b", re.IGNORECASE)
+    r"подпи(?:шитесь|саться|ска)|berlangganan)\b",
+    re.IGNORECASE,
+)
 _ADDRESS = re.compile(
     r"\b(?:you|your|yours|our|us|ihr|ihre|ihren|unser\w*|vous|votre|vos|notre|nos|tu|tus|su|sus|nuestr\w+|"
-    r"você|seu|sua|nosso|nossa|tuo|tua|vostr\w+|nostr\w+|ваш\w*|наш\w*|вы|anda|kami)\b", re.IGNORECASE)
+    r"você|seu|sua|nosso|nossa|tuo|tua|vostr\w+|nostr\w+|ваш\w*|наш\w*|вы|anda|kami)\b",
+    re.IGNORECASE,
+)
 """A short line with call-to-action vocabulary addressing the reader ("Stay up to date with X. Subscribe to our
 newsletter.", "Share your thoughts with friends.") is a prompt of the page, in the story run or not."""
-_PROMPT_NEEDLES = ("newsletter", "subscri", "sign up", "inbox", "mail address", "notification", "follow us", "share",
-                   "friend", "abonn", "anmeld", "inscri", "suscr", "assine", "inscreva", "iscriv", "подпи", "berlangganan")
+_PROMPT_NEEDLES = (
+    "newsletter",
+    "subscri",
+    "sign up",
+    "inbox",
+    "mail address",
+    "notification",
+    "follow us",
+    "share",
+    "friend",
+    "abonn",
+    "anmeld",
+    "inscri",
+    "suscr",
+    "assine",
+    "inscreva",
+    "iscriv",
+    "подпи",
+    "berlangganan",
+)
 """Every text :data:`_PROMPT` matches contains one of these (lower case): a quick test before the pattern."""
 
 FURNITURE_COST = (3.0, 0.1)
@@ -244,8 +276,11 @@ def _value(u: Unit, f: _Feat, boundary: bool, stopless: bool) -> float:
     return -(MENU_COST[0] + MENU_COST[1] * min(f.chars, 200))
 
 
-_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]|[•·▪◦●○*✓✔-]\s|\(?[a-z]\))|\d|"
-                   r"^(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-z]*\.?\s+\d", re.IGNORECASE)
+_ITEM = re.compile(
+    r"^\s*(?:\d{1,3}[.)]|[•·▪◦●○*✓✔-]\s|\(?[a-z]\))|\d|"
+    r"^(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-z]*\.?\s+\d",
+    re.IGNORECASE,
+)
 """A list item: numbered, bulleted, or led by a figure or a date ("June 9 – Tampa, FL")."""
 
 
@@ -329,8 +364,9 @@ def story_run(units: list[Unit]) -> Story:
     A capture without any prose is all story (nothing to anchor a story on: the analyst decides)."""
     stop = page_stopwords(units)
     feats = tuple(_features(u.text, stop) for u in units)
-    values = [_value(u, f, u.rule in BOUNDARY_RULES or _end_marker(u.text, f),
-                     stop is None) for u, f in zip(units, feats)]
+    values = [
+        _value(u, f, u.rule in BOUNDARY_RULES or _end_marker(u.text, f), stop is None) for u, f in zip(units, feats)
+    ]
     _lists(units, feats, values)
     _isolated(feats, values)
     # Comment threads: after a comments heading (or "X says:" lines) that follows the start of the story, prose is
@@ -362,8 +398,9 @@ def story_run(units: list[Unit]) -> Story:
     return Story(start, end, comments_from, feats)
 
 
-def _past_marker(units: list[Unit], feats: tuple[_Feat, ...], values: list[float], start: int, end: int,
-                 comments_from: int | None) -> int:
+def _past_marker(
+    units: list[Unit], feats: tuple[_Feat, ...], values: list[float], start: int, end: int, comments_from: int | None
+) -> int:
     """Where the story run ends, once more: a run that stops at an end-of-story or teaser heading ("Related",
     "Don't miss:") goes on to the next such heading when the text under it is at least :data:`UNDER_MARKER` times
     the run's own — then the run was only the introduction of what the page is about (product boxes, list items,
@@ -411,8 +448,14 @@ def _comments_start(units: list[Unit], feats: tuple[_Feat, ...], start: int) -> 
         u, f = units[i], feats[i]
         if f.good and u.kept:
             prose_seen = True
-        elif prose_seen and len(u.text) <= 120 and (_STRONG_COMMENTS.match(u.text) or (
-                (u.text.endswith(":") or len(u.text) <= 14) and _COMMENT_LINE.match(u.text))):
+        elif (
+            prose_seen
+            and len(u.text) <= 120
+            and (
+                _STRONG_COMMENTS.match(u.text)
+                or ((u.text.endswith(":") or len(u.text) <= 14) and _COMMENT_LINE.match(u.text))
+            )
+        ):
             return i  # ("Name said:" ends with a colon; "Reply" is short: the costly pattern only where it can match)
     return None
 

@@ -9,9 +9,30 @@ from dataclasses import dataclass
 from typing import Literal
 
 MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
-    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
 _MON = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?"
@@ -61,7 +82,7 @@ def is_date_line(text: str) -> bool:
     if found is None:
         return False
     _, m = found
-    return bool(_BEFORE.match(text[: m.start()]) and _AFTER.match(text[m.end():]))
+    return bool(_BEFORE.match(text[: m.start()]) and _AFTER.match(text[m.end() :]))
 
 
 @dataclass(frozen=True)
@@ -147,9 +168,11 @@ def _scan(text: str, lo: int, hi: int, found: list[DateMatch]) -> None:
         a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y"))
         readings = tuple(dict.fromkeys(r for r in (_valid(y, b, a), _valid(y, a, b)) if r))
         if readings:
-            found.append(DateMatch(readings[0] if len(readings) == 1 else None, readings, m.start(), m.end(), "numeric"))
+            found.append(
+                DateMatch(readings[0] if len(readings) == 1 else None, readings, m.start(), m.end(), "numeric")
+            )
 
 
 def only_date(text: str, match: DateMatch) -> bool:
     """True when ``match`` is all of ``text`` but a weekday before it and a time / time zone after it."""
-    return len(text) <= 80 and bool(_BEFORE.match(text[: match.start]) and _AFTER.match(text[match.end:]))
+    return len(text) <= 80 and bool(_BEFORE.match(text[: match.start]) and _AFTER.match(text[match.end :]))

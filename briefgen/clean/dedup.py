@@ -47,9 +47,15 @@ def _signature(words: list[str]) -> set[str]:
     return {w for w in words if len(w) >= 5}
 
 
-def mark_duplicates(units: list[Unit], seeds: Sequence[tuple[str, str, str]] = (), min_words: int = MIN_WORDS,
-                    near_min_words: int = NEAR_MIN_WORDS, max_copies: int | None = None,
-                    far_min_words: int | None = None, window: int = 2) -> None:
+def mark_duplicates(
+    units: list[Unit],
+    seeds: Sequence[tuple[str, str, str]] = (),
+    min_words: int = MIN_WORDS,
+    near_min_words: int = NEAR_MIN_WORDS,
+    max_copies: int | None = None,
+    far_min_words: int | None = None,
+    window: int = 2,
+) -> None:
     """Mark kept units that repeat an earlier kept unit (or a seed: ``(text, category, reason)``) as removed.
 
     Units shorter than ``min_words`` words are never duplicates; near copies need ``near_min_words`` and the
@@ -78,7 +84,7 @@ def mark_duplicates(units: list[Unit], seeds: Sequence[tuple[str, str, str]] = (
         if len(words) >= near_min_words:
             originals.append(orig)
             n = len(originals) - 1
-            for sh in (_signature(words) if signature is None else signature):
+            for sh in _signature(words) if signature is None else signature:
                 postings = index.get(sh)
                 if postings is None:
                     index[sh] = [n]

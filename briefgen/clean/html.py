@@ -38,17 +38,69 @@ SHORT_EXTRACTION = 500
 """When precision-mode extraction yields fewer characters than this and balanced mode yields four times as
 much, precision mode has caught a fragment (a notice) instead of the article: balanced mode is used."""
 
-EXTRACT_OPTIONS: dict[str, Any] = dict(favor_precision=True, include_comments=False, include_tables=True,
-                       include_images=False, include_links=False, include_formatting=False, deduplicate=False)
+EXTRACT_OPTIONS: dict[str, Any] = dict(
+    favor_precision=True,
+    include_comments=False,
+    include_tables=True,
+    include_images=False,
+    include_links=False,
+    include_formatting=False,
+    deduplicate=False,
+)
 """Options of ``trafilatura.bare_extraction`` (measured best on the benchmark; see docs/cleaning.md)."""
 
 _SKIP = frozenset({"head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "title"})
-_BLOCKS = frozenset({
-    "html", "body", "p", "div", "section", "article", "aside", "header", "footer", "nav", "main", "h1", "h2",
-    "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "thead", "tbody",
-    "tfoot", "caption", "blockquote", "pre", "figure", "figcaption", "form", "fieldset", "address", "details",
-    "summary", "menu", "label", "button", "select", "option", "center", "hgroup",
-})
+_BLOCKS = frozenset(
+    {
+        "html",
+        "body",
+        "p",
+        "div",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "form",
+        "fieldset",
+        "address",
+        "details",
+        "summary",
+        "menu",
+        "label",
+        "button",
+        "select",
+        "option",
+        "center",
+        "hgroup",
+    }
+)
 _CONTAINERS = frozenset({"list", "quote", "div", "table", "item", "body"})
 _HTTP = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
@@ -193,11 +245,17 @@ def _chrome(blocks: list[_Block], units: list[Unit], article: tuple[int, int], p
         runs.append(current)
     removals = []
     if len(runs) > MAX_CHROME_REMOVALS:
-        runs[MAX_CHROME_REMOVALS - 1:] = [[b for run in runs[MAX_CHROME_REMOVALS - 1:] for b in run]]
+        runs[MAX_CHROME_REMOVALS - 1 :] = [[b for run in runs[MAX_CHROME_REMOVALS - 1 :] for b in run]]
     for run in runs:
         text = " ".join(b.parts[0] for b in run)  # whole: the article page shows it collapsed
-        removals.append(Removal(text, Span(path, run[0].line, 1),
-                                f"page chrome, not article text ({len(text)} characters)", "boilerplate"))
+        removals.append(
+            Removal(
+                text,
+                Span(path, run[0].line, 1),
+                f"page chrome, not article text ({len(text)} characters)",
+                "boilerplate",
+            )
+        )
     return removals
 
 
@@ -214,19 +272,36 @@ def _metadata(tree, path: str) -> DetectedMeta:
     except Exception:  # metadata is a bonus: a failure here must not lose the article
         return DetectedMeta()
     date = m.date if m.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", m.date) else None
-    values: dict[MetaField, str | None] = {"title": fold(m.title) if m.title else None, "date": date,
-              "byline": fold(m.author) if m.author else None, "outlet": fold(m.sitename) if m.sitename else None,
-              "url": _http(m.url)}
+    values: dict[MetaField, str | None] = {
+        "title": fold(m.title) if m.title else None,
+        "date": date,
+        "byline": fold(m.author) if m.author else None,
+        "outlet": fold(m.sitename) if m.sitename else None,
+        "url": _http(m.url),
+    }
     # trafilatura does not say which tag each value came from: the page as a whole is the source
-    sources = tuple(MetaSource(field, value, Span(path), "page metadata (meta tags / structured data)", value)
-                    for field, value in values.items() if value is not None)
-    return DetectedMeta(**values, date_evidence="the page's metadata (meta tags / structured data)" if date else None,
-                        sources=sources)
+    sources = tuple(
+        MetaSource(field, value, Span(path), "page metadata (meta tags / structured data)", value)
+        for field, value in values.items()
+        if value is not None
+    )
+    return DetectedMeta(
+        **values, date_evidence="the page's metadata (meta tags / structured data)" if date else None, sources=sources
+    )
 
 
-PAGE_META = {"description": "description", "og:description": "description", "twitter:description": "description",
-             "keywords": "keywords", "news_keywords": "keywords", "article:tag": "tags", "article:section": "section",
-             "article:modified_time": "updated", "og:updated_time": "updated", "dateModified": "updated"}
+PAGE_META = {
+    "description": "description",
+    "og:description": "description",
+    "twitter:description": "description",
+    "keywords": "keywords",
+    "news_keywords": "keywords",
+    "article:tag": "tags",
+    "article:section": "section",
+    "article:modified_time": "updated",
+    "og:updated_time": "updated",
+    "dateModified": "updated",
+}
 """Meta tags (``name`` or ``property``) kept as the capture's metadata, under the key shown: they mean no article
 field (title, author, date, site name and URL are read by the metadata extraction)."""
 MAX_PAGE_META_CHARS = 500
@@ -271,14 +346,20 @@ def _extract(tree) -> list[tuple[str, Role]]:
 
 
 def _unreadable(path: str, diags: Diagnostics, why: str) -> CleanedText:
-    diags.error(Span(path), "capture-unreadable", f"no article text could be read from this HTML capture: {why}",
-                "save the article's text as a .txt capture instead (text copied from the page)")
+    diags.error(
+        Span(path),
+        "capture-unreadable",
+        f"no article text could be read from this HTML capture: {why}",
+        "save the article's text as a .txt capture instead (text copied from the page)",
+    )
     return CleanedText((), (), DetectedMeta())
 
 
 def clean_html(text: str, path: str, overrides: CleaningOverrides, diags: Diagnostics) -> CleanedText:
     """Extract and clean an HTML capture. Never raises: failures are ``capture-unreadable`` errors."""
-    if len(text) > MAX_HTML_BYTES or (len(text) > MAX_HTML_BYTES // 4 and len(text.encode("utf-8", "replace")) > MAX_HTML_BYTES):
+    if len(text) > MAX_HTML_BYTES or (
+        len(text) > MAX_HTML_BYTES // 4 and len(text.encode("utf-8", "replace")) > MAX_HTML_BYTES
+    ):
         return _unreadable(path, diags, f"the file is larger than {MAX_HTML_BYTES // (1024 * 1024)} MB")
     if not text.strip():
         return CleanedText((), (), DetectedMeta())
@@ -306,23 +387,72 @@ def clean_html(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
     chrome = _chrome(blocks, units, article, path)
     _apply_rules(units, detected.title)
     remove_unmatched = apply_remove(units, overrides)
-    mark_duplicates(units, min_words=HTML_DUPLICATE_MIN_WORDS, near_min_words=HTML_DUPLICATE_MIN_WORDS,
-                    max_copies=HTML_DUPLICATE_MAX_COPIES)
+    mark_duplicates(
+        units,
+        min_words=HTML_DUPLICATE_MIN_WORDS,
+        near_min_words=HTML_DUPLICATE_MIN_WORDS,
+        max_copies=HTML_DUPLICATE_MAX_COPIES,
+    )
     warn_unmatched("keep", keep_unmatched, units, path, diags)
     warn_unmatched("remove", remove_unmatched, units, path, diags)
     return replace(finish(units, path, detected, chrome), page_meta=page_meta)
 
 
 _SKIP_ANCESTORS = frozenset({"nav", "aside", "footer", "form", "menu"})
-_CAPTION_TOKENS = frozenset({"caption", "figcaption", "photo-caption", "image-caption", "img-caption",
-                             "wp-caption-text", "media-caption", "caption-text"})
-_STANDFIRST_TOKENS = frozenset({"standfirst", "dek", "deck", "subtitle", "subheadline", "sub-headline", "subhead",
-                                "strapline", "strap", "summary", "intro", "lead", "lede", "excerpt", "description",
-                                "teaser", "abstract", "kicker-summary", "article-summary", "article-lead",
-                                "article-intro", "article-dek", "article-standfirst"})
+_CAPTION_TOKENS = frozenset(
+    {
+        "caption",
+        "figcaption",
+        "photo-caption",
+        "image-caption",
+        "img-caption",
+        "wp-caption-text",
+        "media-caption",
+        "caption-text",
+    }
+)
+_STANDFIRST_TOKENS = frozenset(
+    {
+        "standfirst",
+        "dek",
+        "deck",
+        "subtitle",
+        "subheadline",
+        "sub-headline",
+        "subhead",
+        "strapline",
+        "strap",
+        "summary",
+        "intro",
+        "lead",
+        "lede",
+        "excerpt",
+        "description",
+        "teaser",
+        "abstract",
+        "kicker-summary",
+        "article-summary",
+        "article-lead",
+        "article-intro",
+        "article-dek",
+        "article-standfirst",
+    }
+)
 """Class, id and itemprop words that name a standfirst (dek, summary, lead…) in the markup of news sites."""
-_STANDFIRST_ONLY = frozenset({"standfirst", "dek", "deck", "strapline", "subtitle", "subheadline", "sub-headline",
-                              "subhead", "article-dek", "article-standfirst"})
+_STANDFIRST_ONLY = frozenset(
+    {
+        "standfirst",
+        "dek",
+        "deck",
+        "strapline",
+        "subtitle",
+        "subheadline",
+        "sub-headline",
+        "subhead",
+        "article-dek",
+        "article-standfirst",
+    }
+)
 """The names that mean nothing but a standfirst: only these make a paragraph extraction kept first a standfirst
 (sites also name the story's opening paragraph ``intro``, ``lede`` or ``summary``)."""
 _WORD_SPLIT = re.compile(r"[\s_]+")
@@ -377,8 +507,9 @@ def _is_link(el) -> bool:
     return linked * 2 > len(_element_text(el))
 
 
-def _story_extras(units: list[Unit], blocks: list[_Block], article: tuple[int, int], where: dict[int, int],
-                  title: str | None) -> list[Unit]:
+def _story_extras(
+    units: list[Unit], blocks: list[_Block], article: tuple[int, int], where: dict[int, int], title: str | None
+) -> list[Unit]:
     """The standfirst under the headline and the photo captions of the story, which extraction leaves out as
     page furniture: added as units in page order with their role (and extracted paragraphs that are such
     elements given theirs). Only near the story: a standfirst between the headline and the first paragraph,
@@ -387,23 +518,38 @@ def _story_extras(units: list[Unit], blocks: list[_Block], article: tuple[int, i
     if last < 0:
         return units
     title_key = norm_words(title) if title else None
-    head = next((j for j in range(first, -1, -1) if (title_key and blocks[j].key == title_key)
-                 or (blocks[j].el is not None and blocks[j].el.tag == "h1")), None)
+    head = next(
+        (
+            j
+            for j in range(first, -1, -1)
+            if (title_key and blocks[j].key == title_key) or (blocks[j].el is not None and blocks[j].el.tag == "h1")
+        ),
+        None,
+    )
     top = head + 1 if head is not None else max(0, first - MAX_STANDFIRST_BLOCKS)
     extracted = {norm_words(u.text) for u in units}
 
     def standfirst_like(j: int, depth: int = 2) -> bool:
         b = blocks[j]
-        return (b.el is not None and b.el.tag != "h1" and len(b.key.split()) >= STANDFIRST_MIN_WORDS
-                and _role_of(b.el, _STANDFIRST_TOKENS, frozenset(), depth=depth))
+        return (
+            b.el is not None
+            and b.el.tag != "h1"
+            and len(b.key.split()) >= STANDFIRST_MIN_WORDS
+            and _role_of(b.el, _STANDFIRST_TOKENS, frozenset(), depth=depth)
+        )
 
     # where the story starts. Extraction may have kept the standfirst as the first paragraph: it is one when the
     # element itself is named so and the paragraph after it is not (else the name is on a box around the story)
-    located = sorted(j for j in (where.get(id(u)) for u in units) if j is not None and j >= top
-                     and blocks[j].key != title_key)
+    located = sorted(
+        j for j in (where.get(id(u)) for u in units) if j is not None and j >= top and blocks[j].key != title_key
+    )
     story = first
-    if len(located) >= 2 and standfirst_like(located[0], depth=0) and not standfirst_like(located[1]) \
-            and _names(blocks[located[0]].el) & _STANDFIRST_ONLY:
+    if (
+        len(located) >= 2
+        and standfirst_like(located[0], depth=0)
+        and not standfirst_like(located[1])
+        and _names(blocks[located[0]].el) & _STANDFIRST_ONLY
+    ):
         story = located[1]
     added: list[tuple[int, Unit]] = []
     for j in range(top, last + 1):
@@ -411,8 +557,11 @@ def _story_extras(units: list[Unit], blocks: list[_Block], article: tuple[int, i
         if b.el is None:
             continue
         role: Role | None = None
-        if len(b.key.split()) >= CAPTION_MIN_WORDS and _role_of(b.el, _CAPTION_TOKENS, frozenset({"figcaption"})) \
-                and not _is_link(b.el):
+        if (
+            len(b.key.split()) >= CAPTION_MIN_WORDS
+            and _role_of(b.el, _CAPTION_TOKENS, frozenset({"figcaption"}))
+            and not _is_link(b.el)
+        ):
             role = "caption"
         elif j < story and standfirst_like(j):
             role = "standfirst"
@@ -447,8 +596,9 @@ def _merge_in_page_order(units: list[Unit], added: list[tuple[int, Unit]], where
     return out
 
 
-def _restore_kept_blocks(units: list[Unit], blocks: list[_Block], where: dict[int, int],
-                         unmatched: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
+def _restore_kept_blocks(
+    units: list[Unit], blocks: list[_Block], where: dict[int, int], unmatched: list[tuple[str, Span]]
+) -> list[tuple[str, Span]]:
     """``cleaning.keep`` entries that match no extracted paragraph may name a block of the page extraction left
     out (a caption, a standfirst, a box): that block becomes a kept paragraph in page order. Returns the entries
     still unmatched."""
@@ -457,8 +607,11 @@ def _restore_kept_blocks(units: list[Unit], blocks: list[_Block], where: dict[in
     added: list[tuple[int, Unit]] = []
     for entry, span in unmatched:
         prefix = norm_prefix(entry)
-        found = [(j, b) for j, b in enumerate(blocks)
-                 if prefix and b.key not in taken and norm_prefix(b.parts[0][: len(entry) * 4 + 64]).startswith(prefix)]
+        found = [
+            (j, b)
+            for j, b in enumerate(blocks)
+            if prefix and b.key not in taken and norm_prefix(b.parts[0][: len(entry) * 4 + 64]).startswith(prefix)
+        ]
         if not found:
             still.append((entry, span))
             continue

@@ -79,29 +79,81 @@ class _Candidate:
 
 # --- line patterns -------------------------------------------------------------------------------------------
 
-_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-             "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
+_WEEKDAYS = {
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+}
 _LABEL = re.compile(
     r"^\W*(?P<label>first published|originally published|published(?: on| at)?|posted(?: on| at)?|"
     r"last updated|updated(?: on| at)?|last modified|modified(?: on)?|date(?:d| of publication)?|"
     r"release date|publication date|erschienen|publié le|publicado(?: el| em)?|pubblicato(?: il)?)"
-    r"\s*(?:[:|–—-]\s*|\s)", re.IGNORECASE)
+    r"\s*(?:[:|–—-]\s*|\s)",
+    re.IGNORECASE,
+)
 _UPDATE_LABEL = re.compile(r"updat|modif", re.IGNORECASE)
 _PLACE_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ.'’-]*"
 _PLACE = rf"{_PLACE_WORD}(?:[ -]{_PLACE_WORD}){{0,3}}"
 _DATELINE = re.compile(rf"^(?P<place>{_PLACE}(?:\s*/\s*{_PLACE})*)(?:\s*\([^()]{{1,30}}\))?\s*,\s*")
 """``TOKYO, `` / ``ITURUP / TOKYO, `` / ``Washington (AP), `` before a date."""
 _AFTER_DATELINE = re.compile(r"^(?:\s*(?:[-–—:|]|\(\w+\))\s*|\s*$)")
-AGENCIES = ("AFP", "AP", "Reuters", "PTI", "IANS", "ANI", "UNI", "Bloomberg", "UPI", "dpa", "DPA", "Xinhua", "TASS",
-            "Tass", "Kyodo", "Kyodo News", "EFE", "ANSA", "Yonhap", "Sputnik", "RIA Novosti", "Interfax", "Anadolu",
-            "Anadolu Agency", "AAP", "Bernama", "Press Association", "PA Media", "Associated Press",
-            "Agence France-Presse")
+AGENCIES = (
+    "AFP",
+    "AP",
+    "Reuters",
+    "PTI",
+    "IANS",
+    "ANI",
+    "UNI",
+    "Bloomberg",
+    "UPI",
+    "dpa",
+    "DPA",
+    "Xinhua",
+    "TASS",
+    "Tass",
+    "Kyodo",
+    "Kyodo News",
+    "EFE",
+    "ANSA",
+    "Yonhap",
+    "Sputnik",
+    "RIA Novosti",
+    "Interfax",
+    "Anadolu",
+    "Anadolu Agency",
+    "AAP",
+    "Bernama",
+    "Press Association",
+    "PA Media",
+    "Associated Press",
+    "Agence France-Presse",
+)
 _AGENCY = "|".join(re.escape(a) for a in sorted(AGENCIES, key=len, reverse=True))
-_AGENCY_LINE = re.compile(rf"^(?:(?i:by)\s+)?\(?(?P<agency>{_AGENCY})\)?(?:\s*[|,/–—:-]\s*|\s+)?"
-                          rf"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}})?$")
+_AGENCY_LINE = re.compile(
+    rf"^(?:(?i:by)\s+)?\(?(?P<agency>{_AGENCY})\)?(?:\s*[|,/–—:-]\s*|\s+)?"
+    rf"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}})?$"
+)
 _INLINE_AGENCY = re.compile(rf"^[A-Z][A-Za-z .,'’/-]{{1,60}}\((?P<agency>{_AGENCY})\)\s*[-–—]")
-_BY = re.compile(r"^\W*(?:by|written by|story by|words by|reported by|words|text|author|authors|von|por|par|di)"
-                 r"\s*[:|]?\s+(?=\S)", re.IGNORECASE)
+_BY = re.compile(
+    r"^\W*(?:by|written by|story by|words by|reported by|words|text|author|authors|von|por|par|di)"
+    r"\s*[:|]?\s+(?=\S)",
+    re.IGNORECASE,
+)
 _SIGNATURE = re.compile(r"^\s*[–—]\s*(?=[A-Z])")
 _SIGNATURE_ANYWHERE = re.compile(r"\n[ \t]*[–—][ \t]*(?=[A-Z])")
 _LABEL_ANYWHERE = re.compile(r"\n[^\w\n]*(?=[FfOoPpLlUuMmDdRrEe])(?i:" + _LABEL.pattern.removeprefix(r"^\W*") + ")")
@@ -119,18 +171,26 @@ def _find_all(text: str, needle: str) -> list[int]:
         found.append(pos)
         pos = text.find(needle, pos + 1)
     return found
+
+
 _NAME_WORD = r"(?:[A-ZÀ-Ý][\w'’.-]*|(?:de|da|del|der|di|du|la|le|van|von|bin|al|el|ibn|dos|das)(?=\s))"
 _NAME = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\by\b|\bet\b|\be\b)\s*")
 _NAME_END = re.compile(r"\s(?:[|•·]|[-–—]\s)|\s*\(")
-_ROLE = re.compile(r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|staff|producer|photographer|"
-                   r"senior|associate|special|chief|bureau|desk|team|news|media|magazine|times|post|daily|"
-                   r"updated|published|posted|min(?:ute)?s?|read|for|the|of|in|at|on|via)\b", re.IGNORECASE)
+_ROLE = re.compile(
+    r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|staff|producer|photographer|"
+    r"senior|associate|special|chief|bureau|desk|team|news|media|magazine|times|post|daily|"
+    r"updated|published|posted|min(?:ute)?s?|read|for|the|of|in|at|on|via)\b",
+    re.IGNORECASE,
+)
 _COPYRIGHT = re.compile(
     r"(?:copyright\b\s*|©\s*|\(c\)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?:by\s+)?"
-    r"(?P<o>[^\W\d_][^.,;|©]{1,60}?)\s*(?:[.,;|]|\ball rights reserved|$)", re.IGNORECASE)
-_DISCLAIMER = re.compile(r"^\W*disclaimer\s*:\s*no (?P<o>[A-Z][\w&'’ .-]{1,40}?) (?:journalist|staff|reporter)s?\b",
-                         re.IGNORECASE)
+    r"(?P<o>[^\W\d_][^.,;|©]{1,60}?)\s*(?:[.,;|]|\ball rights reserved|$)",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(
+    r"^\W*disclaimer\s*:\s*no (?P<o>[A-Z][\w&'’ .-]{1,40}?) (?:journalist|staff|reporter)s?\b", re.IGNORECASE
+)
 _SYNDICATION = re.compile(r"not been edited by (?P<o>[A-Z][\w&'’ .-]{1,40}?) staff\b")
 _SITE_SUFFIX = re.compile(r"\s+(?:\|{1,2}|::)\s+")
 _DASH_SUFFIX = re.compile(r"\s+[-–—]\s+")
@@ -141,14 +201,22 @@ _LIST_MARK = re.compile(r"[|>›»•·]")
 _SENTENCE_END = re.compile(r"(?<!\.\.)(?<!…)[.;,]['\"”’»)]*$")
 _FURNITURE_WORDS = re.compile(
     r"^\W*(?:share|tweet|e-?mail|print|save|comments?|follow|subscribe|sign (?:in|up)|log ?in|menu|search|"
-    r"advertisement|image|photo|video|credit|listen|read more|more|home|news|opinion|\d+)\b", re.IGNORECASE)
-_CREDIT = re.compile(r"^(?:image|photo|picture|video|graphic|courtesy)\b|\([^()]*/[^()]*\)$|@\w|"
-                     r"\((?:left|right|centre|center|top|bottom|pictured|file|above|below)\)|\b(?:photo|image|credit|courtesy|getty|"
-                     r"shutterstock)\b.{0,40}$|\((?:" + "|".join(re.escape(a) for a in AGENCIES) + r")\)$", re.IGNORECASE)
+    r"advertisement|image|photo|video|credit|listen|read more|more|home|news|opinion|\d+)\b",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"^(?:image|photo|picture|video|graphic|courtesy)\b|\([^()]*/[^()]*\)$|@\w|"
+    r"\((?:left|right|centre|center|top|bottom|pictured|file|above|below)\)|\b(?:photo|image|credit|courtesy|getty|"
+    r"shutterstock)\b.{0,40}$|\((?:" + "|".join(re.escape(a) for a in AGENCIES) + r")\)$",
+    re.IGNORECASE,
+)
 _BY_INSIDE = re.compile(r"\b[Bb]y\s+[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+(?:,|$)")
 _DIGIT = re.compile(r"\d").search
-_RELATIVE_NUM = re.compile(r"(?<!\d)\d+\s*(?:(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b|"
-                           r"min(?:ute)?s?\.?\s+read\b)", re.IGNORECASE)
+_RELATIVE_NUM = re.compile(
+    r"(?<!\d)\d+\s*(?:(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b|"
+    r"min(?:ute)?s?\.?\s+read\b)",
+    re.IGNORECASE,
+)
 _READING_TIME = re.compile(r"tempo de leitura|tiempo de lectura|tempo di lettura|lesezeit|temps de lecture")
 """Searched in the lower-cased text: a case-sensitive alternation of words is scanned fast, not so with
 re.IGNORECASE."""
@@ -179,6 +247,7 @@ def _dates_in(text: str, limit: int | None = None) -> list[DateMatch]:
 
 # --- bylines -----------------------------------------------------------------------------------------------
 
+
 def _names(text: str) -> tuple[list[str], str | None]:
     """Person names at the start of ``text`` (after "By"), and an agency named among them."""
     cut = _NAME_END.search(text)
@@ -193,8 +262,12 @@ def _names(text: str) -> tuple[list[str], str | None]:
         if re.fullmatch(_AGENCY, part):
             agency = agency or part
             continue
-        if _NAME.fullmatch(part) is None or _ROLE.search(part) or len(part.split()) < 2 or \
-                any(w.lower().strip(".,") in _WEEKDAYS or w.lower().strip(".,") in MONTHS for w in part.split()):
+        if (
+            _NAME.fullmatch(part) is None
+            or _ROLE.search(part)
+            or len(part.split()) < 2
+            or any(w.lower().strip(".,") in _WEEKDAYS or w.lower().strip(".,") in MONTHS for w in part.split())
+        ):
             break
         names.append(part)
     return names, agency
@@ -214,6 +287,7 @@ def _as_written(text: str, names: list[str]) -> str:
 
 
 # --- the reader --------------------------------------------------------------------------------------------
+
 
 class _Reader:
     def __init__(self, units: Sequence[Unit], first_story: int, path: str) -> None:
@@ -298,7 +372,7 @@ class _Reader:
         return i
 
     def _labelled(self, i: int, text: str, label: re.Match[str]) -> None:
-        rest = text[label.end():]
+        rest = text[label.end() :]
         dates = [d for d in _dates_in(rest) if d.start <= 40]
         if not dates:
             return
@@ -307,11 +381,20 @@ class _Reader:
         updated = bool(_UPDATE_LABEL.search(word))
         how = f"'{word[0].upper() + word[1:]}' line"
         if updated:
-            self.add(_Candidate("date", d.iso, i, how, 3, sure=False, whole_line=True,
-                                doubt="only an 'Updated' line gives a date: the article may be older"))
+            self.add(
+                _Candidate(
+                    "date",
+                    d.iso,
+                    i,
+                    how,
+                    3,
+                    sure=False,
+                    whole_line=True,
+                    doubt="only an 'Updated' line gives a date: the article may be older",
+                )
+            )
         else:
-            self.add(_Candidate("date", d.iso, i, how, 0, whole_line=True,
-                                doubt=None if d.iso else _ambiguous(d)))
+            self.add(_Candidate("date", d.iso, i, how, 0, whole_line=True, doubt=None if d.iso else _ambiguous(d)))
         self.meta_units.add(i)
         before = text[: label.start()] + rest[: d.start]
         names, _ = _names(_BY.sub("", before).strip(" |/-–—")) if _BY.match(before.strip()) else ([], None)
@@ -322,17 +405,16 @@ class _Reader:
         m = _DATELINE.match(text)
         if not m or any(w.lower().strip(".,") in _WEEKDAYS for w in m.group("place").split()):
             return False  # "Saturday, …" is a date line; "ASIA Saturday, …" a section label with today's date
-        dates = _dates_in(text[m.end():], 0)
+        dates = _dates_in(text[m.end() :], 0)
         if not dates:
             return False
         d = dates[0]
-        after = text[m.end() + d.end:]
+        after = text[m.end() + d.end :]
         after = re.sub(r"^,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?", "", after)
         if not _AFTER_DATELINE.match(after):
             return False
         whole = not after.strip(" -–—:|")
-        self.add(_Candidate("date", d.iso, i, "dateline", 0, whole_line=whole,
-                            doubt=None if d.iso else _ambiguous(d)))
+        self.add(_Candidate("date", d.iso, i, "dateline", 0, whole_line=whole, doubt=None if d.iso else _ambiguous(d)))
         return True
 
     def _date_line(self, i: int, text: str) -> bool:
@@ -341,20 +423,31 @@ class _Reader:
             return False
         d = dates[0]
         if only_date(text, d):
-            self.add(_Candidate("date", d.iso, i, "date line", 2, whole_line=True,
-                                doubt=None if d.iso else _ambiguous(d)))
+            self.add(
+                _Candidate("date", d.iso, i, "date line", 2, whole_line=True, doubt=None if d.iso else _ambiguous(d))
+            )
             return True
         # "Chris Davies - Nov 19, 2019, 10:31 pm CST", "By Jane Doe | May 10, 2019"
         head = text[: d.start].strip(" |/-–—•·,")
-        rest = text[d.start:]
+        rest = text[d.start :]
         if head and only_date(rest, DateMatch(d.iso, d.readings, 0, d.end - d.start, d.form)):
             body = _BY.sub("", head) if _BY.match(head) else head
             names, _ = _names(body)
             if names and _only_names(body, names):
-                self.add(_Candidate("date", d.iso, i, "date beside the byline", 1, whole_line=True,
-                                    doubt=None if d.iso else _ambiguous(d)))
-                self.add(_Candidate("byline", _as_written(body, names), i, "byline beside the date", 1,
-                                    whole_line=True))
+                self.add(
+                    _Candidate(
+                        "date",
+                        d.iso,
+                        i,
+                        "date beside the byline",
+                        1,
+                        whole_line=True,
+                        doubt=None if d.iso else _ambiguous(d),
+                    )
+                )
+                self.add(
+                    _Candidate("byline", _as_written(body, names), i, "byline beside the date", 1, whole_line=True)
+                )
                 return True
         return False
 
@@ -362,7 +455,7 @@ class _Reader:
         by = _BY.match(text)
         if not by or len(text.split()) > 16:
             return False
-        names, agency = _names(text[by.end():])
+        names, agency = _names(text[by.end() :])
         if agency:
             self._note_agency(agency, i)
         if not names:
@@ -374,10 +467,13 @@ class _Reader:
         """A dash and names on a line of their own (``– Jane Doe and John Roe``), often under the story."""
         m = _SIGNATURE.match(text)
         if m and len(text.split()) <= 12:
-            names, _ = _names(text[m.end():])
-            if names and _only_names(text[m.end():], names):
-                self.add(_Candidate("byline", _as_written(text, names), i, "signature line (a dash and names)", 2,
-                                    whole_line=True))
+            names, _ = _names(text[m.end() :])
+            if names and _only_names(text[m.end() :], names):
+                self.add(
+                    _Candidate(
+                        "byline", _as_written(text, names), i, "signature line (a dash and names)", 2, whole_line=True
+                    )
+                )
 
     # headline ------------------------------------------------------------------------------------------
     def headline(self) -> None:
@@ -402,7 +498,7 @@ class _Reader:
                     break
         header = start != self.first
         opening, size = [], 0
-        for t in self.texts[self.first: self.first + 6]:  # cut before joining: a paragraph may be very long
+        for t in self.texts[self.first : self.first + 6]:  # cut before joining: a paragraph may be very long
             opening.append(t[: LEAD_CHARS - size])
             size += len(opening[-1]) + 1
             if size >= LEAD_CHARS:
@@ -446,17 +542,35 @@ class _Reader:
             # which of two adjacent headline-like lines is the headline is a guess unless the page repeats it
             against = f"the line under it (line {self.units[found[0][0]].line}) may be the headline instead"
         if header or top or echo >= 0.5:
-            how = ("headline above the byline / date lines" if header else "first line of the capture" if top
-                   else "headline-like line above the story, its words repeated in the story")
+            how = (
+                "headline above the byline / date lines"
+                if header
+                else "first line of the capture"
+                if top
+                else "headline-like line above the story, its words repeated in the story"
+            )
         else:
             how = "headline-like line above the story"
-            against = against or ("no byline or date line marks it as the article's headline, and the story "
-                                  "repeats few of its words")
-        self.add(_Candidate("title", title, i, how, 0, sure=not against, whole_line=True,
-                            doubt=against and "guessed: " + against))
+            against = against or (
+                "no byline or date line marks it as the article's headline, and the story repeats few of its words"
+            )
+        self.add(
+            _Candidate(
+                "title", title, i, how, 0, sure=not against, whole_line=True, doubt=against and "guessed: " + against
+            )
+        )
         if site:
-            self.add(_Candidate("outlet", site, i, "site name after the headline", 0, sure=not against,
-                                doubt=against and "guessed: the headline beside it is itself a guess"))
+            self.add(
+                _Candidate(
+                    "outlet",
+                    site,
+                    i,
+                    "site name after the headline",
+                    0,
+                    sure=not against,
+                    doubt=against and "guessed: the headline beside it is itself a guess",
+                )
+            )
 
     def _unglued(self, i: int, text: str) -> str:
         """``text`` without a label that is also a line of its own just above it (``Share All sharing options
@@ -464,8 +578,8 @@ class _Reader:
         for j in range(i - 1, max(self.lo, i - 3) - 1, -1):
             label = self.units[j].text
             if 2 <= len(label.split()) <= 8 and text.startswith(label) and len(text) > len(label) + 10:
-                rest = re.sub(r"^\s*(?:\w+\s*)?[:|›»–—-]\s*", "", text[len(label):], count=1)
-                if rest != text[len(label):]:
+                rest = re.sub(r"^\s*(?:\w+\s*)?[:|›»–—-]\s*", "", text[len(label) :], count=1)
+                if rest != text[len(label) :]:
                     return rest
         return text
 
@@ -482,8 +596,13 @@ class _Reader:
             if t == self.units[i].text or not self.units[j].kept:
                 j += 1
                 continue
-            if abs(len(t.split()) - n) > 2 or _sentence_end(t) or not t[:1].isupper() or \
-                    _LIST_MARK.search(t) or scan_dates(t):
+            if (
+                abs(len(t.split()) - n) > 2
+                or _sentence_end(t)
+                or not t[:1].isupper()
+                or _LIST_MARK.search(t)
+                or scan_dates(t)
+            ):
                 break
             run += 1
             j += 1
@@ -493,11 +612,18 @@ class _Reader:
         """What speaks against unit ``i`` (text ``title``) being the article's headline, or None."""
         # a teaser list: headline-like lines each followed by a date line, around this one
         dates = {c.index for c in self.cands if c.field == "date" and c.whole_line}
-        dated = [j for j in range(max(0, i - 8), i - 1) if (j + 1) in dates and j not in self.meta_units
-                 and _headline_like(self.units[j].text) and len(self.units[j].text.split()) >= 3]
+        dated = [
+            j
+            for j in range(max(0, i - 8), i - 1)
+            if (j + 1) in dates
+            and j not in self.meta_units
+            and _headline_like(self.units[j].text)
+            and len(self.units[j].text.split()) >= 3
+        ]
         if dated:
-            return (f"other dated headlines around it (line {self.units[dated[0]].line}): it may be a list of "
-                    "other stories")
+            return (
+                f"other dated headlines around it (line {self.units[dated[0]].line}): it may be a list of other stories"
+            )
         text = self.units[i].text
         above = next((j for j in range(i - 1, max(-1, i - 4), -1) if _prose(self.units[j])), None)
         if above is not None:
@@ -532,13 +658,20 @@ class _Reader:
             text = self.units[i].text
             if len(text) > 300:
                 continue
-            for pattern, how in ((_COPYRIGHT, "copyright line"), (_DISCLAIMER, "disclaimer"),
-                                 (_SYNDICATION, "syndication notice")):
+            for pattern, how in (
+                (_COPYRIGHT, "copyright line"),
+                (_DISCLAIMER, "disclaimer"),
+                (_SYNDICATION, "syndication notice"),
+            ):
                 m = pattern.search(text)
                 if m:
                     name = m.group("o").strip(" -–—")
-                    if name and "rights reserved" not in name.lower() and not scan_dates(name) and \
-                            len(name.split()) <= 6:
+                    if (
+                        name
+                        and "rights reserved" not in name.lower()
+                        and not scan_dates(name)
+                        and len(name.split()) <= 6
+                    ):
                         named.append((i, name, how))
                     break
         # a repeat of the headline with the site's name: "Headline | Site"
@@ -549,8 +682,9 @@ class _Reader:
                     continue
                 t, site = _split_site(self.units[i].text)
                 if site and norm_words(t) == key:
-                    self.add(_Candidate("outlet", site, i, "site name beside a repeat of the headline", 0,
-                                        whole_line=True))
+                    self.add(
+                        _Candidate("outlet", site, i, "site name beside a repeat of the headline", 0, whole_line=True)
+                    )
                     break
         # a masthead is at the top of the page or in the article's header, not in a menu further down
         header = [*range(min(3, self.first)), *range(max(3, self.lo), self.first)]
@@ -558,17 +692,28 @@ class _Reader:
         for i, name, how in named:
             if how == "copyright line":
                 name = _brand(name)
-                if not name or re.fullmatch(_AGENCY, name, re.IGNORECASE) or _PHOTO_AGENCY.fullmatch(name) or \
-                        not _COPYRIGHT_NOTICE.search(self.units[i].text):
+                if (
+                    not name
+                    or re.fullmatch(_AGENCY, name, re.IGNORECASE)
+                    or _PHOTO_AGENCY.fullmatch(name)
+                    or not _COPYRIGHT_NOTICE.search(self.units[i].text)
+                ):
                     continue  # a photo credit ("© Reuters"), not the site's notice
             key = norm_words(name)
             first_word = name.split()[0].casefold()  # a cheap test before normalising each header line
-            masthead = next((j for j in header if first_word in self.texts[j].casefold()
-                             and _masthead_key(self.texts[j]) == key and (j < 3 or not self._in_menu(j))), None)
+            masthead = next(
+                (
+                    j
+                    for j in header
+                    if first_word in self.texts[j].casefold()
+                    and _masthead_key(self.texts[j]) == key
+                    and (j < 3 or not self._in_menu(j))
+                ),
+                None,
+            )
             if masthead is not None:
                 whole = _masthead_key(self.units[masthead].text) == norm_words(self.units[masthead].text)
-                self.add(_Candidate("outlet", name, masthead, f"masthead (named in the {how})", 1,
-                                    whole_line=whole))
+                self.add(_Candidate("outlet", name, masthead, f"masthead (named in the {how})", 1, whole_line=whole))
             elif how != "copyright line":
                 self.add(_Candidate("outlet", name, i, how, 1))
             else:
@@ -579,28 +724,56 @@ class _Reader:
         if credit is not None:
             j, name, comma = credit
             key = norm_words(name).replace(" ", "")
-            agree = next((b for b in brands if norm_words(b[1]).replace(" ", "") in key
-                          or key in norm_words(b[1]).replace(" ", "")), None)
+            agree = next(
+                (
+                    b
+                    for b in brands
+                    if norm_words(b[1]).replace(" ", "") in key or key in norm_words(b[1]).replace(" ", "")
+                ),
+                None,
+            )
             if agree is not None:
                 # the longer of the two names is the more specific ("Business Insider Deutschland")
                 name = max(name, agree[1], key=len)
                 self.add(_Candidate("outlet", name, j, "named in the byline and the copyright line", 1))
                 return
             if not brands and not comma:  # "Jane Doe, John Roe": a second author, unless the copyright agrees
-                self.add(_Candidate("outlet", name, j, "named in the byline", 2, sure=False,
-                                    doubt="guessed: only the byline names it"))
+                self.add(
+                    _Candidate(
+                        "outlet",
+                        name,
+                        j,
+                        "named in the byline",
+                        2,
+                        sure=False,
+                        doubt="guessed: only the byline names it",
+                    )
+                )
                 return
         for i, name in brands:
-            self.add(_Candidate("outlet", name, i, "copyright line", 2, sure=False,
-                                doubt="guessed: the copyright holder may be the publisher's company rather "
-                                      "than the publication"))
+            self.add(
+                _Candidate(
+                    "outlet",
+                    name,
+                    i,
+                    "copyright line",
+                    2,
+                    sure=False,
+                    doubt="guessed: the copyright holder may be the publisher's company rather than the publication",
+                )
+            )
 
     def _in_menu(self, j: int) -> bool:
         """Unit ``j`` sits between two short lines: an item of a menu (other brands of the same company), not a
         masthead."""
+
         def short(k: int) -> bool:
-            return 0 <= k < len(self.units) and len(self.units[k].text.split()) <= 4 and \
-                not _PROSE_END.search(self.units[k].text[-8:])
+            return (
+                0 <= k < len(self.units)
+                and len(self.units[k].text.split()) <= 4
+                and not _PROSE_END.search(self.units[k].text[-8:])
+            )
+
         return short(j - 1) and short(j + 1)
 
     def _byline_outlet(self) -> tuple[int, str, bool] | None:
@@ -617,28 +790,47 @@ class _Reader:
             if agency or not names or not _only_names(m.group("name"), names):
                 continue
             name = _OUTLET_ROLE.sub("", m.group("o")).strip(" ,.-–—")
-            if not name or re.search(rf"\b(?:{_AGENCY})\b", name, re.IGNORECASE) or _PHOTO_AGENCY.search(name) or \
-                    not 1 <= len(name.split()) <= 4 or scan_dates(name) or _ROLE_WORD.search(name) or \
-                    not all(w[:1].isupper() or w[:1].isdigit() for w in name.split()):
+            if (
+                not name
+                or re.search(rf"\b(?:{_AGENCY})\b", name, re.IGNORECASE)
+                or _PHOTO_AGENCY.search(name)
+                or not 1 <= len(name.split()) <= 4
+                or scan_dates(name)
+                or _ROLE_WORD.search(name)
+                or not all(w[:1].isupper() or w[:1].isdigit() for w in name.split())
+            ):
                 continue
-            return j, name, text[m.end("name"):m.start("o")].strip() == ","
+            return j, name, text[m.end("name") : m.start("o")].strip() == ","
         return None
 
-_PHOTO_AGENCY = re.compile(r"getty(?: images)?|shutterstock|epa|ap photo|afp|alamy|istock(?:photo)?|"
-                           r"ap images|reuters pictures", re.IGNORECASE)
-_CREDIT_LINE = re.compile(r"^(?:(?i:by)\s*:?\s+)?(?P<name>[A-ZÀ-Ý][^,|]{3,60}?)\s*(?:,|\|)\s*"
-                          r"(?P<o>[A-Z0-9][\w&'’. -]{1,50})$")
-_OUTLET_ROLE = re.compile(r"\s*(?:\b(?:staff|senior|chief|special|contributing)\b\s*)*(?:\b(?:writer|reporter|"
-                          r"correspondent|editor(?:-at-large)?|columnist|contributor|producer|staff)\b\s*)*$",
-                          re.IGNORECASE)
-_ROLE_WORD = re.compile(r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|producer|staff|"
-                        r"photographer|senior|national|bureau|chief|sports|auto|security|updated|published|"
-                        r"min|read)\b", re.IGNORECASE)
+
+_PHOTO_AGENCY = re.compile(
+    r"getty(?: images)?|shutterstock|epa|ap photo|afp|alamy|istock(?:photo)?|"
+    r"ap images|reuters pictures",
+    re.IGNORECASE,
+)
+_CREDIT_LINE = re.compile(
+    r"^(?:(?i:by)\s*:?\s+)?(?P<name>[A-ZÀ-Ý][^,|]{3,60}?)\s*(?:,|\|)\s*"
+    r"(?P<o>[A-Z0-9][\w&'’. -]{1,50})$"
+)
+_OUTLET_ROLE = re.compile(
+    r"\s*(?:\b(?:staff|senior|chief|special|contributing)\b\s*)*(?:\b(?:writer|reporter|"
+    r"correspondent|editor(?:-at-large)?|columnist|contributor|producer|staff)\b\s*)*$",
+    re.IGNORECASE,
+)
+_ROLE_WORD = re.compile(
+    r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|producer|staff|"
+    r"photographer|senior|national|bureau|chief|sports|auto|security|updated|published|"
+    r"min|read)\b",
+    re.IGNORECASE,
+)
 
 _CORPORATE_WORD = re.compile(
     r"inc|llc|ltd|limited|plc|pty|pvt|gmbh|ag|sa|co|corp|corporation|company|group|holdings|media|network|"
     r"networks|communications|publishing|publications|interactive|digital|newspapers|enterprises|[-–]?|"
-    r"\d{4}(?:[-–]\d{4})?", re.IGNORECASE)
+    r"\d{4}(?:[-–]\d{4})?",
+    re.IGNORECASE,
+)
 _COPYRIGHT_NOTICE = re.compile(r"\b\d{4}\b|rights reserved", re.IGNORECASE)
 
 
@@ -670,9 +862,11 @@ def _echo(stems: frozenset[str], lead: str) -> float:
     return sum((" " + w if len(w) == 5 else " " + w + " ") in lead for w in stems) / len(stems)
 
 
-_STOP = frozenset("""a an the of in on at by to from with for and or but as than that which who is are was were be been
+_STOP = frozenset(
+    """a an the of in on at by to from with for and or but as than that which who is are was were be been
 has have had its their his her our your this these those it not no after over into about de la le les el los las des
-du der die das und von zu im en et y e o di il lo per con una un une ein eine""".split())
+du der die das und von zu im en et y e o di il lo per con una un une ein eine""".split()
+)
 
 
 @lru_cache(maxsize=2048)
@@ -688,8 +882,11 @@ _CONTENT_WORD = re.compile(r"(?<![^\W_])(?:[^\W_]{3,}|\d{1,2})(?![^\W_])")
 def _skippable(text: str) -> bool:
     """Furniture between the headline and the story: single words, counters, "Share", credits, captions' tags."""
     words = text.count(" ") + 1  # folded text
-    return words <= 1 or (words <= 4 and _FURNITURE_WORDS.match(text) is not None) or \
-        (words <= 12 and _relative_time(text))
+    return (
+        words <= 1
+        or (words <= 4 and _FURNITURE_WORDS.match(text) is not None)
+        or (words <= 12 and _relative_time(text))
+    )
 
 
 def _headline_like(text: str) -> bool:
@@ -699,13 +896,18 @@ def _headline_like(text: str) -> bool:
     if not 2 <= len(words) <= 30 or len(text) > 250:
         return False
     first = text[0]
-    if not (first.isupper() or first.isdigit() or first in "\"“‘'[(¿¡") and not (first.isalpha() and not first.islower()):
+    if not (first.isupper() or first.isdigit() or first in "\"“‘'[(¿¡") and not (
+        first.isalpha() and not first.islower()
+    ):
         return False
     if _sentence_end(text) or text.endswith(":"):
         return False
     title, _ = _split_site(text)
-    if _SEPARATOR_CHAR.search(title) and _SECTION_SEP.search(title) and \
-            all(len(p.split()) <= 4 for p in _SECTION_SEP.split(title)):
+    if (
+        _SEPARATOR_CHAR.search(title)
+        and _SECTION_SEP.search(title)
+        and all(len(p.split()) <= 4 for p in _SECTION_SEP.split(title))
+    ):
         return False  # "NEWS | WORLD", "Politics › Diplomacy › Russia-Japan"
     if _mostly_upper(title) and len(title.split()) <= 6:
         return False  # section labels, mastheads ("MERIDIAN WEEKLY DIGEST – World Affairs": see below)
@@ -756,7 +958,7 @@ def is_metadata_line(text: str) -> bool:
     if dates and (_LABEL.match(text) or only_date(text, dates[0]) or _DATELINE.match(text) or len(text.split()) <= 10):
         return True
     by = _BY.match(text)
-    return bool(by and _names(text[by.end():])[0])
+    return bool(by and _names(text[by.end() :])[0])
 
 
 # --- choosing ------------------------------------------------------------------------------------------------
@@ -799,29 +1001,53 @@ def read_metadata(units: Sequence[Unit], first_story: int, path: str) -> MetaRea
                 best = _Candidate(**{**best.__dict__, "sure": False})
                 doubt = doubt or "guessed: a date line far from the story (it may be the site's date of today)"
         values[field] = best.value
-        sources.append(MetaSource(field, best.value, r.span(best.index), best.how, units[best.index].text,
-                                  sure=best.sure, doubt=doubt, conflict=conflict))
+        sources.append(
+            MetaSource(
+                field,
+                best.value,
+                r.span(best.index),
+                best.how,
+                units[best.index].text,
+                sure=best.sure,
+                doubt=doubt,
+                conflict=conflict,
+            )
+        )
         for c in cands:
             if c.whole_line and (c is best or field in ("date", "byline")) and c.index not in lines:
                 if field != "date" or c.index >= r.lo:
-                    lines[c.index] = ("headline repeated" if c.how.startswith("site name beside") else
-                                      reasons[field])
+                    lines[c.index] = "headline repeated" if c.how.startswith("site name beside") else reasons[field]
     title = values.get("title")
     outlet = values.get("outlet")
     if r.agency and (outlet is None or norm_words(r.agency) not in norm_words(outlet)):
         outlet = f"{outlet} ({r.agency})" if outlet else r.agency
         if values.get("outlet") is None:
-            sources.append(MetaSource("outlet", outlet, r.span(r.agency_at), "news agency named in a dateline or byline",
-                                      units[r.agency_at].text, sure=False,
-                                      doubt="guessed: only the news agency is named, not the publication that ran "
-                                            "the story"))
+            sources.append(
+                MetaSource(
+                    "outlet",
+                    outlet,
+                    r.span(r.agency_at),
+                    "news agency named in a dateline or byline",
+                    units[r.agency_at].text,
+                    sure=False,
+                    doubt="guessed: only the news agency is named, not the publication that ran the story",
+                )
+            )
         else:
-            sources = [s if s.field != "outlet" else MetaSource(s.field, outlet, s.span, s.how + " and news agency",
-                                                                s.text, s.sure, s.doubt, s.conflict)
-                       for s in sources]
+            sources = [
+                s
+                if s.field != "outlet"
+                else MetaSource(
+                    s.field, outlet, s.span, s.how + " and news agency", s.text, s.sure, s.doubt, s.conflict
+                )
+                for s in sources
+            ]
     date_src = next((s for s in sources if s.field == "date"), None)
     detected = DetectedMeta(
-        title=title, date=values.get("date"), byline=values.get("byline"), outlet=outlet,
+        title=title,
+        date=values.get("date"),
+        byline=values.get("byline"),
+        outlet=outlet,
         date_evidence=date_src.text if date_src is not None and date_src.value else None,
         sources=tuple(sources),
     )

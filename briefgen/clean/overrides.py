@@ -50,15 +50,20 @@ def apply_remove(units: list[Unit], overrides: CleaningOverrides) -> list[tuple[
     return unmatched
 
 
-def warn_unmatched(kind: str, unmatched: list[tuple[str, Span]], units: list[Unit], path: str,
-                   diags: Diagnostics) -> None:
+def warn_unmatched(
+    kind: str, unmatched: list[tuple[str, Span]], units: list[Unit], path: str, diags: Diagnostics
+) -> None:
     """One ``cleaning-unmatched`` warning per entry that matched no paragraph, with the closest start as hint."""
     if not unmatched:
         return
     for entry, span in unmatched:
         if not norm_prefix(entry):
-            diags.warning(span, "cleaning-unmatched", f"empty cleaning.{kind} entry matches no paragraph",
-                          "write the first words of the paragraph, or delete the entry")
+            diags.warning(
+                span,
+                "cleaning-unmatched",
+                f"empty cleaning.{kind} entry matches no paragraph",
+                "write the first words of the paragraph, or delete the entry",
+            )
             continue
         n = len(entry)
         starts = {u.text[:n]: u for u in units}
@@ -67,10 +72,13 @@ def warn_unmatched(kind: str, unmatched: list[tuple[str, Span]], units: list[Uni
             u = starts[close[0]]
             hint = f"did you mean '{_short(u.text, max(n + 20, 40))}'? (paragraph at {path}:{u.line})"
         else:
-            hint = (f"an entry must be the start of a paragraph of {path} as captured "
-                    "(case, spacing and typographic quotes are ignored)")
-        diags.warning(span, "cleaning-unmatched",
-                      f"cleaning.{kind} entry '{_short(entry)}' matches no paragraph of {path}", hint)
+            hint = (
+                f"an entry must be the start of a paragraph of {path} as captured "
+                "(case, spacing and typographic quotes are ignored)"
+            )
+        diags.warning(
+            span, "cleaning-unmatched", f"cleaning.{kind} entry '{_short(entry)}' matches no paragraph of {path}", hint
+        )
 
 
 def _short(text: str, limit: int = 60) -> str:

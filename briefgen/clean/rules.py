@@ -75,15 +75,21 @@ def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
-_SHARE_WORD = (r"(?:share(?: this(?: article| story| post| page)?| on| via)?|tweet|e-?mail|mail|print|whatsapp|"
-               r"facebook|twitter|x|linkedin|reddit|telegram|pinterest|messenger|flipboard|sms|copy(?: link)?)")
-AGENCIES = (r"AFP|AP|Reuters|PTI|IANS|ANI|UNI|Bloomberg|UPI|dpa|DPA|Xinhua|TASS|Tass|Kyodo(?: News)?|EFE|ANSA|"
-            r"Yonhap|Sputnik|RIA Novosti|Interfax|Anadolu(?: Agency)?|AAP|Bernama|Press Association|PA Media|"
-            r"Associated Press|Agence France-Presse")
+_SHARE_WORD = (
+    r"(?:share(?: this(?: article| story| post| page)?| on| via)?|tweet|e-?mail|mail|print|whatsapp|"
+    r"facebook|twitter|x|linkedin|reddit|telegram|pinterest|messenger|flipboard|sms|copy(?: link)?)"
+)
+AGENCIES = (
+    r"AFP|AP|Reuters|PTI|IANS|ANI|UNI|Bloomberg|UPI|dpa|DPA|Xinhua|TASS|Tass|Kyodo(?: News)?|EFE|ANSA|"
+    r"Yonhap|Sputnik|RIA Novosti|Interfax|Anadolu(?: Agency)?|AAP|Bernama|Press Association|PA Media|"
+    r"Associated Press|Agence France-Presse"
+)
 _CAP_WORD = r"[A-Z][\w'’.-]*"
 _NAME = r"[A-Z][\w'’.-]+(?:\s+(?:(?:de|da|del|der|di|du|la|le|van|von|bin|al|el|ibn)\s+)?[A-Z][\w'’.-]+){1,3}"
-_CREDITS_RX = (r"\(?\s*(?:(?:additional )?reporting|writing|written|editing|edited|compiled|translated|"
-               r"with (?:additional )?inputs?) (?:by|from) (?P<who>.{1,200}?)\)?")
+_CREDITS_RX = (
+    r"\(?\s*(?:(?:additional )?reporting|writing|written|editing|edited|compiled|translated|"
+    r"with (?:additional )?inputs?) (?:by|from) (?P<who>.{1,200}?)\)?"
+)
 
 
 def _date_follows(m: re.Match[str]) -> bool:
@@ -102,125 +108,280 @@ def _credits_shape(m: re.Match[str]) -> bool:
     return (text.startswith("(") and text.endswith(")")) or (len(text.split()) <= 12 and not ends_sentence(text))
 
 
-_COMMENTS_ITEM = (r"(?:comments?\s*\(\d+\)|\d+\s+comments?|(?:leave|post|add|write) a (?:comment|reply)|"
-                  r"(?:view|show|read|hide) (?:all )?comments|join the (?:conversation|discussion)|comments?|"
-                  r"kommentare?\s*\(\d+\)|\d+\s+kommentare?|commentaires?\s*\(\d+\)|\d+\s+commentaires?|"
-                  r"coment[aá]rios?\s*\(\d+\)|\d+\s+coment[aá]rios?|commenti\s*\(\d+\)|\d+\s+commenti|"
-                  r"комментари[йиея]\s*\(\d+\)|\d+\s+комментари[йиея]|kommentieren|commenter|comentar|commenta)")
+_COMMENTS_ITEM = (
+    r"(?:comments?\s*\(\d+\)|\d+\s+comments?|(?:leave|post|add|write) a (?:comment|reply)|"
+    r"(?:view|show|read|hide) (?:all )?comments|join the (?:conversation|discussion)|comments?|"
+    r"kommentare?\s*\(\d+\)|\d+\s+kommentare?|commentaires?\s*\(\d+\)|\d+\s+commentaires?|"
+    r"coment[aá]rios?\s*\(\d+\)|\d+\s+coment[aá]rios?|commenti\s*\(\d+\)|\d+\s+commenti|"
+    r"комментари[йиея]\s*\(\d+\)|\d+\s+комментари[йиея]|kommentieren|commenter|comentar|commenta)"
+)
 
 
 #: The rule table. Order matters: the first matching rule decides.
 RULES: tuple[Rule, ...] = (
-    Rule("advertisement", "boilerplate", "advertisement",
-         _rx(r"[-–—•|\s]*(?:advertisement|advertising|advert|ads?|sponsored(?: content)?|promoted(?: content)?|"
-             r"paid (?:content|post)|(?:story|article) continues below(?: advertisement)?|"
-             r"continue reading (?:below|the main story))[-–—•|\s]*")),
-    Rule("image-placeholder", "boilerplate", "image placeholder",
-         _rx(r"(?:images?|photos?|picture|videos?|graphic|illustration|gallery|slideshow|infographic|watch|play|"
-             r"(?:play|watch) video|listen|audio|(?:image|photo) \d+ of \d+|\d+ of \d+|enlarge(?: this image)?|"
-             r"expand|view (?:image|gallery))")),
-    Rule("breadcrumb", "boilerplate", "breadcrumb",
-         _rx(r"you are here\s*:.*|home\s*[»›>/|].*|(?:[^»›]{1,40}[»›]\s*){2,}[^»›]{1,60}"), max_words=20),
-    Rule("newsletter", "boilerplate", "newsletter prompt",
-         _rx(r"^\W*(?:newsletters?(?: subscribe| sign[- ]?up)?\W*$|subscribe to (?:our|the|this) (?:[\w-]+ ){0,3}newsletters?|"
-             r"sign up\b.*\b(?:newsletters?|inbox|alerts|updates|mailing list|briefing)\b|sign up(?: now| here| today)?\W*$|"
-             r"stay informed\b|"
-             r"get (?:our|the) [\w ]{0,40}newsletter|(?:a|our) free (?:daily |weekly )?(?:subscription|newsletter)\b|"
-             r"(?:enter )?(?:your )?e-?mail address\W*$|enter your e-?mail\b|join (?:our|the) mailing list|never miss a (?:story|thing)\b)"),
-         whole=False, region="promo"),
-    Rule("subscription", "boilerplate", "subscription offer",
-         _rx(r"\W*(?:subscribe(?: now| today| here)?(?:\s*[-–—:|]\s*.{1,40})?|already a subscriber\??|become a (?:member|subscriber)|"
-             r"renews? automatically.*|auto-?renew.*|cancel any ?time|save \d+\s?%|"
-             r"(?:start (?:your|a) )?free trial.*|(?:unlock|get) (?:unlimited|full|premium) access.*|"
-             r"subscriber[- ]only.*|premium (?:content|article|story)|subscribe to .*)\W*"),
-         max_words=30, region="promo"),
-    Rule("price", "boilerplate", "subscription offer",
-         _rx(r"\W*(?:(?:only |just )?[₹$€£¥]\s?\d[\d,.]*(?:\s?(?:/|per|a)\s?(?:month|mo|year|yr|week|wk|day))?|"
-             r"\d+\s+(?:months?|years?|weeks?|days?))\W*"),
-         max_words=4),
-    Rule("copyright", "boilerplate", "copyright notice",
-         _rx(r"^\W*(?:copyright\b|©|\(c\)\s*\d{4})|\ball rights reserved\b"), whole=False,
-         needles=("copyright", "©", "(c)", "all rights reserved")),
-    Rule("disclaimer", "boilerplate", "disclaimer", _rx(r"^\W*(?:disclaimer|our standards)\s*:"), whole=False,
-         max_words=80, needles=("disclaimer", "our standards")),
-    Rule("syndication", "boilerplate", "syndication notice",
-         _rx(r"auto-generated from a syndicated feed|(?:has|have) not been edited by .{1,60}? staff|"
-             r"(?:published|generated) from (?:a|an) (?:syndicated|agency|wire) feed|only the headline .{1,80} reworked"),
-         whole=False, max_words=60, needles=("feed", "staff", "reworked")),
-    Rule("link-list", "boilerplate", "navigation link",
-         _rx(r"more from (?:this|the) (?:section|author|category)|more (?:stories|news|articles) from [\w .&'’-]{1,40}|"
-             r"more on this (?:story|topic)|latest (?:news|stories|updates)|top (?:news|stories)|"
-             r"trending(?: now| stories| news)?|most (?:read|popular|viewed|shared)|"
-             r"recommended(?: for you| stories| reading)?|you (?:may|might) also (?:like|be interested in)|"
-             r"related(?: articles| stories| news| posts| content| topics| coverage)?|don'?t miss|"
-             r"popular (?:now|stories)|editor'?s picks|more stories|(?:read|see) (?:more|also|next)|also read"),
-         region="links"),
-    Rule("navigation", "boilerplate", "navigation link",
-         _rx(r"(?:next|previous|prev) (?:story|article|post|page)|back to top|skip to (?:main )?content|"
-             r"continue reading|load more|show more|view all|"
-             r"(?:(?:read|see) (?:more|also|next)|also read)\s*[:»›|-].*|also on [\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b.*"),
-         max_words=25),
-    Rule("ui-control", "boilerplate", "page control",
-         _rx(r"(?:close|open|toggle|expand|collapse)(?: (?:panel|menu|navigation|caption|search|gallery))?|menu|"
-             r"search|sign in|log ?in|log ?out|register|skip(?: advertisement| ad)?|(?:show|hide) caption|"
-             r"print this (?:page|article)|font size|text size|listen to (?:this )?article")),
-    Rule("link-prompt", "boilerplate", "link prompt",
-         _rx(r"\b(?:click|tap) here\b|\bread the full (?:story|article)\b|\bdownload (?:the|our) app\b"),
-         whole=False, max_words=25, needles=("here", "read the full", "download")),
+    Rule(
+        "advertisement",
+        "boilerplate",
+        "advertisement",
+        _rx(
+            r"[-–—•|\s]*(?:advertisement|advertising|advert|ads?|sponsored(?: content)?|promoted(?: content)?|"
+            r"paid (?:content|post)|(?:story|article) continues below(?: advertisement)?|"
+            r"continue reading (?:below|the main story))[-–—•|\s]*"
+        ),
+    ),
+    Rule(
+        "image-placeholder",
+        "boilerplate",
+        "image placeholder",
+        _rx(
+            r"(?:images?|photos?|picture|videos?|graphic|illustration|gallery|slideshow|infographic|watch|play|"
+            r"(?:play|watch) video|listen|audio|(?:image|photo) \d+ of \d+|\d+ of \d+|enlarge(?: this image)?|"
+            r"expand|view (?:image|gallery))"
+        ),
+    ),
+    Rule(
+        "breadcrumb",
+        "boilerplate",
+        "breadcrumb",
+        _rx(r"you are here\s*:.*|home\s*[»›>/|].*|(?:[^»›]{1,40}[»›]\s*){2,}[^»›]{1,60}"),
+        max_words=20,
+    ),
+    Rule(
+        "newsletter",
+        "boilerplate",
+        "newsletter prompt",
+        _rx(
+            r"^\W*(?:newsletters?(?: subscribe| sign[- ]?up)?\W*$|subscribe to (?:our|the|this) (?:[\w-]+ ){0,3}newsletters?|"
+            r"sign up\b.*\b(?:newsletters?|inbox|alerts|updates|mailing list|briefing)\b|sign up(?: now| here| today)?\W*$|"
+            r"stay informed\b|"
+            r"get (?:our|the) [\w ]{0,40}newsletter|(?:a|our) free (?:daily |weekly )?(?:subscription|newsletter)\b|"
+            r"(?:enter )?(?:your )?e-?mail address\W*$|enter your e-?mail\b|join (?:our|the) mailing list|never miss a (?:story|thing)\b)"
+        ),
+        whole=False,
+        region="promo",
+    ),
+    Rule(
+        "subscription",
+        "boilerplate",
+        "subscription offer",
+        _rx(
+            r"\W*(?:subscribe(?: now| today| here)?(?:\s*[-–—:|]\s*.{1,40})?|already a subscriber\??|become a (?:member|subscriber)|"
+            r"renews? automatically.*|auto-?renew.*|cancel any ?time|save \d+\s?%|"
+            r"(?:start (?:your|a) )?free trial.*|(?:unlock|get) (?:unlimited|full|premium) access.*|"
+            r"subscriber[- ]only.*|premium (?:content|article|story)|subscribe to .*)\W*"
+        ),
+        max_words=30,
+        region="promo",
+    ),
+    Rule(
+        "price",
+        "boilerplate",
+        "subscription offer",
+        _rx(
+            r"\W*(?:(?:only |just )?[₹$€£¥]\s?\d[\d,.]*(?:\s?(?:/|per|a)\s?(?:month|mo|year|yr|week|wk|day))?|"
+            r"\d+\s+(?:months?|years?|weeks?|days?))\W*"
+        ),
+        max_words=4,
+    ),
+    Rule(
+        "copyright",
+        "boilerplate",
+        "copyright notice",
+        _rx(r"^\W*(?:copyright\b|©|\(c\)\s*\d{4})|\ball rights reserved\b"),
+        whole=False,
+        needles=("copyright", "©", "(c)", "all rights reserved"),
+    ),
+    Rule(
+        "disclaimer",
+        "boilerplate",
+        "disclaimer",
+        _rx(r"^\W*(?:disclaimer|our standards)\s*:"),
+        whole=False,
+        max_words=80,
+        needles=("disclaimer", "our standards"),
+    ),
+    Rule(
+        "syndication",
+        "boilerplate",
+        "syndication notice",
+        _rx(
+            r"auto-generated from a syndicated feed|(?:has|have) not been edited by .{1,60}? staff|"
+            r"(?:published|generated) from (?:a|an) (?:syndicated|agency|wire) feed|only the headline .{1,80} reworked"
+        ),
+        whole=False,
+        max_words=60,
+        needles=("feed", "staff", "reworked"),
+    ),
+    Rule(
+        "link-list",
+        "boilerplate",
+        "navigation link",
+        _rx(
+            r"more from (?:this|the) (?:section|author|category)|more (?:stories|news|articles) from [\w .&'’-]{1,40}|"
+            r"more on this (?:story|topic)|latest (?:news|stories|updates)|top (?:news|stories)|"
+            r"trending(?: now| stories| news)?|most (?:read|popular|viewed|shared)|"
+            r"recommended(?: for you| stories| reading)?|you (?:may|might) also (?:like|be interested in)|"
+            r"related(?: articles| stories| news| posts| content| topics| coverage)?|don'?t miss|"
+            r"popular (?:now|stories)|editor'?s picks|more stories|(?:read|see) (?:more|also|next)|also read"
+        ),
+        region="links",
+    ),
+    Rule(
+        "navigation",
+        "boilerplate",
+        "navigation link",
+        _rx(
+            r"(?:next|previous|prev) (?:story|article|post|page)|back to top|skip to (?:main )?content|"
+            r"continue reading|load more|show more|view all|"
+            r"(?:(?:read|see) (?:more|also|next)|also read)\s*[:»›|-].*|also on [\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b.*"
+        ),
+        max_words=25,
+    ),
+    Rule(
+        "ui-control",
+        "boilerplate",
+        "page control",
+        _rx(
+            r"(?:close|open|toggle|expand|collapse)(?: (?:panel|menu|navigation|caption|search|gallery))?|menu|"
+            r"search|sign in|log ?in|log ?out|register|skip(?: advertisement| ad)?|(?:show|hide) caption|"
+            r"print this (?:page|article)|font size|text size|listen to (?:this )?article"
+        ),
+    ),
+    Rule(
+        "link-prompt",
+        "boilerplate",
+        "link prompt",
+        _rx(r"\b(?:click|tap) here\b|\bread the full (?:story|article)\b|\bdownload (?:the|our) app\b"),
+        whole=False,
+        max_words=25,
+        needles=("here", "read the full", "download"),
+    ),
     Rule("share", "boilerplate", "share buttons", _rx(rf"{_SHARE_WORD}(?:[\s,|/·•]+{_SHARE_WORD})*")),
-    Rule("comments", "boilerplate", "comments prompt",
-         _rx(rf"\W*{_COMMENTS_ITEM}(?:\s*[|/•·,]\s*{_COMMENTS_ITEM})*\W*")),
-    Rule("tags", "boilerplate", "tag list",
-         _rx(r"(?:tags?|tagged(?: with)?|topics?|filed under|categor(?:y|ies)|keywords|schlagworte|schlagwörter|"
-             r"étiquettes|mots-clés|etiquetas|temas|tópicos|argomenti|теги|метки|темы)\s*[:|]\s*.+|"
-             r"tags\s+(?!(?:are|is|were|was|can|will|have|help|that|which|and|or)\b)\S.*[^.!?:]"),
-         max_words=30),
+    Rule(
+        "comments", "boilerplate", "comments prompt", _rx(rf"\W*{_COMMENTS_ITEM}(?:\s*[|/•·,]\s*{_COMMENTS_ITEM})*\W*")
+    ),
+    Rule(
+        "tags",
+        "boilerplate",
+        "tag list",
+        _rx(
+            r"(?:tags?|tagged(?: with)?|topics?|filed under|categor(?:y|ies)|keywords|schlagworte|schlagwörter|"
+            r"étiquettes|mots-clés|etiquetas|temas|tópicos|argomenti|теги|метки|темы)\s*[:|]\s*.+|"
+            r"tags\s+(?!(?:are|is|were|was|can|will|have|help|that|which|and|or)\b)\S.*[^.!?:]"
+        ),
+        max_words=30,
+    ),
     Rule("separator", "boilerplate", "separator line", _rx(r"[^\w|]+|_+"), max_words=3),
     Rule("chevron", "boilerplate", "link prompt", _rx(r"(?:>>|»\s|›\s|>\s).+"), max_words=25),
-    Rule("cookies", "boilerplate", "cookie notice",
-         _rx(r"\bcookies?\b.{0,300}\b(?:consent|accept|agree|privacy|policy|settings|preferences|browser|website|site|"
-             r"experience|opt[- ]?out|necessary|analytics|einwilligung|zustimm|datenschutz|akzeptier|consentement|"
-             r"accepte[rz]?|confidentialité|consentimento|aceit|privacidade|consenso|accett|consentimiento|acept|"
-             r"privacidad|согла|конфиденциальн)|"
-             r"\b(?:consent|privacy|datenschutz|confidentialité|privacidade|privacidad)\b.{0,200}\bcookies?\b|"
-             r"^\W*(?:accept|reject|allow|decline|manage|customi[sz]e)(?: all)? cookies\W*$|^\W*cookie (?:settings|policy|preferences)\W*$|"
-             r"^\W*(?:privacy overview|necessary|non-necessary|always enabled|functional|performance|analytics|advertisement)"
-             r"(?: cookies)?\W*$"),
-         whole=False, max_words=120, needles=("cooki", "куки", "privacy overview", "necessary", "always enabled")),
-    Rule("social", "boilerplate", "social media prompt",
-         _rx(r"(?:follow|like) us\b.*|follow (?:him|her|them|@\w+) on .*|(?:find|connect with) us on .*|"
-             r"follow (?:[\w@.&'’-]+ ){1,3}on(?: (?:twitter|facebook|instagram|linkedin|youtube|telegram|x))?\W*"),
-         max_words=20),
-    Rule("photo-credit", "caption", "photo caption",
-         _rx(r"(?:^|[\s.!?(|,;])(?:photo(?:graph)?|picture|pic|image)(?: ?credit| courtesy| by)?\s*(?::|/)\s*[^.!?:]{1,60}?\)?$|"
-             r"(?:^|[\s(/|])(?:getty images|afp via getty images|afp photo|ap photo(?:/[^.]{1,40})?|"
-             r"reuters/[^.]{1,40}|epa(?:-efe)?/[^.]{1,40}|shutterstock)\)?$|"
-             r"^(?:image|photo|video)? ?caption\b|^image source\b|^photo(?:graph)? (?:credit|courtesy)\b"),
-         whole=False, max_words=60, needles=("photo", "pic", "image", "reuters/", "epa", "shutterstock", "caption")),
-    Rule("dateline", "metadata", "dateline",
-         _rx(r"(?P<label>first published|published(?: on| at)?|last updated|last modified|updated(?: on| at)?|"
-             r"posted(?: on| at)?|dated?)\s*:?\s*(?P<rest>.+)"),
-         max_words=25, check=_date_follows, needles=("publish", "updat", "modif", "post", "date")),
-    Rule("date", "metadata", "dateline", _rx(r".+"), max_words=12, check=_whole_date,
-         needles=tuple("0123456789")),  # every date read has a four-digit year
-    Rule("date-label", "metadata", "dateline",
-         _rx(r"(?:first |last )?(?:published|updated|posted|modified)(?: on| at)?\s*:?|dated?\s*:")),
-    Rule("timestamp", "metadata", "relative timestamp",
-         _rx(r"(?:(?:published|updated|posted)\s*:?\s*)?(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago|"
-             r"(?:published|updated|posted)(?: at| on)?\s*:?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s?m\.?)?\s*(?:\(?[A-Z]{2,5}\)?)?\.?")),
+    Rule(
+        "cookies",
+        "boilerplate",
+        "cookie notice",
+        _rx(
+            r"\bcookies?\b.{0,300}\b(?:consent|accept|agree|privacy|policy|settings|preferences|browser|website|site|"
+            r"experience|opt[- ]?out|necessary|analytics|einwilligung|zustimm|datenschutz|akzeptier|consentement|"
+            r"accepte[rz]?|confidentialité|consentimento|aceit|privacidade|consenso|accett|consentimiento|acept|"
+            r"privacidad|согла|конфиденциальн)|"
+            r"\b(?:consent|privacy|datenschutz|confidentialité|privacidade|privacidad)\b.{0,200}\bcookies?\b|"
+            r"^\W*(?:accept|reject|allow|decline|manage|customi[sz]e)(?: all)? cookies\W*$|^\W*cookie (?:settings|policy|preferences)\W*$|"
+            r"^\W*(?:privacy overview|necessary|non-necessary|always enabled|functional|performance|analytics|advertisement)"
+            r"(?: cookies)?\W*$"
+        ),
+        whole=False,
+        max_words=120,
+        needles=("cooki", "куки", "privacy overview", "necessary", "always enabled"),
+    ),
+    Rule(
+        "social",
+        "boilerplate",
+        "social media prompt",
+        _rx(
+            r"(?:follow|like) us\b.*|follow (?:him|her|them|@\w+) on .*|(?:find|connect with) us on .*|"
+            r"follow (?:[\w@.&'’-]+ ){1,3}on(?: (?:twitter|facebook|instagram|linkedin|youtube|telegram|x))?\W*"
+        ),
+        max_words=20,
+    ),
+    Rule(
+        "photo-credit",
+        "caption",
+        "photo caption",
+        _rx(
+            r"(?:^|[\s.!?(|,;])(?:photo(?:graph)?|picture|pic|image)(?: ?credit| courtesy| by)?\s*(?::|/)\s*[^.!?:]{1,60}?\)?$|"
+            r"(?:^|[\s(/|])(?:getty images|afp via getty images|afp photo|ap photo(?:/[^.]{1,40})?|"
+            r"reuters/[^.]{1,40}|epa(?:-efe)?/[^.]{1,40}|shutterstock)\)?$|"
+            r"^(?:image|photo|video)? ?caption\b|^image source\b|^photo(?:graph)? (?:credit|courtesy)\b"
+        ),
+        whole=False,
+        max_words=60,
+        needles=("photo", "pic", "image", "reuters/", "epa", "shutterstock", "caption"),
+    ),
+    Rule(
+        "dateline",
+        "metadata",
+        "dateline",
+        _rx(
+            r"(?P<label>first published|published(?: on| at)?|last updated|last modified|updated(?: on| at)?|"
+            r"posted(?: on| at)?|dated?)\s*:?\s*(?P<rest>.+)"
+        ),
+        max_words=25,
+        check=_date_follows,
+        needles=("publish", "updat", "modif", "post", "date"),
+    ),
+    Rule(
+        "date", "metadata", "dateline", _rx(r".+"), max_words=12, check=_whole_date, needles=tuple("0123456789")
+    ),  # every date read has a four-digit year
+    Rule(
+        "date-label",
+        "metadata",
+        "dateline",
+        _rx(r"(?:first |last )?(?:published|updated|posted|modified)(?: on| at)?\s*:?|dated?\s*:"),
+    ),
+    Rule(
+        "timestamp",
+        "metadata",
+        "relative timestamp",
+        _rx(
+            r"(?:(?:published|updated|posted)\s*:?\s*)?(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago|"
+            r"(?:published|updated|posted)(?: at| on)?\s*:?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s?m\.?)?\s*(?:\(?[A-Z]{2,5}\)?)?\.?"
+        ),
+    ),
     Rule("reading-time", "boilerplate", "reading time", _rx(r"\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read")),
-    Rule("agency", "metadata", "agency dateline",
-         re.compile(rf"(?:(?i:by)\s+)?\(?(?P<agency>{AGENCIES})\b\)?(?:\s*[|,/–—:-]\s*|\s+)?"
-                    rf"(?P<place>{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,3}})?"),
-         max_words=6),
-    Rule("byline", "metadata", "byline",
-         re.compile(rf"(?:(?i:by|written by|story by|words by|reported by)\s*:?|[–—])\s*"
-                    rf"(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)(?:\s*[,|/]\s*(?P<org>[A-Z][\w&'’. -]{{1,40}}))?"),
-         max_words=16),
-    Rule("url", "metadata", "source address", _rx(r"(?:(?:source|url|link|from)\s*:?\s*)?(?P<url>https?://\S+)"),
-         max_words=3),
-    Rule("credits", "metadata", "reporting credits", _rx(_CREDITS_RX), max_words=50, check=_credits_shape,
-         needles=("report", "writ", "edit", "compil", "translat", "input")),
+    Rule(
+        "agency",
+        "metadata",
+        "agency dateline",
+        re.compile(
+            rf"(?:(?i:by)\s+)?\(?(?P<agency>{AGENCIES})\b\)?(?:\s*[|,/–—:-]\s*|\s+)?"
+            rf"(?P<place>{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,3}})?"
+        ),
+        max_words=6,
+    ),
+    Rule(
+        "byline",
+        "metadata",
+        "byline",
+        re.compile(
+            rf"(?:(?i:by|written by|story by|words by|reported by)\s*:?|[–—])\s*"
+            rf"(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)(?:\s*[,|/]\s*(?P<org>[A-Z][\w&'’. -]{{1,40}}))?"
+        ),
+        max_words=16,
+    ),
+    Rule(
+        "url",
+        "metadata",
+        "source address",
+        _rx(r"(?:(?:source|url|link|from)\s*:?\s*)?(?P<url>https?://\S+)"),
+        max_words=3,
+    ),
+    Rule(
+        "credits",
+        "metadata",
+        "reporting credits",
+        _rx(_CREDITS_RX),
+        max_words=50,
+        check=_credits_shape,
+        needles=("report", "writ", "edit", "compil", "translat", "input"),
+    ),
 )
 
 
@@ -231,14 +392,19 @@ bridges it only between long runs of prose on both sides."""
 
 def _compiled(rules: tuple[Rule, ...]) -> tuple[tuple, ...]:
     """The rules as plain tuples for the hot loop of :func:`classify` (same logic as :meth:`Rule.match`)."""
-    return tuple((r, r.max_words, r.needles, r.pattern.fullmatch if r.whole else r.pattern.search, r.check)
-                 for r in rules)
+    return tuple(
+        (r, r.max_words, r.needles, r.pattern.fullmatch if r.whole else r.pattern.search, r.check) for r in rules
+    )
 
 
 _COMPILED = _compiled(RULES)
-_WHOLE_ANY = re.compile("|".join(
-    f"(?{'i' if r.pattern.flags & re.IGNORECASE else '-i'}:{re.sub(r'[(][?]P<[a-z_]+>', '(?:', r.pattern.pattern)})"
-    for r in RULES if r.whole and r.check is None))
+_WHOLE_ANY = re.compile(
+    "|".join(
+        f"(?{'i' if r.pattern.flags & re.IGNORECASE else '-i'}:{re.sub(r'[(][?]P<[a-z_]+>', '(?:', r.pattern.pattern)})"
+        for r in RULES
+        if r.whole and r.check is None
+    )
+)
 """All whole-unit patterns without an extra check in one: most lines (menus, story) match none of them, and one
 match in C is much cheaper than trying each pattern in turn."""
 _NOT_WHOLE = tuple(c for c in _COMPILED if not (c[0].whole and c[4] is None))
@@ -251,7 +417,7 @@ def classify(text: str) -> tuple[Rule, re.Match[str]] | None:
     words = len(text.split())
     folded = None
     whole = words <= _WHOLE_MAX_WORDS and _WHOLE_ANY.fullmatch(text) is not None
-    for rule, max_words, needles, find, check in (_COMPILED if whole else _NOT_WHOLE):
+    for rule, max_words, needles, find, check in _COMPILED if whole else _NOT_WHOLE:
         if words > max_words:
             continue
         if needles:
@@ -277,9 +443,12 @@ FUNCTION_WORDS = frozenset(
 )
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’»)\]]+)?$")
 _BULLET = re.compile(r"^(?:[•·▪▫►▶✓✔✗■□◦●○*]|[-–—]\s)")
-_PROMO = re.compile(r"\b(?:subscri\w*|newsletters?|inbox|premium|offers?|free|trial|sign(?:ed)? ?up|log ?in|"
-                    r"register|access|plans?|e-?paper|ad-free|devices?|apps?|unlimited|digital|membership|"
-                    r"members?|editorial charter|cancel\w*|renews?)\b", re.IGNORECASE)
+_PROMO = re.compile(
+    r"\b(?:subscri\w*|newsletters?|inbox|premium|offers?|free|trial|sign(?:ed)? ?up|log ?in|"
+    r"register|access|plans?|e-?paper|ad-free|devices?|apps?|unlimited|digital|membership|"
+    r"members?|editorial charter|cancel\w*|renews?)\b",
+    re.IGNORECASE,
+)
 
 
 def ends_sentence(text: str) -> bool:

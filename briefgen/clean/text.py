@@ -37,8 +37,9 @@ DUPLICATE_FAR_MIN_WORDS = 20
 printed three times or more is the story's own structure (see :func:`briefgen.clean.dedup.mark_duplicates`)."""
 
 
-def _apply_rules(units: list[Unit],
-                 classify_unit: Callable[[str], tuple[Rule, re.Match[str]] | None] = classify) -> dict[int, str]:
+def _apply_rules(
+    units: list[Unit], classify_unit: Callable[[str], tuple[Rule, re.Match[str]] | None] = classify
+) -> dict[int, str]:
     """Pass 2: the rule table and promotional regions. Returns caption texts without their credits, by index."""
     region: Rule | None = None
     story_seen = False
@@ -82,10 +83,9 @@ def _caption_pairs(units: list[Unit], captions: dict[int, str]) -> None:
                 units[j].remove("duplicate", "photo caption printed twice (the copy without its credit)")
 
 
-
-
-def clean_text(text: str, path: str, overrides: CleaningOverrides, diags: Diagnostics,
-               first_line: int = 1) -> CleanedText:
+def clean_text(
+    text: str, path: str, overrides: CleaningOverrides, diags: Diagnostics, first_line: int = 1
+) -> CleanedText:
     """Clean a text capture (see the module docstring for the passes)."""
     memo: dict[str, tuple[Rule, re.Match[str]] | None] = {}
 
@@ -95,8 +95,9 @@ def clean_text(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
             memo[line] = classify(line)
         return memo[line]
 
-    units = split_text(text, first_line,
-                       is_element=lambda line: classify_unit(line) is not None or is_metadata_line(line))
+    units = split_text(
+        text, first_line, is_element=lambda line: classify_unit(line) is not None or is_metadata_line(line)
+    )
     keep_unmatched = apply_keep(units, overrides)
     captions = _apply_rules(units, classify_unit)
     _caption_pairs(units, captions)
@@ -109,15 +110,17 @@ def clean_text(text: str, path: str, overrides: CleaningOverrides, diags: Diagno
     title = meta.detected.title
     apply_story(units, story)  # classification applied: outside the run removed, roles given inside it
     remove_unmatched = apply_remove(units, overrides)
-    mark_duplicates(units, [(title, "metadata", "headline repeated")] if title else [],
-                    far_min_words=DUPLICATE_FAR_MIN_WORDS)
+    mark_duplicates(
+        units, [(title, "metadata", "headline repeated")] if title else [], far_min_words=DUPLICATE_FAR_MIN_WORDS
+    )
     warn_unmatched("keep", keep_unmatched, units, path, diags)
     warn_unmatched("remove", remove_unmatched, units, path, diags)
     return finish(units, path, meta.detected)
 
 
-def clean_markdown(text: str, path: str, overrides: CleaningOverrides, diags: Diagnostics,
-                   first_line: int = 1) -> CleanedText:
+def clean_markdown(
+    text: str, path: str, overrides: CleaningOverrides, diags: Diagnostics, first_line: int = 1
+) -> CleanedText:
     """Markdown is written by the author: only split into paragraphs (source kept) and apply overrides."""
     units = split_markdown(text, first_line)
     keep_unmatched = apply_keep(units, overrides)

@@ -57,10 +57,29 @@ class Unit:
 
 _WS = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[\W_]+")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-                         "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-",
-                         "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-"})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -96,8 +115,7 @@ def _looks_wrapped(lines: list[str], is_element: Callable[[str], bool]) -> bool:
     return not any(is_element(fold(s)) for s in lines)
 
 
-def split_text(text: str, first_line: int = 1,
-               is_element: Callable[[str], bool] = lambda s: False) -> list[Unit]:
+def split_text(text: str, first_line: int = 1, is_element: Callable[[str], bool] = lambda s: False) -> list[Unit]:
     """Split a text capture into units: blank-line separated blocks, each line its own unit unless wrapped."""
     units: list[Unit] = []
     block: list[tuple[int, str]] = []
@@ -155,8 +173,9 @@ def split_markdown(text: str, first_line: int = 1) -> list[Unit]:
     return units
 
 
-def finish(units: list[Unit], path: str, detected: DetectedMeta,
-           extra_removals: list[Removal] | None = None) -> CleanedText:
+def finish(
+    units: list[Unit], path: str, detected: DetectedMeta, extra_removals: list[Removal] | None = None
+) -> CleanedText:
     """Number the kept units, word the duplicate reasons and build the result (removals in capture order)."""
     numbers: dict[int, int] = {}
     paragraphs: list[Paragraph] = []

@@ -40,6 +40,7 @@ def font_files(extra: tuple[Path, ...]) -> list[Path]:
         name = p.name.replace(" ", "").replace("-", "")
         first = next((i for i, fam in enumerate(PREFERRED) if name.startswith(fam)), len(PREFERRED))
         return first, p.name
+
     return sorted(dict.fromkeys(files), key=rank)
 
 
@@ -94,10 +95,14 @@ def check_fonts(doc: PrintDocument, diags: Diagnostics) -> set[str]:
             continue
         scripts = sorted({_script(c) for c in lacking})
         sample = "".join(lacking[:8])
-        diags.warning(span, "pdf-font", f"no installed font has {len(lacking)} character(s) of this text "
-                      f"({', '.join(scripts)}: {sample}); the PDF prints \ufffd for each",
-                      "install a font for them (Debian: apt-get install fonts-noto-cjk for Chinese, Japanese and "
-                      "Korean) or put one in templates/print/fonts/ (see docs/pdf.md, 'Fonts')")
+        diags.warning(
+            span,
+            "pdf-font",
+            f"no installed font has {len(lacking)} character(s) of this text "
+            f"({', '.join(scripts)}: {sample}); the PDF prints \ufffd for each",
+            "install a font for them (Debian: apt-get install fonts-noto-cjk for Chinese, Japanese and "
+            "Korean) or put one in templates/print/fonts/ (see docs/pdf.md, 'Fonts')",
+        )
     return missing
 
 
@@ -125,8 +130,10 @@ def _texts(doc: PrintDocument) -> Iterator[tuple[Span, str]]:
         parts += [_runs(p.runs) + _blocks(p.blocks) for p in a.paragraphs]
         yield articles.get(a.slug, Span(doc.template_path)), "".join(parts)
     yield Span(doc.overview_path), _blocks(data.overview)
-    yield Span("content/briefing.yml"), "".join([data.doc.title, data.doc.subtitle or "", data.doc.marking or "",
-                                                  *data.doc.authors])
+    yield (
+        Span("content/briefing.yml"),
+        "".join([data.doc.title, data.doc.subtitle or "", data.doc.marking or "", *data.doc.authors]),
+    )
 
 
 def _runs(runs: tuple[Run, ...]) -> str:

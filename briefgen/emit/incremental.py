@@ -111,7 +111,7 @@ def _make_capture(should_stop: Callable[[], bool]):
                 raise Stopped()
             lst = self.index_list()
             if lst is not None:
-                self.entries[page.file.src_uri] = steps.own_tags(lst[self._mark:])
+                self.entries[page.file.src_uri] = steps.own_tags(lst[self._mark :])
                 self._mark = len(lst)
 
         def index_list(self) -> list | None:
@@ -136,9 +136,14 @@ def _nav_srcs(nav) -> set[str]:
 class LiveSite:
     """A MkDocs project kept built in memory, updated page by page when its structure allows."""
 
-    def __init__(self, config_file: Path, work: Path, epoch: int = 0,
-                 should_stop: Callable[[], bool] = lambda: False,
-                 finish: Callable[[Path, tuple[str, ...] | None], bool] | None = None):
+    def __init__(
+        self,
+        config_file: Path,
+        work: Path,
+        epoch: int = 0,
+        should_stop: Callable[[], bool] = lambda: False,
+        finish: Callable[[Path, tuple[str, ...] | None], bool] | None = None,
+    ):
         self.config_file = config_file
         self.work = work
         self.site = work / "site"
@@ -200,8 +205,16 @@ class LiveSite:
         search = None
         if found is not None and capture.search is not None and found.owner is capture.search.owner:
             search = found
-        self._state = _State(cfg, capture.files, capture.nav, capture.env, capture, search,
-                             search.plugin.config if search is not None else None, _page_meta(capture.files))
+        self._state = _State(
+            cfg,
+            capture.files,
+            capture.nav,
+            capture.env,
+            capture,
+            search,
+            search.plugin.config if search is not None else None,
+            _page_meta(capture.files),
+        )
         pages = tuple(f.url for f in capture.files.documentation_pages())
         return UpdateResult(True, (), full=True, pages=pages)
 
@@ -254,7 +267,7 @@ class LiveSite:
         removed: list = []
         nav_srcs = _nav_srcs(state.nav)
         docs_dir = Path(state.config.docs_dir)
-        for src in (c[len("docs/"):] for c in changed):
+        for src in (c[len("docs/") :] for c in changed):
             f = state.files.get_file_from_path(src)
             if f is None or f.abs_src_path is None:
                 if (docs_dir / src).is_file():
@@ -320,8 +333,9 @@ class LiveSite:
         res.why = why
         return res
 
-    def _update_pages(self, state: _State, pages: list, statics: list, structure: bool = False,
-                      removed: Sequence = ()) -> UpdateResult:
+    def _update_pages(
+        self, state: _State, pages: list, statics: list, structure: bool = False, removed: Sequence = ()
+    ) -> UpdateResult:
         """Re-render ``pages``, copy ``statics``; with ``structure`` (pages were added or removed) also the theme's
         templates that list every page (``sitemap.xml``). The URLs of the ``removed`` files (already deleted) are
         reported with the rewritten ones: a browser showing one must reload."""
@@ -368,8 +382,9 @@ class LiveSite:
             except Exception as exc:
                 self._state = None
                 fault = template_fault(exc, (self.config_file.parent / "overrides",))
-                return UpdateResult(False, tuple(collect.messages), fault=fault,
-                                    crash="" if fault else f"{type(exc).__name__}: {exc}")
+                return UpdateResult(
+                    False, tuple(collect.messages), fault=fault, crash="" if fault else f"{type(exc).__name__}: {exc}"
+                )
         if collect.messages:
             self._state = None
             return UpdateResult(False, tuple(collect.messages))

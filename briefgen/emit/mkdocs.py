@@ -99,7 +99,7 @@ class _OwnTags:
         index = mkdocs_steps.find_search(config)
         if index is not None:
             entries = index.entries()
-            mkdocs_steps.own_tags(entries[self.mark:])
+            mkdocs_steps.own_tags(entries[self.mark :])
             self.mark = len(entries)
         return None
 
@@ -124,10 +124,16 @@ def default_workers() -> int:
     return max(1, min(8, cores))
 
 
-def build_site(config_file: Path, site_dir: Path, epoch: int,
-               progress: Callable[[str, int, int], None] | None = None,
-               inspect: Callable[[str, str], object] | None = None, workers: int | None = None,
-               reuse: mkdocs_parallel.Reuse | None = None, compiled: Path | None = None) -> MkDocsResult:
+def build_site(
+    config_file: Path,
+    site_dir: Path,
+    epoch: int,
+    progress: Callable[[str, int, int], None] | None = None,
+    inspect: Callable[[str, str], object] | None = None,
+    workers: int | None = None,
+    reuse: mkdocs_parallel.Reuse | None = None,
+    compiled: Path | None = None,
+) -> MkDocsResult:
     """Build the MkDocs project ``config_file`` into ``site_dir`` (strict). ``epoch`` fixes build dates.
 
     ``progress`` is called as ``(stage, done, total)`` while MkDocs works through the pages; ``inspect`` is called
@@ -154,12 +160,19 @@ def build_site(config_file: Path, site_dir: Path, epoch: int,
         try:
             cfg = load_mkdocs_config(config_file, site_dir)
             if workers > 1 or reuse is not None:
-                merged = mkdocs_parallel.build_split(cfg, workers, collect, inspect,
-                                                     _PageProgress(progress) if progress is not None else None,
-                                                     min_share=AUTO_MIN_SHARE if auto else 1, reuse=reuse,
-                                                     compiled=compiled if reuse is not None else None)
-                inspected = tuple((out.dest_uri, out.inspected) for out in merged.pages.values()
-                                  if out.inspected is not None)
+                merged = mkdocs_parallel.build_split(
+                    cfg,
+                    workers,
+                    collect,
+                    inspect,
+                    _PageProgress(progress) if progress is not None else None,
+                    min_share=AUTO_MIN_SHARE if auto else 1,
+                    reuse=reuse,
+                    compiled=compiled if reuse is not None else None,
+                )
+                inspected = tuple(
+                    (out.dest_uri, out.inspected) for out in merged.pages.values() if out.inspected is not None
+                )
                 workers, pages, built = merged.processes, merged.pages, merged.built
             else:
                 if progress is not None:
@@ -179,8 +192,13 @@ def build_site(config_file: Path, site_dir: Path, epoch: int,
             return MkDocsResult(False, tuple(collect.messages), workers=workers, fault=exc.fault, crash=exc.crash)
         except Exception as exc:  # a theme template (override) failing, or a bug: reported, never a traceback
             fault = template_fault(exc, overrides)
-            return MkDocsResult(False, tuple(collect.messages), workers=workers, fault=fault,
-                                crash="" if fault else f"{type(exc).__name__}: {exc}")
+            return MkDocsResult(
+                False,
+                tuple(collect.messages),
+                workers=workers,
+                fault=fault,
+                crash="" if fault else f"{type(exc).__name__}: {exc}",
+            )
     return MkDocsResult(not collect.messages, tuple(collect.messages), inspected, workers, pages=pages, built=built)
 
 
@@ -213,10 +231,14 @@ def report_mkdocs(result: Failure, root: Path, diags: Diagnostics, built: Path |
         if fault is not None and msg.startswith(("Error building page", "Error reading page")):
             continue  # said below, at the template
         where = Span(f"{BUILD_DIR}/docs/{doc.group(1)}") if doc else Span(f"{BUILD_DIR}/mkdocs.yml")
-        diags.error(where, "mkdocs", f"MkDocs: {msg}",
-                    "the generated page comes from your templates/ overrides: fix the template that wrote it"
-                    if overrides else
-                    "this is a briefgen bug if your content passed 'briefgen check'; please report it")
+        diags.error(
+            where,
+            "mkdocs",
+            f"MkDocs: {msg}",
+            "the generated page comes from your templates/ overrides: fix the template that wrote it"
+            if overrides
+            else "this is a briefgen bug if your content passed 'briefgen check'; please report it",
+        )
     if fault is not None:
         path = Path(fault.file)
         try:
@@ -225,12 +247,24 @@ def report_mkdocs(result: Failure, root: Path, diags: Diagnostics, built: Path |
             theirs = True
         except (OSError, ValueError):
             shown, theirs = (f"(theme) {path.name}" if path.is_absolute() else fault.file), False
-        what = (f"'{fault.missing}' is neither in templates/overrides/ nor a template of the theme" if fault.missing
-                else fault.message)
-        diags.error(Span(shown, fault.line), "template", f"theme template failed: {what}",
-                    "fix your override, or delete it to use the theme's own template" if theirs else
-                    "a template override of yours probably passes the theme something it does not expect: "
-                    "check templates/overrides/ against Material for MkDocs' templates")
+        what = (
+            f"'{fault.missing}' is neither in templates/overrides/ nor a template of the theme"
+            if fault.missing
+            else fault.message
+        )
+        diags.error(
+            Span(shown, fault.line),
+            "template",
+            f"theme template failed: {what}",
+            "fix your override, or delete it to use the theme's own template"
+            if theirs
+            else "a template override of yours probably passes the theme something it does not expect: "
+            "check templates/overrides/ against Material for MkDocs' templates",
+        )
     elif result.crash:
-        diags.error(Span(f"{BUILD_DIR}/mkdocs.yml"), "mkdocs", f"MkDocs stopped: {result.crash}",
-                    "this is a briefgen bug if your content passed 'briefgen check'; please report it")
+        diags.error(
+            Span(f"{BUILD_DIR}/mkdocs.yml"),
+            "mkdocs",
+            f"MkDocs stopped: {result.crash}",
+            "this is a briefgen bug if your content passed 'briefgen check'; please report it",
+        )

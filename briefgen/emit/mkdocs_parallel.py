@@ -167,14 +167,22 @@ class _Hooks:
             self.inspected[page.file.src_uri] = self.inspect(page.file.dest_uri, output)
         if self.index is not None:  # the search plugin added this page's entries in on_page_context
             entries = self.index.entries()
-            self.entries[page.file.src_uri] = tuple(steps.own_tags(entries[self.mark:]))
+            self.entries[page.file.src_uri] = tuple(steps.own_tags(entries[self.mark :]))
             self.mark = len(entries)
         self.tick("theme")
         return None
 
 
-def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
-                progress=None, min_share: int = 1, reuse: Reuse | None = None, compiled: Path | None = None) -> Share:
+def build_split(
+    cfg,
+    workers: int,
+    collect,
+    inspect: Inspect | None = None,
+    progress=None,
+    min_share: int = 1,
+    reuse: Reuse | None = None,
+    compiled: Path | None = None,
+) -> Share:
     """Build the loaded MkDocs config ``cfg`` with ``workers`` processes. ``collect`` is the logging handler
     gathering MkDocs' messages; ``progress`` (the adapter's page counter, with ``start(total)`` and ``tick(stage)``)
     counts the pages of all processes; each process gets at least ``min_share`` pages (so small sites use fewer
@@ -321,9 +329,13 @@ def build_split(cfg, workers: int, collect, inspect: Inspect | None = None,
                 merged.pages[uri] = restored[uri]
             else:
                 ids, links = merged.anchors.get(uri, (None, {}))
-                merged.pages[uri] = PageOutput(file.dest_uri, merged.entries.get(uri, ()),
-                                               frozenset(ids) if ids is not None else None, links,
-                                               merged.inspected.get(uri))
+                merged.pages[uri] = PageOutput(
+                    file.dest_uri,
+                    merged.entries.get(uri, ()),
+                    frozenset(ids) if ids is not None else None,
+                    links,
+                    merged.inspected.get(uri),
+                )
         by_uri = {f.src_uri: f for f in files}
         for file in doc_files:
             out = merged.pages[file.src_uri]
@@ -371,7 +383,7 @@ class _Reader:
         for i, b in enumerate(data):
             if b == ord("R"):
                 self.result_at = 0
-                self.buf += data[i + 1:]
+                self.buf += data[i + 1 :]
                 return
             tick("mkdocs" if b == ord("m") else "theme")
 
@@ -409,6 +421,7 @@ def _run_worker(fd: int, work: Callable[[], Share], hooks: _Hooks, collect, over
     code = 1
     mark = len(collect.messages)
     try:
+
         def tick(stage: str) -> None:
             os.write(fd, b"m" if stage == "mkdocs" else b"t")
 
@@ -418,8 +431,12 @@ def _run_worker(fd: int, work: Callable[[], Share], hooks: _Hooks, collect, over
             code = 0
         except Exception as exc:  # reported by the parent, located when a template raised it
             fault = template_fault(exc, overrides)
-            share = Share(messages=collect.messages[mark:], failed=f"{type(exc).__name__}: {exc}", fault=fault,
-                          crash="" if fault else f"{type(exc).__name__}: {exc}")
+            share = Share(
+                messages=collect.messages[mark:],
+                failed=f"{type(exc).__name__}: {exc}",
+                fault=fault,
+                crash="" if fault else f"{type(exc).__name__}: {exc}",
+            )
         os.write(fd, b"R")
         view = memoryview(pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL))  # written as is: no copy
         while view:

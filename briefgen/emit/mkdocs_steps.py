@@ -38,8 +38,9 @@ def steps_available() -> bool:
         return False
     from mkdocs.commands import build
 
-    return all(hasattr(build, n) for n in ("_populate_page", "_build_page", "_build_theme_template",
-                                           "_build_extra_template"))
+    return all(
+        hasattr(build, n) for n in ("_populate_page", "_build_page", "_build_theme_template", "_build_extra_template")
+    )
 
 
 def populate_page(page: Any, config: Any, files: Any) -> None:
@@ -122,7 +123,9 @@ class _ThemeListing:
             for dirpath, dirs, filenames in os.walk(searchpath, followlinks=self.loader.followlinks):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
                 for filename in filenames:
-                    name = os.path.join(dirpath, filename)[len(searchpath):].strip(os.path.sep).replace(os.path.sep, "/")
+                    name = (
+                        os.path.join(dirpath, filename)[len(searchpath) :].strip(os.path.sep).replace(os.path.sep, "/")
+                    )
                     found.add(name[2:] if name[:2] == "./" else name)
         names = sorted(found)
         if extensions is not None:

@@ -46,6 +46,7 @@ MAX_REPORTED = 20
 
 # -- the shim ---------------------------------------------------------------------------------------
 
+
 def _material_assets() -> Path:
     import material
 
@@ -115,6 +116,7 @@ def write_search_index_script(site: Path) -> None:
 
 # -- the scan ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class External:
     """One loading construct of the site that points at the network."""
@@ -130,20 +132,51 @@ class External:
 
 
 _LOADING_ATTRS = {
-    "script": ("src",), "img": ("src", "srcset"), "iframe": ("src",), "frame": ("src",), "embed": ("src",),
-    "object": ("data",), "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",),
-    "track": ("src",), "input": ("src",), "image": ("href", "xlink:href"), "use": ("href", "xlink:href"),
-    "feimage": ("href", "xlink:href"), "base": ("href",), "body": ("background",), "table": ("background",),
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "input": ("src",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+    "feimage": ("href", "xlink:href"),
+    "base": ("href",),
+    "body": ("background",),
+    "table": ("background",),
     "td": ("background",),
 }
-_PASSIVE_REL = {"canonical", "next", "prev", "alternate", "author", "license", "help", "bookmark", "external",
-                "nofollow", "noopener", "noreferrer", "me", "tag", "search"}
-_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_PASSIVE_REL = {
+    "canonical",
+    "next",
+    "prev",
+    "alternate",
+    "author",
+    "license",
+    "help",
+    "bookmark",
+    "external",
+    "nofollow",
+    "noopener",
+    "noreferrer",
+    "me",
+    "tag",
+    "search",
+}
+_CSS_URL = re.compile(
+    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE
+)
 _JS_LOAD = re.compile(
     r"""(?:\b(?:fetch|importScripts|import|Worker|SharedWorker|EventSource|WebSocket|sendBeacon)\s*\(\s*"""
     r"""|\.open\s*\(\s*["'][A-Za-z]+["']\s*,\s*"""
     r"""|\.src\s*=\s*|setAttribute\s*\(\s*["'](?:src|href)["']\s*,\s*)"""
-    r"""(["'`])((?:https?:|wss?:)?//[^"'`\s]*)\1""")
+    r"""(["'`])((?:https?:|wss?:)?//[^"'`\s]*)\1"""
+)
 _SKIP_FILES = {SEARCH_SCRIPT}
 """Generated data, not code: the search index holds the text of every page (captures may quote any URL)."""
 
@@ -205,7 +238,7 @@ class _HtmlScan(HTMLParser):
         if tag == "link" and is_network_url(a.get("href", "")):
             rels = set(a.get("rel", "").lower().split())
             if not rels or rels - _PASSIVE_REL:
-                self._add(f"<link rel=\"{a.get('rel', '')}\" href>", a["href"])
+                self._add(f'<link rel="{a.get("rel", "")}" href>', a["href"])
         if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
             target = re.sub(r"^[^;]*;\s*url\s*=\s*", "", a.get("content", ""), flags=re.IGNORECASE).strip("'\" ")
             if is_network_url(target):
@@ -234,11 +267,15 @@ class _HtmlScan(HTMLParser):
             self._raw = None
 
 
-_CANDIDATE = re.compile(r"""(?:=\s*["']?|url\(\s*["']?|@import\s+["']|[(,]\s*["'`])\s*(?:(?:https?|ftp|wss?):|//|\\\\)""",
-                        re.IGNORECASE)
+_CANDIDATE = re.compile(
+    r"""(?:=\s*["']?|url\(\s*["']?|@import\s+["']|[(,]\s*["'`])\s*(?:(?:https?|ftp|wss?):|//|\\\\)""", re.IGNORECASE
+)
 _XMLNS = re.compile(r"xmlns(?::[\w-]+)?\s*$", re.IGNORECASE)
-_LINK_HREF = re.compile(r"""<(?:a\s[^>]*?\bhref|link\s+rel="(?:canonical|next|prev|alternate)"\s+href)\s*=\s*["']?\s*"""
-                        r"""(?:(?:https?|ftp|wss?):|//|\\\\)""", re.IGNORECASE)
+_LINK_HREF = re.compile(
+    r"""<(?:a\s[^>]*?\bhref|link\s+rel="(?:canonical|next|prev|alternate)"\s+href)\s*=\s*["']?\s*"""
+    r"""(?:(?:https?|ftp|wss?):|//|\\\\)""",
+    re.IGNORECASE,
+)
 
 
 def _may_load(html: str) -> bool:
@@ -291,8 +328,9 @@ def scan_site(site: Path, scanned: dict[str, list[External]] | None = None) -> l
     return found
 
 
-def finish_offline(staged: Path, diags: Diagnostics, only: tuple[str, ...] | None = None,
-                   scanned: dict | None = None) -> bool:
+def finish_offline(
+    staged: Path, diags: Diagnostics, only: tuple[str, ...] | None = None, scanned: dict | None = None
+) -> bool:
     """Make the built site searchable from file:// and check it loads nothing from the network. True when clean.
 
     ``only``: site-relative paths of the files rewritten since the last full check (live preview); None checks all.
@@ -308,10 +346,15 @@ def finish_offline(staged: Path, diags: Diagnostics, only: tuple[str, ...] | Non
         groups.setdefault((x.what, x.url), []).append(x)
     for (what, url), xs in list(groups.items())[:MAX_REPORTED]:
         more = f" (and {len(xs) - 1} more place{'s' if len(xs) > 2 else ''})" if len(xs) > 1 else ""
-        diags.error(Span(f"site/{xs[0].path}", xs[0].line, xs[0].col), "external-resource",
-                    f"{what} loads '{url[:120]}' from the network{more}: the site must work offline",
-                    "images, scripts and styles must be local; link to outside pages instead of embedding them "
-                    "(this comes from a template override, a theme setting or content Markdown)")
+        diags.error(
+            Span(f"site/{xs[0].path}", xs[0].line, xs[0].col),
+            "external-resource",
+            f"{what} loads '{url[:120]}' from the network{more}: the site must work offline",
+            "images, scripts and styles must be local; link to outside pages instead of embedding them "
+            "(this comes from a template override, a theme setting or content Markdown)",
+        )
     if len(groups) > MAX_REPORTED:
-        diags.error(Span("site/"), "external-resource", f"{len(groups) - MAX_REPORTED} more external addresses are loaded", "")
+        diags.error(
+            Span("site/"), "external-resource", f"{len(groups) - MAX_REPORTED} more external addresses are loaded", ""
+        )
     return not found

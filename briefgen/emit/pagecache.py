@@ -40,8 +40,15 @@ _MD_LINK = re.compile(r"\]\(\s*<?([^()\s<>#]+\.md)(?:#[^)\s]*)?>?[^)]*\)")
 class PageCache:
     """A :class:`~briefgen.emit.mkdocs_parallel.Reuse` over a :class:`~briefgen.cache.Store` (``build/.cache``)."""
 
-    def __init__(self, store: Store, project: Path, old_site: Path, new_site: Path, epoch: int,
-                 digests: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        project: Path,
+        old_site: Path,
+        new_site: Path,
+        epoch: int,
+        digests: Mapping[str, str] | None = None,
+    ) -> None:
         self.store = store
         self.project = project
         """The generated MkDocs project (``build/``)."""
@@ -66,10 +73,17 @@ class PageCache:
     def begin(self, nav: list[str], pages: list[str]) -> None:
         docs = self.project / "docs"
         overrides = self.project / "overrides"
-        theme = sorted((p.relative_to(overrides).as_posix(), p.read_bytes())
-                       for p in overrides.rglob("*") if p.is_file()) if overrides.is_dir() else []
-        self.structure = digest((self.project / "mkdocs.yml").read_bytes(), theme,
-                                [(uri, _heading((docs / uri).read_bytes())) for uri in nav], self.epoch)
+        theme = (
+            sorted((p.relative_to(overrides).as_posix(), p.read_bytes()) for p in overrides.rglob("*") if p.is_file())
+            if overrides.is_dir()
+            else []
+        )
+        self.structure = digest(
+            (self.project / "mkdocs.yml").read_bytes(),
+            theme,
+            [(uri, _heading((docs / uri).read_bytes())) for uri in nav],
+            self.epoch,
+        )
         self.pages = frozenset(pages)
         both = digest(self.structure, sorted(self.pages))
         self.same_pages = self.store.data.get("structure", {}).get("") == both
@@ -84,8 +98,12 @@ class PageCache:
         with open(os.path.join(self.project, "docs", src_uri), "rb") as f:
             data = f.read()
         base = posixpath.dirname(src_uri)
-        targets = sorted({posixpath.normpath(posixpath.join(base, m.group(1)))
-                          for m in _MD_LINK.finditer(data.decode("utf-8", "replace"))})
+        targets = sorted(
+            {
+                posixpath.normpath(posixpath.join(base, m.group(1)))
+                for m in _MD_LINK.finditer(data.decode("utf-8", "replace"))
+            }
+        )
         return digest(self.structure, src_uri, data, [(t, t in self.pages) for t in targets])
 
     def restore(self, src_uri: str, dest_uri: str) -> PageOutput | None:

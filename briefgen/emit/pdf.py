@@ -98,6 +98,7 @@ def write_json(data: object, f, table: dict[int, str] | None = None, refs: list[
 
 # -- the compile root ----------------------------------------------------------------------------------------------
 
+
 def _copy_templates(doc: PrintDocument, dest: Path, diags: Diagnostics) -> None:
     """The print template folders merged into ``dest`` (the briefing's files win). A file that resolves outside
     its folder (a symlink to elsewhere) is left out, with a warning."""
@@ -110,9 +111,12 @@ def _copy_templates(doc: PrintDocument, dest: Path, diags: Diagnostics) -> None:
                 continue
             real = path.resolve()
             if not real.is_relative_to(base) or not real.is_file():
-                diags.warning(Span((PRINT_DIR / rel).as_posix()), "pdf-resource-refused",
-                              f"not copied for the PDF: '{(PRINT_DIR / rel).as_posix()}' leads outside templates/print/",
-                              "the PDF reads only the files inside templates/print/; copy the file there instead of a link")
+                diags.warning(
+                    Span((PRINT_DIR / rel).as_posix()),
+                    "pdf-resource-refused",
+                    f"not copied for the PDF: '{(PRINT_DIR / rel).as_posix()}' leads outside templates/print/",
+                    "the PDF reads only the files inside templates/print/; copy the file there instead of a link",
+                )
                 continue
             target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -129,8 +133,16 @@ class Written:
     """Its number of pages."""
 
 
-def export_pdf(root: Path, compiled, diags: Diagnostics, output: Path, pack: str | None,
-               *, strict: bool = False, typst: TypstChild | None = None) -> Written | None:
+def export_pdf(
+    root: Path,
+    compiled,
+    diags: Diagnostics,
+    output: Path,
+    pack: str | None,
+    *,
+    strict: bool = False,
+    typst: TypstChild | None = None,
+) -> Written | None:
     """Write the briefing (or ``pack``) of ``compiled`` (a :class:`briefgen.build.Compiled`) as a PDF to ``output``.
     None when it could not be written (problems in ``diags``). ``typst``: a child started earlier
     (:func:`start_typst`, so that its start-up overlaps the build), else one is started now; either is ended here.
@@ -159,8 +171,9 @@ def export_pdf(root: Path, compiled, diags: Diagnostics, output: Path, pack: str
         child.close()
 
 
-def render_pdf(doc: PrintDocument, work: Path, diags: Diagnostics, typst: TypstChild | None = None,
-               staged: bool | None = None) -> tuple[Path, int] | None:
+def render_pdf(
+    doc: PrintDocument, work: Path, diags: Diagnostics, typst: TypstChild | None = None, staged: bool | None = None
+) -> tuple[Path, int] | None:
     """Compile ``doc`` in the private folder ``work`` (with ``typst``, or a child started now): the PDF's path there
     and its page count, or None (the problem in ``diags``). ``staged``: compile in stages (None: when the data has
     at least :data:`STAGED_MIN_REFERENCES` references)."""
@@ -182,17 +195,24 @@ def render_pdf(doc: PrintDocument, work: Path, diags: Diagnostics, typst: TypstC
         if own:
             child.close()
     if "missing" in answer:
-        diags.error(Span(doc.template_path), "pdf-unavailable",
-                    f"the PDF export needs the Python package typst {'.'.join(map(str, TYPST_VERSION))}.x "
-                    f"({answer['missing']})", "install it with: pip install 'briefgen[pdf]'")
+        diags.error(
+            Span(doc.template_path),
+            "pdf-unavailable",
+            f"the PDF export needs the Python package typst {'.'.join(map(str, TYPST_VERSION))}.x "
+            f"({answer['missing']})",
+            "install it with: pip install 'briefgen[pdf]'",
+        )
         return None
     if "error" in answer:
         _report(answer["error"], doc, diags, error=True)
         return None
     if child.process.returncode != 0 or "warnings" not in answer or not child.output.is_file():
-        diags.error(Span(doc.template_path), "pdf-render",
-                    f"Typst stopped without a PDF (exit status {child.process.returncode}): {errors}",
-                    "if you override templates/print/, try without your override; otherwise please report this")
+        diags.error(
+            Span(doc.template_path),
+            "pdf-render",
+            f"Typst stopped without a PDF (exit status {child.process.returncode}): {errors}",
+            "if you override templates/print/, try without your override; otherwise please report this",
+        )
         return None
     for w in answer["warnings"]:
         _report(w, doc, diags, error=False)
@@ -212,8 +232,11 @@ def _report(d: dict, doc: PrintDocument, diags: Diagnostics, *, error: bool) -> 
         shown = mark + path.split(mark, 1)[1] if mark in path else path.rsplit("/", 1)[-1]
         span = Span(shown, int(where.group(2)), int(where.group(3)))
     hints = [h for h in d.get("hints") or [] if h]
-    hint = "; ".join(hints) if hints else ("fix the print template, or delete your override of it to use briefgen's "
-                                          "(see docs/pdf.md)")
+    hint = (
+        "; ".join(hints)
+        if hints
+        else ("fix the print template, or delete your override of it to use briefgen's (see docs/pdf.md)")
+    )
     message = f"print template: {d.get('message', '')}"
     if error:
         diags.error(span, "template", message, hint)
@@ -242,8 +265,12 @@ def _move_atomically(pdf: Path, output: Path, diags: Diagnostics, shown: str) ->
         os.replace(tmp, output)
         return True
     except OSError as exc:
-        diags.error(Span(shown), "pdf-write", f"cannot write the PDF: {exc.strerror or exc}",
-                    "check that the folder exists and is writable, and that the path is not a folder")
+        diags.error(
+            Span(shown),
+            "pdf-write",
+            f"cannot write the PDF: {exc.strerror or exc}",
+            "check that the folder exists and is writable, and that the path is not a folder",
+        )
         return False
     finally:
         try:

@@ -40,7 +40,6 @@ def _remove_if_dead(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-
 def _exchange(a: Path, b: Path) -> bool:
     libc_name = ctypes.util.find_library("c")
     if not libc_name:

@@ -106,8 +106,9 @@ import os
 os._exit(0)
 """
 
-_NO_NETWORK = dict.fromkeys(("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"),
-                            "http://127.0.0.1:9")
+_NO_NETWORK = dict.fromkeys(
+    ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"), "http://127.0.0.1:9"
+)
 """Proxies that lead nowhere: should a template import a package, Typst cannot download it."""
 
 
@@ -118,7 +119,7 @@ WORK_PREFIX = "briefgen-pdf-"
 def remove_stale_folders() -> None:
     """Compile folders of exports that were killed (their process is gone)."""
     for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*-*"):
-        pid = folder.name[len(WORK_PREFIX):].split("-", 1)[0]
+        pid = folder.name[len(WORK_PREFIX) :].split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -144,18 +145,30 @@ class TypstChild:
         self.output = work / "briefing.pdf"
         packages = work / "packages"
         packages.mkdir()
-        paths = {"input": str(self.print_dir / MAIN), "root": str(self.root), "output": str(self.output),
-                 "font_paths": [str(self.print_dir)], "packages": str(packages),
-                 "version": ".".join(map(str, TYPST_VERSION)) + ".", "step": _STEP}
+        paths = {
+            "input": str(self.print_dir / MAIN),
+            "root": str(self.root),
+            "output": str(self.output),
+            "font_paths": [str(self.print_dir)],
+            "packages": str(packages),
+            "version": ".".join(map(str, TYPST_VERSION)) + ".",
+            "step": _STEP,
+        }
         self.outcome: dict = {}
         """The child's answer once it has given it: ``mode`` (``native``, or ``final`` after a staged compile) and
         ``steps`` (the processes that found where targets land) among others."""
         self.errors = open(work / "typst-stderr.txt", "w+")
         # no proxy that leads anywhere: should a template import a package, Typst cannot download it
         env = {**os.environ, **_NO_NETWORK}
-        self.process = subprocess.Popen([sys.executable, "-I", "-c", _CHILD, json.dumps(paths)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env,
-                                        cwd=work, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-c", _CHILD, json.dumps(paths)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            env=env,
+            cwd=work,
+            text=True,
+        )
 
     def start(self, standard: str, timestamp: int, anchors: list[str] | None = None) -> None:
         """Compile now (the compile root is ready); staged (first finding where ``anchors`` land) when given."""

@@ -34,8 +34,12 @@ class Mention(NamedTuple):
 
 def build_matcher(entities: tuple[EntitySpec, ...], unlinked: frozenset[str] = frozenset()) -> Matcher:
     """One automaton over every alias of every entity. Aliases declared ``ambiguous`` are left out."""
-    targets = [AliasTarget(e.id, a.text, a.case) for e in entities for a in e.aliases
-               if not a.ambiguous and a.text not in unlinked]
+    targets = [
+        AliasTarget(e.id, a.text, a.case)
+        for e in entities
+        for a in e.aliases
+        if not a.ambiguous and a.text not in unlinked
+    ]
     return Matcher(targets)
 
 

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from briefgen.link.matcher import AliasTarget, Matcher
 from briefgen.load.types import Alias, EntitySpec
 
-ALIAS_FIELDS = operator.attrgetter("text", *(f.name for f in dataclasses.fields(Alias) if f.name not in ("text", "span")))
+ALIAS_FIELDS = operator.attrgetter(
+    "text", *(f.name for f in dataclasses.fields(Alias) if f.name not in ("text", "span"))
+)
 """Every field of an :class:`Alias` but where it is written, its text first."""
 
 

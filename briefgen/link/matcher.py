@@ -60,10 +60,31 @@ def fold(text: str) -> str:
 
 
 _PLAIN_FORMS = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200a": " ",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u2007": " ",
+    "\u200a": " ",
 }
 TYPOGRAPHIC = str.maketrans(_PLAIN_FORMS)
 """Typographic apostrophes, quotes, dashes and spaces → their plain forms, one character for one (so offsets
@@ -84,7 +105,7 @@ def _ascii_plain(exc: UnicodeError) -> tuple[str, int]:
     Called only for the runs of such characters, so ASCII text is encoded at C speed."""
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
-    run = exc.object[exc.start:exc.end]
+    run = exc.object[exc.start : exc.end]
     out = _RUNS.get(run)
     if out is None:
         out = "".join(_PLAIN_FORMS.get(c, "?") for c in run)
@@ -158,8 +179,11 @@ class Matcher:
         if not self._empty:
             dfa = ahocorasick_rs.Implementation.DFA
             try:
-                self._automaton = (ahocorasick_rs.BytesAhoCorasick([k.encode() for k in keys], implementation=dfa)
-                                   if self._ascii else ahocorasick_rs.AhoCorasick(keys, implementation=dfa))
+                self._automaton = (
+                    ahocorasick_rs.BytesAhoCorasick([k.encode() for k in keys], implementation=dfa)
+                    if self._ascii
+                    else ahocorasick_rs.AhoCorasick(keys, implementation=dfa)
+                )
             except UnicodeEncodeError:
                 pass
 
@@ -218,9 +242,13 @@ class Matcher:
         # keeping the hits on character boundaries
         if self._wide is None:
             self._wide = ahocorasick_rs.BytesAhoCorasick([k.encode("utf-32-le", "surrogatepass") for k in self._keys])
-        return [(i, s >> 2, e >> 2) for i, s, e in
-                self._wide.find_matches_as_indexes(low.encode("utf-32-le", "surrogatepass"), overlapping=True)
-                if not s & 3]
+        return [
+            (i, s >> 2, e >> 2)
+            for i, s, e in self._wide.find_matches_as_indexes(
+                low.encode("utf-32-le", "surrogatepass"), overlapping=True
+            )
+            if not s & 3
+        ]
 
     def _accepted(self, text: str, raw: list[tuple[int, int, int]]) -> list[tuple[int, int, str, str]]:
         """The hits ``raw`` of :meth:`_hits` in ``text`` that pass the word boundaries and the case rules, in
@@ -243,8 +271,12 @@ class Matcher:
                 if c != " " and (c.isalnum() or c == "_"):
                     continue
             if entity is not None and alias is not None:  # one target: both set
-                if exact and not text.startswith(alias, start) and plain(text[start:end]) != plain(alias) \
-                        and not (i in self._caps and self._capitals(text, start, end)):
+                if (
+                    exact
+                    and not text.startswith(alias, start)
+                    and plain(text[start:end]) != plain(alias)
+                    and not (i in self._caps and self._capitals(text, start, end))
+                ):
                     continue
                 if start < last:
                     tangled = True
@@ -252,8 +284,13 @@ class Matcher:
                 add((start, end, entity, alias))
                 continue
             surface = plain(text[start:end])
-            ok = [t for t in self._shared[i] if t.case == "ignore" or plain(t.alias) == surface
-                  or (_caps_alias(t) and self._capitals(text, start, end))]
+            ok = [
+                t
+                for t in self._shared[i]
+                if t.case == "ignore"
+                or plain(t.alias) == surface
+                or (_caps_alias(t) and self._capitals(text, start, end))
+            ]
             if len({t.entity for t in ok}) != 1:
                 continue  # no rule fits, or two entities claim the same words: never guess
             if start < last:
@@ -264,7 +301,6 @@ class Matcher:
             candidates.sort()
             return _resolve(candidates)
         return candidates
-
 
     def _capitals(self, text: str, start: int, end: int) -> bool:
         """Whether the hit ``text[start:end]`` is in capitals at the head of its text (no small letter before it
@@ -327,8 +363,33 @@ def _longest_first(candidates: list[tuple[int, int, str, str]]) -> list[tuple[in
 _SENTENCE_END = re.compile(r"([.!?…][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 """A sentence end: its punctuation mark, closing quotes or brackets, spaces, then a capital or digit."""
 
-_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Col", "Lt", "Sgt", "Jr", "Sr", "Prof", "No", "Jan", "Feb", "Mar",
-                  "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")
+_ABBREVIATIONS = (
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "St",
+    "Gen",
+    "Col",
+    "Lt",
+    "Sgt",
+    "Jr",
+    "Sr",
+    "Prof",
+    "No",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 """Words whose full stop ends no sentence (besides single capitals, the initials)."""
 
 _ABBREVIATION = re.compile(r"(?:" + "|".join(_ABBREVIATIONS) + r"|[A-Z])\.")
@@ -353,6 +414,7 @@ _SENTENCE_END_ANY = _end_pattern("[.!?…]")
 _SENTENCE_END_STOP = _end_pattern(r"\.")
 """For texts with full stops as their only marks (most paragraphs): a literal first character, which the regex
 engine finds much faster than a character class."""
+
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Sentence (start, end) offsets of a paragraph; a simple, predictable splitter (see :func:`sentences_of`)."""

@@ -34,6 +34,7 @@ FRONT_MATTER_RE = re.compile(r"\A---\n(.*?\n)---[ \t]*\n", re.DOTALL)
 _FORMATS: dict[str, Literal["txt", "html", "md"]] = {".txt": "txt", ".html": "html", ".htm": "html", ".md": "md"}
 """The capture format of each file name suffix."""
 
+
 def load_yaml_file(path: Path, root: Path, diags: Diagnostics):
     shown = rel(path, root)
     text = read_text(path, shown, diags, allow_cp1252=False, limit=MAX_YAML_BYTES)
@@ -48,12 +49,12 @@ T = TypeVar("T")
 class FileMemo(Protocol):
     """Results of reading files, kept between runs (the build cache, briefgen/stagecache.py)."""
 
-    def keep(self, paths: tuple[Path | None, ...], extra: object, diags: Diagnostics,
-             read: Callable[[Diagnostics], T]) -> T:
+    def keep(
+        self, paths: tuple[Path | None, ...], extra: object, diags: Diagnostics, read: Callable[[Diagnostics], T]
+    ) -> T:
         """``read(diags)``, or what it returned last time for the same ``paths`` when none of these files
         changed on disk since and ``extra`` (what else ``read`` depends on) is equal; the diagnostics ``read``
         added then are added to ``diags`` again."""
-
 
     def listing(self, folder: Path, diags: Diagnostics, read: Callable[[Diagnostics], tuple[T, tuple[Path, ...]]]) -> T:
         """What ``read(diags)`` returned last time for ``folder`` — a value computed from the names of the files
@@ -80,11 +81,19 @@ def load_content(root: Path, diags: Diagnostics, memo: FileMemo | None = None) -
     content = root / "content"
     briefing_path = content / "briefing.yml"
     if not briefing_path.is_file():
-        diags.error(Span(rel(briefing_path, root)), "no-briefing", "content/briefing.yml not found",
-                    "run briefgen in a briefing folder (or pass -C DIR); see docs/content-format.md")
+        diags.error(
+            Span(rel(briefing_path, root)),
+            "no-briefing",
+            "content/briefing.yml not found",
+            "run briefgen in a briefing folder (or pass -C DIR); see docs/content-format.md",
+        )
         return None
-    config = keep((briefing_path,), None, diags,
-                  lambda d: read_briefing(load_yaml_file(briefing_path, root, d), rel(briefing_path, root), d))
+    config = keep(
+        (briefing_path,),
+        None,
+        diags,
+        lambda d: read_briefing(load_yaml_file(briefing_path, root, d), rel(briefing_path, root), d),
+    )
 
     entities: list[EntitySpec] = []
     for path in listing(content / "entities", diags, functools.partial(_entity_files, content / "entities")):
@@ -96,10 +105,16 @@ def load_content(root: Path, diags: Diagnostics, memo: FileMemo | None = None) -
     overview_path = content / "overview.md"
     overview = ""
     if overview_path.is_file():
-        overview = read_text(overview_path, rel(overview_path, root), diags, allow_cp1252=False, limit=MAX_YAML_BYTES) or ""
+        overview = (
+            read_text(overview_path, rel(overview_path, root), diags, allow_cp1252=False, limit=MAX_YAML_BYTES) or ""
+        )
     else:
-        diags.warning(Span(rel(overview_path, root)), "no-overview", "content/overview.md not found: the home page only lists contents",
-                      "write the briefing's front page in content/overview.md")
+        diags.warning(
+            Span(rel(overview_path, root)),
+            "no-overview",
+            "content/overview.md not found: the home page only lists contents",
+            "write the briefing's front page in content/overview.md",
+        )
     shapes: list[ShapeSpec] = []
     if (content / "shapes").is_dir():
         for path in listing(content / "shapes", diags, functools.partial(_shape_files, content / "shapes")):
@@ -133,7 +148,9 @@ def load_articles(root: Path, diags: Diagnostics, keep=_fresh, listing=_fresh_li
     return sorted(out, key=lambda a: a.slug)
 
 
-def _article_files(root: Path, folder: Path, diags: Diagnostics) -> tuple[list[tuple[Path, str, str, Path | None]], tuple[Path, ...]]:
+def _article_files(
+    root: Path, folder: Path, diags: Diagnostics
+) -> tuple[list[tuple[Path, str, str, Path | None]], tuple[Path, ...]]:
     """Each capture under ``folder`` with its shown path, slug and annotation file; the folders listed. File
     names that cannot be articles are reported here."""
     folders: list[Path] = []
@@ -146,27 +163,41 @@ def _article_files(root: Path, folder: Path, diags: Diagnostics) -> tuple[list[t
         slug = capture_slug(path.stem)  # any file name: the slug is derived from it, the name is kept
         if slug in by_slug:
             first = rel(by_slug[slug], root)
-            diags.error(Span(shown), "duplicate-slug",
-                        f"captures {Span(first)} and {Span(shown)} both give the article slug '{slug}'",
-                        "rename one of them (the slug is the file name in lower case, letters transliterated, "
-                        "everything else a dash)")
+            diags.error(
+                Span(shown),
+                "duplicate-slug",
+                f"captures {Span(first)} and {Span(shown)} both give the article slug '{slug}'",
+                "rename one of them (the slug is the file name in lower case, letters transliterated, "
+                "everything else a dash)",
+            )
             continue
         by_slug[slug] = path
         out.append((path, shown, slug, annotations.pop(path.with_suffix("").as_posix(), None)))
     for orphan in annotations.values():
-        diags.error(Span(rel(orphan, root)), "orphan-annotation", "annotation file has no capture beside it",
-                    f"add the capture (e.g. {orphan.stem}.txt) or rename the annotation to match one")
+        diags.error(
+            Span(rel(orphan, root)),
+            "orphan-annotation",
+            "annotation file has no capture beside it",
+            f"add the capture (e.g. {orphan.stem}.txt) or rename the annotation to match one",
+        )
     return out, tuple(folders)
 
 
-def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root: Path, diags: Diagnostics) -> ArticleSpec | None:
+def load_article(
+    path: Path, shown: str, slug: str, ann_path: Path | None, root: Path, diags: Diagnostics
+) -> ArticleSpec | None:
     suffix = path.suffix.lower()
     fmt = _FORMATS[suffix]
     text = read_text(path, shown, diags, allow_cp1252=(fmt != "md"), limit=MAX_CAPTURE_BYTES)
     if text is None or not capture_within_limits(text, fmt, shown, diags):
         return None
     if not text.strip():
-        diags.warning(Span(shown), "capture-empty", "capture is empty: the article has no text", "add the article text or remove the file")
+        diags.warning(
+            Span(shown),
+            "capture-empty",
+            "capture is empty: the article has no text",
+            "add the article text or remove the file",
+        )
     r = Reader(diags)
     meta: dict = {}
     capture_meta: tuple = ()
@@ -182,7 +213,7 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
             meta.update(fm_meta)
             if fm_notes is not None:
                 notes, notes_span = fm_notes[0], fm_notes[1].text_span()
-            text = text[m.end():]
+            text = text[m.end() :]
     facts: tuple[FactSpec, ...] = ()
     quotes: tuple[QuoteSpec, ...] = ()
     overrides = None
@@ -196,14 +227,32 @@ def load_article(path: Path, shown: str, slug: str, ann_path: Path | None, root:
             if "notes" in amap:
                 notes, notes_span = r.text(amap["notes"], "notes", multiline=True), text_span(amap["notes"])
             overrides = read_overrides(r, amap.get("cleaning"))
-            facts = tuple(f for n in r.seq(amap.get("facts"), "facts", single_ok=False)
-                          if (f := read_fact(r, n, subject=None, source=slug)))
-            quotes = tuple(q for n in r.seq(amap.get("quotes"), "quotes", single_ok=False)
-                           if (q := read_quote(r, n, speaker=None, source=slug)))
+            facts = tuple(
+                f
+                for n in r.seq(amap.get("facts"), "facts", single_ok=False)
+                if (f := read_fact(r, n, subject=None, source=slug))
+            )
+            quotes = tuple(
+                q
+                for n in r.seq(amap.get("quotes"), "quotes", single_ok=False)
+                if (q := read_quote(r, n, speaker=None, source=slug))
+            )
             reports = tuple((i, n.span) for n in r.seq(amap.get("reports"), "reports") if (i := r.id(n, "reports")))
-    spec = ArticleSpec(slug=slug, path=shown, fmt=fmt, text=text, body_line=body_line, meta=meta,
-                       notes=notes, notes_span=notes_span, facts=facts, quotes=quotes, span=Span(shown),
-                       capture_meta=capture_meta, reports=reports)
+    spec = ArticleSpec(
+        slug=slug,
+        path=shown,
+        fmt=fmt,
+        text=text,
+        body_line=body_line,
+        meta=meta,
+        notes=notes,
+        notes_span=notes_span,
+        facts=facts,
+        quotes=quotes,
+        span=Span(shown),
+        capture_meta=capture_meta,
+        reports=reports,
+    )
     if overrides is not None:
         spec = ArticleSpec(**{**spec.__dict__, "overrides": overrides})
     return spec

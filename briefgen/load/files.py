@@ -26,8 +26,10 @@ _HTML_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _HTML_RAW = ("script", "style", "textarea", "xmp", "template", "noscript")
 MAX_HTML_DEPTH = 200
 """HTML nested deeper is refused: the HTML parser (libxml2) silently drops everything below about 250 levels."""
-_HTML_FLAT = frozenset("area base br col embed hr img input link meta param source track wbr keygen html head body p li dt dd "
-                       "tr td th option optgroup thead tbody tfoot colgroup caption rb rt rtc rp".split())
+_HTML_FLAT = frozenset(
+    "area base br col embed hr img input link meta param source track wbr keygen html head body p li dt dd "
+    "tr td th option optgroup thead tbody tfoot colgroup caption rb rt rtc rp".split()
+)
 """Elements that never nest (void) or whose end tag may be omitted: not counted for the nesting depth."""
 
 
@@ -49,21 +51,40 @@ def read_text(path: Path, shown: str, diags: Diagnostics, *, allow_cp1252: bool,
     try:
         size = path.stat().st_size
         if size > limit:
-            diags.error(Span(shown), "file-too-large", f"file is {size / 1e6:.1f} MB, more than the {limit / 1e6:.0f} MB allowed",
-                        "split it, or remove what is not article text")
+            diags.error(
+                Span(shown),
+                "file-too-large",
+                f"file is {size / 1e6:.1f} MB, more than the {limit / 1e6:.0f} MB allowed",
+                "split it, or remove what is not article text",
+            )
             return None
         data = path.read_bytes()
     except OSError as exc:
-        diags.error(Span(shown), "file-unreadable", f"cannot read file: {exc.strerror or exc}", "check the file's permissions")
+        diags.error(
+            Span(shown), "file-unreadable", f"cannot read file: {exc.strerror or exc}", "check the file's permissions"
+        )
         return None
-    if data[:2] == b"\x1f\x8b" or data[:4] in (b"PK\x03\x04", b"%PDF") or data[:3] == b"BZh" or data[:6] == b"\xfd7zXZ\x00":
-        diags.error(Span(shown), "file-binary", "file is compressed or binary, not text",
-                    "save the page as plain text or uncompressed HTML")
+    if (
+        data[:2] == b"\x1f\x8b"
+        or data[:4] in (b"PK\x03\x04", b"%PDF")
+        or data[:3] == b"BZh"
+        or data[:6] == b"\xfd7zXZ\x00"
+    ):
+        diags.error(
+            Span(shown),
+            "file-binary",
+            "file is compressed or binary, not text",
+            "save the page as plain text or uncompressed HTML",
+        )
         return None
     nul = data.find(b"\x00")
     if nul >= 0:
-        diags.error(_offset_span(data, nul, shown), "file-binary", "file contains NUL bytes: it is binary, not text",
-                    "save the page as plain text or HTML")
+        diags.error(
+            _offset_span(data, nul, shown),
+            "file-binary",
+            "file contains NUL bytes: it is binary, not text",
+            "save the page as plain text or HTML",
+        )
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -71,14 +92,22 @@ def read_text(path: Path, shown: str, diags: Diagnostics, *, allow_cp1252: bool,
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if not allow_cp1252:
-            diags.error(_offset_span(data, exc.start, shown), "file-encoding",
-                        f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", "save the file as UTF-8")
+            diags.error(
+                _offset_span(data, exc.start, shown),
+                "file-encoding",
+                f"invalid UTF-8 (byte 0x{data[exc.start]:02x})",
+                "save the file as UTF-8",
+            )
             return None
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError as exc2:
-            diags.error(_offset_span(data, exc2.start, shown), "file-encoding",
-                        "file is neither UTF-8 nor Windows-1252 text", "save the capture as UTF-8")
+            diags.error(
+                _offset_span(data, exc2.start, shown),
+                "file-encoding",
+                "file is neither UTF-8 nor Windows-1252 text",
+                "save the capture as UTF-8",
+            )
             return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     m = _CONTROL.search(text)
@@ -88,12 +117,19 @@ def read_text(path: Path, shown: str, diags: Diagnostics, *, allow_cp1252: bool,
         col = bad - (text.rfind("\n", 0, bad) + 1) + 1
         count = sum(1 for _ in _CONTROL.finditer(text))
         if count > max(8, len(text) * BINARY_CONTROL_SHARE):
-            diags.error(Span(shown, line, col), "file-binary",
-                        f"file looks binary: {count} control characters in {len(text)} characters, from here on",
-                        "save the page as plain text or HTML")
+            diags.error(
+                Span(shown, line, col),
+                "file-binary",
+                f"file looks binary: {count} control characters in {len(text)} characters, from here on",
+                "save the page as plain text or HTML",
+            )
             return None
-        diags.warning(Span(shown, line, col), "file-control-chars", "file contains control characters; they are dropped",
-                      "check the capture was saved as text")
+        diags.warning(
+            Span(shown, line, col),
+            "file-control-chars",
+            "file contains control characters; they are dropped",
+            "check the capture was saved as text",
+        )
         text = _CONTROL.sub("", text)
     return text
 
@@ -108,7 +144,10 @@ def capture_within_limits(text: str, fmt: str, shown: str, diags: Diagnostics) -
     what, where = None, -1
     if fmt != "html":
         if len(text) > MAX_ARTICLE_CHARS:
-            what, where = f"the text is {len(text):,} characters long, more than the {MAX_ARTICLE_CHARS:,} allowed", MAX_ARTICLE_CHARS
+            what, where = (
+                f"the text is {len(text):,} characters long, more than the {MAX_ARTICLE_CHARS:,} allowed",
+                MAX_ARTICLE_CHARS,
+            )
     else:
         low, pos, n, elements, visible, depth = text.lower(), 0, len(text), 0, 0, 0
         while pos < n:
@@ -126,29 +165,39 @@ def capture_within_limits(text: str, fmt: str, shown: str, diags: Diagnostics) -
                 closing = _HTML_NAME.match(low, lt + 2) if low.startswith("</", lt) else None
                 if closing is not None and closing.group(0) not in _HTML_FLAT:
                     depth = max(0, depth - 1)
-                pos = lt + 1 if low[lt + 1:lt + 2] not in ("/", "!", "?") else (low.find(">", lt) + 1 or n)
+                pos = lt + 1 if low[lt + 1 : lt + 2] not in ("/", "!", "?") else (low.find(">", lt) + 1 or n)
                 continue
             elements += 1
             if elements > MAX_HTML_ELEMENTS:
                 what, where = f"the page has more than {MAX_HTML_ELEMENTS:,} HTML elements", lt
                 break
             pos = low.find(">", lt) + 1 or n
-            if name.group(0) not in _HTML_FLAT and low[pos - 2:pos] != "/>":
+            if name.group(0) not in _HTML_FLAT and low[pos - 2 : pos] != "/>":
                 depth += 1
                 if depth > MAX_HTML_DEPTH:
-                    what, where = f"elements nest more than {MAX_HTML_DEPTH} levels deep here (deeper text would be lost)", lt
+                    what, where = (
+                        f"elements nest more than {MAX_HTML_DEPTH} levels deep here (deeper text would be lost)",
+                        lt,
+                    )
                     break
             if name.group(0) in _HTML_RAW:
                 close = low.find("</" + name.group(0), pos)
                 pos = n if close < 0 else close
         if what is None and visible > MAX_ARTICLE_CHARS:
-            what, where = f"the page holds about {visible:,} characters of text, more than the {MAX_ARTICLE_CHARS:,} allowed", 0
+            what, where = (
+                f"the page holds about {visible:,} characters of text, more than the {MAX_ARTICLE_CHARS:,} allowed",
+                0,
+            )
     if what is None:
         return True
     line = text.count("\n", 0, where) + 1
     col = where - (text.rfind("\n", 0, where) + 1) + 1
-    diags.error(Span(shown, line, col), "capture-too-large", f"capture refused: {what}",
-                "a capture holds one article: remove what is not article text, or save the article's text as a .txt capture")
+    diags.error(
+        Span(shown, line, col),
+        "capture-too-large",
+        f"capture refused: {what}",
+        "a capture holds one article: remove what is not article text, or save the article's text as a .txt capture",
+    )
     return False
 
 

@@ -79,8 +79,12 @@ class Reader:
         if node is None:
             return None
         if not isinstance(node, YMap):
-            self.diags.error(node.span, "type", f"expected a mapping for the {table.what}, found {describe(node)}",
-                             f"write the {table.what} as 'key: value' lines")
+            self.diags.error(
+                node.span,
+                "type",
+                f"expected a mapping for the {table.what}, found {describe(node)}",
+                f"write the {table.what} as 'key: value' lines",
+            )
             return None
         allowed = table.names() + list(extra_keys)
         out: dict[str, YNode] = {}
@@ -88,14 +92,19 @@ class Reader:
             if key.value.startswith("x-"):
                 continue
             if key.value not in allowed:
-                self.diags.error(key.span, "unknown-key", f"unknown key '{key.value}' in {table.what}",
-                                 did_you_mean(key.value, allowed))
+                self.diags.error(
+                    key.span,
+                    "unknown-key",
+                    f"unknown key '{key.value}' in {table.what}",
+                    did_you_mean(key.value, allowed),
+                )
                 continue
             out[key.value] = value
         for k in table.keys:
             if k.required and (k.name not in out or _is_null(out[k.name])):
-                self.diags.error(node.span, "missing-key", f"{table.what} has no '{k.name}'",
-                                 f"add '{k.name}:' ({k.doc or k.name})")
+                self.diags.error(
+                    node.span, "missing-key", f"{table.what} has no '{k.name}'", f"add '{k.name}:' ({k.doc or k.name})"
+                )
         return out
 
     # -- scalars --------------------------------------------------------------------------------
@@ -103,8 +112,12 @@ class Reader:
         if node is None or _is_null(node):
             return None
         if not isinstance(node, YScalar):
-            self.diags.error(node.span, "type", f"expected text for '{what}', found {describe(node)}",
-                             "write a single value; quote it if it contains ': ' or starts with [ or {")
+            self.diags.error(
+                node.span,
+                "type",
+                f"expected text for '{what}', found {describe(node)}",
+                "write a single value; quote it if it contains ': ' or starts with [ or {",
+            )
             return None
         value = node.value if multiline else " ".join(node.value.split())
         return value
@@ -115,8 +128,12 @@ class Reader:
             return None
         assert node is not None  # a value was read from it
         if not is_valid_id(value):
-            self.diags.error(node.span, "bad-id", f"'{value}' is not a valid id for '{what}'",
-                             f"ids use only a-z, 0-9 and single dashes, e.g. '{slugify(value)}'")
+            self.diags.error(
+                node.span,
+                "bad-id",
+                f"'{value}' is not a valid id for '{what}'",
+                f"ids use only a-z, 0-9 and single dashes, e.g. '{slugify(value)}'",
+            )
             return None
         return value
 
@@ -127,7 +144,9 @@ class Reader:
         assert node is not None  # a value was read from it
         if not valid_date(value, partial):
             fmt = "YYYY-MM-DD, YYYY-MM or YYYY" if partial else "YYYY-MM-DD"
-            self.diags.error(node.span, "bad-date", f"'{value}' is not a valid date for '{what}'", f"write the date as {fmt}")
+            self.diags.error(
+                node.span, "bad-date", f"'{value}' is not a valid date for '{what}'", f"write the date as {fmt}"
+            )
             return None
         return value
 
@@ -141,8 +160,12 @@ class Reader:
         except ValueError:
             number = float("nan")
         if number != number or number in (float("inf"), float("-inf")):
-            self.diags.error(node.span, "bad-number", f"'{value}' is not a number for '{what}'",
-                             "write a plain number such as 12 or 3.5; put units in the field's 'unit:'")
+            self.diags.error(
+                node.span,
+                "bad-number",
+                f"'{value}' is not a number for '{what}'",
+                "write a plain number such as 12 or 3.5; put units in the field's 'unit:'",
+            )
             return None
         return number
 
@@ -152,8 +175,12 @@ class Reader:
             return None
         assert node is not None  # a value was read from it
         if value not in ("true", "false"):
-            self.diags.error(node.span, "bad-bool", f"'{value}' is not true or false for '{what}'",
-                             "write true or false (yes/no/on/off are not accepted)")
+            self.diags.error(
+                node.span,
+                "bad-bool",
+                f"'{value}' is not true or false for '{what}'",
+                "write true or false (yes/no/on/off are not accepted)",
+            )
             return None
         return value == "true"
 
@@ -163,8 +190,12 @@ class Reader:
             return None
         assert node is not None  # a value was read from it
         if not is_http_url(value):
-            self.diags.error(node.span, "bad-url", f"'{value}' is not an http(s) address for '{what}'",
-                             "only http:// and https:// addresses are allowed")
+            self.diags.error(
+                node.span,
+                "bad-url",
+                f"'{value}' is not an http(s) address for '{what}'",
+                "only http:// and https:// addresses are allowed",
+            )
             return None
         return value
 
@@ -174,7 +205,9 @@ class Reader:
             return None
         assert node is not None  # a value was read from it
         if value not in choices:
-            self.diags.error(node.span, "bad-value", f"'{value}' is not allowed for '{what}'", did_you_mean(value, choices))
+            self.diags.error(
+                node.span, "bad-value", f"'{value}' is not allowed for '{what}'", did_you_mean(value, choices)
+            )
             return None
         return value
 
@@ -187,8 +220,12 @@ class Reader:
             return node.items
         if single_ok and not isinstance(node, YMap):
             return (node,)
-        self.diags.error(node.span, "type", f"expected a list for '{what}', found {describe(node)}",
-                         "write one item per line, each starting with '- '")
+        self.diags.error(
+            node.span,
+            "type",
+            f"expected a list for '{what}', found {describe(node)}",
+            "write one item per line, each starting with '- '",
+        )
         return ()
 
     def texts(self, node: YNode | None, what: str) -> tuple[str, ...]:

@@ -57,7 +57,9 @@ def json_schema(config: BriefingConfig | None = None) -> dict:
         "$defs": {
             "briefing": tables.BRIEFING.json_schema(),
             "entity": entity_schema(config),
-            "entities_file": {"oneOf": [{"$ref": "#/$defs/entity"}, {"type": "array", "items": {"$ref": "#/$defs/entity"}}]},
+            "entities_file": {
+                "oneOf": [{"$ref": "#/$defs/entity"}, {"type": "array", "items": {"$ref": "#/$defs/entity"}}]
+            },
             "article": tables.ARTICLE.json_schema(),
         },
     }

@@ -82,16 +82,21 @@ def _feature(node: YNode, diags: Diagnostics, out: list[ShapeSpec]) -> None:
         e = props.get("entity")
         if isinstance(e, YScalar) and not e.is_null:
             if not is_valid_id(e.value):
-                diags.error(e.span, "bad-id", f"'{e.value}' is not an entity id",
-                            "give the id of an entity in content/entities (a-z, 0-9 and dashes)")
+                diags.error(
+                    e.span,
+                    "bad-id",
+                    f"'{e.value}' is not an entity id",
+                    "give the id of an entity in content/entities (a-z, 0-9 and dashes)",
+                )
             else:
                 entity, entity_span = e.value, e.span
     elif props is not None and not (isinstance(props, YScalar) and props.is_null):
         diags.error(props.span, "shape-type", "'properties' must be an object", _HOW)
     geom_node = node.get("geometry")
     if not isinstance(geom_node, YMap):
-        diags.error(node.span if geom_node is None else geom_node.span, "shape-geometry",
-                    "feature has no geometry object", _HOW)
+        diags.error(
+            node.span if geom_node is None else geom_node.span, "shape-geometry", "feature has no geometry object", _HOW
+        )
         return
     geom = _geometry(geom_node, diags)
     if geom is not None:
@@ -105,9 +110,12 @@ def _geometry(node: YMap, diags: Diagnostics) -> tuple[tuple[tuple[tuple[float, 
         return None
     depth = {"LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}.get(t)
     if depth is None:
-        diags.error(node.get("type").span, "shape-geometry",  # type: ignore[union-attr]
-                    f"geometry type '{t}' cannot be drawn as a shape",
-                    "use Polygon, MultiPolygon, LineString or MultiLineString; a point is an entity's 'coordinates'")
+        diags.error(
+            node.get("type").span,  # type: ignore[union-attr]
+            "shape-geometry",
+            f"geometry type '{t}' cannot be drawn as a shape",
+            "use Polygon, MultiPolygon, LineString or MultiLineString; a point is an entity's 'coordinates'",
+        )
         return None
     if not isinstance(coords, YSeq):
         diags.error(node.span, "shape-geometry", f"{t} needs a 'coordinates' list", _HOW)
@@ -125,12 +133,20 @@ def _geometry(node: YMap, diags: Diagnostics) -> tuple[tuple[tuple[tuple[float, 
             pts.append(pt)
         need = 4 if closed else 2
         if len(pts) < need:
-            diags.error(line.span, "shape-geometry", f"a {'ring' if closed else 'line'} needs at least {need} points",
-                        "a polygon ring repeats its first point at the end, so a triangle has 4" if closed else _HOW)
+            diags.error(
+                line.span,
+                "shape-geometry",
+                f"a {'ring' if closed else 'line'} needs at least {need} points",
+                "a polygon ring repeats its first point at the end, so a triangle has 4" if closed else _HOW,
+            )
             return None
         if closed and pts[0] != pts[-1]:
-            diags.error(line.span, "shape-geometry", "a polygon ring must end where it starts",
-                        "repeat the first [longitude, latitude] as the last point")
+            diags.error(
+                line.span,
+                "shape-geometry",
+                "a polygon ring must end where it starts",
+                "repeat the first [longitude, latitude] as the last point",
+            )
             return None
         rings.append(tuple(pts))
     return (tuple(rings), closed) if rings else None
@@ -156,9 +172,17 @@ def _point(node: YNode, diags: Diagnostics) -> tuple[float, float] | None:
             lon = lat = float("nan")
         if -180 <= lon <= 180 and -90 <= lat <= 90:
             return (lon, lat)
-        diags.error(node.span, "shape-coordinates", "point is not [longitude, latitude] in degrees",
-                    "GeoJSON puts longitude (−180..180) first, then latitude (−90..90), e.g. [147.6, 45.0]")
+        diags.error(
+            node.span,
+            "shape-coordinates",
+            "point is not [longitude, latitude] in degrees",
+            "GeoJSON puts longitude (−180..180) first, then latitude (−90..90), e.g. [147.6, 45.0]",
+        )
         return None
-    diags.error(node.span, "shape-coordinates", "a point must be [longitude, latitude]",
-                "write two numbers, longitude first, e.g. [147.6, 45.0]")
+    diags.error(
+        node.span,
+        "shape-coordinates",
+        "a point must be [longitude, latitude]",
+        "write two numbers, longitude first, e.g. [147.6, 45.0]",
+    )
     return None

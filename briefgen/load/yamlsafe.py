@@ -78,7 +78,7 @@ class DocumentLines:
         if self._rows is None:
             rows, pos = [], 0
             for m in _BREAK_RE.finditer(self.text):
-                rows.append((self.text[pos:m.start()], m.group()))
+                rows.append((self.text[pos : m.start()], m.group()))
                 pos = m.end()
             rows.append((self.text[pos:], ""))
             self._rows = rows
@@ -154,8 +154,12 @@ def parse_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) -
         text = text[1:]
     deep = _too_deep(text)
     if deep is not None:
-        diags.error(_span(path, deep, line_offset), "yaml-too-deep", f"lists and mappings nest more than {MAX_DEPTH} levels deep here",
-                    "briefgen's files need only a few levels: remove the extra brackets or indentation")
+        diags.error(
+            _span(path, deep, line_offset),
+            "yaml-too-deep",
+            f"lists and mappings nest more than {MAX_DEPTH} levels deep here",
+            "briefgen's files need only a few levels: remove the extra brackets or indentation",
+        )
         return None
     try:
         nodes = _compose(text)
@@ -176,18 +180,29 @@ def parse_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) -
     if not nodes:
         return None
     if len(nodes) > 1:
-        diags.error(_span(path, nodes[1].start_mark, line_offset), "yaml-multiple-documents",
-                    "this file holds more than one YAML document", "remove the '---' separator: one document per file")
+        diags.error(
+            _span(path, nodes[1].start_mark, line_offset),
+            "yaml-multiple-documents",
+            "this file holds more than one YAML document",
+            "remove the '---' separator: one document per file",
+        )
     budget = _Budget(DocumentLines(text, line_offset))
     result = _convert(nodes[0], path, diags, budget)
     if budget.too_deep is not None:
-        diags.error(_span(path, budget.too_deep.start_mark, line_offset), "yaml-too-deep",
-                    f"an alias (*name) expands to more than {MAX_DEPTH} levels of nesting, or refers to a node containing it",
-                    "remove the anchors/aliases (&name / *name) here and write the values out")
+        diags.error(
+            _span(path, budget.too_deep.start_mark, line_offset),
+            "yaml-too-deep",
+            f"an alias (*name) expands to more than {MAX_DEPTH} levels of nesting, or refers to a node containing it",
+            "remove the anchors/aliases (&name / *name) here and write the values out",
+        )
         return None
     if budget.exceeded:
-        diags.error(_span(path, nodes[0].start_mark, line_offset), "yaml-too-large",
-                    f"YAML aliases expand to more than {MAX_NODES} nodes", "remove the anchors/aliases (&name / *name) that repeat large parts")
+        diags.error(
+            _span(path, nodes[0].start_mark, line_offset),
+            "yaml-too-large",
+            f"YAML aliases expand to more than {MAX_NODES} nodes",
+            "remove the anchors/aliases (&name / *name) that repeat large parts",
+        )
         return None
     return result
 
@@ -229,9 +244,12 @@ def _check_tag(node: yaml.Node, path: str, diags: Diagnostics, off: int) -> bool
     tag = node.tag or ""
     if tag in _STANDARD_TAGS or tag in ("!", "?"):
         return True
-    diags.error(_span(path, node.start_mark, off), "yaml-tag",
-                f"YAML tag '{tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed",
-                "remove the tag; briefgen files contain only plain values, lists and mappings")
+    diags.error(
+        _span(path, node.start_mark, off),
+        "yaml-tag",
+        f"YAML tag '{tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed",
+        "remove the tag; briefgen files contain only plain values, lists and mappings",
+    )
     return False
 
 
@@ -266,19 +284,30 @@ def _convert(node: yaml.Node, path: str, diags: Diagnostics, budget: _Budget, de
         seen: dict[str, Span] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                diags.error(_span(path, key_node.start_mark, off), "yaml-merge-key",
-                            "merge keys ('<<') are not supported", "write the keys out in full")
+                diags.error(
+                    _span(path, key_node.start_mark, off),
+                    "yaml-merge-key",
+                    "merge keys ('<<') are not supported",
+                    "write the keys out in full",
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                diags.error(_span(path, key_node.start_mark, off), "yaml-complex-key",
-                            "mapping keys must be plain text", "use a simple name as the key")
+                diags.error(
+                    _span(path, key_node.start_mark, off),
+                    "yaml-complex-key",
+                    "mapping keys must be plain text",
+                    "use a simple name as the key",
+                )
                 continue
             key = YScalar(key_node.value, _span(path, key_node.start_mark, off), key_node.style not in (None, ""))
             if key.value in seen:
                 first = seen[key.value]
-                diags.error(key.span, "yaml-duplicate-key",
-                            f"duplicate key '{key.value}' (first defined at line {first.line})",
-                            "remove one of the two; YAML would silently keep only the last")
+                diags.error(
+                    key.span,
+                    "yaml-duplicate-key",
+                    f"duplicate key '{key.value}' (first defined at line {first.line})",
+                    "remove one of the two; YAML would silently keep only the last",
+                )
                 continue
             seen[key.value] = key.span
             value = _convert(value_node, path, diags, budget, depth + 1)
@@ -295,9 +324,26 @@ def _convert(node: yaml.Node, path: str, diags: Diagnostics, budget: _Budget, de
 # character of the value comes from. Its result is checked against the parser's value: on any difference the value is
 # left unplaced (its constructs are then reported at its start) rather than placed wrongly.
 
-_ESCAPES = {"0": "\0", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", "n": "\n", "v": "\x0b", "f": "\x0c",
-            "r": "\r", "e": "\x1b", " ": " ", '"': '"', "\\": "\\", "/": "/", "N": "\x85", "_": "\xa0",
-            "L": "\u2028", "P": "\u2029"}
+_ESCAPES = {
+    "0": "\0",
+    "a": "\x07",
+    "b": "\x08",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\x0b",
+    "f": "\x0c",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 _PREFIX_RE = re.compile(r"(?:[&!][^ \t]*[ \t]+)*")
 """Anchors and tags written before a scalar (its node starts at them)."""
@@ -330,14 +376,19 @@ def place_scalar(value: str, origin: ScalarOrigin) -> tuple[TextRun, ...]:
     if pieces is None:
         return ()
     made = "".join(p.value for p in pieces)
-    rest = value[len(made):]
+    rest = value[len(made) :]
     if not value.startswith(made) or (rest and (origin.style not in ("|", ">") or rest.strip("\n\x85\u2028\u2029"))):
         return ()
     runs: list[TextRun] = []
     offset, prev = 0, None
     for p in pieces:
-        if not (prev is not None and prev.width == len(prev.value) and prev.row == p.row
-                and prev.col + prev.width == p.col and p.width == len(p.value)):
+        if not (
+            prev is not None
+            and prev.width == len(prev.value)
+            and prev.row == p.row
+            and prev.col + prev.width == p.col
+            and p.width == len(p.value)
+        ):
             runs.append(TextRun(offset, p.row + 1 + origin.document.line_offset, p.col + 1))
         offset += len(p.value)
         prev = p
@@ -348,8 +399,9 @@ def _norm_break(brk: str) -> str:
     return brk if brk in ("\u2028", "\u2029") else "\n"
 
 
-def _flow_pieces(rows: list[tuple[str, str]], line: int, col: int, end_line: int, end_col: int,
-                 style: str) -> list[_Piece] | None:
+def _flow_pieces(
+    rows: list[tuple[str, str]], line: int, col: int, end_line: int, end_col: int, style: str
+) -> list[_Piece] | None:
     """A plain or quoted scalar: each line's characters (quotes and escapes undone), then the lines folded."""
     quoted = style in ("'", '"')
     lines: list[tuple[list[_Piece], bool, bool]] = []  # (pieces, ends with an escaped line break, blank)
@@ -403,7 +455,7 @@ def _line_pieces(text: str, row: int, a: int, b: int, style: str) -> tuple[list[
                 i += 2
             else:
                 n = _HEX_ESCAPES[e]
-                out.append(_Piece(chr(int(text[i + 2:i + 2 + n], 16)), row, i, 2 + n))
+                out.append(_Piece(chr(int(text[i + 2 : i + 2 + n], 16)), row, i, 2 + n))
                 i += 2 + n
         else:
             out.append(_Piece(ch, row, i, 1))

@@ -29,8 +29,12 @@ def check_entities(content: Content, diags: Diagnostics) -> dict[str, Entity]:
         if kind is None:
             continue  # reported by the loader
         if spec.id in first:
-            diags.error(spec.span, "duplicate-id", f"entity id '{spec.id}' is already used at {first[spec.id].span}",
-                        "give each entity its own id")
+            diags.error(
+                spec.span,
+                "duplicate-id",
+                f"entity id '{spec.id}' is already used at {first[spec.id].span}",
+                "give each entity its own id",
+            )
             continue
         first[spec.id] = spec
         date, end = entity_dates(spec, kind)
@@ -60,8 +64,12 @@ def check_aliases(entities: dict[str, Entity], diags: Diagnostics) -> frozenset[
         for i, a in owners:
             if not a.ambiguous:
                 others = ", ".join(f"'{x}'" for x in sorted(ids - {i}))
-                diags.error(a.span, "alias-collision", f"alias '{a.text}' of '{i}' is also an alias of {others}",
-                            "remove it from one entity, or mark it '{text: ..., ambiguous: true}' on both (it is then not linked)")
+                diags.error(
+                    a.span,
+                    "alias-collision",
+                    f"alias '{a.text}' of '{i}' is also an alias of {others}",
+                    "remove it from one entity, or mark it '{text: ..., ambiguous: true}' on both (it is then not linked)",
+                )
         unlinked.update(a.text for _, a in owners)
     return frozenset(unlinked)
 
@@ -81,8 +89,11 @@ def warn_ambiguous(entities: dict[str, Entity], articles: dict[str, Article], di
     if not owners or not articles:
         return
     # every alias, so that a longer one wins as it does when linking; an ambiguous alias stands for its text
-    targets = [AliasTarget(f"\0{plain(a.text).casefold()}" if a.ambiguous else e.spec.id, a.text, a.case)
-               for e in entities.values() for a in e.spec.aliases]
+    targets = [
+        AliasTarget(f"\0{plain(a.text).casefold()}" if a.ambiguous else e.spec.id, a.text, a.case)
+        for e in entities.values()
+        for a in e.spec.aliases
+    ]
     matcher = Matcher(targets)
     places: dict[str, list[str]] = defaultdict(list)
     for art in articles.values():
@@ -99,11 +110,12 @@ def warn_ambiguous(entities: dict[str, Entity], articles: dict[str, Article], di
         shown = ", ".join(where[:MAX_AMBIGUOUS_PLACES])
         more = f" and {len(where) - MAX_AMBIGUOUS_PLACES} more" if len(where) > MAX_AMBIGUOUS_PLACES else ""
         others = ", ".join(f"'{i}'" for i in ids)
-        diags.warning(first.span, "alias-ambiguous",
-                      f"alias '{first.text}' ({others}) is marked ambiguous, so it is not linked where it occurs: "
-                      f"{shown}{more}",
-                      "these mentions link to no entity; where a fuller name is used, add it as an alias of the "
-                      "entity meant")
+        diags.warning(
+            first.span,
+            "alias-ambiguous",
+            f"alias '{first.text}' ({others}) is marked ambiguous, so it is not linked where it occurs: {shown}{more}",
+            "these mentions link to no entity; where a fuller name is used, add it as an alias of the entity meant",
+        )
 
 
 class ModelMemo(Protocol):
@@ -113,8 +125,14 @@ class ModelMemo(Protocol):
         """What ``locate(paragraphs, words)`` returns, kept per article ``slug`` and ``words`` while the
         article's paragraphs are equal."""
 
-    def article(self, spec: ArticleSpec, cleaned: CleanedText, mentions: tuple[Mention, ...], diags: Diagnostics,
-                make: Callable[[ArticleSpec, CleanedText, tuple[Mention, ...], Diagnostics], Article]) -> Article:
+    def article(
+        self,
+        spec: ArticleSpec,
+        cleaned: CleanedText,
+        mentions: tuple[Mention, ...],
+        diags: Diagnostics,
+        make: Callable[[ArticleSpec, CleanedText, tuple[Mention, ...], Diagnostics], Article],
+    ) -> Article:
         """``make(spec, cleaned, mentions, diags)``, or the article it made last time from the same three (the
         same objects, or equal ones), its diagnostics added to ``diags`` again."""
 
@@ -133,21 +151,43 @@ def make_article(spec: ArticleSpec, ct: CleanedText, mentions: tuple[Mention, ..
     date_note = meta.get("date_note") or (_date_note(det) if not meta.get("date") and det.date_evidence else None)
     _warn_doubtful(spec, det, meta, diags)
     if date is None:
-        diags.warning(spec.span, "article-no-date", f"the date of article '{spec.slug}' is known nowhere",
-                      f"add 'date: YYYY-MM-DD' (and 'date_note:' saying how you established it) to {_annotation_name(spec)}")
+        diags.warning(
+            spec.span,
+            "article-no-date",
+            f"the date of article '{spec.slug}' is known nowhere",
+            f"add 'date: YYYY-MM-DD' (and 'date_note:' saying how you established it) to {_annotation_name(spec)}",
+        )
     article = Article(
-        slug=spec.slug, page=f"articles/{spec.slug}.md",
-        title=meta.get("title") or det.title or spec.slug, outlet=meta.get("outlet") or det.outlet,
-        date=date, date_note=date_note, byline=meta.get("byline") or det.byline,
-        url=meta.get("url") or det.url, origin=meta.get("origin"), language=meta.get("language"),
-        notes=spec.notes, notes_span=spec.notes_span, fmt=spec.fmt, path=spec.path,
-        paragraphs=ct.paragraphs, removed=ct.removed, detected=det, mentions=mentions,
-        meta_spans=MappingProxyType({k: s for k, (_, s) in spec.meta.items()}), span=spec.span,
-        capture_meta=spec.capture_meta + ct.page_meta, outlet_kind=meta.get("outlet_kind"),
+        slug=spec.slug,
+        page=f"articles/{spec.slug}.md",
+        title=meta.get("title") or det.title or spec.slug,
+        outlet=meta.get("outlet") or det.outlet,
+        date=date,
+        date_note=date_note,
+        byline=meta.get("byline") or det.byline,
+        url=meta.get("url") or det.url,
+        origin=meta.get("origin"),
+        language=meta.get("language"),
+        notes=spec.notes,
+        notes_span=spec.notes_span,
+        fmt=spec.fmt,
+        path=spec.path,
+        paragraphs=ct.paragraphs,
+        removed=ct.removed,
+        detected=det,
+        mentions=mentions,
+        meta_spans=MappingProxyType({k: s for k, (_, s) in spec.meta.items()}),
+        span=spec.span,
+        capture_meta=spec.capture_meta + ct.page_meta,
+        outlet_kind=meta.get("outlet_kind"),
     )
     if not ct.paragraphs and spec.text.strip():
-        diags.warning(spec.span, "article-no-text", f"cleaning left no story text in '{spec.slug}'",
-                      "check the capture, or keep paragraphs with 'cleaning: {keep: [...]}' in its annotation")
+        diags.warning(
+            spec.span,
+            "article-no-text",
+            f"cleaning left no story text in '{spec.slug}'",
+            "check the capture, or keep paragraphs with 'cleaning: {keep: [...]}' in its annotation",
+        )
     return article
 
 
@@ -169,18 +209,31 @@ def _warn_doubtful(spec: ArticleSpec, det: DetectedMeta, meta: dict, diags: Diag
         what = _FIELD_WORDS.get(src.field, src.field)
         hint = f"set '{src.field}:' in {_annotation_name(spec)} to confirm (or correct) it"
         if src.value is None:
-            diags.warning(src.span, "meta-uncertain", f"the {what} of '{spec.slug}' could not be read: {src.doubt}",
-                          hint)
+            diags.warning(
+                src.span, "meta-uncertain", f"the {what} of '{spec.slug}' could not be read: {src.doubt}", hint
+            )
         elif src.conflict is not None:
-            diags.warning(src.span, "meta-conflict", f"the {what} '{src.value}' read from this line ({src.how}) is "
-                          f"contradicted: {src.doubt} ({src.conflict})", hint)
+            diags.warning(
+                src.span,
+                "meta-conflict",
+                f"the {what} '{src.value}' read from this line ({src.how}) is "
+                f"contradicted: {src.doubt} ({src.conflict})",
+                hint,
+            )
         else:
-            diags.warning(src.span, "meta-uncertain", f"the {what} '{src.value}' ({src.how}) is "
-                          f"{src.doubt or 'a guess'}", hint)
+            diags.warning(
+                src.span, "meta-uncertain", f"the {what} '{src.value}' ({src.how}) is {src.doubt or 'a guess'}", hint
+            )
 
 
-def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str, CleanedText],
-                mentions: dict[str, tuple[Mention, ...]], diags: Diagnostics, memo: ModelMemo | None = None) -> Model:
+def build_model(
+    content: Content,
+    entities: dict[str, Entity],
+    cleaned: dict[str, CleanedText],
+    mentions: dict[str, tuple[Mention, ...]],
+    diags: Diagnostics,
+    memo: ModelMemo | None = None,
+) -> Model:
     """``memo``: kept articles and located quotes (the same model with or without it)."""
     config = content.config
     ids = list(entities)
@@ -188,11 +241,17 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
     def check_ref(target: str, span: Span, kind: str | None, what: str) -> bool:
         e = entities.get(target)
         if e is None:
-            diags.error(span, "unknown-entity", f"{what} refers to unknown entity '{target}'", did_you_mean(target, ids))
+            diags.error(
+                span, "unknown-entity", f"{what} refers to unknown entity '{target}'", did_you_mean(target, ids)
+            )
             return False
         if kind is not None and e.kind.id != kind:
-            diags.error(span, "wrong-kind", f"{what} must refer to {_a(kind)}, but '{target}' is {_a(e.kind.id)}",
-                        did_you_mean(target, [i for i, x in entities.items() if x.kind.id == kind]))
+            diags.error(
+                span,
+                "wrong-kind",
+                f"{what} must refer to {_a(kind)}, but '{target}' is {_a(e.kind.id)}",
+                did_you_mean(target, [i for i, x in entities.items() if x.kind.id == kind]),
+            )
             return False
         return True
 
@@ -200,7 +259,9 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
     articles: dict[str, Article] = {}
     for spec in content.articles:
         if memo is not None:
-            articles[spec.slug] = memo.article(spec, cleaned[spec.slug], mentions.get(spec.slug, ()), diags, make_article)
+            articles[spec.slug] = memo.article(
+                spec, cleaned[spec.slug], mentions.get(spec.slug, ()), diags, make_article
+            )
         else:
             articles[spec.slug] = make_article(spec, cleaned[spec.slug], mentions.get(spec.slug, ()), diags)
     articles = dict(sorted(articles.items(), key=lambda kv: (kv[1].date or "9999", kv[0])))
@@ -211,7 +272,9 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
     def cite(source: str, words: str | None, span: Span, what: str) -> Citation | None:
         art = articles.get(source)
         if art is None:
-            diags.error(span, "unknown-article", f"{what} cites unknown article '{source}'", did_you_mean(source, slugs))
+            diags.error(
+                span, "unknown-article", f"{what} cites unknown article '{source}'", did_you_mean(source, slugs)
+            )
             return None
         if words is None:
             return Citation(source, None, None)
@@ -225,10 +288,16 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
         if number is None:
             removed = any(normalize(words.strip('"\u201c\u201d')) in normalize(r.text) for r in art.removed)
             close = None if removed else closest_passage(art.paragraphs, words, normalized.get(source))
-            hint = ("these words are in a part cleaning removed; keep that paragraph with 'cleaning: {keep: [...]}'"
-                    if removed else f"{close.hint()}; copy the words exactly from the article text" if close else
-                    "copy the words exactly from the article text (typographic quotes, dashes, spaces and a final punctuation mark may differ)")
-            diags.error(span, "quote-not-found", f"{what} not found in article '{source}': \u201c{_short(words)}\u201d", hint)
+            hint = (
+                "these words are in a part cleaning removed; keep that paragraph with 'cleaning: {keep: [...]}'"
+                if removed
+                else f"{close.hint()}; copy the words exactly from the article text"
+                if close
+                else "copy the words exactly from the article text (typographic quotes, dashes, spaces and a final punctuation mark may differ)"
+            )
+            diags.error(
+                span, "quote-not-found", f"{what} not found in article '{source}': \u201c{_short(words)}\u201d", hint
+            )
             return None
         return Citation(source, number, words)
 
@@ -244,11 +313,21 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
                 targets = (value,) if fd.type == "ref" else value
                 for target, span in zip(targets, fv.item_spans or (fv.span,) * len(targets)):
                     if check_ref(target, span, fd.to, f"'{fv.key}' of '{e.spec.id}'"):
-                        links.append(Link(e.spec.id, target, fv.key, fd.label, fd.reverse or f"{e.kind.plural} ({fd.label.lower()})"))
+                        links.append(
+                            Link(
+                                e.spec.id,
+                                target,
+                                fv.key,
+                                fd.label,
+                                fd.reverse or f"{e.kind.plural} ({fd.label.lower()})",
+                            )
+                        )
             elif fd.type == "roles":
                 for role in value:
                     if role.org and check_ref(role.org, role.span, fd.to, f"role '{role.title}' of '{e.spec.id}'"):
-                        links.append(Link(e.spec.id, role.org, fv.key, fd.label, fd.reverse or "People with roles here"))
+                        links.append(
+                            Link(e.spec.id, role.org, fv.key, fd.label, fd.reverse or "People with roles here")
+                        )
     links_out: dict[str, list[Link]] = defaultdict(list)
     links_in: dict[str, list[Link]] = defaultdict(list)
     for link in links:
@@ -262,7 +341,9 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
     quotes: dict[str, list[Quote]] = defaultdict(list)
     quotes_declared: dict[str, list[Quote]] = defaultdict(list)  # by the entity they are written in, for others
     cited_by: dict[str, set[str]] = defaultdict(set)
-    all_fact_specs = [f for e in entities.values() for f in e.spec.facts] + [f for a in content.articles for f in a.facts]
+    all_fact_specs = [f for e in entities.values() for f in e.spec.facts] + [
+        f for a in content.articles for f in a.facts
+    ]
     for f in all_fact_specs:
         if not check_ref(f.subject, f.subject_span, None, "fact"):
             continue
@@ -272,12 +353,18 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
             if citation is None:
                 continue
             if f.quote is None:
-                diags.warning(f.span, "fact-no-quote", f"fact '{f.property}' of '{f.subject}' does not quote its source",
-                              "add 'quote:' with the supporting words, so readers reach the exact paragraph")
+                diags.warning(
+                    f.span,
+                    "fact-no-quote",
+                    f"fact '{f.property}' of '{f.subject}' does not quote its source",
+                    "add 'quote:' with the supporting words, so readers reach the exact paragraph",
+                )
             cited_by[f.source].add(f.subject)
         date = f.as_of or (articles[f.source].date if f.source else None)
         facts[f.subject].append(Fact(f, citation, date))
-    all_quote_specs = [q for e in entities.values() for q in e.spec.quotes] + [q for a in content.articles for q in a.quotes]
+    all_quote_specs = [q for e in entities.values() for q in e.spec.quotes] + [
+        q for a in content.articles for q in a.quotes
+    ]
     for q in all_quote_specs:
         if not check_ref(q.speaker, q.speaker_span, None, "quote"):
             continue
@@ -317,18 +404,34 @@ def build_model(content: Content, entities: dict[str, Entity], cleaned: dict[str
     timeline = build_timeline(entities, facts, reported_by)
     freeze = lambda d: MappingProxyType({k: tuple(v) for k, v in sorted(d.items())})  # noqa: E731
     return Model(
-        config=config, overview=content.overview, overview_path=content.overview_path,
-        entities=MappingProxyType(entities), articles=MappingProxyType(articles),
-        facts=freeze({k: sorted(v, key=lambda f: (f.spec.property.casefold(), f.date or "", f.spec.span)) for k, v in facts.items()}),
+        config=config,
+        overview=content.overview,
+        overview_path=content.overview_path,
+        entities=MappingProxyType(entities),
+        articles=MappingProxyType(articles),
+        facts=freeze(
+            {
+                k: sorted(v, key=lambda f: (f.spec.property.casefold(), f.date or "", f.spec.span))
+                for k, v in facts.items()
+            }
+        ),
         quotes=freeze({k: sorted(v, key=quote_order) for k, v in quotes.items()}),
         quotes_declared=freeze({k: sorted(v, key=quote_order) for k, v in quotes_declared.items()}),
-        links_out=freeze(links_out), links_in=freeze(links_in), mentions=freeze(by_entity),
+        links_out=freeze(links_out),
+        links_in=freeze(links_in),
+        mentions=freeze(by_entity),
         cited_by=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(cited_by.items())}),
         timeline=timeline,
-        shapes=check_shapes(content.shapes, entities, diags), order=MappingProxyType(order), adjacent=MappingProxyType(adjacent(order, entities)),
-        reported_by=freeze(reported_by), reporting=freeze({k: tuple(dict.fromkeys(v)) for k, v in reporting.items()}),
-        linked_from=MappingProxyType(linked_from(entities, content.overview, articles,
-                                                 build_matcher(tuple(e.spec for e in entities.values())), order)),
+        shapes=check_shapes(content.shapes, entities, diags),
+        order=MappingProxyType(order),
+        adjacent=MappingProxyType(adjacent(order, entities)),
+        reported_by=freeze(reported_by),
+        reporting=freeze({k: tuple(dict.fromkeys(v)) for k, v in reporting.items()}),
+        linked_from=MappingProxyType(
+            linked_from(
+                entities, content.overview, articles, build_matcher(tuple(e.spec for e in entities.values())), order
+            )
+        ),
         located=MappingProxyType(located(entities)),
     )
 
@@ -346,20 +449,27 @@ def located(entities: dict[str, Entity]) -> dict[str, tuple[float, float]]:
     return out
 
 
-def check_shapes(shapes: tuple[ShapeSpec, ...], entities: dict[str, Entity], diags: Diagnostics) -> tuple[ShapeSpec, ...]:
+def check_shapes(
+    shapes: tuple[ShapeSpec, ...], entities: dict[str, Entity], diags: Diagnostics
+) -> tuple[ShapeSpec, ...]:
     """The shapes whose entity, if they name one, exists (an unknown one is reported at its id)."""
     out = []
     for s in shapes:
         if s.entity is not None and s.entity not in entities:
-            diags.error(s.entity_span, "unknown-entity", f"shape names unknown entity '{s.entity}'",
-                        did_you_mean(s.entity, list(entities)) or "give the id of an entity in content/entities")
+            diags.error(
+                s.entity_span,
+                "unknown-entity",
+                f"shape names unknown entity '{s.entity}'",
+                did_you_mean(s.entity, list(entities)) or "give the id of an entity in content/entities",
+            )
             continue
         out.append(s)
     return tuple(out)
 
 
-def build_timeline(entities: dict[str, Entity], facts: dict[str, list[Fact]],
-                   reported_by: dict[str, list[str]]) -> tuple[TimelineEntry, ...]:
+def build_timeline(
+    entities: dict[str, Entity], facts: dict[str, list[Fact]], reported_by: dict[str, list[str]]
+) -> tuple[TimelineEntry, ...]:
     """Entities of timeline kinds at their dates, with the articles that report them (else those their page
     cites); facts at the date of the event they describe (``event_date``), never at their article's date."""
     entries = []
@@ -371,16 +481,28 @@ def build_timeline(entities: dict[str, Entity], facts: dict[str, list[Fact]],
     for subject, fs in facts.items():
         for f in fs:
             if f.spec.event_date:
-                entries.append(TimelineEntry(f.spec.event_date, None, subject, f"{f.spec.property}: {f.spec.value}",
-                                             "fact", f.citation, f.spec.reference))
+                entries.append(
+                    TimelineEntry(
+                        f.spec.event_date,
+                        None,
+                        subject,
+                        f"{f.spec.property}: {f.spec.value}",
+                        "fact",
+                        f.citation,
+                        f.spec.reference,
+                    )
+                )
     entries.sort(key=lambda t: (t.date, t.kind != "entity", t.label.casefold(), t.entity or ""))
     return tuple(entries)
 
 
 def _cited_in(e: Entity) -> tuple[str, ...]:
     """The articles an entity's summary and Markdown fields cite, in order of first citation."""
-    texts = [e.spec.summary or ""] + [fv.value for fv in e.spec.fields if isinstance(fv.value, str)
-                                      and (fd := e.kind.field(fv.key)) is not None and fd.type == "markdown"]
+    texts = [e.spec.summary or ""] + [
+        fv.value
+        for fv in e.spec.fields
+        if isinstance(fv.value, str) and (fd := e.kind.field(fv.key)) is not None and fd.type == "markdown"
+    ]
     return tuple(dict.fromkeys(m.group(1) for t in texts for m in CITE_RE.finditer(t)))
 
 

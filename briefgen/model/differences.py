@@ -61,7 +61,13 @@ class Difference:
         return frozenset(s.fact.spec.span for s in self.sides)
 
 
-_VARIANTS = ((r"isation\b", "ization"), (r"ise\b", "ize"), (r"our\b", "or"), (r"tre\b", "ter"), (r"ll(ed|ing)\b", r"l\1"))
+_VARIANTS = (
+    (r"isation\b", "ization"),
+    (r"ise\b", "ize"),
+    (r"our\b", "or"),
+    (r"tre\b", "ter"),
+    (r"ll(ed|ing)\b", r"l\1"),
+)
 
 
 def _fold(text: str) -> str:
@@ -139,15 +145,21 @@ def _groups(facts: Iterable[Fact], window: int) -> list[list[Fact]]:
     dated = sorted((f for f in facts if _day(f.date) is not None), key=lambda f: (_day(f.date), f.spec.span))
     runs: list[list[Fact]] = [undated] if undated else []
     for f in dated:
-        if runs and runs[-1] and _day(runs[-1][-1].date) is not None and \
-                (_day(f.date) or 0) - (_day(runs[-1][-1].date) or 0) <= window:
+        if (
+            runs
+            and runs[-1]
+            and _day(runs[-1][-1].date) is not None
+            and (_day(f.date) or 0) - (_day(runs[-1][-1].date) or 0) <= window
+        ):
             runs[-1].append(f)
         else:
             runs.append([f])
     return runs
 
 
-def find_differences(facts: Mapping[str, tuple[Fact, ...]], config: DifferencesConfig) -> dict[str, tuple[Difference, ...]]:
+def find_differences(
+    facts: Mapping[str, tuple[Fact, ...]], config: DifferencesConfig
+) -> dict[str, tuple[Difference, ...]]:
     """The differences between sources, by subject id (subjects without any left out)."""
     out: dict[str, tuple[Difference, ...]] = {}
     for subject, fs in facts.items():
@@ -160,16 +172,24 @@ def find_differences(facts: Mapping[str, tuple[Fact, ...]], config: DifferencesC
                 continue
             amounts = {f.spec.span: read_amount(f.spec.value, config.tolerance) for f in group}
             for run in _groups(group, config.window_days):
-                differ = any(_comparable_dates(a, b, config.window_days) and _disagree(a, b, amounts)
-                             for i, a in enumerate(run) for b in run[i + 1:])
+                differ = any(
+                    _comparable_dates(a, b, config.window_days) and _disagree(a, b, amounts)
+                    for i, a in enumerate(run)
+                    for b in run[i + 1 :]
+                )
                 if not differ:
                     continue
                 numeric = all(amounts[f.spec.span] is not None for f in run)
                 first = min(run, key=lambda f: f.spec.span)
-                found.append(Difference(
-                    subject, first.spec.measure or first.spec.property,
-                    tuple(Side(f, amounts[f.spec.span] if numeric else None) for f in run),
-                    numeric, first.spec.span))
+                found.append(
+                    Difference(
+                        subject,
+                        first.spec.measure or first.spec.property,
+                        tuple(Side(f, amounts[f.spec.span] if numeric else None) for f in run),
+                        numeric,
+                        first.spec.span,
+                    )
+                )
         if found:
             out[subject] = tuple(sorted(found, key=lambda d: (measure_key(d.measure), d.sides[0].fact.date or "")))
     return dict(sorted(out.items()))
@@ -192,9 +212,11 @@ def named_differently(facts: Mapping[str, tuple[Fact, ...]], config: Differences
     out: list[NamedDifferently] = []
     for fs in facts.values():
         seen: set[tuple[str, str]] = set()
-        keyed = sorted(((measure_key(f.spec.measure or f.spec.property), f) for f in fs), key=lambda kf: kf[1].spec.span)
+        keyed = sorted(
+            ((measure_key(f.spec.measure or f.spec.property), f) for f in fs), key=lambda kf: kf[1].spec.span
+        )
         for i, (ka, a) in enumerate(keyed):
-            for kb, b in keyed[i + 1:]:
+            for kb, b in keyed[i + 1 :]:
                 if ka == kb or (ka, kb) in seen or not _alike(ka, kb):
                     continue
                 if not _comparable_dates(a, b, config.window_days):
@@ -222,9 +244,14 @@ def naming_notes(facts: Mapping[str, tuple[Fact, ...]], config: DifferencesConfi
     out = []
     for pair in named_differently(facts, config):
         a, b = pair.first.spec, pair.second.spec
-        out.append(Diagnostic(
-            b.span, Severity.INFO, "facts-named-differently",
-            f"fact '{b.measure or b.property}' of '{b.subject}' looks comparable with '{a.measure or a.property}' "
-            f"({a.span}), but they are named differently, so their values are not compared",
-            f"if they measure the same thing, give both 'measure: {a.measure or a.property}'"))
+        out.append(
+            Diagnostic(
+                b.span,
+                Severity.INFO,
+                "facts-named-differently",
+                f"fact '{b.measure or b.property}' of '{b.subject}' looks comparable with '{a.measure or a.property}' "
+                f"({a.span}), but they are named differently, so their values are not compared",
+                f"if they measure the same thing, give both 'measure: {a.measure or a.property}'",
+            )
+        )
     return out

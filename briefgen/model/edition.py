@@ -61,6 +61,7 @@ def figure_delta(old: str, new: str) -> tuple[bool, str | None]:
 
 # -- the comparison --------------------------------------------------------------------------------------------
 
+
 def _fact_signature(facts: list[FactRecord]) -> tuple:
     return tuple(sorted((f.property.casefold(), f.value, f.source or f.reference or "") for f in facts))
 
@@ -105,8 +106,9 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
         if a is not None:
             return ArticleRef(a.id, a.title, a.outlet, a.date, a.page)
         gone = old_a.get(aid)
-        return ArticleRef(aid, gone.title if gone else aid, gone.outlet if gone else None,
-                          gone.date if gone else None, None)
+        return ArticleRef(
+            aid, gone.title if gone else aid, gone.outlet if gone else None, gone.date if gone else None, None
+        )
 
     def sref(source: str | None, paragraph: int | None, reference: str | None, url: str | None) -> SourceRef:
         return SourceRef(aref(source) if source else None, paragraph, reference, url)
@@ -123,8 +125,11 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
 
     def same(o: str, n: str) -> bool:
         a, b = old_e[o], new_e[n]
-        return (a.kind == b.kind and a.name.casefold() == b.name.casefold()
-                and _fact_signature(facts_of_old[o]) == _fact_signature(facts_of_new[n]))
+        return (
+            a.kind == b.kind
+            and a.name.casefold() == b.name.casefold()
+            and _fact_signature(facts_of_old[o]) == _fact_signature(facts_of_new[n])
+        )
 
     renamed: dict[str, str] = {}
     for o in gone:
@@ -158,26 +163,43 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
         before = Counter(x for x in a.aliases if x != a.name)
         after = Counter(x for x in b.aliases if x != b.name)
         if before != after:
-            aliases.append(AliasChange(ref, tuple(sorted((after - before).elements(), key=str.casefold)),
-                                       tuple(sorted((before - after).elements(), key=str.casefold))))
+            aliases.append(
+                AliasChange(
+                    ref,
+                    tuple(sorted((after - before).elements(), key=str.casefold)),
+                    tuple(sorted((before - after).elements(), key=str.casefold)),
+                )
+            )
         fa = {f.key: f for f in a.fields}
         fb = {f.key: f for f in b.fields}
         for key in [f.key for f in b.fields] + [k for k in fa if k not in fb]:
             x, y = fa.get(key), fb.get(key)
-            if x is not None and y is not None and (_renamed_value(x.value, renamed) if x.type in _REFS else x.value) == y.value:
+            if (
+                x is not None
+                and y is not None
+                and (_renamed_value(x.value, renamed) if x.type in _REFS else x.value) == y.value
+            ):
                 continue
             label = (y or x).label  # type: ignore[union-attr]
             if x is not None and y is not None and y.type == "number" and x.type == "number":
                 xt, yt = _field_text(x, old_names), _field_text(y, names)
                 figures.append(FigureMove(ref, label, xt, yt, figure_delta(xt, yt)[1], None, None))
                 continue
-            edits.append(EntityEdit(ref, label, _field_text(x, old_names) if x else None,
-                                    _field_text(y, names) if y else None, prose=(y or x).type == "markdown"))  # type: ignore[union-attr]
+            edits.append(
+                EntityEdit(
+                    ref,
+                    label,
+                    _field_text(x, old_names) if x else None,
+                    _field_text(y, names) if y else None,
+                    prose=(y or x).type == "markdown",  # type: ignore[union-attr]
+                )
+            )
 
     # facts: matched by (subject, property, source), then by (subject, property)
     def fitem(f: FactRecord, subject: str) -> FactItem:
-        return FactItem(f.id, eref(subject), f.property, f.value, f.as_of,
-                        sref(f.source, f.paragraph, f.reference, f.reference_url))
+        return FactItem(
+            f.id, eref(subject), f.property, f.value, f.as_of, sref(f.source, f.paragraph, f.reference, f.reference_url)
+        )
 
     def fkey(f: FactRecord, subject: str) -> tuple:
         return (subject, f.property.casefold(), f.source or f.reference or "")
@@ -195,8 +217,9 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
         moved, delta = figure_delta(of.value, nf.value)
         old_item, new_item = fitem(of, now_id(of.subject)), fitem(nf, nf.subject)
         if moved:
-            figures.append(FigureMove(new_item.subject, nf.property, of.value, nf.value, delta, old_item.source,
-                                      new_item.source))
+            figures.append(
+                FigureMove(new_item.subject, nf.property, of.value, nf.value, delta, old_item.source, new_item.source)
+            )
         else:
             facts_changed.append(FactChange(old_item, new_item))
     facts_added = [fitem(f, f.subject) for _, f in new_left]
@@ -209,8 +232,11 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
     def qkey(q: QuoteRecord, speaker: str) -> tuple:
         return (speaker, q.source, words_digest(q.text))
 
-    _, q_old, q_new = _pair([(qkey(q, now_id(q.speaker)), q) for q in old.quotes if q.speaker not in gone_set],
-                            [(qkey(q, q.speaker), q) for q in new.quotes], lambda k, q: k)
+    _, q_old, q_new = _pair(
+        [(qkey(q, now_id(q.speaker)), q) for q in old.quotes if q.speaker not in gone_set],
+        [(qkey(q, q.speaker), q) for q in new.quotes],
+        lambda k, q: k,
+    )
     quotes_added = [qitem(q, q.speaker) for _, q in q_new]
     quotes_removed = [qitem(q, now_id(q.speaker)) for _, q in q_old]
 
@@ -224,8 +250,15 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
         fresh = [i for i, h in enumerate(na.paragraphs, 1) if not _take(was, h)]
         dropped = max(0, sum(was.values()) - len(fresh))  # a changed paragraph is not also a dropped one
         if fresh or dropped or oa.title != na.title or oa.date != na.date:
-            revised.append(RevisedArticle(aref(aid), oa.title if oa.title != na.title else None, tuple(fresh),
-                                          dropped, (oa.date or "") if oa.date != na.date else None))
+            revised.append(
+                RevisedArticle(
+                    aref(aid),
+                    oa.title if oa.title != na.title else None,
+                    tuple(fresh),
+                    dropped,
+                    (oa.date or "") if oa.date != na.date else None,
+                )
+            )
 
     def by_name(r: EntityRef) -> tuple:
         return (r.name.casefold(), r.id)
@@ -233,8 +266,9 @@ def compare(old: Manifest, new: Manifest) -> EditionChanges:
     def by_date(r: ArticleRef) -> tuple:
         return (r.date or "", r.id)
 
-    removed_entities = [RemovedEntity(eref(i), len(facts_of_old[i]),
-                                      sum(1 for q in old.quotes if q.speaker == i)) for i in gone]
+    removed_entities = [
+        RemovedEntity(eref(i), len(facts_of_old[i]), sum(1 for q in old.quotes if q.speaker == i)) for i in gone
+    ]
     return EditionChanges(
         since=None if old.edition is None else str(old.edition),
         since_number=isinstance(old.edition, int),

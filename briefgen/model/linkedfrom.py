@@ -15,8 +15,9 @@ from briefgen.model.types import Article, Entity, LinkedFrom
 _ENTITY_LINK = re.compile(r"\]\(entity:([a-z0-9]+(?:-[a-z0-9]+)*)(?:#[^)]*)?\)")
 
 
-def _texts(entities: Mapping[str, Entity], overview: str,
-           articles: Mapping[str, Article]) -> Iterable[tuple[str, str, str, str | None, str]]:
+def _texts(
+    entities: Mapping[str, Entity], overview: str, articles: Mapping[str, Article]
+) -> Iterable[tuple[str, str, str, str | None, str]]:
     """Every author text a page shows, in reading order of the site: ``(page, title, where, entity, text)``."""
     if overview:
         yield "index.md", "Overview", "overview", None, overview
@@ -32,8 +33,13 @@ def _texts(entities: Mapping[str, Entity], overview: str,
             yield a.page, a.title, "notes", None, a.notes
 
 
-def linked_from(entities: Mapping[str, Entity], overview: str, articles: Mapping[str, Article],
-                matcher: Matcher, order: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[LinkedFrom, ...]]:
+def linked_from(
+    entities: Mapping[str, Entity],
+    overview: str,
+    articles: Mapping[str, Article],
+    matcher: Matcher,
+    order: Mapping[str, tuple[str, ...]],
+) -> dict[str, tuple[LinkedFrom, ...]]:
     """For each entity, the sentences that link to it or mention it (never its own page's), the overview first,
     then entity pages in the order of their kinds' indexes, then notes in article order; one row per sentence."""
     rows: list[tuple[str, str, str, str | None, str, str]] = []  # page, title, where, source, source text, plain

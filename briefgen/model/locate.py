@@ -9,12 +9,36 @@ from dataclasses import dataclass
 from briefgen.clean.types import Paragraph
 from briefgen.diagnostics import Span
 
-_TRANSLATE = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200a": " ",
-})
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u200a": " ",
+    }
+)
 
 
 _DASHES = re.compile(r"\s*--+\s*|\s+-\s+")
@@ -97,16 +121,19 @@ class ClosestPassage:
 
     def hint(self) -> str:
         diff = "; ".join(self.differences) if self.differences else "only in spacing or punctuation"
-        return (f"closest passage: \u00b6{self.paragraph} ({self.span}): \u201c{_clip(self.passage)}\u201d \u2014 "
-                f"differs: {diff}")
+        return (
+            f"closest passage: \u00b6{self.paragraph} ({self.span}): \u201c{_clip(self.passage)}\u201d \u2014 "
+            f"differs: {diff}"
+        )
 
 
 def _clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def closest_passage(paragraphs: tuple[Paragraph, ...], words: str, normal: list[str] | None = None,
-                    min_common: float = 0.5) -> ClosestPassage | None:
+def closest_passage(
+    paragraphs: tuple[Paragraph, ...], words: str, normal: list[str] | None = None, min_common: float = 0.5
+) -> ClosestPassage | None:
     """The passage of ``paragraphs`` closest to ``words`` (a quote not found), or None when no passage shares at
     least ``min_common`` of its words.
 
@@ -156,20 +183,20 @@ def closest_passage(paragraphs: tuple[Paragraph, ...], words: str, normal: list[
         return None
 
     def rank(at: int) -> tuple[float, int, int]:
-        ratio = difflib.SequenceMatcher(None, nkeys, keys[at:at + n], autojunk=False).ratio()
-        return ratio, sum(a == b for a, b in zip(nkeys, keys[at:at + n])), -at
+        ratio = difflib.SequenceMatcher(None, nkeys, keys[at : at + n], autojunk=False).ratio()
+        return ratio, sum(a == b for a, b in zip(nkeys, keys[at : at + n])), -at
 
     best_at = max(starts, key=rank)
     # compared with some words either side, so a quote with a word more or less still lines up; the words only
     # the text has at either end are then dropped
     slack = max(2, n // 5)
     best_at, n = max(0, best_at - slack), n + slack + min(slack, best_at)
-    matcher = difflib.SequenceMatcher(None, nkeys, keys[best_at:best_at + n], autojunk=False)
+    matcher = difflib.SequenceMatcher(None, nkeys, keys[best_at : best_at + n], autojunk=False)
     common = sum(b.size for b in matcher.get_matching_blocks()) / len(needle)
     if common < min_common:
         return None
     ops = matcher.get_opcodes()
-    lo, hi = 0, len(keys[best_at:best_at + n])  # the window without the words only it has at either end
+    lo, hi = 0, len(keys[best_at : best_at + n])  # the window without the words only it has at either end
     if ops and ops[0][0] == "insert":
         lo = ops[0][4]
     elif ops and ops[0][0] == "replace" and ops[0][4] - ops[0][3] > ops[0][2] - ops[0][1]:
@@ -180,7 +207,7 @@ def closest_passage(paragraphs: tuple[Paragraph, ...], words: str, normal: list[
     elif ops and ops[-1][0] == "replace" and ops[-1][4] - ops[-1][3] > ops[-1][2] - ops[-1][1]:
         hi = ops[-1][3] + (ops[-1][2] - ops[-1][1])
         ops[-1] = ("replace", ops[-1][1], ops[-1][2], ops[-1][3], hi)
-    window = hay[best_at:best_at + n]
+    window = hay[best_at : best_at + n]
     differences: list[str] = []
     for op, i1, i2, j1, j2 in ops:
         if op == "equal" or (op == "insert" and (j2 <= lo or j1 >= hi)):

@@ -178,8 +178,12 @@ def _field_json(value: FieldPayload) -> Json:
     if isinstance(value, float):
         return _number(value)
     if isinstance(value, tuple):
-        return [_field_json(v) if not isinstance(v, Role) else
-                {"title": v.title, "org": v.org, "start": v.start, "end": v.end, "side": v.side} for v in value]
+        return [
+            _field_json(v)
+            if not isinstance(v, Role)
+            else {"title": v.title, "org": v.org, "start": v.start, "end": v.end, "side": v.side}
+            for v in value
+        ]
     return value
 
 
@@ -208,8 +212,18 @@ def manifest_of(model: Model) -> Manifest:
             fv = e.spec.field(fd.key)
             if fv is not None:
                 fields.append(FieldRecord(fd.key, fd.label, fd.type, fd.unit, _field_json(fv.value)))
-        entities.append(EntityRecord(e.spec.id, e.kind.id, e.kind.label, e.spec.name, e.page,
-                                     tuple(a.text for a in e.spec.aliases), e.spec.summary, tuple(fields)))
+        entities.append(
+            EntityRecord(
+                e.spec.id,
+                e.kind.id,
+                e.kind.label,
+                e.spec.name,
+                e.page,
+                tuple(a.text for a in e.spec.aliases),
+                e.spec.summary,
+                tuple(fields),
+            )
+        )
     facts = []
     for subject, fs in model.facts.items():
         keys = []
@@ -218,23 +232,47 @@ def manifest_of(model: Model) -> Manifest:
             keys.append(f"{subject}/{slugify(f.spec.property)}/{src}")
         for key, f in zip(_unique(keys), fs, strict=True):
             ref = f.spec.reference
-            facts.append(FactRecord(key, subject, f.spec.property, f.spec.value, f.date, f.spec.source,
-                                    f.citation.paragraph if f.citation else None, f.spec.quote,
-                                    ref.title if ref else None, ref.url if ref else None))
+            facts.append(
+                FactRecord(
+                    key,
+                    subject,
+                    f.spec.property,
+                    f.spec.value,
+                    f.date,
+                    f.spec.source,
+                    f.citation.paragraph if f.citation else None,
+                    f.spec.quote,
+                    ref.title if ref else None,
+                    ref.url if ref else None,
+                )
+            )
     quotes = []
     for speaker, qs in model.quotes.items():
         keys = [f"{speaker}/{q.spec.source}/{words_digest(q.spec.text)}" for q in qs]
         for key, q in zip(_unique(keys), qs, strict=True):
-            quotes.append(QuoteRecord(key, speaker, q.spec.text, q.spec.source, q.citation.paragraph, q.date,
-                                      q.spec.context))
-    articles = [ArticleRecord(a.slug, a.title, a.outlet, a.date, a.page, a.url,
-                              tuple(paragraph_hash(p.text) for p in a.paragraphs)) for a in model.articles.values()]
-    return Manifest(c.title, c.edition, c.edition_date or c.as_of, c.as_of,
-                    tuple(sorted(entities, key=lambda r: r.id)), tuple(sorted(facts, key=lambda r: r.id)),
-                    tuple(sorted(quotes, key=lambda r: r.id)), tuple(sorted(articles, key=lambda r: r.id)))
+            quotes.append(
+                QuoteRecord(key, speaker, q.spec.text, q.spec.source, q.citation.paragraph, q.date, q.spec.context)
+            )
+    articles = [
+        ArticleRecord(
+            a.slug, a.title, a.outlet, a.date, a.page, a.url, tuple(paragraph_hash(p.text) for p in a.paragraphs)
+        )
+        for a in model.articles.values()
+    ]
+    return Manifest(
+        c.title,
+        c.edition,
+        c.edition_date or c.as_of,
+        c.as_of,
+        tuple(sorted(entities, key=lambda r: r.id)),
+        tuple(sorted(facts, key=lambda r: r.id)),
+        tuple(sorted(quotes, key=lambda r: r.id)),
+        tuple(sorted(articles, key=lambda r: r.id)),
+    )
 
 
 # -- writing --------------------------------------------------------------------------------------------------
+
 
 def manifest_json(m: Manifest) -> dict:
     """The manifest as the JSON object written (keys in a fixed order)."""
@@ -242,17 +280,60 @@ def manifest_json(m: Manifest) -> dict:
         "format": FORMAT,
         "version": VERSION,
         "briefing": {"title": m.title, "edition": m.edition, "edition_date": m.edition_date, "as_of": m.as_of},
-        "entities": [{"id": e.id, "kind": e.kind, "kind_label": e.kind_label, "name": e.name, "page": e.page,
-                      "aliases": list(e.aliases), "summary": e.summary,
-                      "fields": [{"key": f.key, "label": f.label, "type": f.type, "unit": f.unit, "value": f.value}
-                                 for f in e.fields]} for e in m.entities],
-        "facts": [{"id": f.id, "subject": f.subject, "property": f.property, "value": f.value, "as_of": f.as_of,
-                   "source": f.source, "paragraph": f.paragraph, "quote": f.quote, "reference": f.reference,
-                   "reference_url": f.reference_url} for f in m.facts],
-        "quotes": [{"id": q.id, "speaker": q.speaker, "text": q.text, "source": q.source, "paragraph": q.paragraph,
-                    "date": q.date, "context": q.context} for q in m.quotes],
-        "articles": [{"id": a.id, "title": a.title, "outlet": a.outlet, "date": a.date, "page": a.page, "url": a.url,
-                      "paragraphs": list(a.paragraphs)} for a in m.articles],
+        "entities": [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "kind_label": e.kind_label,
+                "name": e.name,
+                "page": e.page,
+                "aliases": list(e.aliases),
+                "summary": e.summary,
+                "fields": [
+                    {"key": f.key, "label": f.label, "type": f.type, "unit": f.unit, "value": f.value} for f in e.fields
+                ],
+            }
+            for e in m.entities
+        ],
+        "facts": [
+            {
+                "id": f.id,
+                "subject": f.subject,
+                "property": f.property,
+                "value": f.value,
+                "as_of": f.as_of,
+                "source": f.source,
+                "paragraph": f.paragraph,
+                "quote": f.quote,
+                "reference": f.reference,
+                "reference_url": f.reference_url,
+            }
+            for f in m.facts
+        ],
+        "quotes": [
+            {
+                "id": q.id,
+                "speaker": q.speaker,
+                "text": q.text,
+                "source": q.source,
+                "paragraph": q.paragraph,
+                "date": q.date,
+                "context": q.context,
+            }
+            for q in m.quotes
+        ],
+        "articles": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "outlet": a.outlet,
+                "date": a.date,
+                "page": a.page,
+                "url": a.url,
+                "paragraphs": list(a.paragraphs),
+            }
+            for a in m.articles
+        ],
     }
 
 
@@ -272,6 +353,7 @@ def dump_manifest(m: Manifest) -> bytes:
 
 # -- reading --------------------------------------------------------------------------------------------------
 
+
 class ManifestError(Exception):
     """A manifest that cannot be read: where (a JSON path) and what is wrong."""
 
@@ -282,8 +364,10 @@ class ManifestError(Exception):
         self.hint = hint
 
 
-_REBUILD = ("the file is written by 'briefgen build'; build the edition it comes from again with this briefgen, "
-            "or compare with another edition (--since PATH)")
+_REBUILD = (
+    "the file is written by 'briefgen build'; build the edition it comes from again with this briefgen, "
+    "or compare with another edition (--since PATH)"
+)
 
 
 def _get(obj: Json, where: tuple, key: str, kinds: tuple[type, ...], optional: bool = False) -> Json:
@@ -295,10 +379,20 @@ def _get(obj: Json, where: tuple, key: str, kinds: tuple[type, ...], optional: b
     if value is None and optional:
         return None
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-        names = " or ".join({str: "text", int: "a whole number", list: "a list", dict: "an object",
-                             bool: "true or false", float: "a number"}[k] for k in kinds)
-        raise ManifestError((*where, key), f"{_path((*where, key))} should be {names}"
-                            f"{' or null' if optional else ''}", _REBUILD)
+        names = " or ".join(
+            {
+                str: "text",
+                int: "a whole number",
+                list: "a list",
+                dict: "an object",
+                bool: "true or false",
+                float: "a number",
+            }[k]
+            for k in kinds
+        )
+        raise ManifestError(
+            (*where, key), f"{_path((*where, key))} should be {names}{' or null' if optional else ''}", _REBUILD
+        )
     return value
 
 
@@ -326,19 +420,28 @@ def manifest_from_json(doc: Json) -> Manifest:
     """The manifest of a JSON document; :class:`ManifestError` says where it is wrong. A manifest of an older
     version is upgraded (:data:`UPGRADES`); one of a newer or unknown version is refused."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise ManifestError((), "this is not a briefgen edition manifest (no \"format\": \"briefgen-edition\")",
-                            "give --since a site folder built by briefgen, or its edition.json")
+        raise ManifestError(
+            (),
+            'this is not a briefgen edition manifest (no "format": "briefgen-edition")',
+            "give --since a site folder built by briefgen, or its edition.json",
+        )
     version = _get(doc, (), "version", (int,))
     while version in UPGRADES:
         doc = UPGRADES[version](doc)
         version = _get(doc, (), "version", (int,))
     if version > VERSION:
-        raise ManifestError(("version",), f"the manifest is of version {version}, newer than this briefgen reads "
-                            f"(version {VERSION})", "upgrade briefgen to compare with that edition")
+        raise ManifestError(
+            ("version",),
+            f"the manifest is of version {version}, newer than this briefgen reads (version {VERSION})",
+            "upgrade briefgen to compare with that edition",
+        )
     if version != VERSION:
-        raise ManifestError(("version",), f"manifest version {version} is unknown (this briefgen reads version "
-                            f"{VERSION}{' and upgrades ' + ', '.join(map(str, sorted(UPGRADES))) if UPGRADES else ''})",
-                            _REBUILD)
+        raise ManifestError(
+            ("version",),
+            f"manifest version {version} is unknown (this briefgen reads version "
+            f"{VERSION}{' and upgrades ' + ', '.join(map(str, sorted(UPGRADES))) if UPGRADES else ''})",
+            _REBUILD,
+        )
     b = _get(doc, (), "briefing", (dict,))
     edition = _get(b, ("briefing",), "edition", (int, str), optional=True)
     entities = []
@@ -347,38 +450,88 @@ def manifest_from_json(doc: Json) -> Manifest:
         for fw, f in [((*w, "fields", i), f) for i, f in enumerate(_get(x, w, "fields", (list,)))]:
             if not isinstance(f, dict) or "value" not in f:
                 raise ManifestError(fw, f"{_path(fw)} should be an object with a 'value'", _REBUILD)
-            fields.append(FieldRecord(_get(f, fw, "key", (str,)), _get(f, fw, "label", (str,)),
-                                      _get(f, fw, "type", (str,)), _get(f, fw, "unit", (str,), True), f["value"]))
-        entities.append(EntityRecord(_get(x, w, "id", (str,)), _get(x, w, "kind", (str,)),
-                                     _get(x, w, "kind_label", (str,)), _get(x, w, "name", (str,)),
-                                     _get(x, w, "page", (str,)), _texts(x, w, "aliases"),
-                                     _get(x, w, "summary", (str,), True), tuple(fields)))
-    facts = [FactRecord(_get(x, w, "id", (str,)), _get(x, w, "subject", (str,)), _get(x, w, "property", (str,)),
-                        _get(x, w, "value", (str,)), _get(x, w, "as_of", (str,), True),
-                        _get(x, w, "source", (str,), True), _get(x, w, "paragraph", (int,), True),
-                        _get(x, w, "quote", (str,), True), _get(x, w, "reference", (str,), True),
-                        _get(x, w, "reference_url", (str,), True)) for w, x in _records(doc, "facts")]
-    quotes = [QuoteRecord(_get(x, w, "id", (str,)), _get(x, w, "speaker", (str,)), _get(x, w, "text", (str,)),
-                          _get(x, w, "source", (str,)), _get(x, w, "paragraph", (int,), True),
-                          _get(x, w, "date", (str,), True), _get(x, w, "context", (str,), True))
-              for w, x in _records(doc, "quotes")]
-    articles = [ArticleRecord(_get(x, w, "id", (str,)), _get(x, w, "title", (str,)), _get(x, w, "outlet", (str,), True),
-                              _get(x, w, "date", (str,), True), _get(x, w, "page", (str,)),
-                              _get(x, w, "url", (str,), True), _texts(x, w, "paragraphs"))
-                for w, x in _records(doc, "articles")]
-    every: tuple[tuple[str, list[Any]], ...] = (("entities", entities), ("facts", facts), ("quotes", quotes),
-                                                ("articles", articles))
+            fields.append(
+                FieldRecord(
+                    _get(f, fw, "key", (str,)),
+                    _get(f, fw, "label", (str,)),
+                    _get(f, fw, "type", (str,)),
+                    _get(f, fw, "unit", (str,), True),
+                    f["value"],
+                )
+            )
+        entities.append(
+            EntityRecord(
+                _get(x, w, "id", (str,)),
+                _get(x, w, "kind", (str,)),
+                _get(x, w, "kind_label", (str,)),
+                _get(x, w, "name", (str,)),
+                _get(x, w, "page", (str,)),
+                _texts(x, w, "aliases"),
+                _get(x, w, "summary", (str,), True),
+                tuple(fields),
+            )
+        )
+    facts = [
+        FactRecord(
+            _get(x, w, "id", (str,)),
+            _get(x, w, "subject", (str,)),
+            _get(x, w, "property", (str,)),
+            _get(x, w, "value", (str,)),
+            _get(x, w, "as_of", (str,), True),
+            _get(x, w, "source", (str,), True),
+            _get(x, w, "paragraph", (int,), True),
+            _get(x, w, "quote", (str,), True),
+            _get(x, w, "reference", (str,), True),
+            _get(x, w, "reference_url", (str,), True),
+        )
+        for w, x in _records(doc, "facts")
+    ]
+    quotes = [
+        QuoteRecord(
+            _get(x, w, "id", (str,)),
+            _get(x, w, "speaker", (str,)),
+            _get(x, w, "text", (str,)),
+            _get(x, w, "source", (str,)),
+            _get(x, w, "paragraph", (int,), True),
+            _get(x, w, "date", (str,), True),
+            _get(x, w, "context", (str,), True),
+        )
+        for w, x in _records(doc, "quotes")
+    ]
+    articles = [
+        ArticleRecord(
+            _get(x, w, "id", (str,)),
+            _get(x, w, "title", (str,)),
+            _get(x, w, "outlet", (str,), True),
+            _get(x, w, "date", (str,), True),
+            _get(x, w, "page", (str,)),
+            _get(x, w, "url", (str,), True),
+            _texts(x, w, "paragraphs"),
+        )
+        for w, x in _records(doc, "articles")
+    ]
+    every: tuple[tuple[str, list[Any]], ...] = (
+        ("entities", entities),
+        ("facts", facts),
+        ("quotes", quotes),
+        ("articles", articles),
+    )
     for key, records in every:
         seen: dict[str, int] = {}
         for i, r in enumerate(records):
             if r.id in seen:
-                raise ManifestError((key, i, "id"), f"{key}[{i}].id '{r.id}' is also {key}[{seen[r.id]}].id",
-                                    _REBUILD)
+                raise ManifestError((key, i, "id"), f"{key}[{i}].id '{r.id}' is also {key}[{seen[r.id]}].id", _REBUILD)
             seen[r.id] = i
-    return Manifest(_get(b, ("briefing",), "title", (str,)), edition,
-                    _get(b, ("briefing",), "edition_date", (str,), True), _get(b, ("briefing",), "as_of", (str,)),
-                    tuple(sorted(entities, key=lambda r: r.id)), tuple(sorted(facts, key=lambda r: r.id)),
-                    tuple(sorted(quotes, key=lambda r: r.id)), tuple(sorted(articles, key=lambda r: r.id)))
+    return Manifest(
+        _get(b, ("briefing",), "title", (str,)),
+        edition,
+        _get(b, ("briefing",), "edition_date", (str,), True),
+        _get(b, ("briefing",), "as_of", (str,)),
+        tuple(sorted(entities, key=lambda r: r.id)),
+        tuple(sorted(facts, key=lambda r: r.id)),
+        tuple(sorted(quotes, key=lambda r: r.id)),
+        tuple(sorted(articles, key=lambda r: r.id)),
+    )
 
 
 def locate(text: str, where: tuple) -> tuple[int, int]:
@@ -421,14 +574,22 @@ def read_manifest(path: Path, shown: str, diags: Diagnostics, severity: str = "e
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        report(Span(shown), "edition-manifest", f"cannot read the edition manifest: {exc}",
-               "give --since a site folder built by briefgen, or its edition.json")
+        report(
+            Span(shown),
+            "edition-manifest",
+            f"cannot read the edition manifest: {exc}",
+            "give --since a site folder built by briefgen, or its edition.json",
+        )
         return None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        report(Span(shown, exc.lineno, exc.colno), "edition-manifest", f"the edition manifest is not valid JSON: "
-               f"{exc.msg}", _REBUILD)
+        report(
+            Span(shown, exc.lineno, exc.colno),
+            "edition-manifest",
+            f"the edition manifest is not valid JSON: {exc.msg}",
+            _REBUILD,
+        )
         return None
     try:
         return manifest_from_json(doc)
@@ -462,16 +623,24 @@ def read_since(root: Path, given: str | None, diags: Diagnostics) -> Since | Non
     else:
         target = Path(given) if Path(given).is_absolute() else Path.cwd() / given
         if not target.exists():
-            diags.error(Span(given), "edition-since", f"--since {given}: no such folder or file",
-                        "give a site folder built by briefgen (it holds edition.json), or an edition.json")
+            diags.error(
+                Span(given),
+                "edition-since",
+                f"--since {given}: no such folder or file",
+                "give a site folder built by briefgen (it holds edition.json), or an edition.json",
+            )
             return None
         if target.is_file():
             m = read_manifest(target, _shown(target, root), diags)
             return Since(m, None, True) if m is not None else None
         folder, severity = target, "error"
         if not (folder / MANIFEST).is_file():
-            diags.error(Span(_shown(folder, root)), "edition-since", f"--since {given}: the folder holds no "
-                        f"{MANIFEST}", "give a site folder built by a briefgen that writes editions, or an edition.json")
+            diags.error(
+                Span(_shown(folder, root)),
+                "edition-since",
+                f"--since {given}: the folder holds no {MANIFEST}",
+                "give a site folder built by a briefgen that writes editions, or an edition.json",
+            )
             return None
     previous = read_manifest(folder / MANIFEST, _shown(folder / MANIFEST, root), diags, severity)
     if previous is None:

@@ -62,15 +62,19 @@ def display_order(entities: Mapping[str, Entity]) -> dict[str, tuple[str, ...]]:
         if es[0].kind.timeline:
             es.sort(key=lambda e: (e.date or UNDATED, e.sort_key, e.spec.id))
         else:
+
             def key(e: Entity) -> tuple:
                 group = group_label(e, entities).casefold()
                 return (group == "", group, e.sort_key, e.spec.id)
+
             es.sort(key=key)
         out[kind] = tuple(e.spec.id for e in es)
     return dict(sorted(out.items()))
 
 
-def adjacent(order: Mapping[str, tuple[str, ...]], entities: Mapping[str, Entity]) -> dict[str, tuple[str | None, str | None]]:
+def adjacent(
+    order: Mapping[str, tuple[str, ...]], entities: Mapping[str, Entity]
+) -> dict[str, tuple[str | None, str | None]]:
     """For each dated entity of a timeline kind, the previous and next dated one of its kind."""
     out = {}
     for ids in order.values():

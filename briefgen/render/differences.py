@@ -101,11 +101,20 @@ def difference_rows(model: Model, page: str, differences: list[Difference]) -> l
         sides = []
         for s in d.sides:
             f = s.fact
-            outlet = (model.articles[f.citation.article].outlet or "Unknown outlet") if f.citation else \
-                (f.spec.reference.title if f.spec.reference else "no source")
-            sides.append(SideRow(f.spec.value, s.amount.text if s.amount else None,
-                                 fmt.fmt_date(f.date) if f.date else "", outlet,
-                                 source_ref(model, page, f.citation, f.spec.reference), f.spec.quote))
-        rows.append(DifferenceRow(anchor, Link(e.spec.name, relurl(page, e.page)), d.measure, d.numeric,
-                                  tuple(sides)))
+            outlet = (
+                (model.articles[f.citation.article].outlet or "Unknown outlet")
+                if f.citation
+                else (f.spec.reference.title if f.spec.reference else "no source")
+            )
+            sides.append(
+                SideRow(
+                    f.spec.value,
+                    s.amount.text if s.amount else None,
+                    fmt.fmt_date(f.date) if f.date else "",
+                    outlet,
+                    source_ref(model, page, f.citation, f.spec.reference),
+                    f.spec.quote,
+                )
+            )
+        rows.append(DifferenceRow(anchor, Link(e.spec.name, relurl(page, e.page)), d.measure, d.numeric, tuple(sides)))
     return rows

@@ -54,8 +54,11 @@ def body_fields(e: Entity, links: FieldLinks) -> list[InfoRow]:
         fv = e.spec.field(fd.key)
         if fv is None or not in_body(fd, fv.value):
             continue
-        value = (links.markdown(str(fv.value), fv.span, e.spec.id) if fd.type == "markdown"
-                 else Markup("<p>") + esc(str(fv.value)) + Markup("</p>"))
+        value = (
+            links.markdown(str(fv.value), fv.span, e.spec.id)
+            if fd.type == "markdown"
+            else Markup("<p>") + esc(str(fv.value)) + Markup("</p>")
+        )
         rows.append(InfoRow(fd.label, value))
     return rows
 
@@ -68,9 +71,10 @@ def fmt_years(start: str | None, end: str | None) -> str:
     return f"since {a}" if a else f"until {b}" if b else ""
 
 
-def field_rows(e: Entity, links: FieldLinks, css: str = "", split: bool = False,
-               name_of: Callable[[str], str | None] | None = None) -> list[InfoRow]:
-    """"Also called" (the aliases other than the name), then every field of the entity's kind that it sets, in the
+def field_rows(
+    e: Entity, links: FieldLinks, css: str = "", split: bool = False, name_of: Callable[[str], str | None] | None = None
+) -> list[InfoRow]:
+    """ "Also called" (the aliases other than the name), then every field of the entity's kind that it sets, in the
     kind's order. ``css`` prefixes the class names of the parts a stylesheet may style (``roles``, ``dates``,
     ``side``). ``split``: prose fields are left to :func:`body_fields`. ``name_of``: an entity's name, so that a
     role whose title already names its organisation ("President of Russia") does not name it again."""

@@ -44,6 +44,7 @@ def _normalized(model: Model, slug: str) -> list[str]:
         cache[slug] = [normalize(p.text) for p in model.articles[slug].paragraphs]
     return cache[slug]
 
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 
@@ -167,8 +168,14 @@ class _Where:
         return self.place.at(self.starts[line])
 
 
-def render_markdown(text: str, span: Span, ctx: MarkdownContext, headings_as_markdown: bool = False,
-                    top_heading: int | None = None, heading_ids: str | None = None) -> str:
+def render_markdown(
+    text: str,
+    span: Span,
+    ctx: MarkdownContext,
+    headings_as_markdown: bool = False,
+    top_heading: int | None = None,
+    heading_ids: str | None = None,
+) -> str:
     """HTML for ``text``; ``span`` is where the text starts (for located diagnostics): a :class:`TextSpan` places
     each of its characters (a YAML value), a plain Span says the text is written as it is from there on (a file).
 
@@ -243,8 +250,9 @@ def _join_soft_breaks(children: list[Token]) -> list[Token]:
     return out
 
 
-def _process_inline(children: list[Token], where: _Where, line: int, ctx: MarkdownContext,
-                    in_heading: bool) -> list[Token]:
+def _process_inline(
+    children: list[Token], where: _Where, line: int, ctx: MarkdownContext, in_heading: bool
+) -> list[Token]:
     children = _join_soft_breaks(children)
     out: list[Token] = []
     link_depth = 0
@@ -267,9 +275,12 @@ def _process_inline(children: list[Token], where: _Where, line: int, ctx: Markdo
             line += 1
         elif tok.type == "image" and is_network_url(str(tok.attrs.get("src", ""))):
             src = str(tok.attrs["src"])
-            ctx.diags.error(where.span(line, src), "external-image",
-                            f"image '{str(tok.attrs['src'])[:100]}' would be loaded from the network",
-                            "the site works offline: link to the image instead, e.g. [photo](https://…)")
+            ctx.diags.error(
+                where.span(line, src),
+                "external-image",
+                f"image '{str(tok.attrs['src'])[:100]}' would be loaded from the network",
+                "the site works offline: link to the image instead, e.g. [photo](https://…)",
+            )
             out.append(_text_token(tok.content))
             continue
         elif tok.type == "image":
@@ -325,7 +336,7 @@ def _process_text(text: str, where: _Where, line: int, ctx: MarkdownContext, no_
     out: list[Token] = []
     pos = 0
     for m in CITE_RE.finditer(text):
-        out.extend(_mentions(text[pos:m.start()], ctx, no_links))
+        out.extend(_mentions(text[pos : m.start()], ctx, no_links))
         span = where.span(line + text.count("\n", 0, m.start()), m.group(0), f"[@{m.group(1)}")
         out.append(_html_token(_citation_html(m.group(1), m.group(2) or m.group(3), span, ctx)))
         pos = m.end()
@@ -343,8 +354,8 @@ def _mentions(text: str, ctx: MarkdownContext, no_links: bool) -> list[Token]:
         if (hit.entity in ctx.linked and not ctx.link_all) or hit.entity == ctx.self_entity:
             continue
         ctx.linked.add(hit.entity)
-        out.append(_text_token(text[pos:hit.start]))
-        words = html.escape(text[hit.start:hit.end])
+        out.append(_text_token(text[pos : hit.start]))
+        words = html.escape(text[hit.start : hit.end])
         tag = ctx.resolver().link(EntityTarget(hit.entity), True)
         out.append(_html_token(words if tag is None else tag.wrap(words)))
         pos = hit.end
@@ -362,20 +373,28 @@ def _link_target(tok: Token, where: _Where, line: int, ctx: MarkdownContext) -> 
         pages = ctx.model.entities if scheme == "entity" else ctx.model.articles
         found = pages.get(target)
         if found is None:
-            ctx.diags.error(span, f"unknown-{scheme}", f"link to unknown {scheme} '{target}'", did_you_mean(target, pages))
+            ctx.diags.error(
+                span, f"unknown-{scheme}", f"link to unknown {scheme} '{target}'", did_you_mean(target, pages)
+            )
             return LocalTarget("#")
         if scheme == "entity":
             ctx.linked.add(target)
             return EntityTarget(target, anchor or None)
         if anchor and not re.fullmatch(r"p\d+", anchor):
-            ctx.diags.error(span, "bad-anchor", f"'#{anchor}' is not a paragraph anchor", "paragraph anchors are #p1, #p2, …")
+            ctx.diags.error(
+                span, "bad-anchor", f"'#{anchor}' is not a paragraph anchor", "paragraph anchors are #p1, #p2, …"
+            )
             anchor = ""
         return ArticleTarget(target, anchor or None)
     if href.startswith("#"):
         return LocalTarget(href)
     if not re.match(r"^(https?:|mailto:)", href):
-        ctx.diags.error(span, "bad-link", f"link target '{href}' is not allowed",
-                        "use entity:ID, article:SLUG, #anchor, or an http(s) address")
+        ctx.diags.error(
+            span,
+            "bad-link",
+            f"link target '{href}' is not allowed",
+            "use entity:ID, article:SLUG, #anchor, or an http(s) address",
+        )
         return LocalTarget("#")
     return UrlTarget(href)
 
@@ -383,16 +402,23 @@ def _link_target(tok: Token, where: _Where, line: int, ctx: MarkdownContext) -> 
 def _citation_html(slug: str, words: str | None, span: Span, ctx: MarkdownContext) -> str:
     art = ctx.model.articles.get(slug)
     if art is None:
-        ctx.diags.error(span, "unknown-article", f"citation of unknown article '{slug}'", did_you_mean(slug, ctx.model.articles))
+        ctx.diags.error(
+            span, "unknown-article", f"citation of unknown article '{slug}'", did_you_mean(slug, ctx.model.articles)
+        )
         return "<sup>[?]</sup>"
     number = None
     if words is not None:
         number = locate(art.paragraphs, words, _normalized(ctx.model, slug))
         if number is None:
             close = closest_passage(art.paragraphs, words, _normalized(ctx.model, slug))
-            ctx.diags.error(span, "quote-not-found", f"cited words not found in article '{slug}': \u201c{words[:70]}\u201d",
-                            f"{close.hint()}; copy the words exactly" if close else
-                            "copy the words exactly from the article's cleaned text")
+            ctx.diags.error(
+                span,
+                "quote-not-found",
+                f"cited words not found in article '{slug}': \u201c{words[:70]}\u201d",
+                f"{close.hint()}; copy the words exactly"
+                if close
+                else "copy the words exactly from the article's cleaned text",
+            )
             return "<sup>[?]</sup>"
     return ctx.resolver().cite(Citation(slug, number, words))
 
@@ -402,8 +428,10 @@ def citation_sup(n: int, c: Citation, page: str, model: Model) -> str:
     art = model.articles[c.article]
     href = relurl(page, art.page, f"p{c.paragraph}" if c.paragraph else None)
     title = citation_label(model, c)
-    return (f'<sup class="bg-cite"><a href="{html.escape(href)}" title="{html.escape(title)}" '
-            f'aria-label="Source {n}: {html.escape(title)}">[{n}]</a></sup>')
+    return (
+        f'<sup class="bg-cite"><a href="{html.escape(href)}" title="{html.escape(title)}" '
+        f'aria-label="Source {n}: {html.escape(title)}">[{n}]</a></sup>'
+    )
 
 
 def citation_label(model: Model, c: Citation) -> str:

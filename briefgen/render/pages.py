@@ -107,8 +107,14 @@ def make_env(briefing_root: Path | None, compiled: Path | None = None) -> jinja2
         return _env(None, (), str(compiled) if compiled else None)
     # which templates the briefing overrides is part of the key: a template compiled from briefgen's defaults
     # is still "up to date" for Jinja when an override of it appears
-    names = tuple(sorted(os.path.relpath(os.path.join(top, n), user) for top, _, files in os.walk(user) for n in files
-                         if n.endswith(".j2")))
+    names = tuple(
+        sorted(
+            os.path.relpath(os.path.join(top, n), user)
+            for top, _, files in os.walk(user)
+            for n in files
+            if n.endswith(".j2")
+        )
+    )
     return _env(str(user), names, str(compiled) if compiled else None)
 
 
@@ -119,12 +125,17 @@ def _env(user_templates: str | None, overrides: tuple[str, ...], compiled: str |
         loaders.append(jinja2.FileSystemLoader(user_templates))
     loaders.append(jinja2.FileSystemLoader(str(default_template_dir())))
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
         bytecode_cache=_compiled_in(compiled) if compiled else None,
     )
-    env.filters.update(md=lambda s: Markup(fmt.md_inline(s)), date=fmt.fmt_date, range=fmt.fmt_range,
-                       front_matter=_front_matter)
+    env.filters.update(
+        md=lambda s: Markup(fmt.md_inline(s)), date=fmt.fmt_date, range=fmt.fmt_range, front_matter=_front_matter
+    )
     return env
 
 
@@ -136,8 +147,9 @@ def _compiled_in(folder: str) -> jinja2.FileSystemBytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(folder)
 
 
-_YAML_WORDS = frozenset("y Y n N yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL"
-                        .split())
+_YAML_WORDS = frozenset(
+    "y Y n N yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL".split()
+)
 """Words YAML would read as booleans or null (PyYAML quotes them)."""
 
 
@@ -145,8 +157,13 @@ def _front_matter(title: str) -> Markup:
     title = fmt.plain_title(title)
     # Most titles are words, digits and light punctuation starting with a letter: PyYAML writes those plain, as
     # they are; anything else goes through PyYAML (which costs about 0.1 ms a page).
-    if (title and title[0].isalpha() and title[-1] != " " and title not in _YAML_WORDS
-            and all((c.isalnum() or c in " ,.()'\u2019\u2013\u2014-") and " " <= c <= "\ud7ff" for c in title)):
+    if (
+        title
+        and title[0].isalpha()
+        and title[-1] != " "
+        and title not in _YAML_WORDS
+        and all((c.isalnum() or c in " ,.()'\u2019\u2013\u2014-") and " " <= c <= "\ud7ff" for c in title)
+    ):
         return Markup("title: " + title)
     return Markup(yaml.safe_dump({"title": title}, allow_unicode=True, width=10**6).strip())
 
@@ -154,8 +171,14 @@ def _front_matter(title: str) -> Markup:
 class Renderer:
     """Renders every page of a model. One instance per build."""
 
-    def __init__(self, model: Model, env: jinja2.Environment, diags: Diagnostics, pdf: str | None = None,
-                 kept: KeptPages | None = None):
+    def __init__(
+        self,
+        model: Model,
+        env: jinja2.Environment,
+        diags: Diagnostics,
+        pdf: str | None = None,
+        kept: KeptPages | None = None,
+    ):
         self.model = model
         """The model as the pages read it (with a render cache: a view that notes what each page reads, see
         :class:`_RecordedModel`)."""
@@ -282,8 +305,12 @@ class Renderer:
 
     def _template_failed(self, exc: Exception, template: str) -> None:
         """One located error per distinct template fault (every entity page failing alike is one error)."""
-        own = [Path(p) for loader in getattr(self.env.loader, "loaders", ())
-               for p in getattr(loader, "searchpath", ()) if Path(p).resolve() != default_template_dir().resolve()]
+        own = [
+            Path(p)
+            for loader in getattr(self.env.loader, "loaders", ())
+            for p in getattr(loader, "searchpath", ())
+            if Path(p).resolve() != default_template_dir().resolve()
+        ]
         fault = template_fault(exc, tuple(own))
         if fault is None:
             raise exc
@@ -298,14 +325,30 @@ class Renderer:
         if key in self._faults:
             return
         self._faults.add(key)
-        what = f"'{fault.missing}' is neither in templates/ nor one of briefgen's templates" if fault.missing else fault.message
-        self.diags.error(Span(where, fault.line), "template", f"page template '{template}' failed: {what}",
-                         "fix the template, or delete your override to use briefgen's; docs/content-format.md "
-                         "(Templates) lists the variables each template gets" if theirs else
-                         "this is a briefgen bug unless one of your templates/ overrides is involved; please report it")
+        what = (
+            f"'{fault.missing}' is neither in templates/ nor one of briefgen's templates"
+            if fault.missing
+            else fault.message
+        )
+        self.diags.error(
+            Span(where, fault.line),
+            "template",
+            f"page template '{template}' failed: {what}",
+            "fix the template, or delete your override to use briefgen's; docs/content-format.md "
+            "(Templates) lists the variables each template gets"
+            if theirs
+            else "this is a briefgen bug unless one of your templates/ overrides is involved; please report it",
+        )
 
-    def _md(self, text: str | None, span: Span | None, page: str, cites: PageCitations,
-            self_entity: str | None = None, headings: bool = False) -> Markup:
+    def _md(
+        self,
+        text: str | None,
+        span: Span | None,
+        page: str,
+        cites: PageCitations,
+        self_entity: str | None = None,
+        headings: bool = False,
+    ) -> Markup:
         if not text:
             return Markup("")
         ctx = MarkdownContext(self.model, page, self.matcher, cites, self.diags, self_entity)
@@ -315,8 +358,15 @@ class Renderer:
         out = []
         for i, c in enumerate(cites.items, 1):
             art = self.model.articles[c.article]
-            out.append(CitedSource(i, citation_label(self.model, c), art.title,
-                                   relurl(page, art.page, f"p{c.paragraph}" if c.paragraph else None), c.quote))
+            out.append(
+                CitedSource(
+                    i,
+                    citation_label(self.model, c),
+                    art.title,
+                    relurl(page, art.page, f"p{c.paragraph}" if c.paragraph else None),
+                    c.quote,
+                )
+            )
         return out
 
     def _elink(self, page: str, eid: str) -> Link:
@@ -331,8 +381,9 @@ class Renderer:
         key = (posixpath.dirname(page), eid)
         tag = self._mention_tags.get(key)
         if tag is None:
-            tag = self._mention_tags[key] = (f'<a class="bg-mention" href="{html.escape(relurl(page, e.page))}" '
-                                             f'title="{html.escape(e.spec.name)}">')
+            tag = self._mention_tags[key] = (
+                f'<a class="bg-mention" href="{html.escape(relurl(page, e.page))}" title="{html.escape(e.spec.name)}">'
+            )
         return tag
 
     def _alink(self, page: str, slug: str) -> Link:
@@ -346,14 +397,26 @@ class Renderer:
         cites = PageCitations()
         overview = self._md(m.overview, Span(m.overview_path), page, cites, headings=True)
         counts = _kind_counts(self._plain)
-        kinds = [KindCount(k, Link(k.plural, relurl(page, f"{k.slug}/index.md")), counts.get(k.id, 0)) for k in m.config.kinds]
+        kinds = [
+            KindCount(k, Link(k.plural, relurl(page, f"{k.slug}/index.md")), counts.get(k.id, 0))
+            for k in m.config.kinds
+        ]
         latest = sorted(m.articles.values(), key=lambda a: (a.date or "", a.slug), reverse=True)[:5]
-        return self._render("home.md.j2", page, m.config.title, overview=overview, kinds=kinds,
-                            latest=[ArticleLink(self._alink(page, a.slug), a) for a in latest],
-                            n_articles=len(m.articles), cited=self._cited(page, cites),
-                            timeline=Link("Timeline", "timeline.html"), sources=Link("Sources", "sources.html"),
-                            pdf=Link("Download the briefing as PDF", self.pdf) if self.pdf else None,
-                            edition=whatsnew.edition_line(m.config), whatsnew=self._whatsnew_link(page))
+        return self._render(
+            "home.md.j2",
+            page,
+            m.config.title,
+            overview=overview,
+            kinds=kinds,
+            latest=[ArticleLink(self._alink(page, a.slug), a) for a in latest],
+            n_articles=len(m.articles),
+            cited=self._cited(page, cites),
+            timeline=Link("Timeline", "timeline.html"),
+            sources=Link("Sources", "sources.html"),
+            pdf=Link("Download the briefing as PDF", self.pdf) if self.pdf else None,
+            edition=whatsnew.edition_line(m.config),
+            whatsnew=self._whatsnew_link(page),
+        )
 
     def _whatsnew_link(self, page: str) -> Link | None:
         """The home page's link to "What's new", with how much changed (None: no comparison)."""
@@ -375,9 +438,12 @@ class Renderer:
         page = f"{kind.slug}/index.md"
         groups = reading.index_groups(self.model, self._plain.entities_of(kind.id), page, _first_sentence)
         rows = [r for g in groups for r in g.rows]  # for templates that do not group
-        laid_out = [reading.LaidOutGroup(g, reading.index_rows_html(kind.label, bool(kind.timeline), g.rows)) for g in groups]
-        return self._render("kind_index.md.j2", page, kind.plural, kind=kind, rows=rows, groups=groups,
-                            laid_out=laid_out)
+        laid_out = [
+            reading.LaidOutGroup(g, reading.index_rows_html(kind.label, bool(kind.timeline), g.rows)) for g in groups
+        ]
+        return self._render(
+            "kind_index.md.j2", page, kind.plural, kind=kind, rows=rows, groups=groups, laid_out=laid_out
+        )
 
     def entity(self, e: Entity) -> Page:
         m = self.model
@@ -388,7 +454,9 @@ class Renderer:
         summary = self._md(e.spec.summary, e.spec.summary_span, page, cites, eid)
         prose = body_fields(e, _SiteFieldLinks(self, page, cites))  # after the summary: citations in reading order
         before, after = m.neighbours(eid)
-        neighbours = Neighbours(*(reading.dated_link(m, page, x.spec.id) if x is not None else None for x in (before, after)))
+        neighbours = Neighbours(
+            *(reading.dated_link(m, page, x.spec.id) if x is not None else None for x in (before, after))
+        )
         reports = reading.report_rows(m, page, m.reported_in(eid))
         linked, more_linked = reading.linked_groups(m, page, eid)
         facts = self._facts(eid, page)
@@ -396,14 +464,31 @@ class Renderer:
         quotes = quote_rows(m, eid, SiteRefs(m, page))
         related = self._related(eid, page)
         mentions, more = self._mentions(eid, page)
-        return self._render("entity.md.j2", page, e.spec.name, entity=e, kind=e.kind, infobox=infobox,
-                            summary=summary, facts=facts, quotes=quotes, related=related, mentions=mentions,
-                            more_mentions=more, n_mention_articles=len(mentions) + len(more),
-                            n_mentions=len(m.mentions.get(eid, ())), cited=self._cited(page, cites),
-                            index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")),
-                            figures=self._figures_of(e, page),
-                            prose=prose, neighbours=neighbours, reports=reports, linked=linked, more_linked=more_linked,
-                            search_tags=search_front_matter(e))
+        return self._render(
+            "entity.md.j2",
+            page,
+            e.spec.name,
+            entity=e,
+            kind=e.kind,
+            infobox=infobox,
+            summary=summary,
+            facts=facts,
+            quotes=quotes,
+            related=related,
+            mentions=mentions,
+            more_mentions=more,
+            n_mention_articles=len(mentions) + len(more),
+            n_mentions=len(m.mentions.get(eid, ())),
+            cited=self._cited(page, cites),
+            index=Link(e.kind.plural, relurl(page, f"{e.kind.slug}/index.md")),
+            figures=self._figures_of(e, page),
+            prose=prose,
+            neighbours=neighbours,
+            reports=reports,
+            linked=linked,
+            more_linked=more_linked,
+            search_tags=search_front_matter(e),
+        )
 
     def _figures_of(self, e: Entity, page: str) -> tuple:
         """An entity page's figures (with the render cache, what they read of the model is recorded too)."""
@@ -426,8 +511,11 @@ class Renderer:
         facts = self.model.facts.get(eid, ())
         # a fact is flagged only where sources really differ (model/differences.py), linked to the comparison
         found = list(find_differences({eid: facts}, self.model.config.differences).get(eid, ()))
-        flagged = {span: relurl(page, DIFFERENCES_PAGE, anchor)
-                   for d, anchor in zip(found, anchors_of(found), strict=True) for span in d.spans()}
+        flagged = {
+            span: relurl(page, DIFFERENCES_PAGE, anchor)
+            for d, anchor in zip(found, anchors_of(found), strict=True)
+            for span in d.spans()
+        }
         return fact_rows(self.model, eid, SiteRefs(self.model, page), flagged)
 
     def _related(self, eid: str, page: str) -> list[Group]:
@@ -459,9 +547,14 @@ class Renderer:
         for slug, by_sentence in reversed(items[: len(items) - len(shown)]):
             art = m.articles[slug]
             paragraphs = sorted({p for p, _ in by_sentence})
-            more.append(MentionGroup(self._alink(page, slug), _article_meta(art), tuple(
-                MentionRow(Markup(""), relurl(page, art.page, f"p{n}"), n) for n in paragraphs),
-                sum(map(len, by_sentence.values()))))
+            more.append(
+                MentionGroup(
+                    self._alink(page, slug),
+                    _article_meta(art),
+                    tuple(MentionRow(Markup(""), relurl(page, art.page, f"p{n}"), n) for n in paragraphs),
+                    sum(map(len, by_sentence.values())),
+                )
+            )
         return shown, more
 
     def _mention_group(self, page: str, slug: str, by_sentence: dict[tuple, list[Mention]]) -> MentionGroup:
@@ -474,17 +567,21 @@ class Renderer:
             s0, s1 = mm.sentence
             parts, pos = [], s0
             for x in marks:
-                parts.append(_t(text[pos:x.start]))
-                parts.append(f"<mark>{_t(text[x.start:x.end])}</mark>")
+                parts.append(_t(text[pos : x.start]))
+                parts.append(f"<mark>{_t(text[x.start : x.end])}</mark>")
                 pos = x.end
             parts.append(_t(text[pos:s1]))
             rows.append(MentionRow(Markup("".join(parts)), relurl(page, art.page, f"p{mm.paragraph}"), mm.paragraph))
-        return MentionGroup(self._alink(page, slug), _article_meta(art), tuple(rows), sum(map(len, by_sentence.values())))
+        return MentionGroup(
+            self._alink(page, slug), _article_meta(art), tuple(rows), sum(map(len, by_sentence.values()))
+        )
 
     def articles_index(self) -> Page:
         page = "articles/index.md"
-        rows = [ArticleRow(self._alink(page, a.slug), a, len({mm.entity for mm in a.mentions}))
-                for a in self.model.articles.values()]
+        rows = [
+            ArticleRow(self._alink(page, a.slug), a, len({mm.entity for mm in a.mentions}))
+            for a in self.model.articles.values()
+        ]
         return self._render("articles_index.md.j2", page, "Articles", rows=rows)
 
     def article(self, a: Article) -> Page:
@@ -502,9 +599,9 @@ class Renderer:
                 continue
             parts, pos = [], 0
             for mm in by_para.get(p.number, ()):
-                parts.append(_t(p.text[pos:mm.start]))
+                parts.append(_t(p.text[pos : mm.start]))
                 parts.append(self._mention_open(page, mm.entity))
-                parts.append(_t(p.text[mm.start:mm.end]))
+                parts.append(_t(p.text[mm.start : mm.end]))
                 parts.append("</a>")
                 pos = mm.end
             parts.append(_t(p.text[pos:]))
@@ -513,13 +610,21 @@ class Renderer:
         # override article.md.j2 still get ``paragraphs``)
         roles: dict[int, str] = {p.number: p.role for p in a.paragraphs if p.role != "body"}
         if a.fmt == "md":
-            text_html = Markup("".join(f'<div id="p{n}" class="bg-para{_ROLE_CLASS.get(roles.get(n, "body"), "")}"><a class="bg-pnum" href="#p{n}" '
-                                       f'aria-label="Paragraph {n}">{n}</a>{_ROLE_LABEL.get(roles.get(n, "body"), "")}{h}</div>\n'
-                                       for n, h in ((p.number, p.html) for p in paragraphs)))
+            text_html = Markup(
+                "".join(
+                    f'<div id="p{n}" class="bg-para{_ROLE_CLASS.get(roles.get(n, "body"), "")}"><a class="bg-pnum" href="#p{n}" '
+                    f'aria-label="Paragraph {n}">{n}</a>{_ROLE_LABEL.get(roles.get(n, "body"), "")}{h}</div>\n'
+                    for n, h in ((p.number, p.html) for p in paragraphs)
+                )
+            )
         else:
-            text_html = Markup("".join(f'<p id="p{n}"{_ROLE_ATTRS.get(roles.get(n, "body"), "")}><a class="bg-pnum" href="#p{n}" '
-                                       f'aria-label="Paragraph {n}">{n}</a> {_ROLE_LABEL.get(roles.get(n, "body"), "")}{h}</p>\n'
-                                       for n, h in ((p.number, p.html) for p in paragraphs)))
+            text_html = Markup(
+                "".join(
+                    f'<p id="p{n}"{_ROLE_ATTRS.get(roles.get(n, "body"), "")}><a class="bg-pnum" href="#p{n}" '
+                    f'aria-label="Paragraph {n}">{n}</a> {_ROLE_LABEL.get(roles.get(n, "body"), "")}{h}</p>\n'
+                    for n, h in ((p.number, p.html) for p in paragraphs)
+                )
+            )
         meta = [InfoRow("Outlet", esc(a.outlet or "unknown"))]
         date = fmt.fmt_date(a.date) if a.date else "unknown"
         meta.append(InfoRow("Published", esc(date)))
@@ -528,19 +633,38 @@ class Renderer:
         if a.byline:
             meta.append(InfoRow("Byline", esc(a.byline)))
         if a.url:
-            meta.append(InfoRow("Original", Markup(f'<a href="{html.escape(a.url)}" rel="nofollow noopener noreferrer">'
-                                                   f"{html.escape(a.url)}</a>")))
+            meta.append(
+                InfoRow(
+                    "Original",
+                    Markup(
+                        f'<a href="{html.escape(a.url)}" rel="nofollow noopener noreferrer">{html.escape(a.url)}</a>'
+                    ),
+                )
+            )
         if a.origin:
             meta.append(InfoRow("Capture", esc(a.origin)))
-        meta.append(InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed)")))
+        meta.append(
+            InfoRow("Capture file", esc(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed)"))
+        )
         meta.extend(InfoRow(esc(f"{cm.key} (from the capture)"), esc(cm.value)) for cm in a.capture_meta)
         detected = _detected_rows(a)
         notes = self._md(a.notes, a.notes_span, page, cites)
         entity_groups = mentioned_groups(m, a, SiteRefs(m, page))
         cited_by = [self._elink(page, i) for i in m.cited_by.get(a.slug, ())]
-        return self._render("article.md.j2", page, a.title, article=a, meta=meta, detected=detected, notes=notes,
-                            paragraphs=paragraphs, text_html=text_html, entity_groups=entity_groups, cited_by=cited_by,
-                            cited=self._cited(page, cites))
+        return self._render(
+            "article.md.j2",
+            page,
+            a.title,
+            article=a,
+            meta=meta,
+            detected=detected,
+            notes=notes,
+            paragraphs=paragraphs,
+            text_html=text_html,
+            entity_groups=entity_groups,
+            cited_by=cited_by,
+            cited=self._cited(page, cites),
+        )
 
     def timeline(self) -> Page:
         page = "timeline.md"
@@ -551,11 +675,21 @@ class Renderer:
             if t.citation or t.reference:
                 srcs = [source_ref(m, page, t.citation, t.reference)]
             else:
-                srcs = [SourceRef(citation_label(m, Citation(s, None, None)), relurl(page, m.articles[s].page), False)
-                        for s in t.sources if s in m.articles]
-            years[t.date[:4]].append(TimelineRow(fmt.fmt_range(t.date, t.end), t, link, srcs[0] if srcs else None, tuple(srcs)))
-        return self._render("timeline.md.j2", page, "Timeline", years=[TimelineYear(y, tuple(rows)) for y, rows in sorted(years.items())],
-                            figure=figures.briefing_timeline(self._plain, figures.SiteLinks(self._plain, page)))
+                srcs = [
+                    SourceRef(citation_label(m, Citation(s, None, None)), relurl(page, m.articles[s].page), False)
+                    for s in t.sources
+                    if s in m.articles
+                ]
+            years[t.date[:4]].append(
+                TimelineRow(fmt.fmt_range(t.date, t.end), t, link, srcs[0] if srcs else None, tuple(srcs))
+            )
+        return self._render(
+            "timeline.md.j2",
+            page,
+            "Timeline",
+            years=[TimelineYear(y, tuple(rows)) for y, rows in sorted(years.items())],
+            figure=figures.briefing_timeline(self._plain, figures.SiteLinks(self._plain, page)),
+        )
 
     def map_page(self) -> Page:
         page = "map.md"
@@ -576,21 +710,37 @@ class Renderer:
         for subject, facts in m.facts.items():
             for f in facts:
                 if f.spec.reference is not None:
-                    refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), []).append(self._elink(page, subject))
-        general = [GeneralSource(title, url, tuple(sorted(set(links), key=lambda link: link.text)))
-                   for (title, url), links in sorted(refs.items())]
+                    refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), []).append(
+                        self._elink(page, subject)
+                    )
+        general = [
+            GeneralSource(title, url, tuple(sorted(set(links), key=lambda link: link.text)))
+            for (title, url), links in sorted(refs.items())
+        ]
         rows = [ArticleLink(self._alink(page, a.slug), a) for a in m.articles.values()]
         table = reading.source_rows(rows)
-        return self._render("sources.md.j2", page, "Sources", rows=rows, general=general, table=table,
-                            table_html=reading.source_rows_html(table))
+        return self._render(
+            "sources.md.j2",
+            page,
+            "Sources",
+            rows=rows,
+            general=general,
+            table=table,
+            table_html=reading.source_rows_html(table),
+        )
 
     def differences(self) -> Page:
         m = self.model
         c = m.config.differences
         window = f"{c.window_days // 365} years" if c.window_days % 365 == 0 else f"{c.window_days} days"
-        return self._render("differences.md.j2", DIFFERENCES_PAGE, DIFFERENCES_TITLE,
-                            rows=difference_rows(m, DIFFERENCES_PAGE, differences_of(m)), window=window,
-                            tolerance=f"{c.tolerance * 100:g}\u00a0%")
+        return self._render(
+            "differences.md.j2",
+            DIFFERENCES_PAGE,
+            DIFFERENCES_TITLE,
+            rows=difference_rows(m, DIFFERENCES_PAGE, differences_of(m)),
+            window=window,
+            tolerance=f"{c.tolerance * 100:g}\u00a0%",
+        )
 
 
 def _detected_rows(a: Article) -> list[DetectedRow]:
@@ -607,15 +757,25 @@ def _detected_rows(a: Article) -> list[DetectedRow]:
             status = f"used, {src.doubt}" if src.doubt else "used, a guess"
         else:
             status = "used"
-        rows.append(DetectedRow(src.field.capitalize(), src.value if src.value is not None else "(not read)",
-                                src.how, f"{src.span.path}:{src.span.line}", status))
+        rows.append(
+            DetectedRow(
+                src.field.capitalize(),
+                src.value if src.value is not None else "(not read)",
+                src.how,
+                f"{src.span.path}:{src.span.line}",
+                status,
+            )
+        )
     return rows
 
 
 _ROLE_CLASS = {"heading": " bg-heading", "standfirst": " bg-standfirst", "caption": " bg-caption"}
 """The class a paragraph's role adds to its element on the article page (body text adds none)."""
-_ROLE_ATTRS = {"heading": ' class="bg-heading" role="heading" aria-level="3"', "standfirst": ' class="bg-standfirst"',
-               "caption": ' class="bg-caption"'}
+_ROLE_ATTRS = {
+    "heading": ' class="bg-heading" role="heading" aria-level="3"',
+    "standfirst": ' class="bg-standfirst"',
+    "caption": ' class="bg-caption"',
+}
 """Attributes of a non-Markdown paragraph with a role: a sub-heading is announced as a heading below "Text"."""
 _ROLE_LABEL = {"caption": '<span class="bg-role">Photo caption:</span> '}
 """A marker before the text, so a caption is not read as the story (and is told apart without styles)."""
@@ -660,8 +820,14 @@ def _first_sentence(text: str | None) -> str:
     return plain[: m.start()] if m else plain
 
 
-def render_pages(model: Model, briefing_root: Path | None, diags: Diagnostics, pdf: str | None = None,
-                 kept: KeptPages | None = None, compiled: Path | None = None) -> list[Page]:
+def render_pages(
+    model: Model,
+    briefing_root: Path | None,
+    diags: Diagnostics,
+    pdf: str | None = None,
+    kept: KeptPages | None = None,
+    compiled: Path | None = None,
+) -> list[Page]:
     """Every page of the site, in a stable order. ``pdf``: file name of a PDF published with the site.
 
     ``kept`` (the build cache, ``briefgen build`` and ``briefgen serve``): a page is rendered again only when
@@ -770,8 +936,13 @@ class _RecordedEntry:
             if nested is None:
                 nested = self._nested = {}
             # what is read of it is noted, not that it was reached
-            got = nested[attr] = _recorder_of(type(value))(self._name, self._key, value, self._reads,  # type: ignore[arg-type]
-                                                          f"{self._path}{attr}.")
+            got = nested[attr] = _recorder_of(type(value))(  # type: ignore[arg-type]
+                self._name,
+                self._key,
+                value,
+                self._reads,
+                f"{self._path}{attr}.",
+            )
             return got
         path = self._path + attr
         if self._path and type(value) is tuple and value and all(_is_record(type(v)) for v in value):
@@ -780,9 +951,16 @@ class _RecordedEntry:
             self._reads.add((self._name, self._key, path + "#"))
             if nested is None:
                 nested = self._nested = {}
-            items = nested[attr] = tuple(_recorder_of(type(v))(self._name, self._key, v, self._reads,  # type: ignore[arg-type]
-                                                               f"{path}#{i}.")
-                                         for i, v in enumerate(value))
+            items = nested[attr] = tuple(
+                _recorder_of(type(v))(  # type: ignore[arg-type]
+                    self._name,
+                    self._key,
+                    v,
+                    self._reads,
+                    f"{path}#{i}.",
+                )
+                for i, v in enumerate(value)
+            )
             return items
         self._reads.add((self._name, self._key, path))
         return value
@@ -853,8 +1031,11 @@ def _walk(value: object, path: str) -> object:
 def _recorder_of(cls: type) -> type[_RecordedEntry]:
     """A :class:`_RecordedEntry` named like the class it records, so that a template error names the model's
     class ("'briefgen.model.types.Entity object' has no attribute …"), not the recorder."""
-    return type(cls.__name__, (_RecordedEntry,), {"__slots__": (), "__module__": cls.__module__,
-                                                  "__qualname__": cls.__qualname__})
+    return type(
+        cls.__name__,
+        (_RecordedEntry,),
+        {"__slots__": (), "__module__": cls.__module__, "__qualname__": cls.__qualname__},
+    )
 
 
 class _RecordedMap(Mapping):
@@ -1032,7 +1213,9 @@ class _Reading:
         got = _walk(value, attr)
         return got if self._kept.by_value else _summary(got)
 
-    def rendered(self, page: Page, diagnostics: tuple[Diagnostic, ...], reads: set[Read], searched: str) -> RenderedPage:
+    def rendered(
+        self, page: Page, diagnostics: tuple[Diagnostic, ...], reads: set[Read], searched: str
+    ) -> RenderedPage:
         """A page just rendered, with what it read (``reads``) as the render cache keeps it."""
         whole, by_entry = [], defaultdict(list)
         for r in reads:
@@ -1044,8 +1227,9 @@ class _Reading:
         for e, names in sorted(by_entry.items()):
             self.entry(e)
             attributes.append((e, tuple((a, self.attribute(e, a)) for a in sorted(names))))
-        return RenderedPage(page, diagnostics, tuple((r, self.digest(r)) for r in sorted(whole)), searched,
-                            tuple(attributes))
+        return RenderedPage(
+            page, diagnostics, tuple((r, self.digest(r)) for r in sorted(whole)), searched, tuple(attributes)
+        )
 
     def still(self, kept: RenderedPage) -> bool:
         """Whether everything the kept page read is as it was (then, rendered again, it is the same page)."""

@@ -83,6 +83,7 @@ Runs = tuple[Run, ...]
 
 # -- anchors ------------------------------------------------------------------------------------------
 
+
 def entity_anchor(eid: str) -> str:
     return f"ent-{eid}"
 
@@ -100,6 +101,7 @@ def paragraph_anchor(slug: str, number: int) -> str:
 
 
 # -- what goes into the document ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -124,12 +126,17 @@ def select(model: Model, pack_id: str | None, diags: Diagnostics) -> Selection |
     if pack is None:
         if packs:
             span = model.config.packs[0].span
-            diags.error(span, "unknown-pack", f"no pack '{pack_id}' is declared under 'packs:'",
-                        did_you_mean(pack_id, packs))
+            diags.error(
+                span, "unknown-pack", f"no pack '{pack_id}' is declared under 'packs:'", did_you_mean(pack_id, packs)
+            )
         else:
-            diags.error(model.config.span, "unknown-pack", f"no pack '{pack_id}': this briefing declares no packs",
-                        "declare it under 'packs:' in content/briefing.yml, e.g. "
-                        f"'{pack_id}: {{title: ..., entities: [ID, ...]}}' (see docs/pdf.md)")
+            diags.error(
+                model.config.span,
+                "unknown-pack",
+                f"no pack '{pack_id}': this briefing declares no packs",
+                "declare it under 'packs:' in content/briefing.yml, e.g. "
+                f"'{pack_id}: {{title: ..., entities: [ID, ...]}}' (see docs/pdf.md)",
+            )
         return None
     focus = tuple(dict.fromkeys(eid for eid, _ in pack.entities if eid in model.entities))
     chosen = set(focus)
@@ -158,6 +165,7 @@ def _markdown_texts(e: Entity) -> list[str]:
 
 
 # -- the template's data ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NoteView:
@@ -478,6 +486,7 @@ class PrintDocument:
 
 # -- references -----------------------------------------------------------------------------------------------
 
+
 class Refs:
     """Every reference of the print document resolved one way: internal anchor, published site, or plain text.
 
@@ -576,13 +585,18 @@ class PrintLinks:
         return self.builder.note_call(c)
 
     def image(self, src: str, alt: str) -> str | None:
-        self.builder.diags.warning(self.span, "pdf-image", f"image '{_short(src)}' is not embedded in the PDF",
-                                   "the PDF prints no images from author Markdown; nothing is fetched from the network "
-                                   "or from elsewhere on disk (put a figure in your templates/print/ and use it there)")
+        self.builder.diags.warning(
+            self.span,
+            "pdf-image",
+            f"image '{_short(src)}' is not embedded in the PDF",
+            "the PDF prints no images from author Markdown; nothing is fetched from the network "
+            "or from elsewhere on disk (put a figure in your templates/print/ and use it there)",
+        )
         return f'<span class="img-omitted">[image{": " + html.escape(alt, quote=False) if alt else ""}]</span>'
 
 
 # -- the builder ---------------------------------------------------------------------------------------------
+
 
 class PrintBuilder:
     """Builds the print data of a model (one instance per export)."""
@@ -599,23 +613,46 @@ class PrintBuilder:
         self.flagged = self.differences.flags()
 
     # -- Markdown ---------------------------------------------------------------------------------------
-    def markdown(self, text: str | None, span: Span | None, self_entity: str | None = None,
-                 top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref",
-                 heading_ids: str | None = None) -> Markup:
+    def markdown(
+        self,
+        text: str | None,
+        span: Span | None,
+        self_entity: str | None = None,
+        top_heading: int = 3,
+        link_all: bool = False,
+        mention_cls: str = "xref",
+        heading_ids: str | None = None,
+    ) -> Markup:
         """Author Markdown as briefgen's print HTML (:class:`PrintLinks`): links to anchors, citations as note
         calls, headings from ``top_heading`` (those of that level numbered as ids after ``heading_ids``)."""
         if not text:
             return Markup("")
         span = span or Span("?")
-        ctx = MarkdownContext(self.model, "", self.matcher, PageCitations(), self.diags, self_entity,
-                              link_all=link_all, links=PrintLinks(self, mention_cls, span))
+        ctx = MarkdownContext(
+            self.model,
+            "",
+            self.matcher,
+            PageCitations(),
+            self.diags,
+            self_entity,
+            link_all=link_all,
+            links=PrintLinks(self, mention_cls, span),
+        )
         return Markup(render_markdown(text, span, ctx, top_heading=top_heading, heading_ids=heading_ids))
 
-    def blocks(self, text: str | None, span: Span | None, self_entity: str | None = None,
-               top_heading: int = 3, link_all: bool = False, mention_cls: str = "xref") -> tuple[Block, ...]:
+    def blocks(
+        self,
+        text: str | None,
+        span: Span | None,
+        self_entity: str | None = None,
+        top_heading: int = 3,
+        link_all: bool = False,
+        mention_cls: str = "xref",
+    ) -> tuple[Block, ...]:
         """Author Markdown as blocks of runs (see :meth:`markdown`)."""
-        return no_skipped_levels(html_blocks(self.markdown(text, span, self_entity, top_heading, link_all,
-                                                           mention_cls)))
+        return no_skipped_levels(
+            html_blocks(self.markdown(text, span, self_entity, top_heading, link_all, mention_cls))
+        )
 
     # -- notes: the citations of one section (an entity, the overview, an article), numbered in order of use --
     def begin_notes(self, scope: str) -> None:
@@ -653,10 +690,23 @@ class PrintBuilder:
         facts = fact_rows(m, eid, self.refs, self.flagged)
         quotes = quote_rows(m, eid, self.refs)
         related = tuple(related_groups(m, eid, self.refs))
-        view = EntityView(eid, entity_anchor(eid), e.spec.name, _short(e.spec.name, RUNNING_MAX), e.kind.label,
-                          eid in self.sel.focus, infobox, summary, tuple(facts), tuple(quotes), related,
-                          tuple(self.mentions(eid)), len(m.mentions.get(eid, ())), self.end_notes(),
-                          entity_figures(m, e))
+        view = EntityView(
+            eid,
+            entity_anchor(eid),
+            e.spec.name,
+            _short(e.spec.name, RUNNING_MAX),
+            e.kind.label,
+            eid in self.sel.focus,
+            infobox,
+            summary,
+            tuple(facts),
+            tuple(quotes),
+            related,
+            tuple(self.mentions(eid)),
+            len(m.mentions.get(eid, ())),
+            self.end_notes(),
+            entity_figures(m, e),
+        )
         return first_pages(view, {view.anchor})  # a page once per section (and never its own)
 
     def mentions(self, eid: str) -> list[MentionGroup[Runs, Runs]]:
@@ -673,7 +723,9 @@ class PrintBuilder:
             art = m.articles[slug]
             meta = ", ".join(x for x in (art.outlet, fmt.fmt_date(art.date) if art.date else None) if x)
             title = html_runs(self.refs.link(self.refs.paragraph_href(slug, None), art.title))
-            refs = tuple(html_runs(self.refs.link(self.refs.paragraph_href(slug, n), f"\u00b6{n}", "plain")) for n in ps)
+            refs = tuple(
+                html_runs(self.refs.link(self.refs.paragraph_href(slug, n), f"\u00b6{n}", "plain")) for n in ps
+            )
             out.append(MentionGroup(title, meta, refs, counts[slug]))
         return out
 
@@ -685,8 +737,8 @@ class PrintBuilder:
         pos = 0
         for mm in mentions:
             if mm.start > pos:
-                runs.append(Run(text[pos:mm.start]))
-            name = text[mm.start:mm.end]
+                runs.append(Run(text[pos : mm.start]))
+            name = text[mm.start : mm.end]
             href = self.refs.entity_href(mm.entity)
             first = mm.entity not in linked
             linked.add(mm.entity)
@@ -717,8 +769,10 @@ class PrintBuilder:
             else:
                 runs = self.paragraph_runs(p.text, by_para.get(p.number, []), linked)
                 paragraphs.append(ParagraphView(p.number, anchor, runs, (), p.role))
-        meta = [InfoRow("Outlet", plain(a.outlet or "unknown")),
-                InfoRow("Published", plain(fmt.fmt_date(a.date) if a.date else "unknown"))]
+        meta = [
+            InfoRow("Outlet", plain(a.outlet or "unknown")),
+            InfoRow("Published", plain(fmt.fmt_date(a.date) if a.date else "unknown")),
+        ]
         if a.date_note:
             meta.append(InfoRow("How the date is known", plain(a.date_note)))
         if a.byline:
@@ -727,15 +781,34 @@ class PrintBuilder:
             meta.append(InfoRow("Original", (Run(a.url, url=a.url),)))
         if a.origin:
             meta.append(InfoRow("Capture", plain(a.origin)))
-        meta.append(InfoRow("Capture file", plain(f"{a.path} ({len(a.paragraphs)} paragraphs kept, "
-                                                      f"{len(a.removed)} removed by cleaning)")))
+        meta.append(
+            InfoRow(
+                "Capture file",
+                plain(f"{a.path} ({len(a.paragraphs)} paragraphs kept, {len(a.removed)} removed by cleaning)"),
+            )
+        )
         notes = self.blocks(a.notes, a.notes_span, top_heading=3)
         mentioned = mentioned_groups(m, a, self.refs)
         cited_by = tuple(self.ref(i) for i in m.cited_by.get(a.slug, ()))
-        return first_pages(ArticleView(a.slug, article_anchor(a.slug), a.title, _short(a.title, RUNNING_MAX), a.outlet,
-                           fmt.fmt_date(a.date) if a.date else "undated", a.language or m.config.language,
-                           tuple(meta), notes, tuple(paragraphs), tuple(mentioned), cited_by, len(a.removed),
-                           self.end_notes()), {article_anchor(a.slug)})
+        return first_pages(
+            ArticleView(
+                a.slug,
+                article_anchor(a.slug),
+                a.title,
+                _short(a.title, RUNNING_MAX),
+                a.outlet,
+                fmt.fmt_date(a.date) if a.date else "undated",
+                a.language or m.config.language,
+                tuple(meta),
+                notes,
+                tuple(paragraphs),
+                tuple(mentioned),
+                cited_by,
+                len(a.removed),
+                self.end_notes(),
+            ),
+            {article_anchor(a.slug)},
+        )
 
     def timeline(self) -> tuple[TimelineYear, ...]:
         years: dict[str, list[TimelineLine]] = defaultdict(list)
@@ -752,10 +825,18 @@ class PrintBuilder:
         return tuple(TimelineYear(y, tuple(lines)) for y, lines in sorted(years.items()))
 
     def sources(self, articles: list[Article]) -> tuple[list[SourceView], list[ReferenceView]]:
-        rows = [SourceView(html_runs(self.refs.link(self.refs.paragraph_href(a.slug, None), a.title)),
-                           a.outlet or "Unknown outlet", fmt.fmt_date(a.date) if a.date else "undated", a.byline,
-                           a.url, a.origin, a.date_note)
-                for a in articles]
+        rows = [
+            SourceView(
+                html_runs(self.refs.link(self.refs.paragraph_href(a.slug, None), a.title)),
+                a.outlet or "Unknown outlet",
+                fmt.fmt_date(a.date) if a.date else "undated",
+                a.byline,
+                a.url,
+                a.origin,
+                a.date_note,
+            )
+            for a in articles
+        ]
         refs: dict[tuple[str, str], set[str]] = {}
         for subject, facts in self.model.facts.items():
             if subject not in self.sel.entities:
@@ -763,9 +844,14 @@ class PrintBuilder:
             for f in facts:
                 if f.spec.reference is not None:
                     refs.setdefault((f.spec.reference.title, f.spec.reference.url or ""), set()).add(subject)
-        general = [ReferenceView(title, url or None,
-                                 tuple(self.ref(i) for i in sorted(ids, key=lambda i: self.model.entities[i].spec.name.casefold())))
-                   for (title, url), ids in sorted(refs.items())]
+        general = [
+            ReferenceView(
+                title,
+                url or None,
+                tuple(self.ref(i) for i in sorted(ids, key=lambda i: self.model.entities[i].spec.name.casefold())),
+            )
+            for (title, url), ids in sorted(refs.items())
+        ]
         return rows, general
 
     def index(self) -> tuple[IndexLetter, ...]:
@@ -802,16 +888,28 @@ class PrintBuilder:
             # the site's display order (model/order.py): timeline kinds by date, undated last; others by sort key
             ents = [e for e in m.entities_of(kind.id) if e.spec.id in sel.entities]
             if ents:
-                kinds.append(KindView(kind.id, kind_anchor(kind.id), kind.label, kind.plural, bool(kind.timeline),
-                                      tuple(self.entity(e) for e in ents)))
+                kinds.append(
+                    KindView(
+                        kind.id,
+                        kind_anchor(kind.id),
+                        kind.label,
+                        kind.plural,
+                        bool(kind.timeline),
+                        tuple(self.entity(e) for e in ents),
+                    )
+                )
         articles = [a for a in m.articles.values() if a.slug in sel.articles]
         article_views = [self.article(a) for a in articles]
         overview: tuple[Block, ...] = ()
         self.begin_notes("overview")
         if sel.pack is None:
             # the overview's level-2 headings get ids (ov-1, ov-2, …) for the table of contents
-            overview = first_pages(no_skipped_levels(html_blocks(
-                self.markdown(m.overview, Span(m.overview_path), top_heading=2, heading_ids="ov-"))), set())
+            overview = first_pages(
+                no_skipped_levels(
+                    html_blocks(self.markdown(m.overview, Span(m.overview_path), top_heading=2, heading_ids="ov-"))
+                ),
+                set(),
+            )
         overview_notes = self.end_notes()
         timeline = self.timeline()
         sources, general = self.sources(articles)
@@ -820,17 +918,35 @@ class PrintBuilder:
         chapter = figures_chapter(m) if sel.pack is None else None
         title = sel.pack.title if sel.pack else c.title
         info = DocInfo(
-            title=title, running_title=_short(title, RUNNING_MAX), briefing_title=c.title, subtitle=c.subtitle,
-            as_of=fmt.fmt_date(c.as_of), as_of_iso=c.as_of, marking=c.marking, authors=tuple(c.authors),
-            language=c.language, site_url=c.site_url, generator=f"briefgen {__version__}",
-            pack=sel.pack.id if sel.pack else None, focus=tuple(self.ref(i) for i in sel.focus),
-            n_entities=len(sel.entities), n_articles=len(articles),
+            title=title,
+            running_title=_short(title, RUNNING_MAX),
+            briefing_title=c.title,
+            subtitle=c.subtitle,
+            as_of=fmt.fmt_date(c.as_of),
+            as_of_iso=c.as_of,
+            marking=c.marking,
+            authors=tuple(c.authors),
+            language=c.language,
+            site_url=c.site_url,
+            generator=f"briefgen {__version__}",
+            pack=sel.pack.id if sel.pack else None,
+            focus=tuple(self.ref(i) for i in sel.focus),
+            n_entities=len(sel.entities),
+            n_articles=len(articles),
             document_title=f"{sel.pack.title} \u2014 {c.title}" if sel.pack else c.title,
             edition=edition_line(c),
         )
-        whatsnew = whatsnew_print(m.changes, c, print_href(
-            {e.page: i for i, e in m.entities.items()}, {a.page: s for s, a in m.articles.items()},
-            self.refs.entity_href, self.refs.paragraph_href), pack=sel.pack is not None)
+        whatsnew = whatsnew_print(
+            m.changes,
+            c,
+            print_href(
+                {e.page: i for i, e in m.entities.items()},
+                {a.page: s for s, a in m.articles.items()},
+                self.refs.entity_href,
+                self.refs.paragraph_href,
+            ),
+            pack=sel.pack is not None,
+        )
         differences = differences_print(m, self.differences, self.ref, self.refs.paragraph_href, RUNNING_MAX)
         toc = [TocEntry(whatsnew.title, whatsnew.anchor)] if whatsnew else []
         if sel.pack is not None:
@@ -841,21 +957,40 @@ class PrintBuilder:
         for k in kinds:
             toc.append(TocEntry(k.plural, k.anchor, tuple(TocEntry(e.name, e.anchor) for e in k.entities)))
         if differences:
-            toc.append(TocEntry(differences.title, differences.anchor,
-                                tuple(TocEntry(x.title, x.anchor) for x in differences.entries)))
+            toc.append(
+                TocEntry(
+                    differences.title,
+                    differences.anchor,
+                    tuple(TocEntry(x.title, x.anchor) for x in differences.entries),
+                )
+            )
         if timeline:
             toc.append(TocEntry("Timeline", "timeline"))
         if chapter is not None:  # after the timeline, as the site's Map and Connections pages
             toc.append(TocEntry(chapter.title, chapter.anchor))
         if article_views:
-            toc.append(TocEntry("Source articles", "articles", tuple(TocEntry(a.title, a.anchor) for a in article_views)))
+            toc.append(
+                TocEntry("Source articles", "articles", tuple(TocEntry(a.title, a.anchor) for a in article_views))
+            )
         toc.append(TocEntry("Sources", "sources"))
         if index:
             toc.append(TocEntry("Index", "index"))
-        return PrintData(info, tuple(toc), overview, overview_notes, tuple(kinds), timeline, tuple(article_views),
-                         tuple(sources), tuple(general), index, whatsnew=whatsnew, differences=differences,
-                         figures=chapter,
-                         timeline_figure=timeline_figure(m) if sel.pack is None and timeline else None)
+        return PrintData(
+            info,
+            tuple(toc),
+            overview,
+            overview_notes,
+            tuple(kinds),
+            timeline,
+            tuple(article_views),
+            tuple(sources),
+            tuple(general),
+            index,
+            whatsnew=whatsnew,
+            differences=differences,
+            figures=chapter,
+            timeline_figure=timeline_figure(m) if sel.pack is None and timeline else None,
+        )
 
 
 OTHER_SCRIPTS = "Other scripts"
@@ -937,14 +1072,21 @@ def build_print(model: Model, root: Path | None, diags: Diagnostics, pack: str |
     root = root or Path(".")
     data = PrintBuilder(model, sel, diags).data()
     spans = tuple((eid, model.entities[eid].spec.span) for eid in sorted(sel.entities))
-    return PrintDocument(data=data, template_dirs=template_dirs(root), template_path=f"templates/{TEMPLATE}",
-                         title=data.doc.document_title, language=model.config.language, created=created_at(model),
-                         entity_spans=spans,
-                         article_spans=tuple((s, Span(model.articles[s].path)) for s in sorted(sel.articles)),
-                         overview_path=model.overview_path)
+    return PrintDocument(
+        data=data,
+        template_dirs=template_dirs(root),
+        template_path=f"templates/{TEMPLATE}",
+        title=data.doc.document_title,
+        language=model.config.language,
+        created=created_at(model),
+        entity_spans=spans,
+        article_spans=tuple((s, Span(model.articles[s].path)) for s in sorted(sel.articles)),
+        overview_path=model.overview_path,
+    )
 
 
 # -- small helpers -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _PrintFieldLinks:

@@ -104,11 +104,13 @@ def intro_text(model: Model, n: int) -> str:
     """What the section shows and how facts are compared (the site page's words)."""
     c = model.config.differences
     window = f"{c.window_days // 365} years" if c.window_days % 365 == 0 else f"{c.window_days} days"
-    return (f"{n} measure{'s' if n != 1 else ''} on which the sources give values that disagree, at dates close "
-            f"enough to compare (within {window}). Figures agree within their own approximation (\u201csome "
-            f"19,000\u201d: \u00b1{c.tolerance * 100:g}\u00a0%; a round figure stands for what rounds to it); words "
-            "that differ only in spelling or case agree. Each value is given with its source; the marker "
-            "\u201csources differ\u201d in an entry\u2019s facts leads here.")
+    return (
+        f"{n} measure{'s' if n != 1 else ''} on which the sources give values that disagree, at dates close "
+        f"enough to compare (within {window}). Figures agree within their own approximation (\u201csome "
+        f"19,000\u201d: \u00b1{c.tolerance * 100:g}\u00a0%; a round figure stands for what rounds to it); words "
+        "that differ only in spelling or case agree. Each value is given with its source; the marker "
+        "\u201csources differ\u201d in an entry\u2019s facts leads here."
+    )
 
 
 def _where(f: Fact, paragraph_href: Callable[[str, int | None], str | None]) -> Runs:
@@ -126,9 +128,13 @@ def _where(f: Fact, paragraph_href: Callable[[str, int | None], str | None]) -> 
     return (Run(label, url=href),)
 
 
-def differences_print(model: Model, found: PrintDifferences, ref: Callable[[str], Runs],
-                      paragraph_href: Callable[[str, int | None], str | None],
-                      running_max: int = 48) -> DifferencesView | None:
+def differences_print(
+    model: Model,
+    found: PrintDifferences,
+    ref: Callable[[str], Runs],
+    paragraph_href: Callable[[str, int | None], str | None],
+    running_max: int = 48,
+) -> DifferencesView | None:
     """The section, or None when no printed entity has sources that differ. ``ref`` references an entity;
     ``paragraph_href`` gives the ``#anchor`` (or site address, or None) of an article's paragraph."""
     if not found.found:
@@ -138,11 +144,22 @@ def differences_print(model: Model, found: PrintDifferences, ref: Callable[[str]
     for (anchor, d), row in zip(found.found, difference_rows(model, PAGE, diffs), strict=True):
         sides = []
         for s, r in zip(d.sides, row.sides, strict=True):
-            sides.append(DifferenceSideView(r.value, r.figure if r.figure and r.figure != r.value else None,
-                                            r.date, r.outlet, r.quote, _where(s.fact, paragraph_href),
-                                            s.fact.citation is None))
+            sides.append(
+                DifferenceSideView(
+                    r.value,
+                    r.figure if r.figure and r.figure != r.value else None,
+                    r.date,
+                    r.outlet,
+                    r.quote,
+                    _where(s.fact, paragraph_href),
+                    s.fact.citation is None,
+                )
+            )
         title = f"{row.subject.text}: {d.measure}"
-        running = title if len(title) <= running_max else title[:running_max - 1].rstrip() + "\u2026"
-        entries.append(first_pages(DifferenceView(anchor, title, running, ref(d.subject), d.measure, d.numeric,
-                                                  tuple(sides)), {anchor}))
+        running = title if len(title) <= running_max else title[: running_max - 1].rstrip() + "\u2026"
+        entries.append(
+            first_pages(
+                DifferenceView(anchor, title, running, ref(d.subject), d.measure, d.numeric, tuple(sides)), {anchor}
+            )
+        )
     return DifferencesView(ANCHOR, TITLE, intro_text(model, len(entries)), tuple(entries))

@@ -70,11 +70,15 @@ Href = Callable[[str, str | None], str | None]
 (the thing is not in this PDF and has no published address)."""
 
 
-def print_href(entity_pages: Mapping[str, str], article_pages: Mapping[str, str],
-               entity_href: Callable[[str], str | None],
-               paragraph_href: Callable[[str, int | None], str | None]) -> Href:
+def print_href(
+    entity_pages: Mapping[str, str],
+    article_pages: Mapping[str, str],
+    entity_href: Callable[[str], str | None],
+    paragraph_href: Callable[[str, int | None], str | None],
+) -> Href:
     """How a site link of "What's new" is resolved in the PDF: an entity's page (and its ``facts``/``quotes``
     part) → the entity's section; an article's page and ``p<n>`` → that paragraph."""
+
     def href(page: str, anchor: str | None) -> str | None:
         if page in entity_pages:
             return entity_href(entity_pages[page])
@@ -82,6 +86,7 @@ def print_href(entity_pages: Mapping[str, str], article_pages: Mapping[str, str]
             number = int(anchor[1:]) if anchor and anchor[:1] == "p" and anchor[1:].isdigit() else None
             return paragraph_href(article_pages[page], number)
         return None
+
     return href
 
 
@@ -102,8 +107,9 @@ def piece_runs(p: Piece) -> Runs:
     return (Run(p.text, url=p.href),)
 
 
-def whatsnew_print(changes: EditionChanges | None, config: BriefingConfig, href: Href,
-                   pack: bool = False) -> WhatsNewView | None:
+def whatsnew_print(
+    changes: EditionChanges | None, config: BriefingConfig, href: Href, pack: bool = False
+) -> WhatsNewView | None:
     """The section for the PDF, or None when this build is not compared with an earlier edition. Each target's page
     is printed once in the section (later references keep their link). In a ``pack`` it tells the changes of the
     whole briefing, and says how those outside the pack are shown."""
@@ -114,12 +120,19 @@ def whatsnew_print(changes: EditionChanges | None, config: BriefingConfig, href:
         return href(page, anchor) or _UNRESOLVED
 
     view = whatsnew_view(changes, config, link)
-    sections = tuple(ChangeSectionView(s.id, s.title, tuple(
-        tuple(ChangePieceView(piece_runs(p), p.style) for p in item.pieces) for item in s.items))
-        for s in view.sections)
+    sections = tuple(
+        ChangeSectionView(
+            s.id,
+            s.title,
+            tuple(tuple(ChangePieceView(piece_runs(p), p.style) for p in item.pieces) for item in s.items),
+        )
+        for s in view.sections
+    )
     intro = view.intro
     if pack and not view.empty:
-        intro += (" These are the changes of the whole briefing: what is outside this pack links to the briefing online."
-                  if config.site_url else
-                  " These are the changes of the whole briefing: what is outside this pack is named in italics.")
+        intro += (
+            " These are the changes of the whole briefing: what is outside this pack links to the briefing online."
+            if config.site_url
+            else " These are the changes of the whole briefing: what is outside this pack is named in italics."
+        )
     return first_pages(WhatsNewView(ANCHOR, view.title, RUNNING, intro, view.empty, sections), {ANCHOR})

@@ -84,7 +84,7 @@ def with_possessives(runs: list[Run]) -> list[Run]:
             if m:
                 out[-1] = replace(prev, page=None)
                 out.append(Run(m.group(0), em=run.em, strong=run.strong, page=prev.page))
-                rest = run.text[m.end():]
+                rest = run.text[m.end() :]
                 if rest:
                     out.append(replace(run, text=rest))
                 continue
@@ -175,8 +175,18 @@ class _Reader(HTMLParser):
         elif tag == "sup" and "note-call" in cls:
             self.style.append({"_note": True})
         else:
-            self.style.append({}) if tag in ("span", "sup", "sub", "mark", "small", "abbr", "del", "ins", "u", "s") \
-                else None
+            self.style.append({}) if tag in (
+                "span",
+                "sup",
+                "sub",
+                "mark",
+                "small",
+                "abbr",
+                "del",
+                "ins",
+                "u",
+                "s",
+            ) else None
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("ul", "ol", "blockquote"):
@@ -205,8 +215,26 @@ class _Reader(HTMLParser):
             self.frames[-1].blocks.append(Block("rule"))
         elif tag in ("p", "div", "figcaption", "dd", "dt", "td", "th"):
             self._flush()
-        elif tag in ("em", "i", "cite", "q", "strong", "b", "code", "a", "span", "sup", "sub", "mark", "small",
-                     "abbr", "del", "ins", "u", "s"):
+        elif tag in (
+            "em",
+            "i",
+            "cite",
+            "q",
+            "strong",
+            "b",
+            "code",
+            "a",
+            "span",
+            "sup",
+            "sub",
+            "mark",
+            "small",
+            "abbr",
+            "del",
+            "ins",
+            "u",
+            "s",
+        ):
             if not self.style:
                 return
             s = self.style.pop()

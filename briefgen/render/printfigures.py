@@ -26,8 +26,10 @@ CONNECTIONS_PAGE = "connections.md"
 """The site pages the briefing-wide figures are on (their links are relative to these: the same figure inputs as
 the site's, so the figure cache has them)."""
 
-PRINT_STYLE = (".bgf-t{font-family:'DejaVu Sans',sans-serif;font-size:11px}.bgf-s{font-size:10.5px}"
-               ".bgf-halo{stroke:none}.bgf-edge{stroke:#c2c2c2}")
+PRINT_STYLE = (
+    ".bgf-t{font-family:'DejaVu Sans',sans-serif;font-size:11px}.bgf-s{font-size:10.5px}"
+    ".bgf-halo{stroke:none}.bgf-edge{stroke:#c2c2c2}"
+)
 """What print changes in a figure's styles. Labels in DejaVu Sans (the template's sans-serif), the main ones at
 11 px instead of 12: its letters are wider than the figures' width estimate (made for the screen's system fonts),
 and at full size a long label reached past the figure's edge (the smaller lines keep their 10.5 px). Labels without their halo: Typst draws a stroked SVG text as the

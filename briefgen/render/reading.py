@@ -114,16 +114,27 @@ def sources_in(model: Model, e: Entity) -> str:
     return f"{len(mentions)} mention{'s' if len(mentions) != 1 else ''} in {n_articles} article{'s' if n_articles != 1 else ''}"
 
 
-def index_groups(model: Model, entities: list[Entity], page: str, first_sentence: Callable[[str | None], str],
-                 ) -> list[IndexGroup]:
+def index_groups(
+    model: Model,
+    entities: list[Entity],
+    page: str,
+    first_sentence: Callable[[str | None], str],
+) -> list[IndexGroup]:
     """A kind's index in display order, grouped by its ``group_by`` field when it names one."""
     groups: dict[str, list[IndexRow]] = {}
     for e in entities:
         title = (group_label(e, model.entities) or "Other") if e.kind.group_by else ""
         title = title[:1].upper() + title[1:]
         date = (fmt.fmt_range(e.date, e.end) if e.date else "undated") if e.kind.timeline else ""
-        groups.setdefault(title, []).append(IndexRow(Link(e.spec.name, relurl(page, e.page)), date, e.date,
-                                                     first_sentence(e.spec.summary), sources_in(model, e)))
+        groups.setdefault(title, []).append(
+            IndexRow(
+                Link(e.spec.name, relurl(page, e.page)),
+                date,
+                e.date,
+                first_sentence(e.spec.summary),
+                sources_in(model, e),
+            )
+        )
     return [IndexGroup(t, tuple(rows)) for t, rows in groups.items()]
 
 
@@ -136,15 +147,19 @@ def dated_link(model: Model, page: str, eid: str) -> Link:
 def in_reading_order(model: Model, ids: set[str]) -> list[str]:
     """Entity ids as the reader scans them: dated ones by date (so a person's meetings read in time order), then
     the others by their kind's order."""
+
     def key(eid: str) -> tuple:
         e = model.entities[eid]
         return (e.date is None, e.date or "", e.sort_key, eid)
+
     return sorted(ids, key=key)
 
 
 def report_rows(model: Model, page: str, articles: tuple[Article, ...]) -> list[ReportRow]:
-    return [ReportRow(Link(a.title, relurl(page, a.page)), a.outlet or "", fmt.fmt_date(a.date) if a.date else "undated")
-            for a in articles]
+    return [
+        ReportRow(Link(a.title, relurl(page, a.page)), a.outlet or "", fmt.fmt_date(a.date) if a.date else "undated")
+        for a in articles
+    ]
 
 
 def linked_groups(model: Model, page: str, eid: str) -> tuple[list[LinkedGroup], int]:
@@ -173,9 +188,20 @@ def date_how(a: Article) -> str:
 
 def source_rows(rows: list[ArticleLink]) -> list[SourceRow]:
     """The sources page's table, from each article with its link."""
-    return [SourceRow(link, a.outlet or "unknown", a.outlet_kind or "", fmt.fmt_date(a.date) if a.date else "undated",
-                      date_how(a), a.date_note or "", a.byline or "", a.origin or "", a.url)
-            for link, a in ((r.link, r.article) for r in rows)]
+    return [
+        SourceRow(
+            link,
+            a.outlet or "unknown",
+            a.outlet_kind or "",
+            fmt.fmt_date(a.date) if a.date else "undated",
+            date_how(a),
+            a.date_note or "",
+            a.byline or "",
+            a.origin or "",
+            a.url,
+        )
+        for link, a in ((r.link, r.article) for r in rows)
+    ]
 
 
 def _e(text: str) -> str:
@@ -190,13 +216,16 @@ def source_rows_html(rows: list[SourceRow]) -> Markup:
     dash = "\u2014"
     for r in rows:
         original = f' (<a href="{_e(r.url)}" rel="nofollow noopener noreferrer">original</a>)' if r.url else ""
-        why = (f'<details class="bg-why"><summary>How</summary> <p>{_e(r.reasoning)}</p></details>'
-               if r.reasoning else "")
-        out.append(f'<tr><td data-label="Article"><a href="{_e(r.link.href)}">{_e(r.link.text)}</a>{original}</td> '
-                   f'<td data-label="Outlet">{_e(r.outlet)}</td> <td data-label="Kind of outlet">'
-                   f'{_e(r.outlet_kind or dash)}</td> <td data-label="Date">{_e(r.date)}<br> <small>{_e(r.how)}</small> '
-                   f'{why}</td> <td data-label="Byline">{_e(r.byline or dash)}</td> <td data-label="Origin">'
-                   f'{_e(r.origin or dash)}</td></tr>\n')
+        why = (
+            f'<details class="bg-why"><summary>How</summary> <p>{_e(r.reasoning)}</p></details>' if r.reasoning else ""
+        )
+        out.append(
+            f'<tr><td data-label="Article"><a href="{_e(r.link.href)}">{_e(r.link.text)}</a>{original}</td> '
+            f'<td data-label="Outlet">{_e(r.outlet)}</td> <td data-label="Kind of outlet">'
+            f'{_e(r.outlet_kind or dash)}</td> <td data-label="Date">{_e(r.date)}<br> <small>{_e(r.how)}</small> '
+            f'{why}</td> <td data-label="Byline">{_e(r.byline or dash)}</td> <td data-label="Origin">'
+            f"{_e(r.origin or dash)}</td></tr>\n"
+        )
     return Markup("".join(out))
 
 
@@ -211,7 +240,9 @@ def index_rows_html(kind_label: str, dated: bool, rows: tuple[IndexRow, ...]) ->
         if dated:
             when = f'<time datetime="{_e(r.iso)}">{_e(r.date)}</time>' if r.iso else f"<em>{_e(r.date)}</em>"
             date = f' <td class="bg-date" data-label="Date">{when}</td>'
-        out.append(f'<tr>{date} <td data-label="{label}"><a href="{_e(r.link.href)}">{_e(r.link.text)}</a></td> '
-                   f'<td data-label="Summary">{_e(r.summary)}</td> <td data-label="In the sources">'
-                   f'{_e(r.sources) if r.sources else dash}</td></tr>\n')
+        out.append(
+            f'<tr>{date} <td data-label="{label}"><a href="{_e(r.link.href)}">{_e(r.link.text)}</a></td> '
+            f'<td data-label="Summary">{_e(r.summary)}</td> <td data-label="In the sources">'
+            f"{_e(r.sources) if r.sources else dash}</td></tr>\n"
+        )
     return Markup("".join(out))

@@ -111,8 +111,9 @@ def page_code(key: str) -> str:
 def search_tags(e: Entity) -> list[str]:
     """The page's search tags: one string of terms, each word of its names once per unit of its weight."""
     code = page_code(f"{e.spec.kind}/{e.spec.id}")
-    terms = [f"{word}{MARK}{code}{_UNITS[i]}" for word, units in word_weights(search_names(e)).items()
-             for i in range(units)]
+    terms = [
+        f"{word}{MARK}{code}{_UNITS[i]}" for word, units in word_weights(search_names(e)).items() for i in range(units)
+    ]
     return [" ".join(terms)]
 
 

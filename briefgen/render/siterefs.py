@@ -34,4 +34,6 @@ class SiteRefs:
 
     def related(self, ids: Collection[str]) -> tuple[Link, ...]:
         # in reading order (meetings by date), dated ones with their date
-        return tuple(reading.dated_link(self.model, self.page, i) for i in reading.in_reading_order(self.model, set(ids)))
+        return tuple(
+            reading.dated_link(self.model, self.page, i) for i in reading.in_reading_order(self.model, set(ids))
+        )

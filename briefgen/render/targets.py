@@ -71,7 +71,9 @@ class Tag:
 
     def open(self) -> str:
         """The start tag (attribute values escaped)."""
-        attrs = "".join(f' {k}="{html.escape(v)}"' for k, v in (("class", self.cls), ("href", self.href)) if v is not None)
+        attrs = "".join(
+            f' {k}="{html.escape(v)}"' for k, v in (("class", self.cls), ("href", self.href)) if v is not None
+        )
         return f"<{self.name}{attrs}>"
 
     def wrap(self, inner_html: str) -> str:

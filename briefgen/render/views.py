@@ -225,17 +225,34 @@ class ViewLinks(Protocol[S_co, L_co]):
 def fact_rows(model: Model, eid: str, links: ViewLinks[S, object], flagged: Mapping[Span, str]) -> list[FactRow[S]]:
     """The facts table of entity ``eid``, in the order of its YAML; ``flagged``: where each fact on which sources
     differ is written → where its entry is (as the output links it)."""
-    return [FactRow(f.spec.property, f.spec.value, fmt.fmt_date(f.date) if f.date else "",
-                    links.source(f.citation, f.spec.reference), f.citation is None, f.spec.quote,
-                    f.spec.span in flagged, flagged.get(f.spec.span))
-            for f in model.facts.get(eid, ())]
+    return [
+        FactRow(
+            f.spec.property,
+            f.spec.value,
+            fmt.fmt_date(f.date) if f.date else "",
+            links.source(f.citation, f.spec.reference),
+            f.citation is None,
+            f.spec.quote,
+            f.spec.span in flagged,
+            flagged.get(f.spec.span),
+        )
+        for f in model.facts.get(eid, ())
+    ]
 
 
 def quote_rows(model: Model, eid: str, links: ViewLinks[S, L]) -> list[QuoteRow[S, L]]:
     """The quotes on entity ``eid``'s page: its own words, and what others said where its YAML records it."""
-    return [QuoteRow(q.spec.text, fmt.fmt_date(q.date), q.spec.context, links.source(q.citation, None),
-                     links.speaker(q.spec.speaker, q.spec.speaker != eid), q.spec.speaker != eid)
-            for q in model.quotes_on(eid)]
+    return [
+        QuoteRow(
+            q.spec.text,
+            fmt.fmt_date(q.date),
+            q.spec.context,
+            links.source(q.citation, None),
+            links.speaker(q.spec.speaker, q.spec.speaker != eid),
+            q.spec.speaker != eid,
+        )
+        for q in model.quotes_on(eid)
+    ]
 
 
 def related_groups(model: Model, eid: str, links: ViewLinks[object, L]) -> list[Group[L]]:
@@ -252,7 +269,9 @@ def mentioned_groups(model: Model, a: Article, links: ViewLinks[object, L]) -> l
     kind_of = {i: model.entities[i].kind.id for i in mentioned}  # looked up once (a page notes each look-up)
     out = []
     for kind in model.config.kinds:
-        ids = sorted((i for i in mentioned if kind_of[i] == kind.id), key=lambda i: model.entities[i].spec.name.casefold())
+        ids = sorted(
+            (i for i in mentioned if kind_of[i] == kind.id), key=lambda i: model.entities[i].spec.name.casefold()
+        )
         if ids:
             out.append(Group(kind.plural, tuple(links.entity_ref(i) for i in ids)))
     return out
@@ -267,7 +286,9 @@ def source_ref(model, page: str, c: Citation | None, reference=None) -> SourceRe
             return SourceRef("no source", None, True)
         return SourceRef(reference.title, reference.url, True)
     art = model.articles[c.article]
-    return SourceRef(citation_label(model, c), relurl(page, art.page, f"p{c.paragraph}" if c.paragraph else None), False)
+    return SourceRef(
+        citation_label(model, c), relurl(page, art.page, f"p{c.paragraph}" if c.paragraph else None), False
+    )
 
 
 def esc(text: str) -> Markup:
@@ -275,6 +296,7 @@ def esc(text: str) -> Markup:
 
 
 # -- the site pages' lists: named records (templates written for the tuples they replace still unpack them) -------
+
 
 class Record:
     """A record a page template reads by name (``row.link``). Earlier releases handed some of these lists to templates

@@ -97,13 +97,21 @@ def _plural(n: int, word: str, words: str | None = None) -> str:
 
 def _summary(c: EditionChanges) -> str:
     parts: list[tuple[int, str, str | None]] = [
-        (len(c.new_articles), "new article", None), (len(c.revised_articles), "revised article", None),
-        (len(c.facts_changed), "fact changed", "facts changed"), (len(c.figures), "figure moved", "figures moved"),
-        (len(c.facts_added), "new fact", None), (len(c.quotes_added), "new quote", None),
-        (len(c.new_entities), "new entity", "new entities"), (len(c.renamed), "rename", None),
+        (len(c.new_articles), "new article", None),
+        (len(c.revised_articles), "revised article", None),
+        (len(c.facts_changed), "fact changed", "facts changed"),
+        (len(c.figures), "figure moved", "figures moved"),
+        (len(c.facts_added), "new fact", None),
+        (len(c.quotes_added), "new quote", None),
+        (len(c.new_entities), "new entity", "new entities"),
+        (len(c.renamed), "rename", None),
         (len(c.edits) + len(c.aliases), "entity detail changed", "entity details changed"),
-        (len(c.facts_removed) + len(c.quotes_removed) + len(c.removed_articles) + len(c.removed_entities),
-         "removal", None)]
+        (
+            len(c.facts_removed) + len(c.quotes_removed) + len(c.removed_articles) + len(c.removed_entities),
+            "removal",
+            None,
+        ),
+    ]
     return ", ".join(_plural(n, one, many) for n, one, many in parts if n)
 
 
@@ -117,9 +125,14 @@ def whatsnew_view(changes: EditionChanges, config: BriefingConfig, link: LinkMak
     compared = f"{now} (as of {fmt_date(config.as_of)}) compared with {since} of {fmt_date(c.since_date)}"
     this = f"edition {config.edition}" if isinstance(config.edition, int) else config.edition or "this edition"
     if c.empty:
-        return WhatsNew(title, f"Nothing changed since {since} of {fmt_date(c.since_date)}: "
-                        f"{this} publishes the same articles, "
-                        "entities, facts and quotes.", True, ())
+        return WhatsNew(
+            title,
+            f"Nothing changed since {since} of {fmt_date(c.since_date)}: "
+            f"{this} publishes the same articles, "
+            "entities, facts and quotes.",
+            True,
+            (),
+        )
 
     def ent(e: EntityRef, anchor: str | None = None) -> Piece:
         return Piece(e.name, link(e.page, anchor) if e.page else None)
@@ -137,8 +150,9 @@ def whatsnew_view(changes: EditionChanges, config: BriefingConfig, link: LinkMak
                 url = s.reference_url if s.reference_url and _HTTP.match(s.reference_url) else None
                 return (Piece("general knowledge: "), Piece(s.reference, url))
             return (Piece("no source"),)
-        label = ", ".join(x for x in (s.article.outlet or s.article.title,
-                                      fmt_date(s.article.date) if s.article.date else None) if x)
+        label = ", ".join(
+            x for x in (s.article.outlet or s.article.title, fmt_date(s.article.date) if s.article.date else None) if x
+        )
         if s.paragraph:
             label += f", ¶{s.paragraph}"
         anchor = f"p{s.paragraph}" if s.paragraph else None
@@ -150,12 +164,24 @@ def whatsnew_view(changes: EditionChanges, config: BriefingConfig, link: LinkMak
         return (Piece(" (was "), *source(old), Piece("; now "), *source(new), Piece(")"))
 
     def fact(f: FactItem, style: str = "") -> tuple[Piece, ...]:
-        return (ent(f.subject, "facts"), Piece(f" — {f.property}: "), Piece(f.value, style=style),
-                Piece(f" (as of {fmt_date(f.as_of)}; " if f.as_of else " ("), *source(f.source), Piece(")"))
+        return (
+            ent(f.subject, "facts"),
+            Piece(f" — {f.property}: "),
+            Piece(f.value, style=style),
+            Piece(f" (as of {fmt_date(f.as_of)}; " if f.as_of else " ("),
+            *source(f.source),
+            Piece(")"),
+        )
 
     def quote(q: QuoteItem) -> tuple[Piece, ...]:
-        return (ent(q.speaker, "quotes"), Piece(": "), Piece(q.text, style="quote"),
-                Piece(f" ({fmt_date(q.date)}, " if q.date else " ("), *source(q.source), Piece(")"))
+        return (
+            ent(q.speaker, "quotes"),
+            Piece(": "),
+            Piece(q.text, style="quote"),
+            Piece(f" ({fmt_date(q.date)}, " if q.date else " ("),
+            *source(q.source),
+            Piece(")"),
+        )
 
     sections: list[ChangeSection] = []
 
@@ -163,17 +189,49 @@ def whatsnew_view(changes: EditionChanges, config: BriefingConfig, link: LinkMak
         # one line each: an earlier manifest is read from outside, and a line break in its text must not end the
         # page's HTML block (the template escapes the rest)
         if items:
-            sections.append(ChangeSection(sid, heading, tuple(ChangeItem(tuple(
-                Piece(_SPACES.sub(" ", p.text), p.href, p.style) for p in i if p.text)) for i in items)))
+            sections.append(
+                ChangeSection(
+                    sid,
+                    heading,
+                    tuple(
+                        ChangeItem(tuple(Piece(_SPACES.sub(" ", p.text), p.href, p.style) for p in i if p.text))
+                        for i in items
+                    ),
+                )
+            )
 
     section("new-articles", "New articles", [(art(a), about(a)) for a in c.new_articles])
-    section("facts-changed", "Facts changed", [
-        (ent(x.new.subject, "facts"), Piece(f" — {x.new.property}: "), Piece(x.old.value, style="old"), Piece(" → "),
-         Piece(x.new.value, style="new"), *sources(x.old.source, x.new.source)) for x in c.facts_changed])
-    section("figures", "Figures that moved", [
-        (ent(f.entity, "facts" if f.new_source else None), Piece(f" — {f.label}: "), Piece(f.old, style="old"),
-         Piece(" → "), Piece(f.new, style="new"), Piece(f" ({f.delta})" if f.delta else ""),
-         *(sources(f.old_source, f.new_source) if f.old_source and f.new_source else ())) for f in c.figures])
+    section(
+        "facts-changed",
+        "Facts changed",
+        [
+            (
+                ent(x.new.subject, "facts"),
+                Piece(f" — {x.new.property}: "),
+                Piece(x.old.value, style="old"),
+                Piece(" → "),
+                Piece(x.new.value, style="new"),
+                *sources(x.old.source, x.new.source),
+            )
+            for x in c.facts_changed
+        ],
+    )
+    section(
+        "figures",
+        "Figures that moved",
+        [
+            (
+                ent(f.entity, "facts" if f.new_source else None),
+                Piece(f" — {f.label}: "),
+                Piece(f.old, style="old"),
+                Piece(" → "),
+                Piece(f.new, style="new"),
+                Piece(f" ({f.delta})" if f.delta else ""),
+                *(sources(f.old_source, f.new_source) if f.old_source and f.new_source else ()),
+            )
+            for f in c.figures
+        ],
+    )
     section("new-facts", "New facts", [fact(f, "new") for f in c.facts_added])
     section("new-quotes", "New quotes", [quote(q) for q in c.quotes_added])
     section("new-entities", "New entities", [(ent(e), Piece(f" ({e.kind})" if e.kind else "")) for e in c.new_entities])
@@ -185,32 +243,54 @@ def whatsnew_view(changes: EditionChanges, config: BriefingConfig, link: LinkMak
         if r.old_date is not None:
             bits += [Piece(" — date was "), Piece(fmt_date(r.old_date) if r.old_date else "unknown", style="old")]
         if r.paragraphs:
-            bits.append(Piece(" — new or changed text in ¶" if len(r.paragraphs) == 1 else
-                              " — new or changed text in ¶¶"))
+            bits.append(
+                Piece(" — new or changed text in ¶" if len(r.paragraphs) == 1 else " — new or changed text in ¶¶")
+            )
             for i, n in enumerate(r.paragraphs):
-                bits += [Piece(", " if i else ""), Piece(str(n), link(r.article.page, f"p{n}") if r.article.page else None)]
+                bits += [
+                    Piece(", " if i else ""),
+                    Piece(str(n), link(r.article.page, f"p{n}") if r.article.page else None),
+                ]
         if r.dropped:
             bits.append(Piece(f" — {_plural(r.dropped, 'paragraph')} of the earlier text no longer there"))
         revised.append(tuple(bits))
     section("revised-articles", "Revised articles", revised)
     details: list[tuple[Piece, ...]] = []
     for rn in c.renamed:
-        details.append((ent(rn.entity), Piece(f": its id changed from “{rn.old_id}” to “{rn.entity.id}”"
-                                              " (its page moved)")))
+        details.append(
+            (ent(rn.entity), Piece(f": its id changed from “{rn.old_id}” to “{rn.entity.id}” (its page moved)"))
+        )
     for ed in c.edits:
         if ed.prose:
             what = ed.what.lower() if ed.what == "Summary" else ed.what
-            details.append((ent(ed.entity), Piece(f" — {what} added" if ed.old is None else
-                                                  f" — {what} removed" if ed.new is None else f" — {what} revised")))
+            details.append(
+                (
+                    ent(ed.entity),
+                    Piece(
+                        f" — {what} added"
+                        if ed.old is None
+                        else f" — {what} removed"
+                        if ed.new is None
+                        else f" — {what} revised"
+                    ),
+                )
+            )
         elif ed.old is None:
-            details.append((ent(ed.entity), Piece(f" — {ed.what}: "), Piece(ed.new or "", style="new"),
-                            Piece(" (added)")))
+            details.append(
+                (ent(ed.entity), Piece(f" — {ed.what}: "), Piece(ed.new or "", style="new"), Piece(" (added)"))
+            )
         elif ed.new is None:
-            details.append((ent(ed.entity), Piece(f" — {ed.what}: "), Piece(ed.old, style="old"),
-                            Piece(" (removed)")))
+            details.append((ent(ed.entity), Piece(f" — {ed.what}: "), Piece(ed.old, style="old"), Piece(" (removed)")))
         else:
-            details.append((ent(ed.entity), Piece(f" — {ed.what}: "), Piece(ed.old, style="old"), Piece(" → "),
-                            Piece(ed.new, style="new")))
+            details.append(
+                (
+                    ent(ed.entity),
+                    Piece(f" — {ed.what}: "),
+                    Piece(ed.old, style="old"),
+                    Piece(" → "),
+                    Piece(ed.new, style="new"),
+                )
+            )
     for al in c.aliases:
         bits = [ent(al.entity)]
         if al.added:
@@ -222,8 +302,20 @@ def whatsnew_view(changes: EditionChanges, config: BriefingConfig, link: LinkMak
     section("facts-removed", "Facts removed", [fact(f, "old") for f in c.facts_removed])
     section("quotes-removed", "Quotes removed", [quote(q) for q in c.quotes_removed])
     section("articles-removed", "Articles removed", [(art(a), about(a)) for a in c.removed_articles])
-    section("entities-removed", "Entities removed", [
-        (ent(r.entity), Piece(f" ({r.entity.kind})" if r.entity.kind else ""),
-         Piece(f", with its {' and '.join(x for x in (_plural(r.facts, 'fact') if r.facts else '', _plural(r.quotes, 'quote') if r.quotes else '') if x)}"
-               if r.facts or r.quotes else "")) for r in c.removed_entities])
+    section(
+        "entities-removed",
+        "Entities removed",
+        [
+            (
+                ent(r.entity),
+                Piece(f" ({r.entity.kind})" if r.entity.kind else ""),
+                Piece(
+                    f", with its {' and '.join(x for x in (_plural(r.facts, 'fact') if r.facts else '', _plural(r.quotes, 'quote') if r.quotes else '') if x)}"
+                    if r.facts or r.quotes
+                    else ""
+                ),
+            )
+            for r in c.removed_entities
+        ],
+    )
     return WhatsNew(title, f"{compared}: {_summary(c)}.", False, tuple(sections))

@@ -87,8 +87,9 @@ class Server:
     """One ``briefgen serve`` session: :meth:`start` the threads, :meth:`stop` (from a signal handler), then
     :meth:`close` to join them and remove the temporary folder."""
 
-    def __init__(self, root: Path, host: str, port: int, strict: bool = False, quiet: float = 0.1,
-                 settle: float = 0.05):
+    def __init__(
+        self, root: Path, host: str, port: int, strict: bool = False, quiet: float = 0.1, settle: float = 0.05
+    ):
         self.root = root
         self.strict = strict
         self.stopping = threading.Event()
@@ -99,8 +100,13 @@ class Server:
         self.watcher = Watcher(root, self.debouncer.add)
         try:
             self.suggestions = SuggestionsPage()
-            self.httpd = SiteServer((host, port), self._site, self.builder.live.lock, self.state,
-                                    lambda: self.suggestions.html(self.builder.model))
+            self.httpd = SiteServer(
+                (host, port),
+                self._site,
+                self.builder.live.lock,
+                self.state,
+                lambda: self.suggestions.html(self.builder.model),
+            )
         except BaseException:
             shutil.rmtree(self.work, ignore_errors=True)
             raise
@@ -145,8 +151,16 @@ class Server:
             if self.stopping.is_set():
                 raise Stopped() from None
             _say("briefgen: internal error while rebuilding (please report it):\n" + traceback.format_exc().rstrip())
-            self.state.publish(frozenset(), [{"text": "briefgen: internal error while rebuilding; see the terminal",
-                                              "where": "", "code": "internal"}])
+            self.state.publish(
+                frozenset(),
+                [
+                    {
+                        "text": "briefgen: internal error while rebuilding; see the terminal",
+                        "where": "",
+                        "code": "internal",
+                    }
+                ],
+            )
             return
         self.state.publish(_changed_pages(outcome), _errors_json(outcome, self.strict))
         report(outcome, self.strict)

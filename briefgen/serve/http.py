@@ -28,10 +28,20 @@ from urllib.parse import parse_qs, unquote
 PREFIX = "/.briefgen/"
 POLL_SECONDS = 20.0
 _SCRIPT = (Path(__file__).with_name("livereload.js")).read_bytes()
-_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-          ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".gz": "application/gzip",
-          ".woff2": "font/woff2", ".png": "image/png", ".ico": "image/x-icon", ".txt": "text/plain; charset=utf-8",
-          ".map": "application/json"}
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".gz": "application/gzip",
+    ".woff2": "font/woff2",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".txt": "text/plain; charset=utf-8",
+    ".map": "application/json",
+}
 
 
 class LiveState:
@@ -56,7 +66,7 @@ class LiveState:
                 self.built = True
             self.version += 1
             self._history.append((self.version, pages))
-            del self._history[:-self.HISTORY]
+            del self._history[: -self.HISTORY]
             self.errors = errors
             self._cond.notify_all()
 
@@ -82,8 +92,7 @@ class LiveState:
                     # only pages were rewritten (no full build): the navigation, the theme and the page's
                     # scripts and styles are what the open page has, so its content can be swapped in place
                     swap = reload and all(pages is not None for pages in later)
-            return {"version": self.version, "reload": reload, "swap": swap, "errors": self.errors,
-                    "built": self.built}
+            return {"version": self.version, "reload": reload, "swap": swap, "errors": self.errors, "built": self.built}
 
 
 def _path_part(target: str) -> str:
@@ -128,7 +137,7 @@ def host_name(header: str) -> str:
     """The host of a ``Host`` header value, without port, brackets or final dot, in lower case."""
     value = header.strip().lower()
     if value.startswith("["):
-        name = value[1:value.find("]")] if "]" in value else value[1:]
+        name = value[1 : value.find("]")] if "]" in value else value[1:]
     elif value.count(":") == 1:
         name = value.partition(":")[0]
     else:  # a bare name, or an IPv6 address without brackets (not valid in Host, but unambiguous)
@@ -162,8 +171,10 @@ def exposure_warning(host: str, port: int) -> str | None:
     """What to tell the user when the server listens beyond this machine (``-a 0.0.0.0:PORT``), else None."""
     if is_loopback(host):
         return None
-    return (f"briefgen: warning: serving on {host} (port {port}), not only on this machine: anyone who can reach "
-            f"it can read the briefing; -a 127.0.0.1:{port} keeps it to this machine")
+    return (
+        f"briefgen: warning: serving on {host} (port {port}), not only on this machine: anyone who can reach "
+        f"it can read the briefing; -a 127.0.0.1:{port} keeps it to this machine"
+    )
 
 
 def inject(html: bytes, version: int) -> bytes:
@@ -186,8 +197,14 @@ class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], site_dir: Callable[[], Path | None], lock: threading.Lock,
-                 state: LiveState, suggestions: Callable[[], bytes | None] = lambda: None):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        site_dir: Callable[[], Path | None],
+        lock: threading.Lock,
+        state: LiveState,
+        suggestions: Callable[[], bytes | None] = lambda: None,
+    ):
         host = address[0]
         if ":" in host:
             self.address_family = socket.AF_INET6
@@ -224,14 +241,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._refuse_host(head)
         path, _, query = self.path.partition("?")
         if path.startswith(PREFIX):
-            return self._internal(path[len(PREFIX):], query, head)
+            return self._internal(path[len(PREFIX) :], query, head)
         state = self.server.state
         with self.server.lock:
             site = self.server.site_dir()
             version = state.version
             if site is None or not site.exists():
-                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
-                                  inject(_WAITING.encode(), version), head)
+                return self._send(
+                    HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", inject(_WAITING.encode(), version), head
+                )
             root = os.path.realpath(site)
             kind, where = resolve(root, self.path)
             found = where or ""  # set for "file" and "redirect"; "missing" sets it below
@@ -275,8 +293,10 @@ class _Handler(BaseHTTPRequestHandler):
         where = f"[{served}]" if ":" in served else served
         if where in ("0.0.0.0", "[::]"):
             where = "localhost"
-        text = (f"briefgen serve: refused: the Host header names {host_name(self.headers['Host'])[:100]!r}, not the "
-                f"address this server serves on; open http://{where}:{port}/ (or serve on that name with -a NAME:PORT)\n")
+        text = (
+            f"briefgen serve: refused: the Host header names {host_name(self.headers['Host'])[:100]!r}, not the "
+            f"address this server serves on; open http://{where}:{port}/ (or serve on that name with -a NAME:PORT)\n"
+        )
         self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", text.encode(), head)
 
     def _internal(self, name: str, query: str, head: bool) -> None:
@@ -296,8 +316,12 @@ class _Handler(BaseHTTPRequestHandler):
         if name == "suggestions":
             made = self.server.suggestions()
             if made is None:
-                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
-                                  inject(_WAITING.encode(), self.server.state.version), head)
+                return self._send(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    "text/html; charset=utf-8",
+                    inject(_WAITING.encode(), self.server.state.version),
+                    head,
+                )
             return self._send(HTTPStatus.OK, _TYPES[".html"], inject(made, self.server.state.version), head)
         self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", head)
 

@@ -54,8 +54,7 @@ class Outcome:
 class Builder:
     """Keeps a briefing's site built in ``work/site`` (a symlink to the current build folder)."""
 
-    def __init__(self, root: Path, work: Path, strict: bool = False,
-                 should_stop: Callable[[], bool] = lambda: False):
+    def __init__(self, root: Path, work: Path, strict: bool = False, should_stop: Callable[[], bool] = lambda: False):
         self.root = root
         self.work = work
         self.strict = strict
@@ -133,8 +132,17 @@ class Builder:
             report_mkdocs(res, self.root, diags, built=self.work / BUILD_DIR)
         items = diags.sorted()
         blocking = [d for d in items if self.strict or d.severity.value == "error"] if not res.ok else []
-        return Outcome(res.ok, items, blocking, pages=res.pages, full=res.full, why=res.why,
-                       seconds=time.perf_counter() - t0, timings=timings.stages, n_pages=len(compiled.pages))
+        return Outcome(
+            res.ok,
+            items,
+            blocking,
+            pages=res.pages,
+            full=res.full,
+            why=res.why,
+            seconds=time.perf_counter() - t0,
+            timings=timings.stages,
+            n_pages=len(compiled.pages),
+        )
 
     def _write(self, files: list[ProjectFile]) -> list[str]:
         """``write_project`` into the private work folder; the paths whose bytes changed (added, modified or

@@ -25,8 +25,20 @@ from briefgen.load.shapes import SHAPE_SUFFIXES
 WATCHED = ("content", "templates")
 """Top-level folders of a briefing whose changes trigger a rebuild."""
 
-_IGNORED_SUFFIXES = (".swp", ".swo", ".swx", ".swpx", ".tmp", ".temp", ".bak", ".orig", ".part", ".crdownload",
-                     ".kate-swp", ".pyc")
+_IGNORED_SUFFIXES = (
+    ".swp",
+    ".swo",
+    ".swx",
+    ".swpx",
+    ".tmp",
+    ".temp",
+    ".bak",
+    ".orig",
+    ".part",
+    ".crdownload",
+    ".kate-swp",
+    ".pyc",
+)
 _IGNORED_NAMES = {"4913", ".DS_Store", "Thumbs.db", "__pycache__"}
 _IGNORED_ENDINGS = ("___jb_tmp___", "___jb_old___")  # JetBrains' safe write: the new file, the old one kept
 _SED_TEMP = re.compile(r"sed[A-Za-z0-9]{6}")
@@ -36,8 +48,13 @@ _CONTENT_SUFFIXES = frozenset((*CAPTURE_SUFFIXES, *ANNOTATION_SUFFIXES, *SHAPE_S
 
 def is_ignored_name(name: str) -> bool:
     """True for a file or folder name an editor or OS writes on its own (never content)."""
-    return (name in _IGNORED_NAMES or name.startswith(".") or name.endswith(("~", *_IGNORED_ENDINGS))
-            or (name.startswith("#") and name.endswith("#")) or name.lower().endswith(_IGNORED_SUFFIXES))
+    return (
+        name in _IGNORED_NAMES
+        or name.startswith(".")
+        or name.endswith(("~", *_IGNORED_ENDINGS))
+        or (name.startswith("#") and name.endswith("#"))
+        or name.lower().endswith(_IGNORED_SUFFIXES)
+    )
 
 
 def is_ignored_file(parts: tuple[str, ...]) -> bool:
@@ -80,8 +97,13 @@ class Debouncer:
     (editors saving safely do that just before putting the new file in place) keeps the full ``quiet`` period.
     """
 
-    def __init__(self, quiet: float = 0.1, max_wait: float = 1.0, clock: Callable[[], float] = time.monotonic,
-                 settle: float | None = None):
+    def __init__(
+        self,
+        quiet: float = 0.1,
+        max_wait: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        settle: float | None = None,
+    ):
         self.quiet = quiet
         self.settle = quiet if settle is None else min(settle, quiet)
         self.max_wait = max_wait
@@ -138,8 +160,7 @@ class Watcher:
 
         # watchdog warns (with a page-long repr) when a folder created while watching is watched twice — once by
         # its parent's recursive watch, once by ours; the second watch simply replaces the first
-        warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning,
-                                module=r"watchdog\..*")
+        warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning, module=r"watchdog\..*")
         self.root = root
         self.sink = sink
         self.observer = Observer()

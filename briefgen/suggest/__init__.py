@@ -38,35 +38,47 @@ SUGGESTION_KINDS = ("names", "near-misses", "quotes", "facts")
 
 # -- words -------------------------------------------------------------------------------------------------------
 
-TITLE_WORDS = frozenset("""president prime minister foreign deputy defence defense secretary general chief spokesman
+TITLE_WORDS = frozenset(
+    """president prime minister foreign deputy defence defense secretary general chief spokesman
 spokeswoman spokesperson ambassador governor mayor senator chancellor king queen emperor premier mr mrs ms dr sir
 lord gen adm col lt sgt chairman chairwoman vice head director commissioner envoy trade energy fisheries economy
 finance interior justice state first lady crown prince princess pope archbishop bishop speaker leader opposition
-former late acting cabinet chief-of-staff president-elect secretary-general rep sen gov justice""".split())
+former late acting cabinet chief-of-staff president-elect secretary-general rep sen gov justice""".split()
+)
 """Words of a title in front of a person's name ("Foreign Minister", "Mr", "President")."""
 
-HEAD_TITLES = frozenset("""president minister secretary spokesman spokeswoman spokesperson ambassador governor mayor
+HEAD_TITLES = frozenset(
+    """president minister secretary spokesman spokeswoman spokesperson ambassador governor mayor
 senator chancellor king queen emperor premier mr mrs ms dr sir lord gen adm col lt sgt chairman chairwoman director
-commissioner envoy prince princess pope archbishop bishop leader rep sen gov president-elect secretary-general""".split())
+commissioner envoy prince princess pope archbishop bishop leader rep sen gov president-elect secretary-general""".split()
+)
 """Title words that end a title: a name after one of these is a person."""
 
-ORG_WORDS = frozenset("""ministry council agency corporation corp company commission committee institute fund bank
+ORG_WORDS = frozenset(
+    """ministry council agency corporation corp company commission committee institute fund bank
 party union association organisation organization office department service services news times post herald
 group university army navy forces force guard assembly parliament senate congress court government league alliance
-federation foundation authority board bureau centre center inc ltd plc co broadcaster network press agency""".split())
+federation foundation authority board bureau centre center inc ltd plc co broadcaster network press agency""".split()
+)
 """Last words of an organisation's name."""
 
-EVENT_WORDS = frozenset("""conference summit forum talks meeting war games olympics election elections treaty
-declaration accord agreement crisis incident visit festival session dialogue negotiations""".split())
+EVENT_WORDS = frozenset(
+    """conference summit forum talks meeting war games olympics election elections treaty
+declaration accord agreement crisis incident visit festival session dialogue negotiations""".split()
+)
 """Last words of an event's name."""
 
-PLACE_WORDS = frozenset("""island islands islet isles strait sea ocean river mountain mountains city province
+PLACE_WORDS = frozenset(
+    """island islands islet isles strait sea ocean river mountain mountains city province
 prefecture region peninsula bay gulf airport port harbour harbor district county state territory territories
-kurils""".split())
+kurils""".split()
+)
 """Last words of a place's name."""
 
-FRAME_WORDS = frozenset("""republic city kingdom state province county island islands federation principality
-emirate sultanate region town village port""".split())
+FRAME_WORDS = frozenset(
+    """republic city kingdom state province county island islands federation principality
+emirate sultanate region town village port""".split()
+)
 """Words around the heart of a name ("Republic of X", "City of X")."""
 
 PLACE_CUES = frozenset("in at to from near into across via off outside inside toward towards".split())
@@ -76,33 +88,79 @@ CONNECTORS = frozenset("of the de du la le von van der den al bin ibn y da di fo
 """Lower-case words inside a name ("Ministry of Foreign Affairs"); 'and' only between two capitalised words of a
 run that ends in an organisation word."""
 
-NOT_NAMES = frozenset("""i a an the this that these those it its he she they we you his her their our my your but and
+NOT_NAMES = frozenset(
+    """i a an the this that these those it its he she they we you his her their our my your but and
 or if so as at by for in of on to with from after before when while during since until also however meanwhile
 there here what who which where why how yes no not mr mrs ms monday tuesday wednesday thursday friday saturday
 sunday january february march april may june july august september october november december jan feb mar apr jun
 jul aug sep sept oct nov dec image photo video advertisement read more share updated last copyright all rights
-reserved""".split())
+reserved""".split()
+)
 """Capitalised words that are no names on their own."""
 
-SPEECH_VERBS = ("said", "says", "told", "added", "stressed", "noted", "declared", "insisted", "warned", "explained",
-                "stated", "asked", "replied", "wrote", "tweeted", "announced", "argued", "according to")
+SPEECH_VERBS = (
+    "said",
+    "says",
+    "told",
+    "added",
+    "stressed",
+    "noted",
+    "declared",
+    "insisted",
+    "warned",
+    "explained",
+    "stated",
+    "asked",
+    "replied",
+    "wrote",
+    "tweeted",
+    "announced",
+    "argued",
+    "according to",
+)
 """Verbs that attribute quoted speech."""
 
 
 ROLE_KIND_WORDS = {
     "person": ("person", "people", "actor", "individual", "official", "figure", "politician", "leader", "personality"),
     "place": ("place", "location", "city", "island", "region", "country", "site", "area", "territory", "geography"),
-    "organisation": ("organisation", "organization", "org", "institution", "company", "agency", "body", "group",
-                     "actor", "party"),
+    "organisation": (
+        "organisation",
+        "organization",
+        "org",
+        "institution",
+        "company",
+        "agency",
+        "body",
+        "group",
+        "actor",
+        "party",
+    ),
     "event": ("event", "meeting", "summit", "incident", "conference", "episode"),
 }
 """Words in a kind's id, label or plural that say it holds names of each role (first match wins)."""
 
 MEASURE_PROPERTIES = {
-    "km²": "area", "mi²": "area", "ha": "area", "km": "distance", "mi": "distance", "m": "height",
-    "%": "share", "h": "duration", "min": "duration", "d": "duration", "wk": "duration", "mo": "duration",
-    "yr": "duration", "t": "weight", "kg": "weight", "USD": "value", "JPY": "value", "RUB": "value",
-    "EUR": "value", "GBP": "value",
+    "km²": "area",
+    "mi²": "area",
+    "ha": "area",
+    "km": "distance",
+    "mi": "distance",
+    "m": "height",
+    "%": "share",
+    "h": "duration",
+    "min": "duration",
+    "d": "duration",
+    "wk": "duration",
+    "mo": "duration",
+    "yr": "duration",
+    "t": "weight",
+    "kg": "weight",
+    "USD": "value",
+    "JPY": "value",
+    "RUB": "value",
+    "EUR": "value",
+    "GBP": "value",
 }
 """A property guessed from a figure's unit."""
 
@@ -110,7 +168,7 @@ POPULATION_NOUNS = frozenset("people residents inhabitants population citizens v
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.\-]*(?<![.])|\d[\w'’.,\-]*|[^\w\s]", re.UNICODE)
 _DATELINE = re.compile(r"^([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})(?=\s*(?:\(|,|:|\s[-–—]))")
-_QUOTE_OPEN = "\"“"
+_QUOTE_OPEN = '"“'
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")  # greedy: no closing mark inside, so it ends at the first
 _VERB = re.compile(r"\b(?:" + "|".join(v.replace(" ", r"\s+") for v in SPEECH_VERBS) + r")\b")
 _PRONOUN_BEFORE = re.compile(r"\b(he|she|they)\s*$", re.IGNORECASE)
@@ -151,7 +209,7 @@ def _demonym(word: str, names: set[str]) -> bool:
         if n.endswith("s") and w == n[:-1] and len(w) >= 4:
             return True  # "Kuril" of "Kurils"
         for stem in {n, n[:-1]}:
-            if len(stem) >= 3 and w != n and w.startswith(stem) and w[len(stem):] in _DEMONYM_ENDS:
+            if len(stem) >= 3 and w != n and w.startswith(stem) and w[len(stem) :] in _DEMONYM_ENDS:
                 return True
     return False
 
@@ -217,6 +275,7 @@ class _Text:
 
 # -- names ---------------------------------------------------------------------------------------------------------
 
+
 def _upper_class() -> str:
     """A regex class of every upper-case letter of the Basic Multilingual Plane, as ranges."""
     ranges: list[list[int]] = []
@@ -226,14 +285,19 @@ def _upper_class() -> str:
                 ranges[-1][1] = c
             else:
                 ranges.append([c, c])
-    return "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-                         for a, b in ranges) + "]"
+    return (
+        "["
+        + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+        + "]"
+    )
 
 
 _UPPER = _upper_class()
 _CAP_WORD = rf"(?:{_UPPER}|(?:al|el|ad|as|bin|ibn|abu|de|da|di|du|le|la|van|von)-{_UPPER})[\w'’.\-]*(?<![.'’\-])"
 _RUN = re.compile(rf"(?<![\w'’\-]){_CAP_WORD}(?: (?:(?:{'|'.join(sorted(CONNECTORS))}) )*{_CAP_WORD})*")
-_RUN_UPPER = re.compile(rf"{_UPPER}(?<![\w'’\-].)[\w'’.\-]*(?<![.'’\-])(?: (?:(?:{'|'.join(sorted(CONNECTORS))}) )*{_CAP_WORD})*")
+_RUN_UPPER = re.compile(
+    rf"{_UPPER}(?<![\w'’\-].)[\w'’.\-]*(?<![.'’\-])(?: (?:(?:{'|'.join(sorted(CONNECTORS))}) )*{_CAP_WORD})*"
+)
 """:data:`_RUN` for text with no name behind a particle ("al-Assad"): every run begins with a capital letter, which
 the pattern engine looks for quickly (it cannot, with the look-behind first)."""
 _HYPHEN_CAPITAL = re.compile(rf"-{_UPPER}")
@@ -263,8 +327,8 @@ def _runs(text: str, sentence_starts: set[int]) -> Iterator[_Run]:
         at, first = m.start(), 0
         for i, w in enumerate(words):
             if w.endswith(("'s", "’s")) and i < len(words) - 1:
-                yield from _one_run(text, at, words[first:i + 1], sentence_starts)
-                at += sum(len(x) + 1 for x in words[first:i + 1])
+                yield from _one_run(text, at, words[first : i + 1], sentence_starts)
+                at += sum(len(x) + 1 for x in words[first : i + 1])
                 first = i + 1
         yield from _one_run(text, at, words[first:], sentence_starts)
 
@@ -301,8 +365,11 @@ def _split_and(run: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str
         w = t[2]
         if w == "and" and not joined:
             parts.append([])
-        elif w == "of" and len([x for x in parts[-1] if x[2] not in CONNECTORS]) >= 2 and \
-                _plain_word(parts[-1][-1][2]).lower() not in takes_of:
+        elif (
+            w == "of"
+            and len([x for x in parts[-1] if x[2] not in CONNECTORS]) >= 2
+            and _plain_word(parts[-1][-1][2]).lower() not in takes_of
+        ):
             parts.append([])
         else:
             parts[-1].append(t)
@@ -338,7 +405,7 @@ def _role_of(words: list[str], titled: bool, before: str) -> str:
 
 def _title_case(text: str) -> bool:
     """A headline or label in title case (no sentence: no final full stop), whose capitals say nothing."""
-    if text.rstrip().endswith((".", "!", "?", "\"", "”", ":")):
+    if text.rstrip().endswith((".", "!", "?", '"', "”", ":")):
         return False
     words = [w for w in re.findall(r"[^\W\d_][\w'’\-]*", text) if w.lower() not in CONNECTORS]
     return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
@@ -385,8 +452,12 @@ class _Names:
         for part in _split_and(_words(text)):
             words = [w for _, _, w in part]
             # a sentence's first word is a name only when the text never writes it in lower case
-            while words and at_start and part[0][0] == start and \
-                    (words[0].lower() in NOT_NAMES or _plain_word(words[0]).lower() in self.lower_vocab):
+            while (
+                words
+                and at_start
+                and part[0][0] == start
+                and (words[0].lower() in NOT_NAMES or _plain_word(words[0]).lower() in self.lower_vocab)
+            ):
                 part, words = part[1:], words[1:]
                 start = part[0][0] if part else start
             titled = False
@@ -394,8 +465,11 @@ class _Names:
             while k0 < len(words) - 1 and _plain_word(words[k0]).lower() in TITLE_WORDS:
                 k0 += 1
             heads = [i for i, w in enumerate(words[:-1]) if _plain_word(w).lower() in HEAD_TITLES]
-            if heads and heads[-1] + 1 > k0 and all(_plain_word(w).lower() in TITLE_WORDS or w[:1].isupper()
-                                                    for w in words[:heads[-1]]):
+            if (
+                heads
+                and heads[-1] + 1 > k0
+                and all(_plain_word(w).lower() in TITLE_WORDS or w[:1].isupper() for w in words[: heads[-1]])
+            ):
                 k0 = heads[-1] + 1  # "Japanese Prime Minister Shinzo Abe": the name after the title
             if all(_plain_word(w).lower() in TITLE_WORDS for w in words):
                 continue  # a title alone ("Foreign Minister")
@@ -411,16 +485,27 @@ class _Names:
                 part, words = part[:-1], words[:-1]
             if not words:
                 continue
-            if len(words) == 1 and (_plain_word(words[0]).lower() in NOT_NAMES | TITLE_WORDS
-                                    or len(_plain_word(words[0])) < 2 or _CONTRACTION.search(words[0])):
+            if len(words) == 1 and (
+                _plain_word(words[0]).lower() in NOT_NAMES | TITLE_WORDS
+                or len(_plain_word(words[0])) < 2
+                or _CONTRACTION.search(words[0])
+            ):
                 continue
             s, e = part[0][0], part[-1][1]
             words[-1] = _plain_word(words[-1])
             name = " ".join(words)
             if not name:
                 continue
-            yield _Part(s, e, name, name.casefold(), titled, at_start and s == start, _role_of(words, titled, ""),
-                        _role_of(words, titled, "in"))
+            yield _Part(
+                s,
+                e,
+                name,
+                name.casefold(),
+                titled,
+                at_start and s == start,
+                _role_of(words, titled, ""),
+                _role_of(words, titled, "in"),
+            )
 
 
 def _names_in(text: _Text, names: _Names) -> Iterator[_Seen]:
@@ -441,9 +526,15 @@ def _names_in(text: _Text, names: _Names) -> Iterator[_Seen]:
                 s, e = run.start + part.start, run.start + part.end
                 if part.key in outlet or text.is_covered(p.number, s, e):
                     continue
-                before = p.text[max(0, s - 12):s].split()[-1:] or [""]
-                yield _Seen(part.name, part.role_after_cue if before[0].lower() in PLACE_CUES else part.role,
-                            part.titled, part.initial, s, text.place(k, s))
+                before = p.text[max(0, s - 12) : s].split()[-1:] or [""]
+                yield _Seen(
+                    part.name,
+                    part.role_after_cue if before[0].lower() in PLACE_CUES else part.role,
+                    part.titled,
+                    part.initial,
+                    s,
+                    text.place(k, s),
+                )
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’\-]+\b")
@@ -535,9 +626,15 @@ def _group_names(seen: list[_Seen], model: Model, aliases: dict[str, str]) -> li
         kind = _kind_for(role, model, same)
         arts = {s.place.article for s in members}
         titled = any(s.title for s in members)
-        score = len(members) + 2.0 * (len(arts) - 1) + (1.5 if len(words) > 1 else 0.0) + (2.0 if titled else 0.0) \
-            + (1.0 if role != "name" else 0.0) - (1.5 if len(members) == 1 and len(words) == 1 else 0.0) \
+        score = (
+            len(members)
+            + 2.0 * (len(arts) - 1)
+            + (1.5 if len(words) > 1 else 0.0)
+            + (2.0 if titled else 0.0)
+            + (1.0 if role != "name" else 0.0)
+            - (1.5 if len(members) == 1 and len(words) == 1 else 0.0)
             - (4.0 if len(words) == 1 and all(s.initial for s in members) else 0.0)
+        )
         if len(words) == 1 and all(s.initial for s in members) and len(members) > 1:
             score *= 0.1  # only ever a sentence's first word: "Analysts say…", "Neither side…"
         ident = slugify(name) or "entity"
@@ -546,13 +643,25 @@ def _group_names(seen: list[_Seen], model: Model, aliases: dict[str, str]) -> li
             ident, n = f"{base}-{n}", n + 1
         used_ids.add(ident)
         places = tuple(sorted((s.place for s in members), key=lambda p: (p.article, p.paragraph)))
-        out.append(NameSuggestion(ident, kind, role, name, tuple(sorted(f for f in forms if f != name)), len(members),
-                                  len(arts), round(score, 2), places))
+        out.append(
+            NameSuggestion(
+                ident,
+                kind,
+                role,
+                name,
+                tuple(sorted(f for f in forms if f != name)),
+                len(members),
+                len(arts),
+                round(score, 2),
+                places,
+            )
+        )
     out.sort(key=lambda n: (-n.score, n.name.casefold()))
     return out
 
 
 # -- near-misses -----------------------------------------------------------------------------------------------------
+
 
 def _near_misses(texts: list[_Text], model: Model, aliases: dict[str, str]) -> list[NearMiss]:
     """Capitalised runs and words one or two letters from a known alias (not equal to any)."""
@@ -567,8 +676,11 @@ def _near_misses(texts: list[_Text], model: Model, aliases: dict[str, str]) -> l
                 forms = forms_of.get(run.text)
                 if forms is None:
                     words = [_plain_word(w) for w in run.text.split(" ")]
-                    forms = forms_of[run.text] = tuple(f for f in {" ".join(words)} | {w for w in words if len(w) >= 4}
-                                                       if f.casefold() not in aliases and len(f) >= 4)
+                    forms = forms_of[run.text] = tuple(
+                        f
+                        for f in {" ".join(words)} | {w for w in words if len(w) >= 4}
+                        if f.casefold() not in aliases and len(f) >= 4
+                    )
                 for f in forms:
                     seen[f].append((t, k, run.start))
     by_length: dict[int, list[str]] = defaultdict(list)  # 85 % alike and at most 2 letters apart in length
@@ -596,27 +708,41 @@ def _near_misses(texts: list[_Text], model: Model, aliases: dict[str, str]) -> l
 
 # -- quotes -----------------------------------------------------------------------------------------------------------
 
+
 def _subject_of(text: _Text, k: int, verb: re.Match, lo: int, hi: int) -> str | None:
     """The entity named just before a speech verb (within :data:`NEAR_VERB` characters, no sentence end between)
     or right after it ("said Lavrov", "said envoy Brojastar"), within ``lo``..``hi``."""
     p = text.art.paragraphs[k].text
-    before = sorted((m for m in text.mentions.get(text.art.paragraphs[k].number, ())
-                     if lo <= m.start and m.end <= verb.start() and verb.start() - m.end <= NEAR_VERB
-                     and not re.search(r"[.!?\"“”]", p[m.end:verb.start()])), key=lambda m: -m.end)
+    before = sorted(
+        (
+            m
+            for m in text.mentions.get(text.art.paragraphs[k].number, ())
+            if lo <= m.start
+            and m.end <= verb.start()
+            and verb.start() - m.end <= NEAR_VERB
+            and not re.search(r"[.!?\"“”]", p[m.end : verb.start()])
+        ),
+        key=lambda m: -m.end,
+    )
     for m in before:
-        between = p[m.end:verb.start()]
+        between = p[m.end : verb.start()]
         # right before the verb ("Putin said"), before an aside ("Kaifu, a spokesman …, said"), or with no comma
         if not between.strip() or re.fullmatch(r",[^,]*,\s*", between) or "," not in between:
             return m.entity
     for m in text.mentions.get(text.art.paragraphs[k].number, ()):
-        if verb.end() <= m.start <= verb.end() + 30 and m.end <= hi and \
-                re.fullmatch(r"[\s\w\-]*", p[verb.end():m.start]):
+        if (
+            verb.end() <= m.start <= verb.end() + 30
+            and m.end <= hi
+            and re.fullmatch(r"[\s\w\-]*", p[verb.end() : m.start])
+        ):
             return m.entity
     return None
 
 
 def _quotes(texts: list[_Text], model: Model) -> list[QuoteSuggestion]:
-    done: dict[str, list[str]] = defaultdict(list)  # annotated quotes by article: a suggestion is checked against its own
+    done: dict[str, list[str]] = defaultdict(
+        list
+    )  # annotated quotes by article: a suggestion is checked against its own
     for qs in model.quotes.values():
         for q in qs:
             done[q.spec.source].append(normalize(q.spec.text))
@@ -636,9 +762,9 @@ def _quotes(texts: list[_Text], model: Model) -> list[QuoteSuggestion]:
                 speaker, how = None, ""
                 # after the quote: "…," Lavrov said / said Lavrov / he said
                 after = next((v for v in verbs if m.end() <= v.start() <= m.end() + 80), None)
-                if after is not None and not re.search(r"[.!?]\s", text[m.end():after.start()]):
+                if after is not None and not re.search(r"[.!?]\s", text[m.end() : after.start()]):
                     speaker = _subject_of(t, k, after, m.end(), len(text))
-                    how = text[m.end():after.end() + 30].strip(" ,").split(".")[0]
+                    how = text[m.end() : after.end() + 30].strip(" ,").split(".")[0]
                     pronoun = _PRONOUN_AFTER.match(text, m.end())
                     if speaker is None and pronoun and last is not None:
                         speaker, how = last, f"{pronoun[1]} {after[0]} (the last named speaker)"
@@ -648,13 +774,17 @@ def _quotes(texts: list[_Text], model: Model) -> list[QuoteSuggestion]:
                     for v in reversed(before):
                         speaker = _subject_of(t, k, v, a, m.start())
                         if speaker is not None:
-                            how = text[max(a, v.start() - 40):v.end()].strip()
+                            how = text[max(a, v.start() - 40) : v.end()].strip()
                             break
                         if _PRONOUN_BEFORE.search(text, a, v.start()) and last is not None:
-                            speaker, how = last, f"{text[a:v.end()].split()[-2]} {v[0]} (the last named speaker)"
+                            speaker, how = last, f"{text[a : v.end()].split()[-2]} {v[0]} (the last named speaker)"
                             break
-                if speaker is None and before_speaker is not None and m.start() <= 1 and \
-                        m.end() >= len(text.rstrip()) - 1:
+                if (
+                    speaker is None
+                    and before_speaker is not None
+                    and m.start() <= 1
+                    and m.end() >= len(text.rstrip()) - 1
+                ):
                     speaker, how = before_speaker, "the quote of the paragraph before, continued"
                 if speaker is None:
                     continue
@@ -678,8 +808,10 @@ def _quotes(texts: list[_Text], model: Model) -> list[QuoteSuggestion]:
 
 _MONTHS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
-_NOUN_AFTER = re.compile(r"\s+((?:[a-z][\w\-]*\s+){0,2}?(?:[a-z][\w\-]*s|people|men|women|children|personnel|staff|"
-                         r"police|cattle))\b")
+_NOUN_AFTER = re.compile(
+    r"\s+((?:[a-z][\w\-]*\s+){0,2}?(?:[a-z][\w\-]*s|people|men|women|children|personnel|staff|"
+    r"police|cattle))\b"
+)
 """A counted noun after a figure ("20,000 people", "four new military barracks"): plural, up to two words before it."""
 
 
@@ -737,7 +869,7 @@ def _facts(texts: list[_Text], model: Model) -> list[FactSuggestion]:
                 num = m["num"] or ""
                 if num and re.fullmatch(r"1[5-9]\d\d|20\d\d", num) and not (m["unit"] or m["sign"] or m["mult"]):
                     continue  # a year
-                if _MONTHS.search(p.text[max(0, m.start() - 10):m.start()]) or _MONTH_AFTER.match(p.text, m.end()):
+                if _MONTHS.search(p.text[max(0, m.start() - 10) : m.start()]) or _MONTH_AFTER.match(p.text, m.end()):
                     continue  # a date
                 unit = UNITS.get(" ".join(m["unit"].lower().split())) if m["unit"] else None
                 if m["sign"]:
@@ -759,14 +891,19 @@ def _facts(texts: list[_Text], model: Model) -> list[FactSuggestion]:
                 value = m[0].strip() + (f" {noun[1]}" if noun and unit is None else "")
                 last_noun = noun[1].split()[-1].lower() if noun else ""
                 prop = MEASURE_PROPERTIES.get(unit or "", "") or (
-                    "population" if last_noun in POPULATION_NOUNS or "population" in sentence.lower()
-                    else f"number of {last_noun}" if last_noun else "figure")
+                    "population"
+                    if last_noun in POPULATION_NOUNS or "population" in sentence.lower()
+                    else f"number of {last_noun}"
+                    if last_noun
+                    else "figure"
+                )
                 out.append(FactSuggestion(subject, prop, value, sentence, t.art.slug, t.place(k, m.start())))
     out.sort(key=lambda f: (f.property.startswith("number of"), f.source, f.place.paragraph))
     return out
 
 
 # -- the stage ----------------------------------------------------------------------------------------------------------
+
 
 @gcpolicy.pausing  # hundreds of thousands of small acyclic objects (see briefgen/gcpolicy.py)
 def suggest(model: Model, only: str | None = None) -> Suggestions:
@@ -789,5 +926,9 @@ def suggest(model: Model, only: str | None = None) -> Suggestions:
     if near and names:  # a name that nearly is an alias is a near-miss, not a new entity
         close = {n.text.casefold() for n in near}
         names = [n for n in names if n.name.casefold() not in close]
-    return Suggestions(tuple(names), tuple(near), tuple(_quotes(texts, model)) if want("quotes") else (),
-                       tuple(_facts(texts, model)) if want("facts") else ())
+    return Suggestions(
+        tuple(names),
+        tuple(near),
+        tuple(_quotes(texts, model)) if want("quotes") else (),
+        tuple(_facts(texts, model)) if want("facts") else (),
+    )

@@ -37,36 +37,48 @@ def as_text(s: Suggestions, limit: int | None = None) -> str:
     """A report for a reader: each kind under a heading, ranked, with places and a stub to paste."""
     out: list[str] = []
     names = s.names[:limit] if limit else s.names
-    out.append(f"Names no alias covers ({len(s.names)}{f', top {len(names)} shown' if len(names) < len(s.names) else ''})"
-               " \u2014 paste a stub into content/entities/*.yml:")
+    out.append(
+        f"Names no alias covers ({len(s.names)}{f', top {len(names)} shown' if len(names) < len(s.names) else ''})"
+        " \u2014 paste a stub into content/entities/*.yml:"
+    )
     for i, n in enumerate(names, 1):
         kind = n.kind or "no kind fits"
-        out.append(f"{i:>3}. {_safe(n.name)}  [{n.role}, kind {kind}; {n.count}\u00d7 in {n.articles} article"
-                   f"{'s' if n.articles != 1 else ''}]")
+        out.append(
+            f"{i:>3}. {_safe(n.name)}  [{n.role}, kind {kind}; {n.count}\u00d7 in {n.articles} article"
+            f"{'s' if n.articles != 1 else ''}]"
+        )
         for p in n.places[:MAX_PLACES]:
             out.append(f"       {_where(p)}: {_clip(p.sentence)}")
         if len(n.places) > MAX_PLACES:
             out.append(f"       \u2026 and {len(n.places) - MAX_PLACES} more")
         out.append(_indent(n.stub(), "       ").rstrip("\n"))
     out.append("")
-    out.append(f"Near-misses of known aliases ({len(s.near_misses)}) \u2014 add as an alias, or note a misspelling "
-               "in the source:")
+    out.append(
+        f"Near-misses of known aliases ({len(s.near_misses)}) \u2014 add as an alias, or note a misspelling "
+        "in the source:"
+    )
     for near in s.near_misses:
-        out.append(f"  - '{_safe(near.text)}' is nearly '{near.alias}' ({near.entity}, {near.similarity:.0f} % alike), "
-                   f"{len(near.places)}\u00d7")
+        out.append(
+            f"  - '{_safe(near.text)}' is nearly '{near.alias}' ({near.entity}, {near.similarity:.0f} % alike), "
+            f"{len(near.places)}\u00d7"
+        )
         for p in near.places[:MAX_PLACES]:
             out.append(f"       {_where(p)}: {_clip(p.sentence)}")
         out.append(f"       add under {near.entity}'s aliases:")
         out.append(_indent(near.stub(), "     ").rstrip("\n"))
     out.append("")
-    out.append(f"Quotes of known entities not yet annotated ({len(s.quotes)}) \u2014 add under 'quotes:' of the "
-               "article's .yml:")
+    out.append(
+        f"Quotes of known entities not yet annotated ({len(s.quotes)}) \u2014 add under 'quotes:' of the "
+        "article's .yml:"
+    )
     for q in s.quotes:
         out.append(f"  - {_where(q.place)} ({q.source}), speaker from \u201c{_clip(q.how)}\u201d:")
         out.append(_indent(q.stub(), "     ").rstrip("\n"))
     out.append("")
-    out.append(f"Figures near entities not yet annotated ({len(s.facts)}) \u2014 add under 'facts:' of the "
-               "article's .yml (check subject and property):")
+    out.append(
+        f"Figures near entities not yet annotated ({len(s.facts)}) \u2014 add under 'facts:' of the "
+        "article's .yml (check subject and property):"
+    )
     for f in s.facts:
         out.append(f"  - {_where(f.place)} ({f.source}):")
         out.append(_indent(f.stub(), "     ").rstrip("\n"))
@@ -74,21 +86,66 @@ def as_text(s: Suggestions, limit: int | None = None) -> str:
 
 
 def _place(p: Place) -> dict:
-    return {"file": p.span.path, "line": p.span.line, "paragraph": p.paragraph, "article": p.article,
-            "sentence": p.sentence}
+    return {
+        "file": p.span.path,
+        "line": p.span.line,
+        "paragraph": p.paragraph,
+        "article": p.article,
+        "sentence": p.sentence,
+    }
 
 
 def as_yaml(s: Suggestions) -> str:
     """Every suggestion with all its places, as YAML (stubs as text to paste)."""
     data = {
-        "names": [{"id": n.id, "kind": n.kind, "role": n.role, "name": n.name, "aliases": list(n.aliases),
-                   "count": n.count, "articles": n.articles, "score": n.score,
-                   "places": [_place(p) for p in n.places], "stub": n.stub()} for n in s.names],
-        "near_misses": [{"text": n.text, "entity": n.entity, "alias": n.alias, "similarity": n.similarity,
-                         "places": [_place(p) for p in n.places], "stub": n.stub()} for n in s.near_misses],
-        "quotes": [{"speaker": q.speaker, "text": q.text, "source": q.source, "how": q.how, "place": _place(q.place),
-                    "stub": q.stub()} for q in s.quotes],
-        "facts": [{"subject": f.subject, "property": f.property, "value": f.value, "quote": f.quote,
-                   "source": f.source, "place": _place(f.place), "stub": f.stub()} for f in s.facts],
+        "names": [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "role": n.role,
+                "name": n.name,
+                "aliases": list(n.aliases),
+                "count": n.count,
+                "articles": n.articles,
+                "score": n.score,
+                "places": [_place(p) for p in n.places],
+                "stub": n.stub(),
+            }
+            for n in s.names
+        ],
+        "near_misses": [
+            {
+                "text": n.text,
+                "entity": n.entity,
+                "alias": n.alias,
+                "similarity": n.similarity,
+                "places": [_place(p) for p in n.places],
+                "stub": n.stub(),
+            }
+            for n in s.near_misses
+        ],
+        "quotes": [
+            {
+                "speaker": q.speaker,
+                "text": q.text,
+                "source": q.source,
+                "how": q.how,
+                "place": _place(q.place),
+                "stub": q.stub(),
+            }
+            for q in s.quotes
+        ],
+        "facts": [
+            {
+                "subject": f.subject,
+                "property": f.property,
+                "value": f.value,
+                "quote": f.quote,
+                "source": f.source,
+                "place": _place(f.place),
+                "stub": f.stub(),
+            }
+            for f in s.facts
+        ],
     }
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)

@@ -116,8 +116,10 @@ class FactSuggestion:
 
     def stub(self) -> str:
         """A fact for the article's annotation (``facts:``)."""
-        return (f"  - subject: {self.subject}\n    property: {yaml_text(self.property)}\n"
-                f"    value: {yaml_text(self.value)}\n    quote: {yaml_text(self.quote)}\n")
+        return (
+            f"  - subject: {self.subject}\n    property: {yaml_text(self.property)}\n"
+            f"    value: {yaml_text(self.value)}\n    quote: {yaml_text(self.quote)}\n"
+        )
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,13 @@ _PLAIN = re.compile(r"[\w][\w .,'’()&/-]*")
 def yaml_text(text: str) -> str:
     """``text`` as a YAML scalar: plain when that reads back the same, else double-quoted (a JSON string is a valid
     YAML double-quoted scalar, with control characters escaped)."""
-    if _PLAIN.fullmatch(text) and not text.endswith((" ", ":")) and ": " not in text and " #" not in text and \
-            text.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n") and \
-            not text.replace(".", "").replace(",", "").isdigit():
+    if (
+        _PLAIN.fullmatch(text)
+        and not text.endswith((" ", ":"))
+        and ": " not in text
+        and " #" not in text
+        and text.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n")
+        and not text.replace(".", "").replace(",", "").isdigit()
+    ):
         return text
     return json.dumps(text, ensure_ascii=False)

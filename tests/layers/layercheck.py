@@ -117,7 +117,9 @@ def check(package_root: Path) -> list[Violation]:
                 found.append(Violation(mod, imp.line, f"imports {target}, a later stage (order: {' → '.join(ORDER)})"))
             if imp.name.startswith("_") and not imp.name.startswith("__") and target != mod:
                 found.append(Violation(mod, imp.line, f"imports the private name {imp.name} of {imp.target}"))
-            if target != mod and not (mod.startswith(target + ".") and target == ".".join(mod.split(".")[:len(target.split("."))])):
+            if target != mod and not (
+                mod.startswith(target + ".") and target == ".".join(mod.split(".")[: len(target.split("."))])
+            ):
                 graph[mod].setdefault(target, imp.line)
     found += [Violation(c[0], 0, "import cycle: " + " → ".join(c + [c[0]])) for c in cycles(graph)]
     return found

@@ -1,4 +1,4 @@
-"""ruff (lint, configured in pyproject.toml) and mypy are clean on briefgen/: run with the tests, so that
+"""ruff (lint and format, configured in pyproject.toml) and mypy are clean on briefgen/: run with the tests, so that
 ``python3 dev.py test`` and CI fail on a lint or type error. A missing tool fails (it is in the ``test`` extra)."""
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ def run_tool(module: str, *args: str) -> subprocess.CompletedProcess:
 def test_ruff_lint_is_clean() -> None:
     proc = run_tool("ruff", "check", "briefgen", "tests/layers")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff_format_is_clean() -> None:
+    proc = run_tool("ruff", "format", "--check", "--diff", "briefgen", "tests/layers")
+    assert proc.returncode == 0, "run: ruff format briefgen tests/layers\n" + proc.stdout + proc.stderr
 
 
 def test_mypy_is_clean() -> None:

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from briefgen.render.figures.svg import FONT, clip_text, esc, frame, link, num, text_width
 from briefgen.render.figures.types import Figure, Row
 
-_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|[.,]\d|\s*°)\s*(million|thousand|billion)?", re.I)
+_NUMBER = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d|[.,]\d|\s*°)\s*(million|thousand|billion)?", re.I
+)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 
@@ -81,8 +83,10 @@ def draw_chart(c: ChartInput) -> Figure:
     x0, x1 = label_w + 8, WIDTH - 70
     ticks = _ticks(max(p.value for p in pts))
     top = ticks[-1]
+
     def sx(v: float) -> float:
         return x0 + (x1 - x0) * v / top
+
     legend_h = 22.0
     has_gen = any(p.general for p in pts)
     has_cap = any(not p.general for p in pts)
@@ -91,12 +95,16 @@ def draw_chart(c: ChartInput) -> Figure:
     # legend: what a filled and a dashed bar mean
     lx = x0
     if has_cap:
-        body.append(f'<rect class="bgf-bar" x="{num(lx)}" y="6" width="14" height="10"/>'
-                    f'<text class="bgf-t bgf-s" x="{num(lx + 18)}" y="15">from the captured articles</text>')
+        body.append(
+            f'<rect class="bgf-bar" x="{num(lx)}" y="6" width="14" height="10"/>'
+            f'<text class="bgf-t bgf-s" x="{num(lx + 18)}" y="15">from the captured articles</text>'
+        )
         lx += 18 + text_width("from the captured articles", FONT * 0.875) + 16
     if has_gen:
-        body.append(f'<rect class="bgf-gen" x="{num(lx)}" y="6" width="14" height="10"/>'
-                    f'<text class="bgf-t bgf-s" x="{num(lx + 18)}" y="15">general knowledge</text>')
+        body.append(
+            f'<rect class="bgf-gen" x="{num(lx)}" y="6" width="14" height="10"/>'
+            f'<text class="bgf-t bgf-s" x="{num(lx + 18)}" y="15">general knowledge</text>'
+        )
     rows_y: list[float] = []
     for i, p in enumerate(pts):
         if i and p.general and not pts[i - 1].general:
@@ -107,8 +115,12 @@ def draw_chart(c: ChartInput) -> Figure:
     plot_bottom = y
     for t in ticks:
         x = sx(t)
-        body.append(f'<line class="bgf-grid" x1="{num(x)}" x2="{num(x)}" y1="{num(legend_h + 4)}" y2="{num(plot_bottom)}"/>')
-        body.append(f'<text class="bgf-t bgf-s bgf-muted" x="{num(x)}" y="{num(plot_bottom + 14)}" text-anchor="middle">{esc(_fmt(t))}</text>')
+        body.append(
+            f'<line class="bgf-grid" x1="{num(x)}" x2="{num(x)}" y1="{num(legend_h + 4)}" y2="{num(plot_bottom)}"/>'
+        )
+        body.append(
+            f'<text class="bgf-t bgf-s bgf-muted" x="{num(x)}" y="{num(plot_bottom + 14)}" text-anchor="middle">{esc(_fmt(t))}</text>'
+        )
     for p, label, ry in zip(pts, labels, rows_y):
         w = max(sx(p.value) - x0, 1.0)
         cls = "bgf-gen" if p.general else "bgf-bar"
@@ -119,10 +131,34 @@ def draw_chart(c: ChartInput) -> Figure:
     height = plot_bottom + 22
     title = f"{c.property.capitalize()} of {c.subject}, by source"
     n_gen = sum(p.general for p in pts)
-    desc = (f"Bar chart of {len(pts)} values of {c.property} for {c.subject}: "
-            f"{len(pts) - n_gen} from the captured articles, {n_gen} from general knowledge (dashed). "
-            f"Values range from {_fmt(min(p.value for p in pts))} to {_fmt(max(p.value for p in pts))}.")
-    rows = tuple(Row((p.source, p.date or "unknown", p.text, _fmt(p.value),
-                      "general knowledge" if p.general else "captured article"), p.href) for p in pts)
-    return Figure("chart", c.fid, title, desc, frame(c.fid, WIDTH, height, title, desc, body),
-                  ("Source", "As of", "Value as given", "Number", "Kind of source"), rows, "", WIDTH, height, desc)
+    desc = (
+        f"Bar chart of {len(pts)} values of {c.property} for {c.subject}: "
+        f"{len(pts) - n_gen} from the captured articles, {n_gen} from general knowledge (dashed). "
+        f"Values range from {_fmt(min(p.value for p in pts))} to {_fmt(max(p.value for p in pts))}."
+    )
+    rows = tuple(
+        Row(
+            (
+                p.source,
+                p.date or "unknown",
+                p.text,
+                _fmt(p.value),
+                "general knowledge" if p.general else "captured article",
+            ),
+            p.href,
+        )
+        for p in pts
+    )
+    return Figure(
+        "chart",
+        c.fid,
+        title,
+        desc,
+        frame(c.fid, WIDTH, height, title, desc, body),
+        ("Source", "As of", "Value as given", "Number", "Kind of source"),
+        rows,
+        "",
+        WIDTH,
+        height,
+        desc,
+    )

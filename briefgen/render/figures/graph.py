@@ -67,14 +67,16 @@ def _mark(shape: str, x: float, y: float, r: float, cls: str) -> str:
     if shape == "circle":
         return f'<circle class="{cls}" cx="{num(x)}" cy="{num(y)}" r="{num(r)}"/>'
     if shape == "square":
-        return f'<rect class="{cls}" x="{num(x - r * .85)}" y="{num(y - r * .85)}" width="{num(r * 1.7)}" height="{num(r * 1.7)}"/>'
+        return f'<rect class="{cls}" x="{num(x - r * 0.85)}" y="{num(y - r * 0.85)}" width="{num(r * 1.7)}" height="{num(r * 1.7)}"/>'
     pts: tuple[tuple[float, float], ...]
     if shape == "diamond":
         pts = ((x, y - r * 1.15), (x + r * 1.15, y), (x, y + r * 1.15), (x - r * 1.15, y))
     elif shape == "triangle":
-        pts = ((x, y - r * 1.2), (x + r * 1.1, y + r * .8), (x - r * 1.1, y + r * .8))
+        pts = ((x, y - r * 1.2), (x + r * 1.1, y + r * 0.8), (x - r * 1.1, y + r * 0.8))
     else:
-        pts = tuple((x + r * c, y + r * s) for c, s in ((1, 0), (.5, .87), (-.5, .87), (-1, 0), (-.5, -.87), (.5, -.87)))
+        pts = tuple(
+            (x + r * c, y + r * s) for c, s in ((1, 0), (0.5, 0.87), (-0.5, 0.87), (-1, 0), (-0.5, -0.87), (0.5, -0.87))
+        )
     return f'<polygon class="{cls}" points="{" ".join(f"{num(a)},{num(b)}" for a, b in pts)}"/>'
 
 
@@ -118,8 +120,10 @@ def draw_graph(g: GraphInput) -> Figure:
 
     groups = sorted({nd.group for nd in g.nodes if nd.id != "+more"})
     # a shape per kind, filled, then the same shapes hollow: ten kinds told apart without colour
-    shape_of = {grp: (_SHAPES[i % len(_SHAPES)], "bgf-mark2" if (i // len(_SHAPES)) % 2 == 0 else "bgf-hollow")
-                for i, grp in enumerate(groups)}
+    shape_of = {
+        grp: (_SHAPES[i % len(_SHAPES)], "bgf-mark2" if (i // len(_SHAPES)) % 2 == 0 else "bgf-hollow")
+        for i, grp in enumerate(groups)
+    }
     body: list[str] = []
     for e in g.edges:
         (x1, y1), (x2, y2) = at(e.a), at(e.b)
@@ -135,8 +139,10 @@ def draw_graph(g: GraphInput) -> Figure:
     legend = []
     for i, grp in enumerate(groups):
         yy = ly + 16 * i + 8
-        legend.append(_mark(*shape_of[grp][:1], lx + 6, yy, 5, shape_of[grp][1]) +
-                      f'<text class="bgf-t bgf-s" x="{num(lx + 16)}" y="{num(yy + 4)}">{esc(grp)}</text>')
+        legend.append(
+            _mark(*shape_of[grp][:1], lx + 6, yy, 5, shape_of[grp][1])
+            + f'<text class="bgf-t bgf-s" x="{num(lx + 16)}" y="{num(yy + 4)}">{esc(grp)}</text>'
+        )
         labeller.block(Box(lx, yy - 8, lx + 16 + 7 * len(grp), yy + 8))
     # labels: the entity itself first, then by number of relations, so the busiest get the best places
     degree = {nd.id: 0 for nd in g.nodes}
@@ -145,8 +151,12 @@ def draw_graph(g: GraphInput) -> Figure:
         degree[e.b] = degree.get(e.b, 0) + 1
     order = sorted(g.nodes, key=lambda nd: (nd.ring != 0, -degree.get(nd.id, 0), nd.label.casefold(), nd.id))
     # a label goes outwards: left of a node left of the middle
-    placed = {nd.id: labeller.place(*coords[nd.id], [nd.label], r=9.0 if nd.ring == 0 else 6.0,
-                                    left_first=coords[nd.id][0] < width / 2 - 1) for nd in order}
+    placed = {
+        nd.id: labeller.place(
+            *coords[nd.id], [nd.label], r=9.0 if nd.ring == 0 else 6.0, left_first=coords[nd.id][0] < width / 2 - 1
+        )
+        for nd in order
+    }
     for nd in g.nodes:
         x, y = coords[nd.id]
         if nd.id == "+more":
@@ -161,14 +171,18 @@ def draw_graph(g: GraphInput) -> Figure:
     drawn = [nd for nd in g.nodes if nd.id != "+more"]
     more = len(g.left_out)
     if g.ego is not None:
-        what = (f"Graph of the {len(drawn) - 1 + more} entities linked to {g.nodes[0].label}"
-                f"{f' ({more} of them summarised as ‘and {more} more’)' if more else ''}; the marks' shapes tell the kinds "
-                "apart")
+        what = (
+            f"Graph of the {len(drawn) - 1 + more} entities linked to {g.nodes[0].label}"
+            f"{f' ({more} of them summarised as ‘and {more} more’)' if more else ''}; the marks' shapes tell the kinds "
+            "apart"
+        )
         summary = what + "."
         desc = what + " and each links to its page. The table below lists every relation."
     else:
-        what = (f"Graph of {len(drawn)} entities and {len(g.edges)} relations of the briefing"
-                f"{f', with {more} more entities summarised' if more else ''}")
+        what = (
+            f"Graph of {len(drawn)} entities and {len(g.edges)} relations of the briefing"
+            f"{f', with {more} more entities summarised' if more else ''}"
+        )
         summary = what + "."
         desc = what + "; each links to its page. The table below lists every entity and what it is linked to."
     # the table: every entity with what links it, drawn or left out
@@ -179,8 +193,21 @@ def draw_graph(g: GraphInput) -> Figure:
             continue
         rel.setdefault(e.a, []).append(f"{names.get(e.b, e.b)} ({e.label})")
         rel.setdefault(e.b, []).append(f"{names.get(e.a, e.a)} ({e.label})")
-    rows = tuple(Row((nd.label, nd.group, "; ".join(sorted(set(rel.get(nd.id, ())), key=str.casefold))), nd.href)
-                 for nd in (*drawn, *g.left_out))
+    rows = tuple(
+        Row((nd.label, nd.group, "; ".join(sorted(set(rel.get(nd.id, ())), key=str.casefold))), nd.href)
+        for nd in (*drawn, *g.left_out)
+    )
     note = f"{more} more not drawn: listed in the table." if more else ""
-    return Figure("connections", g.fid, g.title, desc, frame(g.fid, width, height, g.title, desc, body),
-                  ("Entity", "Kind", "Linked to"), rows, note, width, height, summary)
+    return Figure(
+        "connections",
+        g.fid,
+        g.title,
+        desc,
+        frame(g.fid, width, height, g.title, desc, body),
+        ("Entity", "Kind", "Linked to"),
+        rows,
+        note,
+        width,
+        height,
+        summary,
+    )

@@ -52,6 +52,7 @@ class Links(Protocol):
 
     def entity(self, eid: str) -> str | None:
         """The link to an entity's page."""
+
     def source(self, fact: Fact) -> SourceRef:
         """A fact's source: label, link, and whether it is general knowledge."""
 
@@ -171,6 +172,7 @@ def _timed(fn: Callable[..., T]) -> Callable[..., T]:
             return fn(*a, **kw)
         finally:
             _SPENT[0] += time.perf_counter() - t
+
     run.__name__, run.__doc__, run.__wrapped__ = fn.__name__, fn.__doc__, fn  # type: ignore[attr-defined]
     return run
 
@@ -186,6 +188,7 @@ def enabled(model: Model, what: str, kind_id: str | None = None) -> bool:
 
 
 # -- locations ---------------------------------------------------------------------------------------
+
 
 def _coords(e: Entity) -> tuple[float, float] | None:
     for fd in e.kind.fields:
@@ -235,8 +238,9 @@ def _meetings_at(model: Model, links: Links) -> dict[str, list[tuple[str, str, s
         if loc is None or loc[1] is None:
             continue
         date = _first_date(e)
-        out.setdefault(loc[1], []).append((e.spec.name, fmt.fmt_date(date) if date else "", links.entity(e.spec.id),
-                                           date or ""))
+        out.setdefault(loc[1], []).append(
+            (e.spec.name, fmt.fmt_date(date) if date else "", links.entity(e.spec.id), date or "")
+        )
     return {k: [(n, d, h) for n, d, h, _ in sorted(v, key=lambda m: (m[3], m[0].casefold()))] for k, v in out.items()}
 
 
@@ -249,20 +253,36 @@ def _first_date(e: Entity) -> str | None:
     fv = e.spec.field(e.kind.timeline) if e.kind.timeline else None
     if fv is None:
         return None
-    return fv.value if isinstance(fv.value, str) else str(fv.value[0]) if isinstance(fv.value, tuple) and fv.value else None
+    return (
+        fv.value
+        if isinstance(fv.value, str)
+        else str(fv.value[0])
+        if isinstance(fv.value, tuple) and fv.value
+        else None
+    )
 
 
-def _place(model: Model, e: Entity, lat: float, lon: float, links: Links, focus: bool,
-           meetings: tuple = ()) -> Place:
+def _place(model: Model, e: Entity, lat: float, lon: float, links: Links, focus: bool, meetings: tuple = ()) -> Place:
     names = _names(e)
     lines = list(names)
     if meetings:
         lines.append(f"{len(meetings)} meeting{'s' if len(meetings) != 1 else ''}")
-    return Place(e.spec.id, e.spec.name, tuple(lines), lat, lon, links.entity(e.spec.id), focus, tuple(meetings),
-                 " · ".join(names))
+    return Place(
+        e.spec.id,
+        e.spec.name,
+        tuple(lines),
+        lat,
+        lon,
+        links.entity(e.spec.id),
+        focus,
+        tuple(meetings),
+        " · ".join(names),
+    )
 
 
-def _shapes(model: Model, links: Links, focus: str | None = None, ids: frozenset[str] | None = None) -> tuple[Shape, ...]:
+def _shapes(
+    model: Model, links: Links, focus: str | None = None, ids: frozenset[str] | None = None
+) -> tuple[Shape, ...]:
     out = []
     for s in model.shapes:
         if s.entity is not None:
@@ -270,12 +290,20 @@ def _shapes(model: Model, links: Links, focus: str | None = None, ids: frozenset
             if e is None or not enabled(model, "maps", e.kind.id) or (ids is not None and s.entity not in ids):
                 continue
         label = model.entities[s.entity].spec.name if s.entity is not None and s.name == s.entity else s.name
-        out.append(Shape(label, s.rings, s.closed, links.entity(s.entity) if s.entity else None,
-                         focus is not None and s.entity == focus))
+        out.append(
+            Shape(
+                label,
+                s.rings,
+                s.closed,
+                links.entity(s.entity) if s.entity else None,
+                focus is not None and s.entity == focus,
+            )
+        )
     return tuple(out)
 
 
 # -- entity figures ----------------------------------------------------------------------------------
+
 
 @_timed
 def entity_figures(model: Model, entity: Entity, links: Links) -> tuple[Figure, ...]:
@@ -324,7 +352,11 @@ def entity_map(model: Model, entity: Entity, links: Links) -> Figure | None:
         c = _coords(model.entities[at])
         assert c is not None
         places.append(_place(model, model.entities[at], c[0], c[1], links, False))
-    title = f"Map: where {entity.spec.name} is" if at is None else f"Map: {entity.spec.name}, at {model.entities[at].spec.name}"
+    title = (
+        f"Map: where {entity.spec.name} is"
+        if at is None
+        else f"Map: {entity.spec.name}, at {model.entities[at].spec.name}"
+    )
     return cached(MapInput("fig-map", title, tuple(places), _shapes(model, links, eid)), draw_map)
 
 
@@ -350,8 +382,9 @@ def entity_timeline(model: Model, entity: Entity, links: Links) -> Figure | None
     return _timeline(model, entries, links, "fig-timeline", f"Timeline of {entity.spec.name}", eid)
 
 
-def _timeline(model: Model, entries: list[TimelineEntry], links: Links, fid: str, title: str,
-              own: str | None = None) -> Figure:
+def _timeline(
+    model: Model, entries: list[TimelineEntry], links: Links, fid: str, title: str, own: str | None = None
+) -> Figure:
     """``own``: the entity whose page the timeline is on (its facts are named without it, and not linked)."""
     facts_group = "Dated facts"
     events = []
@@ -362,8 +395,16 @@ def _timeline(model: Model, entries: list[TimelineEntry], links: Links, fid: str
         else:
             group = facts_group
             label = f"{e.spec.name}: {t.label}" if e is not None and t.entity != own else t.label
-        events.append(Event(t.date, t.end, label, fmt.fmt_range(t.date, t.end), group,
-                            links.entity(t.entity) if t.entity and t.entity != own else None))
+        events.append(
+            Event(
+                t.date,
+                t.end,
+                label,
+                fmt.fmt_range(t.date, t.end),
+                group,
+                links.entity(t.entity) if t.entity and t.entity != own else None,
+            )
+        )
     groups = tuple(k.plural for k in model.config.kinds) + (facts_group,)
     return cached(TimelineInput(fid, title, tuple(events), groups), draw_timeline)
 
@@ -387,8 +428,12 @@ def entity_graph(model: Model, entity: Entity, links: Links) -> Figure | None:
         if not model.entities[k].kind.timeline:
             continue
         for other, _ in _neighbours(model, k):
-            if other != eid and other not in ids1 and other not in met and \
-                    enabled(model, "connections", model.entities[other].kind.id):
+            if (
+                other != eid
+                and other not in ids1
+                and other not in met
+                and enabled(model, "connections", model.entities[other].kind.id)
+            ):
                 met[other] = k
     order1 = {k: i for i, (k, _) in enumerate(shown1)}
     ranked2 = sorted(met, key=lambda k: (order1[met[k]], model.entities[k].spec.name.casefold(), k))
@@ -408,14 +453,18 @@ def entity_graph(model: Model, entity: Entity, links: Links) -> Figure | None:
     for k in shown2:
         edges.append(Edge(met[k], k, "shared " + model.entities[met[k]].kind.label.lower()))
     left = [node(k, 1) for k, _ in rest1] + [node(k, 2) for k in rest2]
-    left_edges = tuple([Edge(eid, k, lab) for k, lab in rest1] +
-                       [Edge(met[k], k, "shared " + model.entities[met[k]].kind.label.lower()) for k in rest2])
+    left_edges = tuple(
+        [Edge(eid, k, lab) for k, lab in rest1]
+        + [Edge(met[k], k, "shared " + model.entities[met[k]].kind.label.lower()) for k in rest2]
+    )
     if left:
         nodes.append(Node("+more", f"and {len(left)} more", "", None, 2 if shown2 else 1))
         edges.append(Edge(eid, "+more", ""))
     title = f"Connections of {entity.spec.name}"
-    return cached(GraphInput("fig-connections", title, tuple(nodes), tuple(dict.fromkeys(edges)), tuple(left),
-                             left_edges, eid), draw_graph)
+    return cached(
+        GraphInput("fig-connections", title, tuple(nodes), tuple(dict.fromkeys(edges)), tuple(left), left_edges, eid),
+        draw_graph,
+    )
 
 
 _PROPERTY_ID = re.compile(r"[^a-z0-9]+")
@@ -436,8 +485,14 @@ def entity_charts(model: Model, entity: Entity, links: Links) -> list[Figure]:
             src = links.source(f)
             value = number_in(f.spec.value)
             assert value is not None
-            dated.append((f.date or "", ChartPoint(value, f.spec.value, fmt.fmt_date(f.date) if f.date else "",
-                                                   src.label, src.general, src.href)))
+            dated.append(
+                (
+                    f.date or "",
+                    ChartPoint(
+                        value, f.spec.value, fmt.fmt_date(f.date) if f.date else "", src.label, src.general, src.href
+                    ),
+                )
+            )
         # captured sources first, then general knowledge, each by the date the value holds for
         dated.sort(key=lambda dp: (dp[1].general, dp[0], dp[1].source, dp[1].text))
         pts = [p for _, p in dated]
@@ -448,18 +503,23 @@ def entity_charts(model: Model, entity: Entity, links: Links) -> list[Figure]:
 
 # -- briefing figures --------------------------------------------------------------------------------
 
+
 def has_map(model: Model) -> bool:
     """Whether the briefing has a map page: maps are on and some entity (of a kind with maps on) has
     coordinates, or the briefing gives shapes."""
     if not enabled(model, "maps"):
         return False
-    return bool(_shapes_on(model)) or any(_coords(e) is not None and enabled(model, "maps", e.kind.id)
-                                          for e in model.entities.values())
+    return bool(_shapes_on(model)) or any(
+        _coords(e) is not None and enabled(model, "maps", e.kind.id) for e in model.entities.values()
+    )
 
 
 def _shapes_on(model: Model) -> list:
-    return [s for s in model.shapes
-            if s.entity is None or (s.entity in model.entities and enabled(model, "maps", model.entities[s.entity].kind.id))]
+    return [
+        s
+        for s in model.shapes
+        if s.entity is None or (s.entity in model.entities and enabled(model, "maps", model.entities[s.entity].kind.id))
+    ]
 
 
 def has_graph(model: Model) -> bool:
@@ -483,8 +543,9 @@ def briefing_timeline(model: Model, links: Links) -> Figure | None:
     :data:`TIMELINE_EVENTS` drawn, entities' dates first."""
     if not enabled(model, "timeline"):
         return None
-    entries = [t for t in model.timeline
-               if t.entity is None or enabled(model, "timeline", model.entities[t.entity].kind.id)]
+    entries = [
+        t for t in model.timeline if t.entity is None or enabled(model, "timeline", model.entities[t.entity].kind.id)
+    ]
     if not entries:
         return None
     if len(entries) > TIMELINE_EVENTS:
@@ -512,11 +573,22 @@ def briefing_maps(model: Model, links: Links) -> tuple[Figure, ...]:
     if len(regions) > 1 or (regions and len(regions[0]) < len(places)):
         for i, region in enumerate(regions, 1):
             ids = {p.id for p in region}
-            inner = tuple(Place(p.id, p.name, p.lines, p.lat, p.lon, p.href, p.id in ids, p.meetings, p.names)
-                          for p in places)
+            inner = tuple(
+                Place(p.id, p.name, p.lines, p.lat, p.lon, p.href, p.id in ids, p.meetings, p.names) for p in places
+            )
             name = ", ".join(p.name for p in sorted(region, key=lambda p: (-len(p.meetings), p.name.casefold()))[:3])
-            out.append(cached(MapInput(f"fig-map-{i}", f"Map: {name}{' …' if len(region) > 3 else ''}", inner,
-                                       tuple(s for s in shapes), 500.0), draw_map))
+            out.append(
+                cached(
+                    MapInput(
+                        f"fig-map-{i}",
+                        f"Map: {name}{' …' if len(region) > 3 else ''}",
+                        inner,
+                        tuple(s for s in shapes),
+                        500.0,
+                    ),
+                    draw_map,
+                )
+            )
     return tuple(out)
 
 
@@ -536,6 +608,7 @@ def _regions(places: list[Place]) -> list[list[Place]]:
             group[i] = group[group[i]]
             i = group[i]
         return i
+
     for i in range(len(places)):
         for j in range(i + 1, len(places)):
             if _km(places[i], places[j]) < CLUSTER_KM:
@@ -574,7 +647,10 @@ def briefing_graph(model: Model, links: Links) -> Figure | None:
     nodes = tuple(node(k) for k in sorted(shown))
     left = tuple(node(k) for k in sorted(set(linked) - shown))
     edges = tuple(Edge(a, b, "; ".join(sorted(v))) for (a, b), v in sorted(labels.items()) if a in shown and b in shown)
-    left_edges = tuple(Edge(a, b, "; ".join(sorted(v))) for (a, b), v in sorted(labels.items())
-                       if not (a in shown and b in shown))
-    return cached(GraphInput("fig-connections", "Connections between the briefing's entities", nodes, edges, left,
-                             left_edges), draw_graph)
+    left_edges = tuple(
+        Edge(a, b, "; ".join(sorted(v))) for (a, b), v in sorted(labels.items()) if not (a in shown and b in shown)
+    )
+    return cached(
+        GraphInput("fig-connections", "Connections between the briefing's entities", nodes, edges, left, left_edges),
+        draw_graph,
+    )

@@ -160,8 +160,10 @@ def _clip(pts: list[tuple[float, float]], w: float, h: float, closed: bool) -> l
         if not out:
             break
         src, out = out, []
+
         def inside(p, axis=axis, bound=bound, keep_less=keep_less):
             return p[axis] <= bound if keep_less else p[axis] >= bound
+
         prev = src[-1]
         for pt in src:
             if inside(pt):
@@ -309,17 +311,21 @@ def draw_map(mi: MapInput) -> Figure:
             drawn.extend(_clip(list(zip(X.tolist(), Y.tolist())), WIDTH, height, s.closed))
         d = _path(drawn, s.closed)
         if d:
-            cls = "bgf-shape" if s.closed else "bgf-shape\" fill=\"none"
+            cls = "bgf-shape" if s.closed else 'bgf-shape" fill="none'
             body.append(link(s.href, f'<path class="{cls}" d="{d}"><title>{esc(s.label)}</title></path>', s.label))
     labeller = Labeller(WIDTH, height)
     # the attribution line and the scale bar, bottom corners, kept clear of labels
     bar_km = _nice_km(sx / 5)
     bar = bar_km * scale
-    body.append(f'<path class="bgf-axis" d="M10 {num(height - 14)}v4h{num(bar)}v-4"/>'
-                f'<text class="bgf-t bgf-s bgf-halo" x="{num(14 + bar)}" y="{num(height - 10)}">{esc(f"{bar_km:,.0f} km")}</text>')
+    body.append(
+        f'<path class="bgf-axis" d="M10 {num(height - 14)}v4h{num(bar)}v-4"/>'
+        f'<text class="bgf-t bgf-s bgf-halo" x="{num(14 + bar)}" y="{num(height - 10)}">{esc(f"{bar_km:,.0f} km")}</text>'
+    )
     labeller.block(Box(0, height - 28, 60 + bar, height))
-    body.append(f'<text class="bgf-t bgf-s bgf-muted bgf-halo" x="{num(WIDTH - 6)}" y="{num(height - 8)}" '
-                f'text-anchor="end">{esc("Natural Earth")}</text>')
+    body.append(
+        f'<text class="bgf-t bgf-s bgf-muted bgf-halo" x="{num(WIDTH - 6)}" y="{num(height - 8)}" '
+        f'text-anchor="end">{esc("Natural Earth")}</text>'
+    )
     labeller.block(Box(WIDTH - 90, height - 22, WIDTH, height))
     pts = np.asarray([(p.lon, p.lat) for p in mi.places], dtype=float).reshape(-1, 2)
     x, y, _ = _project(pts[:, 0], pts[:, 1], lon0, lat0)
@@ -332,7 +338,9 @@ def draw_map(mi: MapInput) -> Figure:
             labeller.block(Box(a - r, b - r, a + r, b + r))
     marks, labels = [], []
     # the subject first, then contested places (their every name matters), then where meetings were held
-    order = sorted(shown, key=lambda t: (not t[0].focus, not t[0].names, -len(t[0].meetings), t[0].name.casefold(), t[0].id))
+    order = sorted(
+        shown, key=lambda t: (not t[0].focus, not t[0].names, -len(t[0].meetings), t[0].name.casefold(), t[0].id)
+    )
     for p, a, b in order:
         lines = [p.name, *p.lines]
         # the subject and contested places may be labelled farther out, joined to their mark by a line
@@ -343,29 +351,46 @@ def draw_map(mi: MapInput) -> Figure:
             placed = labeller.place(a, b, lines, r=6.0 if p.focus else 4.0, reach=reach)
         if placed is not None:
             lead = labeller.leader(a, b, placed) if placed.far else ""
-            labels.append(lead + link(p.href, text_lines(placed, lines, "bgf-t bgf-halo" + (" bgf-b" if p.focus else "")),
-                                      p.name))
+            labels.append(
+                lead + link(p.href, text_lines(placed, lines, "bgf-t bgf-halo" + (" bgf-b" if p.focus else "")), p.name)
+            )
     for p, a, b in shown:
-        halo = (f'<circle class="bgf-gen" cx="{num(a)}" cy="{num(b)}" r="{num(9 if p.focus else 7)}"/>'
-                if p.meetings else "")
+        halo = (
+            f'<circle class="bgf-gen" cx="{num(a)}" cy="{num(b)}" r="{num(9 if p.focus else 7)}"/>'
+            if p.meetings
+            else ""
+        )
         dot = f'<circle class="{"bgf-mark" if p.focus else "bgf-mark2"}" cx="{num(a)}" cy="{num(b)}" r="{num(5 if p.focus else 3.5)}"/>'
         marks.append(link(p.href, halo + dot, p.name))
     body.extend(marks)
     body.extend(labels)
     n_meet = sum(len(p.meetings) for p, _, _ in shown)
     names = ", ".join(p.name for p, _, _ in sorted(shown, key=lambda t: t[0].name.casefold()))
-    summary = (f"Map of {len(shown)} place{'s' if len(shown) != 1 else ''} ({names})"
-               f"{f', with {n_meet} meeting' + ('s' if n_meet != 1 else '') + ' at their places (ringed)' if n_meet else ''}"
-               f"{', and ' + str(len(mi.shapes)) + ' outline' + ('s' if len(mi.shapes) != 1 else '') if mi.shapes else ''}; "
-               f"scale bar {bar_km:,.0f} km.")
+    summary = (
+        f"Map of {len(shown)} place{'s' if len(shown) != 1 else ''} ({names})"
+        f"{f', with {n_meet} meeting' + ('s' if n_meet != 1 else '') + ' at their places (ringed)' if n_meet else ''}"
+        f"{', and ' + str(len(mi.shapes)) + ' outline' + ('s' if len(mi.shapes) != 1 else '') if mi.shapes else ''}; "
+        f"scale bar {bar_km:,.0f} km."
+    )
     desc = summary + " The table below lists every place with its coordinates."
     rows = []
     for p, _, _ in sorted(shown, key=lambda t: (not t[0].focus, t[0].name.casefold(), t[0].id)):
         meetings = "; ".join(f"{n} ({d})" if d else n for n, d, _ in p.meetings)
         rows.append(Row((p.name, p.names, _coords(p.lat, p.lon), meetings), p.href))
     note = f"Base map: {attribution}. Lambert azimuthal equal-area projection centred on {_coords(lat0, lon0)}."
-    return Figure("map", mi.fid, mi.title, desc, frame(mi.fid, WIDTH, height, mi.title, desc, body),
-                  ("Place", "Names", "Coordinates", "Meetings here"), tuple(rows), note, WIDTH, height, summary)
+    return Figure(
+        "map",
+        mi.fid,
+        mi.title,
+        desc,
+        frame(mi.fid, WIDTH, height, mi.title, desc, body),
+        ("Place", "Names", "Coordinates", "Meetings here"),
+        tuple(rows),
+        note,
+        WIDTH,
+        height,
+        summary,
+    )
 
 
 def _coords(lat: float, lon: float) -> str:

@@ -112,8 +112,12 @@ class Box:
     """Bottom."""
 
     def overlaps(self, other: Box, gap: float = 2.0) -> bool:
-        return not (self.x1 + gap <= other.x0 or other.x1 + gap <= self.x0 or
-                    self.y1 + gap <= other.y0 or other.y1 + gap <= self.y0)
+        return not (
+            self.x1 + gap <= other.x0
+            or other.x1 + gap <= self.x0
+            or self.y1 + gap <= other.y0
+            or other.y1 + gap <= self.y0
+        )
 
     def inside(self, width: float, height: float) -> bool:
         return self.x0 >= 0 and self.y0 >= 0 and self.x1 <= width and self.y1 <= height
@@ -148,8 +152,16 @@ class Labeller:
         """Keep labels off ``box`` (a mark, a legend)."""
         self.taken.append(box)
 
-    def place(self, x: float, y: float, lines: list[str], r: float = 4.0, size: float = FONT,
-              left_first: bool = False, reach: int = 1) -> Placed | None:
+    def place(
+        self,
+        x: float,
+        y: float,
+        lines: list[str],
+        r: float = 4.0,
+        size: float = FONT,
+        left_first: bool = False,
+        reach: int = 1,
+    ) -> Placed | None:
         """Set a label of ``lines`` down by the point (x, y) of a mark of radius ``r``: right of it first (left
         first with ``left_first``), then left, above, below and the diagonals; with ``reach`` over 1, then the
         same places farther out (the caller draws a leader line, see :attr:`Placed.far`); None when nowhere is
@@ -161,9 +173,16 @@ class Labeller:
         for step in range(reach):
             d = r + 3 + step * 3 * size
             # right, left, above, below, then the four diagonals
-            tries = ((x + d, y - h / 2, "start"), (x - d - w, y - h / 2, "end"), (x - w / 2, y - d - h, "middle"),
-                     (x - w / 2, y + d, "middle"), (x + d, y - d - h, "start"), (x + d, y + d, "start"),
-                     (x - d - w, y - d - h, "end"), (x - d - w, y + d, "end"))
+            tries = (
+                (x + d, y - h / 2, "start"),
+                (x - d - w, y - h / 2, "end"),
+                (x - w / 2, y - d - h, "middle"),
+                (x - w / 2, y + d, "middle"),
+                (x + d, y - d - h, "start"),
+                (x + d, y + d, "start"),
+                (x - d - w, y - d - h, "end"),
+                (x - d - w, y + d, "end"),
+            )
             if left_first:
                 tries = (tries[1], tries[0], *tries[2:])
             for left, top, anchor in tries:
@@ -212,9 +231,16 @@ def frame(fid: str, width: float, height: float, title: str, desc: str, body: li
     """The ``<svg>`` element: its size as a view box (it scales to the page), title and description first and
     named by ``aria-labelledby``/``aria-describedby``. Lines are joined without blank lines (a raw HTML block in
     Markdown ends at a blank line)."""
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="bg-svg" viewBox="0 0 {num(width)} {num(height)}" '
-            f'width="{num(width)}" height="{num(height)}" role="group" aria-labelledby="{fid}-t" '
-            f'aria-describedby="{fid}-d">')
-    parts = [head, f'<title id="{fid}-t">{esc(title)}</title>', f'<desc id="{fid}-d">{esc(desc)}</desc>', *body,
-             "</svg>"]
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="bg-svg" viewBox="0 0 {num(width)} {num(height)}" '
+        f'width="{num(width)}" height="{num(height)}" role="group" aria-labelledby="{fid}-t" '
+        f'aria-describedby="{fid}-d">'
+    )
+    parts = [
+        head,
+        f'<title id="{fid}-t">{esc(title)}</title>',
+        f'<desc id="{fid}-d">{esc(desc)}</desc>',
+        *body,
+        "</svg>",
+    ]
     return "\n".join(p for p in parts if p)

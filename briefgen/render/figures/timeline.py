@@ -97,8 +97,10 @@ def _segments(days: list[int]) -> list[tuple[int, int]]:
     """The stretches of the axis: the whole span, broken at up to two long empty stretches (over 40 % of the span
     and over two years), each stretch padded a little."""
     total = max(days[-1] - days[0], 1)
-    gaps = sorted(((days[i + 1] - days[i], i) for i in range(len(days) - 1)
-                   if days[i + 1] - days[i] > max(0.4 * total, 730)), reverse=True)[:2]
+    gaps = sorted(
+        ((days[i + 1] - days[i], i) for i in range(len(days) - 1) if days[i + 1] - days[i] > max(0.4 * total, 730)),
+        reverse=True,
+    )[:2]
     cuts = sorted(i for _, i in gaps)
     out, start = [], 0
     for i in [*cuts, len(days) - 1]:
@@ -163,7 +165,9 @@ def draw_timeline(t: TimelineInput) -> Figure:
             e = evs[i]
             cy = y + lane * LANE + LANE / 2
             if ends[i] > starts[i] and xe - x > 6:  # a range (or a month, a year): a bar over its days
-                mark = f'<rect class="bgf-mark" x="{num(x)}" y="{num(cy - 4)}" width="{num(xe - x)}" height="8" rx="3"/>'
+                mark = (
+                    f'<rect class="bgf-mark" x="{num(x)}" y="{num(cy - 4)}" width="{num(xe - x)}" height="8" rx="3"/>'
+                )
                 tx = xe + 6 if anchor == "start" else x - 6
             else:
                 mark = f'<circle class="bgf-mark" cx="{num(x)}" cy="{num(cy)}" r="5"/>'
@@ -180,7 +184,9 @@ def draw_timeline(t: TimelineInput) -> Figure:
         body.append(f'<line class="bgf-axis" x1="{num(x0)}" x2="{num(x1)}" y1="{num(axis_y)}" y2="{num(axis_y)}"/>')
         if i:  # the axis is broken here: a long stretch without events is left out
             gx = x0 - gap_w / 2
-            body.append(f'<path class="bgf-axis" d="M{num(gx - 6)} {num(axis_y + 5)}l5 -10M{num(gx + 1)} {num(axis_y + 5)}l5 -10"/>')
+            body.append(
+                f'<path class="bgf-axis" d="M{num(gx - 6)} {num(axis_y + 5)}l5 -10M{num(gx + 1)} {num(axis_y + 5)}l5 -10"/>'
+            )
         seg_ticks = _ticks(lo, hi)
         if not seg_ticks:  # a short stretch between two ticks: its year, in its middle
             seg_ticks = [((lo + hi) // 2, str(dt.date.fromordinal((lo + hi) // 2).year), True)]
@@ -188,15 +194,32 @@ def draw_timeline(t: TimelineInput) -> Figure:
     for d, label, major in ticks:
         x = sx(d)
         grid.append(f'<line class="bgf-grid" x1="{num(x)}" x2="{num(x)}" y1="6" y2="{num(axis_y)}"/>')
-        body.append(f'<line class="bgf-axis" x1="{num(x)}" x2="{num(x)}" y1="{num(axis_y)}" y2="{num(axis_y + (6 if major else 3))}"/>')
-        body.append(f'<text class="bgf-t bgf-s{"" if major else " bgf-muted"}" x="{num(x)}" y="{num(axis_y + 18)}" '
-                    f'text-anchor="middle">{esc(label)}</text>')
+        body.append(
+            f'<line class="bgf-axis" x1="{num(x)}" x2="{num(x)}" y1="{num(axis_y)}" y2="{num(axis_y + (6 if major else 3))}"/>'
+        )
+        body.append(
+            f'<text class="bgf-t bgf-s{"" if major else " bgf-muted"}" x="{num(x)}" y="{num(axis_y + 18)}" '
+            f'text-anchor="middle">{esc(label)}</text>'
+        )
     height = axis_y + 26
     first, last = dt.date.fromordinal(min(starts)), dt.date.fromordinal(max(ends))
     groups = [g for g in t.groups if any(e.group == g for e in evs)]
-    what = (f"Time axis from {first.year} to {last.year} with {len(evs)} event{'s' if len(evs) != 1 else ''}, "
-            f"in {len(groups)} band{'s' if len(groups) != 1 else ''} ({', '.join(groups)})")
+    what = (
+        f"Time axis from {first.year} to {last.year} with {len(evs)} event{'s' if len(evs) != 1 else ''}, "
+        f"in {len(groups)} band{'s' if len(groups) != 1 else ''} ({', '.join(groups)})"
+    )
     desc = what + "; each event links to its page. The table or list beside it gives the same events."
     rows = tuple(Row((e.label, e.when, e.group), e.href) for e in evs)
-    return Figure("timeline", t.fid, t.title, desc, frame(t.fid, WIDTH, height, t.title, desc, grid + body),
-                  ("Event", "Date", "Group"), rows, "", WIDTH, height, what + ".")
+    return Figure(
+        "timeline",
+        t.fid,
+        t.title,
+        desc,
+        frame(t.fid, WIDTH, height, t.title, desc, grid + body),
+        ("Event", "Date", "Group"),
+        rows,
+        "",
+        WIDTH,
+        height,
+        what + ".",
+    )
