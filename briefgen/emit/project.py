@@ -104,7 +104,10 @@ def mkdocs_config(model: Model) -> dict:
             ],
         },
         "plugins": [{"search": search.plugin_config()}],
-        "markdown_extensions": [{"toc": {"permalink": True, "permalink_title": "Link to this section"}}],
+        "markdown_extensions": [
+            {"toc": {"permalink": True, "permalink_title": "Link to this section"}},
+            "briefgen.emit.rawhtml",  # the pages' raw HTML read once, not twice (same output)
+        ],
         "extra_css": ["assets/briefgen.css"],
         "extra": {"generator": False, "marking": c.marking or "", "polyfills": [offline.SHIM_PATH]},
         "copyright": plain_title(
