@@ -13,13 +13,16 @@ For each size it
 2. runs ``briefgen build --no-cache`` (the real command line, ``briefgen.cli.main``) in a child process, which records the
    seconds of every stage (load, clean, link, model, render, write, mkdocs; pdf with ``--pdf``) and the rest
    (interpreter start-up, imports, reporting); the parent takes the wall time and the child's peak RSS
-   (``ru_maxrss`` of exactly that child, from ``os.wait4``);
+   (``ru_maxrss`` of exactly that child, from ``os.wait4``), with nothing else watching it;
 3. runs a bare ``python -m mkdocs build --strict`` of the Markdown project briefgen wrote (``build/mkdocs.yml``)
    the same way, for the overhead ratio ``briefgen build / bare mkdocs build``;
 4. measures mention linking throughput (MB/s of cleaned article text through ``link_paragraphs``) with a
    matcher of exactly 1,000 aliases: the briefing's own aliases plus made-up ones that never occur.
 
-With ``--repeat K`` both builds run K times (alternating) and the fastest run of each counts. ``--scaling A,B``
+Memory (the Pss of the build's process tree) is taken in one more run of each build, sampled every 50 ms: reading
+``/proc/PID/smaps_rollup`` of a 1.4 GB process that often slows it down (at 10,000 articles 115 s became 147 s), so
+no time is taken from a sampled run. With ``--repeat K`` both builds run K times (alternating) and the fastest run
+of each counts. ``--scaling A,B``
 measures the build at A and at B articles (same entities) and reports the cost ratio. A table goes to stdout;
 ``--json`` writes every figure. Exit status 0 whether or not the targets are met (see ``targets`` in the JSON).
 """
@@ -205,23 +208,26 @@ class TreeMemory:
         self._thread.join()
 
 
-def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> dict:
+def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None, sample: bool = False) -> dict:
     """Run ``cmd``; wall seconds, exit code, output, CPU seconds (with its reaped descendants), the peak RSS (KiB)
-    of its largest process (``ru_maxrss``) and the peak Pss/Rss summed over its process tree (sampled)."""
+    of its largest process (``ru_maxrss``) and, ``sample``, the peak Pss/Rss summed over its process tree (sampled
+    every 50 ms, which slows a large build down: take no time from such a run; 0 when not sampled)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t = time.perf_counter()
         p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
-        mem = TreeMemory(p.pid)
+        mem = TreeMemory(p.pid) if sample else None
         try:
             _, status, usage = os.wait4(p.pid, 0)
         finally:
-            mem.stop()
+            if mem is not None:
+                mem.stop()
         wall = time.perf_counter() - t
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "rc": p.returncode, "maxrss_kib": usage.ru_maxrss,
-                "tree_pss_kib": mem.peak_pss, "tree_rss_kib": mem.peak_rss, "processes": mem.most_processes,
+                "tree_pss_kib": mem.peak_pss if mem else 0, "tree_rss_kib": mem.peak_rss if mem else 0,
+                "processes": mem.most_processes if mem else 0,
                 "stdout": out.read().decode(errors="replace"), "stderr": err.read().decode(errors="replace")}
 
 
@@ -241,11 +247,11 @@ def ensure_briefing(articles: int, entities: int, seed: int, out: Path | None) -
     return folder, True
 
 
-def build_once(root: Path, pdf: bool) -> dict:
+def build_once(root: Path, pdf: bool, sample: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         result = Path(tmp) / "child.json"
         r = run_measured([sys.executable, str(Path(__file__).resolve()), "--_child-build", str(root), str(result)]
-                         + (["--pdf"] if pdf else []))
+                         + (["--pdf"] if pdf else []), sample=sample)
         if r["rc"] != 0 or not result.exists():
             raise SystemExit(f"run: briefgen build failed (exit {r['rc']}):\n{r['stderr'][-3000:]}")
         child = json.loads(result.read_text())
@@ -257,10 +263,10 @@ def build_once(root: Path, pdf: bool) -> dict:
             "startup_and_other_cpu_s": r["cpu_s"] - sum(child["stages_cpu"].values())}
 
 
-def bare_mkdocs_once(root: Path) -> dict:
+def bare_mkdocs_once(root: Path, sample: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         r = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
-                          str(root / "build" / "mkdocs.yml"), "-d", str(Path(tmp) / "site")])
+                          str(root / "build" / "mkdocs.yml"), "-d", str(Path(tmp) / "site")], sample=sample)
     if r["rc"] != 0:
         raise SystemExit(f"run: bare mkdocs build failed (exit {r['rc']}):\n{r['stderr'][-3000:]}")
     return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "maxrss_kib": r["maxrss_kib"], "tree_pss_kib": r["tree_pss_kib"],
@@ -377,6 +383,11 @@ def measure(articles: int, entities: int, seed: int, out: Path | None, pdf: bool
         log(f"run:   briefgen build #{i + 1}: {builds[-1]['wall_s']:.2f} s")
         bares.append(bare_mkdocs_once(root))
         log(f"run:   bare mkdocs build #{i + 1}: {bares[-1]['wall_s']:.2f} s")
+    # memory from runs of their own (sampling slows a large build down: their seconds are not used)
+    mem = build_once(root, pdf, sample=True)
+    bare_mem = bare_mkdocs_once(root, sample=True)
+    log(f"run:   memory runs (sampled, not timed): {mem['tree_pss_kib'] / 1024:.0f} MiB, "
+        f"bare {bare_mem['tree_pss_kib'] / 1024:.0f} MiB")
     b = min(builds, key=lambda x: x["wall_s"])
     bare = min(bares, key=lambda x: x["wall_s"])
     stages = {k: b["stages"].get(k) for k in STAGES}
@@ -396,13 +407,14 @@ def measure(articles: int, entities: int, seed: int, out: Path | None, pdf: bool
         "ms_per_page": 1000 * b["wall_s"] / max(b["pages"], 1),
         "ms_per_page_cpu": 1000 * b["cpu_s"] / max(b["pages"], 1),
         "bare_ms_per_page": 1000 * bare["wall_s"] / max(b["pages"], 1),
-        "peak_rss_mib": max(x["maxrss_kib"] for x in builds) / 1024,
-        "peak_memory_mib": max(x["tree_pss_kib"] for x in builds) / 1024,
-        "peak_rss_sum_mib": max(x["tree_rss_kib"] for x in builds) / 1024,
-        "processes": max(x["processes"] for x in builds),
-        "bare_peak_rss_mib": max(x["maxrss_kib"] for x in bares) / 1024,
-        "bare_peak_memory_mib": max(x["tree_pss_kib"] for x in bares) / 1024,
-        "runs": {"briefgen_build_s": [x["wall_s"] for x in builds], "bare_mkdocs_s": [x["wall_s"] for x in bares]},
+        "peak_rss_mib": max(x["maxrss_kib"] for x in builds + [mem]) / 1024,
+        "peak_memory_mib": mem["tree_pss_kib"] / 1024,
+        "peak_rss_sum_mib": mem["tree_rss_kib"] / 1024,
+        "processes": mem["processes"],
+        "bare_peak_rss_mib": max(x["maxrss_kib"] for x in bares + [bare_mem]) / 1024,
+        "bare_peak_memory_mib": bare_mem["tree_pss_kib"] / 1024,
+        "runs": {"briefgen_build_s": [x["wall_s"] for x in builds], "bare_mkdocs_s": [x["wall_s"] for x in bares],
+                 "memory_run_s": [mem["wall_s"], bare_mem["wall_s"]]},
     }
     if link:
         result["linking"] = link_benchmark(root, seed)
