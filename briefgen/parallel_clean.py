@@ -1,10 +1,13 @@
-"""Cleaning every article on all cores, for a run that finds no build cache (``briefgen suggest`` before any
-``briefgen build``: cleaning is then most of its time; ``briefgen build --no-cache`` and ``check``).
+"""Cleaning every article, and rendering every page, on all cores, for a run that finds no build cache
+(``briefgen suggest`` before any ``briefgen build``: cleaning is then most of its time; ``briefgen build
+--no-cache`` and ``check``).
 
-A :class:`briefgen.build.StageMemo` whose first ``clean_capture`` cleans every article of the content at once:
-this process and forked workers each take every n-th article (the workers' results come back pickled, as the build
-cache would keep them); the other steps are the stages' own functions. The results are the same either way: cleaning an article depends only
-on what it is given. Nothing is written.
+A :class:`briefgen.build.StageMemo` whose first ``clean_capture`` cleans every article of the content at once,
+and whose ``render_pages`` renders the pages the same way: this process and forked workers each take every n-th
+article or page (the workers' results come back pickled, as the build cache would keep them); the other steps
+are the stages' own functions. The results are the same either way: cleaning an article depends only on what it
+is given, and so does rendering a page, but for a template fault, which is reported once for all the pages it
+breaks (then the pages are rendered again in this process). Nothing is written.
 """
 
 from __future__ import annotations
@@ -24,12 +27,17 @@ from briefgen.load import load_content
 from briefgen.load.types import ArticleSpec, Content
 from briefgen.model import build_model
 from briefgen.model.types import Model
-from briefgen.render.pages import Page, render_pages
+from briefgen.render.figures import make as figures
+from briefgen.render.pages import Page, RenderedAlone, Renderer, renderer
 
 MIN_ARTICLES = 200
 """Fewer articles are cleaned in this process (forking costs more than it saves)."""
 
+MIN_PAGES = 400
+"""Fewer pages are rendered in this process."""
+
 _TODO: list[ArticleSpec] = []  # the articles the forked workers clean (inherited with the fork, not pickled)
+_RENDERER: list[Renderer] = []  # the renderer whose pages the forked workers render (inherited, not pickled)
 
 
 def _clean_share(share: tuple[int, int]) -> list[tuple[int, CleanedText, tuple[Diagnostic, ...]]]:
@@ -69,6 +77,51 @@ def clean_all(arts: list[ArticleSpec], workers: int | None = None) -> list[tuple
         for i, cleaned, items in share:
             out[i] = (cleaned, items)
     return out
+
+
+def _render_share(share: tuple[int, int]) -> tuple[list[tuple[int, RenderedAlone]], dict, float]:
+    """In a worker: render every ``share[1]``-th page from ``share[0]``; with the figures drawn for them (by their
+    inputs) and the seconds spent drawing them."""
+    r = _RENDERER[0]
+    makers = r.page_makers()
+    before, spent = figures.drawn_keys(), figures.seconds_spent()
+    with gcpolicy.paused():
+        out = [(i, r.render_alone(makers[i])) for i in range(share[0], len(makers), share[1])]
+    return out, figures.drawn_since(before), figures.seconds_spent() - spent
+
+
+def render_all(
+    model: Model, briefing_root: Path | None, diags: Diagnostics, pdf: str | None = None, workers: int | None = None
+) -> list[Page]:
+    """:func:`briefgen.render.pages.render_pages` (no render cache) on ``workers`` processes (default: the usable
+    cores), when that pays (:data:`MIN_PAGES` or more, ``fork``, one thread). The same pages and diagnostics in the
+    same order: each page's diagnostics are added in page order; when a template fault is among them (reported
+    once however many pages it breaks) the pages are rendered again here, in order."""
+    workers = workers or usable_cores()
+    r = renderer(model, briefing_root, diags, pdf)
+    makers = r.page_makers()
+    if len(makers) < MIN_PAGES or workers < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return [make() for make in makers]
+    _RENDERER[:] = [r]
+    try:
+        with gcpolicy.frozen(), multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            others = pool.map_async(_render_share, [(k, workers) for k in range(1, workers)])
+            shares = [_render_share((0, workers))[0]]
+            for got, drawn, seconds in others.get():
+                figures.adopt(drawn, seconds)  # the PDF of this build reuses them
+                shares.append(got)
+    finally:
+        _RENDERER.clear()
+    done: list = [None] * len(makers)
+    for share in shares:
+        for i, alone in share:
+            done[i] = alone
+    if any(d.code == "template" for alone in done for d in alone.diagnostics):
+        r = renderer(model, briefing_root, diags, pdf)  # a fault's one report goes with the first page it breaks
+        return [make() for make in r.page_makers()]
+    for alone in done:
+        diags.extend(alone.diagnostics)
+    return [alone.page for alone in done]
 
 
 def usable_cores() -> int:
@@ -120,4 +173,4 @@ class ParallelClean:
         return build_model(content, entities, cleaned, mentions, diags)
 
     def render_pages(self, model, briefing_root, diags, pdf=None) -> list[Page]:
-        return render_pages(model, briefing_root, diags, pdf=pdf)
+        return render_all(model, briefing_root, diags, pdf, self.workers)

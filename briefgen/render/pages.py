@@ -209,23 +209,36 @@ class Renderer:
 
     # -- the page list ------------------------------------------------------------------------------
     def pages(self) -> list[Page]:
-        m = self.model
         if self.kept is not None:
             return self._kept_pages()
-        out = [self.home()]
-        for kind in m.config.kinds:
-            out.append(self.kind_index(kind))
-        out.extend(self.entity(e) for e in m.entities.values())
-        out.append(self.articles_index())
-        out.extend(self.article(a) for a in m.articles.values())
-        out.append(self.timeline())
-        out.append(self.sources())
+        return [make() for make in self.page_makers()]
+
+    def page_makers(self) -> list[Callable[[], Page]]:
+        """What renders each page of :meth:`pages`, in its order (each independent of the others)."""
+        m = self.model
+        out: list[Callable[[], Page]] = [self.home]
+        out.extend(functools.partial(self.kind_index, kind) for kind in m.config.kinds)
+        out.extend(functools.partial(self.entity, e) for e in m.entities.values())
+        out.append(self.articles_index)
+        out.extend(functools.partial(self.article, a) for a in m.articles.values())
+        out.append(self.timeline)
+        out.append(self.sources)
         if m.changes is not None:
-            out.append(self.whatsnew())
-        out.extend(make() for _, make in self._figure_pages())
+            out.append(self.whatsnew)
+        out.extend(make for _, make in self._figure_pages())
         if differences_of(self._plain):
-            out.append(self.differences())
+            out.append(self.differences)
         return out
+
+    def render_alone(self, make: Callable[[], Page]) -> RenderedAlone:
+        """One page of :meth:`page_makers`, with the diagnostics rendering it gave (not added to the build's)."""
+        outer, own = self.diags, Diagnostics()
+        self.diags = own
+        try:
+            page = make()
+        finally:
+            self.diags = outer
+        return RenderedAlone(page, tuple(own.items))
 
     def _figure_pages(self) -> list[tuple[str, Callable[[], Page]]]:
         """The briefing's figure pages that have something to show: the map, the connections graph."""
@@ -818,6 +831,22 @@ def _first_sentence(text: str | None) -> str:
     plain = markdown_plain(text)
     m = re.search(r"(?<=[.!?])\s", plain)
     return plain[: m.start()] if m else plain
+
+
+@dataclass(frozen=True)
+class RenderedAlone:
+    """A page rendered by :meth:`Renderer.render_alone`."""
+
+    page: Page
+    """The page."""
+    diagnostics: tuple[Diagnostic, ...]
+    """What rendering it reported, in order (a fault of a template is reported once per renderer: a page that
+    repeats one another page of the same renderer reported gives none)."""
+
+
+def renderer(model: Model, briefing_root: Path | None, diags: Diagnostics, pdf: str | None = None) -> Renderer:
+    """A renderer of every page of ``model`` without a render cache (see :func:`render_pages`)."""
+    return Renderer(model, make_env(briefing_root, None), diags, pdf)
 
 
 def render_pages(

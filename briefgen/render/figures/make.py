@@ -159,6 +159,26 @@ def used_by_page() -> dict[str, tuple[object, ...]]:
     return got
 
 
+def drawn_keys() -> frozenset[object]:
+    """The inputs of the figures this process holds now (see :func:`drawn_since`)."""
+    return frozenset(_CACHE)
+
+
+def drawn_since(before: frozenset[object]) -> dict[object, Figure]:
+    """The figures this process holds that it did not hold at ``before`` (:func:`drawn_keys`), by their inputs."""
+    return {inp: fig for inp, fig in _CACHE.items() if inp not in before}
+
+
+def adopt(figures: Mapping[object, Figure], seconds: float) -> None:
+    """Figures another process drew for this build (a page worker), by their inputs, and the seconds it spent
+    drawing them: kept as if drawn here (the PDF of the same build reuses them), noting nothing."""
+    for inp, fig in figures.items():
+        _CACHE[inp] = fig
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    _SPENT[0] += seconds
+
+
 def seconds_spent() -> float:
     """Seconds (wall) this process has spent making figures (the build reports it as its own stage). No CPU
     clock is read: on some hosts reading one costs milliseconds."""
