@@ -35,9 +35,13 @@ MIN_ARTICLES = 200
 
 MIN_PAGES = 400
 """Fewer pages are rendered in this process."""
+CHUNK = 64
+"""Pages a process takes at a time (this one from the front of the page list, the workers from the back)."""
 
 _TODO: list[ArticleSpec] = []  # the articles the forked workers clean (inherited with the fork, not pickled)
 _RENDERER: list[Renderer] = []  # the renderer whose pages the forked workers render (inherited, not pickled)
+_MAKERS: list = []  # in a worker, its renderer's page makers (made once)
+_CHUNKS: list = []  # [lock, [next chunk from the front, one past the next from the back]] shared with the workers
 
 
 def _clean_share(share: tuple[int, int]) -> list[tuple[int, CleanedText, tuple[Diagnostic, ...]]]:
@@ -79,15 +83,35 @@ def clean_all(arts: list[ArticleSpec], workers: int | None = None) -> list[tuple
     return out
 
 
-def _render_share(share: tuple[int, int]) -> tuple[list[tuple[int, RenderedAlone]], dict, float]:
-    """In a worker: render every ``share[1]``-th page from ``share[0]``; with the figures drawn for them (by their
-    inputs) and the seconds spent drawing them."""
+def _claim(front: bool) -> int | None:
+    """The next chunk not yet taken, from the front (this process) or from the back (the workers); None: none left.
+    Each process renders a contiguous run, so a worker touches (and copies) only its pages' part of the model."""
+    lock, ends = _CHUNKS
+    with lock:
+        if ends[0] >= ends[1]:
+            return None
+        if front:
+            ends[0] += 1
+            return ends[0] - 1
+        ends[1] -= 1
+        return ends[1]
+
+
+def _render_chunk(_task: int) -> tuple[int, list[RenderedAlone], dict, float] | None:
+    """In a worker: render the next :data:`CHUNK` pages from the back; with the figures drawn for them (by their
+    inputs) and the seconds spent drawing them. Chunk by chunk, so that neither process holds a worker's pages
+    twice. None when every chunk is taken."""
+    k = _claim(front=False)
+    if k is None:
+        return None
+    start = k * CHUNK
     r = _RENDERER[0]
-    makers = r.page_makers()
+    if not _MAKERS:
+        _MAKERS[:] = r.page_makers()
     before, spent = figures.drawn_keys(), figures.seconds_spent()
     with gcpolicy.paused():
-        out = [(i, r.render_alone(makers[i])) for i in range(share[0], len(makers), share[1])]
-    return out, figures.drawn_since(before), figures.seconds_spent() - spent
+        out = [r.render_alone(make) for make in _MAKERS[start : start + CHUNK]]
+    return start, out, figures.drawn_since(before), figures.seconds_spent() - spent
 
 
 def render_all(
@@ -102,20 +126,25 @@ def render_all(
     makers = r.page_makers()
     if len(makers) < MIN_PAGES or workers < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return [make() for make in makers]
+    chunks = -(-len(makers) // CHUNK)
+    done: list = [None] * len(makers)
+    ctx = multiprocessing.get_context("fork")
     _RENDERER[:] = [r]
+    _CHUNKS[:] = [ctx.Lock(), ctx.RawArray("l", [0, chunks])]
     try:
-        with gcpolicy.frozen(), multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            others = pool.map_async(_render_share, [(k, workers) for k in range(1, workers)])
-            shares = [_render_share((0, workers))[0]]
-            for got, drawn, seconds in others.get():
-                figures.adopt(drawn, seconds)  # the PDF of this build reuses them
-                shares.append(got)
+        with gcpolicy.frozen(), ctx.Pool(workers - 1) as pool:
+            theirs = pool.imap_unordered(_render_chunk, range(chunks))
+            while (k := _claim(front=True)) is not None:  # this process's chunks, meanwhile (no pickling)
+                s = k * CHUNK
+                done[s : s + CHUNK] = [r.render_alone(make) for make in makers[s : s + CHUNK]]
+            for got in theirs:
+                if got is not None:
+                    s, out, drawn, seconds = got
+                    done[s : s + len(out)] = out
+                    figures.adopt(drawn, seconds)  # the PDF of this build reuses them
     finally:
         _RENDERER.clear()
-    done: list = [None] * len(makers)
-    for share in shares:
-        for i, alone in share:
-            done[i] = alone
+        _CHUNKS.clear()
     if any(d.code == "template" for alone in done for d in alone.diagnostics):
         r = renderer(model, briefing_root, diags, pdf)  # a fault's one report goes with the first page it breaks
         return [make() for make in r.page_makers()]

@@ -35,6 +35,7 @@ def both(root: Path) -> tuple[tuple, tuple]:
 @pytest.fixture(autouse=True)
 def share_every_briefing(monkeypatch) -> None:
     monkeypatch.setattr(parallel_clean, "MIN_PAGES", 1)
+    monkeypatch.setattr(parallel_clean, "CHUNK", 3)  # every kind of page in both processes
 
 
 def test_the_demo_renders_the_same(tmp_path: Path) -> None:
