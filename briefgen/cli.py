@@ -19,6 +19,7 @@ from pathlib import Path
 
 from briefgen import __version__, gcpolicy
 from briefgen.diagnostics import Diagnostics
+from briefgen.forks import Ticker
 
 
 class _Parser(argparse.ArgumentParser):
@@ -170,8 +171,7 @@ class Progress:
         self._steps: list[tuple[str, float]] = []  # (name, start) of the steps under way, innermost last
         self._last_bar = 0.0
         self._line = ""  # the step line on screen now
-        self._stop = threading.Event()
-        self._ticker: threading.Thread | None = None
+        self._ticker: Ticker | None = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled or total < 200:
@@ -193,8 +193,8 @@ class Progress:
             return
         with self._lock:
             self._steps.append((name, time.monotonic()))
-            if self._ticker is None:
-                self._ticker = threading.Thread(target=self._tick, name="briefgen-progress", daemon=True)
+            if self._ticker is None:  # paused across the build's forks (briefgen.forks)
+                self._ticker = Ticker(self._tick, 0.5, "briefgen-progress")
                 self._ticker.start()
         try:
             yield
@@ -204,18 +204,17 @@ class Progress:
                 self._erase()
 
     def _tick(self) -> None:
-        while not self._stop.wait(0.5):
-            with self._lock:
-                now = time.monotonic()
-                if not self._steps or now - self._last_bar < 1.0:
-                    continue
-                name, start = self._steps[-1]
-                line = f"{name}… {now - start:.0f} s"
-                if now - start >= self.SLOW and line != self._line:
-                    sys.stderr.write(f"\r{line}\x1b[K")
-                    sys.stderr.flush()
-                    self.shown = True
-                    self._line = line
+        with self._lock:
+            now = time.monotonic()
+            if not self._steps or now - self._last_bar < 1.0:
+                return
+            name, start = self._steps[-1]
+            line = f"{name}… {now - start:.0f} s"
+            if now - start >= self.SLOW and line != self._line:
+                sys.stderr.write(f"\r{line}\x1b[K")
+                sys.stderr.flush()
+                self.shown = True
+                self._line = line
 
     def _erase(self) -> None:
         self._line = ""
@@ -226,9 +225,8 @@ class Progress:
 
     def clear(self) -> None:
         """Erase the line and stop showing steps (before the final report)."""
-        self._stop.set()
         if self._ticker is not None:
-            self._ticker.join()
+            self._ticker.stop()
             self._ticker = None
         with self._lock:
             self._erase()

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 from pathlib import Path
 
-from briefgen import gcpolicy
+from briefgen import forks, gcpolicy
 from briefgen.clean import clean_capture
 from briefgen.clean.types import CleanedText
 from briefgen.diagnostics import Diagnostic, Diagnostics
@@ -66,7 +65,7 @@ def clean_all(arts: list[ArticleSpec], workers: int | None = None) -> list[tuple
     (default: the usable cores); empty when that would not pay (fewer than :data:`MIN_ARTICLES`, one core, no
     ``fork``, threads)."""
     workers = workers or usable_cores()
-    if len(arts) < MIN_ARTICLES or workers < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+    if len(arts) < MIN_ARTICLES or workers < 2 or not forks.can_fork():
         return []
     _TODO[:] = arts
     try:
@@ -124,7 +123,7 @@ def render_all(
     workers = workers or usable_cores()
     r = renderer(model, briefing_root, diags, pdf)
     makers = r.page_makers()
-    if len(makers) < MIN_PAGES or workers < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+    if len(makers) < MIN_PAGES or workers < 2 or not forks.can_fork():
         return [make() for make in makers]
     chunks = -(-len(makers) // CHUNK)
     done: list = [None] * len(makers)

@@ -20,7 +20,7 @@ exactly as one process would. Theme assets, ``404.html`` and ``sitemap.xml`` are
 result is byte-identical to MkDocs' own build (``tests/test_site.py`` compares them).
 
 Only :mod:`briefgen.emit.mkdocs` uses this module. It needs ``os.fork``, a process with one thread (forking
-a threaded process can deadlock) and MkDocs' page steps (:mod:`briefgen.emit.mkdocs_steps`, for the MkDocs series
+a threaded process can deadlock; the progress ticker pauses itself, see :mod:`briefgen.forks`) and MkDocs' page steps (:mod:`briefgen.emit.mkdocs_steps`, for the MkDocs series
 it was written for), so :func:`can_split` decides; otherwise MkDocs' own ``build`` runs.
 """
 
@@ -32,13 +32,12 @@ import os
 import pickle
 import select
 import signal
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from briefgen import gcpolicy
+from briefgen import forks, gcpolicy
 from briefgen.emit import mkdocs_steps as steps
 from briefgen.render.errors import template_fault
 
@@ -59,8 +58,9 @@ class WorkerFailed(Exception):
 
 
 def can_split() -> bool:
-    """True when this process may fork page workers (POSIX, one thread) and MkDocs' page steps are known."""
-    return hasattr(os, "fork") and threading.active_count() == 1 and steps.steps_available()
+    """True when this process may fork page workers (POSIX, no thread but the progress ticker: see
+    :mod:`briefgen.forks`) and MkDocs' page steps are known."""
+    return forks.can_fork() and steps.steps_available()
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Stages in order: load → clean → link → model → suggest → render → emit → build → serve → cli. A module may import
 modules of its own stage or of stages before it (and the shared base: ``briefgen``, ``briefgen.diagnostics``,
-``briefgen.slug``, ``briefgen.gcpolicy``, ``briefgen.cache``); never a name starting with ``_`` from another module; and the imports
+``briefgen.slug``, ``briefgen.gcpolicy``, ``briefgen.cache``, ``briefgen.forks``); never a name starting with ``_`` from another module; and the imports
 between modules (function-local ones included) must not form a cycle.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 ORDER = ("load", "clean", "link", "model", "suggest", "render", "emit", "build", "serve", "cli")
 """The stages, lowest first: a module imports only from its own stage or a lower one."""
-BASE = ("briefgen", "briefgen.diagnostics", "briefgen.slug", "briefgen.gcpolicy", "briefgen.cache")
+BASE = ("briefgen", "briefgen.diagnostics", "briefgen.slug", "briefgen.gcpolicy", "briefgen.cache", "briefgen.forks")
 """Modules below every stage (anyone may import them; they import no stage)."""
 TOP = ("briefgen.__main__",)
 """Entry points above every stage."""
