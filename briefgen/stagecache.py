@@ -37,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -447,7 +448,7 @@ class StageCache:
             last, kept = {}, {}
         before: Mapping[str, RenderedPage] = kept
         if self.front is None and briefing_root is not None:
-            before = _Written(briefing_root / BUILD_DIR / "docs", kept)
+            before = WrittenPages(briefing_root / BUILD_DIR / "docs", kept)
         self.pages = KeptPages(
             model,
             before,
@@ -476,9 +477,9 @@ class StageCache:
         if self.front is not None:  # the pages with their Markdown, and the renderer's matcher
             self.rendered = (dict(self.pages.now), {**given_now, "matcher": self.pages.matcher_now})
             return pages
-        restored = before.restored if isinstance(before, _Written) else {}
+        read_back = before.read_back if isinstance(before, WrittenPages) else _nothing_read_back
         written = {
-            path: restored.get(id(got))
+            path: read_back(path, got)
             or (
                 dataclasses.replace(got, page=dataclasses.replace(got.page, markdown="")),
                 digest_bytes(got.page.markdown.encode()),
@@ -489,16 +490,20 @@ class StageCache:
         self.rendered = (written, given_now)
         self.docs = KnownDocs(
             {path: w[1] for path, w in written.items()},
-            frozenset(path for path, got in self.pages.now.items() if id(got) in restored),
+            frozenset(path for path, got in self.pages.now.items() if read_back(path, got)),
         )
         return pages
+
+
+def _nothing_read_back(path: str, page: RenderedPage) -> None:
+    return None
 
 
 _NO_PROBE = Matcher([])
 """The aliases a result was found with are not known: it is not kept."""
 
 
-class _Written(Mapping[str, RenderedPage]):
+class WrittenPages(Mapping[str, RenderedPage]):
     """The pages of the last build, kept without their Markdown: that is read back from the project's ``docs/``
     (which the build wrote from them), and the page is not found when the file is not the one written then — its
     bytes are checked by their digest, or, once a run found them so, by the file's stamp (size, modification
@@ -507,8 +512,9 @@ class _Written(Mapping[str, RenderedPage]):
     def __init__(self, docs: Path, kept: dict[str, tuple[RenderedPage, str, tuple | None]]):
         self._docs, self._kept = docs, kept
         self._now = time.time_ns()
-        self.restored: dict[int, tuple[RenderedPage, str, tuple | None]] = {}
-        """What is kept of each page given out, by the ``id`` of the page (alive as long as the caller holds it)."""
+        self._given: dict[str, tuple[weakref.ref[RenderedPage], tuple[RenderedPage, str, tuple | None]]] = {}
+        """Each page given out, by path: the page (weakly: the renderer drops one it does not reuse, and a new page
+        may then get its ``id``) and what is kept of it."""
 
     def __getitem__(self, path: str) -> RenderedPage:
         got = self._kept[path]
@@ -522,8 +528,14 @@ class _Written(Mapping[str, RenderedPage]):
         if stamp != got[2] and digest_bytes(data) != got[1]:
             raise KeyError(path)
         page = dataclasses.replace(got[0], page=dataclasses.replace(got[0].page, markdown=data.decode()))
-        self.restored[id(page)] = (got[0], got[1], None if racy((stamp,), self._now) else stamp)
+        self._given[path] = (weakref.ref(page), (got[0], got[1], None if racy((stamp,), self._now) else stamp))
         return page
+
+    def read_back(self, path: str, page: RenderedPage) -> tuple[RenderedPage, str, tuple | None] | None:
+        """What is kept of ``page`` when it is the very page this read back from ``docs/`` for ``path`` (its file
+        holds its Markdown), not one rendered again."""
+        given = self._given.get(path)
+        return given[1] if given is not None and given[0]() is page else None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._kept)

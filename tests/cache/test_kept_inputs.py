@@ -10,8 +10,10 @@ import pytest
 from conftest import copy_briefing
 from test_build_cache import EDITS, apply, assert_same, fresh_build
 
+from briefgen.cache import digest_bytes
 from briefgen.cli import main as briefgen_main
-from briefgen.stagecache import kept_figures
+from briefgen.render.pages import Page, RenderedPage
+from briefgen.stagecache import WrittenPages, kept_figures
 
 pytestmark = pytest.mark.slow
 WORD = next(step for step in EDITS if step["name"] == "a word of an article's text")
@@ -50,3 +52,23 @@ def test_a_page_edited_in_build_docs_is_written_again(tmp_path: Path) -> None:
     assert briefgen_main(["-C", str(root), "build", "-q"]) == 0
     assert b"Lavrof" not in page.read_bytes()
     assert_same(root, fresh_build(root, tmp_path))
+
+
+def test_a_page_rendered_again_is_never_taken_for_the_one_read_back(tmp_path: Path) -> None:
+    """A page read back from build/docs/ that the renderer did not reuse is dropped, and a page rendered afterwards
+    may be put where it lived (same ``id``). That page must not pass for the one read back: the build would then
+    not write its file (a 'What's new' page missing from docs/ made MkDocs fail, one build in ten)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n", encoding="utf-8")
+    kept = {"a.md": (RenderedPage(Page("a.md", "A", ""), (), (), ""), digest_bytes(b"# A\n"), None)}
+    written = WrittenPages(docs, kept)
+    page = written["a.md"]
+    assert page.page.markdown == "# A\n"
+    assert written.read_back("a.md", page)[:2] == kept["a.md"][:2]
+    address = id(page)
+    fresh = Page("a.md", "A", "# A, revised\n")
+    del page  # not reused: rendered again, and CPython puts the next object of its size where it was
+    again = RenderedPage(fresh, (), (), "")
+    assert id(again) == address, "the new page was put elsewhere: this test would not show the fault"
+    assert written.read_back("a.md", again) is None
