@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from briefgen.clean.types import CleanedText, DetectedMeta, Paragraph, Removal, Role
+from briefgen.clean.typography import PLAIN_FORMS
 from briefgen.diagnostics import Span
 
 
@@ -57,29 +58,7 @@ class Unit:
 
 _WS = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[\W_]+")
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-    }
-)
+_QUOTES = str.maketrans(PLAIN_FORMS)  # after NFKC, which has made the spaces plain already
 
 
 def fold(text: str) -> str:

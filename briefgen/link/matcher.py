@@ -22,6 +22,7 @@ from typing import Any
 
 import ahocorasick_rs
 
+from briefgen.clean.typography import PLAIN_FORMS
 from briefgen.load.types import CaseRule
 
 
@@ -59,37 +60,10 @@ def fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-_PLAIN_FORMS = {
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201a": "'",
-    "\u201b": "'",
-    "\u2032": "'",
-    "\u00b4": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201e": '"',
-    "\u201f": '"',
-    "\u2033": '"',
-    "\u00ab": '"',
-    "\u00bb": '"',
-    "\u2010": "-",
-    "\u2011": "-",
-    "\u2012": "-",
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u2015": "-",
-    "\u2212": "-",
-    "\u00a0": " ",
-    "\u2009": " ",
-    "\u202f": " ",
-    "\u2007": " ",
-    "\u200a": " ",
-}
-TYPOGRAPHIC = str.maketrans(_PLAIN_FORMS)
+TYPOGRAPHIC = str.maketrans(PLAIN_FORMS)
 """Typographic apostrophes, quotes, dashes and spaces → their plain forms, one character for one (so offsets
 stay): ``Japan’s`` is found by the alias ``Japan's`` and the other way round, as quote checking reads them."""
-_TYPOGRAPHIC_RE = re.compile("[" + re.escape("".join(_PLAIN_FORMS)) + "]")
+_TYPOGRAPHIC_RE = re.compile("[" + re.escape("".join(PLAIN_FORMS)) + "]")
 
 
 def plain(text: str) -> str:
@@ -108,7 +82,7 @@ def _ascii_plain(exc: UnicodeError) -> tuple[str, int]:
     run = exc.object[exc.start : exc.end]
     out = _RUNS.get(run)
     if out is None:
-        out = "".join(_PLAIN_FORMS.get(c, "?") for c in run)
+        out = "".join(PLAIN_FORMS.get(c, "?") for c in run)
         if len(_RUNS) < 4096:  # runs are mostly one mark (a quote, a dash): a few dozen distinct ones
             _RUNS[run] = out
     return out, exc.end

@@ -7,38 +7,10 @@ import re
 from dataclasses import dataclass
 
 from briefgen.clean.types import Paragraph
+from briefgen.clean.typography import PLAIN_FORMS
 from briefgen.diagnostics import Span
 
-_TRANSLATE = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u00b4": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-        "\u2009": " ",
-        "\u202f": " ",
-        "\u2007": " ",
-        "\u200a": " ",
-    }
-)
+_TRANSLATE = str.maketrans({**PLAIN_FORMS, "`": "'"})  # a backtick typed for an apostrophe, too
 
 
 _DASHES = re.compile(r"\s*--+\s*|\s+-\s+")
