@@ -221,50 +221,34 @@ class EditionChanges:
     quotes_removed: tuple[QuoteItem, ...]
     """Quotes gone (those of removed entities are counted on them)."""
 
+    def _lists(self) -> tuple[tuple, ...]:
+        """Every list of items above (in the order the page shows them)."""
+        return (
+            self.new_articles,
+            self.removed_articles,
+            self.revised_articles,
+            self.new_entities,
+            self.removed_entities,
+            self.renamed,
+            self.edits,
+            self.aliases,
+            self.facts_added,
+            self.facts_changed,
+            self.facts_removed,
+            self.figures,
+            self.quotes_added,
+            self.quotes_removed,
+        )
+
     @property
     def empty(self) -> bool:
         """Nothing a reader could see changed."""
-        return not any(
-            (
-                self.new_articles,
-                self.removed_articles,
-                self.revised_articles,
-                self.new_entities,
-                self.removed_entities,
-                self.renamed,
-                self.edits,
-                self.aliases,
-                self.facts_added,
-                self.facts_changed,
-                self.facts_removed,
-                self.figures,
-                self.quotes_added,
-                self.quotes_removed,
-            )
-        )
+        return not any(self._lists())
 
     @property
     def count(self) -> int:
         """How many items the changes list."""
-        return sum(
-            len(x)
-            for x in (
-                self.new_articles,
-                self.removed_articles,
-                self.revised_articles,
-                self.new_entities,
-                self.removed_entities,
-                self.renamed,
-                self.edits,
-                self.aliases,
-                self.facts_added,
-                self.facts_changed,
-                self.facts_removed,
-                self.figures,
-                self.quotes_added,
-                self.quotes_removed,
-            )
-        )
+        return sum(map(len, self._lists()))
 
 
 def edition_label(edition: int | str | None) -> str | None:

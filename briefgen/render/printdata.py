@@ -99,6 +99,10 @@ def with_possessives(runs: list[Run]) -> list[Run]:
 
 # -- briefgen's HTML (author Markdown rendered as on the site) back into blocks ---------------------------------
 
+_UNSTYLED_INLINE = frozenset({"span", "sup", "sub", "mark", "small", "abbr", "del", "ins", "u", "s"})
+"""Inline elements that set no style of their own here (a span or sup that does is handled before)."""
+_INLINE = _UNSTYLED_INLINE | {"em", "i", "cite", "q", "strong", "b", "code", "a"}
+"""Every inline element that opens an entry of the style stack (and so closes one)."""
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "li", "dt", "dd", "figcaption", "td", "th"}
 
 
@@ -174,19 +178,8 @@ class _Reader(HTMLParser):
                 self.style.append({})
         elif tag == "sup" and "note-call" in cls:
             self.style.append({"_note": True})
-        else:
-            self.style.append({}) if tag in (
-                "span",
-                "sup",
-                "sub",
-                "mark",
-                "small",
-                "abbr",
-                "del",
-                "ins",
-                "u",
-                "s",
-            ) else None
+        elif tag in _UNSTYLED_INLINE:
+            self.style.append({})
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("ul", "ol", "blockquote"):
@@ -215,26 +208,7 @@ class _Reader(HTMLParser):
             self.frames[-1].blocks.append(Block("rule"))
         elif tag in ("p", "div", "figcaption", "dd", "dt", "td", "th"):
             self._flush()
-        elif tag in (
-            "em",
-            "i",
-            "cite",
-            "q",
-            "strong",
-            "b",
-            "code",
-            "a",
-            "span",
-            "sup",
-            "sub",
-            "mark",
-            "small",
-            "abbr",
-            "del",
-            "ins",
-            "u",
-            "s",
-        ):
+        elif tag in _INLINE:
             if not self.style:
                 return
             s = self.style.pop()
