@@ -22,9 +22,9 @@ For each size it
 Memory (the Pss of the build's process tree) is taken in one more run of each build, sampled every 50 ms: reading
 ``/proc/PID/smaps_rollup`` of a 1.4 GB process that often slows it down (at 10,000 articles 115 s became 147 s), so
 no time is taken from a sampled run. With ``--repeat K`` both builds run K times (alternating) and the fastest run
-of each counts. ``--scaling A,B``
-measures the build at A and at B articles (same entities) and reports the cost ratio. A table goes to stdout;
-``--json`` writes every figure. Exit status 0 whether or not the targets are met (see ``targets`` in the JSON).
+of each counts. ``--scaling A,B`` measures the build at A and at B articles (same entities) and reports the cost
+ratio. A table goes to stdout; ``--json`` writes every figure. Exit status 0 whether or not the targets are met
+(see ``targets`` in the JSON).
 """
 
 from __future__ import annotations

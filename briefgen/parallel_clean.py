@@ -2,10 +2,11 @@
 (``briefgen suggest`` before any ``briefgen build``: cleaning is then most of its time; ``briefgen build
 --no-cache`` and ``check``).
 
-A :class:`briefgen.build.StageMemo` whose first ``clean_capture`` cleans every article of the content at once,
-and whose ``render_pages`` renders the pages the same way: this process and forked workers each take every n-th
-article or page (the workers' results come back pickled, as the build cache would keep them); the other steps
-are the stages' own functions. The results are the same either way: cleaning an article depends only on what it
+A :class:`briefgen.build.StageMemo` whose first ``clean_capture`` cleans every article of the content at once
+(this process and forked workers each take every n-th article), and whose ``render_pages`` renders the pages on
+all cores too (in chunks of consecutive pages: this process takes them from the front, the workers from the
+back). The workers' results come back pickled, as the build cache would keep them; the other steps are the
+stages' own functions. The results are the same either way: cleaning an article depends only on what it
 is given, and so does rendering a page, but for a template fault, which is reported once for all the pages it
 breaks (then the pages are rendered again in this process). Nothing is written.
 """
@@ -14,7 +15,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from briefgen import forks, gcpolicy
 from briefgen.clean import clean_capture
@@ -38,9 +42,37 @@ CHUNK = 64
 """Pages a process takes at a time (this one from the front of the page list, the workers from the back)."""
 
 _TODO: list[ArticleSpec] = []  # the articles the forked workers clean (inherited with the fork, not pickled)
-_RENDERER: list[Renderer] = []  # the renderer whose pages the forked workers render (inherited, not pickled)
-_MAKERS: list = []  # in a worker, its renderer's page makers (made once)
-_CHUNKS: list = []  # [lock, [next chunk from the front, one past the next from the back]] shared with the workers
+
+
+@dataclass(frozen=True)
+class _Rendering:
+    """What the forked page workers inherit (not pickled)."""
+
+    renderer: Renderer
+    """The renderer of every page."""
+    makers: list[Callable[[], Page]]
+    """Its pages, in order (:meth:`Renderer.page_makers`)."""
+    lock: Any
+    """Guards :attr:`ends` (a lock shared with the workers)."""
+    ends: Any
+    """Shared by all processes: the next chunk from the front, and one past the next chunk from the back."""
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """What a worker sends back for one chunk."""
+
+    start: int
+    """The index of its first page."""
+    pages: list[RenderedAlone]
+    """Its pages, rendered, in order."""
+    figures: dict
+    """The figures the worker drew for them, by their inputs."""
+    seconds: float
+    """The seconds it spent drawing them."""
+
+
+_RENDERING: list[_Rendering] = []  # set while the pages of one build render
 
 
 def _clean_share(share: tuple[int, int]) -> list[tuple[int, CleanedText, tuple[Diagnostic, ...]]]:
@@ -85,7 +117,8 @@ def clean_all(arts: list[ArticleSpec], workers: int | None = None) -> list[tuple
 def _claim(front: bool) -> int | None:
     """The next chunk not yet taken, from the front (this process) or from the back (the workers); None: none left.
     Each process renders a contiguous run, so a worker touches (and copies) only its pages' part of the model."""
-    lock, ends = _CHUNKS
+    shared = _RENDERING[0]
+    lock, ends = shared.lock, shared.ends
     with lock:
         if ends[0] >= ends[1]:
             return None
@@ -96,7 +129,7 @@ def _claim(front: bool) -> int | None:
         return ends[1]
 
 
-def _render_chunk(_task: int) -> tuple[int, list[RenderedAlone], dict, float] | None:
+def _render_chunk(_task: int) -> _Chunk | None:
     """In a worker: render the next :data:`CHUNK` pages from the back; with the figures drawn for them (by their
     inputs) and the seconds spent drawing them. Chunk by chunk, so that neither process holds a worker's pages
     twice. None when every chunk is taken."""
@@ -104,13 +137,11 @@ def _render_chunk(_task: int) -> tuple[int, list[RenderedAlone], dict, float] | 
     if k is None:
         return None
     start = k * CHUNK
-    r = _RENDERER[0]
-    if not _MAKERS:
-        _MAKERS[:] = r.page_makers()
+    shared = _RENDERING[0]
     before, spent = figures.drawn_keys(), figures.seconds_spent()
     with gcpolicy.paused():
-        out = [r.render_alone(make) for make in _MAKERS[start : start + CHUNK]]
-    return start, out, figures.drawn_since(before), figures.seconds_spent() - spent
+        out = [shared.renderer.render_alone(make) for make in shared.makers[start : start + CHUNK]]
+    return _Chunk(start, out, figures.drawn_since(before), figures.seconds_spent() - spent)
 
 
 def render_all(
@@ -128,8 +159,7 @@ def render_all(
     chunks = -(-len(makers) // CHUNK)
     done: list = [None] * len(makers)
     ctx = multiprocessing.get_context("fork")
-    _RENDERER[:] = [r]
-    _CHUNKS[:] = [ctx.Lock(), ctx.RawArray("l", [0, chunks])]
+    _RENDERING[:] = [_Rendering(r, makers, ctx.Lock(), ctx.RawArray("l", [0, chunks]))]
     try:
         with gcpolicy.frozen(), ctx.Pool(workers - 1) as pool:
             theirs = pool.imap_unordered(_render_chunk, range(chunks))
@@ -138,12 +168,10 @@ def render_all(
                 done[s : s + CHUNK] = [r.render_alone(make) for make in makers[s : s + CHUNK]]
             for got in theirs:
                 if got is not None:
-                    s, out, drawn, seconds = got
-                    done[s : s + len(out)] = out
-                    figures.adopt(drawn, seconds)  # the PDF of this build reuses them
+                    done[got.start : got.start + len(got.pages)] = got.pages
+                    figures.adopt(got.figures, got.seconds)  # the PDF of this build reuses them
     finally:
-        _RENDERER.clear()
-        _CHUNKS.clear()
+        _RENDERING.clear()
     if any(d.code == "template" for alone in done for d in alone.diagnostics):
         r = renderer(model, briefing_root, diags, pdf)  # a fault's one report goes with the first page it breaks
         return [make() for make in r.page_makers()]

@@ -477,26 +477,22 @@ class StageCache:
         if self.front is not None:  # the pages with their Markdown, and the renderer's matcher
             self.rendered = (dict(self.pages.now), {**given_now, "matcher": self.pages.matcher_now})
             return pages
-        read_back = before.read_back if isinstance(before, WrittenPages) else _nothing_read_back
-        written = {
-            path: read_back(path, got)
-            or (
-                dataclasses.replace(got, page=dataclasses.replace(got.page, markdown="")),
-                digest_bytes(got.page.markdown.encode()),
-                None,
-            )
-            for path, got in self.pages.now.items()
-        }
+        written: dict[str, tuple[RenderedPage, str, tuple | None]] = {}
+        on_disk: list[str] = []
+        for path, got in self.pages.now.items():
+            kept_now = before.read_back(path, got) if isinstance(before, WrittenPages) else None
+            if kept_now is not None:
+                on_disk.append(path)
+            else:
+                kept_now = (
+                    dataclasses.replace(got, page=dataclasses.replace(got.page, markdown="")),
+                    digest_bytes(got.page.markdown.encode()),
+                    None,
+                )
+            written[path] = kept_now
         self.rendered = (written, given_now)
-        self.docs = KnownDocs(
-            {path: w[1] for path, w in written.items()},
-            frozenset(path for path, got in self.pages.now.items() if read_back(path, got)),
-        )
+        self.docs = KnownDocs({path: w[1] for path, w in written.items()}, frozenset(on_disk))
         return pages
-
-
-def _nothing_read_back(path: str, page: RenderedPage) -> None:
-    return None
 
 
 _NO_PROBE = Matcher([])

@@ -20,8 +20,9 @@ exactly as one process would. Theme assets, ``404.html`` and ``sitemap.xml`` are
 result is byte-identical to MkDocs' own build (``tests/test_site.py`` compares them).
 
 Only :mod:`briefgen.emit.mkdocs` uses this module. It needs ``os.fork``, a process with one thread (forking
-a threaded process can deadlock; the progress ticker pauses itself, see :mod:`briefgen.forks`) and MkDocs' page steps (:mod:`briefgen.emit.mkdocs_steps`, for the MkDocs series
-it was written for), so :func:`can_split` decides; otherwise MkDocs' own ``build`` runs.
+a threaded process can deadlock; the progress ticker pauses itself, see :mod:`briefgen.forks`) and MkDocs' page
+steps (:mod:`briefgen.emit.mkdocs_steps`, for the MkDocs series it was written for), so :func:`can_split`
+decides; otherwise MkDocs' own ``build`` runs.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ DROP_AT = 15
 
 
 class _IdLine:
-    """The line of ids one conversion put first (the same list object is handed from step to step)."""
+    """The line of ids one conversion put first, shared by the two steps (the second knows it by identity, so a
+    line of the page that happens to read the same is never dropped)."""
 
     def __init__(self) -> None:
         self.line: str | None = None

@@ -108,15 +108,21 @@ def cached(inp: T, draw: Callable[[T], Figure]) -> Figure:
     return got
 
 
-def keep(figures: Mapping[object, Figure], pages: Mapping[str, tuple[object, ...]] | None = None) -> None:
-    """Figures drawn by an earlier build, by their inputs (the build cache hands them back), to be reused when
-    an input is equal; and start noting what this build uses (:func:`used`). ``pages``: the inputs of the figures
-    each page of that build used (see :func:`on_page`)."""
+def _hold(figures: Mapping[object, Figure]) -> None:
+    """Keep ``figures`` (by their inputs) as if drawn here; beyond :data:`_CACHE_SIZE` the least recently used go.
+    A value that is not a figure (a damaged store) is left out."""
     for inp, fig in figures.items():
         if isinstance(fig, Figure):
             _CACHE[inp] = fig
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
+
+
+def keep(figures: Mapping[object, Figure], pages: Mapping[str, tuple[object, ...]] | None = None) -> None:
+    """Figures drawn by an earlier build, by their inputs (the build cache hands them back), to be reused when
+    an input is equal; and start noting what this build uses (:func:`used`). ``pages``: the inputs of the figures
+    each page of that build used (see :func:`on_page`)."""
+    _hold(figures)
     _USED.clear()
     _BY_PAGE.clear()
     _BY_PAGE_BEFORE.clear()
@@ -172,10 +178,7 @@ def drawn_since(before: frozenset[object]) -> dict[object, Figure]:
 def adopt(figures: Mapping[object, Figure], seconds: float) -> None:
     """Figures another process drew for this build (a page worker), by their inputs, and the seconds it spent
     drawing them: kept as if drawn here (the PDF of the same build reuses them), noting nothing."""
-    for inp, fig in figures.items():
-        _CACHE[inp] = fig
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    _hold(figures)
     _SPENT[0] += seconds
 
 
