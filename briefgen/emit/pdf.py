@@ -26,11 +26,12 @@ from pathlib import Path
 from briefgen.cache import remove_orphans
 from briefgen.diagnostics import Diagnostics, Span
 from briefgen.emit.fonts import check_fonts
+from briefgen.emit.project import BUILD_DIR
 from briefgen.emit.typstchild import MAIN, PRINT_DIR, TYPST_VERSION, TypstChild, start_typst
 from briefgen.render.print import PrintDocument, build_print
 
 TMP_PREFIX = "."
-"""Temporary files are hidden: ``.briefing.pdf.tmp-<pid>`` beside the output."""
+"""Temporary files are hidden: ``.briefing.pdf.tmp-<pid>`` in the project's ``build/`` (or beside the output)."""
 PDF_STANDARD = "ua-1"
 """Tagged PDF for accessibility (structure tree, /Lang, /MarkInfo, XMP pdfuaid)."""
 STAGED_MIN_REFERENCES = 4000
@@ -147,8 +148,8 @@ def export_pdf(
     None when it could not be written (problems in ``diags``). ``typst``: a child started earlier
     (:func:`start_typst`, so that its start-up overlaps the build), else one is started now; either is ended here.
 
-    The file is first written next to ``output`` and renamed into place, so a failed export leaves an
-    existing PDF untouched.
+    The file is first written to a temporary file and renamed into place, so a failed or killed export leaves an
+    existing PDF untouched (see :func:`_move_atomically`).
     """
     child = typst or TypstChild()  # starts now: Typst's start-up and font scan overlap the print data
     try:
@@ -164,7 +165,7 @@ def export_pdf(
         pdf, pages = result
         if any(d.severity.value == "error" or strict for d in diags.items[first_new:]):
             return None
-        if not _move_atomically(pdf, output, diags, shown):
+        if not _move_atomically(pdf, output, root / BUILD_DIR, diags, shown):
             return None
         return Written(output, pages)
     finally:
@@ -252,12 +253,23 @@ def count_pages(pdf: Path) -> int:
     return len(_PAGE.findall(pdf.read_bytes()))
 
 
-def _move_atomically(pdf: Path, output: Path, diags: Diagnostics, shown: str) -> bool:
-    """``pdf`` copied to a temporary file beside ``output``, then renamed over it: ``output`` is never half-written."""
-    tmp = output.with_name(f"{TMP_PREFIX}{output.name}.tmp-{os.getpid()}")
+def _move_atomically(pdf: Path, output: Path, scratch: Path, diags: Diagnostics, shown: str) -> bool:
+    """``pdf`` copied to a temporary file, then renamed over ``output``: ``output`` is never half-written. The
+    temporary file is in ``scratch`` (the project's ``build/``) when that is on the same file system as
+    ``output``: an export killed while copying then leaves nothing in the folder it publishes into (``site/``).
+    Else it is beside ``output``. Either way the next export removes what a killed one left."""
+    name = f"{TMP_PREFIX}{output.name}.tmp-"
+    tmp = output.with_name(f"{name}{os.getpid()}")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        remove_orphans(output.parent, f"{TMP_PREFIX}{output.name}.tmp-*")  # of killed exports
+        try:
+            scratch.mkdir(parents=True, exist_ok=True)
+            if os.stat(scratch).st_dev == os.stat(output.parent).st_dev:
+                tmp = scratch / tmp.name
+        except OSError:
+            pass  # no build/ to write in: beside the output
+        for folder in {tmp.parent, output.parent}:  # what killed exports left (beside the output: older versions)
+            remove_orphans(folder, f"{name}*")
         with open(pdf, "rb") as src, open(tmp, "wb") as f:
             shutil.copyfileobj(src, f)
             f.flush()

@@ -633,3 +633,20 @@ def test_names_in_other_scripts_print_with_a_real_font(tmp_path: Path) -> None:
     assert "北方領土" in flat(" ".join(page_texts(out, layout=False)))
     fonts = pdffonts(out)
     assert any("CJK" in x["name"] for x in fonts) and all(x["emb"] == "yes" for x in fonts)
+
+
+def test_what_a_killed_export_left_is_removed_and_site_gets_no_temporary_file(tmp_path: Path) -> None:
+    """An export killed while copying the PDF leaves ``.briefing.pdf.tmp-<pid>``: now in build/ (same file system
+    as site/), before this version beside the PDF in site/. The next export removes both and writes only the PDF."""
+    root = _small(tmp_path)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process no longer running
+    left = [root / "build" / f".briefing.pdf.tmp-{gone.pid}", root / "site" / f".briefing.pdf.tmp-{gone.pid}"]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.7 half")
+    proc = run_cli("-C", str(root), "pdf")
+    assert proc.returncode == 0, proc.stderr
+    assert not any(p.exists() for p in left)
+    assert sorted(p.name for p in (root / "site").iterdir()) == ["briefing.pdf"]
+    assert not list((root / "build").glob(".briefing.pdf.tmp-*"))
